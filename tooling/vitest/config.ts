@@ -1,0 +1,16 @@
+import { defineConfig } from 'vitest/config';
+
+// Workspace packages export a `source` condition pointing at their TypeScript entry, so tests
+// run against the code beside them without a build step in between.
+const conditions = ['source', 'module', 'node', 'import', 'default'];
+
+/** Shared Vitest configuration for every package and app of the workspace. */
+export const vitestConfig = defineConfig({
+  resolve: { conditions },
+  ssr: { resolve: { conditions } },
+  test: {
+    typecheck: { enabled: true, include: ['src/**/*.test-d.ts'] },
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+  },
+});
