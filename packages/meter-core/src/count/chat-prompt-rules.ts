@@ -1,0 +1,41 @@
+/**
+ * Fixed token costs of OpenAI's chat prompt format for one model family: each message is wrapped
+ * in start/role/end tokens, and the prompt ends by priming the assistant's reply.
+ * @see https://cookbook.openai.com/examples/how_to_count_tokens_with_tiktoken
+ */
+export interface ChatPromptRules {
+  /** Tokens added to every message besides its fields' text. */
+  tokensPerMessage: number;
+  /** Tokens added when a message has a `name` (besides the name's text). */
+  tokensPerName: number;
+  /** Tokens that open the assistant's reply, added once per prompt. */
+  replyPriming: number;
+  /** Tokens that open the tool/function definitions, added once per function. */
+  functionInit: number;
+}
+
+// Reasoning families prime the reply with one token fewer: the recorded gpt-5, gpt-5-mini,
+// gpt-5-nano and o3-mini prompts all count exactly one below the 3-token priming.
+const reasoningFamily = /^(o\d|gpt-5)(?:$|[-.])/;
+
+/**
+ * Returns the chat prompt format costs for a model: 4 tokens per message and -1 per name for the
+ * gpt-3.5-turbo-0301 snapshot, 2 tokens of reply priming for o-series and gpt-5 models, and 3 per
+ * message, +1 per name, 3 of priming otherwise.
+ * @see https://cookbook.openai.com/examples/how_to_count_tokens_with_tiktoken
+ */
+export function chatPromptRulesForModel(model: string): ChatPromptRules {
+  const name = (model.startsWith('ft:') ? (model.slice(3).split(':')[0] ?? '') : model)
+    .replace(/^openai\//, '')
+    .toLowerCase();
+  if (name === 'gpt-3.5-turbo-0301' || name === 'gpt-35-turbo-0301') {
+    return { tokensPerMessage: 4, tokensPerName: -1, replyPriming: 3, functionInit: 10 };
+  }
+  const isLegacyChat = /^(gpt-4(?!o|\.)|gpt-3\.5|gpt-35)/.test(name);
+  return {
+    tokensPerMessage: 3,
+    tokensPerName: 1,
+    replyPriming: reasoningFamily.test(name) ? 2 : 3,
+    functionInit: isLegacyChat ? 10 : 7,
+  };
+}

@@ -1,0 +1,235 @@
+import { encodingForModel } from '../tokenizer/encoding-for-model.js';
+import { getTokenizer, type Tokenizer } from '../tokenizer/get-tokenizer.js';
+import { chatPromptRulesForModel } from './chat-prompt-rules.js';
+import {
+  countFunctionDefinitionTokens,
+  type FunctionDefinitionInput,
+} from './count-function-definition-tokens.js';
+import type { CountOptions } from './count-tokens.js';
+
+/**
+ * One part of a message's `content` array, declaring only the fields the estimate reads.
+ * @see https://platform.openai.com/docs/api-reference/chat/create#chat-create-messages
+ */
+export interface ChatPromptContentPart {
+  type?: string | null | undefined;
+  text?: string | null | undefined;
+  refusal?: string | null | undefined;
+  image_url?: unknown;
+  input_audio?: unknown;
+  file?: unknown;
+}
+
+/**
+ * One message of a chat completion request, declaring only the fields the estimate reads.
+ * @see https://platform.openai.com/docs/api-reference/chat/create#chat-create-messages
+ */
+export interface ChatPromptMessage {
+  role?: string | null | undefined;
+  content?: string | ReadonlyArray<ChatPromptContentPart> | null | undefined;
+  name?: string | null | undefined;
+  refusal?: string | null | undefined;
+  audio?: unknown;
+  tool_calls?:
+    | ReadonlyArray<{
+        type?: string | null | undefined;
+        function?: { name?: string | null | undefined; arguments?: string | null | undefined };
+      }>
+    | null
+    | undefined;
+  function_call?: {
+    name?: string | null | undefined;
+    arguments?: string | null | undefined;
+  } | null;
+}
+
+/**
+ * The body sent to `chat.completions.create`, declaring only the fields the estimate reads.
+ * @see https://platform.openai.com/docs/api-reference/chat/create
+ */
+export interface ChatPromptRequest {
+  model?: string | null | undefined;
+  messages?: ReadonlyArray<ChatPromptMessage> | null | undefined;
+  tools?:
+    | ReadonlyArray<{ type?: string | null | undefined; function?: FunctionDefinitionInput }>
+    | null
+    | undefined;
+  functions?: ReadonlyArray<FunctionDefinitionInput> | null | undefined;
+  response_format?: { type?: string | null | undefined } | null | undefined;
+}
+
+/**
+ * Kinds of prompt input whose token cost the estimate cannot know.
+ * @see https://platform.openai.com/docs/guides/images-vision#calculating-costs
+ */
+export type ExcludedPromptPartKind =
+  | 'image'
+  | 'audio'
+  | 'file'
+  | 'tool'
+  | 'response_format'
+  | 'content_part';
+
+/**
+ * One part of the prompt left out of the estimate: where it is (a JSONPath-like path into the
+ * request), what it is, and why it is not counted.
+ * @see https://platform.openai.com/docs/api-reference/chat/create
+ */
+export interface ExcludedPromptPart {
+  path: string;
+  kind: ExcludedPromptPartKind;
+  reason: string;
+}
+
+/**
+ * Estimated prompt tokens of a chat completion request, with the parts it could not count.
+ * @see https://platform.openai.com/docs/api-reference/chat/object#chat/object-usage
+ */
+export interface ChatPromptTokenCount {
+  tokens: number;
+  excluded: ExcludedPromptPart[];
+}
+
+function countContentPart({
+  part,
+  path,
+  tokenizer,
+  excluded,
+}: {
+  part: ChatPromptContentPart;
+  path: string;
+  tokenizer: Tokenizer;
+  excluded: ExcludedPromptPart[];
+}): number {
+  switch (part.type) {
+    case 'text':
+      return tokenizer.count(part.text ?? '');
+    case 'refusal':
+      return tokenizer.count(part.refusal ?? '');
+    case 'image_url':
+      excluded.push({
+        path,
+        kind: 'image',
+        reason: 'image token cost depends on its dimensions, which the request does not carry',
+      });
+      return 0;
+    case 'input_audio':
+      excluded.push({ path, kind: 'audio', reason: 'audio input is billed by duration' });
+      return 0;
+    case 'file':
+      excluded.push({ path, kind: 'file', reason: 'file contents are not in the request body' });
+      return 0;
+    default:
+      excluded.push({
+        path,
+        kind: 'content_part',
+        reason: `unknown content part type ${JSON.stringify(part.type)}`,
+      });
+      return 0;
+  }
+}
+
+function countMessage({
+  message,
+  path,
+  tokenizer,
+  tokensPerName,
+  excluded,
+}: {
+  message: ChatPromptMessage;
+  path: string;
+  tokenizer: Tokenizer;
+  tokensPerName: number;
+  excluded: ExcludedPromptPart[];
+}): number {
+  let tokens = tokenizer.count(message.role ?? '');
+  const content = message.content;
+  if (typeof content === 'string') {
+    tokens += tokenizer.count(content);
+  } else if (Array.isArray(content)) {
+    content.forEach((part: ChatPromptContentPart, index: number) => {
+      tokens += countContentPart({ part, path: `${path}.content[${index}]`, tokenizer, excluded });
+    });
+  }
+  if (typeof message.name === 'string') tokens += tokensPerName + tokenizer.count(message.name);
+  if (typeof message.refusal === 'string') tokens += tokenizer.count(message.refusal);
+  if (message.audio != null) {
+    excluded.push({
+      path: `${path}.audio`,
+      kind: 'audio',
+      reason: 'a previous audio reply is referenced by id only',
+    });
+  }
+  // Calls in the history are rendered as their name and JSON arguments.
+  const calls = [...(message.tool_calls ?? []).map((call) => call.function), message.function_call];
+  for (const call of calls) {
+    if (call == null) continue;
+    tokens += tokenizer.count(call.name ?? '') + tokenizer.count(call.arguments ?? '');
+  }
+  return tokens;
+}
+
+function collectFunctions({
+  request,
+  excluded,
+}: {
+  request: ChatPromptRequest;
+  excluded: ExcludedPromptPart[];
+}): FunctionDefinitionInput[] {
+  const functions: FunctionDefinitionInput[] = [...(request.functions ?? [])];
+  (request.tools ?? []).forEach((tool, index) => {
+    if (tool.function != null && (tool.type ?? 'function') === 'function') {
+      functions.push(tool.function);
+    } else {
+      excluded.push({
+        path: `tools[${index}]`,
+        kind: 'tool',
+        reason: `no published token formula for tools of type ${JSON.stringify(tool.type)}`,
+      });
+    }
+  });
+  return functions;
+}
+
+/**
+ * Estimates `usage.prompt_tokens` of a chat completion request with OpenAI's published accounting:
+ * message text plus per-message and per-name overhead, reply priming, and the tools/functions
+ * formula. Images, audio and files are listed in `excluded` rather than guessed. Throws
+ * `UnknownModelError` when the model is unknown and no encoding is given.
+ * @see https://cookbook.openai.com/examples/how_to_count_tokens_with_tiktoken
+ */
+export function countChatPromptTokens(
+  request: ChatPromptRequest,
+  options?: CountOptions,
+): ChatPromptTokenCount {
+  const model = request.model ?? '';
+  const encoding = options?.encoding ?? encodingForModel(model);
+  const tokenizer = getTokenizer(encoding);
+  const rules = chatPromptRulesForModel(model);
+  const excluded: ExcludedPromptPart[] = [];
+  let tokens = rules.replyPriming;
+  (request.messages ?? []).forEach((message, index) => {
+    tokens += rules.tokensPerMessage;
+    tokens += countMessage({
+      message,
+      path: `messages[${index}]`,
+      tokenizer,
+      tokensPerName: rules.tokensPerName,
+      excluded,
+    });
+  });
+  tokens += countFunctionDefinitionTokens({
+    functions: collectFunctions({ request, excluded }),
+    functionInit: rules.functionInit,
+    tokenizer,
+  });
+  const responseFormatType = request.response_format?.type;
+  if (responseFormatType != null && responseFormatType !== 'text') {
+    excluded.push({
+      path: 'response_format',
+      kind: 'response_format',
+      reason: `no published token formula for response_format ${JSON.stringify(responseFormatType)}`,
+    });
+  }
+  return { tokens, excluded };
+}

@@ -1,0 +1,22 @@
+import { encodingForModel } from '../tokenizer/encoding-for-model.js';
+import type { EncodingName } from '../tokenizer/encoding-name.js';
+import { getTokenizer } from '../tokenizer/get-tokenizer.js';
+
+/**
+ * Options shared by the counting functions.
+ * @see https://github.com/openai/tiktoken/blob/main/tiktoken/model.py
+ */
+export interface CountOptions {
+  /** Encoding to use instead of the one derived from the model name (required for unknown models). */
+  encoding?: EncodingName | null | undefined;
+}
+
+/**
+ * Counts the tokens of `text` as `model` tokenizes it; special-token text counts as plain text.
+ * Throws `UnknownModelError` when the model is unknown and no encoding is given.
+ * @see https://cookbook.openai.com/examples/how_to_count_tokens_with_tiktoken
+ */
+export function countTokens(text: string, model: string, options?: CountOptions): number {
+  const encoding = options?.encoding ?? encodingForModel(model);
+  return getTokenizer(encoding).count(text);
+}

@@ -1,0 +1,45 @@
+import { Tiktoken } from 'js-tiktoken/lite';
+import { encodingData } from './encoding-data.js';
+import type { EncodingName } from './encoding-name.js';
+
+/**
+ * Encodes text to token ids and back for one encoding. Special-token text such as
+ * `<|endoftext|>` is always treated as plain text: it never becomes a special token and never
+ * throws.
+ * @see https://github.com/openai/tiktoken
+ */
+export interface Tokenizer {
+  readonly encoding: EncodingName;
+  /** Token ids of `text`, identical to tiktoken's `encode_ordinary`. */
+  encode(text: string): number[];
+  /** Text of `tokens`; bytes that do not form valid UTF-8 on their own decode to U+FFFD. */
+  decode(tokens: readonly number[]): string;
+  /** Number of tokens in `text`, without building the array. */
+  count(text: string): number;
+}
+
+const tokenizers = new Map<EncodingName, Tokenizer>();
+
+function createTokenizer(encoding: EncodingName): Tokenizer {
+  const tiktoken = new Tiktoken(encodingData[encoding]);
+  const encode = (text: string): number[] => tiktoken.encode(text, [], []);
+  return {
+    encoding,
+    encode,
+    decode: (tokens) => tiktoken.decode([...tokens]),
+    count: (text) => encode(text).length,
+  };
+}
+
+/**
+ * Returns the tokenizer of an encoding, built once on first use and shared afterwards.
+ * @see https://github.com/openai/tiktoken
+ */
+export function getTokenizer(encoding: EncodingName): Tokenizer {
+  let tokenizer = tokenizers.get(encoding);
+  if (tokenizer === undefined) {
+    tokenizer = createTokenizer(encoding);
+    tokenizers.set(encoding, tokenizer);
+  }
+  return tokenizer;
+}
