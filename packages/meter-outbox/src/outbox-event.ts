@@ -1,0 +1,26 @@
+/**
+ * The CloudEvent the outbox carries: the fields it checks before journaling, plus whatever else
+ * the producer set (`time`, `data`, ...), which it passes through untouched. Structurally
+ * compatible with the client's `OpenMeterEvent`.
+ * @see https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/spec.md#required-attributes
+ */
+export interface OutboxEvent {
+  specversion: string;
+  id: string;
+  source: string;
+  type: string;
+  subject: string;
+  time?: string | undefined;
+  data?: unknown;
+  [attribute: string]: unknown;
+}
+
+/**
+ * What the outbox needs from an OpenMeter client: batch ingest that resolves on 2xx and rejects
+ * with an error carrying `status`, `isRetryable`, `retryAfterMs` and `problem` when it can.
+ * `createOpenMeterClient({ baseUrl, retry: false })` fits.
+ * @see https://openmeter.io/docs/api/cloud#tag/events/operation/ingestEvents
+ */
+export interface OutboxIngestClient {
+  events: { ingest(events: OutboxEvent[]): Promise<void> };
+}

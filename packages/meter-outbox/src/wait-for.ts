@@ -1,0 +1,39 @@
+/**
+ * Waits until `isDone()` holds, re-checking whenever `nextChange()` resolves and at least every
+ * `tickMs` (calling `onTick`), or until `deadlineMs` elapses. Resolves whether it got done.
+ * @see https://nodejs.org/api/timers.html#settimeoutcallback-delay-args
+ */
+export async function waitFor({
+  isDone,
+  nextChange,
+  deadlineMs,
+  onTick,
+  tickMs = 1000,
+}: {
+  isDone: () => boolean;
+  nextChange: () => Promise<void>;
+  deadlineMs: number | undefined;
+  onTick: (() => void) | undefined;
+  tickMs?: number;
+}): Promise<boolean> {
+  const deadline = deadlineMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + deadlineMs;
+  let nextTick = Date.now() + tickMs;
+  while (!isDone()) {
+    const current = Date.now();
+    if (current >= deadline) return false;
+    if (onTick && current >= nextTick) {
+      onTick();
+      nextTick = current + tickMs;
+    }
+    const waitMs = Math.min(deadline, onTick ? nextTick : current + tickMs) - current;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      nextChange(),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, Math.max(1, waitMs));
+      }),
+    ]);
+    clearTimeout(timer);
+  }
+  return true;
+}
