@@ -67,8 +67,8 @@ export function createOutboxEmitter(): {
   const listeners = new Map<string, Set<(notice: never) => void>>();
   return {
     on(name, listener) {
-      let set = listeners.get(name);
-      if (!set) listeners.set(name, (set = new Set()));
+      const set = listeners.get(name) ?? new Set();
+      listeners.set(name, set);
       set.add(listener as (notice: never) => void);
       return () => set.delete(listener as (notice: never) => void);
     },

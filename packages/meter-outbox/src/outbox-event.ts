@@ -11,7 +11,7 @@ export interface OutboxEvent {
   type: string;
   subject: string;
   time?: string | undefined;
-  data?: unknown;
+  data?: { [key: string]: unknown } | null | undefined;
   [attribute: string]: unknown;
 }
 

@@ -1,0 +1,182 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createOpenMeterClient } from '@llm-meter/openmeter-client';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createUsageOutbox, type UsageOutboxOptions } from './create-usage-outbox.js';
+import {
+  InvalidUsageEventError,
+  OutboxClosedError,
+  OutboxFullError,
+  OutboxLockedError,
+} from './errors.js';
+import { createTestEvent, startTestOpenMeter } from './testing/start-test-openmeter.js';
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function temporaryDirectory() {
+  const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'meter-outbox-'));
+  cleanups.push(() => fs.rmSync(directory, { recursive: true, force: true }));
+  return directory;
+}
+
+async function setup(
+  options: Partial<UsageOutboxOptions> & {
+    serverOptions?: Parameters<typeof startTestOpenMeter>[0];
+  } = {},
+) {
+  const server = await startTestOpenMeter(options.serverOptions);
+  cleanups.push(() => server.close());
+  const client = createOpenMeterClient({ baseUrl: server.url, retry: false, timeoutMs: 2000 });
+  const dir = 'dir' in options ? options.dir : temporaryDirectory();
+  const outbox = await createUsageOutbox({
+    client,
+    dir,
+    flushIntervalMs: 10,
+    retry: { initialDelayMs: 5, maxDelayMs: 50 },
+    logger: false,
+    ...options,
+  });
+  cleanups.push(async () => {
+    await outbox.close({ deadlineMs: 100 });
+  });
+  return { server, client, outbox, dir };
+}
+
+describe('createUsageOutbox', () => {
+  it('delivers enqueued events in batches and acknowledges them', async () => {
+    const { server, outbox, dir } = await setup({ batchSize: 50 });
+    for (let index = 0; index < 200; index++) outbox.enqueue(createTestEvent({ index }));
+    expect(outbox.stats().pending).toBe(200);
+    const result = await outbox.flush({ deadlineMs: 5000 });
+    expect(result).toEqual({ drained: true, pending: 0, openStreams: 0 });
+    expect(server.stored.size).toBe(200);
+    expect(server.totalTokens()).toBe(2000);
+    expect(server.requestCount).toBeLessThanOrEqual(8);
+    expect(outbox.stats()).toMatchObject({
+      enqueued: 200,
+      delivered: 200,
+      pending: 0,
+      deadLettered: 0,
+    });
+    await outbox.close();
+    // Everything acknowledged: reopening sends nothing again.
+    const reopened = await createUsageOutbox({
+      client: { events: { ingest: async () => {} } },
+      dir,
+      logger: false,
+    });
+    expect(reopened.stats().pending).toBe(0);
+    await reopened.close();
+  });
+
+  it('refuses an event without a required attribute, naming the field, before journaling', async () => {
+    const { outbox } = await setup();
+    const { subject: _subject, ...withoutSubject } = createTestEvent({ index: 1 });
+    expect(() => outbox.enqueue(withoutSubject as never)).toThrow(InvalidUsageEventError);
+    expect(() => outbox.enqueue({ ...createTestEvent({ index: 1 }), id: '' })).toThrow(
+      /missing `id`/,
+    );
+    expect(outbox.stats().pending).toBe(0);
+  });
+
+  it('reports backpressure at maxPending with OutboxFullError and never drops silently', async () => {
+    const { outbox } = await setup({
+      client: { events: { ingest: () => new Promise(() => {}) } },
+      maxPending: 3,
+    });
+    outbox.enqueue(createTestEvent({ index: 1 }));
+    outbox.enqueue(createTestEvent({ index: 2 }));
+    outbox.enqueue(createTestEvent({ index: 3 }));
+    expect(() => outbox.enqueue(createTestEvent({ index: 4 }))).toThrow(OutboxFullError);
+    expect(outbox.stats().pending).toBe(3);
+  });
+
+  it('refuses a second outbox on a locked directory with a clear error', async () => {
+    const { dir } = await setup();
+    await expect(
+      createUsageOutbox({ client: { events: { ingest: async () => {} } }, dir, logger: false }),
+    ).rejects.toThrow(OutboxLockedError);
+    await expect(
+      createUsageOutbox({ client: { events: { ingest: async () => {} } }, dir, logger: false }),
+    ).rejects.toThrow(/locked by process \d+/);
+  });
+
+  it('rejects enqueue after close', async () => {
+    const { outbox } = await setup();
+    await outbox.close();
+    expect(() => outbox.enqueue(createTestEvent({ index: 1 }))).toThrow(OutboxClosedError);
+  });
+
+  it('works in memory mode without a directory', async () => {
+    const { server, outbox } = await setup({ dir: undefined });
+    expect(outbox.deadLetterFile).toBeUndefined();
+    for (let index = 0; index < 20; index++) outbox.enqueue(createTestEvent({ index }));
+    await outbox.flush({ deadlineMs: 5000 });
+    expect(server.stored.size).toBe(20);
+  });
+
+  it('keeps undelivered events journaled at close and sends them on the next start', async () => {
+    const dir = temporaryDirectory();
+    const first = await createUsageOutbox({
+      client: {
+        events: {
+          ingest: () => Promise.reject(Object.assign(new Error('down'), { isRetryable: true })),
+        },
+      },
+      dir,
+      logger: false,
+      flushIntervalMs: 5,
+      retry: { initialDelayMs: 5, maxDelayMs: 20 },
+    });
+    for (let index = 0; index < 10; index++) first.enqueue(createTestEvent({ index }));
+    const closed = await first.close({ deadlineMs: 100 });
+    expect(closed).toEqual({ drained: false, pending: 10, openStreams: 0 });
+    const { server, outbox } = await setup({ dir });
+    expect(outbox.stats()).toMatchObject({ recovered: 10, pending: 10 });
+    await outbox.flush({ deadlineMs: 5000 });
+    expect(server.stored.size).toBe(10);
+  });
+
+  it('dead-letters a poison event inside a batch and delivers the rest', async () => {
+    const { server, outbox, dir } = await setup({ batchSize: 100 });
+    const deadLetters: unknown[] = [];
+    outbox.on('dead-letter', (notice) => deadLetters.push(notice.event.id));
+    for (let index = 0; index < 64; index++) {
+      const event = createTestEvent({ index, tokens: 3 });
+      outbox.enqueue(index === 41 ? { ...event, time: 'yesterday-ish' } : event);
+    }
+    await outbox.flush({ deadlineMs: 5000 });
+    expect(deadLetters).toEqual(['event-41']);
+    expect(server.stored.size).toBe(63);
+    expect(outbox.stats()).toMatchObject({ delivered: 63, deadLettered: 1, pending: 0 });
+    const lines = fs
+      .readFileSync(path.join(dir as string, 'dead-letter.jsonl'), 'utf8')
+      .trim()
+      .split('\n');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0] as string)).toMatchObject({ event: { id: 'event-41' } });
+  });
+
+  it('dead-letters what OpenMeter answers 400 with its problem details', async () => {
+    const { server, outbox, dir } = await setup({ batchSize: 100 });
+    for (let index = 0; index < 16; index++) {
+      const event = createTestEvent({ index, tokens: 3 });
+      outbox.enqueue(
+        index === 5 ? { ...event, data: { ...event.data, total_tokens: 'many' } } : event,
+      );
+    }
+    await outbox.flush({ deadlineMs: 5000 });
+    expect(server.stored.size).toBe(15);
+    const line = JSON.parse(fs.readFileSync(path.join(dir as string, 'dead-letter.jsonl'), 'utf8'));
+    expect(line).toMatchObject({
+      status: 400,
+      problem: { title: 'Bad Request', detail: 'event[0] (id event-5) is invalid' },
+      event: { id: 'event-5' },
+    });
+    expect(typeof line.time).toBe('string');
+  });
+});
