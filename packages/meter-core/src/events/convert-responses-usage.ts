@@ -1,0 +1,67 @@
+import { checkUsageTokens } from './check-usage-tokens.js';
+import { parseTokenCount } from './parse-token-count.js';
+import type { UsageTokens } from './usage-event.js';
+import { UsageEventError } from './usage-event-error.js';
+
+/**
+ * The usage object of a Responses API response. Only the fields read here are declared.
+ * @see https://platform.openai.com/docs/api-reference/responses/object#responses/object-usage
+ */
+export interface OpenAIResponsesUsage {
+  input_tokens?: number | null | undefined;
+  output_tokens?: number | null | undefined;
+  total_tokens?: number | null | undefined;
+  input_tokens_details?:
+    | { cached_tokens?: number | null | undefined; cache_write_tokens?: number | null | undefined }
+    | null
+    | undefined;
+  output_tokens_details?: { reasoning_tokens?: number | null | undefined } | null | undefined;
+}
+
+/**
+ * Converts Responses API usage onto the chat field names of {@link UsageTokens}: input tokens
+ * become `prompt_tokens`, output tokens `completion_tokens`. Refuses bad counts with a
+ * {@link UsageEventError} naming the Responses field.
+ * @see https://platform.openai.com/docs/api-reference/responses/object#responses/object-usage
+ */
+export function convertResponsesUsage(usage: OpenAIResponsesUsage): UsageTokens {
+  if (typeof usage !== 'object' || usage === null) {
+    throw new UsageEventError({ field: 'usage', message: 'must be an object' });
+  }
+  const input = usage.input_tokens_details ?? {};
+  const output = usage.output_tokens_details ?? {};
+  const tokens: UsageTokens = {
+    prompt_tokens: parseTokenCount({ value: usage.input_tokens, field: 'usage.input_tokens' }) ?? 0,
+    completion_tokens:
+      parseTokenCount({ value: usage.output_tokens, field: 'usage.output_tokens' }) ?? 0,
+    total_tokens: parseTokenCount({ value: usage.total_tokens, field: 'usage.total_tokens' }) ?? 0,
+    cached_tokens:
+      parseTokenCount({
+        value: input.cached_tokens,
+        field: 'usage.input_tokens_details.cached_tokens',
+        optional: true,
+      }) ?? 0,
+    reasoning_tokens:
+      parseTokenCount({
+        value: output.reasoning_tokens,
+        field: 'usage.output_tokens_details.reasoning_tokens',
+        optional: true,
+      }) ?? 0,
+  };
+  const cacheWrite = parseTokenCount({
+    value: input.cache_write_tokens,
+    field: 'usage.input_tokens_details.cache_write_tokens',
+    optional: true,
+  });
+  if (cacheWrite !== undefined) tokens.cache_write_tokens = cacheWrite;
+  return checkUsageTokens({
+    tokens,
+    fields: {
+      prompt_tokens: 'usage.input_tokens',
+      completion_tokens: 'usage.output_tokens',
+      cached_tokens: 'usage.input_tokens_details.cached_tokens',
+      cache_write_tokens: 'usage.input_tokens_details.cache_write_tokens',
+      reasoning_tokens: 'usage.output_tokens_details.reasoning_tokens',
+    },
+  });
+}

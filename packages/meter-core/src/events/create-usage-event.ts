@@ -1,0 +1,188 @@
+import {
+  type DimensionValue,
+  defaultUsageEventSource,
+  defaultUsageEventType,
+  type EstimateReason,
+  type UsageEndpoint,
+  type UsageEvent,
+  type UsageEventData,
+  type UsageTokens,
+} from './usage-event.js';
+import { UsageEventError } from './usage-event-error.js';
+
+/**
+ * Keys of usage and token-type event data that extra dimensions may not overwrite.
+ * @see https://openmeter.io/docs/metering/events/usage-events
+ */
+export const reservedDataKeys: ReadonlySet<string> = new Set([
+  'model',
+  'endpoint',
+  'usage_source',
+  'estimate_reason',
+  'prompt_tokens',
+  'completion_tokens',
+  'total_tokens',
+  'cached_tokens',
+  'reasoning_tokens',
+  'cache_write_tokens',
+  'prompt_audio_tokens',
+  'completion_audio_tokens',
+  'accepted_prediction_tokens',
+  'rejected_prediction_tokens',
+  'tokens',
+  'type',
+]);
+
+const dimensionKeyPattern = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * Options every usage event takes from the caller: whom to bill, the CloudEvents envelope, and
+ * extra dimensions for `groupBy` (JSON scalars under identifier keys, never a reserved key).
+ * @see https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/spec.md
+ */
+export interface UsageEventEnvelopeOptions {
+  /** Who is billed: OpenMeter's subject (customer, user, API key). Required, non-empty. */
+  subject: string;
+  /** CloudEvents `source`; defaults to `llm-meter`. */
+  source?: string | undefined;
+  /** CloudEvents `type`; defaults to `openai` (or `prompt` for token-type events). */
+  type?: string | undefined;
+  /** Extra data fields such as `feature` or `project`, copied into `data`. */
+  dimensions?: Readonly<Record<string, DimensionValue>> | undefined;
+}
+
+/**
+ * Validates the caller's extra dimensions: identifier keys, JSON scalar values, finite numbers,
+ * no reserved key. Throws {@link UsageEventError} naming `dimensions.<key>`.
+ * @see https://openmeter.io/docs/metering/events/usage-events
+ */
+export function parseDimensions(
+  dimensions: Readonly<Record<string, unknown>> | undefined,
+): Record<string, DimensionValue> {
+  if (dimensions === undefined) return {};
+  if (typeof dimensions !== 'object' || dimensions === null || Array.isArray(dimensions)) {
+    throw new UsageEventError({ field: 'options.dimensions', message: 'must be an object' });
+  }
+  const parsed: Record<string, DimensionValue> = {};
+  for (const [key, value] of Object.entries(dimensions)) {
+    const field = `options.dimensions.${key}`;
+    if (!dimensionKeyPattern.test(key)) {
+      throw new UsageEventError({ field, message: 'key must match /^[A-Za-z_][A-Za-z0-9_]*$/' });
+    }
+    if (reservedDataKeys.has(key)) {
+      throw new UsageEventError({ field, message: 'is reserved for the event data' });
+    }
+    const isScalar =
+      value === null ||
+      typeof value === 'string' ||
+      typeof value === 'boolean' ||
+      (typeof value === 'number' && Number.isFinite(value));
+    if (!isScalar) {
+      throw new UsageEventError({
+        field,
+        message: 'must be a string, finite number, boolean or null',
+      });
+    }
+    parsed[key] = value as DimensionValue;
+  }
+  return parsed;
+}
+
+/**
+ * Reads a non-empty string option or response field, throwing {@link UsageEventError} otherwise.
+ * @see https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/spec.md#required-attributes
+ */
+export function parseNonEmptyString({ value, field }: { value: unknown; field: string }): string {
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new UsageEventError({
+      field,
+      message: value === undefined || value === null ? 'is missing' : 'must be a non-empty string',
+    });
+  }
+  return value;
+}
+
+/**
+ * Converts a Unix timestamp in seconds (OpenAI's `created`, `created_at`) into an RFC 3339 string.
+ * @see https://platform.openai.com/docs/api-reference/chat/object#chat/object-created
+ */
+export function convertUnixSeconds({ value, field }: { value: unknown; field: string }): string {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new UsageEventError({
+      field,
+      message:
+        value === undefined || value === null
+          ? 'is missing'
+          : `must be a Unix timestamp in seconds, got ${JSON.stringify(value)}`,
+    });
+  }
+  return new Date(value * 1000).toISOString();
+}
+
+/**
+ * Converts a caller-supplied time (a `Date` or an RFC 3339 string) into an RFC 3339 string.
+ * @see https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/spec.md#time
+ */
+export function convertTime({ value, field }: { value: unknown; field: string }): string {
+  const date =
+    value instanceof Date ? value : typeof value === 'string' ? new Date(value) : undefined;
+  if (date === undefined || Number.isNaN(date.getTime())) {
+    throw new UsageEventError({
+      field,
+      message:
+        value === undefined || value === null ? 'is missing' : 'must be a Date or RFC 3339 string',
+    });
+  }
+  return date.toISOString();
+}
+
+/**
+ * Builds a usage CloudEvent from already validated token counts, validating the envelope
+ * (subject, source, type, id, model, dimensions). Used by `toUsageEvent` and the stream meters.
+ * @see https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/spec.md
+ */
+export function createUsageEvent({
+  id,
+  time,
+  model,
+  endpoint,
+  tokens,
+  estimateReason,
+  options,
+}: {
+  id: unknown;
+  /** RFC 3339 time, already converted. */
+  time: string;
+  model: unknown;
+  endpoint: UsageEndpoint;
+  tokens: UsageTokens;
+  /** Set when the counts are estimates. */
+  estimateReason?: EstimateReason | undefined;
+  options: UsageEventEnvelopeOptions;
+}): UsageEvent {
+  const dimensions = parseDimensions(options.dimensions);
+  const data: UsageEventData = {
+    ...dimensions,
+    model: parseNonEmptyString({ value: model, field: 'model' }),
+    endpoint,
+    ...tokens,
+    usage_source: estimateReason === undefined ? 'provider' : 'estimated',
+    ...(estimateReason === undefined ? {} : { estimate_reason: estimateReason }),
+  };
+  return {
+    specversion: '1.0',
+    id: parseNonEmptyString({ value: id, field: 'id' }),
+    source: parseNonEmptyString({
+      value: options.source ?? defaultUsageEventSource,
+      field: 'options.source',
+    }),
+    type: parseNonEmptyString({
+      value: options.type ?? defaultUsageEventType,
+      field: 'options.type',
+    }),
+    subject: parseNonEmptyString({ value: options?.subject, field: 'options.subject' }),
+    time,
+    datacontenttype: 'application/json',
+    data,
+  };
+}
