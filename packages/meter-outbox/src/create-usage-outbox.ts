@@ -463,7 +463,9 @@ export async function createUsageOutbox(options: UsageOutboxOptions): Promise<Us
   };
   const stampTime = (event: OutboxEvent, at: number): OutboxEvent =>
     // Stamped once here so every retry carries the same time (the client would re-stamp each try).
-    event.time === undefined ? { ...event, time: new Date(at).toISOString() } : event;
+    event.time === undefined || event.time === null
+      ? { ...event, time: new Date(at).toISOString() }
+      : event;
 
   const write = (record: Parameters<SegmentJournal['append']>[0]): number => {
     if (!journal) return -1;

@@ -1,6 +1,6 @@
 /**
- * The CloudEvent the outbox carries: the fields it checks before journaling, plus whatever else
- * the producer set (`time`, `data`, ...), which it passes through untouched. Structurally
+ * The CloudEvent the outbox carries: the fields it checks before journaling, plus the optional
+ * ones (`time`, `data`, ...), which it passes through untouched. Structurally
  * compatible with the client's `OpenMeterEvent`.
  * @see https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/spec.md#required-attributes
  */
@@ -10,9 +10,10 @@ export interface OutboxEvent {
   source: string;
   type: string;
   subject: string;
-  time?: string | undefined;
+  time?: string | null | undefined;
+  datacontenttype?: 'application/json' | null | undefined;
+  dataschema?: string | null | undefined;
   data?: { [key: string]: unknown } | null | undefined;
-  [attribute: string]: unknown;
 }
 
 /**

@@ -26,5 +26,5 @@ export function parseOutboxEvent(value: unknown): OutboxEvent {
       );
     }
   }
-  return record as OutboxEvent;
+  return record as unknown as OutboxEvent;
 }
