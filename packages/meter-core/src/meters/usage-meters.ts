@@ -1,0 +1,106 @@
+import { defaultTokenTypeEventType, defaultUsageEventType } from '../events/usage-event.js';
+
+/**
+ * An OpenMeter meter, in the shape of the `POST /api/v1/meters` body (MeterCreate) and of the
+ * `meters:` entries of OpenMeter's config file (which have no `name`).
+ * @see https://openmeter.io/docs/metering/guides/common-examples
+ */
+export interface MeterDefinition {
+  slug: string;
+  name: string;
+  description: string;
+  eventType: string;
+  aggregation: 'SUM' | 'COUNT' | 'AVG' | 'MIN' | 'MAX' | 'UNIQUE_COUNT' | 'LATEST';
+  valueProperty: string;
+  groupBy: Readonly<Record<string, string>>;
+}
+
+// Every usage event carries these, so every meter can split by them.
+const usageGroupBy = {
+  model: '$.model',
+  endpoint: '$.endpoint',
+  usage_source: '$.usage_source',
+} as const;
+
+function sumMeter({
+  slug,
+  name,
+  description,
+  valueProperty,
+}: Pick<MeterDefinition, 'slug' | 'name' | 'description' | 'valueProperty'>): MeterDefinition {
+  return {
+    slug,
+    name,
+    description,
+    eventType: defaultUsageEventType,
+    aggregation: 'SUM',
+    valueProperty,
+    groupBy: usageGroupBy,
+  };
+}
+
+/**
+ * Meters for usage events (`type: "openai"`, one event per response): total, prompt,
+ * completion, cached and reasoning tokens, each by model, endpoint and usage source.
+ * @see https://openmeter.io/docs/metering/guides/common-examples
+ */
+export const usageEventMeters: readonly MeterDefinition[] = [
+  sumMeter({
+    slug: 'llm_tokens_total',
+    name: 'LLM tokens total',
+    description: 'All tokens (prompt + completion) per response, from usage events (type openai).',
+    valueProperty: '$.total_tokens',
+  }),
+  sumMeter({
+    slug: 'llm_prompt_tokens',
+    name: 'LLM prompt tokens',
+    description: 'Prompt (input) tokens, cached ones included, from usage events (type openai).',
+    valueProperty: '$.prompt_tokens',
+  }),
+  sumMeter({
+    slug: 'llm_completion_tokens',
+    name: 'LLM completion tokens',
+    description: 'Completion (output) tokens, reasoning included, from usage events (type openai).',
+    valueProperty: '$.completion_tokens',
+  }),
+  sumMeter({
+    slug: 'llm_cached_tokens',
+    name: 'LLM cached prompt tokens',
+    description: 'Prompt tokens served from the prompt cache, from usage events (type openai).',
+    valueProperty: '$.cached_tokens',
+  }),
+  sumMeter({
+    slug: 'llm_reasoning_tokens',
+    name: 'LLM reasoning tokens',
+    description: 'Hidden reasoning tokens (part of completion), from usage events (type openai).',
+    valueProperty: '$.reasoning_tokens',
+  }),
+];
+
+/**
+ * Meters for token-type events (`type: "prompt"`, one event per token type), as in OpenMeter's
+ * LLM metering guide: tokens by model and type (`input`, `cached_input`, `output`).
+ * @see https://openmeter.io/docs/metering/guides/common-examples
+ */
+export const tokenTypeEventMeters: readonly MeterDefinition[] = [
+  {
+    slug: 'llm_tokens_by_type',
+    name: 'LLM tokens by type',
+    description:
+      'Tokens by model and type (input, cached_input, output), from token-type events (type prompt).',
+    eventType: defaultTokenTypeEventType,
+    aggregation: 'SUM',
+    valueProperty: '$.tokens',
+    groupBy: { ...usageGroupBy, type: '$.type' },
+  },
+];
+
+/**
+ * Every meter this package ships, as in `meters/openmeter-meters.yaml` and
+ * `meters/meters-api.json`. Price one shape only: both count the same tokens.
+ * @see https://openmeter.io/docs/metering/guides/common-examples
+ */
+export const openMeterMeters: readonly MeterDefinition[] = [
+  ...usageEventMeters,
+  ...tokenTypeEventMeters,
+];
