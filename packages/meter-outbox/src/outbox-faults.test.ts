@@ -5,7 +5,11 @@ import * as path from 'node:path';
 import { createOpenMeterClient } from '@llm-meter/openmeter-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createUsageOutbox } from './create-usage-outbox.js';
-import { type FaultAnswer, createTestEvent, startTestOpenMeter } from './testing/start-test-openmeter.js';
+import {
+  createTestEvent,
+  type FaultAnswer,
+  startTestOpenMeter,
+} from './testing/start-test-openmeter.js';
 
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
 afterEach(async () => {
@@ -91,7 +95,9 @@ describe('delivery under faults', () => {
   });
 
   it('rides out a 429 storm with backoff and loses nothing', async () => {
-    const { server } = await faultyServer(({ index }) => (index < 25 ? { status: 429 } : undefined));
+    const { server } = await faultyServer(({ index }) =>
+      index < 25 ? { status: 429 } : undefined,
+    );
     const outbox = await openOutbox({ url: server.url });
     const tokens = enqueueMany(outbox, 1000);
     await outbox.flush({ deadlineMs: 10_000 });

@@ -1,0 +1,109 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createOpenMeterClient } from '@llm-meter/openmeter-client';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createUsageOutbox } from './create-usage-outbox.js';
+import { startTestOpenMeter } from './testing/start-test-openmeter.js';
+
+const packageDirectory = fileURLToPath(new URL('..', import.meta.url));
+const cleanups: Array<() => Promise<unknown> | unknown> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** Starts the producer child and SIGKILLs it once it reported at least `killAfter` events. */
+async function produceThenKill({
+  dir,
+  url,
+  killAfter,
+  mode,
+}: {
+  dir: string;
+  url: string;
+  killAfter: number;
+  mode?: string;
+}) {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      '--conditions=source',
+      '--import',
+      'tsx',
+      'src/testing/produce-usage.ts',
+      dir,
+      url,
+      ...(mode ? [mode] : []),
+    ],
+    { cwd: packageDirectory, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  cleanups.push(() => child.kill('SIGKILL'));
+  let reported = 0;
+  let stderr = '';
+  child.stderr?.on('data', (chunk) => (stderr += chunk));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`producer stalled at ${reported}: ${stderr}`)),
+      20_000,
+    );
+    child.stdout?.on('data', (chunk: Buffer) => {
+      const matches = [...chunk.toString().matchAll(/enqueued (\d+)/g)];
+      const last = matches.at(-1)?.[1];
+      if (last) reported = Number(last);
+      if (reported >= killAfter) {
+        child.kill('SIGKILL');
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`producer exited early (${code}): ${stderr}`)));
+  });
+  await new Promise((resolve) => child.once('exit', resolve));
+  return reported;
+}
+
+const tokensOf = (index: number) => (index % 13) + 1;
+
+describe('crash recovery (kill -9 of a producing child process)', () => {
+  it('delivers every journaled event exactly once in the totals after a restart on the same dir', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meter-outbox-'));
+    cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const server = await startTestOpenMeter();
+    cleanups.push(() => server.close());
+    const reported = await produceThenKill({
+      dir,
+      url: server.url,
+      killAfter: 3000,
+      mode: 'open-stream',
+    });
+    const deliveredBeforeCrash = server.stored.size;
+
+    const outbox = await createUsageOutbox({
+      client: createOpenMeterClient({ baseUrl: server.url, retry: false }),
+      dir,
+      flushIntervalMs: 5,
+      logger: false,
+    });
+    cleanups.push(() => outbox.close({ deadlineMs: 100 }));
+    expect(outbox.stats().recovered).toBeGreaterThan(0);
+    await outbox.flush({ deadlineMs: 15_000 });
+
+    const numbered = [...server.stored.values()].filter((event) => event.id.startsWith('event-'));
+    const highest = Math.max(...numbered.map((event) => Number(event.id.slice('event-'.length))));
+    // Every event the child enqueued (at least what it reported) is there, with no gap.
+    expect(highest + 1).toBeGreaterThanOrEqual(reported);
+    expect(numbered).toHaveLength(highest + 1);
+    let expectedTokens = 0;
+    for (let index = 0; index <= highest; index++) expectedTokens += tokensOf(index);
+    const crashed = server.stored.get('test\u0000stream-1');
+    expect(crashed?.data).toMatchObject({
+      prompt_tokens: 50,
+      usage_source: 'estimated',
+      estimate_reason: 'crashed',
+    });
+    expect(server.totalTokens()).toBe(expectedTokens + 50);
+    expect(deliveredBeforeCrash).toBeLessThan(server.stored.size);
+  });
+});
