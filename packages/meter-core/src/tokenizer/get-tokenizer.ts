@@ -1,4 +1,4 @@
-import { Tiktoken } from 'js-tiktoken/lite';
+import { createBpeTokenizer } from './create-bpe-tokenizer.js';
 import { encodingData } from './encoding-data.js';
 import type { EncodingName } from './encoding-name.js';
 
@@ -20,17 +20,6 @@ export interface Tokenizer {
 
 const tokenizers = new Map<EncodingName, Tokenizer>();
 
-function createTokenizer(encoding: EncodingName): Tokenizer {
-  const tiktoken = new Tiktoken(encodingData[encoding]);
-  const encode = (text: string): number[] => tiktoken.encode(text, [], []);
-  return {
-    encoding,
-    encode,
-    decode: (tokens) => tiktoken.decode([...tokens]),
-    count: (text) => encode(text).length,
-  };
-}
-
 /**
  * Returns the tokenizer of an encoding, built once on first use and shared afterwards.
  * @see https://github.com/openai/tiktoken
@@ -38,7 +27,7 @@ function createTokenizer(encoding: EncodingName): Tokenizer {
 export function getTokenizer(encoding: EncodingName): Tokenizer {
   let tokenizer = tokenizers.get(encoding);
   if (tokenizer === undefined) {
-    tokenizer = createTokenizer(encoding);
+    tokenizer = createBpeTokenizer({ encoding, data: encodingData[encoding] });
     tokenizers.set(encoding, tokenizer);
   }
   return tokenizer;

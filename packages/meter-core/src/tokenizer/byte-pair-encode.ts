@@ -1,0 +1,228 @@
+import { mergedRank, noRank, type RankTable } from './create-rank-table.js';
+
+// Pieces up to this many bytes merge by scanning for the lowest pair (quadratic, tiny constant);
+// longer ones use a heap over a linked list (O(n log n)).
+const scanLimit = 96;
+
+/**
+ * Merges a piece by repeatedly scanning for its lowest-ranked adjacent pair, leftmost first, as
+ * tiktoken does; appends the resulting ranks to `output`. Quadratic: for short pieces only.
+ * @see https://github.com/openai/tiktoken/blob/main/src/lib.rs
+ */
+export function bytePairEncodeByScan({
+  piece,
+  table,
+  output,
+}: {
+  piece: string;
+  table: RankTable;
+  output: number[];
+}): void {
+  // partRanks[i] is the rank of part i, pairRanks[i] that of parts i and i + 1 merged.
+  const partRanks: number[] = [];
+  for (let index = 0; index < piece.length; index++) {
+    partRanks.push(table.byteRanks[piece.charCodeAt(index)] as number);
+  }
+  const pairRanks: number[] = [];
+  for (let index = 0; index + 1 < partRanks.length; index++) {
+    pairRanks.push(
+      mergedRank({
+        table,
+        left: partRanks[index] as number,
+        right: partRanks[index + 1] as number,
+      }),
+    );
+  }
+  for (;;) {
+    let lowest = noRank;
+    let lowestIndex = -1;
+    for (let index = 0; index < pairRanks.length; index++) {
+      const rank = pairRanks[index] as number;
+      if (rank < lowest) {
+        lowest = rank;
+        lowestIndex = index;
+      }
+    }
+    if (lowestIndex < 0) break;
+    partRanks[lowestIndex] = lowest;
+    partRanks.splice(lowestIndex + 1, 1);
+    pairRanks.splice(lowestIndex, 1);
+    if (lowestIndex < pairRanks.length) {
+      pairRanks[lowestIndex] = mergedRank({
+        table,
+        left: lowest,
+        right: partRanks[lowestIndex + 1] as number,
+      });
+    }
+    if (lowestIndex > 0) {
+      pairRanks[lowestIndex - 1] = mergedRank({
+        table,
+        left: partRanks[lowestIndex - 1] as number,
+        right: lowest,
+      });
+    }
+  }
+  for (const rank of partRanks) output.push(rank);
+}
+
+// A binary min-heap of float64 keys.
+class KeyHeap {
+  private keys: Float64Array;
+  size = 0;
+
+  constructor(capacity: number) {
+    this.keys = new Float64Array(Math.max(capacity, 16));
+  }
+
+  /** Adds a key without restoring heap order; call {@link heapify} before the first pop. */
+  append(key: number): void {
+    this.keys[this.size++] = key;
+  }
+
+  /** Restores heap order after appends, in linear time. */
+  heapify(): void {
+    for (let index = (this.size >> 1) - 1; index >= 0; index--) this.siftDown(index);
+  }
+
+  push(key: number): void {
+    if (this.size === this.keys.length) {
+      const grown = new Float64Array(this.keys.length * 2);
+      grown.set(this.keys);
+      this.keys = grown;
+    }
+    const keys = this.keys;
+    let index = this.size++;
+    while (index > 0) {
+      const parent = (index - 1) >> 1;
+      const parentKey = keys[parent] as number;
+      if (parentKey <= key) break;
+      keys[index] = parentKey;
+      index = parent;
+    }
+    keys[index] = key;
+  }
+
+  pop(): number {
+    const top = this.keys[0] as number;
+    const last = this.keys[--this.size] as number;
+    if (this.size > 0) {
+      this.keys[0] = last;
+      this.siftDown(0);
+    }
+    return top;
+  }
+
+  private siftDown(from: number): void {
+    const keys = this.keys;
+    const size = this.size;
+    const last = keys[from] as number;
+    let index = from;
+    for (;;) {
+      let child = 2 * index + 1;
+      if (child >= size) break;
+      const right = child + 1;
+      if (right < size && (keys[right] as number) < (keys[child] as number)) child = right;
+      const childKey = keys[child] as number;
+      if (childKey >= last) break;
+      keys[index] = childKey;
+      index = child;
+    }
+    keys[index] = last;
+  }
+}
+
+// Heap keys are rank * 2^32 + start so that equal ranks pop leftmost first (exact in a float64:
+// ranks < 2^18, starts < 2^32).
+const positionScale = 4294967296;
+
+/**
+ * Merges a piece with a priority queue over a linked list of parts: same result as the scan
+ * (lowest rank first, leftmost on ties), in O(n log n) for pieces of any length.
+ * @see https://github.com/openai/tiktoken/blob/main/src/lib.rs
+ */
+export function bytePairEncodeByHeap({
+  piece,
+  table,
+  output,
+}: {
+  piece: string;
+  table: RankTable;
+  output: number[];
+}): void {
+  const length = piece.length;
+  // Parts are named by their first byte; next[start] is where the part ends and the next begins.
+  const next = new Int32Array(length + 1);
+  const previous = new Int32Array(length + 1);
+  const partRanks = new Int32Array(length + 1);
+  const pairRanks = new Int32Array(length + 1).fill(noRank);
+  const heap = new KeyHeap(length);
+  for (let index = 0; index < length; index++) {
+    next[index] = index + 1;
+    previous[index] = index - 1;
+    partRanks[index] = table.byteRanks[piece.charCodeAt(index)] as number;
+  }
+  for (let index = 0; index + 1 < length; index++) {
+    const rank = mergedRank({
+      table,
+      left: partRanks[index] as number,
+      right: partRanks[index + 1] as number,
+    });
+    pairRanks[index] = rank;
+    if (rank !== noRank) heap.append(rank * positionScale + index);
+  }
+  heap.heapify();
+  while (heap.size > 0) {
+    const key = heap.pop();
+    const rank = Math.floor(key / positionScale);
+    const start = key - rank * positionScale;
+    // Stale candidate: its part was merged away or has changed since it was queued (a part's
+    // pair rank names its bytes, so an unchanged rank means an unchanged pair).
+    if (pairRanks[start] !== rank) continue;
+    const removed = next[start] as number;
+    const after = next[removed] as number;
+    next[start] = after;
+    pairRanks[removed] = noRank;
+    partRanks[start] = rank;
+    if (after < length) {
+      previous[after] = start;
+      const ownRank = mergedRank({ table, left: rank, right: partRanks[after] as number });
+      pairRanks[start] = ownRank;
+      if (ownRank !== noRank) heap.push(ownRank * positionScale + start);
+    } else {
+      pairRanks[start] = noRank;
+    }
+    const before = previous[start] as number;
+    if (before >= 0) {
+      const beforeRank = mergedRank({ table, left: partRanks[before] as number, right: rank });
+      pairRanks[before] = beforeRank;
+      if (beforeRank !== noRank) heap.push(beforeRank * positionScale + before);
+    }
+  }
+  for (let start = 0; start < length; start = next[start] as number) {
+    output.push(partRanks[start] as number);
+  }
+}
+
+/**
+ * Appends the ranks of one pre-tokenized piece (a binary string of its UTF-8 bytes) to `output`,
+ * exactly as tiktoken's byte-pair merge would, choosing the faster strategy for its length.
+ * @see https://github.com/openai/tiktoken/blob/main/src/lib.rs
+ */
+export function bytePairEncode({
+  piece,
+  table,
+  output,
+}: {
+  piece: string;
+  table: RankTable;
+  output: number[];
+}): void {
+  const whole = table.ranks.get(piece);
+  if (whole !== undefined) {
+    output.push(whole);
+  } else if (piece.length <= scanLimit) {
+    bytePairEncodeByScan({ piece, table, output });
+  } else {
+    bytePairEncodeByHeap({ piece, table, output });
+  }
+}
