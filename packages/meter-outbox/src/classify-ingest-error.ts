@@ -11,8 +11,9 @@ export interface IngestFailure {
 
 /**
  * Reads an ingest error structurally (`status`, `isRetryable`, `retryAfterMs`, `problem`, as the
- * OpenMeter client's errors carry them). 401/403 are `configuration` (a wrong key must not
- * dead-letter revenue: retry and shout), other 4xx that are not retryable are `reject` (bisect and
+ * OpenMeter client's errors carry them). 401/403 (wrong key) and 404/405 (wrong base URL) are
+ * `configuration`: the events are fine, so they are retried while the outbox reports the error
+ * loudly; dead-lettering them would drop revenue over a typo. Other 4xx that are not retryable are `reject` (bisect and
  * dead-letter), everything else (network, timeout, 408/409/429/5xx, unknown throws) is `retry`.
  * @see https://www.rfc-editor.org/rfc/rfc9110#section-15.5
  */
@@ -26,7 +27,8 @@ export function classifyIngestError(error: unknown): IngestFailure {
   const status = typeof fields.status === 'number' ? fields.status : undefined;
   const retryAfterMs = typeof fields.retryAfterMs === 'number' ? fields.retryAfterMs : undefined;
   const base = { status, retryAfterMs, problem: fields.problem };
-  if (status === 401 || status === 403) return { kind: 'configuration', ...base };
+  if (status === 401 || status === 403 || status === 404 || status === 405)
+    return { kind: 'configuration', ...base };
   const isRetryable =
     typeof fields.isRetryable === 'boolean'
       ? fields.isRetryable

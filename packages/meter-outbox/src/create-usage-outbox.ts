@@ -349,7 +349,11 @@ export async function createUsageOutbox(options: UsageOutboxOptions): Promise<Us
           batchSize: entries.length,
         });
         if (failure.kind === 'configuration') {
-          const message = `OpenMeter refused the API key (HTTP ${failure.status}): ${entries.length} events are held and retried, not dropped. Fix the key or permissions; usage keeps accumulating in the outbox (maxPending ${maxPending}).`;
+          const cause =
+            failure.status === 401 || failure.status === 403
+              ? 'refused the API key'
+              : 'has no ingest endpoint at this URL';
+          const message = `OpenMeter ${cause} (HTTP ${failure.status}): ${entries.length} events are held and retried, not dropped. Fix the API key, permissions or baseUrl; usage keeps accumulating in the outbox (maxPending ${maxPending}).`;
           if (attempt % 10 === 0) logger?.error(message, { status: failure.status });
           emitter.emit('error', { error, message });
         }
@@ -618,6 +622,7 @@ export async function createUsageOutbox(options: UsageOutboxOptions): Promise<Us
       };
     },
     async flush({ deadlineMs, onProgress } = {}) {
+      if (stopped) return result(unsettled.size === 0);
       const target = nextSequence - 1;
       await journal?.sync();
       drainPartial = true;

@@ -11,7 +11,7 @@ export interface DeliveredNotice {
 export interface RetryNotice {
   error: unknown;
   status: number | undefined;
-  /** `configuration` for 401/403 (fix the API key), `retry` otherwise. */
+  /** `configuration` for 401/403/404/405 (fix the API key or base URL), `retry` otherwise. */
   kind: 'retry' | 'configuration';
   attempt: number;
   delayMs: number;
