@@ -1,0 +1,170 @@
+import type { ResponsesPromptRequest } from '../events/convert-responses-request.js';
+import {
+  convertResponsesUsage,
+  type OpenAIResponsesUsage,
+} from '../events/convert-responses-usage.js';
+import { convertUnixSeconds, createUsageEvent } from '../events/create-usage-event.js';
+import { estimateResponsesTokens } from '../events/estimate-response-tokens.js';
+import type { EstimateReason, UsageEvent, UsageTokens } from '../events/usage-event.js';
+import { resolveStreamIdentity } from './resolve-stream-identity.js';
+import type { StreamEndReason, StreamMeterOptions } from './stream-meter-options.js';
+
+/**
+ * One event of a Responses API stream, declaring only the fields the meter reads.
+ * @see https://platform.openai.com/docs/api-reference/responses-streaming
+ */
+export interface ResponseStreamEventLike {
+  type?: string | null | undefined;
+  response?:
+    | {
+        id?: string | null | undefined;
+        created_at?: number | null | undefined;
+        model?: string | null | undefined;
+        usage?: OpenAIResponsesUsage | null | undefined;
+      }
+    | null
+    | undefined;
+  output_index?: number | null | undefined;
+  content_index?: number | null | undefined;
+  item_id?: string | null | undefined;
+  delta?: unknown;
+  item?: { type?: string | null | undefined; name?: string | null | undefined } | null | undefined;
+}
+
+// Deltas of text the model generates and is billed for as output tokens. Reasoning summaries and
+// audio are left out: their billing cannot be estimated from the text.
+const billedDeltaTypes = new Set([
+  'response.output_text.delta',
+  'response.refusal.delta',
+  'response.function_call_arguments.delta',
+  'response.custom_tool_call_input.delta',
+  'response.code_interpreter_call_code.delta',
+  'response.mcp_call_arguments.delta',
+]);
+
+const identityTypes = new Set(['response.created', 'response.in_progress', 'response.queued']);
+const terminalTypes = new Set(['response.completed', 'response.incomplete', 'response.failed']);
+
+/**
+ * Push-based usage meter for one Responses API stream, with no I/O: `push` every event, then
+ * `finish` once. Usage comes from `response.completed`, `response.incomplete` or
+ * `response.failed`; without it the output deltas, accumulated per output item and encoded once,
+ * and the request's input make an estimate.
+ * @see https://platform.openai.com/docs/api-reference/responses-streaming
+ */
+export class ResponsesStreamMeter {
+  readonly #request: ResponsesPromptRequest;
+  readonly #options: StreamMeterOptions;
+  readonly #texts = new Map<string, string>();
+  #id: string | undefined;
+  #createdAt: number | undefined;
+  #model: string | undefined;
+  #usage: OpenAIResponsesUsage | undefined;
+  #terminal = false;
+  #eventCount = 0;
+
+  constructor({
+    request,
+    options,
+  }: { request: ResponsesPromptRequest; options: StreamMeterOptions }) {
+    this.#request = request;
+    this.#options = options;
+  }
+
+  /** Number of events pushed so far. */
+  get eventCount(): number {
+    return this.#eventCount;
+  }
+
+  /** Whether a terminal event with usage has arrived. */
+  get hasProviderUsage(): boolean {
+    return this.#usage !== undefined;
+  }
+
+  /** Records one stream event; never throws, whatever the event looks like. */
+  push(event: ResponseStreamEventLike): void {
+    this.#eventCount += 1;
+    if (typeof event !== 'object' || event === null || typeof event.type !== 'string') return;
+    const type = event.type;
+    if (identityTypes.has(type) || terminalTypes.has(type)) {
+      const response = event.response;
+      if (response && typeof response === 'object') {
+        // The terminal event is authoritative; earlier events only fill gaps.
+        const override = terminalTypes.has(type);
+        if (
+          (override || this.#id === undefined) &&
+          typeof response.id === 'string' &&
+          response.id
+        ) {
+          this.#id = response.id;
+        }
+        if (
+          (override || this.#createdAt === undefined) &&
+          typeof response.created_at === 'number'
+        ) {
+          this.#createdAt = response.created_at;
+        }
+        if (
+          (override || this.#model === undefined) &&
+          typeof response.model === 'string' &&
+          response.model
+        ) {
+          this.#model = response.model;
+        }
+        if (override && response.usage && typeof response.usage === 'object') {
+          this.#usage = response.usage;
+        }
+      }
+      if (terminalTypes.has(type)) this.#terminal = true;
+      return;
+    }
+    if (billedDeltaTypes.has(type) && typeof event.delta === 'string') {
+      const key = `${type}:${event.item_id ?? event.output_index ?? 0}:${event.content_index ?? 0}`;
+      this.#texts.set(key, (this.#texts.get(key) ?? '') + event.delta);
+      return;
+    }
+    if (type === 'response.output_item.added' && typeof event.item?.name === 'string') {
+      // Function and tool call names are generated output too.
+      this.#texts.set(`name:${event.output_index ?? this.#texts.size}`, event.item.name);
+    }
+  }
+
+  /**
+   * Builds the usage event: provider usage from the terminal event, else an estimate whose
+   * reason follows from `reason` and whether a terminal event arrived. Throws `UsageEventError`
+   * when no id or time is known, or the usage is malformed.
+   */
+  finish({ reason }: { reason: StreamEndReason }): UsageEvent {
+    const { id, time } = resolveStreamIdentity({
+      id: this.#id,
+      time:
+        this.#createdAt === undefined
+          ? undefined
+          : convertUnixSeconds({ value: this.#createdAt, field: 'created_at' }),
+      options: this.#options,
+    });
+    let tokens: UsageTokens;
+    let estimateReason: EstimateReason | undefined;
+    if (this.#usage) {
+      tokens = convertResponsesUsage(this.#usage);
+    } else {
+      estimateReason =
+        reason !== 'completed' ? reason : this.#terminal ? 'no_usage_chunk' : 'aborted';
+      tokens = estimateResponsesTokens({
+        request: this.#request,
+        outputTexts: this.#texts.values(),
+        model: this.#model,
+        encoding: this.#options.encoding,
+      });
+    }
+    return createUsageEvent({
+      id,
+      time,
+      model: this.#model ?? this.#request.model,
+      endpoint: 'responses',
+      tokens,
+      estimateReason,
+      options: this.#options,
+    });
+  }
+}
