@@ -1,0 +1,121 @@
+import { parseRfc3339 } from '../events/parse-rfc3339.js';
+import {
+  type EventValidationIssue,
+  type ValidEvent,
+  validateEvent,
+} from '../events/validate-event.js';
+import { HttpProblem } from './http-problem.js';
+import { parseJsonBody, readBody } from './read-body.js';
+import type { Reply, RouteContext } from './reply.js';
+
+const CONTENT_TYPES = [
+  'application/cloudevents+json',
+  'application/cloudevents-batch+json',
+  'application/json',
+];
+const DEFAULT_LIST_WINDOW = 72 * 3_600_000;
+
+/** The media type of a request without parameters, lowercased (`application/json`). */
+export function getMediaType(contentType: string | undefined): string {
+  return (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+}
+
+function describeIssue(issue: EventValidationIssue): string {
+  const id = issue.id === null ? 'without id' : `id ${JSON.stringify(issue.id)}`;
+  return `event ${issue.index} (${id}) ${issue.field ? `${issue.field}: ` : ''}${issue.message}`;
+}
+
+/**
+ * `POST /api/v1/events`: validates every event of the request first and stores all of them in
+ * one transaction, or none (400 naming each invalid event and field). Duplicates on
+ * (source, id) are accepted and ignored.
+ * @see https://openmeter.io/docs/api/cloud
+ */
+export async function handleIngestEvents({
+  request,
+  store,
+  maxBodyBytes,
+}: RouteContext): Promise<Reply> {
+  const mediaType = getMediaType(request.headers['content-type']);
+  if (!CONTENT_TYPES.includes(mediaType)) {
+    throw new HttpProblem(
+      415,
+      `Content-Type ${mediaType || '(none)'} is not supported: send ${CONTENT_TYPES.join(', ')}`,
+    );
+  }
+  const body = parseJsonBody(await readBody({ request, limitBytes: maxBodyBytes }));
+  if (mediaType === 'application/cloudevents+json' && Array.isArray(body)) {
+    throw new HttpProblem(
+      400,
+      'application/cloudevents+json carries one event: send a batch as application/cloudevents-batch+json',
+    );
+  }
+  if (mediaType === 'application/cloudevents-batch+json' && !Array.isArray(body)) {
+    throw new HttpProblem(400, 'application/cloudevents-batch+json must be a JSON array of events');
+  }
+  const candidates = Array.isArray(body) ? body : [body];
+  const now = Date.now();
+  const valid: ValidEvent[] = [];
+  const issues: EventValidationIssue[] = [];
+  candidates.forEach((candidate, index) => {
+    const result = validateEvent({ candidate, index, nowMilliseconds: now });
+    if (result.success) valid.push(result.value);
+    else issues.push(...result.issues);
+  });
+  if (issues.length > 0) {
+    const invalidCount = new Set(issues.map((issue) => issue.index)).size;
+    throw new HttpProblem(
+      400,
+      `${invalidCount} of ${candidates.length} events are invalid, nothing was stored: ${issues.map(describeIssue).join('; ')}`,
+      { extensions: { validationErrors: issues } },
+    );
+  }
+  store.ingest({ events: valid, ingestedAtMilliseconds: now });
+  return { status: 204 };
+}
+
+function parseTimeParameter(url: URL, name: string): number | undefined {
+  const value = url.searchParams.get(name);
+  if (value === null) return undefined;
+  const milliseconds = parseRfc3339(value);
+  if (milliseconds === undefined) {
+    throw new HttpProblem(
+      400,
+      `${name} must be an RFC 3339 date-time such as 2025-01-01T00:00:00Z`,
+    );
+  }
+  return milliseconds;
+}
+
+/**
+ * `GET /api/v1/events`: stored events newest first, filtered by event time (`from` defaults to
+ * 72 hours ago, as in OpenMeter), ingestion time, partial `subject` and `id`, up to `limit`
+ * (1-100). Events a meter could not use carry `validationError`.
+ * @see https://openmeter.io/docs/api/cloud
+ */
+export function handleListEvents({ url, store }: RouteContext): Reply {
+  const limitText = url.searchParams.get('limit');
+  const limit = limitText === null ? 100 : Number(limitText);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
+    throw new HttpProblem(400, 'limit must be an integer from 1 to 100');
+  }
+  if (url.searchParams.getAll('customerId').length) {
+    throw new HttpProblem(
+      400,
+      'customerId is not supported by openmeter-local (it has no customers): filter by subject',
+    );
+  }
+  const from = parseTimeParameter(url, 'from') ?? Date.now() - DEFAULT_LIST_WINDOW;
+  const to = parseTimeParameter(url, 'to');
+  if (to !== undefined && from > to) throw new HttpProblem(400, 'from must not be after to');
+  const events = store.listEvents({
+    fromMilliseconds: from,
+    toMilliseconds: to,
+    ingestedFromMilliseconds: parseTimeParameter(url, 'ingestedAtFrom'),
+    ingestedToMilliseconds: parseTimeParameter(url, 'ingestedAtTo'),
+    subject: url.searchParams.get('subject') ?? undefined,
+    id: url.searchParams.get('id') ?? undefined,
+    limit,
+  });
+  return { status: 200, body: events };
+}

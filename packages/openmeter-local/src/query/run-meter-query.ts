@@ -1,0 +1,309 @@
+import { formatRfc3339 } from '../events/parse-rfc3339.js';
+import type { CompiledMeter } from '../meters/compile-meter.js';
+import type { FilterString, MeterQueryResult, MeterQueryRow } from '../openmeter-types.js';
+import { groupColumn } from '../storage/meter-value-table.js';
+import type { OpenMeterStore } from '../storage/open-meter-store.js';
+import { createWindows, findWindow, type TimeWindow } from './create-windows.js';
+import type { MeterQuery } from './meter-query.js';
+
+// Up to this many windows, each window is one indexed range query whose GROUP BY sorts only
+// that window's rows (fast); beyond it, one query groups by minute and windows are rolled up
+// here.
+const MAX_WINDOW_QUERIES = 1_000;
+const MINUTE = 60_000;
+
+interface Accumulator {
+  window: TimeWindow;
+  subject: string | null;
+  groups: Array<string | null>;
+  sum: number;
+  count: number;
+  min: number;
+  max: number;
+  latestTime: number;
+  latestValue: number;
+  texts: Set<string> | undefined;
+  finalValue: number | undefined;
+}
+
+function buildFilterSql({
+  column,
+  filter,
+  parameters,
+}: {
+  column: string;
+  filter: FilterString;
+  parameters: unknown[];
+}): string {
+  const clauses: string[] = [];
+  const list = (values: string[]) => {
+    parameters.push(...values);
+    return values.map(() => '?').join(', ');
+  };
+  if (filter.$eq !== undefined && filter.$eq !== null) {
+    clauses.push(`${column} = ?`);
+    parameters.push(filter.$eq);
+  }
+  if (filter.$ne !== undefined && filter.$ne !== null) {
+    clauses.push(`${column} IS NOT ?`);
+    parameters.push(filter.$ne);
+  }
+  if (filter.$in) clauses.push(filter.$in.length ? `${column} IN (${list(filter.$in)})` : '0');
+  if (filter.$nin?.length)
+    clauses.push(`(${column} IS NULL OR ${column} NOT IN (${list(filter.$nin)}))`);
+  for (const [operator, sql] of [
+    ['$gt', '>'],
+    ['$gte', '>='],
+    ['$lt', '<'],
+    ['$lte', '<='],
+  ] as const) {
+    const value = filter[operator];
+    if (value !== undefined && value !== null) {
+      clauses.push(`${column} ${sql} ?`);
+      parameters.push(value);
+    }
+  }
+  if (filter.$and?.length) {
+    clauses.push(
+      filter.$and
+        .map((inner) => buildFilterSql({ column, filter: inner, parameters }))
+        .join(' AND '),
+    );
+  }
+  if (filter.$or?.length) {
+    clauses.push(
+      `(${filter.$or.map((inner) => `(${buildFilterSql({ column, filter: inner, parameters })})`).join(' OR ')})`,
+    );
+  }
+  return clauses.length ? clauses.map((clause) => `(${clause})`).join(' AND ') : '1';
+}
+
+function finishValue({
+  meter,
+  accumulator,
+}: {
+  meter: CompiledMeter;
+  accumulator: Accumulator;
+}): number {
+  if (accumulator.finalValue !== undefined) return accumulator.finalValue;
+  switch (meter.aggregation) {
+    case 'COUNT':
+      return accumulator.count;
+    case 'AVG':
+      return accumulator.count === 0 ? 0 : accumulator.sum / accumulator.count;
+    case 'MIN':
+      return accumulator.min;
+    case 'MAX':
+      return accumulator.max;
+    case 'LATEST':
+      return accumulator.latestValue;
+    case 'UNIQUE_COUNT':
+      return accumulator.texts?.size ?? 0;
+    default:
+      return accumulator.sum;
+  }
+}
+
+/**
+ * Aggregates a meter's readings per window, subject and group-by values, the way OpenMeter's
+ * query endpoint does: events in `[from, to)`, only windows that have data, values as numbers.
+ * @see https://openmeter.io/docs/api/cloud
+ */
+export function runMeterQuery({
+  store,
+  meter,
+  query,
+}: {
+  store: OpenMeterStore;
+  meter: CompiledMeter;
+  query: MeterQuery;
+}): MeterQueryResult {
+  const database = store.database;
+  const table = meter.tableName;
+  const groupColumns = query.groupBy.map((key) => groupColumn(meter.groupByKeys.indexOf(key)));
+  const keyColumns = [...(query.groupBySubject ? ['subject'] : []), ...groupColumns];
+
+  const where: string[] = [];
+  const filterParameters: unknown[] = [];
+  if (query.subjects) {
+    where.push(`subject IN (${query.subjects.map(() => '?').join(', ')})`);
+    filterParameters.push(...query.subjects);
+  }
+  for (const { key, filter } of query.filters) {
+    const column = groupColumn(meter.groupByKeys.indexOf(key));
+    where.push(buildFilterSql({ column, filter, parameters: filterParameters }));
+  }
+  const lower = query.from ?? Number.MIN_SAFE_INTEGER;
+  const upper = query.to ?? Number.MAX_SAFE_INTEGER;
+  const filterSql = where.map((clause) => ` AND ${clause}`).join('');
+
+  const edge = (direction: 'ASC' | 'DESC') =>
+    database
+      .prepare(
+        `SELECT time_ms FROM ${table} WHERE time_ms >= ? AND time_ms < ?${filterSql} ORDER BY time_ms ${direction} LIMIT 1`,
+      )
+      .pluck()
+      .get(lower, upper, ...filterParameters) as number | undefined;
+  const first = edge('ASC');
+  const result: MeterQueryResult = { data: [] };
+  if (query.fromText) result.from = query.fromText;
+  if (query.toText) result.to = query.toText;
+  if (query.windowSize) result.windowSize = query.windowSize;
+  if (first === undefined) return result;
+  const last = edge('DESC') as number;
+
+  const accumulators = new Map<string, Accumulator>();
+  const accumulatorFor = (window: TimeWindow, keyValues: Array<string | null>): Accumulator => {
+    const key = JSON.stringify([window.start, keyValues]);
+    let accumulator = accumulators.get(key);
+    if (!accumulator) {
+      accumulator = {
+        window,
+        subject: query.groupBySubject ? (keyValues[0] ?? null) : null,
+        groups: query.groupBySubject ? keyValues.slice(1) : keyValues,
+        sum: 0,
+        count: 0,
+        min: Number.POSITIVE_INFINITY,
+        max: Number.NEGATIVE_INFINITY,
+        latestTime: Number.NEGATIVE_INFINITY,
+        latestValue: 0,
+        texts: undefined,
+        finalValue: undefined,
+      };
+      accumulators.set(key, accumulator);
+    }
+    return accumulator;
+  };
+
+  const windows = query.windowSize
+    ? createWindows({
+        windowSize: query.windowSize,
+        timeZone: query.windowTimeZone,
+        from: first,
+        to: last + 1,
+        limit: MAX_WINDOW_QUERIES,
+      })
+    : [
+        {
+          start: query.from ?? Math.floor(first / MINUTE) * MINUTE,
+          end: query.to ?? Math.floor(last / MINUTE) * MINUTE + MINUTE,
+        },
+      ];
+  const keySql = keyColumns.join(', ');
+  const groupSql = keyColumns.length ? ` GROUP BY ${keySql}` : '';
+  const selectKeys = keyColumns.length ? `${keySql}, ` : '';
+
+  if (windows) {
+    const finalSql = {
+      SUM: 'total(value)',
+      COUNT: 'count(*)',
+      AVG: 'avg(value)',
+      MIN: 'min(value)',
+      MAX: 'max(value)',
+      LATEST: 'value, max(time_ms)',
+      UNIQUE_COUNT: 'count(DISTINCT value_text)',
+    }[meter.aggregation];
+    const statement = database
+      .prepare(
+        `SELECT ${selectKeys}count(*), ${finalSql} FROM ${table} WHERE time_ms >= ? AND time_ms < ?${filterSql}${groupSql}`,
+      )
+      .raw();
+    for (const window of windows) {
+      const rows = statement.all(
+        Math.max(window.start, lower),
+        Math.min(window.end, upper),
+        ...filterParameters,
+      ) as unknown[][];
+      for (const row of rows) {
+        // Without GROUP BY, a window with no readings still answers one row: count 0.
+        if (row[keyColumns.length] === 0) continue;
+        const accumulator = accumulatorFor(
+          window,
+          row.slice(0, keyColumns.length) as Array<string | null>,
+        );
+        accumulator.finalValue = Number(row[keyColumns.length + 1]);
+      }
+    }
+  } else {
+    const partialSql = {
+      SUM: 'total(value), count(*)',
+      COUNT: 'total(value), count(*)',
+      AVG: 'total(value), count(*)',
+      MIN: 'min(value), count(*)',
+      MAX: 'max(value), count(*)',
+      LATEST: 'value, max(time_ms)',
+      UNIQUE_COUNT: 'value_text, count(*)',
+    }[meter.aggregation];
+    const extraGroup = meter.aggregation === 'UNIQUE_COUNT' ? ', value_text' : '';
+    const statement = database
+      .prepare(
+        `SELECT ${selectKeys}time_ms / ${MINUTE} AS minute, ${partialSql} FROM ${table} WHERE time_ms >= ? AND time_ms < ?${filterSql} GROUP BY ${selectKeys}minute${extraGroup}`,
+      )
+      .raw();
+    const windowCache = new Map<number, TimeWindow>();
+    for (const row of statement.iterate(lower, upper, ...filterParameters) as Iterable<unknown[]>) {
+      const minute = row[keyColumns.length] as number;
+      let window = windowCache.get(minute);
+      if (!window) {
+        window = findWindow({
+          windowSize: query.windowSize as NonNullable<MeterQuery['windowSize']>,
+          timeZone: query.windowTimeZone,
+          instant: minute * MINUTE,
+        });
+        windowCache.set(minute, window);
+      }
+      const accumulator = accumulatorFor(
+        window,
+        row.slice(0, keyColumns.length) as Array<string | null>,
+      );
+      const first = row[keyColumns.length + 1];
+      const second = row[keyColumns.length + 2] as number;
+      if (meter.aggregation === 'LATEST') {
+        if (second > accumulator.latestTime) {
+          accumulator.latestTime = second;
+          accumulator.latestValue = first as number;
+        }
+      } else if (meter.aggregation === 'UNIQUE_COUNT') {
+        accumulator.texts ??= new Set();
+        accumulator.texts.add(first as string);
+      } else {
+        accumulator.sum += first as number;
+        accumulator.count += second;
+        accumulator.min = Math.min(accumulator.min, first as number);
+        accumulator.max = Math.max(accumulator.max, first as number);
+      }
+    }
+  }
+
+  const sorted = [...accumulators.values()].sort(compareAccumulators);
+  result.data = sorted.map(
+    (accumulator): MeterQueryRow => ({
+      value: finishValue({ meter, accumulator }),
+      windowStart: formatRfc3339(accumulator.window.start),
+      windowEnd: formatRfc3339(accumulator.window.end),
+      subject: accumulator.subject,
+      groupBy: Object.fromEntries(
+        query.groupBy.map((key, index) => [key, accumulator.groups[index] ?? null]),
+      ),
+    }),
+  );
+  return result;
+}
+
+function compareText(left: string | null | undefined, right: string | null | undefined): number {
+  if (left === right) return 0;
+  if (left === null || left === undefined) return -1;
+  if (right === null || right === undefined) return 1;
+  return left < right ? -1 : 1;
+}
+
+function compareAccumulators(left: Accumulator, right: Accumulator): number {
+  if (left.window.start !== right.window.start) return left.window.start - right.window.start;
+  const bySubject = compareText(left.subject, right.subject);
+  if (bySubject !== 0) return bySubject;
+  for (let index = 0; index < left.groups.length; index++) {
+    const byGroup = compareText(left.groups[index], right.groups[index]);
+    if (byGroup !== 0) return byGroup;
+  }
+  return 0;
+}

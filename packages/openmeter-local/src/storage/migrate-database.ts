@@ -1,0 +1,60 @@
+import type { Database } from 'better-sqlite3';
+
+// Each entry moves the schema one version up; `PRAGMA user_version` records how far a file
+// database got. Never edit a shipped entry: append a new one.
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE events (
+    seq INTEGER PRIMARY KEY,
+    source TEXT NOT NULL,
+    id TEXT NOT NULL,
+    type TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    time_ms INTEGER NOT NULL,
+    ingested_at_ms INTEGER NOT NULL,
+    stored_at_ms INTEGER NOT NULL,
+    event_json TEXT NOT NULL
+  );
+  CREATE UNIQUE INDEX events_source_id ON events (source, id);
+  CREATE INDEX events_type_seq ON events (type, seq);
+  CREATE INDEX events_time ON events (time_ms);
+  CREATE TABLE meters (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    slug TEXT NOT NULL,
+    origin TEXT NOT NULL,
+    definition_json TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    deleted_at TEXT
+  );
+  CREATE UNIQUE INDEX meters_active_slug ON meters (slug) WHERE deleted_at IS NULL;
+  CREATE TABLE event_errors (
+    event_seq INTEGER NOT NULL,
+    meter_seq INTEGER NOT NULL,
+    message TEXT NOT NULL,
+    PRIMARY KEY (event_seq, meter_seq)
+  ) WITHOUT ROWID;
+  CREATE INDEX event_errors_meter ON event_errors (meter_seq);
+  `,
+];
+
+/**
+ * Brings a database to the newest schema, one transaction per version, and refuses a file
+ * written by a newer release instead of guessing.
+ * @see https://www.sqlite.org/pragma.html#pragma_user_version
+ */
+export function migrateDatabase(database: Database): void {
+  const current = database.pragma('user_version', { simple: true }) as number;
+  if (current > MIGRATIONS.length) {
+    throw new Error(
+      `The database has schema version ${current} but this openmeter-local knows only ${MIGRATIONS.length}: upgrade @llm-meter/openmeter-local or use another --db file.`,
+    );
+  }
+  for (let version = current; version < MIGRATIONS.length; version++) {
+    database.transaction(() => {
+      database.exec(MIGRATIONS[version] as string);
+      database.pragma(`user_version = ${version + 1}`);
+    })();
+  }
+}

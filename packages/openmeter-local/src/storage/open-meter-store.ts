@@ -1,0 +1,337 @@
+import BetterSqlite3, { type Database, type Statement } from 'better-sqlite3';
+import type { ValidEvent } from '../events/validate-event.js';
+import { type CompiledMeter, compileMeter, readMeterValue } from '../meters/compile-meter.js';
+import type { IngestedEvent, Meter, MeterCreate, OpenMeterEvent } from '../openmeter-types.js';
+import { createUlid } from './create-ulid.js';
+import { createMeterValueTable, prepareMeterValueInsert } from './meter-value-table.js';
+import { migrateDatabase } from './migrate-database.js';
+
+/** Where a meter came from: the meters file (replaced on restart) or the API (kept). */
+export type MeterOrigin = 'config' | 'api';
+
+/** Filters of `listEvents`, in milliseconds since the epoch. */
+export interface ListEventsFilter {
+  fromMilliseconds?: number | undefined;
+  toMilliseconds?: number | undefined;
+  ingestedFromMilliseconds?: number | undefined;
+  ingestedToMilliseconds?: number | undefined;
+  subject?: string | undefined;
+  id?: string | undefined;
+  limit: number;
+}
+
+/** Counts of one `ingest` call. */
+export interface IngestOutcome {
+  stored: number;
+  duplicates: number;
+}
+
+const BACKFILL_PAGE = 5_000;
+
+interface MeterRow {
+  seq: number;
+  id: string;
+  slug: string;
+  origin: MeterOrigin;
+  definition_json: string;
+  created_at: string;
+  updated_at: string;
+  deleted_at: string | null;
+}
+
+/**
+ * The embedded database of openmeter-local: events deduplicated on (source, id), meters, and
+ * each meter's reading of each event in a side table. Every write is one transaction.
+ * @see https://openmeter.io/docs/concepts/usage-events
+ */
+export class OpenMeterStore {
+  readonly database: Database;
+  #meters = new Map<number, CompiledMeter>();
+  #metersByType = new Map<string, CompiledMeter[]>();
+  #valueInserts = new Map<number, Statement>();
+  #insertEvent: Statement;
+  #insertError: Statement;
+
+  constructor({ dbPath }: { dbPath: string }) {
+    this.database = new BetterSqlite3(dbPath);
+    this.database.pragma('journal_mode = WAL');
+    // FULL: a 204 means the batch survives a power cut, not only a process crash.
+    this.database.pragma('synchronous = FULL');
+    this.database.pragma('foreign_keys = ON');
+    migrateDatabase(this.database);
+    this.#insertEvent = this.database.prepare(
+      'INSERT OR IGNORE INTO events (source, id, type, subject, time_ms, ingested_at_ms, stored_at_ms, event_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.#insertError = this.database.prepare(
+      'INSERT OR REPLACE INTO event_errors (event_seq, meter_seq, message) VALUES (?, ?, ?)',
+    );
+    const rows = this.database
+      .prepare('SELECT * FROM meters WHERE deleted_at IS NULL ORDER BY seq')
+      .all() as MeterRow[];
+    for (const row of rows) this.#register(row);
+  }
+
+  #register(row: MeterRow): CompiledMeter {
+    const compiled = compileMeter({ sequence: row.seq, meter: convertMeterRow(row) });
+    createMeterValueTable({ database: this.database, meter: compiled });
+    this.#meters.set(row.seq, compiled);
+    this.#valueInserts.set(
+      row.seq,
+      prepareMeterValueInsert({ database: this.database, meter: compiled }),
+    );
+    this.#rebuildTypeIndex();
+    return compiled;
+  }
+
+  #rebuildTypeIndex(): void {
+    this.#metersByType.clear();
+    for (const meter of this.#meters.values()) {
+      const list = this.#metersByType.get(meter.eventType) ?? [];
+      list.push(meter);
+      this.#metersByType.set(meter.eventType, list);
+    }
+  }
+
+  #applyMeter({
+    meter,
+    sequence,
+    event,
+    timeMilliseconds,
+  }: {
+    meter: CompiledMeter;
+    sequence: number | bigint;
+    event: OpenMeterEvent;
+    timeMilliseconds: number;
+  }): void {
+    if (meter.eventFromMilliseconds !== undefined && timeMilliseconds < meter.eventFromMilliseconds)
+      return;
+    const reading = readMeterValue({ meter, data: event.data });
+    if (!reading.success) {
+      this.#insertError.run(sequence, meter.sequence, reading.error);
+      return;
+    }
+    (this.#valueInserts.get(meter.sequence) as Statement).run(
+      sequence,
+      timeMilliseconds,
+      event.subject,
+      reading.value,
+      reading.text,
+      ...reading.groups,
+    );
+  }
+
+  /**
+   * Stores validated events in one transaction: all or nothing. A (source, id) already stored
+   * (earlier or in the same batch) is skipped and never counted twice.
+   */
+  ingest({
+    events,
+    ingestedAtMilliseconds,
+  }: {
+    events: readonly ValidEvent[];
+    ingestedAtMilliseconds: number;
+  }): IngestOutcome {
+    let stored = 0;
+    this.database.transaction(() => {
+      const storedAt = Date.now();
+      for (const { event, timeMilliseconds } of events) {
+        const result = this.#insertEvent.run(
+          event.source,
+          event.id,
+          event.type,
+          event.subject,
+          timeMilliseconds,
+          ingestedAtMilliseconds,
+          storedAt,
+          JSON.stringify(event),
+        );
+        if (result.changes === 0) continue;
+        stored++;
+        const meters = this.#metersByType.get(event.type);
+        if (!meters) continue;
+        for (const meter of meters) {
+          this.#applyMeter({ meter, sequence: result.lastInsertRowid, event, timeMilliseconds });
+        }
+      }
+    })();
+    return { stored, duplicates: events.length - stored };
+  }
+
+  /** Lists stored events, newest first, each with the validation errors meters reported. */
+  listEvents(filter: ListEventsFilter): IngestedEvent[] {
+    const where: string[] = [];
+    const parameters: Array<string | number> = [];
+    const add = (clause: string, value: string | number | undefined) => {
+      if (value === undefined) return;
+      where.push(clause);
+      parameters.push(value);
+    };
+    add('time_ms >= ?', filter.fromMilliseconds);
+    add('time_ms <= ?', filter.toMilliseconds);
+    add('ingested_at_ms >= ?', filter.ingestedFromMilliseconds);
+    add('ingested_at_ms <= ?', filter.ingestedToMilliseconds);
+    add('instr(subject, ?) > 0', filter.subject);
+    add('instr(id, ?) > 0', filter.id);
+    const rows = this.database
+      .prepare(
+        `SELECT seq, event_json, ingested_at_ms, stored_at_ms FROM events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY time_ms DESC, seq DESC LIMIT ?`,
+      )
+      .all(...parameters, filter.limit) as Array<{
+      seq: number;
+      event_json: string;
+      ingested_at_ms: number;
+      stored_at_ms: number;
+    }>;
+    const errors = new Map<number, string[]>();
+    if (rows.length > 0) {
+      const errorRows = this.database
+        .prepare(
+          `SELECT event_seq, message FROM event_errors WHERE event_seq IN (${rows.map(() => '?').join(',')}) ORDER BY meter_seq`,
+        )
+        .all(...rows.map((row) => row.seq)) as Array<{ event_seq: number; message: string }>;
+      for (const { event_seq, message } of errorRows) {
+        errors.set(event_seq, [...(errors.get(event_seq) ?? []), message]);
+      }
+    }
+    return rows.map((row) => {
+      const ingested: IngestedEvent = {
+        event: JSON.parse(row.event_json) as OpenMeterEvent,
+        ingestedAt: new Date(row.ingested_at_ms).toISOString(),
+        storedAt: new Date(row.stored_at_ms).toISOString(),
+      };
+      const messages = errors.get(row.seq);
+      if (messages) ingested.validationError = messages.join('; ');
+      return ingested;
+    });
+  }
+
+  /** Active meters (and deleted ones when asked), oldest first. */
+  listMeters({ includeDeleted = false }: { includeDeleted?: boolean } = {}): Meter[] {
+    const rows = this.database
+      .prepare(
+        `SELECT * FROM meters ${includeDeleted ? '' : 'WHERE deleted_at IS NULL'} ORDER BY seq`,
+      )
+      .all() as MeterRow[];
+    return rows.map(convertMeterRow);
+  }
+
+  /** The active meter with this ID or slug, compiled, or undefined. */
+  findMeter(idOrSlug: string): CompiledMeter | undefined {
+    for (const meter of this.#meters.values()) {
+      if (meter.meter.slug === idOrSlug || meter.meter.id === idOrSlug) return meter;
+    }
+    return undefined;
+  }
+
+  /**
+   * Creates a meter and reads every event already stored with its event type (backfill), in one
+   * transaction. Throws `MeterConflictError` when the slug is taken.
+   */
+  createMeter({ definition, origin }: { definition: MeterCreate; origin: MeterOrigin }): Meter {
+    if (this.findMeter(definition.slug)) throw new MeterConflictError(definition.slug);
+    let compiled: CompiledMeter | undefined;
+    this.database.transaction(() => {
+      const now = new Date().toISOString();
+      const id = createUlid();
+      const result = this.database
+        .prepare(
+          'INSERT INTO meters (id, slug, origin, definition_json, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
+        )
+        .run(id, definition.slug, origin, JSON.stringify(definition), now, now);
+      const row = this.database
+        .prepare('SELECT * FROM meters WHERE seq = ?')
+        .get(result.lastInsertRowid) as MeterRow;
+      compiled = this.#register(row);
+      this.#backfill(compiled);
+    })();
+    return (compiled as CompiledMeter).meter;
+  }
+
+  #backfill(meter: CompiledMeter): void {
+    const page = this.database.prepare(
+      'SELECT seq, time_ms, event_json FROM events WHERE type = ? AND seq > ? ORDER BY seq LIMIT ?',
+    );
+    let after = 0;
+    for (;;) {
+      const rows = page.all(meter.eventType, after, BACKFILL_PAGE) as Array<{
+        seq: number;
+        time_ms: number;
+        event_json: string;
+      }>;
+      for (const row of rows) {
+        const event = JSON.parse(row.event_json) as OpenMeterEvent;
+        this.#applyMeter({ meter, sequence: row.seq, event, timeMilliseconds: row.time_ms });
+      }
+      if (rows.length < BACKFILL_PAGE) return;
+      after = (rows.at(-1) as { seq: number }).seq;
+    }
+  }
+
+  /** Deletes a meter (kept as deleted in the list, its readings dropped). False if unknown. */
+  deleteMeter(idOrSlug: string): boolean {
+    const meter = this.findMeter(idOrSlug);
+    if (!meter) return false;
+    this.database.transaction(() => {
+      const now = new Date().toISOString();
+      this.database
+        .prepare('UPDATE meters SET deleted_at = ?, updated_at = ? WHERE seq = ?')
+        .run(now, now, meter.sequence);
+      this.database.prepare('DELETE FROM event_errors WHERE meter_seq = ?').run(meter.sequence);
+      this.database.exec(`DROP TABLE IF EXISTS ${meter.tableName}`);
+    })();
+    this.#meters.delete(meter.sequence);
+    this.#valueInserts.delete(meter.sequence);
+    this.#rebuildTypeIndex();
+    return true;
+  }
+
+  /**
+   * Makes the meters that came from a meters file match `definitions`: unchanged ones keep
+   * their ID and readings, changed ones are recreated (and backfilled), removed ones deleted.
+   * Meters created through the API are left alone.
+   */
+  syncConfigMeters(definitions: readonly MeterCreate[]): void {
+    const wanted = new Map(definitions.map((definition) => [definition.slug, definition]));
+    for (const meter of [...this.#meters.values()]) {
+      const row = this.database
+        .prepare('SELECT origin, definition_json FROM meters WHERE seq = ?')
+        .get(meter.sequence) as {
+        origin: MeterOrigin;
+        definition_json: string;
+      };
+      const definition = wanted.get(meter.meter.slug);
+      if (definition && row.definition_json === JSON.stringify(definition)) {
+        wanted.delete(meter.meter.slug);
+      } else if (definition || row.origin === 'config') {
+        this.deleteMeter(meter.meter.slug);
+      }
+    }
+    for (const definition of wanted.values()) this.createMeter({ definition, origin: 'config' });
+  }
+
+  /** Closes the database (checkpointing the WAL). */
+  close(): void {
+    if (this.database.open) this.database.close();
+  }
+}
+
+/** A meter with this slug exists already. @see https://openmeter.io/docs/api/cloud */
+export class MeterConflictError extends Error {
+  override name = 'MeterConflictError' as const;
+  constructor(readonly slug: string) {
+    super(`A meter with slug "${slug}" exists already: delete it first or choose another slug.`);
+  }
+}
+
+function convertMeterRow(row: MeterRow): Meter {
+  const definition = JSON.parse(row.definition_json) as MeterCreate;
+  const meter: Meter = {
+    ...definition,
+    id: row.id,
+    name: definition.name ?? definition.slug,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    ...(row.deleted_at ? { deletedAt: row.deleted_at } : {}),
+  };
+  return meter;
+}
