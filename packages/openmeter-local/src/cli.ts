@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+import { createLogger } from './create-logger.js';
+import { CLI_USAGE, safeParseCliArguments } from './parse-cli-arguments.js';
+import { startOpenMeterLocal } from './start-open-meter-local.js';
+
+// Entry point of the `openmeter-local` command: parse flags, start, print the URL, and close
+// the database cleanly on SIGINT/SIGTERM.
+async function main(): Promise<number> {
+  const parsed = safeParseCliArguments({ argv: process.argv.slice(2), env: process.env });
+  if (!parsed.success) {
+    process.stderr.write(`openmeter-local: ${parsed.error}\n\n${CLI_USAGE}\n`);
+    return 2;
+  }
+  const settings = parsed.value;
+  if (settings.help) {
+    process.stdout.write(`${CLI_USAGE}\n`);
+    return 0;
+  }
+  const logger = createLogger({ level: settings.logLevel });
+  let server: Awaited<ReturnType<typeof startOpenMeterLocal>>;
+  try {
+    server = await startOpenMeterLocal({
+      port: settings.port,
+      host: settings.host,
+      dbPath: settings.dbPath,
+      metersFile: settings.metersFile,
+      apiKey: settings.apiKey,
+      logger,
+    });
+  } catch (error) {
+    process.stderr.write(`openmeter-local: ${(error as Error).message}\n`);
+    return 1;
+  }
+  process.stdout.write(
+    `openmeter-local listening on ${server.url} (db ${settings.dbPath}${settings.apiKey ? ', API key required' : ''})\n` +
+      `Point the client at it: OPENMETER_URL=${server.url}\n`,
+  );
+  await new Promise<void>((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      logger.info(`received ${signal}, shutting down`);
+      resolve();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await server.close();
+  return 0;
+}
+
+process.exitCode = await main();
