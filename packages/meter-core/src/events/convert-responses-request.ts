@@ -6,35 +6,27 @@ import type { ChatPromptMessage, ChatPromptRequest } from '../count/count-chat-p
  */
 export interface ResponsesPromptRequest {
   model?: string | null | undefined;
-  instructions?: string | null | undefined;
+  instructions?: unknown;
   input?: string | ReadonlyArray<ResponsesInputItem> | null | undefined;
-  tools?:
-    | ReadonlyArray<{
-        type?: string | null | undefined;
-        name?: string | null | undefined;
-        description?: string | null | undefined;
-        parameters?: unknown;
-      }>
-    | null
-    | undefined;
+  tools?: ReadonlyArray<{ type?: string | null | undefined }> | null | undefined;
 }
 
 /**
  * One input item of a Responses request: a message, a function call or a function call output.
+ * Fields are `unknown` because the item union is wide; the converter narrows what it reads.
  * @see https://platform.openai.com/docs/api-reference/responses/create#responses-create-input
  */
 export interface ResponsesInputItem {
-  type?: string | null | undefined;
-  role?: string | null | undefined;
-  content?:
-    | string
-    | ReadonlyArray<{ type?: string | null | undefined; text?: string | null | undefined }>
-    | null
-    | undefined;
-  name?: string | null | undefined;
-  arguments?: string | null | undefined;
+  type?: unknown;
+  role?: unknown;
+  content?: unknown;
+  name?: unknown;
+  arguments?: unknown;
   output?: unknown;
 }
+
+const asString = (value: unknown): string | undefined =>
+  typeof value === 'string' ? value : undefined;
 
 /**
  * Converts a Responses request into the chat request shape `countChatPromptTokens` reads:
@@ -44,7 +36,8 @@ export interface ResponsesInputItem {
  */
 export function convertResponsesRequest(request: ResponsesPromptRequest): ChatPromptRequest {
   const messages: ChatPromptMessage[] = [];
-  if (request.instructions) messages.push({ role: 'system', content: request.instructions });
+  const instructions = asString(request.instructions);
+  if (instructions) messages.push({ role: 'system', content: instructions });
   const input = request.input;
   if (typeof input === 'string') {
     messages.push({ role: 'user', content: input });
@@ -54,38 +47,42 @@ export function convertResponsesRequest(request: ResponsesPromptRequest): ChatPr
         messages.push({
           role: 'assistant',
           tool_calls: [
-            { type: 'function', function: { name: item.name, arguments: item.arguments } },
+            {
+              type: 'function',
+              function: { name: asString(item.name), arguments: asString(item.arguments) },
+            },
           ],
         });
       } else if (item.type === 'function_call_output') {
-        const output = typeof item.output === 'string' ? item.output : JSON.stringify(item.output);
+        const output = asString(item.output) ?? JSON.stringify(item.output);
         messages.push({ role: 'tool', content: output ?? '' });
       } else if (item.type === undefined || item.type === null || item.type === 'message') {
-        const content =
-          typeof item.content === 'string'
-            ? item.content
-            : (item.content ?? []).map((part) =>
-                part.type === 'input_text' || part.type === 'output_text'
-                  ? { type: 'text', text: part.text }
-                  : { type: part.type },
-              );
-        messages.push({ role: item.role ?? 'user', content });
+        const content = Array.isArray(item.content)
+          ? (item.content as ReadonlyArray<{ type?: unknown; text?: unknown }>).map((part) =>
+              part.type === 'input_text' || part.type === 'output_text'
+                ? { type: 'text', text: asString(part.text) }
+                : { type: asString(part.type) },
+            )
+          : (asString(item.content) ?? '');
+        messages.push({ role: asString(item.role) ?? 'user', content });
       }
     }
   }
   const tools = (request.tools ?? [])
     .filter((tool) => tool.type === 'function')
-    .map((tool) => ({
-      type: 'function',
-      function: {
-        name: tool.name ?? '',
-        description: tool.description ?? undefined,
-        parameters: tool.parameters,
-      },
-    }));
-  return {
-    model: request.model,
-    messages,
-    ...(tools.length > 0 ? { tools: tools as ChatPromptRequest['tools'] } : {}),
-  };
+    .map((tool) => {
+      const definition = tool as { name?: unknown; description?: unknown; parameters?: unknown };
+      return {
+        type: 'function',
+        function: {
+          name: asString(definition.name) ?? '',
+          description: asString(definition.description),
+          parameters: definition.parameters as
+            | { readonly [key: string]: unknown }
+            | null
+            | undefined,
+        },
+      };
+    });
+  return { model: request.model, messages, ...(tools.length > 0 ? { tools } : {}) };
 }

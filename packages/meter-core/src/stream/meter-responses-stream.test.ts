@@ -79,7 +79,7 @@ describe('meterResponsesStream over the shared fixtures', () => {
     const record = responsesStreams.find(
       (candidate) => candidate.name === 'alexrudall__ruby-openai.jsonl#15',
     );
-    const events = (record?.sse_events as ResponseStreamEventLike[]).slice(0, 8);
+    const events = ((record?.sse_events ?? []) as ResponseStreamEventLike[]).slice(0, 8);
     expect(await meter(events, record?.request ?? {})).toMatchInlineSnapshot(`
       {
         "data": {
