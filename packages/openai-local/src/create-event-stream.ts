@@ -1,0 +1,96 @@
+import type { ServerResponse } from 'node:http';
+import type { OpenAILocalFault } from './openai-local-fault.js';
+import { sleep } from './sleep.js';
+
+/**
+ * A server-sent events writer with pacing and the stream faults (drop, stall) built in.
+ * @see https://html.spec.whatwg.org/multipage/server-sent-events.html
+ */
+export interface EventStream {
+  /**
+   * Writes one `data:` event (objects are JSON-encoded), optionally with an `event:` line.
+   * Resolves false once the stream is gone (client left, fault dropped it, server closing).
+   */
+  send(input: { data: unknown; event?: string | undefined }): Promise<boolean>;
+  /** Waits the pause between two tokens; resolves false once the stream is gone. */
+  pace(): Promise<boolean>;
+  /** Ends the response normally. */
+  end(): void;
+}
+
+/**
+ * Sends the stream headers right away (as OpenAI does) and returns an {@link EventStream}.
+ * @see https://platform.openai.com/docs/api-reference/chat-streaming
+ */
+export function createEventStream({
+  response,
+  signal,
+  fault,
+  tokensPerSecond,
+  headers,
+}: {
+  response: ServerResponse;
+  signal: AbortSignal;
+  fault: OpenAILocalFault;
+  tokensPerSecond: number;
+  headers: Record<string, string>;
+}): EventStream {
+  response.writeHead(200, {
+    ...headers,
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+  });
+  response.flushHeaders();
+  let sent = 0;
+  let stalled = false;
+  const interval = tokensPerSecond > 0 ? 1000 / tokensPerSecond : 0;
+  let nextTokenAt = Date.now();
+
+  const isOpen = () => !signal.aborted && !response.destroyed && !response.writableEnded;
+
+  return {
+    async send({ data, event }) {
+      if (!isOpen()) return false;
+      if (fault.dropAfterChunks !== undefined && sent >= fault.dropAfterChunks) {
+        // An abrupt TCP close, as when a proxy or the server dies mid-stream.
+        response.socket?.destroy();
+        response.destroy();
+        return false;
+      }
+      if (!stalled && fault.stallAfterChunks !== undefined && sent >= fault.stallAfterChunks) {
+        stalled = true;
+        if (!(await sleep({ milliseconds: fault.stallMs ?? Number.POSITIVE_INFINITY, signal })))
+          return false;
+        nextTokenAt = Date.now();
+      }
+      if (!isOpen()) return false;
+      const payload = typeof data === 'string' ? data : JSON.stringify(data);
+      const text = `${event === undefined ? '' : `event: ${event}\n`}data: ${payload}\n\n`;
+      sent += 1;
+      if (!response.write(text)) {
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            response.off('drain', done);
+            signal.removeEventListener('abort', done);
+            resolve();
+          };
+          response.on('drain', done);
+          signal.addEventListener('abort', done, { once: true });
+        });
+      }
+      return isOpen();
+    },
+    async pace() {
+      if (interval === 0) return isOpen();
+      // Schedule against a running clock so timer overhead does not slow the stream down.
+      nextTokenAt += interval;
+      const wait = nextTokenAt - Date.now();
+      if (wait > 0 && !(await sleep({ milliseconds: wait, signal }))) return false;
+      return isOpen();
+    },
+    end() {
+      if (isOpen()) response.end();
+    },
+  };
+}

@@ -1,0 +1,30 @@
+import { knownModels } from './known-models.js';
+import { OpenAIError } from './openai-error.js';
+import type { RequestContext } from './request-context.js';
+
+/**
+ * Answers `GET /v1/models` (the list) and `GET /v1/models/{id}` (one model, 404 when unknown).
+ * @see https://platform.openai.com/docs/api-reference/models/list
+ */
+export async function handleModels({
+  context,
+  modelId,
+}: {
+  context: RequestContext;
+  modelId: string | undefined;
+}): Promise<void> {
+  if (modelId === undefined) {
+    context.sendJson({ body: { object: 'list', data: knownModels } });
+    return;
+  }
+  const model = knownModels.find((entry) => entry.id === modelId);
+  if (model === undefined) {
+    throw new OpenAIError({
+      status: 404,
+      message: `The model '${modelId}' does not exist`,
+      param: 'model',
+      code: 'model_not_found',
+    });
+  }
+  context.sendJson({ body: model });
+}

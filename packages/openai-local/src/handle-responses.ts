@@ -1,0 +1,250 @@
+import {
+  convertResponsesRequest,
+  countChatPromptTokens,
+  getTokenizer,
+  type ResponsesPromptRequest,
+} from '@llm-meter/meter-core';
+import { countCachedTokens } from './count-cached-tokens.js';
+import { createAnswer } from './create-answer.js';
+import { createEventStream } from './create-event-stream.js';
+import { parseResponsesRequest } from './parse-responses-request.js';
+import type { RequestContext } from './request-context.js';
+import { isRecord } from './request-fields.js';
+import { splitIntoTokenChunks } from './split-into-token-chunks.js';
+import { stableStringify } from './stable-stringify.js';
+
+// Fields that change delivery or the cut, not the text (see handle-chat-completions.ts).
+const deliveryFields = new Set([
+  'stream',
+  'stream_options',
+  'max_output_tokens',
+  'store',
+  'metadata',
+  'user',
+  'background',
+  'include',
+]);
+
+/**
+ * Answers `POST /v1/responses`, blocking or streamed with the full event sequence
+ * (`response.created` … `response.completed`, or `response.incomplete` when cut by
+ * `max_output_tokens`), each event with its `sequence_number`.
+ * @see https://platform.openai.com/docs/api-reference/responses-streaming
+ */
+export async function handleResponses(context: RequestContext): Promise<void> {
+  const { body } = context;
+  const parsed = parseResponsesRequest(body);
+  // The same conversion meter-core uses to estimate Responses prompts, so both sides agree.
+  const chatBody = convertResponsesRequest(body as ResponsesPromptRequest);
+  const inputTokens = countChatPromptTokens(chatBody, { encoding: parsed.model.encoding }).tokens;
+  const cachedTokens = countCachedTokens({
+    promptCache: context.promptCache,
+    model: parsed.model,
+    promptText:
+      (chatBody.tools === undefined ? '' : stableStringify(chatBody.tools)) +
+      (chatBody.messages ?? []).map((message) => stableStringify(message)).join('\n'),
+    promptTokens: inputTokens,
+  });
+  const key = stableStringify(
+    Object.fromEntries(Object.entries(body).filter(([field]) => !deliveryFields.has(field))),
+  );
+  const answer = createAnswer({
+    key: `${context.seed}:0:${key}`,
+    model: parsed.model,
+    format: parsed.format,
+    toolCall: parsed.forcedTool,
+    maxTokens: parsed.maxOutputTokens,
+    reasoningEffort: parsed.reasoningEffort,
+  });
+  const outputTokens = answer.outputTokens + answer.reasoningTokens;
+  const usage = {
+    input_tokens: inputTokens,
+    input_tokens_details: { cached_tokens: cachedTokens },
+    output_tokens: outputTokens,
+    output_tokens_details: { reasoning_tokens: answer.reasoningTokens },
+    total_tokens: inputTokens + outputTokens,
+  };
+  const status = answer.truncated ? 'incomplete' : 'completed';
+  const responseId = context.createId('resp');
+  const reasoningItem = parsed.model.reasoning
+    ? { id: context.createId('rs'), type: 'reasoning', summary: [] }
+    : undefined;
+  const itemId = answer.toolCall === undefined ? context.createId('msg') : context.createId('fc');
+  const callId = answer.toolCall === undefined ? undefined : context.createId('call');
+  const messageItem = (text: string, itemStatus: string) =>
+    answer.toolCall === undefined
+      ? {
+          id: itemId,
+          type: 'message',
+          status: itemStatus,
+          content:
+            itemStatus === 'in_progress'
+              ? []
+              : [{ type: 'output_text', annotations: [], logprobs: [], text }],
+          role: 'assistant',
+        }
+      : {
+          id: itemId,
+          type: 'function_call',
+          status: itemStatus,
+          arguments: text,
+          call_id: callId,
+          name: answer.toolCall.name,
+        };
+  const finalItems = [
+    ...(reasoningItem ? [reasoningItem] : []),
+    messageItem(answer.text, answer.truncated ? 'incomplete' : 'completed'),
+  ];
+  const reasoning = isRecord(body.reasoning) ? body.reasoning : {};
+  const responseObject = (
+    state: 'in_progress' | 'completed' | 'incomplete',
+    output: unknown[],
+    finalUsage: unknown,
+  ) => ({
+    id: responseId,
+    object: 'response',
+    created_at: context.createdAt,
+    status: state,
+    background: false,
+    completed_at: state === 'in_progress' ? null : Math.floor(Date.now() / 1000),
+    error: null,
+    incomplete_details: state === 'incomplete' ? { reason: 'max_output_tokens' } : null,
+    instructions: body.instructions ?? null,
+    max_output_tokens: parsed.maxOutputTokens ?? null,
+    max_tool_calls: null,
+    model: parsed.model.snapshot,
+    output,
+    parallel_tool_calls: body.parallel_tool_calls ?? true,
+    previous_response_id: body.previous_response_id ?? null,
+    prompt_cache_key: body.prompt_cache_key ?? null,
+    reasoning: {
+      effort: parsed.model.reasoning ? (parsed.reasoningEffort ?? 'medium') : null,
+      summary: reasoning.summary ?? null,
+    },
+    safety_identifier: null,
+    service_tier: 'default',
+    store: body.store ?? true,
+    temperature: body.temperature ?? 1,
+    text: {
+      format:
+        isRecord(body.text) && isRecord(body.text.format) ? body.text.format : { type: 'text' },
+      verbosity: 'medium',
+    },
+    tool_choice: body.tool_choice ?? 'auto',
+    tools: Array.isArray(body.tools) ? body.tools : [],
+    top_logprobs: 0,
+    top_p: body.top_p ?? 1,
+    truncation: 'disabled',
+    usage: finalUsage,
+    user: null,
+    metadata: isRecord(body.metadata) ? body.metadata : {},
+  });
+
+  if (!parsed.stream) {
+    context.sendJson({ body: responseObject(status, finalItems, usage) });
+    return;
+  }
+
+  const stream = createEventStream({
+    response: context.response,
+    signal: context.signal,
+    fault: context.fault,
+    tokensPerSecond: context.tokensPerSecond,
+    headers: context.headers(),
+  });
+  let sequenceNumber = 0;
+  const emit = (type: string, fields: Record<string, unknown>) =>
+    stream.send({ event: type, data: { type, ...fields, sequence_number: sequenceNumber++ } });
+  if (!(await emit('response.created', { response: responseObject('in_progress', [], null) })))
+    return;
+  if (!(await emit('response.in_progress', { response: responseObject('in_progress', [], null) })))
+    return;
+  let outputIndex = 0;
+  if (reasoningItem !== undefined) {
+    if (
+      !(await emit('response.output_item.added', {
+        item: reasoningItem,
+        output_index: outputIndex,
+      }))
+    )
+      return;
+    if (
+      !(await emit('response.output_item.done', { item: reasoningItem, output_index: outputIndex }))
+    )
+      return;
+    outputIndex += 1;
+  }
+  const itemStatus = answer.truncated ? 'incomplete' : 'completed';
+  const pieces = splitIntoTokenChunks({
+    text: answer.text,
+    tokenizer: getTokenizer(parsed.model.encoding),
+  });
+  const where = { item_id: itemId, output_index: outputIndex };
+  if (
+    !(await emit('response.output_item.added', {
+      item: messageItem('', 'in_progress'),
+      output_index: outputIndex,
+    }))
+  )
+    return;
+  if (answer.toolCall === undefined) {
+    const part = (text: string) => ({ type: 'output_text', annotations: [], logprobs: [], text });
+    if (
+      !(await emit('response.content_part.added', { content_index: 0, ...where, part: part('') }))
+    )
+      return;
+    for (const delta of pieces) {
+      if (!(await stream.pace())) return;
+      if (
+        !(await emit('response.output_text.delta', {
+          content_index: 0,
+          delta,
+          ...where,
+          logprobs: [],
+        }))
+      )
+        return;
+    }
+    if (
+      !(await emit('response.output_text.done', {
+        content_index: 0,
+        ...where,
+        logprobs: [],
+        text: answer.text,
+      }))
+    )
+      return;
+    if (
+      !(await emit('response.content_part.done', {
+        content_index: 0,
+        ...where,
+        part: part(answer.text),
+      }))
+    )
+      return;
+  } else {
+    for (const delta of pieces) {
+      if (!(await stream.pace())) return;
+      if (!(await emit('response.function_call_arguments.delta', { delta, ...where }))) return;
+    }
+    if (
+      !(await emit('response.function_call_arguments.done', { arguments: answer.text, ...where }))
+    )
+      return;
+  }
+  if (
+    !(await emit('response.output_item.done', {
+      item: messageItem(answer.text, itemStatus),
+      output_index: outputIndex,
+    }))
+  )
+    return;
+  const finalUsage = context.fault.omitUsage === true ? null : usage;
+  if (
+    !(await emit(`response.${status}`, {
+      response: responseObject(status, finalItems, finalUsage),
+    }))
+  )
+    return;
+  stream.end();
+}

@@ -1,0 +1,64 @@
+import type { OpenAILocalFault } from './openai-local-fault.js';
+
+/**
+ * Where log lines go; `console` fits. Each call gets a message and structured fields (`event`
+ * names what happened: `request`, `stream-aborted`, `error`, …).
+ * @see https://nodejs.org/api/console.html
+ */
+export interface OpenAILocalLogger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+}
+
+/**
+ * What a server-wide fault function sees about each request.
+ * @see https://platform.openai.com/docs/guides/error-codes
+ */
+export interface FaultRequestInfo {
+  method: string;
+  /** Path without the query, e.g. `/v1/chat/completions`. */
+  path: string;
+  body: Record<string, unknown>;
+  /** 0 for the first request this server received, then 1, 2, … */
+  index: number;
+}
+
+/**
+ * Options of {@link startOpenAILocal}.
+ * @see https://platform.openai.com/docs/api-reference/introduction
+ */
+export interface OpenAILocalOptions {
+  /** TCP port; 0 (default) picks a free one. */
+  port?: number | undefined;
+  /** Interface to bind; default 127.0.0.1 (never exposed beyond the machine by default). */
+  host?: string | undefined;
+  /** Stream pace; 0 (default) sends as fast as possible. ~50 looks like gpt-4o-mini. */
+  tokensPerSecond?: number | undefined;
+  /** Varies every generated answer; the same seed and request always give the same text. Default 0. */
+  seed?: number | undefined;
+  /** JSONL files or directories of recorded exchanges to serve for matching requests. */
+  replay?: string | readonly string[] | undefined;
+  /** With `replay`: what to do with an unrecorded request, `error` (default, a 404) or `generate`. */
+  replayFallback?: 'error' | 'generate' | undefined;
+  /** The only Bearer key accepted; by default any non-empty key is. */
+  apiKey?: string | undefined;
+  /** A fault for every request (`times` limits it to the first N), or a function choosing one per request. */
+  faults?:
+    | OpenAILocalFault
+    | ((request: FaultRequestInfo) => OpenAILocalFault | undefined)
+    | undefined;
+  /** Receives a line per request and per notable event; silent by default. */
+  logger?: OpenAILocalLogger | undefined;
+}
+
+/**
+ * A running server, as returned by {@link startOpenAILocal}.
+ * @see https://platform.openai.com/docs/api-reference/introduction
+ */
+export interface OpenAILocalServer {
+  /** Base URL for the SDK's `baseURL`, ending in `/v1`, e.g. `http://127.0.0.1:41234/v1`. */
+  url: string;
+  port: number;
+  /** Stops accepting connections, ends open streams at once and resolves when all is closed. */
+  close(): Promise<void>;
+}

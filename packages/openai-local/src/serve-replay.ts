@@ -1,0 +1,49 @@
+import { createEventStream } from './create-event-stream.js';
+import type { ReplayRecord } from './create-replay-store.js';
+import type { RequestContext } from './request-context.js';
+import { isRecord } from './request-fields.js';
+
+/**
+ * Sends a recorded exchange: the recorded body for a blocking request, or the recorded SSE
+ * payloads in order for a stream (faults and pacing apply). Chat and completions streams end
+ * with `data: [DONE]`; Responses streams carry `event:` lines and end on their last event, as
+ * OpenAI sends them.
+ * @see https://platform.openai.com/docs/api-reference/responses-streaming
+ */
+export async function serveReplay({
+  context,
+  record,
+}: {
+  context: RequestContext;
+  record: ReplayRecord;
+}): Promise<void> {
+  if (!record.stream) {
+    context.sendJson({ body: record.response ?? null });
+    return;
+  }
+  const stream = createEventStream({
+    response: context.response,
+    signal: context.signal,
+    fault: context.fault,
+    tokensPerSecond: context.tokensPerSecond,
+    headers: context.headers(),
+  });
+  const isResponses = record.endpoint === 'responses';
+  for (const event of record.sse_events ?? []) {
+    if (
+      context.fault.omitUsage === true &&
+      isRecord(event) &&
+      Array.isArray(event.choices) &&
+      event.choices.length === 0 &&
+      isRecord(event.usage)
+    ) {
+      continue;
+    }
+    const type =
+      isResponses && isRecord(event) && typeof event.type === 'string' ? event.type : undefined;
+    if (!(await stream.pace())) return;
+    if (!(await stream.send({ data: event, event: type }))) return;
+  }
+  if (!isResponses && !(await stream.send({ data: '[DONE]' }))) return;
+  stream.end();
+}
