@@ -20,7 +20,7 @@ beforeAll(async () => {
 
   const baselineStarted = performance.now();
   for (let index = 0; index < baselineEvents; index++) {
-    await client.events.ingest(createTestEvent({ index, source: 'baseline' }));
+    await client.events.ingest(createTestEvent({ index, subject: 'baseline' }));
   }
   const baselineSeconds = (performance.now() - baselineStarted) / 1000;
 
@@ -29,7 +29,7 @@ beforeAll(async () => {
   const outbox = await createUsageOutbox({ client, dir, batchSize: 1000, logger: false });
   const outboxStarted = performance.now();
   for (let index = 0; index < outboxEvents; index++) {
-    outbox.enqueue(createTestEvent({ index, source: 'outbox' }));
+    outbox.enqueue(createTestEvent({ index, subject: 'outbox' }));
     if (index % 500 === 499) await new Promise((resolve) => setImmediate(resolve));
   }
   const enqueuedSeconds = (performance.now() - outboxStarted) / 1000;
@@ -81,7 +81,7 @@ describe('end-to-end', () => {
         logger: false,
       });
       for (let index = 0; index < 2000; index++) {
-        outbox.enqueue(createTestEvent({ index, source: `round-${round}` }));
+        outbox.enqueue(createTestEvent({ index, subject: `round-${round}` }));
       }
       await outbox.close({ deadlineMs: 30_000 });
     },

@@ -10,6 +10,7 @@ import {
   OutboxFullError,
   OutboxLockedError,
 } from './errors.js';
+import { startIngestTarget } from './testing/start-ingest-target.js';
 import { createTestEvent, startTestOpenMeter } from './testing/start-test-openmeter.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -161,22 +162,40 @@ describe('createUsageOutbox', () => {
     expect(JSON.parse(lines[0] as string)).toMatchObject({ event: { id: 'event-41' } });
   });
 
-  it('dead-letters what OpenMeter answers 400 with its problem details', async () => {
-    const { server, outbox, dir } = await setup({ batchSize: 100 });
-    for (let index = 0; index < 16; index++) {
-      const event = createTestEvent({ index, tokens: 3 });
-      outbox.enqueue(
-        index === 5 ? { ...event, data: { ...event.data, total_tokens: 'many' } } : event,
-      );
+  it('dead-letters what openmeter-local answers 400, with its problem details, and delivers the rest', async () => {
+    const openmeter = await startIngestTarget();
+    cleanups.push(() => openmeter.close());
+    const dir = temporaryDirectory();
+    const outbox = await createUsageOutbox({
+      client: createOpenMeterClient({ baseUrl: openmeter.url, retry: false }),
+      dir,
+      batchSize: 100,
+      flushIntervalMs: 5,
+      logger: false,
+    });
+    cleanups.push(async () => void (await outbox.close({ deadlineMs: 100 })));
+    let tokens = 0;
+    for (let index = 0; index < 100; index++) {
+      const event = createTestEvent({ index, tokens: index + 1 });
+      if (index === 37) outbox.enqueue({ ...event, specversion: '0.3' });
+      else {
+        tokens += index + 1;
+        outbox.enqueue(event);
+      }
     }
     await outbox.flush({ deadlineMs: 5000 });
-    expect(server.stored.size).toBe(15);
-    const line = JSON.parse(fs.readFileSync(path.join(dir as string, 'dead-letter.jsonl'), 'utf8'));
+    expect(outbox.stats()).toMatchObject({ delivered: 99, deadLettered: 1, pending: 0 });
+    expect(await openmeter.countEvents()).toBe(99);
+    expect(await openmeter.totalTokens()).toBe(tokens);
+    const line = JSON.parse(fs.readFileSync(path.join(dir, 'dead-letter.jsonl'), 'utf8'));
     expect(line).toMatchObject({
       status: 400,
-      problem: { title: 'Bad Request', detail: 'event[0] (id event-5) is invalid' },
-      event: { id: 'event-5' },
+      problem: {
+        status: 400,
+        extensions: { validationErrors: [{ index: 0, id: 'event-37', field: 'specversion' }] },
+      },
+      event: { id: 'event-37', specversion: '0.3' },
     });
-    expect(typeof line.time).toBe('string');
+    expect(Number.isNaN(Date.parse(line.time))).toBe(false);
   });
 });

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { createOpenMeterClient } from '@llm-meter/openmeter-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createUsageOutbox } from './create-usage-outbox.js';
+import { startIngestTarget } from './testing/start-ingest-target.js';
 import {
   createTestEvent,
   type FaultAnswer,
@@ -72,12 +73,12 @@ describe('delivery under faults', () => {
     expect(outbox.stats().pending).toBe(300);
     expect(retries.length).toBeGreaterThan(2);
     expect(retries[0]).toBe('OpenMeterConnectionError');
-    const server = await startTestOpenMeter({ port });
-    cleanups.push(() => server.close());
+    const openmeter = await startIngestTarget({ port });
+    cleanups.push(() => openmeter.close());
     const result = await outbox.flush({ deadlineMs: 10_000 });
     expect(result.drained).toBe(true);
-    expect(server.stored.size).toBe(300);
-    expect(server.totalTokens()).toBe(tokens);
+    expect(await openmeter.countEvents()).toBe(300);
+    expect(await openmeter.totalTokens()).toBe(tokens);
   });
 
   it('honours Retry-After on 503', async () => {

@@ -13,7 +13,7 @@ const outbox = await createUsageOutbox({
   logger: false,
 });
 if (mode === 'open-stream') {
-  const estimate = createTestEvent({ index: 0, tokens: 50 });
+  const estimate = createTestEvent({ index: 0, tokens: 50, subject: 'stream-subject' });
   outbox.openStream({
     ...estimate,
     id: 'stream-1',

@@ -107,17 +107,19 @@ export function createTestEvent({
   index,
   tokens = 10,
   source = 'test',
+  subject = 'customer-1',
 }: {
   index: number;
   tokens?: number;
   source?: string;
+  subject?: string;
 }) {
   return {
     specversion: '1.0',
     id: `event-${index}`,
     source,
     type: 'llm.usage',
-    subject: 'customer-1',
+    subject,
     time: '2026-01-01T00:00:00.000Z',
     data: {
       model: 'gpt-4o-mini',
