@@ -65,3 +65,19 @@ export { UsageEventError } from './events/usage-event-error.js';
 export { convertMetersToYaml } from './meters/convert-meters-to-yaml.js';
 export type { MeterDefinition } from './meters/usage-meters.js';
 export { openMeterMeters, tokenTypeEventMeters, usageEventMeters } from './meters/usage-meters.js';
+export type { ChatCompletionChunkLike } from './stream/chat-stream-meter.js';
+export { ChatStreamMeter } from './stream/chat-stream-meter.js';
+export type {
+  MeteredStreamCallbacks,
+  PushStreamMeter,
+} from './stream/create-metered-iterable.js';
+export { createMeteredIterable } from './stream/create-metered-iterable.js';
+export type { MeterChatStreamOptions } from './stream/meter-chat-stream.js';
+export { meterChatStream } from './stream/meter-chat-stream.js';
+export type { MeterResponsesStreamOptions } from './stream/meter-responses-stream.js';
+export { meterResponsesStream } from './stream/meter-responses-stream.js';
+export type { ResponseStreamEventLike } from './stream/responses-stream-meter.js';
+export { ResponsesStreamMeter } from './stream/responses-stream-meter.js';
+export type { StreamEndReason, StreamMeterOptions } from './stream/stream-meter-options.js';
+export type { StreamOptionsOf, WithStreamUsage } from './stream/with-stream-usage.js';
+export { withStreamUsage } from './stream/with-stream-usage.js';
