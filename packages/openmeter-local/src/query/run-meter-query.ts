@@ -113,10 +113,13 @@ export function runMeterQuery({
   store,
   meter,
   query,
+  maxWindowQueries = MAX_WINDOW_QUERIES,
 }: {
   store: OpenMeterStore;
   meter: CompiledMeter;
   query: MeterQuery;
+  /** Above this many windows, aggregate per minute and roll up (tests lower it). */
+  maxWindowQueries?: number;
 }): MeterQueryResult {
   const database = store.database;
   const table = meter.tableName;
@@ -181,7 +184,7 @@ export function runMeterQuery({
         timeZone: query.windowTimeZone,
         from: first,
         to: last + 1,
-        limit: MAX_WINDOW_QUERIES,
+        limit: maxWindowQueries,
       })
     : [
         {
