@@ -10,8 +10,6 @@ export interface ChatPromptRules {
   tokensPerName: number;
   /** Tokens that open the assistant's reply, added once per prompt. */
   replyPriming: number;
-  /** Tokens that open the tool/function definitions, added once per function. */
-  functionInit: number;
 }
 
 // Reasoning families prime the reply with one token fewer: the recorded gpt-5, gpt-5-mini,
@@ -29,13 +27,11 @@ export function chatPromptRulesForModel(model: string): ChatPromptRules {
     .replace(/^openai\//, '')
     .toLowerCase();
   if (name === 'gpt-3.5-turbo-0301' || name === 'gpt-35-turbo-0301') {
-    return { tokensPerMessage: 4, tokensPerName: -1, replyPriming: 3, functionInit: 10 };
+    return { tokensPerMessage: 4, tokensPerName: -1, replyPriming: 3 };
   }
-  const isLegacyChat = /^(gpt-4(?!o|\.)|gpt-3\.5|gpt-35)/.test(name);
   return {
     tokensPerMessage: 3,
     tokensPerName: 1,
     replyPriming: reasoningFamily.test(name) ? 2 : 3,
-    functionInit: isLegacyChat ? 10 : 7,
   };
 }

@@ -64,6 +64,51 @@ describe('countChatPromptTokens on recorded plain-text prompts', () => {
   });
 });
 
+describe('countChatPromptTokens on recorded prompts with tools', () => {
+  const exchanges = readRecordedChatExchanges().filter(
+    (exchange) => typeof exchange.usage?.prompt_tokens === 'number' && isTextAsCounted(exchange),
+  );
+
+  function summarize(category: string) {
+    const errors = exchanges
+      .filter((exchange) => exchange.categories.includes(category))
+      .map((exchange) => ({ exchange, count: countChatPromptTokens(exchange.request) }))
+      .filter(({ count }) => count.excluded.length === 0)
+      .map(({ exchange, count }) => count.tokens - (exchange.usage?.prompt_tokens ?? 0));
+    const share = (predicate: (error: number) => boolean) =>
+      Math.round((100 * errors.filter(predicate).length) / errors.length);
+    return {
+      prompts: errors.length,
+      exactPercent: share((error) => error === 0),
+      withinOnePercent: share((error) => Math.abs(error) <= 1),
+      withinFivePercent: share((error) => Math.abs(error) <= 5),
+    };
+  }
+
+  // Regression guard on the fitted tool formula; scripts/accuracy-report.ts has the details.
+  it('estimates prompts with tools and tool calls closely', () => {
+    expect({
+      tools_defined: summarize('tools_defined'),
+      assistant_tool_calls_in_history: summarize('assistant_tool_calls_in_history'),
+    }).toMatchInlineSnapshot(`
+      {
+        "assistant_tool_calls_in_history": {
+          "exactPercent": 57,
+          "prompts": 54,
+          "withinFivePercent": 81,
+          "withinOnePercent": 70,
+        },
+        "tools_defined": {
+          "exactPercent": 53,
+          "prompts": 100,
+          "withinFivePercent": 85,
+          "withinOnePercent": 74,
+        },
+      }
+    `);
+  });
+});
+
 describe('countChatPromptTokens', () => {
   it.each([
     {
@@ -140,5 +185,61 @@ describe('countChatPromptTokens', () => {
     const request = { model: 'my-proxy', messages: [{ role: 'user', content: 'Hello' }] };
     expect(() => countChatPromptTokens(request)).toThrow(/my-proxy/);
     expect(countChatPromptTokens(request, { encoding: 'o200k_base' }).tokens).toBe(8);
+  });
+});
+
+describe('countChatPromptTokens with tools', () => {
+  it('adds the rendered function definitions and the calls in the history', () => {
+    const tools = [
+      {
+        type: 'function',
+        function: {
+          name: 'get_weather',
+          description: 'Get the current weather',
+          parameters: {
+            type: 'object',
+            properties: {
+              city: { type: 'string', description: 'City name' },
+              unit: { type: 'string', enum: ['celsius', 'fahrenheit'] },
+            },
+            required: ['city'],
+          },
+        },
+      },
+    ];
+    const question = { role: 'user', content: 'Weather in Paris?' };
+    const withoutTools = countChatPromptTokens({ model: 'gpt-4o', messages: [question] });
+    const withTools = countChatPromptTokens({ model: 'gpt-4o', messages: [question], tools });
+    const withHistory = countChatPromptTokens({
+      model: 'gpt-4o',
+      tools,
+      messages: [
+        question,
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [
+            { type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } },
+          ],
+        },
+        { role: 'tool', content: '18°C' },
+      ],
+    });
+    expect({ withoutTools, withTools, withHistory }).toMatchInlineSnapshot(`
+      {
+        "withHistory": {
+          "excluded": [],
+          "tokens": 85,
+        },
+        "withTools": {
+          "excluded": [],
+          "tokens": 61,
+        },
+        "withoutTools": {
+          "excluded": [],
+          "tokens": 11,
+        },
+      }
+    `);
   });
 });

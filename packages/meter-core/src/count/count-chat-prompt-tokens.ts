@@ -6,6 +6,7 @@ import {
   type FunctionDefinitionInput,
 } from './count-function-definition-tokens.js';
 import type { CountOptions } from './count-tokens.js';
+import { countToolCallTokens } from './count-tool-call-tokens.js';
 
 /**
  * One part of a message's `content` array, declaring only the fields the estimate reads.
@@ -160,12 +161,11 @@ function countMessage({
       reason: 'a previous audio reply is referenced by id only',
     });
   }
-  // Calls in the history are rendered as their name and JSON arguments.
-  const calls = [...(message.tool_calls ?? []).map((call) => call.function), message.function_call];
-  for (const call of calls) {
-    if (call == null) continue;
-    tokens += tokenizer.count(call.name ?? '') + tokenizer.count(call.arguments ?? '');
-  }
+  const calls = [
+    ...(message.tool_calls ?? []).map((call) => call.function),
+    message.function_call,
+  ].filter((call) => call != null);
+  tokens += countToolCallTokens({ calls, tokenizer });
   return tokens;
 }
 
@@ -220,11 +220,19 @@ export function countChatPromptTokens(
   });
   tokens += countFunctionDefinitionTokens({
     functions: collectFunctions({ request, excluded }),
-    functionInit: rules.functionInit,
+    hasSystemMessage: (request.messages ?? []).some(
+      (message) => message.role === 'system' || message.role === 'developer',
+    ),
     tokenizer,
   });
+  // `text` and `json_object` add no prompt tokens (every recorded json_object prompt counts
+  // exactly without them); a JSON schema is rendered in a form not established here.
   const responseFormatType = request.response_format?.type;
-  if (responseFormatType != null && responseFormatType !== 'text') {
+  if (
+    responseFormatType != null &&
+    responseFormatType !== 'text' &&
+    responseFormatType !== 'json_object'
+  ) {
     excluded.push({
       path: 'response_format',
       kind: 'response_format',
