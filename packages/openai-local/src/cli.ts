@@ -17,11 +17,19 @@ Options:
   --quiet                   no request log
   -h, --help                show this help`;
 
-function readNumber({ value, flag }: { value: string | undefined; flag: string }): number | undefined {
+function readNumber({
+  value,
+  flag,
+}: {
+  value: string | undefined;
+  flag: string;
+}): number | undefined {
   if (value === undefined) return undefined;
   const number = Number(value);
   if (!Number.isFinite(number) || number < 0) {
-    console.error(`Invalid ${flag} ${JSON.stringify(value)}: pass a non-negative number.\n\n${usage}`);
+    console.error(
+      `Invalid ${flag} ${JSON.stringify(value)}: pass a non-negative number.\n\n${usage}`,
+    );
     process.exit(2);
   }
   return number;
@@ -53,25 +61,33 @@ if (values.help) {
 }
 const replayFallback = values['replay-fallback'];
 if (replayFallback !== undefined && replayFallback !== 'error' && replayFallback !== 'generate') {
-  console.error(`Invalid --replay-fallback ${JSON.stringify(replayFallback)}: use error or generate.`);
+  console.error(
+    `Invalid --replay-fallback ${JSON.stringify(replayFallback)}: use error or generate.`,
+  );
   process.exit(2);
 }
 
 const server = await startOpenAILocal({
   port: readNumber({ value: values.port ?? process.env.OPENAI_LOCAL_PORT, flag: '--port' }),
   host: values.host,
-  tokensPerSecond: readNumber({ value: values['tokens-per-second'], flag: '--tokens-per-second' }) ?? 50,
+  tokensPerSecond:
+    readNumber({ value: values['tokens-per-second'], flag: '--tokens-per-second' }) ?? 50,
   seed: readNumber({ value: values.seed, flag: '--seed' }),
   replay: values.replay,
   replayFallback,
   apiKey: values['api-key'],
   logger: values.quiet
     ? undefined
-    : { info: (message) => console.error(`[openai-local] ${message}`), warn: (message) => console.error(`[openai-local] ${message}`) },
+    : {
+        info: (message) => console.error(`[openai-local] ${message}`),
+        warn: (message) => console.error(`[openai-local] ${message}`),
+      },
 });
 // The URL alone on stdout, so scripts can capture it: OPENAI_BASE_URL=$(openai-local | head -1).
 console.log(server.url);
-console.error(`[openai-local] listening: set OPENAI_BASE_URL=${server.url} and any OPENAI_API_KEY. Ctrl-C to stop.`);
+console.error(
+  `[openai-local] listening: set OPENAI_BASE_URL=${server.url} and any OPENAI_API_KEY. Ctrl-C to stop.`,
+);
 
 let closing = false;
 const shutdown = (signal: string) => {

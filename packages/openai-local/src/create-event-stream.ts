@@ -53,8 +53,11 @@ export function createEventStream({
     async send({ data, event }) {
       if (!isOpen()) return false;
       if (fault.dropAfterChunks !== undefined && sent >= fault.dropAfterChunks) {
-        // An abrupt TCP close, as when a proxy or the server dies mid-stream.
-        response.socket?.destroy();
+        // Close the TCP connection mid-body (the chunked encoding never terminates), as when a
+        // proxy or the server dies mid-stream. Ending the socket first flushes the events already
+        // written, so the client sees exactly N of them before the error.
+        const socket = response.socket;
+        if (socket !== null) await new Promise<void>((resolve) => socket.end(resolve));
         response.destroy();
         return false;
       }

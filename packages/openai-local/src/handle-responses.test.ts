@@ -1,4 +1,9 @@
-import { convertResponsesRequest, countChatPromptTokens, countTokens, getTokenizer } from '@llm-meter/meter-core';
+import {
+  convertResponsesRequest,
+  countChatPromptTokens,
+  countTokens,
+  getTokenizer,
+} from '@llm-meter/meter-core';
 import OpenAI from 'openai';
 import type { ResponseStreamEvent } from 'openai/resources/responses/responses';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +19,11 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const request = { model: 'gpt-4.1', instructions: 'Be brief.', input: 'Tell me about metering.' } as const;
+const request = {
+  model: 'gpt-4.1',
+  instructions: 'Be brief.',
+  input: 'Tell me about metering.',
+} as const;
 
 async function collect(stream: AsyncIterable<ResponseStreamEvent>): Promise<ResponseStreamEvent[]> {
   const events: ResponseStreamEvent[] = [];
@@ -27,7 +36,12 @@ describe('POST /v1/responses', () => {
     const { data: response, request_id } = await client.responses.create(request).withResponse();
     expect(request_id).toMatch(/^req_/);
     expect(response.id).toMatch(/^resp_[0-9a-f]{50}$/);
-    expect(response).toMatchObject({ object: 'response', status: 'completed', model: 'gpt-4.1-2025-04-14', instructions: 'Be brief.' });
+    expect(response).toMatchObject({
+      object: 'response',
+      status: 'completed',
+      model: 'gpt-4.1-2025-04-14',
+      instructions: 'Be brief.',
+    });
     const message = response.output[0];
     if (message?.type !== 'message') throw new Error('expected a message item');
     expect(message.id).toMatch(/^msg_/);
@@ -43,8 +57,17 @@ describe('POST /v1/responses', () => {
   });
 
   it('streams the documented event sequence with sequence numbers and one token per delta', async () => {
-    const blocking = await client.responses.create({ ...request, input: [{ role: 'user', content: 'Items this time.' }] });
-    const events = await collect(await client.responses.create({ ...request, input: [{ role: 'user', content: 'Items this time.' }], stream: true }));
+    const blocking = await client.responses.create({
+      ...request,
+      input: [{ role: 'user', content: 'Items this time.' }],
+    });
+    const events = await collect(
+      await client.responses.create({
+        ...request,
+        input: [{ role: 'user', content: 'Items this time.' }],
+        stream: true,
+      }),
+    );
     const types = events.map((event) => event.type);
     const deltas = events.filter((event) => event.type === 'response.output_text.delta');
     expect(types).toEqual([
@@ -59,9 +82,13 @@ describe('POST /v1/responses', () => {
       'response.completed',
     ]);
     expect(events.map((event) => event.sequence_number)).toEqual(events.map((_, index) => index));
-    const text = deltas.map((event) => (event.type === 'response.output_text.delta' ? event.delta : '')).join('');
+    const text = deltas
+      .map((event) => (event.type === 'response.output_text.delta' ? event.delta : ''))
+      .join('');
     expect(text).toBe(blocking.output_text);
-    for (const event of deltas) if (event.type === 'response.output_text.delta') expect(getTokenizer('o200k_base').encode(event.delta)).toHaveLength(1);
+    for (const event of deltas)
+      if (event.type === 'response.output_text.delta')
+        expect(getTokenizer('o200k_base').encode(event.delta)).toHaveLength(1);
     const completed = events.at(-1);
     if (completed?.type !== 'response.completed') throw new Error('expected response.completed');
     expect(completed.response.usage).toEqual(blocking.usage);
@@ -69,14 +96,26 @@ describe('POST /v1/responses', () => {
   });
 
   it('ends with response.incomplete when cut by max_output_tokens', async () => {
-    const events = await collect(await client.responses.create({ ...request, max_output_tokens: 16, input: 'x'.repeat(3), stream: true }));
+    const events = await collect(
+      await client.responses.create({
+        ...request,
+        max_output_tokens: 16,
+        input: 'x'.repeat(3),
+        stream: true,
+      }),
+    );
     const last = events.at(-1);
     // Some answers fit in 16 tokens; this request's does not (deterministic).
-    if (last?.type !== 'response.incomplete') throw new Error(`expected response.incomplete, got ${last?.type}`);
+    if (last?.type !== 'response.incomplete')
+      throw new Error(`expected response.incomplete, got ${last?.type}`);
     expect(last.response.status).toBe('incomplete');
     expect(last.response.incomplete_details).toEqual({ reason: 'max_output_tokens' });
     expect(last.response.usage?.output_tokens).toBe(16);
-    const blocking = await client.responses.create({ ...request, max_output_tokens: 16, input: 'x'.repeat(3) });
+    const blocking = await client.responses.create({
+      ...request,
+      max_output_tokens: 16,
+      input: 'x'.repeat(3),
+    });
     expect(blocking.status).toBe('incomplete');
     expect(countTokens(blocking.output_text, 'gpt-4.1')).toBe(16);
   });
@@ -86,33 +125,73 @@ describe('POST /v1/responses', () => {
     expect(response.output.map((item) => item.type)).toEqual(['reasoning', 'message']);
     const reasoning = response.usage?.output_tokens_details.reasoning_tokens ?? 0;
     expect(reasoning).toBeGreaterThan(0);
-    expect(response.usage?.output_tokens).toBe(reasoning + countTokens(response.output_text, 'gpt-5-mini'));
+    expect(response.usage?.output_tokens).toBe(
+      reasoning + countTokens(response.output_text, 'gpt-5-mini'),
+    );
   });
 
   it('calls a required function tool, streamed as argument deltas', async () => {
-    const tools = [{ type: 'function' as const, name: 'lookup', strict: true, parameters: { type: 'object', properties: { query: { type: 'string' } }, required: ['query'], additionalProperties: false } }];
+    const tools = [
+      {
+        type: 'function' as const,
+        name: 'lookup',
+        strict: true,
+        parameters: {
+          type: 'object',
+          properties: { query: { type: 'string' } },
+          required: ['query'],
+          additionalProperties: false,
+        },
+      },
+    ];
     const response = await client.responses.create({ ...request, tools, tool_choice: 'required' });
     const call = response.output[0];
     if (call?.type !== 'function_call') throw new Error('expected a function_call item');
     expect(call.call_id).toMatch(/^call_/);
     expect(JSON.parse(call.arguments)).toHaveProperty('query');
-    const events = await collect(await client.responses.create({ ...request, tools, tool_choice: { type: 'function', name: 'lookup' }, stream: true }));
+    const events = await collect(
+      await client.responses.create({
+        ...request,
+        tools,
+        tool_choice: { type: 'function', name: 'lookup' },
+        stream: true,
+      }),
+    );
     const done = events.find((event) => event.type === 'response.function_call_arguments.done');
-    if (done?.type !== 'response.function_call_arguments.done') throw new Error('expected arguments.done');
+    if (done?.type !== 'response.function_call_arguments.done')
+      throw new Error('expected arguments.done');
     expect(JSON.parse(done.arguments)).toHaveProperty('query');
   });
 
   it('answers JSON for text.format json_schema', async () => {
     const response = await client.responses.create({
       ...request,
-      text: { format: { type: 'json_schema', name: 'answer', schema: { type: 'object', properties: { ok: { type: 'boolean' } }, required: ['ok'], additionalProperties: false } } },
+      text: {
+        format: {
+          type: 'json_schema',
+          name: 'answer',
+          schema: {
+            type: 'object',
+            properties: { ok: { type: 'boolean' } },
+            required: ['ok'],
+            additionalProperties: false,
+          },
+        },
+      },
     });
     expect(typeof JSON.parse(response.output_text).ok).toBe('boolean');
   });
 
   it('answers 400 naming the field for malformed requests', async () => {
-    await expect(client.responses.create({ model: 'gpt-4o' } as never)).rejects.toMatchObject({ status: 400, param: 'input' });
-    await expect(client.responses.create({ ...request, max_output_tokens: 5 })).rejects.toMatchObject({ status: 400, param: 'max_output_tokens' });
-    await expect(client.responses.create({ ...request, model: 'text-embedding-3-small' })).rejects.toMatchObject({ status: 404, code: 'model_not_found' });
+    await expect(client.responses.create({ model: 'gpt-4o' } as never)).rejects.toMatchObject({
+      status: 400,
+      param: 'input',
+    });
+    await expect(
+      client.responses.create({ ...request, max_output_tokens: 5 }),
+    ).rejects.toMatchObject({ status: 400, param: 'max_output_tokens' });
+    await expect(
+      client.responses.create({ ...request, model: 'text-embedding-3-small' }),
+    ).rejects.toMatchObject({ status: 404, code: 'model_not_found' });
   });
 });
