@@ -1,0 +1,73 @@
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** One request as the server received it. */
+export interface RecordedRequest {
+  method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+  receivedAt: number;
+}
+
+/** What the server answers to the next request. */
+export interface ScriptedAnswer {
+  status: number;
+  headers?: Record<string, string>;
+  body?: string;
+  delayMs?: number;
+}
+
+/**
+ * A real HTTP server on 127.0.0.1 that records every request and answers from a script
+ * (then 204 once the script runs out), for client tests without mocks.
+ */
+export async function startRecordingServer(script: ScriptedAnswer[] = []) {
+  const requests: RecordedRequest[] = [];
+  const pending = [...script];
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      requests.push({
+        method: request.method ?? '',
+        url: request.url ?? '',
+        headers: request.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+        receivedAt: Date.now(),
+      });
+      const answer = pending.shift() ?? { status: 204 };
+      const send = () => {
+        if (response.destroyed) return;
+        response.writeHead(answer.status, answer.headers);
+        response.end(answer.body);
+      };
+      if (answer.delayMs) setTimeout(send, answer.delayMs);
+      else send();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    /** Adds answers to the script. */
+    answer(...answers: ScriptedAnswer[]) {
+      pending.push(...answers);
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** A problem+json answer. */
+export function problemAnswer(status: number, problem: Record<string, unknown>): ScriptedAnswer {
+  return {
+    status,
+    headers: { 'Content-Type': 'application/problem+json' },
+    body: JSON.stringify({ status, ...problem }),
+  };
+}

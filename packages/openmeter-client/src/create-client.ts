@@ -1,0 +1,221 @@
+import createFetchClient, { type Client } from 'openapi-fetch';
+import { createOpenMeterFetch } from './create-openmeter-fetch.js';
+import { OpenMeterError, type Problem } from './errors.js';
+import type { paths } from './generated/schema.js';
+import { prepareEvents } from './prepare-events.js';
+import { createRetryPolicy, parseRetryAfter, type RetryOptions } from './retry-policy.js';
+import { serializeQuery } from './serialize-query.js';
+import type {
+  IngestEventInput,
+  IngestedEvent,
+  ListEventsParams,
+  ListMetersParams,
+  Meter,
+  MeterCreate,
+  MeterQueryParams,
+  MeterQueryResult,
+} from './types.js';
+
+/** Options of `createOpenMeterClient`. */
+export interface OpenMeterClientOptions {
+  /** OpenMeter's base URL, e.g. `https://openmeter.cloud` or `http://127.0.0.1:8888`; a path prefix is kept. */
+  baseUrl: string;
+  /** Sent as `Authorization: Bearer <apiKey>` when set. Never logged or put in an error. */
+  apiKey?: string | undefined;
+  /** A `fetch` to use instead of the global one (tests, proxies, instrumentation). */
+  fetch?: typeof globalThis.fetch;
+  /** Per-attempt timeout. Default 30,000 ms. */
+  timeoutMs?: number;
+  /** Retry settings, or `false` to send every request once (the outbox retries on its own). */
+  retry?: RetryOptions | false;
+  /** `source` for events that have none. Default `llm-meter`. */
+  defaultSource?: string;
+  /** Called before each retry. */
+  onRetry?: (info: { attempt: number; delayMs: number; reason: string; url: string }) => void;
+  /** Test seams: id generation and clock. */
+  generateId?: () => string;
+  now?: () => number;
+}
+
+/** The typed OpenMeter client: the calls this project uses, plus the raw typed client. */
+export interface OpenMeterClient {
+  events: {
+    /**
+     * Ingests one event (`application/cloudevents+json`) or a batch
+     * (`application/cloudevents-batch+json`). Missing ids are filled once, before the first
+     * attempt, so retries are deduplicated by OpenMeter. An empty array sends nothing.
+     */
+    ingest(events: IngestEventInput | readonly IngestEventInput[]): Promise<void>;
+    /** Lists ingested events, newest first. */
+    list(query?: ListEventsParams): Promise<IngestedEvent[]>;
+  };
+  meters: {
+    list(query?: ListMetersParams): Promise<Meter[]>;
+    get(meterIdOrSlug: string): Promise<Meter>;
+    create(body: MeterCreate): Promise<Meter>;
+    delete(meterIdOrSlug: string): Promise<void>;
+    /** Queries usage: from, to, windowSize, windowTimeZone, subject, groupBy, filterGroupBy. */
+    query(meterIdOrSlug: string, params?: MeterQueryParams): Promise<MeterQueryResult>;
+    /** The same query answered as CSV text. */
+    queryCsv(meterIdOrSlug: string, params?: MeterQueryParams): Promise<string>;
+  };
+  /** The openapi-fetch client typed from the whole spec, with auth, timeout and retries. */
+  raw: Client<paths>;
+}
+
+/**
+ * Creates an OpenMeter client over openapi-fetch, typed from OpenMeter's OpenAPI spec.
+ * Failures become `OpenMeterError` (HTTP), `OpenMeterConnectionError` or `OpenMeterTimeoutError`.
+ * @see https://openmeter.io/docs/api/cloud
+ */
+export function createOpenMeterClient(options: OpenMeterClientOptions): OpenMeterClient {
+  const baseUrl = normalizeBaseUrl(options.baseUrl);
+  const now = options.now ?? Date.now;
+  const generateId = options.generateId ?? (() => crypto.randomUUID());
+  const defaultSource = options.defaultSource ?? 'llm-meter';
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+    throw new RangeError(`timeoutMs must be a positive number of milliseconds, got ${timeoutMs}`);
+  }
+  const transport = createOpenMeterFetch({
+    apiKey: options.apiKey,
+    fetch: options.fetch ?? globalThis.fetch,
+    timeoutMs,
+    policy: createRetryPolicy(options.retry),
+    now,
+    onRetry: options.onRetry,
+  });
+  const raw = createFetchClient<paths>({
+    baseUrl,
+    fetch: transport,
+    querySerializer: (query) => serializeQuery(query as Record<string, unknown>),
+  });
+
+  // One boundary where openapi-fetch's { data, error, response } becomes a value or an error.
+  function unwrap<T>(result: { data?: T; error?: unknown; response: Response }, method: string): T {
+    if (result.response.ok) return result.data as T;
+    throw createHttpError({ response: result.response, body: result.error, method, now: now() });
+  }
+
+  return {
+    events: {
+      async ingest(input) {
+        const list: readonly IngestEventInput[] = isEventList(input) ? input : [input];
+        if (list.length === 0) return;
+        const events = prepareEvents({
+          events: list,
+          defaultSource,
+          now: new Date(now()),
+          generateId,
+        });
+        const single = !isEventList(input);
+        const result = await raw.POST('/api/v1/events', {
+          body: single ? events[0] : events,
+          headers: {
+            'Content-Type': single
+              ? 'application/cloudevents+json'
+              : 'application/cloudevents-batch+json',
+          },
+        } as never);
+        unwrap(result, 'POST');
+      },
+      async list(query) {
+        return unwrap(await raw.GET('/api/v1/events', { params: { query } }), 'GET');
+      },
+    },
+    meters: {
+      async list(query) {
+        return unwrap(await raw.GET('/api/v1/meters', { params: { query } }), 'GET');
+      },
+      async get(meterIdOrSlug) {
+        return unwrap(
+          await raw.GET('/api/v1/meters/{meterIdOrSlug}', {
+            params: { path: { meterIdOrSlug } },
+          }),
+          'GET',
+        );
+      },
+      async create(body) {
+        return unwrap(await raw.POST('/api/v1/meters', { body }), 'POST');
+      },
+      async delete(meterIdOrSlug) {
+        unwrap(
+          await raw.DELETE('/api/v1/meters/{meterIdOrSlug}', {
+            params: { path: { meterIdOrSlug } },
+          }),
+          'DELETE',
+        );
+      },
+      async query(meterIdOrSlug, params) {
+        return unwrap(
+          await raw.GET('/api/v1/meters/{meterIdOrSlug}/query', {
+            params: { path: { meterIdOrSlug }, query: params },
+            headers: { Accept: 'application/json' },
+          }),
+          'GET',
+        ) as MeterQueryResult;
+      },
+      async queryCsv(meterIdOrSlug, params) {
+        const result = await raw.GET('/api/v1/meters/{meterIdOrSlug}/query', {
+          params: { path: { meterIdOrSlug }, query: params },
+          headers: { Accept: 'text/csv' },
+          parseAs: 'text',
+        });
+        return unwrap(result as { data?: string; error?: unknown; response: Response }, 'GET');
+      },
+    },
+    raw,
+  };
+}
+
+function isEventList(
+  input: IngestEventInput | readonly IngestEventInput[],
+): input is readonly IngestEventInput[] {
+  return Array.isArray(input);
+}
+
+function normalizeBaseUrl(baseUrl: string): string {
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch (error) {
+    throw new TypeError(
+      `baseUrl must be an absolute http(s) URL such as https://openmeter.cloud, got ${JSON.stringify(baseUrl)}`,
+      { cause: error },
+    );
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new TypeError(
+      `baseUrl must be an absolute http(s) URL such as https://openmeter.cloud, got ${JSON.stringify(baseUrl)}`,
+    );
+  }
+  return url.toString().replace(/\/+$/, '');
+}
+
+function createHttpError({
+  response,
+  body,
+  method,
+  now,
+}: {
+  response: Response;
+  body: unknown;
+  method: string;
+  now: number;
+}): OpenMeterError {
+  const problem = isProblem(body) ? body : undefined;
+  const url = new URL(response.url || 'http://invalid');
+  url.username = '';
+  url.password = '';
+  return new OpenMeterError(response.status, problem, {
+    method,
+    url: response.url ? url.toString() : '(unknown URL)',
+    statusText: response.statusText,
+    retryAfterMs: parseRetryAfter({ header: response.headers.get('retry-after'), now }),
+    cause: problem ?? body,
+  });
+}
+
+function isProblem(body: unknown): body is Problem {
+  return typeof body === 'object' && body !== null && !Array.isArray(body) && 'title' in body;
+}

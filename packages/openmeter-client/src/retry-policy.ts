@@ -1,0 +1,73 @@
+/** How the client retries a failed request. `false` turns retries off. */
+export interface RetryOptions {
+  /** Attempts in all, the first included. Default 4. */
+  maxAttempts?: number;
+  /** Upper bound of the first backoff delay. Default 200 ms. */
+  initialDelayMs?: number;
+  /** Upper bound of any one backoff delay. Default 10,000 ms. */
+  maxDelayMs?: number;
+  /** No attempt starts later than this after the first one. Default 30,000 ms. */
+  maxElapsedMs?: number;
+}
+
+/** The retry settings with every default applied. */
+export type RetryPolicy = Required<RetryOptions>;
+
+/** Builds the effective retry policy from the client options. */
+export function createRetryPolicy(retry: RetryOptions | false | undefined): RetryPolicy {
+  if (retry === false) {
+    return { maxAttempts: 1, initialDelayMs: 0, maxDelayMs: 0, maxElapsedMs: 0 };
+  }
+  const policy = {
+    maxAttempts: retry?.maxAttempts ?? 4,
+    initialDelayMs: retry?.initialDelayMs ?? 200,
+    maxDelayMs: retry?.maxDelayMs ?? 10_000,
+    maxElapsedMs: retry?.maxElapsedMs ?? 30_000,
+  };
+  for (const [key, value] of Object.entries(policy)) {
+    if (!Number.isFinite(value) || value < 0 || (key === 'maxAttempts' && value < 1)) {
+      throw new RangeError(
+        `retry.${key} must be a finite number${key === 'maxAttempts' ? ' >= 1' : ' >= 0'}, got ${value}`,
+      );
+    }
+  }
+  return policy;
+}
+
+/**
+ * Delay before retry number `attempt` (1 for the first retry): exponential backoff with full
+ * jitter, a uniform draw in [0, min(maxDelayMs, initialDelayMs * 2^(attempt-1))).
+ * @see https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/
+ */
+export function computeBackoffDelay({
+  attempt,
+  policy,
+  random,
+}: {
+  attempt: number;
+  policy: RetryPolicy;
+  random: () => number;
+}): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** (attempt - 1));
+  return Math.floor(random() * ceiling);
+}
+
+/**
+ * Parses a `Retry-After` header, in seconds or as an HTTP date, into milliseconds from `now`.
+ * Returns undefined when absent or unreadable.
+ * @see https://www.rfc-editor.org/rfc/rfc9110#field.retry-after
+ */
+export function parseRetryAfter({
+  header,
+  now,
+}: {
+  header: string | null | undefined;
+  now: number;
+}): number | undefined {
+  if (header === null || header === undefined) return undefined;
+  const text = header.trim();
+  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+  const date = Date.parse(text);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, date - now);
+}

@@ -1,0 +1,29 @@
+/**
+ * Serializes query parameters the way OpenMeter's spec declares them: arrays as repeated
+ * keys (`form`, exploded), objects as `deepObject` (`filterGroupBy[model]=gpt-4o`), and a
+ * `Date` as its RFC 3339 string. Undefined and null values are left out.
+ * @see https://spec.openapis.org/oas/v3.0.3#style-values
+ */
+export function serializeQuery(query: Record<string, unknown> | undefined): string {
+  if (!query) return '';
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined || value === null) continue;
+    if (Array.isArray(value)) {
+      for (const item of value) search.append(key, convertScalar(item));
+    } else if (value instanceof Date || typeof value !== 'object') {
+      search.append(key, convertScalar(value));
+    } else {
+      for (const [property, inner] of Object.entries(value)) {
+        if (inner !== undefined && inner !== null) {
+          search.append(`${key}[${property}]`, convertScalar(inner));
+        }
+      }
+    }
+  }
+  return search.toString();
+}
+
+function convertScalar(value: unknown): string {
+  return value instanceof Date ? value.toISOString() : String(value);
+}
