@@ -15,12 +15,12 @@ let target: Awaited<ReturnType<typeof startIngestTarget>>;
 const directories: string[] = [];
 
 beforeAll(async () => {
-  target = await startIngestTarget();
+  target = await startIngestTarget({ childProcess: true });
   const client = createOpenMeterClient({ baseUrl: target.url, retry: false });
 
   const baselineStarted = performance.now();
   for (let index = 0; index < baselineEvents; index++) {
-    await client.events.ingest(createTestEvent({ index, subject: 'baseline' }));
+    await client.events.ingest(createTestEvent({ index, source: 'baseline', subject: 'baseline' }));
   }
   const baselineSeconds = (performance.now() - baselineStarted) / 1000;
 
@@ -81,7 +81,9 @@ describe('end-to-end', () => {
         logger: false,
       });
       for (let index = 0; index < 2000; index++) {
-        outbox.enqueue(createTestEvent({ index, subject: `round-${round}` }));
+        outbox.enqueue(
+          createTestEvent({ index, source: `round-${round}`, subject: `round-${round}` }),
+        );
       }
       await outbox.close({ deadlineMs: 30_000 });
     },
