@@ -338,6 +338,74 @@ describe('meterChatStream properties', () => {
     );
   });
 
+  it('any interleaving of choices and tool-call fragments counts each text once', async () => {
+    const text = fc.string({ unit: 'grapheme', maxLength: 40 });
+    const cuts = fc.array(fc.nat(), { maxLength: 6 });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.tuple(text, text, text),
+        fc.tuple(cuts, cuts, cuts),
+        fc.array(fc.nat({ max: 2 }), { maxLength: 40 }),
+        async ([first, second, toolArguments], [firstCuts, secondCuts, argumentCuts], order) => {
+          const base = { id: 'chatcmpl-prop', created: 1700000000, model: 'gpt-4o-mini' };
+          const queues: ChatCompletionChunkLike[][] = [
+            split(first, firstCuts).map((content) => ({
+              ...base,
+              choices: [{ index: 0, delta: { content } }],
+            })),
+            split(second, secondCuts).map((content) => ({
+              ...base,
+              choices: [{ index: 1, delta: { content } }],
+            })),
+            split(toolArguments, argumentCuts).map((fragment, position) => ({
+              ...base,
+              choices: [
+                {
+                  index: 1,
+                  delta: {
+                    tool_calls: [
+                      {
+                        index: 0,
+                        function: {
+                          name: position === 0 ? 'get_weather' : undefined,
+                          arguments: fragment,
+                        },
+                      },
+                    ],
+                  },
+                },
+              ],
+            })),
+          ];
+          const chunks: ChatCompletionChunkLike[] = [];
+          for (const pick of [...order, 0, 1, 2]) {
+            for (let offset = 0; offset < 3; offset += 1) {
+              const queue = queues[(pick + offset) % 3];
+              const chunk = queue?.shift();
+              if (chunk) {
+                chunks.push(chunk);
+                break;
+              }
+            }
+          }
+          for (const queue of queues) chunks.push(...queue.splice(0));
+          const onUsage = vi.fn<(event: UsageEvent) => void>();
+          await drain(
+            meterChatStream(createChunkStream({ chunks }), { request, subject, onUsage }),
+          );
+          expect(onUsage).toHaveBeenCalledTimes(1);
+          expect(onUsage.mock.calls[0]?.[0].data.completion_tokens).toBe(
+            tokenizer.count(first) +
+              tokenizer.count(second) +
+              tokenizer.count('get_weather') +
+              tokenizer.count(toolArguments),
+          );
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
   it('calls onUsage exactly once under break, throw or abort at any point', async () => {
     await fc.assert(
       fc.asyncProperty(

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { readOpenAIFixtures } from '../events/__fixtures__/read-openai-fixtures.js';
 import { resolveEstimateEncoding } from '../events/resolve-estimate-encoding.js';
@@ -102,5 +103,53 @@ describe('meterResponsesStream over the shared fixtures', () => {
         "type": "openai",
       }
     `);
+  });
+});
+
+describe('meterResponsesStream properties', () => {
+  const record = responsesStreams.find((candidate) => (candidate.sse_events?.length ?? 0) > 10);
+  const events = (record?.sse_events ?? []) as ResponseStreamEventLike[];
+
+  it('calls onUsage exactly once, with provider usage only after the terminal event', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.nat({ max: events.length }),
+        fc.constantFrom('break', 'stream-error', 'truncated'),
+        async (stopAt, mode) => {
+          const onUsage = vi.fn<(event: UsageEvent) => void>();
+          const metered = meterResponsesStream(
+            createChunkStream({
+              chunks: mode === 'truncated' ? events.slice(0, stopAt) : events,
+              failAfter: mode === 'stream-error' ? stopAt : undefined,
+            }),
+            {
+              request: record?.request ?? {},
+              subject,
+              onUsage,
+              id: 'req_1',
+              now: () => new Date(0),
+            },
+          );
+          let seen = 0;
+          try {
+            for await (const _event of metered) {
+              if (mode === 'break' && seen === stopAt) break;
+              seen += 1;
+            }
+          } catch {
+            // Expected for stream-error.
+          }
+          expect(onUsage).toHaveBeenCalledTimes(1);
+          const sawTerminal = events
+            // A break happens after the event at stopAt has been received and metered.
+            .slice(0, mode === 'break' ? stopAt + 1 : stopAt)
+            .some((event) => terminalTypes.includes(event.type ?? ''));
+          expect(onUsage.mock.calls[0]?.[0].data.usage_source).toBe(
+            sawTerminal ? 'provider' : 'estimated',
+          );
+        },
+      ),
+      { numRuns: 80, examples: [[events.length - 1, 'break']] },
+    );
   });
 });
