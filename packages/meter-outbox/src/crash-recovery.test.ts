@@ -7,6 +7,7 @@ import { createOpenMeterClient } from '@llm-meter/openmeter-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createUsageOutbox } from './create-usage-outbox.js';
 import { startIngestTarget } from './testing/start-ingest-target.js';
+import { startTestOpenMeter } from './testing/start-test-openmeter.js';
 
 const packageDirectory = fileURLToPath(new URL('..', import.meta.url));
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
@@ -109,5 +110,38 @@ describe('crash recovery (kill -9 of a producing child process)', () => {
       usage_source: 'estimated',
       estimate_reason: 'crashed',
     });
+  });
+
+  it('drains on SIGTERM through closeOnSignals, printing progress, and exits 0', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meter-outbox-'));
+    cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const server = await startTestOpenMeter({ fault: () => ({ status: 204, delayMs: 250 }) });
+    cleanups.push(() => server.close());
+    const child = spawn(
+      process.execPath,
+      [
+        '--conditions=source',
+        '--import',
+        'tsx',
+        'src/testing/drain-on-sigterm.ts',
+        dir,
+        server.url,
+        '1200',
+      ],
+      { cwd: packageDirectory, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    cleanups.push(() => child.kill('SIGKILL'));
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
+      child.once('exit', (code) => reject(new Error(`child exited early (${code}): ${stderr}`)));
+    });
+    expect(server.stored.size).toBe(0);
+    child.kill('SIGTERM');
+    const code = await new Promise((resolve) => child.once('exit', resolve));
+    expect(code).toBe(0);
+    expect(server.stored.size).toBe(1200);
+    expect(stderr).toMatch(/meter-outbox: draining [\d,]+ pending \([\d,]+ events\/s/);
   });
 });

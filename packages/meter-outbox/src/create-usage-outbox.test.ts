@@ -74,6 +74,21 @@ describe('createUsageOutbox', () => {
     await reopened.close();
   });
 
+  it.each(['fsync-each', 'group', 'os'] as const)(
+    "journals and recovers with durability '%s'",
+    async (durability) => {
+      const dir = temporaryDirectory();
+      const stuck = { events: { ingest: () => new Promise<void>(() => {}) } };
+      const first = await createUsageOutbox({ client: stuck, dir, durability, logger: false });
+      for (let index = 0; index < 20; index++) first.enqueue(createTestEvent({ index }));
+      await first.close({ deadlineMs: 0 });
+      const { server, outbox } = await setup({ dir, durability });
+      expect(outbox.stats().recovered).toBe(20);
+      await outbox.flush({ deadlineMs: 5000 });
+      expect(server.stored.size).toBe(20);
+    },
+  );
+
   it('refuses an event without a required attribute, naming the field, before journaling', async () => {
     const { outbox } = await setup();
     const { subject: _subject, ...withoutSubject } = createTestEvent({ index: 1 });

@@ -109,6 +109,8 @@ export function openSegmentJournal({
   let activeSegment = segmentIds.at(-1) ?? 0;
   let activeFd: number | undefined;
   let activeBytes = 0;
+  // fd numbers are reused after close, so an async fsync is matched to its file by generation.
+  let activeGeneration = 0;
   let dirty = false;
   let closed = false;
   let relocator: SegmentRelocator | undefined;
@@ -119,6 +121,7 @@ export function openSegmentJournal({
     activeSegment += 1;
     activeFd = fs.openSync(path.join(directory, segmentName(activeSegment)), 'wx');
     activeBytes = 0;
+    activeGeneration += 1;
     liveCounts.set(activeSegment, 0);
     syncDirectory(directory);
   };
@@ -219,11 +222,11 @@ export function openSegmentJournal({
       if (syncInFlight) return syncInFlight.then(() => journal.sync());
       if (!dirty || activeFd === undefined) return Promise.resolve();
       dirty = false;
-      const fd = activeFd;
+      const generation = activeGeneration;
       // Rotation closes (after syncing) the fd this may still target: that is not a failure.
-      syncInFlight = fdatasync(fd)
+      syncInFlight = fdatasync(activeFd)
         .catch((error: unknown) => {
-          if (fd === activeFd) throw error;
+          if (generation === activeGeneration && activeFd !== undefined) throw error;
         })
         .finally(() => {
           syncInFlight = undefined;
