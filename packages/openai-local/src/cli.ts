@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startOpenAILocal } from './start-openai-local.js';
 
@@ -73,7 +74,8 @@ const server = await startOpenAILocal({
   tokensPerSecond:
     readNumber({ value: values['tokens-per-second'], flag: '--tokens-per-second' }) ?? 50,
   seed: readNumber({ value: values.seed, flag: '--seed' }),
-  replay: values.replay,
+  // pnpm runs package scripts inside the package; resolve paths from where the user typed them.
+  replay: values.replay?.map((path) => resolve(process.env.INIT_CWD ?? process.cwd(), path)),
   replayFallback,
   apiKey: values['api-key'],
   logger: values.quiet

@@ -178,7 +178,7 @@ export async function startOpenAILocal(
         if (replay !== undefined && replayFallback === 'error') {
           throw new OpenAIError({
             status: 404,
-            message: `No recorded ${post.endpoint} exchange matches this request body (openai-local replay, ${replay.size} records loaded). Record it, fix the request, or start with replayFallback: 'generate'.`,
+            message: `No recorded ${post.endpoint} exchange matches this request body (openai-local replay, ${replay.size} records loaded). Record it, fix the request, or start with replayFallback: 'generate' (--replay-fallback generate).`,
             code: 'replay_not_found',
           });
         }
