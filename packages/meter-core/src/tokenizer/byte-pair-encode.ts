@@ -1,4 +1,4 @@
-import { mergedRank, noRank, type RankTable } from './create-rank-table.js';
+import { noRank, type RankTable } from './create-rank-table.js';
 
 // Pieces up to this many bytes merge by scanning for the lowest pair (quadratic, tiny constant);
 // longer ones use a heap over a linked list (O(n log n)).
@@ -18,6 +18,7 @@ export function bytePairEncodeByScan({
   table: RankTable;
   output: number[];
 }): void {
+  const { mergedRank } = table;
   // partRanks[i] is the rank of part i, pairRanks[i] that of parts i and i + 1 merged.
   const partRanks: number[] = [];
   for (let index = 0; index < piece.length; index++) {
@@ -25,13 +26,7 @@ export function bytePairEncodeByScan({
   }
   const pairRanks: number[] = [];
   for (let index = 0; index + 1 < partRanks.length; index++) {
-    pairRanks.push(
-      mergedRank({
-        table,
-        left: partRanks[index] as number,
-        right: partRanks[index + 1] as number,
-      }),
-    );
+    pairRanks.push(mergedRank(partRanks[index] as number, partRanks[index + 1] as number));
   }
   for (;;) {
     let lowest = noRank;
@@ -48,18 +43,10 @@ export function bytePairEncodeByScan({
     partRanks.splice(lowestIndex + 1, 1);
     pairRanks.splice(lowestIndex, 1);
     if (lowestIndex < pairRanks.length) {
-      pairRanks[lowestIndex] = mergedRank({
-        table,
-        left: lowest,
-        right: partRanks[lowestIndex + 1] as number,
-      });
+      pairRanks[lowestIndex] = mergedRank(lowest, partRanks[lowestIndex + 1] as number);
     }
     if (lowestIndex > 0) {
-      pairRanks[lowestIndex - 1] = mergedRank({
-        table,
-        left: partRanks[lowestIndex - 1] as number,
-        right: lowest,
-      });
+      pairRanks[lowestIndex - 1] = mergedRank(partRanks[lowestIndex - 1] as number, lowest);
     }
   }
   for (const rank of partRanks) output.push(rank);
@@ -149,6 +136,7 @@ export function bytePairEncodeByHeap({
   table: RankTable;
   output: number[];
 }): void {
+  const { mergedRank } = table;
   const length = piece.length;
   // Parts are named by their first byte; next[start] is where the part ends and the next begins.
   const next = new Int32Array(length + 1);
@@ -162,11 +150,7 @@ export function bytePairEncodeByHeap({
     partRanks[index] = table.byteRanks[piece.charCodeAt(index)] as number;
   }
   for (let index = 0; index + 1 < length; index++) {
-    const rank = mergedRank({
-      table,
-      left: partRanks[index] as number,
-      right: partRanks[index + 1] as number,
-    });
+    const rank = mergedRank(partRanks[index] as number, partRanks[index + 1] as number);
     pairRanks[index] = rank;
     if (rank !== noRank) heap.append(rank * positionScale + index);
   }
@@ -185,7 +169,7 @@ export function bytePairEncodeByHeap({
     partRanks[start] = rank;
     if (after < length) {
       previous[after] = start;
-      const ownRank = mergedRank({ table, left: rank, right: partRanks[after] as number });
+      const ownRank = mergedRank(rank, partRanks[after] as number);
       pairRanks[start] = ownRank;
       if (ownRank !== noRank) heap.push(ownRank * positionScale + start);
     } else {
@@ -193,7 +177,7 @@ export function bytePairEncodeByHeap({
     }
     const before = previous[start] as number;
     if (before >= 0) {
-      const beforeRank = mergedRank({ table, left: partRanks[before] as number, right: rank });
+      const beforeRank = mergedRank(partRanks[before] as number, rank);
       pairRanks[before] = beforeRank;
       if (beforeRank !== noRank) heap.push(beforeRank * positionScale + before);
     }

@@ -14,8 +14,11 @@ export interface RankTable {
   byteRanks: Int32Array;
   /** Byte sequence of each special token id, as a binary string (decoding only). */
   specialBytes: Map<number, string>;
-  /** Memo of merged ranks keyed `left * 2^18 + right`; grows with use, cleared when full. */
-  mergedRanks: Map<number, number>;
+  /**
+   * Rank of the bytes of rank `left` followed by those of rank `right`, or {@link noRank};
+   * memoized on the pair, which is cheaper than hashing a fresh slice of the piece.
+   */
+  mergedRank: (left: number, right: number) => number;
 }
 
 /**
@@ -24,31 +27,45 @@ export interface RankTable {
  */
 export const noRank = 0x7fffffff;
 
-// Keeps the memo of merged ranks to a few tens of megabytes whatever the input.
-const mergedRanksLimit = 1 << 19;
+// The memo of merged ranks is an open-addressing hash table of 2^18 slots (3 MiB per encoding),
+// emptied when half full: bounded memory whatever the input, and no allocation per lookup.
+const memoBits = 18;
+const memoSlots = 1 << memoBits;
 
-/**
- * Returns the rank of the bytes of `left` followed by the bytes of `right`, or {@link noRank}.
- * Memoized on the rank pair, which is cheaper than hashing a fresh slice of the piece.
- * @see https://github.com/openai/tiktoken/blob/main/src/lib.rs
- */
-export function mergedRank({
-  table,
-  left,
-  right,
+function createMergedRank({
+  ranks,
+  bytesByRank,
 }: {
-  table: RankTable;
-  left: number;
-  right: number;
-}): number {
-  const key = left * 262144 + right;
-  const memo = table.mergedRanks.get(key);
-  if (memo !== undefined) return memo;
-  const rank =
-    table.ranks.get((table.bytesByRank[left] ?? '') + (table.bytesByRank[right] ?? '')) ?? noRank;
-  if (table.mergedRanks.size >= mergedRanksLimit) table.mergedRanks.clear();
-  table.mergedRanks.set(key, rank);
-  return rank;
+  ranks: Map<string, number>;
+  bytesByRank: string[];
+}): (left: number, right: number) => number {
+  const memoLeft = new Int32Array(memoSlots).fill(-1);
+  const memoRight = new Int32Array(memoSlots);
+  const memoRank = new Int32Array(memoSlots);
+  let memoCount = 0;
+  const home = (left: number, right: number): number =>
+    (Math.imul(left, 0x9e3779b1) ^ Math.imul(right + 1, 0x85ebca6b)) >>> (32 - memoBits);
+  // Positional parameters: this runs once per merge step, in the hottest loop of the tokenizer.
+  return (left, right) => {
+    let slot = home(left, right);
+    for (;;) {
+      const storedLeft = memoLeft[slot];
+      if (storedLeft === -1) break;
+      if (storedLeft === left && memoRight[slot] === right) return memoRank[slot] as number;
+      slot = (slot + 1) & (memoSlots - 1);
+    }
+    const rank = ranks.get((bytesByRank[left] ?? '') + (bytesByRank[right] ?? '')) ?? noRank;
+    if (memoCount >= memoSlots >> 1) {
+      memoLeft.fill(-1);
+      memoCount = 0;
+      slot = home(left, right);
+    }
+    memoLeft[slot] = left;
+    memoRight[slot] = right;
+    memoRank[slot] = rank;
+    memoCount++;
+    return rank;
+  };
 }
 
 /**
@@ -80,7 +97,11 @@ export function createRankTable(data: EncodingData): RankTable {
   for (const [text, id] of Object.entries(data.special_tokens)) {
     specialBytes.set(id, String.fromCharCode(...utf8.encode(text)));
   }
-  // The key packing in mergedRank needs every rank below 2^18.
-  if (bytesByRank.length > 262144) throw new RangeError('Encoding has more than 2^18 ranks');
-  return { ranks, bytesByRank, byteRanks, specialBytes, mergedRanks: new Map() };
+  return {
+    ranks,
+    bytesByRank,
+    byteRanks,
+    specialBytes,
+    mergedRank: createMergedRank({ ranks, bytesByRank }),
+  };
 }
