@@ -100,6 +100,12 @@ describe('fault injection', () => {
     expect(received).toBe(3);
   });
 
+  it('closes the connection instead of a blocking answer with drop-after', async () => {
+    await expect(
+      client.chat.completions.create(request, withFault('drop-after=0')),
+    ).rejects.toBeInstanceOf(OpenAI.APIConnectionError);
+  });
+
   it('stalls mid-stream for N ms', async () => {
     const startedAt = Date.now();
     const chunks = await drain(

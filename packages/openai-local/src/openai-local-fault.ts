@@ -9,7 +9,7 @@ export interface OpenAILocalFault {
   status?: number | undefined;
   /** `Retry-After` seconds sent with a 429 or 503 (default 1). */
   retryAfterSeconds?: number | undefined;
-  /** Destroy the connection after this many stream events (0 = right after the headers). */
+  /** Close the connection after this many stream events (0 = right after the headers); a blocking answer closes instead of answering. */
   dropAfterChunks?: number | undefined;
   /** Pause the stream after this many events. */
   stallAfterChunks?: number | undefined;
@@ -23,7 +23,10 @@ export interface OpenAILocalFault {
   times?: number | undefined;
 }
 
-/** The header that injects a fault into a single request. */
+/**
+ * The request header that injects a fault into a single answer (see {@link parseFaultHeader}).
+ * @see https://platform.openai.com/docs/guides/error-codes
+ */
 export const faultHeaderName = 'x-openai-local-fault';
 
 function parseCount({ value, name }: { value: string | undefined; name: string }): number {

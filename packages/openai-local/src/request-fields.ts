@@ -57,7 +57,10 @@ export function readModel(body: Record<string, unknown>): string {
   return model;
 }
 
-/** True for a non-null, non-array object. */
+/**
+ * Tells whether a value is a JSON object (not null, not an array).
+ * @see https://www.rfc-editor.org/rfc/rfc8259#section-4
+ */
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

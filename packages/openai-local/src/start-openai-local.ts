@@ -169,7 +169,9 @@ export async function startOpenAILocal(
         tokensPerSecond,
         promptCache,
         createdAt: Math.floor(Date.now() / 1000),
-        sendJson,
+        // drop-after on a blocking request: the connection closes with no answer at all.
+        sendJson:
+          fault.dropAfterChunks === undefined ? sendJson : () => void response.socket?.destroy(),
       };
       const post = postEndpoints[path];
       if (request.method === 'POST' && post !== undefined) {
