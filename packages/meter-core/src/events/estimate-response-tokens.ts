@@ -56,28 +56,42 @@ export function estimateChatCompletionTokens({
   });
 }
 
+// On the recorded Responses streams, re-encoded output text is one token short of
+// output_tokens for every output message (chat completions show no such gap).
+const responsesTokensPerOutputMessage = 1;
+
 /**
  * Estimates the usage of a Responses API exchange: the request converted to chat messages, the
- * output text, refusals and function calls. Hidden reasoning tokens cannot be estimated.
+ * output text, refusals and function calls, plus one token per output message. Hidden reasoning
+ * tokens cannot be estimated.
  * @see https://platform.openai.com/docs/api-reference/responses/object#responses/object-usage
  */
 export function estimateResponsesTokens({
   request,
   outputTexts,
+  outputMessageCount,
   model,
   encoding,
 }: {
   request: ResponsesPromptRequest;
   outputTexts: Iterable<string>;
+  /** Number of `message` output items. */
+  outputMessageCount: number;
   model: string | null | undefined;
   encoding?: EncodingName | null | undefined;
 }): UsageTokens {
-  return estimateChatCompletionTokens({
+  const tokens = estimateChatCompletionTokens({
     request: convertResponsesRequest(request),
     completionTexts: outputTexts,
     model,
     encoding,
   });
+  const framing = outputMessageCount * responsesTokensPerOutputMessage;
+  return {
+    ...tokens,
+    completion_tokens: tokens.completion_tokens + framing,
+    total_tokens: tokens.total_tokens + framing,
+  };
 }
 
 /**

@@ -84,6 +84,7 @@ function responsesTokens(response: ResponseLike, options: ToUsageEventOptions): 
   return estimateResponsesTokens({
     request: options.request as ResponsesPromptRequest,
     outputTexts: listResponseOutputTexts(response.output),
+    outputMessageCount: (response.output ?? []).filter((item) => item.type === 'message').length,
     model: response.model,
     encoding: options.encoding,
   });

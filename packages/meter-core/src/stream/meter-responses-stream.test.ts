@@ -85,13 +85,13 @@ describe('meterResponsesStream over the shared fixtures', () => {
       {
         "data": {
           "cached_tokens": 0,
-          "completion_tokens": 4,
+          "completion_tokens": 5,
           "endpoint": "responses",
           "estimate_reason": "aborted",
           "model": "gpt-4o-2024-08-06",
           "prompt_tokens": 9,
           "reasoning_tokens": 0,
-          "total_tokens": 13,
+          "total_tokens": 14,
           "usage_source": "estimated",
         },
         "datacontenttype": "application/json",

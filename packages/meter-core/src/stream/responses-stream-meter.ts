@@ -28,7 +28,14 @@ export interface ResponseStreamEventLike {
   content_index?: number | null | undefined;
   item_id?: string | null | undefined;
   delta?: unknown;
-  item?: { type?: string | null | undefined; name?: string | null | undefined } | null | undefined;
+  item?:
+    | {
+        id?: string | null | undefined;
+        type?: string | null | undefined;
+        name?: string | null | undefined;
+      }
+    | null
+    | undefined;
 }
 
 // Deltas of text the model generates and is billed for as output tokens. Reasoning summaries and
@@ -56,6 +63,7 @@ export class ResponsesStreamMeter {
   readonly #request: ResponsesPromptRequest;
   readonly #options: StreamMeterOptions;
   readonly #texts = new Map<string, string>();
+  readonly #messageItems = new Set<string>();
   #id: string | undefined;
   #createdAt: number | undefined;
   #model: string | undefined;
@@ -118,6 +126,11 @@ export class ResponsesStreamMeter {
       if (terminalTypes.has(type)) this.#terminal = true;
       return;
     }
+    if (type === 'response.output_item.added' && event.item?.type === 'message') {
+      this.#messageItems.add(
+        String(event.item.id ?? event.output_index ?? this.#messageItems.size),
+      );
+    }
     if (billedDeltaTypes.has(type) && typeof event.delta === 'string') {
       const key = `${type}:${event.item_id ?? event.output_index ?? 0}:${event.content_index ?? 0}`;
       this.#texts.set(key, (this.#texts.get(key) ?? '') + event.delta);
@@ -153,6 +166,7 @@ export class ResponsesStreamMeter {
       tokens = estimateResponsesTokens({
         request: this.#request,
         outputTexts: this.#texts.values(),
+        outputMessageCount: this.#messageItems.size,
         model: this.#model,
         encoding: this.#options.encoding,
       });
