@@ -117,13 +117,40 @@ export function openSegmentJournal({
   let syncTimer: NodeJS.Timeout | undefined;
   let syncInFlight: Promise<void> | undefined;
 
-  const openNewSegment = () => {
+  // Rotation must not stall enqueue: in group mode the old segment is fsynced and closed in the
+  // background, and `sync()` waits for that too.
+  let retiring: Promise<void> = Promise.resolve();
+
+  const openNewSegment = ({ background }: { background: boolean }) => {
     activeSegment += 1;
     activeFd = fs.openSync(path.join(directory, segmentName(activeSegment)), 'wx');
     activeBytes = 0;
     activeGeneration += 1;
     liveCounts.set(activeSegment, 0);
-    syncDirectory(directory);
+    if (!background || durability === 'fsync-each') syncDirectory(directory);
+    else if (durability === 'group') {
+      retiring = Promise.all([
+        retiring,
+        new Promise<void>((resolve) => setImmediate(resolve)),
+      ]).then(() => syncDirectory(directory));
+    }
+  };
+
+  const retireActive = () => {
+    if (activeFd === undefined) return;
+    const fd = activeFd;
+    activeFd = undefined;
+    if (durability !== 'group' || !dirty) {
+      fs.closeSync(fd);
+      return;
+    }
+    dirty = false;
+    retiring = Promise.all([
+      retiring,
+      fdatasync(fd)
+        .catch(() => {})
+        .finally(() => fs.closeSync(fd)),
+    ]).then(() => {});
   };
 
   const closeActive = () => {
@@ -163,8 +190,9 @@ export function openSegmentJournal({
   };
 
   const rotate = () => {
-    closeActive();
-    openNewSegment();
+    retireActive();
+    openNewSegment({ background: true });
+    let relocated = 0;
     // A long-lived record (an open stream, a stuck event) would otherwise pin every later segment:
     // copy the few live records of the oldest segments forward so those files can go.
     for (const [segment, count] of liveCounts) {
@@ -174,6 +202,7 @@ export function openSegmentJournal({
         relocator({
           segment,
           rewrite: (record) => {
+            relocated += 1;
             const target = write(record);
             liveCounts.set(target, (liveCounts.get(target) ?? 0) + 1);
             return target;
@@ -182,7 +211,8 @@ export function openSegmentJournal({
         liveCounts.set(segment, 0);
       }
     }
-    if (activeFd !== undefined && durability !== 'os') fs.fdatasyncSync(activeFd);
+    // Copies must be on disk before the segment holding the originals goes.
+    if (relocated > 0 && activeFd !== undefined && durability !== 'os') fs.fdatasyncSync(activeFd);
     deleteSettledSegments();
   };
 
@@ -192,7 +222,7 @@ export function openSegmentJournal({
     rewriteAll(records) {
       closeActive();
       const previous = [...liveCounts.keys()];
-      openNewSegment();
+      openNewSegment({ background: false });
       for (const record of records) {
         write(record);
       }
@@ -218,7 +248,8 @@ export function openSegmentJournal({
       liveCounts.set(segment, count);
       if (count === 0 && !closed) deleteSettledSegments();
     },
-    sync() {
+    async sync() {
+      await retiring;
       if (syncInFlight) return syncInFlight.then(() => journal.sync());
       if (!dirty || activeFd === undefined) return Promise.resolve();
       dirty = false;
@@ -237,6 +268,7 @@ export function openSegmentJournal({
       if (closed) return;
       if (syncTimer) clearTimeout(syncTimer);
       await syncInFlight?.catch(() => {});
+      await retiring;
       closeActive();
       closed = true;
     },
