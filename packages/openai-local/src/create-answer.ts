@@ -26,6 +26,8 @@ export interface Answer {
   outputTokens: number;
   /** Hidden reasoning tokens, counted in the completion but never streamed. */
   reasoningTokens: number;
+  /** Billed tokens around the text that are not streamed as text (function name, message framing). */
+  framingTokens: number;
   /** True when cut by the token limit (`finish_reason: "length"`, `status: "incomplete"`). */
   truncated: boolean;
 }
@@ -56,6 +58,7 @@ export function createAnswer({
   toolCall,
   maxTokens,
   reasoningEffort,
+  messageFraming = 0,
 }: {
   key: string;
   model: ResolvedModel;
@@ -63,6 +66,8 @@ export function createAnswer({
   toolCall?: { name: string; parameters: unknown } | undefined;
   maxTokens?: number | undefined;
   reasoningEffort?: string | undefined;
+  /** Extra tokens billed per text message (the Responses API bills 1 per output message). */
+  messageFraming?: number | undefined;
 }): Answer {
   const random = createSeededRandom(key);
   let fullText: string;
@@ -79,14 +84,19 @@ export function createAnswer({
   const wantedReasoning = model.reasoning ? reasoningBudget({ effort: reasoningEffort, key }) : 0;
   const reasoningTokens =
     maxTokens === undefined ? wantedReasoning : Math.min(wantedReasoning, maxTokens);
-  const visibleLimit =
+  // OpenAI bills a call's function name with its arguments, as meter-core's estimate does.
+  const wantedFraming =
+    toolCall === undefined ? messageFraming : tokenizer.encode(toolCall.name).length;
+  const remaining =
     maxTokens === undefined ? Number.POSITIVE_INFINITY : maxTokens - reasoningTokens;
-  const cut = truncateToTokens({ text: fullText, maxTokens: visibleLimit, tokenizer });
+  const framingTokens = Math.min(wantedFraming, remaining);
+  const cut = truncateToTokens({ text: fullText, maxTokens: remaining - framingTokens, tokenizer });
   return {
     text: cut.text,
     toolCall: toolCall === undefined ? undefined : { name: toolCall.name },
     outputTokens: cut.tokens,
     reasoningTokens,
-    truncated: cut.truncated || reasoningTokens < wantedReasoning,
+    framingTokens,
+    truncated: cut.truncated || reasoningTokens < wantedReasoning || framingTokens < wantedFraming,
   };
 }

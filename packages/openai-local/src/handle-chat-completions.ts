@@ -33,7 +33,8 @@ function createChatUsage({
 }) {
   const reasoningTokens = answers.reduce((sum, answer) => sum + answer.reasoningTokens, 0);
   const completionTokens =
-    answers.reduce((sum, answer) => sum + answer.outputTokens, 0) + reasoningTokens;
+    answers.reduce((sum, answer) => sum + answer.outputTokens + answer.framingTokens, 0) +
+    reasoningTokens;
   return {
     prompt_tokens: promptTokens,
     completion_tokens: completionTokens,

@@ -46,7 +46,8 @@ describe('POST /v1/responses', () => {
     if (message?.type !== 'message') throw new Error('expected a message item');
     expect(message.id).toMatch(/^msg_/);
     const inputTokens = countChatPromptTokens(convertResponsesRequest(request)).tokens;
-    const outputTokens = countTokens(response.output_text, 'gpt-4.1');
+    // OpenAI bills one token per output message on top of its text.
+    const outputTokens = countTokens(response.output_text, 'gpt-4.1') + 1;
     expect(response.usage).toEqual({
       input_tokens: inputTokens,
       input_tokens_details: { cached_tokens: 0 },
@@ -92,7 +93,7 @@ describe('POST /v1/responses', () => {
     const completed = events.at(-1);
     if (completed?.type !== 'response.completed') throw new Error('expected response.completed');
     expect(completed.response.usage).toEqual(blocking.usage);
-    expect(completed.response.usage?.output_tokens).toBe(deltas.length);
+    expect(completed.response.usage?.output_tokens).toBe(deltas.length + 1);
   });
 
   it('ends with response.incomplete when cut by max_output_tokens', async () => {
@@ -117,7 +118,7 @@ describe('POST /v1/responses', () => {
       input: 'x'.repeat(3),
     });
     expect(blocking.status).toBe('incomplete');
-    expect(countTokens(blocking.output_text, 'gpt-4.1')).toBe(16);
+    expect(countTokens(blocking.output_text, 'gpt-4.1')).toBe(15);
   });
 
   it('adds a reasoning item and reasoning tokens for reasoning models', async () => {
@@ -126,7 +127,7 @@ describe('POST /v1/responses', () => {
     const reasoning = response.usage?.output_tokens_details.reasoning_tokens ?? 0;
     expect(reasoning).toBeGreaterThan(0);
     expect(response.usage?.output_tokens).toBe(
-      reasoning + countTokens(response.output_text, 'gpt-5-mini'),
+      reasoning + countTokens(response.output_text, 'gpt-5-mini') + 1,
     );
   });
 
@@ -149,6 +150,9 @@ describe('POST /v1/responses', () => {
     if (call?.type !== 'function_call') throw new Error('expected a function_call item');
     expect(call.call_id).toMatch(/^call_/);
     expect(JSON.parse(call.arguments)).toHaveProperty('query');
+    expect(response.usage?.output_tokens).toBe(
+      countTokens(call.arguments, 'gpt-4.1') + countTokens('lookup', 'gpt-4.1'),
+    );
     const events = await collect(
       await client.responses.create({
         ...request,

@@ -55,8 +55,11 @@ export async function handleResponses(context: RequestContext): Promise<void> {
     toolCall: parsed.forcedTool,
     maxTokens: parsed.maxOutputTokens,
     reasoningEffort: parsed.reasoningEffort,
+    // OpenAI's output_tokens exceed the message text by one token per output message (seen on
+    // every recorded exchange; meter-core's estimate adds the same).
+    messageFraming: 1,
   });
-  const outputTokens = answer.outputTokens + answer.reasoningTokens;
+  const outputTokens = answer.outputTokens + answer.framingTokens + answer.reasoningTokens;
   const usage = {
     input_tokens: inputTokens,
     input_tokens_details: { cached_tokens: cachedTokens },
