@@ -126,6 +126,44 @@ for (const [name, unit] of Object.entries(adversarialUnits)) {
   });
 }
 
+// The pre-tokenizer alone (tiktoken's pattern, as both tokenizers run it) on 1 MB runs of each
+// character class it treats specially: linear if these stay in the same range as prose.
+describe('pre-tokenizer pattern alone, 1 MB', () => {
+  const pattern = new RegExp(encodingData.o200k_base.pat_str, 'gu');
+  const runs = {
+    spaces: `${' '.repeat(999_999)}x`,
+    'newlines and spaces': ' \n'.repeat(500_000),
+    'tabs and spaces': ' \t'.repeat(500_000),
+    digits: '7'.repeat(1_000_000),
+    punctuation: '!?'.repeat(500_000),
+    uppercase: 'A'.repeat(1_000_000),
+    Thai: repeatToBytes({ unit: adversarialUnits.Thai, bytes: 1_000_000 }),
+  };
+  for (const [name, text] of Object.entries(runs)) {
+    bench(
+      name,
+      () => {
+        pattern.lastIndex = 0;
+        let pieces = 0;
+        while (pattern.exec(text) !== null) pieces++;
+        sink += pieces;
+      },
+      few,
+    );
+  }
+});
+
+describe('ours, 1 MB whitespace run', () => {
+  const text = `${' '.repeat(999_999)}x`;
+  bench(
+    'spaces',
+    () => {
+      sink += ours.encode(text).length;
+    },
+    few,
+  );
+});
+
 describe('sink', () => {
   bench(
     'keeps results alive',

@@ -93,16 +93,16 @@ describe('countChatPromptTokens on recorded prompts with tools', () => {
     }).toMatchInlineSnapshot(`
       {
         "assistant_tool_calls_in_history": {
-          "exactPercent": 57,
+          "exactPercent": 59,
           "prompts": 54,
-          "withinFivePercent": 81,
+          "withinFivePercent": 100,
           "withinOnePercent": 70,
         },
         "tools_defined": {
-          "exactPercent": 53,
+          "exactPercent": 67,
           "prompts": 100,
-          "withinFivePercent": 85,
-          "withinOnePercent": 74,
+          "withinFivePercent": 100,
+          "withinOnePercent": 80,
         },
       }
     `);

@@ -17,6 +17,17 @@ export interface FunctionDefinitionInput {
 const joinedToSystemMessage = -1;
 const ownSystemMessage = 3;
 
+// Also fitted: a function whose first parameter has no description counts one token below its
+// rendering (every recorded case agrees; the exact rendering difference is not known).
+function startsWithUndescribedProperty(definition: FunctionDefinitionInput): boolean {
+  const properties = definition.parameters?.properties;
+  if (typeof properties !== 'object' || properties === null) return false;
+  const [first] = Object.values(properties);
+  if (first === undefined) return false;
+  const description = (first as { description?: unknown } | null)?.description;
+  return typeof description !== 'string' || description === '';
+}
+
 /**
  * Estimates the prompt tokens that function definitions add: the tokens of their rendering as a
  * TypeScript namespace, plus the framing of the system message that carries them. Returns 0 for
@@ -34,5 +45,6 @@ export function countFunctionDefinitionTokens({
 }): number {
   if (functions.length === 0) return 0;
   const framing = hasSystemMessage ? joinedToSystemMessage : ownSystemMessage;
-  return tokenizer.count(renderFunctionDefinitions(functions)) + framing;
+  const undescribed = functions.filter(startsWithUndescribedProperty).length;
+  return tokenizer.count(renderFunctionDefinitions(functions)) + framing - undescribed;
 }

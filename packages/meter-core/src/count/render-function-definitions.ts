@@ -7,10 +7,7 @@ function isSchema(value: unknown): value is Schema {
 }
 
 function renderComment(text: string): string {
-  return text
-    .split('\n')
-    .map((line) => `// ${line}\n`)
-    .join('');
+  return `// ${text.trim()}\n`;
 }
 
 function renderUnion(variants: readonly unknown[]): string {
@@ -57,10 +54,7 @@ function renderProperties(schema: Schema): string {
     const description = isSchema(property) ? property.description : undefined;
     if (typeof description === 'string' && description !== '') text += renderComment(description);
     const optional = required.includes(key) ? '' : '?';
-    const fallback =
-      isSchema(property) && 'default' in property
-        ? ` // default: ${JSON.stringify(property.default)}`
-        : '';
+    const fallback = '';
     text += `${key}${optional}: ${renderType(property)},${fallback}\n`;
   }
   return text;
