@@ -138,6 +138,8 @@ export function* listChatCompletionTexts(response: ChatCompletionLike): Generato
     for (const call of message.tool_calls ?? []) {
       if (call.function?.name) yield call.function.name;
       if (call.function?.arguments) yield call.function.arguments;
+      if (call.custom?.name) yield call.custom.name;
+      if (call.custom?.input) yield call.custom.input;
     }
     if (message.function_call?.name) yield message.function_call.name;
     if (message.function_call?.arguments) yield message.function_call.arguments;

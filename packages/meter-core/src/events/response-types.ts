@@ -18,8 +18,14 @@ export interface ChatCompletionLike {
               refusal?: string | null | undefined;
               tool_calls?:
                 | ReadonlyArray<{
+                    // `function` or `custom` (openai 6's custom tools, whose input is free text).
+                    type?: string | null | undefined;
                     function?:
                       | { name?: string | null | undefined; arguments?: string | null | undefined }
+                      | null
+                      | undefined;
+                    custom?:
+                      | { name?: string | null | undefined; input?: string | null | undefined }
                       | null
                       | undefined;
                   }>
