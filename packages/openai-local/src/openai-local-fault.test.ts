@@ -137,6 +137,7 @@ describe('fault injection', () => {
     const startedAt = Date.now();
     await closing.close();
     expect(Date.now() - startedAt).toBeLessThan(1000);
+    await expect(closing.close()).resolves.toBeUndefined();
     await reading;
   });
 

@@ -252,15 +252,19 @@ export async function startOpenAILocal(
     });
   });
   const address = server.address() as AddressInfo;
+  let closing: Promise<void> | undefined;
   const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
     url: `http://${urlHost}:${address.port}/v1`,
     port: address.port,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
+    close: () => {
+      // Idempotent: test teardown and signal handlers may both close.
+      closing ??= new Promise<void>((resolve, reject) => {
         for (const controller of openRequests) controller.abort();
         server.close((error) => (error === undefined ? resolve() : reject(error)));
         server.closeAllConnections();
-      }),
+      });
+      return closing;
+    },
   };
 }
