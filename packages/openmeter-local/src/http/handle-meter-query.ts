@@ -78,7 +78,7 @@ export function handleListMeterSubjects({ url, store, parameters }: RouteContext
   const { from, to } = parseRange(url, undefined);
   const subjects = store.database
     .prepare(
-      `SELECT DISTINCT subject FROM ${meter.tableName} WHERE time_ms >= ? AND time_ms <= ? ORDER BY subject`,
+      `SELECT text FROM dictionary WHERE id IN (SELECT DISTINCT subject FROM ${meter.tableName} WHERE time_ms >= ? AND time_ms <= ?) ORDER BY text`,
     )
     .pluck()
     .all(from, to);
@@ -104,7 +104,7 @@ export function handleListGroupByValues({ url, store, parameters }: RouteContext
   const { from, to } = parseRange(url, Date.now() - 86_400_000);
   const values = store.database
     .prepare(
-      `SELECT DISTINCT ${column} FROM ${meter.tableName} WHERE time_ms >= ? AND time_ms <= ? AND ${column} IS NOT NULL ORDER BY ${column}`,
+      `SELECT text FROM dictionary WHERE id IN (SELECT DISTINCT ${column} FROM ${meter.tableName} WHERE time_ms >= ? AND time_ms <= ?) ORDER BY text`,
     )
     .pluck()
     .all(from, to);

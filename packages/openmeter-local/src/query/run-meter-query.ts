@@ -22,10 +22,12 @@ interface Accumulator {
   max: number;
   latestTime: number;
   latestValue: number;
-  texts: Set<string> | undefined;
+  texts: Set<number> | undefined;
   finalValue: number | undefined;
 }
 
+// Group-by values and subjects are stored as dictionary ids: every filter selects the ids whose
+// text matches, and a negative filter also keeps rows where the value is missing.
 function buildFilterSql({
   column,
   filter,
@@ -36,21 +38,21 @@ function buildFilterSql({
   parameters: unknown[];
 }): string {
   const clauses: string[] = [];
-  const list = (values: string[]) => {
+  const ids = (condition: string, values: unknown[]) => {
     parameters.push(...values);
-    return values.map(() => '?').join(', ');
+    return `${column} IN (SELECT id FROM dictionary WHERE ${condition})`;
   };
-  if (filter.$eq !== undefined && filter.$eq !== null) {
-    clauses.push(`${column} = ?`);
-    parameters.push(filter.$eq);
-  }
+  const placeholders = (values: unknown[]) => values.map(() => '?').join(', ');
+  if (filter.$eq !== undefined && filter.$eq !== null) clauses.push(ids('text = ?', [filter.$eq]));
   if (filter.$ne !== undefined && filter.$ne !== null) {
-    clauses.push(`${column} IS NOT ?`);
-    parameters.push(filter.$ne);
+    clauses.push(`${column} IS NULL OR NOT ${ids('text = ?', [filter.$ne])}`);
   }
-  if (filter.$in) clauses.push(filter.$in.length ? `${column} IN (${list(filter.$in)})` : '0');
-  if (filter.$nin?.length)
-    clauses.push(`(${column} IS NULL OR ${column} NOT IN (${list(filter.$nin)}))`);
+  if (filter.$in) clauses.push(ids(`text IN (${placeholders(filter.$in)})`, filter.$in));
+  if (filter.$nin?.length) {
+    clauses.push(
+      `${column} IS NULL OR NOT ${ids(`text IN (${placeholders(filter.$nin)})`, filter.$nin)}`,
+    );
+  }
   for (const [operator, sql] of [
     ['$gt', '>'],
     ['$gte', '>='],
@@ -58,21 +60,20 @@ function buildFilterSql({
     ['$lte', '<='],
   ] as const) {
     const value = filter[operator];
-    if (value !== undefined && value !== null) {
-      clauses.push(`${column} ${sql} ?`);
-      parameters.push(value);
-    }
+    if (value !== undefined && value !== null) clauses.push(ids(`text ${sql} ?`, [value]));
   }
   if (filter.$and?.length) {
     clauses.push(
       filter.$and
-        .map((inner) => buildFilterSql({ column, filter: inner, parameters }))
+        .map((inner) => `(${buildFilterSql({ column, filter: inner, parameters })})`)
         .join(' AND '),
     );
   }
   if (filter.$or?.length) {
     clauses.push(
-      `(${filter.$or.map((inner) => `(${buildFilterSql({ column, filter: inner, parameters })})`).join(' OR ')})`,
+      filter.$or
+        .map((inner) => `(${buildFilterSql({ column, filter: inner, parameters })})`)
+        .join(' OR '),
     );
   }
   return clauses.length ? clauses.map((clause) => `(${clause})`).join(' AND ') : '1';
@@ -129,7 +130,9 @@ export function runMeterQuery({
   const where: string[] = [];
   const filterParameters: unknown[] = [];
   if (query.subjects) {
-    where.push(`subject IN (${query.subjects.map(() => '?').join(', ')})`);
+    where.push(
+      `subject IN (SELECT id FROM dictionary WHERE text IN (${query.subjects.map(() => '?').join(', ')}))`,
+    );
     filterParameters.push(...query.subjects);
   }
   for (const { key, filter } of query.filters) {
@@ -156,10 +159,11 @@ export function runMeterQuery({
   const last = edge('DESC') as number;
 
   const accumulators = new Map<string, Accumulator>();
-  const accumulatorFor = (window: TimeWindow, keyValues: Array<string | null>): Accumulator => {
-    const key = JSON.stringify([window.start, keyValues]);
+  const accumulatorFor = (window: TimeWindow, keyIds: Array<number | null>): Accumulator => {
+    const key = `${window.start}:${keyIds.join(':')}`;
     let accumulator = accumulators.get(key);
     if (!accumulator) {
+      const keyValues = keyIds.map((id) => (id === null ? null : store.getText(id)));
       accumulator = {
         window,
         subject: query.groupBySubject ? (keyValues[0] ?? null) : null,
@@ -222,7 +226,7 @@ export function runMeterQuery({
         if (row[keyColumns.length] === 0) continue;
         const accumulator = accumulatorFor(
           window,
-          row.slice(0, keyColumns.length) as Array<string | null>,
+          row.slice(0, keyColumns.length) as Array<number | null>,
         );
         accumulator.finalValue = Number(row[keyColumns.length + 1]);
       }
@@ -257,7 +261,7 @@ export function runMeterQuery({
       }
       const accumulator = accumulatorFor(
         window,
-        row.slice(0, keyColumns.length) as Array<string | null>,
+        row.slice(0, keyColumns.length) as Array<number | null>,
       );
       const first = row[keyColumns.length + 1];
       const second = row[keyColumns.length + 2] as number;
@@ -268,7 +272,7 @@ export function runMeterQuery({
         }
       } else if (meter.aggregation === 'UNIQUE_COUNT') {
         accumulator.texts ??= new Set();
-        accumulator.texts.add(first as string);
+        accumulator.texts.add(first as number);
       } else {
         accumulator.sum += first as number;
         accumulator.count += second;

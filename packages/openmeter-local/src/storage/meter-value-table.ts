@@ -10,10 +10,11 @@ export function groupColumn(index: number): string {
 }
 
 /**
- * Creates the table that holds one meter's reading of every matching event (time, subject,
- * numeric value, text value for UNIQUE_COUNT, group-by values), indexed by time and covering
- * the aggregations, so queries never parse event JSON.
- * @see https://www.sqlite.org/queryplanner.html#covidx
+ * Creates the table that holds one meter's reading of every matching event: time, subject,
+ * numeric value, text value for UNIQUE_COUNT and group-by values, the texts stored as integer
+ * ids of the `dictionary` table. Clustered by time (WITHOUT ROWID), so a time range is one
+ * contiguous read of small rows, and queries never parse event JSON.
+ * @see https://www.sqlite.org/withoutrowid.html
  */
 export function createMeterValueTable({
   database,
@@ -23,17 +24,16 @@ export function createMeterValueTable({
   meter: CompiledMeter;
 }): void {
   const groups = meter.groupByKeys.map((_, index) => groupColumn(index));
-  const groupDefinitions = groups.map((column) => `, ${column} TEXT`).join('');
+  const groupDefinitions = groups.map((column) => `, ${column} INTEGER`).join('');
   database.exec(`
     CREATE TABLE IF NOT EXISTS ${meter.tableName} (
-      event_seq INTEGER PRIMARY KEY,
       time_ms INTEGER NOT NULL,
-      subject TEXT NOT NULL,
+      event_seq INTEGER NOT NULL,
+      subject INTEGER NOT NULL,
       value REAL,
-      value_text TEXT${groupDefinitions}
-    );
-    CREATE INDEX IF NOT EXISTS ${meter.tableName}_time ON ${meter.tableName}
-      (time_ms, subject${groups.map((column) => `, ${column}`).join('')}, value, value_text);
+      value_text INTEGER${groupDefinitions},
+      PRIMARY KEY (time_ms, event_seq)
+    ) WITHOUT ROWID;
   `);
 }
 
@@ -46,7 +46,7 @@ export function prepareMeterValueInsert({
   meter: CompiledMeter;
 }): Statement {
   const groups = meter.groupByKeys.map((_, index) => groupColumn(index));
-  const columns = ['event_seq', 'time_ms', 'subject', 'value', 'value_text', ...groups];
+  const columns = ['time_ms', 'event_seq', 'subject', 'value', 'value_text', ...groups];
   return database.prepare(
     `INSERT OR IGNORE INTO ${meter.tableName} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
   );

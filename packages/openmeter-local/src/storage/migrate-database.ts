@@ -16,7 +16,6 @@ const MIGRATIONS: readonly string[] = [
     event_json TEXT NOT NULL
   );
   CREATE UNIQUE INDEX events_source_id ON events (source, id);
-  CREATE INDEX events_type_seq ON events (type, seq);
   CREATE INDEX events_time ON events (time_ms);
   CREATE TABLE meters (
     seq INTEGER PRIMARY KEY,
@@ -36,6 +35,10 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (event_seq, meter_seq)
   ) WITHOUT ROWID;
   CREATE INDEX event_errors_meter ON event_errors (meter_seq);
+  CREATE TABLE dictionary (
+    id INTEGER PRIMARY KEY,
+    text TEXT NOT NULL UNIQUE
+  );
   `,
 ];
 

@@ -1,0 +1,75 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  createOpenMeterClient,
+  type OpenMeterClient,
+  type OpenMeterEvent,
+} from '@llm-meter/openmeter-client';
+import { afterAll, beforeAll, bench, describe, expect } from 'vitest';
+import { type OpenMeterLocal, startOpenMeterLocal } from '../src/start-open-meter-local.js';
+
+// End-to-end ingestion through the HTTP API with the generated client: batches of 500 usage
+// events (type openai, as meter-core emits them) into a file database, with meter-core's
+// default LLM meters applied on ingest. One iteration = 20 batches = 10,000 events, so
+// events/s = hz x 10,000.
+const BATCH_SIZE = 500;
+const BATCHES_PER_ITERATION = 20;
+const MODELS = ['gpt-4o', 'gpt-4o-mini', 'gpt-4.1', 'o3', 'o4-mini'];
+
+let directory: string;
+let server: OpenMeterLocal;
+let client: OpenMeterClient;
+let next = 0;
+let sent = 0;
+
+function createBatch(): OpenMeterEvent[] {
+  const now = Date.now();
+  return Array.from({ length: BATCH_SIZE }, () => {
+    const index = next++;
+    return {
+      specversion: '1.0',
+      id: `bench-${index}`,
+      source: 'ingest-bench',
+      type: 'openai',
+      subject: `customer-${index % 100}`,
+      time: new Date(now + index).toISOString(),
+      data: {
+        model: MODELS[index % MODELS.length],
+        endpoint: 'chat.completions',
+        usage_source: 'response',
+        prompt_tokens: 120,
+        completion_tokens: 80,
+        total_tokens: 200,
+        cached_tokens: 0,
+        reasoning_tokens: 0,
+      },
+    };
+  });
+}
+
+beforeAll(async () => {
+  directory = mkdtempSync(join(tmpdir(), 'openmeter-local-ingest-'));
+  server = await startOpenMeterLocal({ dbPath: join(directory, 'ingest.db') });
+  client = createOpenMeterClient({ baseUrl: server.url, retry: false });
+  expect((await client.meters.list()).length).toBeGreaterThan(0);
+});
+afterAll(async () => {
+  const result = await client.meters.query('llm_tokens_total', {});
+  expect(result.data[0]?.value).toBe(sent * 200);
+  await server.close();
+  rmSync(directory, { recursive: true, force: true });
+});
+
+describe('ingest over HTTP', () => {
+  bench(
+    `10,000 events in batches of ${BATCH_SIZE}`,
+    async () => {
+      for (let batch = 0; batch < BATCHES_PER_ITERATION; batch++) {
+        await client.events.ingest(createBatch());
+        sent += BATCH_SIZE;
+      }
+    },
+    { iterations: 10, warmupIterations: 1 },
+  );
+});
