@@ -27,6 +27,18 @@ const postEndpoints: Record<
   '/v1/chat/completions': { endpoint: 'chat.completions', handle: handleChatCompletions },
   '/v1/responses': { endpoint: 'responses', handle: handleResponses },
   '/v1/embeddings': { endpoint: 'embeddings', handle: handleEmbeddings },
+  // Legacy completions are served from recordings only.
+  '/v1/completions': {
+    endpoint: 'completions',
+    handle: async () => {
+      throw new OpenAIError({
+        status: 404,
+        message:
+          'openai-local generates no legacy /v1/completions answers: use /v1/chat/completions, or replay a recording of this request (--replay).',
+        code: 'unsupported_endpoint',
+      });
+    },
+  },
 };
 
 function checkAuthorization({
