@@ -1,4 +1,4 @@
-import type { DrainOptions, UsageOutbox } from './create-usage-outbox.js';
+import type { DrainOptions, UsageOutbox } from './usage-outbox-types.js';
 
 /**
  * Closes the outbox on SIGTERM/SIGINT (or `signals`) within `deadlineMs`, then calls `onClosed`

@@ -1,4 +1,4 @@
-import type { DrainProgress } from './create-usage-outbox.js';
+import type { DrainProgress } from './usage-outbox-types.js';
 
 /**
  * Returns an `onProgress` callback for `flush`/`close` that prints one line to stderr (or

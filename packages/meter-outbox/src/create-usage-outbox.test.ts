@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createOpenMeterClient } from '@llm-meter/openmeter-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createUsageOutbox, type UsageOutboxOptions } from './create-usage-outbox.js';
+import { createUsageOutbox } from './create-usage-outbox.js';
 import {
   InvalidUsageEventError,
   OutboxClosedError,
@@ -12,6 +12,7 @@ import {
 } from './errors.js';
 import { startIngestTarget } from './testing/start-ingest-target.js';
 import { createTestEvent, startTestOpenMeter } from './testing/start-test-openmeter.js';
+import type { UsageOutboxOptions } from './usage-outbox-types.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {

@@ -1,16 +1,6 @@
 export { closeOnSignals } from './close-on-signals.js';
 export { createProgressPrinter } from './create-progress-printer.js';
-export {
-  createUsageOutbox,
-  type DrainOptions,
-  type DrainProgress,
-  type DrainResult,
-  type OutboxLogger,
-  type OutboxStats,
-  type UsageOutbox,
-  type UsageOutboxOptions,
-  type UsageStreamHandle,
-} from './create-usage-outbox.js';
+export { createUsageOutbox } from './create-usage-outbox.js';
 export {
   InvalidUsageEventError,
   OutboxClosedError,
@@ -27,3 +17,13 @@ export type {
 } from './outbox-emitter.js';
 export type { OutboxEvent, OutboxIngestClient } from './outbox-event.js';
 export type { JournalDurability } from './segment-journal.js';
+export type {
+  DrainOptions,
+  DrainProgress,
+  DrainResult,
+  OutboxLogger,
+  OutboxStats,
+  UsageOutbox,
+  UsageOutboxOptions,
+  UsageStreamHandle,
+} from './usage-outbox-types.js';

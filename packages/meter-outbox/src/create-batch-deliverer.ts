@@ -1,0 +1,118 @@
+import { classifyIngestError, type IngestFailure } from './classify-ingest-error.js';
+import { computeBackoffDelay } from './compute-backoff-delay.js';
+import type { OutboxNoticeMap } from './outbox-emitter.js';
+import type { OutboxIngestClient } from './outbox-event.js';
+import type { OutboxEntry, OutboxLogger } from './usage-outbox-types.js';
+
+type SendOutcome =
+  | { kind: 'delivered' }
+  | { kind: 'stopped' }
+  | { kind: 'rejected'; failure: IngestFailure; error: unknown };
+
+/** What the deliverer reports back to the outbox. */
+export interface BatchDelivererHooks {
+  onDelivered(entries: OutboxEntry[]): void;
+  onRejected(input: { entry: OutboxEntry; failure: IngestFailure; error: unknown }): void;
+  onRetry(batchSize: number): void;
+  emit<Name extends keyof OutboxNoticeMap>(name: Name, notice: OutboxNoticeMap[Name]): void;
+}
+
+// The client's own pre-send validation (e.g. an unparseable `time`) can never succeed: reject.
+function classify(error: unknown): IngestFailure {
+  if ((error as Error | undefined)?.name === 'InvalidEventError') {
+    return { kind: 'reject', status: undefined, retryAfterMs: undefined, problem: undefined };
+  }
+  return classifyIngestError(error);
+}
+
+/**
+ * Returns `deliver(batch)`: sends the batch with `client.events.ingest`, retrying retryable and
+ * configuration failures without limit (backoff with full jitter, or `Retry-After`) until it
+ * succeeds or `isStopped()`. A non-retryable 4xx bisects the batch so the good events are
+ * delivered and each bad one is handed to `onRejected` (log2(batch) extra requests per bad event).
+ * @see https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/
+ */
+export function createBatchDeliverer({
+  client,
+  hooks,
+  logger,
+  retry,
+  random,
+  maxPending,
+  isStopped,
+  sleep,
+}: {
+  client: OutboxIngestClient;
+  hooks: BatchDelivererHooks;
+  logger: OutboxLogger | undefined;
+  retry: { initialDelayMs: number; maxDelayMs: number; maxRetryAfterMs: number };
+  random: () => number;
+  maxPending: number;
+  isStopped: () => boolean;
+  sleep: (ms: number) => Promise<void>;
+}): (batch: OutboxEntry[]) => Promise<void> {
+  const send = async (entries: OutboxEntry[]): Promise<SendOutcome> => {
+    for (let attempt = 0; ; attempt++) {
+      if (isStopped()) return { kind: 'stopped' };
+      try {
+        await client.events.ingest(entries.map((entry) => entry.event));
+        if (isStopped()) return { kind: 'stopped' };
+        hooks.emit('delivered', { events: entries.map((entry) => entry.event), retries: attempt });
+        return { kind: 'delivered' };
+      } catch (error) {
+        if (isStopped()) return { kind: 'stopped' };
+        const failure = classify(error);
+        if (failure.kind === 'reject') return { kind: 'rejected', failure, error };
+        const delayMs = computeBackoffDelay({
+          attempt,
+          initialDelayMs: retry.initialDelayMs,
+          maxDelayMs: retry.maxDelayMs,
+          retryAfterMs:
+            failure.retryAfterMs === undefined
+              ? undefined
+              : Math.min(failure.retryAfterMs, retry.maxRetryAfterMs),
+          random,
+        });
+        hooks.onRetry(entries.length);
+        hooks.emit('retry', {
+          error,
+          status: failure.status,
+          kind: failure.kind,
+          attempt,
+          delayMs,
+          batchSize: entries.length,
+        });
+        if (failure.kind === 'configuration') {
+          const cause =
+            failure.status === 401 || failure.status === 403
+              ? 'refused the API key'
+              : 'has no ingest endpoint at this URL';
+          const message = `OpenMeter ${cause} (HTTP ${failure.status}): ${entries.length} events are held and retried, not dropped. Fix the API key, permissions or baseUrl; usage keeps accumulating in the outbox (maxPending ${maxPending}).`;
+          if (attempt % 10 === 0) logger?.error(message, { status: failure.status });
+          hooks.emit('error', { error, message });
+        }
+        await sleep(delayMs);
+      }
+    }
+  };
+
+  return async (batch) => {
+    const stack = [batch];
+    while (stack.length > 0) {
+      const part = stack.pop() as OutboxEntry[];
+      const outcome = await send(part);
+      if (outcome.kind === 'stopped') return;
+      if (outcome.kind === 'delivered') hooks.onDelivered(part);
+      else if (part.length === 1) {
+        hooks.onRejected({
+          entry: part[0] as OutboxEntry,
+          failure: outcome.failure,
+          error: outcome.error,
+        });
+      } else {
+        const middle = Math.ceil(part.length / 2);
+        stack.push(part.slice(middle), part.slice(0, middle));
+      }
+    }
+  };
+}

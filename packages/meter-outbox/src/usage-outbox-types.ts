@@ -1,0 +1,111 @@
+import type { OutboxSubscribe } from './outbox-emitter.js';
+import type { OutboxEvent, OutboxIngestClient } from './outbox-event.js';
+import type { JournalDurability } from './segment-journal.js';
+
+/** Where log lines go; `false` in the options silences them (notices still fire). */
+export interface OutboxLogger {
+  warn(message: string, details?: Record<string, unknown>): void;
+  error(message: string, details?: Record<string, unknown>): void;
+}
+
+/** Options of {@link createUsageOutbox}. */
+export interface UsageOutboxOptions {
+  /** Batch ingest; create the OpenMeter client with `retry: false`, the outbox retries itself. */
+  client: OutboxIngestClient;
+  /** Journal directory (one per process). Undefined: memory mode, events lost on crash. */
+  dir?: string | undefined;
+  /** Default `group`. See the README: `fsync-each` | `group` | `os` | `memory`. */
+  durability?: JournalDurability | 'memory';
+  /** Group commit period (`durability: 'group'`). Default 50 ms. */
+  fsyncIntervalMs?: number;
+  /** Events per ingest request. Default 500. */
+  batchSize?: number;
+  /** Longest wait before a partial batch is sent. Default 1000 ms. */
+  flushIntervalMs?: number;
+  /** Unsettled events (plus open streams) before `enqueue` throws `OutboxFullError`. Default 100,000. */
+  maxPending?: number;
+  /** Ingest requests in flight at once. Default 2. */
+  concurrency?: number;
+  /** Backoff with full jitter; `Retry-After` (up to `maxRetryAfterMs`) wins. */
+  retry?: { initialDelayMs?: number; maxDelayMs?: number; maxRetryAfterMs?: number };
+  /** Segment file size before rotation. Default 8 MiB. */
+  segmentBytes?: number;
+  /** Default: `console`. */
+  logger?: OutboxLogger | false;
+  /** Injected for tests. */
+  now?: () => number;
+  random?: () => number;
+}
+
+/** Counters since this outbox opened (`pending` and `oldestPendingAgeMs` include recovered events). */
+export interface OutboxStats {
+  enqueued: number;
+  recovered: number;
+  delivered: number;
+  retried: number;
+  deadLettered: number;
+  pending: number;
+  openStreams: number;
+  oldestPendingAgeMs: number;
+}
+
+/** Progress while `flush`/`close` wait for a backlog to drain. */
+export interface DrainProgress {
+  pending: number;
+  delivered: number;
+  elapsedMs: number;
+  eventsPerSecond: number;
+}
+
+/** Options of `flush` and `close`. */
+export interface DrainOptions {
+  /** Give up waiting after this long (what is left stays journaled). `flush` default: no limit; `close` default 5000. */
+  deadlineMs?: number;
+  /** Called about once a second while waiting; see `createProgressPrinter`. */
+  onProgress?: (progress: DrainProgress) => void;
+}
+
+/** What `flush`/`close` achieved. */
+export interface DrainResult {
+  /** Everything due was delivered (or dead-lettered). */
+  drained: boolean;
+  /** Events still owed (journaled, sent on next start unless in memory mode). */
+  pending: number;
+  openStreams: number;
+}
+
+/** An in-flight stream's usage record; see `UsageOutbox.openStream`. */
+export interface UsageStreamHandle {
+  readonly id: string;
+  /** Replaces the journaled estimate (e.g. with completion tokens so far); same id required. */
+  update(estimatedEvent: OutboxEvent): void;
+  /** Records the final usage (same id as the opened estimate) for delivery. */
+  complete(finalEvent: OutboxEvent): void;
+  /** Drops the record: nothing is metered for this stream. */
+  abandon(): void;
+}
+
+/** The outbox; see {@link createUsageOutbox}. */
+export interface UsageOutbox {
+  /** Journals the event and returns; delivery happens in the background. */
+  enqueue(event: OutboxEvent): void;
+  /** Journals a stream's estimate; metered as `estimate_reason: 'crashed'` if never completed. */
+  openStream(estimatedEvent: OutboxEvent): UsageStreamHandle;
+  /** Makes the journal durable and waits until everything enqueued so far is settled. */
+  flush(options?: DrainOptions): Promise<DrainResult>;
+  /** Stops accepting events, drains until the deadline, keeps the rest journaled. Idempotent. */
+  close(options?: DrainOptions): Promise<DrainResult>;
+  stats(): OutboxStats;
+  on: OutboxSubscribe;
+  /** The dead-letter JSONL file, undefined in memory mode. */
+  readonly deadLetterFile: string | undefined;
+}
+
+/** An event owed to OpenMeter (internal): its journal sequence, enqueue time and segment. */
+export interface OutboxEntry {
+  sequence: number;
+  enqueuedAt: number;
+  event: OutboxEvent;
+  /** Segment holding its live record; -1 in memory mode. */
+  segment: number;
+}
