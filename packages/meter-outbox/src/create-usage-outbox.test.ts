@@ -158,24 +158,57 @@ describe('createUsageOutbox', () => {
     expect(server.stored.size).toBe(10);
   });
 
-  it('dead-letters a poison event inside a batch and delivers the rest', async () => {
+  it('bisects a batch to dead-letter every poison event and deliver the rest', async () => {
     const { server, outbox, dir } = await setup({ batchSize: 100 });
     const deadLetters: unknown[] = [];
     outbox.on('dead-letter', (notice) => deadLetters.push(notice.event.id));
+    const poisoned = new Set([0, 41, 42, 63]);
     for (let index = 0; index < 64; index++) {
       const event = createTestEvent({ index, tokens: 3 });
-      outbox.enqueue(index === 41 ? { ...event, time: 'yesterday-ish' } : event);
+      // An unparseable time is refused by the client before sending (InvalidEventError), a
+      // non-numeric total by the server (400): both are dead-lettered.
+      if (index === 41) outbox.enqueue({ ...event, time: 'yesterday-ish' });
+      else if (poisoned.has(index))
+        outbox.enqueue({ ...event, data: { ...event.data, total_tokens: 'many' } });
+      else outbox.enqueue(event);
     }
     await outbox.flush({ deadlineMs: 5000 });
-    expect(deadLetters).toEqual(['event-41']);
-    expect(server.stored.size).toBe(63);
-    expect(outbox.stats()).toMatchObject({ delivered: 63, deadLettered: 1, pending: 0 });
+    expect(deadLetters.sort()).toEqual(['event-0', 'event-41', 'event-42', 'event-63']);
+    expect(server.stored.size).toBe(60);
+    expect(server.totalTokens()).toBe(180);
+    expect(outbox.stats()).toMatchObject({ delivered: 60, deadLettered: 4, pending: 0 });
     const lines = fs
       .readFileSync(path.join(dir as string, 'dead-letter.jsonl'), 'utf8')
       .trim()
       .split('\n');
-    expect(lines).toHaveLength(1);
-    expect(JSON.parse(lines[0] as string)).toMatchObject({ event: { id: 'event-41' } });
+    expect(lines).toHaveLength(4);
+    expect(lines.map((line) => JSON.parse(line).event.id).sort()).toEqual(deadLetters);
+  });
+
+  it.each([{ mode: 'disk' }, { mode: 'memory' }])(
+    'refuses an event that is not JSON-serializable ($mode)',
+    async ({ mode }) => {
+      const { outbox } = await setup(mode === 'memory' ? { dir: undefined } : {});
+      const event = createTestEvent({ index: 1 });
+      expect(() =>
+        outbox.enqueue({ ...event, data: { ...event.data, total_tokens: 10n } }),
+      ).toThrow(/not JSON-serializable/);
+      expect(outbox.stats().pending).toBe(0);
+    },
+  );
+
+  it('reports the age of the oldest pending event', async () => {
+    let clock = 1_000_000;
+    const { outbox } = await setup({
+      client: { events: { ingest: () => new Promise(() => {}) } },
+      now: () => clock,
+    });
+    expect(outbox.stats().oldestPendingAgeMs).toBe(0);
+    outbox.enqueue(createTestEvent({ index: 1 }));
+    clock += 1500;
+    outbox.enqueue(createTestEvent({ index: 2 }));
+    clock += 500;
+    expect(outbox.stats()).toMatchObject({ pending: 2, oldestPendingAgeMs: 2000 });
   });
 
   it('dead-letters what openmeter-local answers 400, with its problem details, and delivers the rest', async () => {
