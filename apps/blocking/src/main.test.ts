@@ -1,0 +1,135 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  cleanAppEnvironment,
+  parsePrintedUsage,
+  startAppProcess,
+} from '@llm-meter/app-kit/testing';
+import { usageEventMeters } from '@llm-meter/meter-core';
+import { createOpenMeterClient } from '@llm-meter/openmeter-client';
+import { startOpenMeterLocal } from '@llm-meter/openmeter-local';
+import { describe, expect, test } from 'vitest';
+
+const appDirectory = new URL('..', import.meta.url);
+
+async function meterTotals(dbPath: string) {
+  const server = await startOpenMeterLocal({ dbPath });
+  try {
+    const client = createOpenMeterClient({ baseUrl: server.url });
+    const sum = async (slug: string) =>
+      (await client.meters.query(slug)).data.reduce((total, row) => total + row.value, 0);
+    return {
+      prompt: await sum('llm_prompt_tokens'),
+      completion: await sum('llm_completion_tokens'),
+      total: await sum('llm_tokens_total'),
+      events: await client.events.list({ limit: 100 }),
+    };
+  } finally {
+    await server.close();
+  }
+}
+
+describe('apps/blocking', () => {
+  test('meters every default prompt on the embedded defaults; OpenMeter totals equal the printed usage', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'blocking-'));
+    const { done } = startAppProcess({
+      appDirectory,
+      env: cleanAppEnvironment({
+        LLM_METER_DATA_DIR: dataDir,
+        OPENAI_LOCAL_TOKENS_PER_SECOND: '0',
+      }),
+    });
+    const result = await done;
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(
+      'no OPENAI_API_KEY: using the local OpenAI-compatible server at http://127.0.0.1:',
+    );
+    expect(result.stdout).toContain(
+      'no OPENMETER_URL: using the local OpenMeter-compatible server at http://127.0.0.1:',
+    );
+
+    const usage = parsePrintedUsage(result.stdout);
+    expect(usage).toHaveLength(6);
+    expect(new Set(usage.map((line) => line.subject)).size).toBe(3);
+    expect(new Set(usage.map((line) => line.model)).size).toBe(2);
+    expect(new Set(usage.map((line) => line.id)).size).toBe(6);
+    for (const line of usage) {
+      expect(line.source).toBe('provider');
+      expect(line.total).toBe(line.prompt + line.completion);
+    }
+    expect(result.stdout).toMatch(/subject\s+model\s+input\s+cached\s+output\s+total/);
+
+    const totals = await meterTotals(join(dataDir, 'openmeter-local.db'));
+    const sum = (key: 'prompt' | 'completion' | 'total') =>
+      usage.reduce((total, line) => total + line[key], 0);
+    expect(totals.prompt).toBe(sum('prompt'));
+    expect(totals.completion).toBe(sum('completion'));
+    expect(totals.total).toBe(sum('total'));
+    expect(totals.events.map((event) => event.event.id).sort()).toEqual(
+      usage.map((line) => line.id).sort(),
+    );
+  });
+
+  test('a wrong OPENMETER_API_KEY fails clearly, without a stack trace or the key', async () => {
+    const server = await startOpenMeterLocal({ apiKey: 'the-right-key' });
+    try {
+      const wrongKey = 'om_wrong_key_7f3a9c';
+      const { done } = startAppProcess({
+        appDirectory,
+        env: cleanAppEnvironment({
+          LLM_METER_DATA_DIR: mkdtempSync(join(tmpdir(), 'blocking-')),
+          OPENMETER_URL: server.url,
+          OPENMETER_API_KEY: wrongKey,
+        }),
+      });
+      const result = await done;
+      expect(result.code).toBe(1);
+      expect(result.stderr.trim()).toBe(
+        `error: OpenMeter at ${server.url} refused the API key (401): check OPENMETER_API_KEY.`,
+      );
+      expect(`${result.stdout}${result.stderr}`).not.toContain(wrongKey);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('an unreachable OPENMETER_URL fails clearly', async () => {
+    const server = await startOpenMeterLocal({});
+    const url = server.url;
+    await server.close();
+    const { done } = startAppProcess({
+      appDirectory,
+      env: cleanAppEnvironment({
+        LLM_METER_DATA_DIR: mkdtempSync(join(tmpdir(), 'blocking-')),
+        OPENMETER_URL: url,
+      }),
+    });
+    const result = await done;
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /^error: Could not reach OpenMeter: GET .* Check OPENMETER_URL\.\n$/,
+    );
+  });
+
+  test('a missing meter fails clearly, naming it', async () => {
+    const server = await startOpenMeterLocal({
+      meters: usageEventMeters.filter((meter) => meter.slug !== 'llm_cached_tokens'),
+    });
+    try {
+      const { done } = startAppProcess({
+        appDirectory,
+        env: cleanAppEnvironment({
+          LLM_METER_DATA_DIR: mkdtempSync(join(tmpdir(), 'blocking-')),
+          OPENMETER_URL: server.url,
+        }),
+      });
+      const result = await done;
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('has no meter "llm_cached_tokens"');
+    } finally {
+      await server.close();
+    }
+  });
+});

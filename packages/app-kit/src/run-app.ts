@@ -1,0 +1,101 @@
+import {
+  closeOnSignals,
+  createProgressPrinter,
+  createUsageOutbox,
+  type UsageOutbox,
+} from '@llm-meter/meter-outbox';
+import OpenAI from 'openai';
+import { AppConfigError } from './app-config-error.js';
+import { formatUsageTable } from './format-usage-table.js';
+import { type AppConfig, loadAppConfig } from './load-app-config.js';
+import { queryUsageTable } from './query-usage-table.js';
+import { type AppServices, explainOpenMeterError, startServices } from './start-services.js';
+
+/** What an app's main function gets: configuration, the OpenAI client and the outbox. */
+export interface AppContext {
+  config: AppConfig;
+  openai: OpenAI;
+  outbox: UsageOutbox;
+  /** Prints a line to stdout, with any configured key masked. */
+  print: (line: string) => void;
+}
+
+/**
+ * Runs an app: loads the configuration, starts the services (embedded defaults where nothing is
+ * configured), opens the outbox (delivering what an earlier run left journaled), calls `main`,
+ * drains the outbox, and prints the usage table. A configuration problem or a refused key is
+ * printed as one clear line and exits with status 1; keys are never printed.
+ */
+export async function runApp({
+  app,
+  main,
+}: {
+  app: string;
+  main: (context: AppContext) => Promise<void>;
+}): Promise<void> {
+  let secrets: string[] = [];
+  const mask = (text: string) =>
+    secrets.reduce((masked, secret) => masked.split(secret).join('***'), text);
+  const print = (line: string) => process.stdout.write(`${mask(line)}\n`);
+  const printError = (line: string) => process.stderr.write(`${mask(line)}\n`);
+
+  let services: AppServices | undefined;
+  let outbox: UsageOutbox | undefined;
+  try {
+    const config = loadAppConfig({ app });
+    secrets = [config.openai.apiKey, config.openmeter.apiKey].filter((key): key is string => !!key);
+    services = await startServices({ config, announce: print });
+    outbox = await createUsageOutbox({
+      client: services.openmeterIngest,
+      dir: config.outboxDir,
+      logger: {
+        warn: (message) => printError(`outbox: ${message}`),
+        error: (message) => printError(`outbox: ${message}`),
+      },
+    });
+    const recovered = outbox.stats().pending;
+    if (recovered > 0)
+      print(`outbox: ${recovered} event(s) journaled by an earlier run will be delivered`);
+    closeOnSignals({ outbox, onProgress: createProgressPrinter() });
+
+    await main({ config, openai: services.openai, outbox, print });
+
+    const drained = await outbox.flush({ deadlineMs: 60_000, onProgress: createProgressPrinter() });
+    if (!drained.drained) {
+      throw new AppConfigError(
+        `OpenMeter did not take ${drained.pending} event(s) within 60 s; they stay journaled in ${config.outboxDir} and are sent on the next run.`,
+      );
+    }
+    const stats = outbox.stats();
+    print(
+      `\ndelivered ${stats.delivered} usage event(s) to OpenMeter (${stats.retried} retried, ${stats.deadLettered} dead-lettered)`,
+    );
+    const rows = await queryUsageTable({ client: services.openmeter }).catch((error: unknown) => {
+      throw explainOpenMeterError({ error, url: config.openmeter.url ?? 'openmeter-local' });
+    });
+    print('\nUsage by subject and model (OpenMeter meters, windowSize DAY, UTC):');
+    print(formatUsageTable(rows));
+  } catch (error) {
+    printError(`error: ${describeError(error)}`);
+    if (process.env.DEBUG && error instanceof Error && error.stack) printError(error.stack);
+    process.exitCode = 1;
+  } finally {
+    await outbox?.close({ deadlineMs: 5_000 }).catch(() => undefined);
+    await services?.close().catch(() => undefined);
+  }
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof AppConfigError) return error.message;
+  if (error instanceof OpenAI.AuthenticationError) {
+    return 'OpenAI refused the API key (401): check OPENAI_API_KEY.';
+  }
+  if (error instanceof OpenAI.NotFoundError) {
+    return `OpenAI answered 404 (${error.message}): check OPENAI_MODEL and OPENAI_BASE_URL.`;
+  }
+  if (error instanceof OpenAI.APIConnectionError) {
+    return `could not reach OpenAI (${error.message}): check OPENAI_BASE_URL and the network.`;
+  }
+  const explained = explainOpenMeterError({ error, url: 'OpenMeter' });
+  return explained.message;
+}

@@ -1,0 +1,136 @@
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { startOpenAILocal } from '@llm-meter/openai-local';
+import {
+  createOpenMeterClient,
+  type OpenMeterClient,
+  OpenMeterClientError,
+  OpenMeterError,
+} from '@llm-meter/openmeter-client';
+import { startOpenMeterLocal } from '@llm-meter/openmeter-local';
+import OpenAI from 'openai';
+import { AppConfigError } from './app-config-error.js';
+import type { AppConfig } from './load-app-config.js';
+
+/** The connected services of an app run, and how to stop the embedded ones. */
+export interface AppServices {
+  openai: OpenAI;
+  /** For queries: retries on. */
+  openmeter: OpenMeterClient;
+  /** For the outbox, which retries on its own: retries off. */
+  openmeterIngest: OpenMeterClient;
+  close(): Promise<void>;
+}
+
+/** The meters the usage table reads; they must exist on the OpenMeter the app talks to. */
+export const usageTableMeters = {
+  prompt: 'llm_prompt_tokens',
+  cached: 'llm_cached_tokens',
+  completion: 'llm_completion_tokens',
+  total: 'llm_tokens_total',
+} as const;
+
+/**
+ * Connects to OpenAI and OpenMeter, starting openai-local and openmeter-local for whichever is
+ * not configured and announcing each default in one line. Checks OpenMeter before any work:
+ * a wrong key, an unreachable URL or a missing meter is an `AppConfigError` saying what to do.
+ */
+export async function startServices({
+  config,
+  announce,
+}: {
+  config: AppConfig;
+  announce: (line: string) => void;
+}): Promise<AppServices> {
+  const closers: Array<() => Promise<void>> = [];
+  const close = async () => {
+    for (const closer of closers.splice(0).reverse()) await closer();
+  };
+  try {
+    let openaiBaseUrl = config.openai.baseUrl;
+    let openaiKey = config.openai.apiKey;
+    if (openaiKey === undefined && openaiBaseUrl === undefined) {
+      const local = await startOpenAILocal({ tokensPerSecond: config.localTokensPerSecond });
+      closers.push(() => local.close());
+      openaiBaseUrl = local.url;
+      openaiKey = 'openai-local';
+      announce(`no OPENAI_API_KEY: using the local OpenAI-compatible server at ${local.url}`);
+    }
+    const openai = new OpenAI({
+      // A base URL without a key (a local Ollama or vLLM) gets a placeholder the server ignores.
+      apiKey: openaiKey ?? 'unused',
+      baseURL: openaiBaseUrl,
+      maxRetries: 2,
+    });
+
+    let openmeterUrl = config.openmeter.url;
+    if (openmeterUrl === undefined) {
+      await mkdir(dirname(config.openmeter.localDbPath), { recursive: true });
+      const local = await startOpenMeterLocal({
+        dbPath: config.openmeter.localDbPath,
+        apiKey: config.openmeter.apiKey,
+      });
+      closers.push(() => local.close());
+      openmeterUrl = local.url;
+      announce(
+        `no OPENMETER_URL: using the local OpenMeter-compatible server at ${local.url} (database ${config.openmeter.localDbPath})`,
+      );
+    }
+    const clientOptions = {
+      baseUrl: openmeterUrl,
+      apiKey: config.openmeter.apiKey,
+      defaultSource: config.eventSource,
+    };
+    const openmeter = createOpenMeterClient({ ...clientOptions, retry: { maxElapsedMs: 10_000 } });
+    const openmeterIngest = createOpenMeterClient({ ...clientOptions, retry: false });
+    await checkMeters({ client: openmeter, url: openmeterUrl });
+    return { openai, openmeter, openmeterIngest, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+async function checkMeters({
+  client,
+  url,
+}: {
+  client: OpenMeterClient;
+  url: string;
+}): Promise<void> {
+  for (const slug of Object.values(usageTableMeters)) {
+    try {
+      await client.meters.get(slug);
+    } catch (error) {
+      throw explainOpenMeterError({ error, url, slug });
+    }
+  }
+}
+
+/** Turns an OpenMeter failure at start into a message that says what to do. */
+export function explainOpenMeterError({
+  error,
+  url,
+  slug,
+}: {
+  error: unknown;
+  url: string;
+  slug?: string;
+}): Error {
+  if (error instanceof OpenMeterError && (error.status === 401 || error.status === 403)) {
+    return new AppConfigError(
+      `OpenMeter at ${url} refused the API key (${error.status}): check OPENMETER_API_KEY.`,
+      { cause: error },
+    );
+  }
+  if (error instanceof OpenMeterError && error.status === 404 && slug) {
+    return new AppConfigError(
+      `OpenMeter at ${url} has no meter "${slug}": create the LLM token meters first (see the README, "Meters to create"; packages/meter-core/meters/).`,
+      { cause: error },
+    );
+  }
+  if (error instanceof OpenMeterClientError && !(error instanceof OpenMeterError)) {
+    return new AppConfigError(`${error.message} Check OPENMETER_URL.`, { cause: error });
+  }
+  return error instanceof Error ? error : new Error(String(error));
+}

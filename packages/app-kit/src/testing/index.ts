@@ -1,0 +1,7 @@
+export {
+  type AppProcessResult,
+  cleanAppEnvironment,
+  type PrintedUsage,
+  parsePrintedUsage,
+  startAppProcess,
+} from './run-app-process.js';

@@ -1,0 +1,84 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/** What an app process printed and how it ended. */
+export interface AppProcessResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** The environment with every variable the apps read removed, so a test starts from defaults. */
+export function cleanAppEnvironment(overrides: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (!/^(OPENAI_|OPENMETER_|LLM_METER_)/.test(name)) env[name] = value;
+  }
+  return { ...env, ...overrides };
+}
+
+/**
+ * Starts an app's `src/main.ts` as a child process (TypeScript through tsx, workspace packages
+ * from source) and collects its output. `onStdout` sees the output as it arrives, e.g. to kill
+ * the process at a chosen moment.
+ */
+export function startAppProcess({
+  appDirectory,
+  args = [],
+  env,
+  onStdout,
+}: {
+  appDirectory: URL;
+  args?: string[];
+  env: NodeJS.ProcessEnv;
+  onStdout?: (text: string, child: ChildProcess) => void;
+}): { child: ChildProcess; done: Promise<AppProcessResult> } {
+  const child = spawn(
+    process.execPath,
+    ['--conditions=source', '--import', 'tsx', 'src/main.ts', ...args],
+    { cwd: fileURLToPath(appDirectory), env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.setEncoding('utf8').on('data', (text: string) => {
+    stdout += text;
+    onStdout?.(stdout, child);
+  });
+  child.stderr?.setEncoding('utf8').on('data', (text: string) => {
+    stderr += text;
+  });
+  const done = new Promise<AppProcessResult>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+  return { child, done };
+}
+
+/** The usage lines the apps print per call: subject, model, tokens and event id. */
+export interface PrintedUsage {
+  subject: string;
+  model: string;
+  prompt: number;
+  cached: number;
+  completion: number;
+  total: number;
+  source: string;
+  id: string;
+}
+
+/** Reads the per-call usage lines out of an app's output. */
+export function parsePrintedUsage(stdout: string): PrintedUsage[] {
+  const pattern =
+    /^(\S+) {2}(\S+) {2}prompt=(\d+) cached=(\d+) completion=(\d+) total=(\d+) \(([^)]+)\) {2}id=(\S+)$/gm;
+  return [...stdout.matchAll(pattern)].map((match) => ({
+    subject: match[1] as string,
+    model: match[2] as string,
+    prompt: Number(match[3]),
+    cached: Number(match[4]),
+    completion: Number(match[5]),
+    total: Number(match[6]),
+    source: match[7] as string,
+    id: match[8] as string,
+  }));
+}
