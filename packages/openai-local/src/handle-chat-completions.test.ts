@@ -257,6 +257,26 @@ describe('POST /v1/chat/completions', () => {
     expect(cached).toBeLessThanOrEqual(second.usage?.prompt_tokens ?? 0);
   });
 
+  it('paces the stream at tokensPerSecond', async () => {
+    const paced = await startOpenAILocal({ tokensPerSecond: 100 });
+    try {
+      const pacedClient = new OpenAI({ apiKey: 'test', baseURL: paced.url, maxRetries: 0 });
+      const startedAt = Date.now();
+      const stream = await pacedClient.chat.completions.create({
+        ...request,
+        max_completion_tokens: 20,
+        stream: true,
+      });
+      let tokens = 0;
+      for await (const chunk of stream) if (chunk.choices[0]?.delta.content) tokens += 1;
+      expect(tokens).toBe(20);
+      // 20 tokens at 100 per second: about 200 ms.
+      expect(Date.now() - startedAt).toBeGreaterThanOrEqual(190);
+    } finally {
+      await paced.close();
+    }
+  });
+
   it('stops generating when the client aborts or breaks out of the stream', async () => {
     const paced = await startOpenAILocal({
       tokensPerSecond: 20,
