@@ -4,6 +4,7 @@ import type { DirectoryLock } from './acquire-directory-lock.js';
 import type { IngestFailure } from './classify-ingest-error.js';
 import { computeBackoffDelay } from './compute-backoff-delay.js';
 import { createBatchDeliverer } from './create-batch-deliverer.js';
+import { createBatchScheduler } from './create-batch-scheduler.js';
 import { createUsageStreamHandle } from './create-usage-stream-handle.js';
 import { InvalidUsageEventError, OutboxClosedError, OutboxFullError } from './errors.js';
 import type { JournalRecord } from './journal-record.js';
@@ -61,9 +62,6 @@ export async function createUsageOutbox(options: UsageOutboxOptions): Promise<Us
 
   const unsettled = new Map<number, OutboxEntry>();
   const streams = new Map<number, OutboxEntry>();
-  let queue: OutboxEntry[] = [];
-  let queueHead = 0;
-  const queueLength = () => queue.length - queueHead;
   const counters = { enqueued: 0, recovered: 0, delivered: 0, retried: 0, deadLettered: 0 };
 
   let lock: DirectoryLock | undefined;
@@ -81,10 +79,7 @@ export async function createUsageOutbox(options: UsageOutboxOptions): Promise<Us
     });
     ({ lock, journal, nextSequence } = opened);
     startupWarnings = opened.warnings;
-    for (const entry of opened.recovered) {
-      unsettled.set(entry.sequence, entry);
-      queue.push(entry);
-    }
+    for (const entry of opened.recovered) unsettled.set(entry.sequence, entry);
     counters.recovered = opened.recovered.length;
     // Copy-forward: rewrites the live records of an old segment so the file can be deleted.
     opened.journal.setRelocator(({ segment, rewrite }) => {
@@ -111,9 +106,6 @@ export async function createUsageOutbox(options: UsageOutboxOptions): Promise<Us
 
   let closing = false;
   let stopped = false;
-  let drainPartial = queueLength() > 0;
-  let activeWorkers = 0;
-  let flushTimer: NodeJS.Timeout | undefined;
   const stopController = new AbortController();
   let settleWaiters: Array<() => void> = [];
   const notifySettled = () => {
@@ -135,16 +127,6 @@ export async function createUsageOutbox(options: UsageOutboxOptions): Promise<Us
       }
       stopController.signal.addEventListener('abort', done);
     });
-
-  const takeBatch = (): OutboxEntry[] => {
-    const batch = queue.slice(queueHead, queueHead + batchSize);
-    queueHead += batch.length;
-    if (queueHead > 4096 && queueHead * 2 > queue.length) {
-      queue = queue.slice(queueHead);
-      queueHead = 0;
-    }
-    return batch;
-  };
 
   const settle = (entries: OutboxEntry[]) => {
     if (stopped) return;
@@ -212,53 +194,21 @@ export async function createUsageOutbox(options: UsageOutboxOptions): Promise<Us
     },
   });
 
-  const work = async () => {
-    activeWorkers += 1;
-    let failures = 0;
-    while (!stopped && (queueLength() >= batchSize || (drainPartial && queueLength() > 0))) {
-      const batch = takeBatch();
-      try {
-        await deliver(batch);
-        failures = 0;
-      } catch (error) {
-        // E.g. the dead-letter file or the ack could not be written: put what is still owed back
-        // at the head of the queue rather than stranding it, and back off.
-        const owed = batch.filter((entry) => unsettled.has(entry.sequence));
-        queue.splice(queueHead, 0, ...owed);
-        const message = `Usage outbox could not settle a batch (${(error as Error).message}); ${owed.length} events will be retried.`;
-        logger?.error(message);
-        emitter.emit('error', { error, message });
-        await sleep(computeBackoffDelay({ attempt: failures++, ...retry, random }));
-      }
-    }
-    activeWorkers -= 1;
-    if (queueLength() === 0) drainPartial = false;
-    if (!stopped) schedule();
-  };
-
-  function kick() {
-    if (flushTimer) {
-      clearTimeout(flushTimer);
-      flushTimer = undefined;
-    }
-    while (!stopped && activeWorkers < concurrency && queueLength() > 0) {
-      if (queueLength() < batchSize && !drainPartial) break;
-      void work();
-    }
-  }
-
-  function schedule() {
-    if (stopped || queueLength() === 0) return;
-    if (queueLength() >= batchSize || drainPartial) return kick();
-    if (flushTimer === undefined) {
-      flushTimer = setTimeout(() => {
-        flushTimer = undefined;
-        drainPartial = true;
-        kick();
-      }, flushIntervalMs);
-      flushTimer.unref();
-    }
-  }
+  const scheduler = createBatchScheduler({
+    batchSize,
+    concurrency,
+    flushIntervalMs,
+    deliver,
+    isOwed: (entry) => !stopped && unsettled.has(entry.sequence),
+    onDeliverError({ error, requeued }) {
+      const message = `Usage outbox could not settle a batch (${(error as Error).message}); ${requeued} events will be retried.`;
+      logger?.error(message);
+      emitter.emit('error', { error, message });
+    },
+    backoff: (attempt) => sleep(computeBackoffDelay({ attempt, ...retry, random })),
+  });
+  for (const entry of unsettled.values()) scheduler.push(entry);
+  if (unsettled.size > 0) scheduler.drainNow();
 
   const assertAccepting = () => {
     if (closing) throw new OutboxClosedError();
@@ -302,8 +252,7 @@ export async function createUsageOutbox(options: UsageOutboxOptions): Promise<Us
 
   const addEntry = (entry: OutboxEntry) => {
     unsettled.set(entry.sequence, entry);
-    queue.push(entry);
-    schedule();
+    scheduler.push(entry);
   };
 
   const drain = ({ isDone, deadlineMs, onProgress }: DrainOptions & { isDone: () => boolean }) => {
@@ -382,8 +331,7 @@ export async function createUsageOutbox(options: UsageOutboxOptions): Promise<Us
       if (stopped) return result(unsettled.size === 0);
       const target = nextSequence - 1;
       await journal?.sync();
-      drainPartial = true;
-      kick();
+      scheduler.drainNow();
       const drained = await drain({
         isDone: () => {
           const first = unsettled.keys().next();
@@ -397,8 +345,7 @@ export async function createUsageOutbox(options: UsageOutboxOptions): Promise<Us
     close({ deadlineMs = 5000, onProgress } = {}) {
       closePromise ??= (async () => {
         closing = true;
-        drainPartial = true;
-        kick();
+        scheduler.drainNow();
         const drained = await drain({
           isDone: () => unsettled.size === 0 && streams.size === 0,
           deadlineMs,
@@ -406,7 +353,7 @@ export async function createUsageOutbox(options: UsageOutboxOptions): Promise<Us
         });
         stopped = true;
         stopController.abort();
-        if (flushTimer) clearTimeout(flushTimer);
+        scheduler.stop();
         await journal?.close();
         lock?.release();
         if (durability === 'memory' && (unsettled.size > 0 || streams.size > 0)) {
@@ -435,6 +382,5 @@ export async function createUsageOutbox(options: UsageOutboxOptions): Promise<Us
       for (const notice of startupWarnings) warn(notice);
     });
   }
-  schedule();
   return outbox;
 }

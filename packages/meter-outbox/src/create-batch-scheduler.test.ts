@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { createBatchScheduler } from './create-batch-scheduler.js';
+import { createTestEvent } from './testing/start-test-openmeter.js';
+import type { OutboxEntry } from './usage-outbox-types.js';
+
+const entry = (sequence: number): OutboxEntry => ({
+  sequence,
+  enqueuedAt: 0,
+  event: createTestEvent({ index: sequence }),
+  segment: -1,
+});
+
+describe('createBatchScheduler', () => {
+  it('sends full batches at once and partial ones after the flush interval', async () => {
+    const batches: number[][] = [];
+    const scheduler = createBatchScheduler({
+      batchSize: 3,
+      concurrency: 1,
+      flushIntervalMs: 30,
+      deliver: async (batch) => void batches.push(batch.map((item) => item.sequence)),
+      isOwed: () => true,
+      onDeliverError: () => {},
+      backoff: async () => {},
+    });
+    for (let sequence = 1; sequence <= 4; sequence++) scheduler.push(entry(sequence));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(batches).toEqual([[1, 2, 3]]);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(batches).toEqual([[1, 2, 3], [4]]);
+    scheduler.stop();
+  });
+
+  it('puts a batch whose delivery threw back at the head of the queue', async () => {
+    const attempts: number[][] = [];
+    const errors: number[] = [];
+    const settled = new Set<number>();
+    const scheduler = createBatchScheduler({
+      batchSize: 2,
+      concurrency: 1,
+      flushIntervalMs: 1000,
+      deliver: async (batch) => {
+        attempts.push(batch.map((item) => item.sequence));
+        settled.add(batch[0]?.sequence as number);
+        if (attempts.length === 1) throw new Error('ENOSPC: could not write the ack');
+        for (const item of batch) settled.add(item.sequence);
+      },
+      isOwed: (item) => !settled.has(item.sequence) || item.sequence === 1,
+      onDeliverError: ({ requeued }) => errors.push(requeued),
+      backoff: async () => {},
+    });
+    for (let sequence = 1; sequence <= 4; sequence++) scheduler.push(entry(sequence));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(errors).toEqual([2]);
+    expect(attempts).toEqual([
+      [1, 2],
+      [1, 2],
+      [3, 4],
+    ]);
+    scheduler.stop();
+  });
+});
