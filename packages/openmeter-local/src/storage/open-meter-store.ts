@@ -3,8 +3,9 @@ import type { ValidEvent } from '../events/validate-event.js';
 import { type CompiledMeter, compileMeter, readMeterValue } from '../meters/compile-meter.js';
 import type { IngestedEvent, Meter, MeterCreate, OpenMeterEvent } from '../openmeter-types.js';
 import { createUlid } from './create-ulid.js';
-import { createMeterValueTable, prepareMeterValueInsert } from './meter-value-table.js';
+import { createMeterValueTable, groupColumn } from './meter-value-table.js';
 import { migrateDatabase } from './migrate-database.js';
+import { RowBatcher } from './row-batcher.js';
 
 /** Where a meter came from: the meters file (replaced on restart) or the API (kept). */
 export type MeterOrigin = 'config' | 'api';
@@ -48,8 +49,8 @@ export class OpenMeterStore {
   readonly database: Database;
   #meters = new Map<number, CompiledMeter>();
   #metersByType = new Map<string, CompiledMeter[]>();
-  #valueInserts = new Map<number, Statement>();
-  #insertEvent: Statement;
+  #valueInserts = new Map<number, RowBatcher>();
+  #insertEvents: RowBatcher;
   #insertError: Statement;
   #insertText: Statement;
   #selectTextId: Statement;
@@ -69,9 +70,13 @@ export class OpenMeterStore {
     this.database.pragma('temp_store = MEMORY');
     this.database.pragma('mmap_size = 268435456');
     migrateDatabase(this.database);
-    this.#insertEvent = this.database.prepare(
-      'INSERT OR IGNORE INTO events (source, id, type, subject, time_ms, ingested_at_ms, stored_at_ms, event_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-    );
+    this.#insertEvents = new RowBatcher({
+      database: this.database,
+      prefix:
+        'INSERT OR IGNORE INTO events (source, id, type, subject, time_ms, ingested_at_ms, stored_at_ms, event_json)',
+      suffix: 'RETURNING seq, source, id',
+      columnCount: 8,
+    });
     this.#insertError = this.database.prepare(
       'INSERT OR REPLACE INTO event_errors (event_seq, meter_seq, message) VALUES (?, ?, ?)',
     );
@@ -94,6 +99,8 @@ export class OpenMeterStore {
     } catch (error) {
       this.#textIds.clear();
       this.#texts.clear();
+      this.#insertEvents.clear();
+      for (const batcher of this.#valueInserts.values()) batcher.clear();
       throw error;
     }
   }
@@ -124,9 +131,15 @@ export class OpenMeterStore {
     const compiled = compileMeter({ sequence: row.seq, meter: convertMeterRow(row) });
     createMeterValueTable({ database: this.database, meter: compiled });
     this.#meters.set(row.seq, compiled);
+    const columns = ['time_ms', 'event_seq', 'subject', 'value', 'value_text'];
+    columns.push(...compiled.groupByKeys.map((_, index) => groupColumn(index)));
     this.#valueInserts.set(
       row.seq,
-      prepareMeterValueInsert({ database: this.database, meter: compiled }),
+      new RowBatcher({
+        database: this.database,
+        prefix: `INSERT OR IGNORE INTO ${compiled.tableName} (${columns.join(', ')})`,
+        columnCount: columns.length,
+      }),
     );
     this.#rebuildTypeIndex();
     return compiled;
@@ -159,14 +172,16 @@ export class OpenMeterStore {
       this.#insertError.run(sequence, meter.sequence, reading.error);
       return;
     }
-    (this.#valueInserts.get(meter.sequence) as Statement).run(
+    const batcher = this.#valueInserts.get(meter.sequence) as RowBatcher;
+    const full = batcher.add([
       timeMilliseconds,
       sequence,
       this.internText(event.subject),
       reading.value,
       reading.text === null ? null : this.internText(reading.text),
       ...reading.groups.map((group) => (group === null ? null : this.internText(group))),
-    );
+    ]);
+    if (full) batcher.flush();
   }
 
   /**
@@ -184,9 +199,33 @@ export class OpenMeterStore {
     let received = 0;
     this.#write(() => {
       const storedAt = Date.now();
-      for (const { event, timeMilliseconds } of events) {
+      let chunk: ValidEvent[] = [];
+      const writeChunk = () => {
+        // RETURNING lists only the rows inserted: a duplicate (stored earlier, or earlier in
+        // this batch) is absent, so it is never read by a meter.
+        const inserted = new Map<string, number>();
+        for (const [seq, source, id] of this.#insertEvents.flush() as Array<
+          [number, string, string]
+        >) {
+          inserted.set(JSON.stringify([source, id]), seq);
+        }
+        for (const { event, timeMilliseconds } of chunk) {
+          const key = JSON.stringify([event.source, event.id]);
+          const sequence = inserted.get(key);
+          if (sequence === undefined) continue;
+          inserted.delete(key);
+          stored++;
+          for (const meter of this.#metersByType.get(event.type) ?? []) {
+            this.#applyMeter({ meter, sequence, event, timeMilliseconds });
+          }
+        }
+        chunk = [];
+      };
+      for (const valid of events) {
         received++;
-        const result = this.#insertEvent.run(
+        const { event, timeMilliseconds } = valid;
+        chunk.push(valid);
+        const full = this.#insertEvents.add([
           event.source,
           event.id,
           event.type,
@@ -195,15 +234,11 @@ export class OpenMeterStore {
           ingestedAtMilliseconds,
           storedAt,
           JSON.stringify(event),
-        );
-        if (result.changes === 0) continue;
-        stored++;
-        const meters = this.#metersByType.get(event.type);
-        if (!meters) continue;
-        for (const meter of meters) {
-          this.#applyMeter({ meter, sequence: result.lastInsertRowid, event, timeMilliseconds });
-        }
+        ]);
+        if (full) writeChunk();
       }
+      writeChunk();
+      for (const batcher of this.#valueInserts.values()) batcher.flush();
     });
     return { stored, duplicates: received - stored };
   }
@@ -320,9 +355,10 @@ export class OpenMeterStore {
         const event = JSON.parse(row.event_json) as OpenMeterEvent;
         this.#applyMeter({ meter, sequence: row.seq, event, timeMilliseconds: row.time_ms });
       }
-      if (rows.length < BACKFILL_PAGE) return;
+      if (rows.length < BACKFILL_PAGE) break;
       after = (rows.at(-1) as { seq: number }).seq;
     }
+    this.#valueInserts.get(meter.sequence)?.flush();
   }
 
   /** Deletes a meter (kept as deleted in the list, its readings dropped). False if unknown. */
