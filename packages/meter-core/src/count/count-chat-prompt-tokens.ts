@@ -1,6 +1,6 @@
 import { encodingForModel } from '../tokenizer/encoding-for-model.js';
 import { getTokenizer, type Tokenizer } from '../tokenizer/get-tokenizer.js';
-import { chatPromptRulesForModel } from './chat-prompt-rules.js';
+import { type ChatPromptRules, chatPromptRulesForModel } from './chat-prompt-rules.js';
 import {
   countFunctionDefinitionTokens,
   type FunctionDefinitionInput,
@@ -134,13 +134,13 @@ function countMessage({
   message,
   path,
   tokenizer,
-  tokensPerName,
+  rules,
   excluded,
 }: {
   message: ChatPromptMessage;
   path: string;
   tokenizer: Tokenizer;
-  tokensPerName: number;
+  rules: ChatPromptRules;
   excluded: ExcludedPromptPart[];
 }): number {
   let tokens = tokenizer.count(message.role ?? '');
@@ -152,7 +152,9 @@ function countMessage({
       tokens += countContentPart({ part, path: `${path}.content[${index}]`, tokenizer, excluded });
     });
   }
-  if (typeof message.name === 'string') tokens += tokensPerName + tokenizer.count(message.name);
+  if (typeof message.name === 'string') {
+    tokens += rules.tokensPerName + tokenizer.count(message.name);
+  }
   if (typeof message.refusal === 'string') tokens += tokenizer.count(message.refusal);
   if (message.audio != null) {
     excluded.push({
@@ -165,7 +167,7 @@ function countMessage({
     ...(message.tool_calls ?? []).map((call) => call.function),
     message.function_call,
   ].filter((call) => call != null);
-  tokens += countToolCallTokens({ calls, tokenizer });
+  tokens += countToolCallTokens({ calls, tokenizer }) + calls.length * rules.toolCallExtra;
   return tokens;
 }
 
@@ -214,12 +216,14 @@ export function countChatPromptTokens(
       message,
       path: `messages[${index}]`,
       tokenizer,
-      tokensPerName: rules.tokensPerName,
+      rules,
       excluded,
     });
   });
+  const functions = collectFunctions({ request, excluded });
+  if (functions.length > 0) tokens += rules.toolsPreamble;
   tokens += countFunctionDefinitionTokens({
-    functions: collectFunctions({ request, excluded }),
+    functions,
     hasSystemMessage: (request.messages ?? []).some(
       (message) => message.role === 'system' || message.role === 'developer',
     ),
