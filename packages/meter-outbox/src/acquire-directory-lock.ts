@@ -3,7 +3,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { OutboxLockedError } from './errors.js';
 
-/** A held directory lock; `release()` removes the lock file. */
+/**
+ * A held directory lock; `release()` removes the lock file.
+ * @see https://man7.org/linux/man-pages/man2/open.2.html
+ */
 export interface DirectoryLock {
   readonly path: string;
   release(): void;

@@ -1,7 +1,13 @@
-/** How the outbox reacts to a failed ingest. */
+/**
+ * How the outbox reacts to a failed ingest.
+ * @see https://www.rfc-editor.org/rfc/rfc9110#section-15.5
+ */
 export type IngestFailureKind = 'retry' | 'configuration' | 'reject';
 
-/** A failed ingest, read structurally from the client's error. */
+/**
+ * A failed ingest, read structurally from the client's error.
+ * @see https://www.rfc-editor.org/rfc/rfc9110#section-15.5
+ */
 export interface IngestFailure {
   kind: IngestFailureKind;
   status: number | undefined;

@@ -9,7 +9,10 @@ type SendOutcome =
   | { kind: 'stopped' }
   | { kind: 'rejected'; failure: IngestFailure; error: unknown };
 
-/** What the deliverer reports back to the outbox. */
+/**
+ * What the deliverer reports back to the outbox.
+ * @see https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/
+ */
 export interface BatchDelivererHooks {
   onDelivered(entries: OutboxEntry[]): void;
   onRejected(input: { entry: OutboxEntry; failure: IngestFailure; error: unknown }): void;

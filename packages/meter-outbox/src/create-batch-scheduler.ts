@@ -1,6 +1,9 @@
 import type { OutboxEntry } from './usage-outbox-types.js';
 
-/** The queue of entries waiting to be sent, and the workers that send them. */
+/**
+ * The queue of entries waiting to be sent, and the workers that send them.
+ * @see https://openmeter.io/docs/api/cloud#tag/events/operation/ingestEvents
+ */
 export interface BatchScheduler {
   /** Queues an entry; starts a worker at a full batch, or arms the flush timer. */
   push(entry: OutboxEntry): void;

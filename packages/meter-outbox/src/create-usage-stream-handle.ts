@@ -4,7 +4,10 @@ import type { OutboxEvent } from './outbox-event.js';
 import { parseOutboxEvent } from './parse-outbox-event.js';
 import type { OutboxEntry, UsageStreamHandle } from './usage-outbox-types.js';
 
-/** The outbox operations a stream handle needs. */
+/**
+ * The outbox operations a stream handle needs.
+ * @see https://openmeter.io/docs/metering/events/usage-events
+ */
 export interface UsageStreamHost {
   /** Journals a live record; returns its segment (-1 in memory mode). */
   write(record: JournalRecord): number;

@@ -9,6 +9,7 @@ import type { OutboxEvent } from './outbox-event.js';
  *   so a crash can never leave both or neither.
  * - `stream-abandon`: closes stream `s` without metering.
  * - `ack`: sequences delivered or dead-lettered.
+ * @see https://www.rfc-editor.org/rfc/rfc1952#section-8
  */
 export type JournalRecord =
   | { k: 'event'; s: number; t: number; e: OutboxEvent }
@@ -17,9 +18,15 @@ export type JournalRecord =
   | { k: 'stream-abandon'; s: number }
   | { k: 'ack'; s: number[] };
 
-/** Bytes before each payload: u32 LE payload length, u32 LE CRC-32 of the payload. */
+/**
+ * Bytes before each payload: u32 LE payload length, u32 LE CRC-32 of the payload.
+ * @see https://www.rfc-editor.org/rfc/rfc1952#section-8
+ */
 export const recordHeaderBytes = 8;
-/** Larger lengths can only come from corruption. */
+/**
+ * Larger lengths can only come from corruption.
+ * @see https://www.rfc-editor.org/rfc/rfc1952#section-8
+ */
 export const maxRecordBytes = 64 * 1024 * 1024;
 
 /**
@@ -40,7 +47,10 @@ export function encodeJournalRecord(record: JournalRecord): Buffer {
   return buffer;
 }
 
-/** The whole records of a segment, and where (and why) reading stopped early, if it did. */
+/**
+ * The whole records of a segment, and where (and why) reading stopped early, if it did.
+ * @see https://www.rfc-editor.org/rfc/rfc1952#section-8
+ */
 export interface DecodedSegment {
   records: JournalRecord[];
   validBytes: number;

@@ -10,7 +10,10 @@ import {
 } from './segment-journal.js';
 import type { OutboxEntry } from './usage-outbox-types.js';
 
-/** A locked, recovered journal directory, ready for appends. */
+/**
+ * A locked, recovered journal directory, ready for appends.
+ * @see https://man7.org/linux/man-pages/man2/fsync.2.html
+ */
 export interface OpenedJournalDirectory {
   lock: DirectoryLock;
   journal: SegmentJournal;

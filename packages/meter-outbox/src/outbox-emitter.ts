@@ -1,13 +1,19 @@
 import type { OutboxEvent } from './outbox-event.js';
 
-/** A batch OpenMeter accepted. */
+/**
+ * A batch OpenMeter accepted.
+ * @see https://nodejs.org/api/events.html
+ */
 export interface DeliveredNotice {
   events: OutboxEvent[];
   /** Failed attempts before this one. */
   retries: number;
 }
 
-/** A failed attempt that will be retried after `delayMs`. */
+/**
+ * A failed attempt that will be retried after `delayMs`.
+ * @see https://nodejs.org/api/events.html
+ */
 export interface RetryNotice {
   error: unknown;
   status: number | undefined;
@@ -18,7 +24,10 @@ export interface RetryNotice {
   batchSize: number;
 }
 
-/** An event OpenMeter refused (non-retryable 4xx), moved to the dead-letter file. */
+/**
+ * An event OpenMeter refused (non-retryable 4xx), moved to the dead-letter file.
+ * @see https://nodejs.org/api/events.html
+ */
 export interface DeadLetterNotice {
   event: OutboxEvent;
   status: number | undefined;
@@ -28,19 +37,28 @@ export interface DeadLetterNotice {
   file: string | undefined;
 }
 
-/** Something needs a human: 401/403 from OpenMeter, an unexpected failure. */
+/**
+ * Something needs a human: 401/403 from OpenMeter, an unexpected failure.
+ * @see https://nodejs.org/api/events.html
+ */
 export interface ErrorNotice {
   error: unknown;
   message: string;
 }
 
-/** Something worth logging: a corrupt journal tail, streams metered as crashed, a stale lock. */
+/**
+ * Something worth logging: a corrupt journal tail, streams metered as crashed, a stale lock.
+ * @see https://nodejs.org/api/events.html
+ */
 export interface WarningNotice {
   message: string;
   details?: Record<string, unknown>;
 }
 
-/** Notices the outbox emits, by name. */
+/**
+ * Notices the outbox emits, by name.
+ * @see https://nodejs.org/api/events.html
+ */
 export interface OutboxNoticeMap {
   delivered: DeliveredNotice;
   retry: RetryNotice;
@@ -49,7 +67,10 @@ export interface OutboxNoticeMap {
   warning: WarningNotice;
 }
 
-/** Subscribes to outbox notices; returns a function that unsubscribes. */
+/**
+ * Subscribes to outbox notices; returns a function that unsubscribes.
+ * @see https://nodejs.org/api/events.html
+ */
 export type OutboxSubscribe = <Name extends keyof OutboxNoticeMap>(
   name: Name,
   listener: (notice: OutboxNoticeMap[Name]) => void,

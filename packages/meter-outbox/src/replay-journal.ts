@@ -1,14 +1,20 @@
 import type { JournalRecord } from './journal-record.js';
 import type { OutboxEvent } from './outbox-event.js';
 
-/** An event or stream estimate found unsettled in the journal. */
+/**
+ * An event or stream estimate found unsettled in the journal.
+ * @see https://openmeter.io/docs/metering/events/usage-events
+ */
 export interface ReplayedEntry {
   sequence: number;
   enqueuedAt: number;
   event: OutboxEvent;
 }
 
-/** What the journal says is still owed. */
+/**
+ * What the journal says is still owed.
+ * @see https://openmeter.io/docs/metering/events/usage-events
+ */
 export interface ReplayedJournal {
   /** Unacknowledged events, by ascending sequence. */
   events: ReplayedEntry[];

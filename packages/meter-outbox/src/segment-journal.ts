@@ -2,10 +2,16 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { decodeJournalSegment, encodeJournalRecord, type JournalRecord } from './journal-record.js';
 
-/** When journal writes reach the disk. See the README's "Durability" section. */
+/**
+ * When journal writes reach the disk. See the README's "Durability" section.
+ * @see https://man7.org/linux/man-pages/man2/fsync.2.html
+ */
 export type JournalDurability = 'fsync-each' | 'group' | 'os';
 
-/** A torn or corrupt stretch found while reading the journal. */
+/**
+ * A torn or corrupt stretch found while reading the journal.
+ * @see https://man7.org/linux/man-pages/man2/fsync.2.html
+ */
 export interface JournalCorruption {
   file: string;
   offset: number;
@@ -13,13 +19,19 @@ export interface JournalCorruption {
   reason: string;
 }
 
-/** Re-appends the live records of `segment` through `rewrite` (copy-forward before deletion). */
+/**
+ * Re-appends the live records of `segment` through `rewrite` (copy-forward before deletion).
+ * @see https://man7.org/linux/man-pages/man2/fsync.2.html
+ */
 export type SegmentRelocator = (input: {
   segment: number;
   rewrite: (record: JournalRecord) => number;
 }) => void;
 
-/** Append-only segmented journal with per-segment live counts. */
+/**
+ * Append-only segmented journal with per-segment live counts.
+ * @see https://man7.org/linux/man-pages/man2/fsync.2.html
+ */
 export interface SegmentJournal {
   /** Whole records found on open, oldest first. */
   readonly recoveredRecords: JournalRecord[];

@@ -2,13 +2,19 @@ import type { OutboxSubscribe } from './outbox-emitter.js';
 import type { OutboxEvent, OutboxIngestClient } from './outbox-event.js';
 import type { JournalDurability } from './segment-journal.js';
 
-/** Where log lines go; `false` in the options silences them (notices still fire). */
+/**
+ * Where log lines go; `false` in the options silences them (notices still fire).
+ * @see https://openmeter.io/docs/metering/events/usage-events
+ */
 export interface OutboxLogger {
   warn(message: string, details?: Record<string, unknown>): void;
   error(message: string, details?: Record<string, unknown>): void;
 }
 
-/** Options of {@link createUsageOutbox}. */
+/**
+ * Options of {@link createUsageOutbox}.
+ * @see https://openmeter.io/docs/metering/events/usage-events
+ */
 export interface UsageOutboxOptions {
   /** Batch ingest; create the OpenMeter client with `retry: false`, the outbox retries itself. */
   client: OutboxIngestClient;
@@ -37,7 +43,10 @@ export interface UsageOutboxOptions {
   random?: () => number;
 }
 
-/** Counters since this outbox opened (`pending` and `oldestPendingAgeMs` include recovered events). */
+/**
+ * Counters since this outbox opened (`pending` and `oldestPendingAgeMs` include recovered events).
+ * @see https://openmeter.io/docs/metering/events/usage-events
+ */
 export interface OutboxStats {
   enqueued: number;
   recovered: number;
@@ -49,7 +58,10 @@ export interface OutboxStats {
   oldestPendingAgeMs: number;
 }
 
-/** Progress while `flush`/`close` wait for a backlog to drain. */
+/**
+ * Progress while `flush`/`close` wait for a backlog to drain.
+ * @see https://openmeter.io/docs/metering/events/usage-events
+ */
 export interface DrainProgress {
   pending: number;
   delivered: number;
@@ -57,7 +69,10 @@ export interface DrainProgress {
   eventsPerSecond: number;
 }
 
-/** Options of `flush` and `close`. */
+/**
+ * Options of `flush` and `close`.
+ * @see https://openmeter.io/docs/metering/events/usage-events
+ */
 export interface DrainOptions {
   /** Give up waiting after this long (what is left stays journaled). `flush` default: no limit; `close` default 5000. */
   deadlineMs?: number;
@@ -65,7 +80,10 @@ export interface DrainOptions {
   onProgress?: (progress: DrainProgress) => void;
 }
 
-/** What `flush`/`close` achieved. */
+/**
+ * What `flush`/`close` achieved.
+ * @see https://openmeter.io/docs/metering/events/usage-events
+ */
 export interface DrainResult {
   /** Everything due was delivered (or dead-lettered). */
   drained: boolean;
@@ -74,7 +92,10 @@ export interface DrainResult {
   openStreams: number;
 }
 
-/** An in-flight stream's usage record; see `UsageOutbox.openStream`. */
+/**
+ * An in-flight stream's usage record; see `UsageOutbox.openStream`.
+ * @see https://openmeter.io/docs/metering/events/usage-events
+ */
 export interface UsageStreamHandle {
   readonly id: string;
   /** Replaces the journaled estimate (e.g. with completion tokens so far); same id required. */
@@ -85,7 +106,10 @@ export interface UsageStreamHandle {
   abandon(): void;
 }
 
-/** The outbox; see {@link createUsageOutbox}. */
+/**
+ * The outbox; see {@link createUsageOutbox}.
+ * @see https://openmeter.io/docs/metering/events/usage-events
+ */
 export interface UsageOutbox {
   /** Journals the event and returns; delivery happens in the background. */
   enqueue(event: OutboxEvent): void;
@@ -101,7 +125,10 @@ export interface UsageOutbox {
   readonly deadLetterFile: string | undefined;
 }
 
-/** An event owed to OpenMeter (internal): its journal sequence, enqueue time and segment. */
+/**
+ * An event owed to OpenMeter (internal): its journal sequence, enqueue time and segment.
+ * @see https://openmeter.io/docs/metering/events/usage-events
+ */
 export interface OutboxEntry {
   sequence: number;
   enqueuedAt: number;
