@@ -122,6 +122,12 @@ describe('createUsageOutbox', () => {
     ).rejects.toThrow(/locked by process \d+/);
   });
 
+  it('refuses nonsensical sizes with a RangeError naming the option', async () => {
+    await expect(
+      createUsageOutbox({ client: { events: { ingest: async () => {} } }, batchSize: 0 }),
+    ).rejects.toThrow(/batchSize must be a positive integer, got 0/);
+  });
+
   it('rejects enqueue after close', async () => {
     const { outbox } = await setup();
     await outbox.close();

@@ -47,6 +47,16 @@ export async function createUsageOutbox(options: UsageOutboxOptions): Promise<Us
     now = Date.now,
     random = Math.random,
   } = options;
+  for (const [name, value] of Object.entries({
+    batchSize,
+    concurrency,
+    maxPending,
+    segmentBytes,
+  })) {
+    if (!Number.isInteger(value) || value < 1) {
+      throw new RangeError(`createUsageOutbox: ${name} must be a positive integer, got ${value}.`);
+    }
+  }
   const durability = dir === undefined ? 'memory' : (options.durability ?? 'group');
   const retry = {
     initialDelayMs: options.retry?.initialDelayMs ?? 200,
