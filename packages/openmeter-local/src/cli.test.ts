@@ -1,0 +1,71 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createOpenMeterClient } from '@llm-meter/openmeter-client';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startOpenMeterLocal } from './start-open-meter-local.js';
+import { createPromptEvent, TEST_METERS_FILE } from './test-server.js';
+
+const directory = mkdtempSync(join(tmpdir(), 'openmeter-local-cli-'));
+afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+function runCli(args: string[]): { child: ChildProcess; output: () => string; exit: Promise<number | null> } {
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'src/cli.ts', ...args], {
+    cwd: new URL('..', import.meta.url),
+    env: { ...process.env, OPENMETER_LOCAL_API_KEY: '' },
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => output, exit };
+}
+
+async function waitFor(check: () => RegExpExecArray | null): Promise<RegExpExecArray> {
+  for (let attempt = 0; attempt < 300; attempt++) {
+    const match = check();
+    if (match) return match;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('timed out');
+}
+
+describe('openmeter-local command', () => {
+  it('prints the URL, logs requests at debug level without the key, and closes the database on SIGTERM', async () => {
+    const dbPath = join(directory, 'cli.db');
+    const cli = runCli(['--port', '0', '--db', dbPath, '--meters', TEST_METERS_FILE, '--api-key', 'cli-secret', '--log-level', 'debug']);
+    const [, url] = await waitFor(() => /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(cli.output()));
+    const client = createOpenMeterClient({ baseUrl: url as string, apiKey: 'cli-secret', retry: false });
+    await client.events.ingest(createPromptEvent({ id: 'cli-1' }));
+    expect((await client.meters.query('tokens_total', {})).data[0]?.value).toBe(10);
+    await waitFor(() => /debug POST \/api\/v1\/events 204/.exec(cli.output()));
+    cli.child.kill('SIGTERM');
+    expect(await cli.exit).toBe(0);
+    expect(cli.output()).not.toContain('cli-secret');
+    // A clean close checkpoints the WAL into the database file and removes it.
+    expect(existsSync(`${dbPath}-wal`)).toBe(false);
+  });
+
+  it('exits 1 with a clear message when the port is in use', async () => {
+    const busy = await startOpenMeterLocal({ meters: [] });
+    try {
+      const cli = runCli(['--port', String(busy.port), '--db', ':memory:']);
+      expect(await cli.exit).toBe(1);
+      expect(cli.output()).toContain(`Port ${busy.port} on 127.0.0.1 is already in use`);
+    } finally {
+      await busy.close();
+    }
+  });
+
+  it('exits 2 with usage for a bad flag', async () => {
+    const cli = runCli(['--prot', '8080']);
+    expect(await cli.exit).toBe(2);
+    expect(cli.output()).toContain("Unknown option '--prot'");
+    expect(cli.output()).toContain('Usage: openmeter-local');
+  });
+});

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { safeParseCliArguments } from './parse-cli-arguments.js';
+
+describe('safeParseCliArguments', () => {
+  it('uses defaults, then environment variables, then flags', () => {
+    expect(safeParseCliArguments({ argv: [], env: {} })).toEqual({
+      success: true,
+      value: {
+        port: 8888,
+        host: '127.0.0.1',
+        dbPath: './openmeter-local.db',
+        metersFile: undefined,
+        apiKey: undefined,
+        logLevel: 'info',
+        help: false,
+      },
+    });
+    const env = {
+      OPENMETER_LOCAL_PORT: '9000',
+      OPENMETER_LOCAL_DB: '/tmp/env.db',
+      OPENMETER_LOCAL_METERS: 'meters.yaml',
+      OPENMETER_LOCAL_API_KEY: 'env-key',
+    };
+    expect(safeParseCliArguments({ argv: [], env })).toMatchObject({
+      value: { port: 9000, dbPath: '/tmp/env.db', metersFile: 'meters.yaml', apiKey: 'env-key' },
+    });
+    const argv = ['--port', '0', '--db', ':memory:', '--meters', 'm.yaml', '--api-key', 'k', '--log-level', 'debug'];
+    expect(safeParseCliArguments({ argv, env })).toMatchObject({
+      value: { port: 0, dbPath: ':memory:', metersFile: 'm.yaml', apiKey: 'k', logLevel: 'debug' },
+    });
+  });
+
+  it.each([
+    [['--bogus'], "Unknown option '--bogus'"],
+    [['--port', 'abc'], '--port must be an integer from 0 to 65535, got "abc"'],
+    [['--port', '70000'], '--port must be an integer from 0 to 65535, got "70000"'],
+    [['--log-level', 'loud'], '--log-level must be one of debug, info, warn, error, silent, got "loud"'],
+    [['extra'], 'Unexpected argument'],
+    [['--db', ''], '--db must not be empty'],
+  ])('refuses %j', (argv, message) => {
+    const result = safeParseCliArguments({ argv, env: {} });
+    expect(result.success).toBe(false);
+    expect(result.success ? '' : result.error).toContain(message);
+  });
+});
