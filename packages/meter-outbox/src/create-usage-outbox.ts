@@ -170,9 +170,12 @@ export async function createUsageOutbox(options: UsageOutboxOptions): Promise<Us
     }
     counters.deadLettered += 1;
     settle([entry]);
-    logger?.warn(`OpenMeter refused event ${entry.event.id}; moved it to the dead-letter file.`, {
+    const where = deadLetterFile
+      ? `moved it to ${deadLetterFile}`
+      : 'dropped it (memory mode has no dead-letter file: keep it from the dead-letter notice)';
+    logger?.warn(`OpenMeter refused event ${entry.event.id}; ${where}.`, {
       status: failure.status,
-      file: deadLetterFile,
+      message,
     });
     emitter.emit('dead-letter', {
       event: entry.event,
