@@ -161,8 +161,8 @@ export function* listResponseOutputTexts(
     }
     if (item.type === 'function_call' || item.type === 'custom_tool_call') {
       if (item.name) yield item.name;
-      if (item.arguments) yield item.arguments;
-      if (item.input) yield item.input;
+      if (typeof item.arguments === 'string' && item.arguments) yield item.arguments;
+      if (typeof item.input === 'string' && item.input) yield item.input;
     }
   }
 }

@@ -59,8 +59,9 @@ export interface ResponseOutputItemLike {
     | null
     | undefined;
   name?: string | null | undefined;
-  arguments?: string | null | undefined;
-  input?: string | null | undefined;
+  // A string for function calls; other item types (e.g. tool search calls) carry other shapes.
+  arguments?: unknown;
+  input?: unknown;
 }
 
 /**
