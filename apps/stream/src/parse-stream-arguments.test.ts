@@ -1,0 +1,31 @@
+import { expect, test } from 'vitest';
+import { parseStreamArguments } from './parse-stream-arguments.js';
+
+test.each([
+  { given: [], want: { prompts: [], quiet: false, abortAfter: undefined } },
+  { given: ['--', '--quiet', 'hi'], want: { prompts: ['hi'], quiet: true, abortAfter: undefined } },
+  {
+    given: ['--abort-after', '16', 'a', 'b'],
+    want: { prompts: ['a', 'b'], quiet: false, abortAfter: 16 },
+  },
+  { given: ['-q', '--abort-after=3'], want: { prompts: [], quiet: true, abortAfter: 3 } },
+])('parses $given', ({ given, want }) => {
+  expect(parseStreamArguments(given)).toEqual(want);
+});
+
+test.each([
+  {
+    given: ['--abort-after'],
+    message: '--abort-after takes a whole number of tokens >= 1, got undefined',
+  },
+  {
+    given: ['--abort-after', '0'],
+    message: '--abort-after takes a whole number of tokens >= 1, got "0"',
+  },
+  {
+    given: ['--verbose'],
+    message: 'unknown flag --verbose; usage: stream [--quiet] [--abort-after N] [prompt ...]',
+  },
+])('refuses $given', ({ given, message }) => {
+  expect(() => parseStreamArguments(given)).toThrow(message);
+});
