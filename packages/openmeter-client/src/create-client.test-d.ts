@@ -1,3 +1,4 @@
+import type { TokenTypeEvent, UsageEvent } from '@llm-meter/meter-core';
 import { describe, expectTypeOf, test } from 'vitest';
 import type { OpenMeterClient } from './create-client.js';
 import type { IngestEventInput, MeterQueryParams, OpenMeterEvent } from './types.js';
@@ -36,5 +37,11 @@ describe('OpenMeterClient types', () => {
     void client.raw.GET('/api/v1/meters/{meterIdOrSlug}/subjects', {
       params: { path: { meterIdOrSlug: 'tokens' } },
     });
+  });
+
+  test("meter-core's events are OpenMeter events", () => {
+    expectTypeOf<UsageEvent>().toExtend<OpenMeterEvent>();
+    expectTypeOf<TokenTypeEvent>().toExtend<OpenMeterEvent>();
+    expectTypeOf(client.events.ingest).toBeCallableWith([] as UsageEvent[]);
   });
 });
