@@ -1,3 +1,5 @@
+import { baseModelName } from '../tokenizer/base-model-name.js';
+
 /**
  * Fixed token costs of OpenAI's chat prompt format for one model family: each message is wrapped
  * in start/role/end tokens, and the prompt ends by priming the assistant's reply.
@@ -30,9 +32,7 @@ const reasoningFamily = /^(o\d|gpt-5)(?:$|[-.])/;
  * @see https://cookbook.openai.com/examples/how_to_count_tokens_with_tiktoken
  */
 export function chatPromptRulesForModel(model: string): ChatPromptRules {
-  const name = (model.startsWith('ft:') ? (model.slice(3).split(':')[0] ?? '') : model)
-    .replace(/^openai\//, '')
-    .toLowerCase();
+  const name = baseModelName(model);
   if (name === 'gpt-3.5-turbo-0301' || name === 'gpt-35-turbo-0301') {
     return {
       tokensPerMessage: 4,

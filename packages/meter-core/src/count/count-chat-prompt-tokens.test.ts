@@ -163,7 +163,7 @@ describe('countChatPromptTokens', () => {
           {
             "kind": "image",
             "path": "messages[0].content[1]",
-            "reason": "image token cost depends on its dimensions, which the request does not carry",
+            "reason": "image token cost depends on its size, which a remote image URL does not carry",
           },
           {
             "kind": "audio",

@@ -5,8 +5,10 @@ import {
   countFunctionDefinitionTokens,
   type FunctionDefinitionInput,
 } from './count-function-definition-tokens.js';
+import { countImageTokens } from './count-image-tokens.js';
 import type { CountOptions } from './count-tokens.js';
 import { countToolCallTokens } from './count-tool-call-tokens.js';
+import { readImageDimensions } from './read-image-dimensions.js';
 
 /**
  * One part of a message's `content` array, declaring only the fields the estimate reads.
@@ -16,7 +18,7 @@ export interface ChatPromptContentPart {
   type?: string | null | undefined;
   text?: string | null | undefined;
   refusal?: string | null | undefined;
-  image_url?: unknown;
+  image_url?: { url?: string | null | undefined; detail?: string | null | undefined } | null;
   input_audio?: unknown;
   file?: unknown;
 }
@@ -94,11 +96,13 @@ export interface ChatPromptTokenCount {
 function countContentPart({
   part,
   path,
+  model,
   tokenizer,
   excluded,
 }: {
   part: ChatPromptContentPart;
   path: string;
+  model: string;
   tokenizer: Tokenizer;
   excluded: ExcludedPromptPart[];
 }): number {
@@ -107,13 +111,23 @@ function countContentPart({
       return tokenizer.count(part.text ?? '');
     case 'refusal':
       return tokenizer.count(part.refusal ?? '');
-    case 'image_url':
+    case 'image_url': {
+      const image = part.image_url;
+      const tokens = countImageTokens({
+        model,
+        detail: image?.detail,
+        dimensions: readImageDimensions(image?.url ?? ''),
+      });
+      if (tokens !== undefined) return tokens;
       excluded.push({
         path,
         kind: 'image',
-        reason: 'image token cost depends on its dimensions, which the request does not carry',
+        reason: (image?.url ?? '').startsWith('data:')
+          ? `image token pricing of ${JSON.stringify(model)} is not known here, or the image size is unreadable`
+          : 'image token cost depends on its size, which a remote image URL does not carry',
       });
       return 0;
+    }
     case 'input_audio':
       excluded.push({ path, kind: 'audio', reason: 'audio input is billed by duration' });
       return 0;
@@ -133,12 +147,14 @@ function countContentPart({
 function countMessage({
   message,
   path,
+  model,
   tokenizer,
   rules,
   excluded,
 }: {
   message: ChatPromptMessage;
   path: string;
+  model: string;
   tokenizer: Tokenizer;
   rules: ChatPromptRules;
   excluded: ExcludedPromptPart[];
@@ -149,7 +165,13 @@ function countMessage({
     tokens += tokenizer.count(content);
   } else if (Array.isArray(content)) {
     content.forEach((part: ChatPromptContentPart, index: number) => {
-      tokens += countContentPart({ part, path: `${path}.content[${index}]`, tokenizer, excluded });
+      tokens += countContentPart({
+        part,
+        path: `${path}.content[${index}]`,
+        model,
+        tokenizer,
+        excluded,
+      });
     });
   }
   if (typeof message.name === 'string') {
@@ -196,7 +218,8 @@ function collectFunctions({
 /**
  * Estimates `usage.prompt_tokens` of a chat completion request with OpenAI's published accounting:
  * message text plus per-message and per-name overhead, reply priming, and the tools/functions
- * formula. Images, audio and files are listed in `excluded` rather than guessed. Throws
+ * formula, and inline images' published tile cost where the model's is known. Other images,
+ * audio and files are listed in `excluded` rather than guessed. Throws
  * `UnknownModelError` when the model is unknown and no encoding is given.
  * @see https://cookbook.openai.com/examples/how_to_count_tokens_with_tiktoken
  */
@@ -215,6 +238,7 @@ export function countChatPromptTokens(
     tokens += countMessage({
       message,
       path: `messages[${index}]`,
+      model,
       tokenizer,
       rules,
       excluded,

@@ -1,3 +1,4 @@
+import { baseModelName } from './base-model-name.js';
 import type { EncodingName } from './encoding-name.js';
 import { UnknownModelError } from './unknown-model-error.js';
 
@@ -58,10 +59,7 @@ function matchesFamily({ model, family }: { model: string; family: string }): bo
 }
 
 function findEncoding(model: string): EncodingName | undefined {
-  // Fine-tunes: `ft:<base model>:<org>:<suffix>:<id>`; legacy fine-tunes: `<base>:ft-<org>-<date>`.
-  const baseModel = model.startsWith('ft:') ? model.slice(3).split(':')[0] : model.split(':')[0];
-  // Azure and OpenRouter-style names carry a provider prefix (`openai/gpt-4o`).
-  const name = (baseModel ?? '').replace(/^openai\//, '').toLowerCase();
+  const name = baseModelName(model);
   for (const [family, encoding] of familyEncodings) {
     if (matchesFamily({ model: name, family })) return encoding;
   }
