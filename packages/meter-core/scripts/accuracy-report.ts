@@ -2,6 +2,7 @@
  * Compares countChatPromptTokens with OpenAI's own usage.prompt_tokens on the recorded exchanges
  * in ../shared/fixtures/openai/ and prints Markdown tables per category and per model.
  * Run: pnpm exec tsx scripts/accuracy-report.ts [--all] [--misses=<category>]
+ *   (tsx is not a devDependency yet; meanwhile: pnpm dlx --allow-build=esbuild tsx scripts/...)
  *   --all      also count records whose text the recorder may have normalized (see README there)
  *   --misses   list each miss of one category with its error
  * @see https://cookbook.openai.com/examples/how_to_count_tokens_with_tiktoken
@@ -67,9 +68,9 @@ function describeErrors(errors: number[]): string {
 function printTable({ title, groups }: { title: string; groups: Map<string, Outcome[]> }): void {
   console.log(`\n### ${title}\n`);
   console.log(
-    '| group | prompts | exact | within ±1 | mean abs. error | relative | misses (estimate − usage × count) |',
+    '| group | prompts | with excluded parts | exact | within ±1 | mean abs. error | relative | misses (estimate − usage × count) |',
   );
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: | --- |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
   const sorted = [...groups].sort(([left], [right]) => left.localeCompare(right));
   for (const [group, outcomes] of sorted) {
     const errors = outcomes.map((outcome) => outcome.error);
@@ -82,7 +83,7 @@ function printTable({ title, groups }: { title: string; groups: Map<string, Outc
     );
     const relative = errors.reduce((sum, error) => sum + Math.abs(error), 0) / totalUsage;
     console.log(
-      `| ${group} | ${outcomes.length} | ${percent({ part: exact, whole: outcomes.length })} | ${percent({ part: close, whole: outcomes.length })} | ${meanAbsolute.toFixed(2)} | ${(100 * relative).toFixed(2)}% | ${describeErrors(errors)} |`,
+      `| ${group} | ${outcomes.length} | ${outcomes.filter((outcome) => outcome.excludedParts > 0).length} | ${percent({ part: exact, whole: outcomes.length })} | ${percent({ part: close, whole: outcomes.length })} | ${meanAbsolute.toFixed(2)} | ${(100 * relative).toFixed(2)}% | ${describeErrors(errors)} |`,
     );
   }
 }
