@@ -20,7 +20,9 @@ function* createEvents(): Generator<ValidEvent> {
   let seed = 42;
   for (let index = 0; index < EVENT_COUNT; index++) {
     seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
-    const time = START + Math.floor((seed / 2_147_483_648) * DAYS * 86_400_000);
+    // Events arrive roughly in time order, as they do from live traffic.
+    const time =
+      START + Math.floor(((index + seed / 2_147_483_648) / EVENT_COUNT) * DAYS * 86_400_000);
     yield {
       timeMilliseconds: time,
       event: {
@@ -30,7 +32,11 @@ function* createEvents(): Generator<ValidEvent> {
         type: 'prompt',
         subject: `customer-${index % SUBJECTS}`,
         time: new Date(time).toISOString(),
-        data: { tokens: (index % 1000) + 1, model: MODELS[index % MODELS.length], type: 'input' },
+        data: {
+          tokens: (index % 1000) + 1,
+          model: MODELS[Math.floor(index / SUBJECTS) % MODELS.length],
+          type: 'input',
+        },
       },
     };
   }

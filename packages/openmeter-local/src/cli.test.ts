@@ -10,11 +10,19 @@ import { createPromptEvent, TEST_METERS_FILE } from './test-server.js';
 const directory = mkdtempSync(join(tmpdir(), 'openmeter-local-cli-'));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
-function runCli(args: string[]): { child: ChildProcess; output: () => string; exit: Promise<number | null> } {
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'src/cli.ts', ...args], {
-    cwd: new URL('..', import.meta.url),
-    env: { ...process.env, OPENMETER_LOCAL_API_KEY: '' },
-  });
+function runCli(args: string[]): {
+  child: ChildProcess;
+  output: () => string;
+  exit: Promise<number | null>;
+} {
+  const child = spawn(
+    process.execPath,
+    ['--conditions=source', '--import', 'tsx', 'src/cli.ts', ...args],
+    {
+      cwd: new URL('..', import.meta.url),
+      env: { ...process.env, OPENMETER_LOCAL_API_KEY: '' },
+    },
+  );
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => {
     output += chunk.toString();
@@ -38,9 +46,26 @@ async function waitFor(check: () => RegExpExecArray | null): Promise<RegExpExecA
 describe('openmeter-local command', () => {
   it('prints the URL, logs requests at debug level without the key, and closes the database on SIGTERM', async () => {
     const dbPath = join(directory, 'cli.db');
-    const cli = runCli(['--port', '0', '--db', dbPath, '--meters', TEST_METERS_FILE, '--api-key', 'cli-secret', '--log-level', 'debug']);
-    const [, url] = await waitFor(() => /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(cli.output()));
-    const client = createOpenMeterClient({ baseUrl: url as string, apiKey: 'cli-secret', retry: false });
+    const cli = runCli([
+      '--port',
+      '0',
+      '--db',
+      dbPath,
+      '--meters',
+      TEST_METERS_FILE,
+      '--api-key',
+      'cli-secret',
+      '--log-level',
+      'debug',
+    ]);
+    const [, url] = await waitFor(() =>
+      /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(cli.output()),
+    );
+    const client = createOpenMeterClient({
+      baseUrl: url as string,
+      apiKey: 'cli-secret',
+      retry: false,
+    });
     await client.events.ingest(createPromptEvent({ id: 'cli-1' }));
     expect((await client.meters.query('tokens_total', {})).data[0]?.value).toBe(10);
     await waitFor(() => /debug POST \/api\/v1\/events 204/.exec(cli.output()));

@@ -1,4 +1,7 @@
-/** Log levels, most verbose first. */
+/**
+ * Log levels, most verbose first.
+ * @see https://nodejs.org/api/console.html
+ */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
 /**
@@ -37,5 +40,8 @@ export function createLogger({
   return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') };
 }
 
-/** A logger that drops everything: the default of `startOpenMeterLocal`. */
+/**
+ * A logger that drops everything: the default of `startOpenMeterLocal`.
+ * @see https://nodejs.org/api/console.html
+ */
 export const silentLogger: OpenMeterLocalLogger = createLogger({ level: 'silent' });

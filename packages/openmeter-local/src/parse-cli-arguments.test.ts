@@ -24,7 +24,18 @@ describe('safeParseCliArguments', () => {
     expect(safeParseCliArguments({ argv: [], env })).toMatchObject({
       value: { port: 9000, dbPath: '/tmp/env.db', metersFile: 'meters.yaml', apiKey: 'env-key' },
     });
-    const argv = ['--port', '0', '--db', ':memory:', '--meters', 'm.yaml', '--api-key', 'k', '--log-level', 'debug'];
+    const argv = [
+      '--port',
+      '0',
+      '--db',
+      ':memory:',
+      '--meters',
+      'm.yaml',
+      '--api-key',
+      'k',
+      '--log-level',
+      'debug',
+    ];
     expect(safeParseCliArguments({ argv, env })).toMatchObject({
       value: { port: 0, dbPath: ':memory:', metersFile: 'm.yaml', apiKey: 'k', logLevel: 'debug' },
     });
@@ -34,7 +45,10 @@ describe('safeParseCliArguments', () => {
     [['--bogus'], "Unknown option '--bogus'"],
     [['--port', 'abc'], '--port must be an integer from 0 to 65535, got "abc"'],
     [['--port', '70000'], '--port must be an integer from 0 to 65535, got "70000"'],
-    [['--log-level', 'loud'], '--log-level must be one of debug, info, warn, error, silent, got "loud"'],
+    [
+      ['--log-level', 'loud'],
+      '--log-level must be one of debug, info, warn, error, silent, got "loud"',
+    ],
     [['extra'], 'Unexpected argument'],
     [['--db', ''], '--db must not be empty'],
   ])('refuses %j', (argv, message) => {

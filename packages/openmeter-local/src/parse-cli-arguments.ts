@@ -1,7 +1,10 @@
 import { parseArgs } from 'node:util';
 import type { LogLevel } from './create-logger.js';
 
-/** Settings of the `openmeter-local` command, after flags and environment fallbacks. */
+/**
+ * Settings of the `openmeter-local` command, after flags and environment fallbacks.
+ * @see https://nodejs.org/api/util.html#utilparseargsconfig
+ */
 export interface CliSettings {
   port: number;
   host: string;
@@ -12,14 +15,20 @@ export interface CliSettings {
   help: boolean;
 }
 
-/** What `safeParseCliArguments` returns. */
+/**
+ * What `safeParseCliArguments` returns.
+ * @see https://nodejs.org/api/util.html#utilparseargsconfig
+ */
 export type ParseCliArgumentsResult =
   | { success: true; value: CliSettings }
   | { success: false; error: string };
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
 
-/** Usage text of the `openmeter-local` command. */
+/**
+ * Usage text of the `openmeter-local` command.
+ * @see https://nodejs.org/api/util.html#utilparseargsconfig
+ */
 export const CLI_USAGE = `Usage: openmeter-local [options]
 
 Runs an OpenMeter-compatible server backed by SQLite, for development and tests.

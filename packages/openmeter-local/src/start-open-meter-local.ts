@@ -7,10 +7,16 @@ import { safeParseMeterCreate } from './meters/parse-meter-create.js';
 import type { MeterCreate } from './openmeter-types.js';
 import { OpenMeterStore } from './storage/open-meter-store.js';
 
-/** Default request body limit: 10 MiB. */
+/**
+ * Default request body limit: 10 MiB.
+ * @see https://openmeter.io/docs/api/cloud
+ */
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 
-/** Options of `startOpenMeterLocal`. */
+/**
+ * Options of `startOpenMeterLocal`.
+ * @see https://openmeter.io/docs/api/cloud
+ */
 export interface StartOpenMeterLocalOptions {
   /** TCP port; 0 (default) picks a free one. */
   port?: number;
@@ -33,7 +39,10 @@ export interface StartOpenMeterLocalOptions {
   maxBodyBytes?: number;
 }
 
-/** A running openmeter-local server. */
+/**
+ * A running openmeter-local server.
+ * @see https://openmeter.io/docs/api/cloud
+ */
 export interface OpenMeterLocal {
   /** Base URL for the OpenMeter client, e.g. `http://127.0.0.1:41234` (no trailing slash). */
   url: string;

@@ -7,12 +7,18 @@ import {
   startOpenMeterLocal,
 } from './start-open-meter-local.js';
 
-/** Path of the meters file the tests use. */
+/**
+ * Path of the meters file the tests use.
+ * @see https://openmeter.io/docs/api/cloud
+ */
 export const TEST_METERS_FILE = fileURLToPath(
   new URL('./__fixtures__/test-meters.yaml', import.meta.url),
 );
 
-/** A running server plus a generated client pointed at it (tests only). */
+/**
+ * A running server plus a generated client pointed at it (tests only).
+ * @see https://openmeter.io/docs/api/cloud
+ */
 export interface TestServer {
   server: OpenMeterLocal;
   client: OpenMeterClient;
@@ -20,7 +26,10 @@ export interface TestServer {
   request(path: string, init?: RequestInit): Promise<Response>;
 }
 
-/** Starts openmeter-local on a free port with the test meters unless told otherwise. */
+/**
+ * Starts openmeter-local on a free port with the test meters unless told otherwise.
+ * @see https://openmeter.io/docs/api/cloud
+ */
 export async function startTestServer(
   options: StartOpenMeterLocalOptions = {},
 ): Promise<TestServer> {
@@ -37,7 +46,10 @@ export async function startTestServer(
   };
 }
 
-/** Builds a valid prompt event; fields can be overridden. */
+/**
+ * Builds a valid prompt event; fields can be overridden.
+ * @see https://openmeter.io/docs/api/cloud
+ */
 export function createPromptEvent(
   overrides: Partial<OpenMeterEvent> & { id: string },
 ): OpenMeterEvent {

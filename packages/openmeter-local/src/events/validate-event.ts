@@ -1,7 +1,10 @@
 import type { OpenMeterEvent } from '../openmeter-types.js';
 import { parseRfc3339 } from './parse-rfc3339.js';
 
-/** One problem with one event of an ingest request. @see https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/spec.md */
+/**
+ * One problem with one event of an ingest request. @see https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/spec.md
+ * @see https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/spec.md
+ */
 export interface EventValidationIssue {
   index: number;
   id: string | null;
@@ -9,13 +12,19 @@ export interface EventValidationIssue {
   message: string;
 }
 
-/** An event that passed validation, with its time resolved to milliseconds. */
+/**
+ * An event that passed validation, with its time resolved to milliseconds.
+ * @see https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/spec.md
+ */
 export interface ValidEvent {
   event: OpenMeterEvent;
   timeMilliseconds: number;
 }
 
-/** What `validateEvent` returns: the usable event or every problem found in it. */
+/**
+ * What `validateEvent` returns: the usable event or every problem found in it.
+ * @see https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/spec.md
+ */
 export type ValidateEventResult =
   | { success: true; value: ValidEvent }
   | { success: false; issues: EventValidationIssue[] };

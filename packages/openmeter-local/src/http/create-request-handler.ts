@@ -57,7 +57,10 @@ const ROUTES: Route[] = [
   },
 ];
 
-/** Options of `createRequestHandler`. */
+/**
+ * Options of `createRequestHandler`.
+ * @see https://nodejs.org/api/http.html#httpcreateserveroptions-requestlistener
+ */
 export interface RequestHandlerOptions {
   store: OpenMeterStore;
   logger: OpenMeterLocalLogger;

@@ -15,7 +15,10 @@ const CONTENT_TYPES = [
 ];
 const DEFAULT_LIST_WINDOW = 72 * 3_600_000;
 
-/** The media type of a request without parameters, lowercased (`application/json`). */
+/**
+ * The media type of a request without parameters, lowercased (`application/json`).
+ * @see https://www.rfc-editor.org/rfc/rfc9110#field.content-type
+ */
 export function getMediaType(contentType: string | undefined): string {
   return (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
 }

@@ -1,7 +1,13 @@
-/** A JSONPath reduced to the property names and array indexes it walks. */
+/**
+ * A JSONPath reduced to the property names and array indexes it walks.
+ * @see https://www.rfc-editor.org/rfc/rfc9535
+ */
 export type JsonPathSegments = ReadonlyArray<string | number>;
 
-/** What `safeCompileJsonPath` returns. */
+/**
+ * What `safeCompileJsonPath` returns.
+ * @see https://www.rfc-editor.org/rfc/rfc9535
+ */
 export type CompileJsonPathResult =
   | { success: true; value: JsonPathSegments }
   | { success: false; error: string };

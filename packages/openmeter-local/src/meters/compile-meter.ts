@@ -1,7 +1,10 @@
 import type { Meter, MeterAggregation } from '../openmeter-types.js';
 import { type JsonPathSegments, readJsonPath, safeCompileJsonPath } from './compile-json-path.js';
 
-/** A stored meter with its JSONPaths compiled, ready to read events. */
+/**
+ * A stored meter with its JSONPaths compiled, ready to read events.
+ * @see https://openmeter.io/docs/cloud/meters
+ */
 export interface CompiledMeter {
   /** Internal row number; names the meter's value table. */
   sequence: number;
@@ -15,7 +18,10 @@ export interface CompiledMeter {
   tableName: string;
 }
 
-/** A meter's reading of one event: what it counts, or why it cannot. */
+/**
+ * A meter's reading of one event: what it counts, or why it cannot.
+ * @see https://openmeter.io/docs/cloud/meters
+ */
 export type MeterReading =
   | { success: true; value: number | null; text: string | null; groups: Array<string | null> }
   | { success: false; error: string };

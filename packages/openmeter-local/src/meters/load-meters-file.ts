@@ -4,7 +4,10 @@ import { parse } from 'yaml';
 import type { MeterCreate } from '../openmeter-types.js';
 import { safeParseMeterCreate } from './parse-meter-create.js';
 
-/** Specifier of the LLM token meters meter-core ships, in OpenMeter's config format. */
+/**
+ * Specifier of the LLM token meters meter-core ships, in OpenMeter's config format.
+ * @see https://openmeter.io/docs/cloud/meters
+ */
 export const DEFAULT_METERS_SPECIFIER = '@llm-meter/meter-core/meters/openmeter-meters.yaml';
 
 /**

@@ -13,7 +13,10 @@ const AGGREGATIONS: readonly MeterAggregation[] = [
 const SLUG = /^[a-z0-9]+(?:_[a-z0-9]+)*$/;
 const GROUP_BY_KEY = /^[A-Za-z0-9_]+$/;
 
-/** What `safeParseMeterCreate` returns: a clean definition or every problem found. */
+/**
+ * What `safeParseMeterCreate` returns: a clean definition or every problem found.
+ * @see https://openmeter.io/docs/cloud/meters
+ */
 export type ParseMeterCreateResult =
   | { success: true; value: MeterCreate }
   | { success: false; errors: string[] };

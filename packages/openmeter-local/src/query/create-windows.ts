@@ -1,7 +1,10 @@
 import type { WindowSize } from '../openmeter-types.js';
 import { convertWallTimeToInstant, getTimeZoneOffset } from './time-zone-offset.js';
 
-/** One aggregation window, `[start, end)` in milliseconds since the epoch. */
+/**
+ * One aggregation window, `[start, end)` in milliseconds since the epoch.
+ * @see https://openmeter.io/docs/api/cloud
+ */
 export interface TimeWindow {
   start: number;
   end: number;

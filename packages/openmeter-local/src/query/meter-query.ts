@@ -1,6 +1,9 @@
 import type { FilterString, WindowSize } from '../openmeter-types.js';
 
-/** A meter query after parsing and validation, the same whether it came by GET or POST. */
+/**
+ * A meter query after parsing and validation, the same whether it came by GET or POST.
+ * @see https://openmeter.io/docs/api/cloud
+ */
 export interface MeterQuery {
   /** Inclusive start, milliseconds since the epoch. */
   from: number | undefined;

@@ -19,7 +19,10 @@ const FILTER_OPERATORS = new Set([
   '$or',
 ]);
 
-/** The query fields both the GET query string and the POST body carry, before validation. */
+/**
+ * The query fields both the GET query string and the POST body carry, before validation.
+ * @see https://openmeter.io/docs/api/cloud
+ */
 export interface RawMeterQuery {
   from?: unknown;
   to?: unknown;

@@ -4,6 +4,7 @@ import type { CompiledMeter } from '../meters/compile-meter.js';
 /**
  * Column name of the n-th group-by key of a meter's value table. Keys become positional
  * columns so user-chosen names never reach SQL text.
+ * @see https://www.sqlite.org/withoutrowid.html
  */
 export function groupColumn(index: number): string {
   return `g_${index}`;
@@ -35,19 +36,4 @@ export function createMeterValueTable({
       PRIMARY KEY (time_ms, event_seq)
     ) WITHOUT ROWID;
   `);
-}
-
-/** Prepares the insert of one reading into a meter's value table. */
-export function prepareMeterValueInsert({
-  database,
-  meter,
-}: {
-  database: Database;
-  meter: CompiledMeter;
-}): Statement {
-  const groups = meter.groupByKeys.map((_, index) => groupColumn(index));
-  const columns = ['time_ms', 'event_seq', 'subject', 'value', 'value_text', ...groups];
-  return database.prepare(
-    `INSERT OR IGNORE INTO ${meter.tableName} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
-  );
 }

@@ -7,10 +7,16 @@ import { createMeterValueTable, groupColumn } from './meter-value-table.js';
 import { migrateDatabase } from './migrate-database.js';
 import { RowBatcher } from './row-batcher.js';
 
-/** Where a meter came from: the meters file (replaced on restart) or the API (kept). */
+/**
+ * Where a meter came from: the meters file (replaced on restart) or the API (kept).
+ * @see https://openmeter.io/docs/concepts/usage-events
+ */
 export type MeterOrigin = 'config' | 'api';
 
-/** Filters of `listEvents`, in milliseconds since the epoch. */
+/**
+ * Filters of `listEvents`, in milliseconds since the epoch.
+ * @see https://openmeter.io/docs/concepts/usage-events
+ */
 export interface ListEventsFilter {
   fromMilliseconds?: number | undefined;
   toMilliseconds?: number | undefined;
@@ -21,7 +27,10 @@ export interface ListEventsFilter {
   limit: number;
 }
 
-/** Counts of one `ingest` call. */
+/**
+ * Counts of one `ingest` call.
+ * @see https://openmeter.io/docs/concepts/usage-events
+ */
 export interface IngestOutcome {
   stored: number;
   duplicates: number;
@@ -409,7 +418,10 @@ export class OpenMeterStore {
   }
 }
 
-/** A meter with this slug exists already. @see https://openmeter.io/docs/api/cloud */
+/**
+ * A meter with this slug exists already. @see https://openmeter.io/docs/api/cloud
+ * @see https://openmeter.io/docs/concepts/usage-events
+ */
 export class MeterConflictError extends Error {
   override name = 'MeterConflictError' as const;
   constructor(readonly slug: string) {
