@@ -1,4 +1,4 @@
-import type { Database, Statement } from 'better-sqlite3';
+import type { Database } from 'better-sqlite3';
 import type { CompiledMeter } from '../meters/compile-meter.js';
 
 /**
