@@ -15,6 +15,10 @@ describe('classifyIngestError', () => {
     { given: { isRetryable: true }, want: 'retry' },
     { given: new TypeError('fetch failed'), want: 'retry' },
     { given: 'a string', want: 'retry' },
+    {
+      given: Object.assign(new Error('time is invalid'), { name: 'InvalidEventError' }),
+      want: 'reject',
+    },
   ];
   it.each(cases)('$given -> $want', ({ given, want }) => {
     expect(classifyIngestError(given).kind).toBe(want);

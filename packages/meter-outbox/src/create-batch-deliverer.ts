@@ -20,14 +20,6 @@ export interface BatchDelivererHooks {
   emit<Name extends keyof OutboxNoticeMap>(name: Name, notice: OutboxNoticeMap[Name]): void;
 }
 
-// The client's own pre-send validation (e.g. an unparseable `time`) can never succeed: reject.
-function classify(error: unknown): IngestFailure {
-  if ((error as Error | undefined)?.name === 'InvalidEventError') {
-    return { kind: 'reject', status: undefined, retryAfterMs: undefined, problem: undefined };
-  }
-  return classifyIngestError(error);
-}
-
 /**
  * Returns `deliver(batch)`: sends the batch with `client.events.ingest`, retrying retryable and
  * configuration failures without limit (backoff with full jitter, or `Retry-After`) until it
@@ -64,7 +56,7 @@ export function createBatchDeliverer({
         return { kind: 'delivered' };
       } catch (error) {
         if (isStopped()) return { kind: 'stopped' };
-        const failure = classify(error);
+        const failure = classifyIngestError(error);
         if (failure.kind === 'reject') return { kind: 'rejected', failure, error };
         const delayMs = computeBackoffDelay({
           attempt,
