@@ -76,7 +76,7 @@ describe('crash recovery (kill -9 of a producing child process)', () => {
     const reported = await produceThenKill({
       dir,
       url: server.url,
-      killAfter: 3000,
+      killAfter: 3100,
       mode: 'open-stream',
     });
     const deliveredBeforeCrash = await server.countEvents('customer-1');

@@ -8,8 +8,10 @@ const [dir, url, mode] = process.argv.slice(2);
 const outbox = await createUsageOutbox({
   client: createOpenMeterClient({ baseUrl: url as string, retry: false, timeoutMs: 2000 }),
   dir,
-  batchSize: 200,
-  flushIntervalMs: 10,
+  // Full batches only (the timer never fires first): whatever follows the last full batch is
+  // still pending when the parent kills us, so the restart always has work to do.
+  batchSize: 1000,
+  flushIntervalMs: 60_000,
   logger: false,
 });
 if (mode === 'open-stream') {
