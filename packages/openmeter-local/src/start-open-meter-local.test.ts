@@ -1,4 +1,9 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startOpenMeterLocal } from './start-open-meter-local.js';
 import { createPromptEvent, startTestServer, type TestServer } from './test-server.js';
 
 let current: TestServer | undefined;
@@ -62,5 +67,81 @@ describe('startOpenMeterLocal', () => {
         "windowSize": "DAY",
       }
     `);
+  });
+
+  it("loads meter-core's LLM token meters when no meters are given", async () => {
+    const server = await startOpenMeterLocal();
+    try {
+      const response = await fetch(`${server.url}/api/v1/meters`);
+      const slugs = (await response.json()).map((meter: { slug: string }) => meter.slug);
+      expect(slugs).toContain('llm_tokens_total');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('refuses a missing or invalid meters file with a message naming the problem', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'openmeter-local-meters-'));
+    try {
+      await expect(
+        startOpenMeterLocal({ metersFile: join(directory, 'none.yaml') }),
+      ).rejects.toThrow(/Cannot read the meters file .*none\.yaml/);
+      const invalid = join(directory, 'invalid.yaml');
+      writeFileSync(
+        invalid,
+        'meters:\n  - slug: Bad-Slug\n    eventType: x\n    aggregation: SUM\n',
+      );
+      await expect(startOpenMeterLocal({ metersFile: invalid })).rejects.toThrow(
+        /meters\[0\] \(Bad-Slug\): slug must be .*; valueProperty is required for SUM/,
+      );
+      await expect(
+        startOpenMeterLocal({
+          meters: [
+            { slug: 'twice', eventType: 'x', aggregation: 'COUNT' },
+            { slug: 'twice', eventType: 'y', aggregation: 'COUNT' },
+          ],
+        }),
+      ).rejects.toThrow('Meter slug twice is defined twice');
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
+  it('answers 413 to a chunked body once it passes the limit, and stores nothing', async () => {
+    current = await startTestServer({ maxBodyBytes: 4096 });
+    const { port } = current.server;
+    const status = await new Promise<number>((resolve, reject) => {
+      const outgoing = request(
+        {
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: '/api/v1/events',
+          headers: { 'content-type': 'application/json' },
+        },
+        (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        },
+      );
+      // The server may close the socket while the rest of the body is still being written;
+      // what matters is the answer it sent first.
+      outgoing.on('error', () => undefined);
+      setTimeout(() => reject(new Error('no answer to the oversized request')), 10_000).unref();
+      outgoing.write('[');
+      for (let index = 0; index < 100; index++) {
+        outgoing.write(`${JSON.stringify(createPromptEvent({ id: `chunk-${index}` }))},`);
+      }
+      outgoing.end(`${JSON.stringify(createPromptEvent({ id: 'last' }))}]`);
+    });
+    expect(status).toBe(413);
+    expect(await current.client.events.list({ from: '2020-01-01T00:00:00Z' })).toEqual([]);
+  });
+
+  it('answers HEAD like GET without a body', async () => {
+    current = await startTestServer();
+    const response = await fetch(`${current.server.url}/api/v1/meters`, { method: 'HEAD' });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe('');
   });
 });
