@@ -17,9 +17,3 @@ export {
   type StartOpenMeterLocalOptions,
   startOpenMeterLocal,
 } from './start-open-meter-local.js';
-export {
-  type IngestOutcome,
-  MeterConflictError,
-  type MeterOrigin,
-  OpenMeterStore,
-} from './storage/open-meter-store.js';
