@@ -77,6 +77,13 @@ export function createBatchDeliverer({
           delayMs,
           batchSize: entries.length,
         });
+        // A blip is normal; a streak deserves a line (not one per attempt during a long outage).
+        if (failure.kind === 'retry' && attempt % 20 === 3) {
+          logger?.warn(
+            `OpenMeter still unavailable after ${attempt + 1} attempts (${error instanceof Error ? error.message : String(error)}); ${entries.length} events held, retrying in ${delayMs} ms. Nothing is dropped.`,
+            { status: failure.status },
+          );
+        }
         if (failure.kind === 'configuration') {
           const cause =
             failure.status === 401 || failure.status === 403
