@@ -83,7 +83,8 @@ export function validateEvent({
   }
   if (issues.length > 0) return { success: false, issues };
 
-  const event = { ...candidate } as OpenMeterEvent;
+  // The candidate is this request's own parsed JSON: completing it in place saves a copy.
+  const event = candidate as OpenMeterEvent;
   if (time === undefined || time === null) event.time = new Date(timeMilliseconds).toISOString();
   return { success: true, value: { event, timeMilliseconds } };
 }

@@ -216,10 +216,10 @@ export class OpenMeterStore {
         for (const [seq, source, id] of this.#insertEvents.flush() as Array<
           [number, string, string]
         >) {
-          inserted.set(JSON.stringify([source, id]), seq);
+          inserted.set(`${source}\u0000${id}`, seq);
         }
         for (const { event, timeMilliseconds } of chunk) {
-          const key = JSON.stringify([event.source, event.id]);
+          const key = `${event.source}\u0000${event.id}`;
           const sequence = inserted.get(key);
           if (sequence === undefined) continue;
           inserted.delete(key);
