@@ -64,7 +64,7 @@ describe('countChatPromptTokens on recorded plain-text prompts', () => {
   });
 });
 
-describe('countChatPromptTokens on recorded prompts with tools', () => {
+describe('countChatPromptTokens on recorded prompts with tools or schemas', () => {
   const exchanges = readRecordedChatExchanges().filter(
     (exchange) => typeof exchange.usage?.prompt_tokens === 'number' && isTextAsCounted(exchange),
   );
@@ -86,23 +86,30 @@ describe('countChatPromptTokens on recorded prompts with tools', () => {
   }
 
   // Regression guard on the fitted tool formula; scripts/accuracy-report.ts has the details.
-  it('estimates prompts with tools and tool calls closely', () => {
+  it('estimates prompts with tools, tool calls and JSON schemas closely', () => {
     expect({
       tools_defined: summarize('tools_defined'),
       assistant_tool_calls_in_history: summarize('assistant_tool_calls_in_history'),
+      'response_format:json_schema': summarize('response_format:json_schema'),
     }).toMatchInlineSnapshot(`
       {
         "assistant_tool_calls_in_history": {
-          "exactPercent": 59,
-          "prompts": 54,
-          "withinFivePercent": 100,
-          "withinOnePercent": 70,
+          "exactPercent": 57,
+          "prompts": 56,
+          "withinFivePercent": 96,
+          "withinOnePercent": 68,
+        },
+        "response_format:json_schema": {
+          "exactPercent": 87,
+          "prompts": 47,
+          "withinFivePercent": 89,
+          "withinOnePercent": 87,
         },
         "tools_defined": {
-          "exactPercent": 67,
-          "prompts": 100,
-          "withinFivePercent": 100,
-          "withinOnePercent": 80,
+          "exactPercent": 64,
+          "prompts": 104,
+          "withinFivePercent": 96,
+          "withinOnePercent": 77,
         },
       }
     `);
@@ -241,5 +248,59 @@ describe('countChatPromptTokens with tools', () => {
         },
       }
     `);
+  });
+});
+
+describe('countChatPromptTokens with response_format', () => {
+  const messages = [{ role: 'user', content: 'Tell me a joke' }];
+  it.each([
+    { given: undefined, want: { tokens: 11, excluded: [] } },
+    { given: { type: 'text' }, want: { tokens: 11, excluded: [] } },
+    { given: { type: 'json_object' }, want: { tokens: 11, excluded: [] } },
+    {
+      given: { type: 'grammar' },
+      want: {
+        tokens: 11,
+        excluded: [
+          {
+            path: 'response_format',
+            kind: 'response_format',
+            reason: 'no token formula for response_format "grammar"',
+          },
+        ],
+      },
+    },
+  ])('counts $given.type', ({ given, want }) => {
+    expect(countChatPromptTokens({ model: 'gpt-4o', messages, response_format: given })).toEqual(
+      want,
+    );
+  });
+
+  it('adds a JSON schema section without titles', () => {
+    const schema = {
+      title: 'Joke',
+      type: 'object',
+      properties: { joke: { title: 'Joke', type: 'string' } },
+      required: ['joke'],
+      additionalProperties: false,
+    };
+    const withTitles = countChatPromptTokens({
+      model: 'gpt-4o',
+      messages,
+      response_format: { type: 'json_schema', json_schema: { name: 'Joke', schema } },
+    });
+    const withoutTitles = countChatPromptTokens({
+      model: 'gpt-4o',
+      messages,
+      response_format: {
+        type: 'json_schema',
+        json_schema: {
+          name: 'Joke',
+          schema: { type: 'object', properties: { joke: { type: 'string' } }, required: ['joke'] },
+        },
+      },
+    });
+    expect(withTitles).toEqual(withoutTitles);
+    expect(withTitles.tokens).toMatchInlineSnapshot(`53`);
   });
 });

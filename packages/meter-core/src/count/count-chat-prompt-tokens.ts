@@ -6,6 +6,10 @@ import {
   type FunctionDefinitionInput,
 } from './count-function-definition-tokens.js';
 import { countImageTokens } from './count-image-tokens.js';
+import {
+  countResponseFormatTokens,
+  type ResponseFormatInput,
+} from './count-response-format-tokens.js';
 import type { CountOptions } from './count-tokens.js';
 import { countToolCallTokens } from './count-tool-call-tokens.js';
 import { readImageDimensions } from './read-image-dimensions.js';
@@ -58,7 +62,7 @@ export interface ChatPromptRequest {
     | null
     | undefined;
   functions?: ReadonlyArray<FunctionDefinitionInput> | null | undefined;
-  response_format?: { type?: string | null | undefined } | null | undefined;
+  response_format?: ResponseFormatInput | null | undefined;
 }
 
 /**
@@ -244,28 +248,32 @@ export function countChatPromptTokens(
       excluded,
     });
   });
+  const hasSystemMessage = (request.messages ?? []).some(
+    (message) => message.role === 'system' || message.role === 'developer',
+  );
   const functions = collectFunctions({ request, excluded });
   if (functions.length > 0) tokens += rules.toolsPreamble;
   tokens += countFunctionDefinitionTokens({
     functions,
-    hasSystemMessage: (request.messages ?? []).some(
-      (message) => message.role === 'system' || message.role === 'developer',
-    ),
+    hasSystemMessage,
     tokenizer,
   });
-  // `text` and `json_object` add no prompt tokens (every recorded json_object prompt counts
-  // exactly without them); a JSON schema is rendered in a form not established here.
-  const responseFormatType = request.response_format?.type;
-  if (
-    responseFormatType != null &&
-    responseFormatType !== 'text' &&
-    responseFormatType !== 'json_object'
-  ) {
-    excluded.push({
-      path: 'response_format',
-      kind: 'response_format',
-      reason: `no published token formula for response_format ${JSON.stringify(responseFormatType)}`,
+  if (request.response_format != null) {
+    const responseFormatTokens = countResponseFormatTokens({
+      responseFormat: request.response_format,
+      // Tool definitions, when present, already opened the system message the schema joins.
+      hasSystemMessage: hasSystemMessage || functions.length > 0,
+      tokenizer,
     });
+    if (responseFormatTokens === undefined) {
+      excluded.push({
+        path: 'response_format',
+        kind: 'response_format',
+        reason: `no token formula for response_format ${JSON.stringify(request.response_format.type)}`,
+      });
+    } else {
+      tokens += responseFormatTokens;
+    }
   }
   return { tokens, excluded };
 }
