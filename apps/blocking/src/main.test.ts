@@ -4,31 +4,14 @@ import { join } from 'node:path';
 import {
   cleanAppEnvironment,
   parsePrintedUsage,
+  readMeterTotals,
   startAppProcess,
 } from '@llm-meter/app-kit/testing';
 import { usageEventMeters } from '@llm-meter/meter-core';
-import { createOpenMeterClient } from '@llm-meter/openmeter-client';
 import { startOpenMeterLocal } from '@llm-meter/openmeter-local';
 import { describe, expect, test } from 'vitest';
 
 const appDirectory = new URL('..', import.meta.url);
-
-async function meterTotals(dbPath: string) {
-  const server = await startOpenMeterLocal({ dbPath });
-  try {
-    const client = createOpenMeterClient({ baseUrl: server.url });
-    const sum = async (slug: string) =>
-      (await client.meters.query(slug)).data.reduce((total, row) => total + row.value, 0);
-    return {
-      prompt: await sum('llm_prompt_tokens'),
-      completion: await sum('llm_completion_tokens'),
-      total: await sum('llm_tokens_total'),
-      events: await client.events.list({ limit: 100 }),
-    };
-  } finally {
-    await server.close();
-  }
-}
 
 describe('apps/blocking', () => {
   test('meters every default prompt on the embedded defaults; OpenMeter totals equal the printed usage', async () => {
@@ -61,7 +44,7 @@ describe('apps/blocking', () => {
     }
     expect(result.stdout).toMatch(/subject\s+model\s+input\s+cached\s+output\s+total/);
 
-    const totals = await meterTotals(join(dataDir, 'openmeter-local.db'));
+    const totals = await readMeterTotals(join(dataDir, 'openmeter-local.db'));
     const sum = (key: 'prompt' | 'completion' | 'total') =>
       usage.reduce((total, line) => total + line[key], 0);
     expect(totals.prompt).toBe(sum('prompt'));

@@ -4,32 +4,14 @@ import { join } from 'node:path';
 import {
   cleanAppEnvironment,
   parsePrintedUsage,
+  readMeterTotals,
   startAppProcess,
 } from '@llm-meter/app-kit/testing';
 import { countTokens } from '@llm-meter/meter-core';
-import { createOpenMeterClient, type IngestedEvent } from '@llm-meter/openmeter-client';
-import { startOpenMeterLocal } from '@llm-meter/openmeter-local';
 import { describe, expect, test } from 'vitest';
 
 const streamDirectory = new URL('..', import.meta.url);
 const blockingDirectory = new URL('../../blocking/', import.meta.url);
-
-async function readMeters(dbPath: string) {
-  const server = await startOpenMeterLocal({ dbPath });
-  try {
-    const client = createOpenMeterClient({ baseUrl: server.url });
-    const sum = async (slug: string) =>
-      (await client.meters.query(slug)).data.reduce((total, row) => total + row.value, 0);
-    return {
-      total: await sum('llm_tokens_total'),
-      prompt: await sum('llm_prompt_tokens'),
-      completion: await sum('llm_completion_tokens'),
-      events: (await client.events.list({ limit: 100 })) as IngestedEvent[],
-    };
-  } finally {
-    await server.close();
-  }
-}
 
 describe('apps/stream', () => {
   test('both apps on one embedded OpenMeter: the totals equal what they metered, the aborted stream included', async () => {
@@ -67,7 +49,7 @@ describe('apps/stream', () => {
     expect(streamed[2]?.completion).toBe(5);
 
     const all = [...parsePrintedUsage(blocking.stdout), ...streamed];
-    const meters = await readMeters(join(dataDir, 'openmeter-local.db'));
+    const meters = await readMeterTotals(join(dataDir, 'openmeter-local.db'));
     expect(meters.total).toBe(all.reduce((total, line) => total + line.total, 0));
     expect(meters.prompt).toBe(all.reduce((total, line) => total + line.prompt, 0));
     expect(meters.completion).toBe(all.reduce((total, line) => total + line.completion, 0));
@@ -112,7 +94,7 @@ describe('apps/stream', () => {
       'outbox: 1 event(s) journaled by an earlier run will be delivered',
     );
 
-    const meters = await readMeters(join(dataDir, 'openmeter-local.db'));
+    const meters = await readMeterTotals(join(dataDir, 'openmeter-local.db'));
     const crashed = meters.events.filter(
       (stored) => stored.event.data?.estimate_reason === 'crashed',
     );

@@ -1,3 +1,4 @@
+export { readMeterTotals } from './read-meter-totals.js';
 export {
   type AppProcessResult,
   cleanAppEnvironment,
