@@ -1,8 +1,9 @@
 import { formatRfc3339 } from '../events/parse-rfc3339.js';
 import type { CompiledMeter } from '../meters/compile-meter.js';
-import type { FilterString, MeterQueryResult, MeterQueryRow } from '../openmeter-types.js';
+import type { MeterQueryResult, MeterQueryRow } from '../openmeter-types.js';
 import { groupColumn } from '../storage/meter-value-table.js';
 import type { OpenMeterStore } from '../storage/open-meter-store.js';
+import { buildFilterSql } from './build-filter-sql.js';
 import { createWindows, findWindow, type TimeWindow } from './create-windows.js';
 import type { MeterQuery } from './meter-query.js';
 
@@ -24,59 +25,6 @@ interface Accumulator {
   latestValue: number;
   texts: Set<number> | undefined;
   finalValue: number | undefined;
-}
-
-// Group-by values and subjects are stored as dictionary ids: every filter selects the ids whose
-// text matches, and a negative filter also keeps rows where the value is missing.
-function buildFilterSql({
-  column,
-  filter,
-  parameters,
-}: {
-  column: string;
-  filter: FilterString;
-  parameters: unknown[];
-}): string {
-  const clauses: string[] = [];
-  const ids = (condition: string, values: unknown[]) => {
-    parameters.push(...values);
-    return `${column} IN (SELECT id FROM dictionary WHERE ${condition})`;
-  };
-  const placeholders = (values: unknown[]) => values.map(() => '?').join(', ');
-  if (filter.$eq !== undefined && filter.$eq !== null) clauses.push(ids('text = ?', [filter.$eq]));
-  if (filter.$ne !== undefined && filter.$ne !== null) {
-    clauses.push(`${column} IS NULL OR NOT ${ids('text = ?', [filter.$ne])}`);
-  }
-  if (filter.$in) clauses.push(ids(`text IN (${placeholders(filter.$in)})`, filter.$in));
-  if (filter.$nin?.length) {
-    clauses.push(
-      `${column} IS NULL OR NOT ${ids(`text IN (${placeholders(filter.$nin)})`, filter.$nin)}`,
-    );
-  }
-  for (const [operator, sql] of [
-    ['$gt', '>'],
-    ['$gte', '>='],
-    ['$lt', '<'],
-    ['$lte', '<='],
-  ] as const) {
-    const value = filter[operator];
-    if (value !== undefined && value !== null) clauses.push(ids(`text ${sql} ?`, [value]));
-  }
-  if (filter.$and?.length) {
-    clauses.push(
-      filter.$and
-        .map((inner) => `(${buildFilterSql({ column, filter: inner, parameters })})`)
-        .join(' AND '),
-    );
-  }
-  if (filter.$or?.length) {
-    clauses.push(
-      filter.$or
-        .map((inner) => `(${buildFilterSql({ column, filter: inner, parameters })})`)
-        .join(' OR '),
-    );
-  }
-  return clauses.length ? clauses.map((clause) => `(${clause})`).join(' AND ') : '1';
 }
 
 function finishValue({
@@ -163,7 +111,7 @@ export function runMeterQuery({
     const key = `${window.start}:${keyIds.join(':')}`;
     let accumulator = accumulators.get(key);
     if (!accumulator) {
-      const keyValues = keyIds.map((id) => (id === null ? null : store.getText(id)));
+      const keyValues = keyIds.map((id) => (id === null ? null : store.dictionary.getText(id)));
       accumulator = {
         window,
         subject: query.groupBySubject ? (keyValues[0] ?? null) : null,

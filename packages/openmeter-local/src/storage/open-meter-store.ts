@@ -3,29 +3,17 @@ import type { ValidEvent } from '../events/validate-event.js';
 import { type CompiledMeter, compileMeter, readMeterValue } from '../meters/compile-meter.js';
 import type { IngestedEvent, Meter, MeterCreate, OpenMeterEvent } from '../openmeter-types.js';
 import { createUlid } from './create-ulid.js';
+import { type ListEventsFilter, listStoredEvents } from './list-stored-events.js';
 import { createMeterValueTable, groupColumn } from './meter-value-table.js';
 import { migrateDatabase } from './migrate-database.js';
 import { RowBatcher } from './row-batcher.js';
+import { TextDictionary } from './text-dictionary.js';
 
 /**
  * Where a meter came from: the meters file (replaced on restart) or the API (kept).
  * @see https://openmeter.io/docs/concepts/usage-events
  */
 export type MeterOrigin = 'config' | 'api';
-
-/**
- * Filters of `listEvents`, in milliseconds since the epoch.
- * @see https://openmeter.io/docs/concepts/usage-events
- */
-export interface ListEventsFilter {
-  fromMilliseconds?: number | undefined;
-  toMilliseconds?: number | undefined;
-  ingestedFromMilliseconds?: number | undefined;
-  ingestedToMilliseconds?: number | undefined;
-  subject?: string | undefined;
-  id?: string | undefined;
-  limit: number;
-}
 
 /**
  * Counts of one `ingest` call.
@@ -61,11 +49,7 @@ export class OpenMeterStore {
   #valueInserts = new Map<number, RowBatcher>();
   #insertEvents: RowBatcher;
   #insertError: Statement;
-  #insertText: Statement;
-  #selectTextId: Statement;
-  #selectText: Statement;
-  #textIds = new Map<string, number>();
-  #texts = new Map<number, string>();
+  readonly dictionary: TextDictionary;
 
   constructor({ dbPath }: { dbPath: string }) {
     this.database = new BetterSqlite3(dbPath);
@@ -89,9 +73,7 @@ export class OpenMeterStore {
     this.#insertError = this.database.prepare(
       'INSERT OR REPLACE INTO event_errors (event_seq, meter_seq, message) VALUES (?, ?, ?)',
     );
-    this.#insertText = this.database.prepare('INSERT OR IGNORE INTO dictionary (text) VALUES (?)');
-    this.#selectTextId = this.database.prepare('SELECT id FROM dictionary WHERE text = ?').pluck();
-    this.#selectText = this.database.prepare('SELECT text FROM dictionary WHERE id = ?').pluck();
+    this.dictionary = new TextDictionary(this.database);
     const rows = this.database
       .prepare('SELECT * FROM meters WHERE deleted_at IS NULL ORDER BY seq')
       .all() as MeterRow[];
@@ -106,34 +88,11 @@ export class OpenMeterStore {
     try {
       this.database.transaction(work)();
     } catch (error) {
-      this.#textIds.clear();
-      this.#texts.clear();
+      this.dictionary.forget();
       this.#insertEvents.clear();
       for (const batcher of this.#valueInserts.values()) batcher.clear();
       throw error;
     }
-  }
-
-  /** The dictionary id of a text (subject, group-by value, UNIQUE_COUNT value), added if new. */
-  internText(text: string): number {
-    let id = this.#textIds.get(text);
-    if (id === undefined) {
-      this.#insertText.run(text);
-      id = this.#selectTextId.get(text) as number;
-      this.#textIds.set(text, id);
-      this.#texts.set(id, text);
-    }
-    return id;
-  }
-
-  /** The text behind a dictionary id. */
-  getText(id: number): string {
-    let text = this.#texts.get(id);
-    if (text === undefined) {
-      text = this.#selectText.get(id) as string;
-      this.#texts.set(id, text);
-    }
-    return text;
   }
 
   #register(row: MeterRow): CompiledMeter {
@@ -185,10 +144,10 @@ export class OpenMeterStore {
     const full = batcher.add([
       timeMilliseconds,
       sequence,
-      this.internText(event.subject),
+      this.dictionary.intern(event.subject),
       reading.value,
-      reading.text === null ? null : this.internText(reading.text),
-      ...reading.groups.map((group) => (group === null ? null : this.internText(group))),
+      reading.text === null ? null : this.dictionary.intern(reading.text),
+      ...reading.groups.map((group) => (group === null ? null : this.dictionary.intern(group))),
     ]);
     if (full) batcher.flush();
   }
@@ -254,50 +213,7 @@ export class OpenMeterStore {
 
   /** Lists stored events, newest first, each with the validation errors meters reported. */
   listEvents(filter: ListEventsFilter): IngestedEvent[] {
-    const where: string[] = [];
-    const parameters: Array<string | number> = [];
-    const add = (clause: string, value: string | number | undefined) => {
-      if (value === undefined) return;
-      where.push(clause);
-      parameters.push(value);
-    };
-    add('time_ms >= ?', filter.fromMilliseconds);
-    add('time_ms <= ?', filter.toMilliseconds);
-    add('ingested_at_ms >= ?', filter.ingestedFromMilliseconds);
-    add('ingested_at_ms <= ?', filter.ingestedToMilliseconds);
-    add('instr(subject, ?) > 0', filter.subject);
-    add('instr(id, ?) > 0', filter.id);
-    const rows = this.database
-      .prepare(
-        `SELECT seq, event_json, ingested_at_ms, stored_at_ms FROM events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY time_ms DESC, seq DESC LIMIT ?`,
-      )
-      .all(...parameters, filter.limit) as Array<{
-      seq: number;
-      event_json: string;
-      ingested_at_ms: number;
-      stored_at_ms: number;
-    }>;
-    const errors = new Map<number, string[]>();
-    if (rows.length > 0) {
-      const errorRows = this.database
-        .prepare(
-          `SELECT event_seq, message FROM event_errors WHERE event_seq IN (${rows.map(() => '?').join(',')}) ORDER BY meter_seq`,
-        )
-        .all(...rows.map((row) => row.seq)) as Array<{ event_seq: number; message: string }>;
-      for (const { event_seq, message } of errorRows) {
-        errors.set(event_seq, [...(errors.get(event_seq) ?? []), message]);
-      }
-    }
-    return rows.map((row) => {
-      const ingested: IngestedEvent = {
-        event: JSON.parse(row.event_json) as OpenMeterEvent,
-        ingestedAt: new Date(row.ingested_at_ms).toISOString(),
-        storedAt: new Date(row.stored_at_ms).toISOString(),
-      };
-      const messages = errors.get(row.seq);
-      if (messages) ingested.validationError = messages.join('; ');
-      return ingested;
-    });
+    return listStoredEvents({ database: this.database, filter });
   }
 
   /** Active meters (and deleted ones when asked), oldest first. */
