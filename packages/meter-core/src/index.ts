@@ -1,4 +1,5 @@
 // Token counting and tokenizer (src/tokenizer/, src/count/).
+// biome-ignore assist/source/organizeImports: two sections with separate owners; each is sorted.
 export type { ChatPromptRules } from './count/chat-prompt-rules.js';
 export { chatPromptRulesForModel } from './count/chat-prompt-rules.js';
 export type {
@@ -11,6 +12,7 @@ export type {
 } from './count/count-chat-prompt-tokens.js';
 export { countChatPromptTokens } from './count/count-chat-prompt-tokens.js';
 export type { FunctionDefinitionInput } from './count/count-function-definition-tokens.js';
+export type { ResponseFormatInput } from './count/count-response-format-tokens.js';
 export type { CountOptions } from './count/count-tokens.js';
 export { countTokens } from './count/count-tokens.js';
 export { encodingForModel } from './tokenizer/encoding-for-model.js';

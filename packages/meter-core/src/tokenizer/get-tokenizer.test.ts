@@ -121,6 +121,10 @@ describe('getTokenizer', () => {
     expect(tokenizer.decode(tokenizer.encode(text))).toBe(text);
   });
 
+  it('refuses an unknown encoding name', () => {
+    expect(() => getTokenizer('gpt2' as never)).toThrowErrorMatchingInlineSnapshot(`[RangeError: Unknown encoding "gpt2": expected one of o200k_base, cl100k_base, p50k_base, r50k_base]`);
+  });
+
   it('returns the same instance for an encoding', () => {
     expect(getTokenizer('o200k_base')).toBe(getTokenizer('o200k_base'));
   });

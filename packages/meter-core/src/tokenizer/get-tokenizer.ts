@@ -1,6 +1,6 @@
 import { createBpeTokenizer } from './create-bpe-tokenizer.js';
 import { encodingData } from './encoding-data.js';
-import type { EncodingName } from './encoding-name.js';
+import { type EncodingName, encodingNames, isEncodingName } from './encoding-name.js';
 
 /**
  * Encodes text to token ids and back for one encoding. Special-token text such as
@@ -21,12 +21,19 @@ export interface Tokenizer {
 const tokenizers = new Map<EncodingName, Tokenizer>();
 
 /**
- * Returns the tokenizer of an encoding, built once on first use and shared afterwards.
+ * Returns the tokenizer of an encoding, built once on first use and shared afterwards. Throws a
+ * RangeError for a name that is not an {@link EncodingName}.
  * @see https://github.com/openai/tiktoken
  */
 export function getTokenizer(encoding: EncodingName): Tokenizer {
   let tokenizer = tokenizers.get(encoding);
   if (tokenizer === undefined) {
+    // Callers without types (or with a name from configuration) get a clear error, not a crash.
+    if (!isEncodingName(encoding)) {
+      throw new RangeError(
+        `Unknown encoding ${JSON.stringify(encoding)}: expected one of ${encodingNames.join(', ')}`,
+      );
+    }
     tokenizer = createBpeTokenizer({ encoding, data: encodingData[encoding] });
     tokenizers.set(encoding, tokenizer);
   }
