@@ -122,7 +122,9 @@ describe('getTokenizer', () => {
   });
 
   it('refuses an unknown encoding name', () => {
-    expect(() => getTokenizer('gpt2' as never)).toThrowErrorMatchingInlineSnapshot(`[RangeError: Unknown encoding "gpt2": expected one of o200k_base, cl100k_base, p50k_base, r50k_base]`);
+    expect(() => getTokenizer('gpt2' as never)).toThrowErrorMatchingInlineSnapshot(
+      `[RangeError: Unknown encoding "gpt2": expected one of o200k_base, cl100k_base, p50k_base, r50k_base]`,
+    );
   });
 
   it('returns the same instance for an encoding', () => {
