@@ -85,7 +85,10 @@ function readWebp(bytes: Uint8Array): ImageDimensions | undefined {
 export function readImageDimensions(url: string): ImageDimensions | undefined {
   const match = /^data:image\/[\w.+-]+;base64,/.exec(url);
   if (match === null) return undefined;
-  const bytes = decodeBase64(url.slice(match[0].length).replace(/\s+/g, ''));
+  // Headers sit at the start (a JPEG's frame header after its metadata segments), so the first
+  // 1 MiB of base64 is plenty and bounds the work for large inline images.
+  const encoded = url.slice(match[0].length, match[0].length + 1_048_576).replace(/\s+/g, '');
+  const bytes = decodeBase64(encoded.slice(0, encoded.length - (encoded.length % 4)));
   if (bytes === undefined || bytes.length < 24) return undefined;
   if (bytes[0] === 0x89 && bytes[1] === 0x50) {
     return { width: readUint32({ bytes, at: 16 }), height: readUint32({ bytes, at: 20 }) };
