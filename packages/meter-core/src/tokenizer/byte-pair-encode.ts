@@ -52,7 +52,7 @@ export function bytePairEncodeByScan({
   for (const rank of partRanks) output.push(rank);
 }
 
-// A binary min-heap of float64 keys.
+// A 4-ary min-heap of float64 keys (shallower than binary: fewer levels to sift through).
 class KeyHeap {
   private keys: Float64Array;
   size = 0;
@@ -68,7 +68,7 @@ class KeyHeap {
 
   /** Restores heap order after appends, in linear time. */
   heapify(): void {
-    for (let index = (this.size >> 1) - 1; index >= 0; index--) this.siftDown(index);
+    for (let index = (this.size - 2) >> 2; index >= 0; index--) this.siftDown(index);
   }
 
   push(key: number): void {
@@ -80,7 +80,7 @@ class KeyHeap {
     const keys = this.keys;
     let index = this.size++;
     while (index > 0) {
-      const parent = (index - 1) >> 1;
+      const parent = (index - 1) >> 2;
       const parentKey = keys[parent] as number;
       if (parentKey <= key) break;
       keys[index] = parentKey;
@@ -105,11 +105,18 @@ class KeyHeap {
     const last = keys[from] as number;
     let index = from;
     for (;;) {
-      let child = 2 * index + 1;
-      if (child >= size) break;
-      const right = child + 1;
-      if (right < size && (keys[right] as number) < (keys[child] as number)) child = right;
-      const childKey = keys[child] as number;
+      const first = 4 * index + 1;
+      if (first >= size) break;
+      let child = first;
+      let childKey = keys[first] as number;
+      const end = first + 4 < size ? first + 4 : size;
+      for (let candidate = first + 1; candidate < end; candidate++) {
+        const candidateKey = keys[candidate] as number;
+        if (candidateKey < childKey) {
+          child = candidate;
+          childKey = candidateKey;
+        }
+      }
       if (childKey >= last) break;
       keys[index] = childKey;
       index = child;
