@@ -266,6 +266,7 @@ describe('query errors', () => {
     ['/api/v1/meters/m_sum/query?from=2025-02-01T00:00:00Z&to=2025-01-01T00:00:00Z', 400],
     ['/api/v1/meters/m_sum/query?advancedMeterGroupByFilters=%7Bnot-json', 400],
     ['/api/v1/meters/m_sum/query?filterCustomerId=c1', 400],
+    ['/api/v1/meters/m_sum/query?advancedMeterGroupByFilters[model]=%5Bobject%20Object%5D', 400],
     ['/api/v1/meters/m_sum/group-by/region/values', 400],
     ['/api/v1/meters/nope/subjects', 404],
   ])('%s -> %d problem', async (path, status) => {

@@ -188,6 +188,15 @@ export function convertSearchParamsToRawQuery(searchParams: URLSearchParams): Ra
     if (match)
       filterGroupBy[match[1] as string] = [...(filterGroupBy[match[1] as string] ?? []), value];
   }
+  for (const name of searchParams.keys()) {
+    // Silently dropping a filter would answer with too much usage: refuse the deepObject form.
+    if (name.startsWith('advancedMeterGroupByFilters[')) {
+      throw new HttpProblem(
+        400,
+        'advancedMeterGroupByFilters must be one JSON-encoded parameter, e.g. advancedMeterGroupByFilters={"model":{"$eq":"gpt-4o"}}',
+      );
+    }
+  }
   let advancedMeterGroupByFilters: unknown;
   const advancedText = single('advancedMeterGroupByFilters');
   if (advancedText !== undefined) {
