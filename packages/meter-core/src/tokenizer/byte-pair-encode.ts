@@ -109,7 +109,7 @@ class KeyHeap {
       if (first >= size) break;
       let child = first;
       let childKey = keys[first] as number;
-      const end = first + 4 < size ? first + 4 : size;
+      const end = Math.min(first + 4, size);
       for (let candidate = first + 1; candidate < end; candidate++) {
         const candidateKey = keys[candidate] as number;
         if (candidateKey < childKey) {
