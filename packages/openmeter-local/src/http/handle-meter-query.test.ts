@@ -267,6 +267,7 @@ describe('query errors', () => {
     ['/api/v1/meters/m_sum/query?advancedMeterGroupByFilters=%7Bnot-json', 400],
     ['/api/v1/meters/m_sum/query?filterCustomerId=c1', 400],
     ['/api/v1/meters/m_sum/query?advancedMeterGroupByFilters[model]=%5Bobject%20Object%5D', 400],
+    ['/api/v1/meters/m_sum/query?filterGroupBy=model', 400],
     ['/api/v1/meters/m_sum/group-by/region/values', 400],
     ['/api/v1/meters/nope/subjects', 404],
   ])('%s -> %d problem', async (path, status) => {

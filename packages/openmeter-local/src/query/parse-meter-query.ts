@@ -190,6 +190,9 @@ export function convertSearchParamsToRawQuery(searchParams: URLSearchParams): Ra
   }
   for (const name of searchParams.keys()) {
     // Silently dropping a filter would answer with too much usage: refuse the deepObject form.
+    if (name === 'filterGroupBy') {
+      throw new HttpProblem(400, 'filterGroupBy is a deepObject: send filterGroupBy[model]=gpt-4o');
+    }
     if (name.startsWith('advancedMeterGroupByFilters[')) {
       throw new HttpProblem(
         400,
