@@ -41,6 +41,12 @@ describe('safeParseCliArguments', () => {
     });
   });
 
+  it('skips the `--` that pnpm forwards', () => {
+    expect(safeParseCliArguments({ argv: ['--', '--port', '1234'], env: {} })).toMatchObject({
+      value: { port: 1234 },
+    });
+  });
+
   it.each([
     [['--bogus'], "Unknown option '--bogus'"],
     [['--port', 'abc'], '--port must be an integer from 0 to 65535, got "abc"'],

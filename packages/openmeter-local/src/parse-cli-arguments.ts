@@ -58,7 +58,8 @@ export function safeParseCliArguments({
   let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({
-      args: argv,
+      // `pnpm openmeter-local -- --port 1` forwards the `--` itself: skip it.
+      args: argv[0] === '--' ? argv.slice(1) : argv,
       strict: true,
       allowPositionals: false,
       options: {
