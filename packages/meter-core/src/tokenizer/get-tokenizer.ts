@@ -14,7 +14,7 @@ export interface Tokenizer {
   encode(text: string): number[];
   /** Text of `tokens`; bytes that do not form valid UTF-8 on their own decode to U+FFFD. */
   decode(tokens: readonly number[]): string;
-  /** Number of tokens in `text`, without building the array. */
+  /** Number of tokens in `text`, the same as `encode(text).length`. */
   count(text: string): number;
 }
 
