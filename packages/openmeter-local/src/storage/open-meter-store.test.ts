@@ -99,6 +99,33 @@ describe('file database across restarts', () => {
   });
 });
 
+describe('OpenMeterStore.syncConfigMeters', () => {
+  it('keeps a meter whose definition only differs in field order', () => {
+    const store = new OpenMeterStore({ dbPath: ':memory:' });
+    store.syncConfigMeters([
+      {
+        groupBy: { model: '$.model' },
+        valueProperty: '$.tokens',
+        eventType: 'prompt',
+        aggregation: 'SUM',
+        slug: 'tokens',
+      },
+    ]);
+    const before = store.findMeter('tokens')?.meter.id;
+    store.syncConfigMeters([
+      {
+        slug: 'tokens',
+        aggregation: 'SUM',
+        eventType: 'prompt',
+        valueProperty: '$.tokens',
+        groupBy: { model: '$.model' },
+      },
+    ]);
+    expect(store.findMeter('tokens')?.meter.id).toBe(before);
+    store.close();
+  });
+});
+
 describe('OpenMeterStore.ingest', () => {
   it('stores nothing of a batch when any insert fails midway', () => {
     const store = new OpenMeterStore({ dbPath: ':memory:' });

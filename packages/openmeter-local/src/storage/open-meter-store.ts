@@ -1,6 +1,7 @@
 import BetterSqlite3, { type Database, type Statement } from 'better-sqlite3';
 import type { ValidEvent } from '../events/validate-event.js';
 import { type CompiledMeter, compileMeter, readMeterValue } from '../meters/compile-meter.js';
+import { safeParseMeterCreate } from '../meters/parse-meter-create.js';
 import type { IngestedEvent, Meter, MeterCreate, OpenMeterEvent } from '../openmeter-types.js';
 import { createUlid } from './create-ulid.js';
 import { type ListEventsFilter, listStoredEvents } from './list-stored-events.js';
@@ -238,7 +239,14 @@ export class OpenMeterStore {
    * Creates a meter and reads every event already stored with its event type (backfill), in one
    * transaction. Throws `MeterConflictError` when the slug is taken.
    */
-  createMeter({ definition, origin }: { definition: MeterCreate; origin: MeterOrigin }): Meter {
+  createMeter({
+    definition: given,
+    origin,
+  }: {
+    definition: MeterCreate;
+    origin: MeterOrigin;
+  }): Meter {
+    const definition = normalizeMeterCreate(given);
     if (this.findMeter(definition.slug)) throw new MeterConflictError(definition.slug);
     let compiled: CompiledMeter | undefined;
     this.#write(() => {
@@ -310,7 +318,9 @@ export class OpenMeterStore {
    * Meters created through the API are left alone.
    */
   syncConfigMeters(definitions: readonly MeterCreate[]): void {
-    const wanted = new Map(definitions.map((definition) => [definition.slug, definition]));
+    const wanted = new Map(
+      definitions.map(normalizeMeterCreate).map((definition) => [definition.slug, definition]),
+    );
     for (const meter of [...this.#meters.values()]) {
       const row = this.database
         .prepare('SELECT origin, definition_json FROM meters WHERE seq = ?')
@@ -343,6 +353,16 @@ export class MeterConflictError extends Error {
   constructor(readonly slug: string) {
     super(`A meter with slug "${slug}" exists already: delete it first or choose another slug.`);
   }
+}
+
+// One canonical form (field order included), so a stored definition compares equal to the same
+// definition read again from a meters file.
+function normalizeMeterCreate(definition: MeterCreate): MeterCreate {
+  const parsed = safeParseMeterCreate(definition);
+  if (!parsed.success) {
+    throw new Error(`Meter ${String(definition.slug)} is invalid: ${parsed.errors.join('; ')}`);
+  }
+  return parsed.value;
 }
 
 function convertMeterRow(row: MeterRow): Meter {
