@@ -1,8 +1,7 @@
 /**
  * Compares countChatPromptTokens with OpenAI's own usage.prompt_tokens on the recorded exchanges
  * in ../shared/fixtures/openai/ and prints Markdown tables per category and per model.
- * Run: pnpm exec tsx scripts/accuracy-report.ts [--all] [--misses=<category>]
- *   (tsx is not a devDependency yet; meanwhile: pnpm dlx --allow-build=esbuild tsx scripts/...)
+ * Run: pnpm accuracy-report [--all] [--misses=<category>]
  *   --all      also count records whose text the recorder may have normalized (see README there)
  *   --misses   list each miss of one category with its error
  * @see https://cookbook.openai.com/examples/how_to_count_tokens_with_tiktoken
