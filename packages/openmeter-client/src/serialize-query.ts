@@ -1,7 +1,12 @@
+// Query parameters the spec declares with `content: application/json` rather than a schema
+// and style: they travel as one JSON-encoded value.
+const jsonParameters = new Set(['advancedMeterGroupByFilters']);
+
 /**
  * Serializes query parameters the way OpenMeter's spec declares them: arrays as repeated
  * keys (`form`, exploded), objects as `deepObject` (`filterGroupBy[model]=gpt-4o`), and a
- * `Date` as its RFC 3339 string. Undefined and null values are left out.
+ * `Date` as its RFC 3339 string, and `content: application/json` parameters (such as
+ * `advancedMeterGroupByFilters`) as JSON. Undefined and null values are left out.
  * @see https://spec.openapis.org/oas/v3.0.3#style-values
  */
 export function serializeQuery(query: Record<string, unknown> | undefined): string {
@@ -9,7 +14,9 @@ export function serializeQuery(query: Record<string, unknown> | undefined): stri
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {
     if (value === undefined || value === null) continue;
-    if (Array.isArray(value)) {
+    if (jsonParameters.has(key)) {
+      search.append(key, JSON.stringify(value));
+    } else if (Array.isArray(value)) {
       for (const item of value) search.append(key, convertScalar(item));
     } else if (value instanceof Date || typeof value !== 'object') {
       search.append(key, convertScalar(value));
