@@ -95,7 +95,9 @@ describe('crash recovery (kill -9 of a producing child process)', () => {
     // event-0..event-(n-1) deduplicated, the SUM can only match if none is missing or doubled.
     const count = await server.countEvents('customer-1');
     expect(count).toBeGreaterThanOrEqual(reported);
-    expect(count).toBeGreaterThan(deliveredBeforeCrash);
+    // The child may or may not have delivered all its plain events before the kill; what the
+    // restart must deliver in any case is the open stream's crashed estimate (checked below).
+    expect(count).toBeGreaterThanOrEqual(deliveredBeforeCrash);
     let expectedTokens = 0;
     for (let index = 0; index < count; index++) expectedTokens += tokensOf(index);
     expect(await server.totalTokens('customer-1')).toBe(expectedTokens);
