@@ -89,7 +89,9 @@ export class ChatStreamMeter {
     this.#chunkCount += 1;
     if (typeof chunk !== 'object' || chunk === null) return;
     if (this.#id === undefined && typeof chunk.id === 'string' && chunk.id) this.#id = chunk.id;
-    if (this.#created === undefined && typeof chunk.created === 'number') {
+    // Azure's first chunk (content filter results) carries `created: 0` and an empty id and
+    // model: take the first real values.
+    if (this.#created === undefined && typeof chunk.created === 'number' && chunk.created > 0) {
       this.#created = chunk.created;
     }
     if (this.#model === undefined && typeof chunk.model === 'string' && chunk.model) {

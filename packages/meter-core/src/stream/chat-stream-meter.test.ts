@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { ChatStreamMeter } from './chat-stream-meter.js';
+
+describe('ChatStreamMeter', () => {
+  it("takes id, time and model from the first real chunk, skipping Azure's empty first chunk", () => {
+    const meter = new ChatStreamMeter({
+      request: { model: 'gpt-4o', messages: [{ role: 'user', content: 'Hi' }] },
+      options: { subject: 'customer-1' },
+    });
+    // Azure OpenAI sends the prompt filter results first, with no id, model or time.
+    meter.push({ id: '', created: 0, model: '', choices: [] });
+    meter.push({
+      id: 'chatcmpl-azure-1',
+      created: 1_764_000_000,
+      model: 'gpt-4o-2024-11-20',
+      choices: [{ index: 0, delta: { role: 'assistant', content: 'Hello' } }],
+    });
+    meter.push({
+      id: 'chatcmpl-azure-1',
+      created: 1_764_000_000,
+      model: 'gpt-4o-2024-11-20',
+      choices: [{ index: 0, delta: {}, finish_reason: 'stop' }],
+    });
+    const event = meter.finish({ reason: 'completed' });
+    expect(event.id).toBe('chatcmpl-azure-1');
+    expect(event.time).toBe('2025-11-24T16:00:00.000Z');
+    expect(event.data.model).toBe('gpt-4o-2024-11-20');
+    expect(event.data.completion_tokens).toBe(1);
+    expect(event.data.estimate_reason).toBe('no_usage_chunk');
+  });
+});
