@@ -115,4 +115,19 @@ describe('apps/blocking', () => {
       await server.close();
     }
   });
+
+  test('an event type the meters do not count fails clearly instead of metering nothing', async () => {
+    const { done } = startAppProcess({
+      appDirectory,
+      env: cleanAppEnvironment({
+        LLM_METER_DATA_DIR: mkdtempSync(join(tmpdir(), 'blocking-')),
+        LLM_METER_EVENT_TYPE: 'tokens',
+      }),
+    });
+    const result = await done;
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      'counts events of type "openai", but the app sends type "tokens": set LLM_METER_EVENT_TYPE=openai or change the meter.',
+    );
+  });
 });

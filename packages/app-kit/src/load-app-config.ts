@@ -37,7 +37,7 @@ export const appConfigDefaults = {
 
 /**
  * Reads the app configuration from `env`, after loading `.env` from `cwd` when it exists
- * (variables already set win). Throws `AppConfigError` naming a bad variable.
+ * (variables already set win; `LLM_METER_DOTENV=0` skips the file). Throws `AppConfigError` naming a bad variable.
  * @see https://nodejs.org/api/process.html#processloadenvfilepath
  */
 export function loadAppConfig({
@@ -51,7 +51,9 @@ export function loadAppConfig({
   cwd?: string;
 }): AppConfig {
   const envFile = resolve(cwd, '.env');
-  if (env === process.env && existsSync(envFile)) process.loadEnvFile(envFile);
+  if (env === process.env && env.LLM_METER_DOTENV !== '0' && existsSync(envFile)) {
+    process.loadEnvFile(envFile);
+  }
 
   const text = (name: string): string | undefined => {
     const value = env[name]?.trim();

@@ -83,7 +83,7 @@ export async function startServices({
     };
     const openmeter = createOpenMeterClient({ ...clientOptions, retry: { maxElapsedMs: 10_000 } });
     const openmeterIngest = createOpenMeterClient({ ...clientOptions, retry: false });
-    await checkMeters({ client: openmeter, url: openmeterUrl });
+    await checkMeters({ client: openmeter, url: openmeterUrl, eventType: config.eventType });
     return { openai, openmeter, openmeterIngest, close };
   } catch (error) {
     await close();
@@ -94,15 +94,24 @@ export async function startServices({
 async function checkMeters({
   client,
   url,
+  eventType,
 }: {
   client: OpenMeterClient;
   url: string;
+  eventType: string;
 }): Promise<void> {
   for (const slug of Object.values(usageTableMeters)) {
+    let meter: Awaited<ReturnType<OpenMeterClient['meters']['get']>>;
     try {
-      await client.meters.get(slug);
+      meter = await client.meters.get(slug);
     } catch (error) {
       throw explainOpenMeterError({ error, url, slug });
+    }
+    // A meter on another event type would silently count none of this app's events.
+    if (meter.eventType !== eventType) {
+      throw new AppConfigError(
+        `OpenMeter meter "${slug}" at ${url} counts events of type "${meter.eventType}", but the app sends type "${eventType}": set LLM_METER_EVENT_TYPE=${meter.eventType} or change the meter.`,
+      );
     }
   }
 }

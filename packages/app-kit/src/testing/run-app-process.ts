@@ -15,7 +15,8 @@ export function cleanAppEnvironment(overrides: Record<string, string>): NodeJS.P
   for (const [name, value] of Object.entries(process.env)) {
     if (!/^(OPENAI_|OPENMETER_|LLM_METER_)/.test(name)) env[name] = value;
   }
-  return { ...env, ...overrides };
+  // A developer's apps/*/.env (with a real OPENAI_API_KEY, say) must not leak into the tests.
+  return { ...env, LLM_METER_DOTENV: '0', ...overrides };
 }
 
 /**
