@@ -54,11 +54,17 @@ export class OutboxLockedError extends Error {
   constructor(
     readonly lockPath: string,
     readonly ownerPid: number,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; otherHost?: string | undefined; staleAfterMs?: number },
   ) {
+    const owner = options?.otherHost
+      ? `process ${ownerPid} on host ${options.otherHost}`
+      : `process ${ownerPid}`;
+    const stale = options?.staleAfterMs
+      ? ` A lock its owner stops touching is taken over after ${Math.round(options.staleAfterMs / 1000)} s, so retrying then succeeds if that owner is gone.`
+      : '';
     super(
-      `Usage outbox directory is locked by process ${ownerPid} (${lockPath}). Give each process its own dir, or stop that process; if it is not running, delete the lock file.`,
-      options,
+      `Usage outbox directory is locked by ${owner} (${lockPath}). Give each process its own dir, or stop that process.${stale}`,
+      { cause: options?.cause },
     );
   }
 }

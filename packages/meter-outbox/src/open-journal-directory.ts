@@ -45,10 +45,10 @@ export function openJournalDirectory({
   fs.mkdirSync(directory, { recursive: true });
   const lock = acquireDirectoryLock({
     directory,
-    onStaleLock: ({ path: lockPath, ownerPid }) =>
+    onStaleLock: ({ path: lockPath, ownerPid, reason }) =>
       warnings.push({
-        message: `Took over a stale outbox lock left by process ${ownerPid}, which is no longer running.`,
-        details: { lockPath, ownerPid },
+        message: `Took over a stale outbox lock left by process ${ownerPid}: ${reason}.`,
+        details: { lockPath, ownerPid, reason },
       }),
   });
   let journal: SegmentJournal | undefined;
