@@ -130,4 +130,26 @@ describe('apps/blocking', () => {
       'counts events of type "openai", but the app sends type "tokens": set LLM_METER_EVENT_TYPE=openai or change the meter.',
     );
   });
+
+  test('LLM_METER_EVENT_IDS=generated gives every event its own UUID, for servers whose ids repeat', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'blocking-'));
+    const result = await startAppProcess({
+      appDirectory,
+      args: ['one', 'two', 'three'],
+      env: cleanAppEnvironment({
+        LLM_METER_DATA_DIR: dataDir,
+        LLM_METER_EVENT_IDS: 'generated',
+        OPENAI_LOCAL_TOKENS_PER_SECOND: '0',
+      }),
+    }).done;
+    expect(result.code).toBe(0);
+    const usage = parsePrintedUsage(result.stdout);
+    expect(usage).toHaveLength(3);
+    for (const line of usage)
+      expect(line.id).toMatch(
+        /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+      );
+    const totals = await readMeterTotals(join(dataDir, 'openmeter-local.db'));
+    expect(totals.total).toBe(usage.reduce((total, line) => total + line.total, 0));
+  });
 });

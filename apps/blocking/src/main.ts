@@ -1,4 +1,4 @@
-import { runApp } from '@llm-meter/app-kit';
+import { createEventEnvelope, runApp } from '@llm-meter/app-kit';
 import { toUsageEvent } from '@llm-meter/meter-core';
 
 // Sends chat prompts (the arguments, or a default set) spread over the configured subjects and
@@ -31,11 +31,8 @@ await runApp({
       };
       const completion = await openai.chat.completions.create(request);
       const event = toUsageEvent(completion, {
-        subject,
-        source: config.eventSource,
-        type: config.eventType,
+        ...createEventEnvelope({ config, subject, feature: 'blocking-demo' }),
         request,
-        dimensions: { feature: 'blocking-demo' },
       });
       outbox.enqueue(event);
       const { data } = event;

@@ -1,4 +1,9 @@
-import { AppConfigError, meterChatStreamIntoOutbox, runApp } from '@llm-meter/app-kit';
+import {
+  AppConfigError,
+  createEventEnvelope,
+  meterChatStreamIntoOutbox,
+  runApp,
+} from '@llm-meter/app-kit';
 import {
   countChatPromptTokens,
   countTokens,
@@ -45,12 +50,7 @@ await runApp({
         request,
         outbox,
         signal: controller.signal,
-        options: {
-          subject,
-          source: config.eventSource,
-          type: config.eventType,
-          dimensions: { feature: 'stream-demo' },
-        },
+        options: createEventEnvelope({ config, subject, feature: 'stream-demo' }),
         onUsage: (usage) => {
           event = usage;
         },

@@ -15,6 +15,7 @@ describe('loadAppConfig', () => {
       subjects: ['customer-acme', 'customer-globex', 'customer-initech'],
       eventSource: 'llm-meter',
       eventType: 'openai',
+      eventIds: 'provider',
       outboxDir: '/srv/app/.llm-meter/outbox-blocking',
       localTokensPerSecond: 200,
     });
@@ -36,6 +37,7 @@ describe('loadAppConfig', () => {
         LLM_METER_DATA_DIR: '/var/lib/meter',
         LLM_METER_OUTBOX_DIR: 'box',
         OPENAI_LOCAL_TOKENS_PER_SECOND: '0',
+        LLM_METER_EVENT_IDS: 'generated',
       },
     });
     expect(config.openai).toEqual({
@@ -47,6 +49,7 @@ describe('loadAppConfig', () => {
     expect(config.subjects).toEqual(['a', 'b']);
     expect(config.outboxDir).toBe('/var/lib/meter/box');
     expect(config.localTokensPerSecond).toBe(0);
+    expect(config.eventIds).toBe('generated');
   });
 
   test.each([
@@ -55,6 +58,10 @@ describe('loadAppConfig', () => {
       message: /OPENMETER_URL must be an http\(s\) URL/,
     },
     { env: { OPENAI_BASE_URL: 'ftp://x' }, message: /OPENAI_BASE_URL must be an http\(s\) URL/ },
+    {
+      env: { LLM_METER_EVENT_IDS: 'uuid' },
+      message: /LLM_METER_EVENT_IDS must be "provider" or "generated"/,
+    },
     {
       env: { LLM_METER_SUBJECTS: ' , ' },
       message: /LLM_METER_SUBJECTS must list at least one value/,

@@ -20,6 +20,11 @@ export interface AppConfig {
   subjects: string[];
   eventSource: string;
   eventType: string;
+  /**
+   * `provider`: the response id is the event id (OpenAI, Azure, vLLM). `generated`: a UUID per
+   * request, for servers whose ids repeat (Ollama), which OpenMeter's dedup would otherwise drop.
+   */
+  eventIds: 'provider' | 'generated';
   outboxDir: string;
   /** Tokens per second of openai-local's streams. */
   localTokensPerSecond: number;
@@ -108,7 +113,14 @@ export function loadAppConfig({
     subjects: list('LLM_METER_SUBJECTS', appConfigDefaults.subjects),
     eventSource: text('LLM_METER_EVENT_SOURCE') ?? appConfigDefaults.eventSource,
     eventType: text('LLM_METER_EVENT_TYPE') ?? appConfigDefaults.eventType,
+    eventIds: parseEventIds(text('LLM_METER_EVENT_IDS')),
     outboxDir: resolve(dataDir, text('LLM_METER_OUTBOX_DIR') ?? `outbox-${app}`),
     localTokensPerSecond: tokensPerSecond,
   };
+}
+
+function parseEventIds(value: string | undefined): AppConfig['eventIds'] {
+  if (value === undefined || value === 'provider') return 'provider';
+  if (value === 'generated') return 'generated';
+  throw new AppConfigError(`LLM_METER_EVENT_IDS must be "provider" or "generated", got "${value}"`);
 }

@@ -49,6 +49,13 @@ export interface UsageEventEnvelopeOptions {
   type?: string | undefined;
   /** Extra data fields such as `feature` or `project`, copied into `data`. */
   dimensions?: Readonly<Record<string, DimensionValue>> | undefined;
+  /**
+   * Event id to use instead of the provider's response id, for OpenAI-compatible servers whose
+   * ids are not unique (Ollama draws `chatcmpl-` ids from 999 values, so OpenMeter's dedup would
+   * drop real usage). Make it once per request (e.g. `crypto.randomUUID()`) and keep it with the
+   * request, so that a replay of the same metering keeps the same id.
+   */
+  eventId?: string | undefined;
 }
 
 /**
@@ -171,7 +178,10 @@ export function createUsageEvent({
   };
   return {
     specversion: '1.0',
-    id: parseNonEmptyString({ value: id, field: 'id' }),
+    id:
+      options.eventId === undefined
+        ? parseNonEmptyString({ value: id, field: 'id' })
+        : parseNonEmptyString({ value: options.eventId, field: 'options.eventId' }),
     source: parseNonEmptyString({
       value: options.source ?? defaultUsageEventSource,
       field: 'options.source',

@@ -129,6 +129,21 @@ describe('toUsageEvent events', () => {
     `);
   });
 
+  it('uses options.eventId over the provider id, for servers whose ids repeat', () => {
+    const record = find((candidate) => candidate.name === 'alexrudall__ruby-openai.jsonl#2');
+    const response = record.response as unknown as MeterableResponse;
+    const event = toUsageEvent(response, { subject: 'customer-1', eventId: 'request-42' });
+    expect(event.id).toBe('request-42');
+    expect(
+      toTokenTypeEvents(response, { subject: 'customer-1', eventId: 'request-42' }).map(
+        (split) => split.id,
+      ),
+    ).toEqual(['request-42:input', 'request-42:output']);
+    expect(() => toUsageEvent(response, { subject: 'customer-1', eventId: '' })).toThrow(
+      expect.objectContaining({ field: 'options.eventId' }),
+    );
+  });
+
   it('maps a Responses API response with cached and reasoning tokens', () => {
     const record = find(
       (candidate) =>

@@ -13,7 +13,7 @@ describe('ChatStreamMeter', () => {
       id: 'chatcmpl-azure-1',
       created: 1_764_000_000,
       model: 'gpt-4o-2024-11-20',
-      choices: [{ index: 0, delta: { role: 'assistant', content: 'Hello' } }],
+      choices: [{ index: 0, delta: { content: 'Hello' } }],
     });
     meter.push({
       id: 'chatcmpl-azure-1',
