@@ -14,11 +14,18 @@ export type UsageEndpoint = 'chat.completions' | 'responses' | 'embeddings';
 /**
  * Why token counts are estimates: the response carried no usage (`no_usage`), the stream ended
  * without its usage chunk (`no_usage_chunk`), the consumer stopped or the signal fired
- * (`aborted`), the stream failed (`error`), or the process died with the stream still open
+ * (`aborted`), the stream failed (`error`), the stream's usage was malformed (`invalid_usage`,
+ * the provider's numbers refused), or the process died with the stream still open
  * (`crashed`, written by the outbox when it next starts).
  * @see https://platform.openai.com/docs/api-reference/chat/create#chat-create-stream_options
  */
-export type EstimateReason = 'no_usage' | 'no_usage_chunk' | 'aborted' | 'error' | 'crashed';
+export type EstimateReason =
+  | 'no_usage'
+  | 'no_usage_chunk'
+  | 'invalid_usage'
+  | 'aborted'
+  | 'error'
+  | 'crashed';
 
 /**
  * Token counts of one response, with OpenAI's chat field names. `prompt_tokens` includes

@@ -28,4 +28,31 @@ describe('ChatStreamMeter', () => {
     expect(event.data.completion_tokens).toBe(1);
     expect(event.data.estimate_reason).toBe('no_usage_chunk');
   });
+
+  it('falls back to an estimate marked invalid_usage when the usage chunk is malformed', () => {
+    const meter = new ChatStreamMeter({
+      request: { model: 'gpt-4o', messages: [{ role: 'user', content: 'Hi' }] },
+      options: { subject: 'customer-1' },
+    });
+    meter.push({
+      id: 'chatcmpl-1',
+      created: 1_764_000_000,
+      model: 'gpt-4o-2024-11-20',
+      choices: [{ index: 0, delta: { content: 'Hello' }, finish_reason: 'stop' }],
+    });
+    meter.push({
+      id: 'chatcmpl-1',
+      created: 1_764_000_000,
+      model: 'gpt-4o-2024-11-20',
+      choices: [],
+      usage: { prompt_tokens: -5, completion_tokens: 1, total_tokens: -4 },
+    });
+    const event = meter.finish({ reason: 'completed' });
+    expect(event.data).toMatchObject({
+      usage_source: 'estimated',
+      estimate_reason: 'invalid_usage',
+      completion_tokens: 1,
+    });
+    expect(event.data.prompt_tokens).toBeGreaterThan(0);
+  });
 });

@@ -4,6 +4,7 @@ import { convertUnixSeconds, createUsageEvent } from '../events/create-usage-eve
 import { estimateChatCompletionTokens } from '../events/estimate-response-tokens.js';
 import type { EstimateReason, UsageEvent, UsageTokens } from '../events/usage-event.js';
 import { resolveStreamIdentity } from './resolve-stream-identity.js';
+import { safeConvertUsage } from './safe-convert-usage.js';
 import type { StreamEndReason, StreamMeterOptions } from './stream-meter-options.js';
 
 /**
@@ -138,10 +139,13 @@ export class ChatStreamMeter {
     });
     let tokens: UsageTokens;
     let estimateReason: EstimateReason | undefined;
-    if (this.#usage) {
-      tokens = convertChatUsage({ usage: this.#usage });
+    const usage = this.#usage;
+    const provided = usage ? safeConvertUsage(() => convertChatUsage({ usage })) : undefined;
+    if (provided?.success) {
+      tokens = provided.value;
     } else {
-      estimateReason = this.#estimateReason(reason);
+      // A malformed usage chunk from the provider must not cost the stream its one event.
+      estimateReason = provided ? 'invalid_usage' : this.#estimateReason(reason);
       tokens = estimateChatCompletionTokens({
         request: this.#request,
         completionTexts: this.#texts(),

@@ -7,6 +7,7 @@ import { convertUnixSeconds, createUsageEvent } from '../events/create-usage-eve
 import { estimateResponsesTokens } from '../events/estimate-response-tokens.js';
 import type { EstimateReason, UsageEvent, UsageTokens } from '../events/usage-event.js';
 import { resolveStreamIdentity } from './resolve-stream-identity.js';
+import { safeConvertUsage } from './safe-convert-usage.js';
 import type { StreamEndReason, StreamMeterOptions } from './stream-meter-options.js';
 
 /**
@@ -158,11 +159,19 @@ export class ResponsesStreamMeter {
     });
     let tokens: UsageTokens;
     let estimateReason: EstimateReason | undefined;
-    if (this.#usage) {
-      tokens = convertResponsesUsage(this.#usage);
+    const usage = this.#usage;
+    const provided = usage ? safeConvertUsage(() => convertResponsesUsage(usage)) : undefined;
+    if (provided?.success) {
+      tokens = provided.value;
     } else {
-      estimateReason =
-        reason !== 'completed' ? reason : this.#terminal ? 'no_usage_chunk' : 'aborted';
+      // A malformed usage object from the provider must not cost the stream its one event.
+      estimateReason = provided
+        ? 'invalid_usage'
+        : reason !== 'completed'
+          ? reason
+          : this.#terminal
+            ? 'no_usage_chunk'
+            : 'aborted';
       tokens = estimateResponsesTokens({
         request: this.#request,
         outputTexts: this.#texts.values(),

@@ -1,0 +1,18 @@
+import type { UsageTokens } from '../events/usage-event.js';
+import { UsageEventError } from '../events/usage-event-error.js';
+
+/**
+ * Runs a usage conversion and returns its result instead of throwing a `UsageEventError`, so a
+ * stream meter can fall back to an estimate when the provider's usage is malformed.
+ * @see https://platform.openai.com/docs/api-reference/chat/object#chat/object-usage
+ */
+export function safeConvertUsage(
+  convert: () => UsageTokens,
+): { success: true; value: UsageTokens } | { success: false; error: UsageEventError } {
+  try {
+    return { success: true, value: convert() };
+  } catch (error) {
+    if (error instanceof UsageEventError) return { success: false, error };
+    throw error;
+  }
+}
