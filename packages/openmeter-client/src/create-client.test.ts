@@ -210,6 +210,25 @@ describe('events.ingest', () => {
     expect(recovering.requests[0]?.body).toBe(recovering.requests[1]?.body);
   });
 
+  test('a body that stalls after the headers is a timeout too, and is retried', async () => {
+    const body = JSON.stringify([{ slug: 'a', eventType: 'openai', aggregation: 'COUNT' }]);
+    const stalled = {
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+      body,
+      stallBodyMs: 1_000,
+    };
+    const recorder = await server(stalled, { ...stalled, stallBodyMs: 0 });
+    const once = createOpenMeterClient({ baseUrl: recorder.url, timeoutMs: 150, retry: false });
+    const error = await once.meters.list().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(OpenMeterTimeoutError);
+
+    const again = await server(stalled, { ...stalled, stallBodyMs: 0 });
+    const client = createOpenMeterClient({ baseUrl: again.url, timeoutMs: 150, retry: fastRetry });
+    expect(await client.meters.list()).toEqual(JSON.parse(body));
+    expect(again.requests).toHaveLength(2);
+  });
+
   test('a refused connection is an OpenMeterConnectionError, distinct from an HTTP error', async () => {
     const closed = await startRecordingServer();
     await closed.close();

@@ -66,9 +66,12 @@ export function createOpenMeterFetch(options: OpenMeterFetchOptions): typeof glo
       let response: Response | undefined;
       let failure: OpenMeterConnectionError | OpenMeterTimeoutError | undefined;
       try {
-        response = await options.fetch(
+        const received = await options.fetch(
           new Request(original, { body: body ?? null, signal, duplex: 'half' } as RequestInit),
         );
+        // The body is read under the same timeout, so a stall mid-body is a timeout too (and
+        // retried), not an abort surfacing later from the caller's JSON parsing.
+        response = await bufferResponse(received);
       } catch (error) {
         // The caller's own abort is not ours to retry or rename.
         if (original.signal.aborted) throw error;
@@ -91,8 +94,6 @@ export function createOpenMeterFetch(options: OpenMeterFetchOptions): typeof glo
         if (failure) throw failure;
         return response as Response;
       }
-      // Free the connection of an answer we will not read.
-      await response?.body?.cancel().catch(() => undefined);
       options.onRetry?.({
         attempt,
         delayMs,
@@ -102,6 +103,20 @@ export function createOpenMeterFetch(options: OpenMeterFetchOptions): typeof glo
       await sleep(delayMs, original.signal);
     }
   };
+}
+
+const nullBodyStatuses = new Set([101, 204, 205, 304]);
+
+async function bufferResponse(response: Response): Promise<Response> {
+  const bytes = nullBodyStatuses.has(response.status) ? null : await response.arrayBuffer();
+  const buffered = new Response(bytes, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
+  // Error messages name the URL; a constructed Response has none of its own.
+  Object.defineProperty(buffered, 'url', { value: response.url });
+  return buffered;
 }
 
 function sleepWithSignal(ms: number, signal?: AbortSignal | null): Promise<void> {

@@ -16,6 +16,8 @@ export interface ScriptedAnswer {
   headers?: Record<string, string>;
   body?: string;
   delayMs?: number;
+  /** Send the headers and the first half of the body, then wait this long before the rest. */
+  stallBodyMs?: number;
 }
 
 /**
@@ -40,6 +42,14 @@ export async function startRecordingServer(script: ScriptedAnswer[] = []) {
       const send = () => {
         if (response.destroyed) return;
         response.writeHead(answer.status, answer.headers);
+        if (answer.stallBodyMs && answer.body) {
+          const half = Math.floor(answer.body.length / 2);
+          response.write(answer.body.slice(0, half));
+          setTimeout(() => {
+            if (!response.destroyed) response.end(answer.body?.slice(half));
+          }, answer.stallBodyMs);
+          return;
+        }
         response.end(answer.body);
       };
       if (answer.delayMs) setTimeout(send, answer.delayMs);
