@@ -258,7 +258,19 @@ export function openSegmentJournal({
       const count = (liveCounts.get(segment) ?? 0) - 1;
       if (count < 0 || !liveCounts.has(segment)) return;
       liveCounts.set(segment, count);
-      if (count === 0 && !closed) deleteSettledSegments();
+      if (count === 0 && !closed) {
+        if (durability === 'group') {
+          // The records that settled this segment's events (acks, copies of open streams) may
+          // still be unsynced: delete the old segment only after they are durable, or a power
+          // loss could lose both.
+          journal.sync().then(
+            () => {
+              if (!closed) deleteSettledSegments();
+            },
+            () => {},
+          );
+        } else deleteSettledSegments();
+      }
     },
     async sync() {
       await retiring;
