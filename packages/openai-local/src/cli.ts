@@ -15,6 +15,7 @@ Options:
   --replay <path>           JSONL file or directory of recorded exchanges (repeatable)
   --replay-fallback <mode>  error (default) or generate, for requests not recorded
   --api-key <key>           the only Bearer key accepted (default: any non-empty key)
+  --prompt-cache-size <n>   prompt prefixes the prompt cache remembers (default 10000, 0 = off)
   --quiet                   no request log
   -h, --help                show this help`;
 
@@ -50,6 +51,7 @@ const { values } = parseArgs({
     replay: { type: 'string', multiple: true },
     'replay-fallback': { type: 'string' },
     'api-key': { type: 'string' },
+    'prompt-cache-size': { type: 'string' },
     quiet: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   },
@@ -78,6 +80,7 @@ const server = await startOpenAILocal({
   replay: values.replay?.map((path) => resolve(process.env.INIT_CWD ?? process.cwd(), path)),
   replayFallback,
   apiKey: values['api-key'],
+  promptCacheSize: readNumber({ value: values['prompt-cache-size'], flag: '--prompt-cache-size' }),
   logger: values.quiet
     ? undefined
     : {

@@ -21,4 +21,27 @@ describe('createPromptCache', () => {
     expect(cache.lookupAndStore({ model: 'gpt-4o-mini', tokens: tokens(1300) })).toBe(0);
     expect(cache.lookupAndStore({ model: 'gpt-4o', tokens: tokens(1300, 1) })).toBe(0);
   });
+
+  it('forgets the least recently used prefixes beyond maxPrefixes', () => {
+    // A 1,300-token prompt has 3 prefixes (1,024, 1,152 and 1,280 tokens).
+    const cache = createPromptCache({ maxPrefixes: 6 });
+    const first = tokens(1300);
+    const second = tokens(1300, 10_000);
+    const third = tokens(1300, 20_000);
+    cache.lookupAndStore({ model: 'gpt-4o', tokens: first });
+    cache.lookupAndStore({ model: 'gpt-4o', tokens: second });
+    // Using the first prompt again makes the second the least recently used.
+    expect(cache.lookupAndStore({ model: 'gpt-4o', tokens: first })).toBe(1280);
+    cache.lookupAndStore({ model: 'gpt-4o', tokens: third });
+    expect(cache.lookupAndStore({ model: 'gpt-4o', tokens: first })).toBe(1280);
+    expect(cache.lookupAndStore({ model: 'gpt-4o', tokens: second })).toBe(0);
+  });
+
+  it('caches nothing with maxPrefixes 0 and refuses an invalid size', () => {
+    const cache = createPromptCache({ maxPrefixes: 0 });
+    cache.lookupAndStore({ model: 'gpt-4o', tokens: tokens(1300) });
+    expect(cache.lookupAndStore({ model: 'gpt-4o', tokens: tokens(1300) })).toBe(0);
+    expect(() => createPromptCache({ maxPrefixes: -1 })).toThrow(RangeError);
+    expect(() => createPromptCache({ maxPrefixes: 1.5 })).toThrow(RangeError);
+  });
 });

@@ -16,13 +16,29 @@ export interface PromptCache {
   lookupAndStore(input: { model: string; tokens: readonly number[] }): number;
 }
 
+/** How many prefixes a {@link createPromptCache} cache remembers by default. */
+export const defaultPromptCacheSize = 10_000;
+
 /**
  * Creates an in-memory {@link PromptCache}, scoped per model like OpenAI's. It stores a hash per
- * 128-token boundary past 1,024, never the tokens themselves.
+ * 128-token boundary past 1,024 (one prefix each), never the tokens themselves, and forgets the
+ * least recently used prefixes beyond `maxPrefixes` (default 10,000; 0 caches nothing), so a
+ * long-running server stays bounded as OpenAI's cache evicts too.
  * @see https://platform.openai.com/docs/guides/prompt-caching
  */
-export function createPromptCache(): PromptCache {
-  const seen = new Set<string>();
+export function createPromptCache({
+  maxPrefixes = defaultPromptCacheSize,
+}: {
+  maxPrefixes?: number | undefined;
+} = {}): PromptCache {
+  if (!Number.isInteger(maxPrefixes) || maxPrefixes < 0) {
+    throw new RangeError(
+      `Invalid promptCacheSize ${maxPrefixes}: pass a non-negative integer (prefixes to remember).`,
+    );
+  }
+  // A Map iterates in insertion order: re-inserting on every use keeps the least recently used
+  // prefix first, so eviction takes from the front.
+  const seen = new Map<string, true>();
   return {
     lookupAndStore({ model, tokens }) {
       if (tokens.length < minimumCachedTokens) return 0;
@@ -35,9 +51,14 @@ export function createPromptCache(): PromptCache {
           boundaryKeys.push({ length, key: hash.copy().digest('hex') });
       }
       let cached = 0;
-      for (const { length, key } of boundaryKeys) {
-        if (seen.has(key)) cached = length;
-        seen.add(key);
+      // Longest first, so a prompt's shorter prefixes (shared by more prompts) are evicted last.
+      for (const { length, key } of boundaryKeys.reverse()) {
+        if (seen.delete(key)) cached = Math.max(cached, length);
+        seen.set(key, true);
+      }
+      for (const key of seen.keys()) {
+        if (seen.size <= maxPrefixes) break;
+        seen.delete(key);
       }
       return cached;
     },

@@ -257,6 +257,28 @@ describe('POST /v1/chat/completions', () => {
     expect(cached).toBeLessThanOrEqual(second.usage?.prompt_tokens ?? 0);
   });
 
+  it('forgets the least recently used prefixes beyond promptCacheSize', async () => {
+    // One prefix only: a prompt keeps its shortest (1,024-token) prefix, the next one evicts it.
+    const bounded = await startOpenAILocal({ promptCacheSize: 1 });
+    try {
+      const boundedClient = new OpenAI({ apiKey: 'test', baseURL: bounded.url, maxRetries: 0 });
+      const ask = async (sentence: string) => {
+        const completion = await boundedClient.chat.completions.create({
+          model: 'gpt-4.1-mini',
+          messages: [{ role: 'user', content: sentence.repeat(400) }],
+        });
+        expect(completion.usage?.prompt_tokens).toBeGreaterThan(1280);
+        return completion.usage?.prompt_tokens_details?.cached_tokens;
+      };
+      expect(await ask('The meter counts every token. ')).toBe(0);
+      expect(await ask('The meter counts every token. ')).toBe(1024);
+      expect(await ask('Another prompt entirely. ')).toBe(0);
+      expect(await ask('The meter counts every token. ')).toBe(0);
+    } finally {
+      await bounded.close();
+    }
+  });
+
   it('paces the stream at tokensPerSecond', async () => {
     const paced = await startOpenAILocal({ tokensPerSecond: 100 });
     try {

@@ -186,6 +186,50 @@ describe('POST /v1/responses', () => {
     expect(typeof JSON.parse(response.output_text).ok).toBe('boolean');
   });
 
+  it('stops generating when the client aborts or breaks out of the stream', async () => {
+    const logged: Array<Record<string, unknown> | undefined> = [];
+    const paced = await startOpenAILocal({
+      tokensPerSecond: 20,
+      logger: { info: (_message, fields) => logged.push(fields), warn: () => {} },
+    });
+    try {
+      const pacedClient = new OpenAI({ apiKey: 'test', baseURL: paced.url, maxRetries: 0 });
+      const controller = new AbortController();
+      const stream = await pacedClient.responses.create(
+        { ...request, stream: true },
+        { signal: controller.signal },
+      );
+      const received: string[] = [];
+      // The SDK ends the iteration quietly once its signal aborts.
+      for await (const event of stream) {
+        received.push(event.type);
+        if (event.type === 'response.output_text.delta') controller.abort();
+      }
+      expect(received.at(-1)).toBe('response.output_text.delta');
+      const aborted = () =>
+        logged.filter((fields) => fields?.event === 'request' && fields.aborted === true).length;
+      await expect
+        .poll(() => logged.filter((fields) => fields?.event === 'stream-aborted').length)
+        .toBe(1);
+      await expect.poll(aborted).toBe(1);
+
+      const broken = await pacedClient.responses.create({ ...request, stream: true });
+      for await (const _event of broken) break;
+      await expect
+        .poll(() => logged.filter((fields) => fields?.event === 'stream-aborted').length)
+        .toBe(2);
+      await expect.poll(aborted).toBe(2);
+      // Both requests ended long before the whole answer (one delta per 50 ms) could be sent.
+      const blocking = await pacedClient.responses.create(request);
+      const fullMilliseconds = ((blocking.usage?.output_tokens ?? 0) - 1) * 50;
+      expect(fullMilliseconds).toBeGreaterThan(500);
+      for (const fields of logged.filter((entry) => entry?.aborted === true))
+        expect(fields?.milliseconds).toBeLessThan(fullMilliseconds / 2);
+    } finally {
+      await paced.close();
+    }
+  });
+
   it('answers 400 naming the field for malformed requests', async () => {
     await expect(client.responses.create({ model: 'gpt-4o' } as never)).rejects.toMatchObject({
       status: 400,

@@ -28,7 +28,8 @@ const deliveryFields = new Set([
 /**
  * Answers `POST /v1/responses`, blocking or streamed with the full event sequence
  * (`response.created` … `response.completed`, or `response.incomplete` when cut by
- * `max_output_tokens`), each event with its `sequence_number`.
+ * `max_output_tokens`), each event with its `sequence_number`. The no-usage fault leaves out the
+ * terminal event, the only one that carries usage.
  * @see https://platform.openai.com/docs/api-reference/responses-streaming
  */
 export async function handleResponses(context: RequestContext): Promise<void> {
@@ -242,11 +243,11 @@ export async function handleResponses(context: RequestContext): Promise<void> {
     }))
   )
     return;
-  const finalUsage = context.fault.omitUsage === true ? null : usage;
+  // Responses carry usage only on the terminal event, so a lost usage is a missing terminal
+  // event: the stream ends right after the output item (no-usage fault).
   if (
-    !(await emit(`response.${status}`, {
-      response: responseObject(status, finalItems, finalUsage),
-    }))
+    context.fault.omitUsage !== true &&
+    !(await emit(`response.${status}`, { response: responseObject(status, finalItems, usage) }))
   )
     return;
   stream.end();

@@ -141,7 +141,7 @@ describe('fault injection', () => {
     await reading;
   });
 
-  it('omits the usage chunk even with include_usage', async () => {
+  it('omits the usage chunk even with include_usage, and the terminal Responses event', async () => {
     const chunks = (await drain(
       await client.chat.completions.create(
         { ...request, stream: true, stream_options: { include_usage: true } },
@@ -154,11 +154,25 @@ describe('fault injection', () => {
         { model: 'gpt-4o', input: 'Hi', stream: true },
         withFault('no-usage'),
       ),
-    )) as Array<{
-      type: string;
-      response?: { usage: unknown };
-    }>;
-    expect(events.at(-1)).toMatchObject({ type: 'response.completed', response: { usage: null } });
+    )) as Array<{ type: string }>;
+    // The stream ends after the output item, as a Responses stream that lost its usage does.
+    expect(events.map((event) => event.type).slice(-4)).toEqual([
+      'response.output_text.delta',
+      'response.output_text.done',
+      'response.content_part.done',
+      'response.output_item.done',
+    ]);
+    const incomplete = (await drain(
+      await client.responses.create(
+        { model: 'gpt-4o', input: 'Hi', max_output_tokens: 16, stream: true },
+        withFault('no-usage'),
+      ),
+    )) as Array<{ type: string; item?: { status: string } }>;
+    // This answer does not fit in 16 tokens (deterministic), so it would end on response.incomplete.
+    expect(incomplete.at(-1)).toMatchObject({
+      type: 'response.output_item.done',
+      item: { status: 'incomplete' },
+    });
   });
 
   it('delays the response headers', async () => {

@@ -15,7 +15,10 @@ export interface OpenAILocalFault {
   stallAfterChunks?: number | undefined;
   /** How long the stall lasts in milliseconds; omitted = until the client disconnects or the server closes. */
   stallMs?: number | undefined;
-  /** Leave out the usage chunk even when `stream_options.include_usage` is set. */
+  /**
+   * Leave out the usage chunk even when `stream_options.include_usage` is set. Responses streams
+   * end without their terminal event (`response.completed`, …), the only one carrying usage.
+   */
   omitUsage?: boolean | undefined;
   /** Wait this many milliseconds before sending the response headers. */
   delayMs?: number | undefined;

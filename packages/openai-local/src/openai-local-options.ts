@@ -40,6 +40,11 @@ export interface OpenAILocalOptions {
   replay?: string | readonly string[] | undefined;
   /** With `replay`: what to do with an unrecorded request, `error` (default, a 404) or `generate`. */
   replayFallback?: 'error' | 'generate' | undefined;
+  /**
+   * How many prompt prefixes (one per 128-token boundary past 1,024 tokens) the prompt cache
+   * remembers before it forgets the least recently used; default 10,000, 0 turns caching off.
+   */
+  promptCacheSize?: number | undefined;
   /** The only Bearer key accepted; by default any non-empty key is. */
   apiKey?: string | undefined;
   /** A fault for every request (`times` limits it to the first N), or a function choosing one per request. */

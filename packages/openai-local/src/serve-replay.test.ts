@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { ReplayRecord } from './create-replay-store.js';
 import type { OpenAILocalServer } from './openai-local-options.js';
 import { startOpenAILocal } from './start-openai-local.js';
@@ -84,6 +84,47 @@ describe('replay', () => {
       (await client.responses.create(record.request as never)) as unknown as AsyncIterable<unknown>,
     );
     expect(events).toEqual(record.sse_events);
+  });
+
+  it('leaves out the usage chunk or the terminal Responses event with the no-usage fault', async () => {
+    // A fresh server: recordings of the same request are served in order, from the first.
+    const fresh = await startOpenAILocal({ replay: files, faults: { omitUsage: true } });
+    onTestFinished(() => fresh.close());
+    const freshClient = new OpenAI({ apiKey: 'test', baseURL: fresh.url, maxRetries: 0 });
+    const chatRecord = findRecord(
+      (entry) =>
+        entry.endpoint === 'chat.completions' &&
+        entry.stream &&
+        entry.categories.includes('stream_include_usage'),
+    );
+    const chunks = (await drain(
+      (await freshClient.chat.completions.create(
+        chatRecord.request as never,
+      )) as unknown as AsyncIterable<unknown>,
+    )) as Array<{ choices: unknown[] }>;
+    expect(chunks).toEqual(
+      (chatRecord.sse_events as Array<{ choices: unknown[] }>).filter(
+        (chunk) => chunk.choices.length > 0,
+      ),
+    );
+    expect(chunks.length).toBe((chatRecord.sse_events ?? []).length - 1);
+
+    const record = findRecord(
+      (entry) =>
+        entry.endpoint === 'responses' &&
+        entry.stream &&
+        (entry.sse_events ?? []).some(
+          (event) => (event as { type?: string }).type === 'response.completed',
+        ),
+    );
+    const events = await drain(
+      (await freshClient.responses.create(
+        record.request as never,
+      )) as unknown as AsyncIterable<unknown>,
+    );
+    const recorded = record.sse_events as Array<{ type: string }>;
+    expect(recorded.at(-1)?.type).toBe('response.completed');
+    expect(events).toEqual(recorded.slice(0, -1));
   });
 
   it('returns the recorded embeddings body', async () => {

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { checkAuthorization } from './check-authorization.js';
 import { createIdGenerator } from './create-id-generator.js';
 import { createPromptCache } from './create-prompt-cache.js';
 import { createReplayStore, type ReplayStore } from './create-replay-store.js';
@@ -41,32 +42,6 @@ const postEndpoints: Record<
   },
 };
 
-function checkAuthorization({
-  request,
-  apiKey,
-}: {
-  request: IncomingMessage;
-  apiKey: string | undefined;
-}): void {
-  const header = request.headers.authorization ?? '';
-  const key = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
-  if (key === '') {
-    throw new OpenAIError({
-      status: 401,
-      message:
-        "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY). Any non-empty key works with openai-local unless it was started with an apiKey.",
-      code: 'invalid_api_key',
-    });
-  }
-  if (apiKey !== undefined && key !== apiKey) {
-    throw new OpenAIError({
-      status: 401,
-      message: `Incorrect API key provided: ${key.slice(0, 3)}***${key.slice(-4)}. Use the key this openai-local server was started with (--api-key).`,
-      code: 'invalid_api_key',
-    });
-  }
-}
-
 /**
  * Starts a local server that speaks OpenAI's wire protocol (chat completions, responses,
  * embeddings, models) with deterministic generated answers, replay of recorded exchanges and
@@ -88,7 +63,7 @@ export async function startOpenAILocal(
     replayPaths.length > 0 ? createReplayStore(replayPaths) : undefined;
   const replayFallback = options.replayFallback ?? 'error';
   const createId = createIdGenerator({ seed });
-  const promptCache = createPromptCache();
+  const promptCache = createPromptCache({ maxPrefixes: options.promptCacheSize });
   const openRequests = new Set<AbortController>();
   const headerFaultUses = new Map<string, number>();
   let requestIndex = 0;
