@@ -87,7 +87,14 @@ const server = await startOpenAILocal({
         info: (message) => console.error(`[openai-local] ${message}`),
         warn: (message) => console.error(`[openai-local] ${message}`),
       },
+}).catch((error: unknown) => {
+  // Bad option values (a fractional cache size, say) and a port in use end here, not in a trace.
+  console.error(
+    `[openai-local] ${error instanceof Error ? error.message : String(error)}\n\n${usage}`,
+  );
+  process.exit(error instanceof RangeError || error instanceof TypeError ? 2 : 1);
 });
+
 // The URL alone on stdout, so scripts can capture it: OPENAI_BASE_URL=$(openai-local | head -1).
 console.log(server.url);
 console.error(
