@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   type ChatCompletionChunkLike,
   type ChatPromptRequest,
@@ -9,8 +10,9 @@ import {
 import type { UsageOutbox, UsageStreamHandle } from '@llm-meter/meter-outbox';
 
 /**
- * Meters a chat completion stream into the outbox, crash-safe: once the first chunk names the
- * stream's id, an estimate is journaled with `outbox.openStream`, then refreshed at most every
+ * Meters a chat completion stream into the outbox, crash-safe: the prompt estimate is journaled
+ * with `outbox.openStream` before the first chunk (under a provisional id), re-keyed to the
+ * provider's id once a chunk names the stream, then refreshed at most every
  * `snapshotIntervalMs` (and every `snapshotEveryChunks` chunks at least apart); the stream's one
  * final event (provider usage or estimate) replaces it under the same id. If the process dies
  * mid-stream, the outbox delivers the last snapshot as a `crashed` estimate on its next start.
@@ -42,15 +44,27 @@ export function meterChatStreamIntoOutbox<Chunk extends ChatCompletionChunkLike>
   onUsage?: (event: UsageEvent) => void;
   onJournalError?: (error: unknown) => void;
 }): AsyncIterableIterator<Chunk> {
-  const meter = new ChatStreamMeter({ request, options });
+  // Until a chunk names the stream, a provisional id (the caller's `options.id`, or a UUID)
+  // keys the journaled prompt estimate; it is also the id of a stream that fails before its
+  // first chunk.
+  const meter = new ChatStreamMeter({
+    request,
+    options: {
+      ...options,
+      id: options.id ?? randomUUID(),
+      now: options.now ?? (() => new Date(now())),
+    },
+  });
   let handle: UsageStreamHandle | undefined;
+  let named = false;
   let lastSnapshotChunk = 0;
   let lastSnapshotAt = 0;
   // Each snapshot re-encodes what has streamed so far, so they are spaced out in time as well
   // as in chunks: the cost stays a few encodings per second, however long the stream.
-  const journalSnapshot = () => {
+  const journalSnapshot = ({ force }: { force: boolean }) => {
     const count = meter.chunkCount;
     if (
+      !force &&
       handle &&
       (count - lastSnapshotChunk < snapshotEveryChunks ||
         now() - lastSnapshotAt < snapshotIntervalMs)
@@ -65,6 +79,11 @@ export function meterChatStreamIntoOutbox<Chunk extends ChatCompletionChunkLike>
       return;
     }
     try {
+      if (handle && handle.id !== estimate.id) {
+        // The first chunk named the stream: re-key the record under the provider's id.
+        handle.abandon();
+        handle = undefined;
+      }
       if (handle) handle.update(estimate);
       else handle = outbox.openStream(estimate);
       lastSnapshotChunk = count;
@@ -73,20 +92,29 @@ export function meterChatStreamIntoOutbox<Chunk extends ChatCompletionChunkLike>
       onJournalError(error);
     }
   };
+  // Journal the prompt estimate before the first chunk: a process that dies while a reasoning
+  // model thinks still bills the prompt.
+  journalSnapshot({ force: true });
   return createMeteredIterable<Chunk>({
     stream,
     meter: {
       push(chunk) {
         meter.push(chunk);
-        journalSnapshot();
+        const naming = !named && typeof chunk?.id === 'string' && chunk.id !== '';
+        if (naming) named = true;
+        journalSnapshot({ force: naming });
       },
       finish: ({ reason }) => meter.finish({ reason }),
     },
     callbacks: {
       signal,
       onUsage(event) {
-        if (handle) handle.complete(event);
-        else outbox.enqueue(event);
+        if (handle && handle.id === event.id) handle.complete(event);
+        else {
+          // Re-keying failed earlier (or nothing was journaled): record the final event alone.
+          handle?.abandon();
+          outbox.enqueue(event);
+        }
         onUsage?.(event);
       },
     },
