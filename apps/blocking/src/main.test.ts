@@ -45,9 +45,12 @@ describe('apps/blocking', () => {
     expect(result.stdout).toMatch(/subject\s+model\s+input\s+cached\s+output\s+total/);
 
     const totals = await readMeterTotals(join(dataDir, 'openmeter-local.db'));
-    const sum = (key: 'prompt' | 'completion' | 'total') =>
+    const sum = (key: 'prompt' | 'cached' | 'completion' | 'total') =>
       usage.reduce((total, line) => total + line[key], 0);
     expect(totals.prompt).toBe(sum('prompt'));
+    // The shared 1,100-token handbook is served from the prompt cache after each model's first call.
+    expect(usage.filter((line) => line.cached >= 1024)).toHaveLength(4);
+    expect(totals.cached).toBe(usage.reduce((total, line) => total + line.cached, 0));
     expect(totals.completion).toBe(sum('completion'));
     expect(totals.total).toBe(sum('total'));
     expect(totals.events.map((event) => event.event.id).sort()).toEqual(

@@ -1,16 +1,17 @@
 import { createEventEnvelope, runApp } from '@llm-meter/app-kit';
 import { toUsageEvent } from '@llm-meter/meter-core';
+import { supportHandbook } from './support-handbook.js';
 
-// Sends chat prompts (the arguments, or a default set) spread over the configured subjects and
-// models, meters each response, delivers the events through the outbox, then prints the usage
-// table OpenMeter answers.
+// Sends support questions (the arguments, or a default set) with a shared system prompt, spread
+// over the configured subjects and models, meters each response, delivers the events through
+// the outbox, then prints the usage table OpenMeter answers.
 const defaultPrompts = [
-  'Summarize the plot of Hamlet in two sentences.',
-  'Write a haiku about metered billing.',
-  'Explain what an idempotency key is to a new engineer.',
-  'List three ways to reduce prompt token usage.',
-  'What is the difference between a meter and an entitlement?',
-  'Give a one-paragraph history of the CloudEvents specification.',
+  'How are the AI assistant tokens on my invoice counted?',
+  'Can I get a refund for last month overage?',
+  'Why do some of my events not show up on the dashboard?',
+  'We keep getting 429 errors from the ingestion API. What should we do?',
+  'Does the Growth plan include single sign-on?',
+  'What happens when a card payment fails?',
 ];
 
 const prompts = process.argv.slice(2).filter((argument) => argument !== '--');
@@ -25,7 +26,8 @@ await runApp({
       const request = {
         model,
         messages: [
-          { role: 'system' as const, content: 'You are a concise assistant.' },
+          // The shared handbook comes first, so repeated questions hit OpenAI's prompt cache.
+          { role: 'system' as const, content: supportHandbook },
           { role: 'user' as const, content: prompt },
         ],
       };

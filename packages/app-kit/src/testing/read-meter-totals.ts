@@ -7,6 +7,7 @@ import { startOpenMeterLocal } from '@llm-meter/openmeter-local';
  */
 export async function readMeterTotals(dbPath: string): Promise<{
   prompt: number;
+  cached: number;
   completion: number;
   total: number;
   events: IngestedEvent[];
@@ -18,6 +19,7 @@ export async function readMeterTotals(dbPath: string): Promise<{
       (await client.meters.query(slug)).data.reduce((total, row) => total + row.value, 0);
     return {
       prompt: await sum('llm_prompt_tokens'),
+      cached: await sum('llm_cached_tokens'),
       completion: await sum('llm_completion_tokens'),
       total: await sum('llm_tokens_total'),
       events: await client.events.list({ limit: 100 }),
