@@ -6,23 +6,12 @@
  *   --misses   list each miss of one category with its error
  * @see https://cookbook.openai.com/examples/how_to_count_tokens_with_tiktoken
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import {
-  type ChatPromptRequest,
-  countChatPromptTokens,
-} from '../src/count/count-chat-prompt-tokens.js';
-
-interface RecordedExchange {
-  source: string;
-  path: string;
-  interaction_index: number;
-  endpoint: string;
-  request: ChatPromptRequest;
-  usage: { prompt_tokens?: number } | null;
-  categories: string[];
-  provenance: { recorder_text_normalization: string | null };
-}
+  isTextAsCounted,
+  type RecordedExchange,
+  readRecordedChatExchanges,
+} from '../src/count/__fixtures__/read-recorded-chat-exchanges.js';
+import { countChatPromptTokens } from '../src/count/count-chat-prompt-tokens.js';
 
 interface Outcome {
   exchange: RecordedExchange;
@@ -30,24 +19,8 @@ interface Outcome {
   excludedParts: number;
 }
 
-const fixturesDirectory = fileURLToPath(
-  new URL('../../../../shared/fixtures/openai/', import.meta.url),
-);
 const includeNormalized = process.argv.includes('--all');
 const missesOf = process.argv.find((argument) => argument.startsWith('--misses='))?.slice(9);
-
-function readRecordedChatExchanges(): RecordedExchange[] {
-  return readdirSync(fixturesDirectory)
-    .filter((file) => file.endsWith('.jsonl'))
-    .flatMap((file) => readFileSync(`${fixturesDirectory}${file}`, 'utf8').split('\n'))
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as RecordedExchange)
-    .filter((exchange) => exchange.endpoint === 'chat.completions');
-}
-
-function isTextAsCounted(exchange: RecordedExchange): boolean {
-  return !(exchange.provenance.recorder_text_normalization ?? '').startsWith('possibly applied');
-}
 
 function percent({ part, whole }: { part: number; whole: number }): string {
   return whole === 0 ? '-' : `${((100 * part) / whole).toFixed(1)}%`;

@@ -1,36 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { type ChatPromptRequest, countChatPromptTokens } from './count-chat-prompt-tokens.js';
-
-// Recorded exchanges live beside the repository (see shared/fixtures/openai/README.md).
-const fixturesDirectory = new URL('../../../../../shared/fixtures/openai/', import.meta.url);
-
-interface RecordedExchange {
-  source: string;
-  path: string;
-  interaction_index: number;
-  endpoint: string;
-  request: ChatPromptRequest;
-  usage: { prompt_tokens?: number } | null;
-  categories: string[];
-  provenance: { recorder_text_normalization: string | null };
-}
-
-function readRecordedChatExchanges(): RecordedExchange[] {
-  const directory = fileURLToPath(fixturesDirectory);
-  return readdirSync(directory)
-    .filter((file) => file.endsWith('.jsonl'))
-    .flatMap((file) => readFileSync(`${directory}${file}`, 'utf8').split('\n'))
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as RecordedExchange)
-    .filter((exchange) => exchange.endpoint === 'chat.completions');
-}
-
-// The recorder may have rewritten the text after OpenAI counted it (README: provenance caveats).
-function isTextAsCounted(exchange: RecordedExchange): boolean {
-  return !(exchange.provenance.recorder_text_normalization ?? '').startsWith('possibly applied');
-}
+import {
+  isTextAsCounted,
+  readRecordedChatExchanges,
+} from './__fixtures__/read-recorded-chat-exchanges.js';
+import { countChatPromptTokens } from './count-chat-prompt-tokens.js';
 
 describe('countChatPromptTokens on recorded plain-text prompts', () => {
   const exchanges = readRecordedChatExchanges().filter(
