@@ -78,8 +78,14 @@ describe('openStream', () => {
 
     const { received, client } = recordingClient();
     const warnings: string[] = [];
-    const second = await open(dir, client);
-    second.on('warning', (notice) => warnings.push(notice.message));
+    // Startup warnings are reported right after opening; a logger sees them whatever the timing
+    // of a later `on('warning')` subscription.
+    const second = await createUsageOutbox({
+      client,
+      dir,
+      flushIntervalMs: 5,
+      logger: { warn: (message) => warnings.push(message), error: () => undefined },
+    });
     await second.flush({ deadlineMs: 2000 });
     expect(received).toHaveLength(1);
     expect(received[0]).toMatchObject({
