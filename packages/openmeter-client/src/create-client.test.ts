@@ -91,6 +91,9 @@ describe('events.ingest', () => {
     { given: { subject: 's', type: '' }, field: 'event.type' },
     { given: { subject: 's', type: 't', data: [1] }, field: 'event.data' },
     { given: { subject: 's', type: 't', time: 'yesterday' }, field: 'event.time' },
+    { given: { subject: 's', type: 't', time: 'Jan 1 2024' }, field: 'event.time' },
+    { given: { subject: 's', type: 't', time: '2024-01-01' }, field: 'event.time' },
+    { given: { subject: 's', type: 't', specversion: '0.3' }, field: 'event.specversion' },
     { given: { subject: 's', type: 't', id: '' }, field: 'event.id' },
   ])('refuses a bad event naming $field, and sends nothing', async ({ given, field }) => {
     const recorder = await server();
@@ -121,6 +124,19 @@ describe('events.ingest', () => {
       'id-2',
     ]);
     expect(retries).toEqual([1, 2]);
+  });
+
+  test('sends once with ingest(events, { retry: false }) whatever the client retry', async () => {
+    const recorder = await server([{ status: 503 }, { status: 204 }]);
+    const client = createOpenMeterClient({ baseUrl: recorder.url, retry: fastRetry });
+    const error = await client.events
+      .ingest(event, { retry: false })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(OpenMeterError);
+    expect((error as OpenMeterError).status).toBe(503);
+    expect(recorder.requests).toHaveLength(1);
+    await client.events.ingest(event);
+    expect(recorder.requests).toHaveLength(2);
   });
 
   test('honours Retry-After in seconds', async () => {

@@ -37,6 +37,15 @@ export interface OpenMeterClientOptions {
   now?: () => number;
 }
 
+/**
+ * Per-call options of `events.ingest`.
+ * @see https://openmeter.io/docs/api/cloud#tag/events/operation/ingestEvents
+ */
+export interface IngestOptions {
+  /** `false` sends this request once whatever the client's `retry` (the outbox retries itself). */
+  retry?: false;
+}
+
 /** The typed OpenMeter client: the calls this project uses, plus the raw typed client. */
 export interface OpenMeterClient {
   events: {
@@ -45,7 +54,10 @@ export interface OpenMeterClient {
      * (`application/cloudevents-batch+json`). Missing ids are filled once, before the first
      * attempt, so retries are deduplicated by OpenMeter. An empty array sends nothing.
      */
-    ingest(events: IngestEventInput | readonly IngestEventInput[]): Promise<void>;
+    ingest(
+      events: IngestEventInput | readonly IngestEventInput[],
+      options?: IngestOptions,
+    ): Promise<void>;
     /** Lists ingested events, newest first. */
     list(query?: ListEventsParams): Promise<IngestedEvent[]>;
   };
@@ -77,19 +89,21 @@ export function createOpenMeterClient(options: OpenMeterClientOptions): OpenMete
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
     throw new RangeError(`timeoutMs must be a positive number of milliseconds, got ${timeoutMs}`);
   }
-  const transport = createOpenMeterFetch({
-    apiKey: options.apiKey,
-    fetch: options.fetch ?? globalThis.fetch,
-    timeoutMs,
-    policy: createRetryPolicy(options.retry),
-    now,
-    onRetry: options.onRetry,
-  });
-  const raw = createFetchClient<paths>({
-    baseUrl,
-    fetch: transport,
-    querySerializer: (query) => serializeQuery(query as Record<string, unknown>),
-  });
+  const createRaw = (retry: RetryOptions | false | undefined) =>
+    createFetchClient<paths>({
+      baseUrl,
+      fetch: createOpenMeterFetch({
+        apiKey: options.apiKey,
+        fetch: options.fetch ?? globalThis.fetch,
+        timeoutMs,
+        policy: createRetryPolicy(retry),
+        now,
+        onRetry: options.onRetry,
+      }),
+      querySerializer: (query) => serializeQuery(query as Record<string, unknown>),
+    });
+  const raw = createRaw(options.retry);
+  const rawOnce = options.retry === false ? raw : createRaw(false);
 
   // One boundary where openapi-fetch's { data, error, response } becomes a value or an error.
   function unwrap<T>(result: { data?: T; error?: unknown; response: Response }, method: string): T {
@@ -99,7 +113,7 @@ export function createOpenMeterClient(options: OpenMeterClientOptions): OpenMete
 
   return {
     events: {
-      async ingest(input) {
+      async ingest(input, ingestOptions) {
         const list: readonly IngestEventInput[] = isEventList(input) ? input : [input];
         if (list.length === 0) return;
         const events = prepareEvents({
@@ -109,7 +123,8 @@ export function createOpenMeterClient(options: OpenMeterClientOptions): OpenMete
           generateId,
         });
         const single = !isEventList(input);
-        const result = await raw.POST('/api/v1/events', {
+        const client = ingestOptions?.retry === false ? rawOnce : raw;
+        const result = await client.POST('/api/v1/events', {
           body: single ? events[0] : events,
           headers: {
             'Content-Type': single

@@ -1,5 +1,6 @@
+import { computeBackoffDelay } from './compute-backoff-delay.js';
 import { isRetryableStatus, OpenMeterConnectionError, OpenMeterTimeoutError } from './errors.js';
-import { computeBackoffDelay, parseRetryAfter, type RetryPolicy } from './retry-policy.js';
+import { parseRetryAfter, type RetryPolicy } from './retry-policy.js';
 
 /** What the transport needs; `random`, `now` and `sleep` are injectable for tests. */
 export interface OpenMeterFetchOptions {
@@ -89,7 +90,7 @@ export function createOpenMeterFetch(options: OpenMeterFetchOptions): typeof glo
       const retryAfterMs = response
         ? parseRetryAfter({ header: response.headers.get('retry-after'), now: now() })
         : undefined;
-      const delayMs = retryAfterMs ?? computeBackoffDelay({ attempt, policy, random });
+      const delayMs = retryAfterMs ?? computeBackoffDelay({ attempt, ...policy, random });
       if (now() + delayMs - startedAt > policy.maxElapsedMs) {
         if (failure) throw failure;
         return response as Response;

@@ -96,14 +96,19 @@ export class OpenMeterTimeoutError extends OpenMeterClientError {
   readonly timeoutMs: number;
 }
 
-/** An event handed to `events.ingest` is missing a required field; nothing was sent. */
+/**
+ * An event handed to `events.ingest` is invalid (see `safeParseEvent`); nothing was sent.
+ * Sending it again can never succeed, so the outbox dead-letters it at once.
+ * @see https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/spec.md#required-attributes
+ */
 export class InvalidEventError extends Error {
   override name = 'InvalidEventError' as const;
   constructor(
     readonly field: string,
     message: string,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
   }
 }
 

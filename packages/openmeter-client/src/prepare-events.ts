@@ -1,11 +1,14 @@
 import { InvalidEventError } from './errors.js';
+import { safeParseEvent } from './safe-parse-event.js';
 import type { IngestEventInput, OpenMeterEvent } from './types.js';
 
 /**
  * Completes events for sending, once, before the first attempt: a missing `id` gets a UUID
  * (so every retry carries the same id and OpenMeter's dedup makes it safe), a missing
  * `source` the default, `specversion` "1.0", a missing `time` the given moment, and a `Date`
- * becomes an RFC 3339 string. Throws `InvalidEventError` naming the field of a bad event.
+ * becomes an RFC 3339 string. Then checks each with {@link safeParseEvent} (a `time` such as
+ * `"Jan 1 2024"` is refused here, not by OpenMeter) and throws `InvalidEventError` naming the
+ * field of the first bad event.
  * @see https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/spec.md#required-attributes
  */
 export function prepareEvents({
@@ -21,63 +24,36 @@ export function prepareEvents({
 }): OpenMeterEvent[] {
   return events.map((event, index) => {
     const where = events.length > 1 ? `events[${index}]` : 'event';
-    if (event === null || typeof event !== 'object') {
+    if (event === null || typeof event !== 'object' || Array.isArray(event)) {
       throw new InvalidEventError(where, `${where} must be an object, got ${typeof event}`);
     }
-    for (const field of ['type', 'subject'] as const) {
-      requireText({ value: event[field], field: `${where}.${field}` });
+    const time = event.time;
+    if (time instanceof Date && Number.isNaN(time.getTime())) {
+      throw new InvalidEventError(`${where}.time`, `${where}.time is an invalid Date`);
     }
-    for (const field of ['id', 'source', 'specversion'] as const) {
-      if (event[field] !== undefined)
-        requireText({ value: event[field], field: `${where}.${field}` });
-    }
-    if (event.data !== undefined && event.data !== null) {
-      if (typeof event.data !== 'object' || Array.isArray(event.data)) {
-        throw new InvalidEventError(
-          `${where}.data`,
-          `${where}.data must be a JSON object when present (OpenMeter reads meter values from its properties)`,
-        );
-      }
-    }
-    return {
+    const completed = {
       ...event,
       id: event.id ?? generateId(),
       source: event.source ?? defaultSource,
       specversion: event.specversion ?? '1.0',
-      time: convertTime({ time: event.time, field: `${where}.time`, now }),
+      time:
+        time === undefined || time === null
+          ? now.toISOString()
+          : time instanceof Date
+            ? time.toISOString()
+            : time,
     };
+    const parsed = safeParseEvent(completed);
+    if (!parsed.success) {
+      const [first] = parsed.issues;
+      const field = first?.field ? `${where}.${first.field}` : where;
+      throw new InvalidEventError(
+        field,
+        `${where} is not a valid event, nothing was sent: ${parsed.issues
+          .map((issue) => `${where}.${issue.message}`)
+          .join('; ')}`,
+      );
+    }
+    return parsed.value.event;
   });
-}
-
-function requireText({ value, field }: { value: unknown; field: string }): void {
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw new InvalidEventError(
-      field,
-      `${field} must be a non-empty string, got ${JSON.stringify(value)}`,
-    );
-  }
-}
-
-function convertTime({
-  time,
-  field,
-  now,
-}: {
-  time: Date | string | null | undefined;
-  field: string;
-  now: Date;
-}): string {
-  if (time === undefined || time === null) return now.toISOString();
-  if (time instanceof Date) {
-    if (Number.isNaN(time.getTime()))
-      throw new InvalidEventError(field, `${field} is an invalid Date`);
-    return time.toISOString();
-  }
-  if (typeof time !== 'string' || Number.isNaN(Date.parse(time))) {
-    throw new InvalidEventError(
-      field,
-      `${field} must be an RFC 3339 date-time, got ${JSON.stringify(time)}`,
-    );
-  }
-  return time;
 }

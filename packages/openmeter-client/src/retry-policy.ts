@@ -35,24 +35,6 @@ export function createRetryPolicy(retry: RetryOptions | false | undefined): Retr
 }
 
 /**
- * Delay before retry number `attempt` (1 for the first retry): exponential backoff with full
- * jitter, a uniform draw in [0, min(maxDelayMs, initialDelayMs * 2^(attempt-1))).
- * @see https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/
- */
-export function computeBackoffDelay({
-  attempt,
-  policy,
-  random,
-}: {
-  attempt: number;
-  policy: RetryPolicy;
-  random: () => number;
-}): number {
-  const ceiling = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** (attempt - 1));
-  return Math.floor(random() * ceiling);
-}
-
-/**
  * Parses a `Retry-After` header, in seconds or as an HTTP date, into milliseconds from `now`.
  * Returns undefined when absent or unreadable.
  * @see https://www.rfc-editor.org/rfc/rfc9110#field.retry-after
