@@ -84,8 +84,10 @@ export function meterChatStreamIntoOutbox<Chunk extends ChatCompletionChunkLike>
         handle.abandon();
         handle = undefined;
       }
-      if (handle) handle.update(estimate);
-      else handle = outbox.openStream(estimate);
+      // The outbox delivers this event unchanged if the process dies mid-stream.
+      const crashEvent = { ...estimate, data: { ...estimate.data, estimate_reason: 'crashed' } };
+      if (handle) handle.update(crashEvent);
+      else handle = outbox.openStream(crashEvent);
       lastSnapshotChunk = count;
       lastSnapshotAt = now();
     } catch (error) {

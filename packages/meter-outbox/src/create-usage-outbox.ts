@@ -30,7 +30,7 @@ const defaultLogger: OutboxLogger = {
 
 /**
  * Opens a durable usage outbox: recovers what a previous process left in `dir` (events not
- * acknowledged, streams never closed, which become `crashed` estimates), then delivers in the
+ * acknowledged, and the crash events of streams never closed), then delivers in the
  * background with batching and unbounded retries. Async because recovery rewrites the journal.
  * @see https://openmeter.io/docs/metering/events/usage-events
  */
@@ -295,6 +295,7 @@ export async function createUsageOutbox(options: UsageOutboxOptions): Promise<Us
 
   const outbox: UsageOutbox = {
     deadLetterFile,
+    startupWarnings: Object.freeze([...startupWarnings]),
     on: emitter.on,
     enqueue(event) {
       assertAccepting();
@@ -308,9 +309,9 @@ export async function createUsageOutbox(options: UsageOutboxOptions): Promise<Us
       counters.enqueued += 1;
       addEntry({ sequence, enqueuedAt, event: stamped, segment });
     },
-    openStream(estimatedEvent) {
+    openStream(crashEvent) {
       assertAccepting();
-      const parsed = parseOutboxEvent(estimatedEvent);
+      const parsed = parseOutboxEvent(crashEvent);
       assertCapacity();
       const openedAt = now();
       const sequence = nextSequence;
@@ -389,11 +390,8 @@ export async function createUsageOutbox(options: UsageOutboxOptions): Promise<Us
     },
   };
 
-  // Deferred so listeners attached right after `await createUsageOutbox()` receive them.
-  if (startupWarnings.length > 0) {
-    setImmediate(() => {
-      for (const notice of startupWarnings) warn(notice);
-    });
-  }
+  // Logged now, before `createUsageOutbox` returns, and kept on `outbox.startupWarnings`: no
+  // listener can miss them, whenever it subscribes.
+  for (const notice of startupWarnings) logger?.warn(notice.message, notice.details);
   return outbox;
 }

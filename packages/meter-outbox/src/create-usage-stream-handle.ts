@@ -23,7 +23,7 @@ export interface UsageStreamHost {
 }
 
 /**
- * Builds the handle of a journaled stream estimate: `update` journals a better estimate,
+ * Builds the handle of a journaled stream: `update` journals a new crash event,
  * `complete` atomically closes the stream and enqueues its final event (same `id` and `source`,
  * so dedup can never count both), `abandon` closes it without metering.
  * @see https://openmeter.io/docs/metering/events/usage-events
@@ -44,7 +44,7 @@ export function createUsageStreamHandle({
     }
     if (host.isStopped()) {
       throw new OutboxClosedError(
-        `Usage outbox is closed: stream ${stream.event.id} stays journaled and will be metered as a 'crashed' estimate when the outbox reopens on this dir.`,
+        `Usage outbox is closed: stream ${stream.event.id} stays journaled and its crash event will be delivered when the outbox reopens on this dir.`,
       );
     }
   };
@@ -54,7 +54,7 @@ export function createUsageStreamHandle({
       if (parsed[field] !== stream.event[field]) {
         throw new InvalidUsageEventError(
           field,
-          `The ${role} event of a stream must keep the opened estimate's \`${field}\` (${JSON.stringify(stream.event[field])}, got ${JSON.stringify(parsed[field])}), so OpenMeter's dedup on source + id can never count both.`,
+          `The ${role} event of a stream must keep the opened crash event's \`${field}\` (${JSON.stringify(stream.event[field])}, got ${JSON.stringify(parsed[field])}), so OpenMeter's dedup on source + id can never count both.`,
         );
       }
     }
@@ -62,9 +62,9 @@ export function createUsageStreamHandle({
   };
   return {
     id: stream.event.id,
-    update(event) {
+    update(crashEvent) {
       assertOpen('update');
-      const next = parseSameStream(event, 'updated');
+      const next = parseSameStream(crashEvent, 'updated');
       const segment = host.write({
         k: 'stream-open',
         s: stream.sequence,

@@ -27,16 +27,14 @@ async function journalEvents(count: number) {
 
 async function recover(dir: string) {
   const received: OutboxEvent[] = [];
-  const warnings: string[] = [];
   const outbox = await createUsageOutbox({
     client: { events: { ingest: async (events) => void received.push(...events) } },
     dir,
     logger: false,
     flushIntervalMs: 5,
   });
-  outbox.on('warning', (notice) => warnings.push(notice.message));
+  const warnings = outbox.startupWarnings.map((notice) => notice.message);
   await outbox.flush({ deadlineMs: 2000 });
-  await new Promise((resolve) => setImmediate(resolve));
   await outbox.close();
   return { ids: received.map((event) => event.id), warnings };
 }

@@ -1,6 +1,5 @@
 import * as fs from 'node:fs';
 import { acquireDirectoryLock, type DirectoryLock } from './acquire-directory-lock.js';
-import { markCrashedEstimate } from './mark-crashed-estimate.js';
 import type { WarningNotice } from './outbox-emitter.js';
 import { replayJournal } from './replay-journal.js';
 import {
@@ -61,13 +60,11 @@ export function openJournalDirectory({
       });
     }
     const replayed = replayJournal(journal.recoveredRecords);
-    const crashed = replayed.openStreams.map((stream) => ({
-      ...stream,
-      event: markCrashedEstimate(stream.event),
-    }));
+    // A stream's journaled event is the caller's own "deliver this if I die" event: sent as is.
+    const crashed = replayed.openStreams;
     if (crashed.length > 0) {
       warnings.push({
-        message: `${crashed.length} stream(s) were still open when the previous process stopped; metering their estimates with estimate_reason 'crashed'.`,
+        message: `${crashed.length} stream(s) were still open when the previous process stopped; delivering the crash event each one journaled.`,
         details: { ids: crashed.map((stream) => stream.event.id) },
       });
     }

@@ -1,4 +1,4 @@
-import type { OutboxSubscribe } from './outbox-emitter.js';
+import type { OutboxSubscribe, WarningNotice } from './outbox-emitter.js';
 import type { OutboxEvent, OutboxIngestClient } from './outbox-event.js';
 import type { JournalDurability } from './segment-journal.js';
 
@@ -93,16 +93,21 @@ export interface DrainResult {
 }
 
 /**
- * An in-flight stream's usage record; see `UsageOutbox.openStream`.
+ * An in-flight stream's journaled crash event; see `UsageOutbox.openStream`. The outbox never
+ * looks inside an event: what the caller journals is exactly what is delivered.
  * @see https://openmeter.io/docs/metering/events/usage-events
  */
 export interface UsageStreamHandle {
   readonly id: string;
-  /** Replaces the journaled estimate (e.g. with completion tokens so far); same id required. */
-  update(estimatedEvent: OutboxEvent): void;
-  /** Records the final usage (same id as the opened estimate) for delivery. */
+  /**
+   * Replaces the crash event: what to deliver, as is, if the process dies before `complete` or
+   * `abandon` (e.g. the estimate so far, marked as a crash estimate by the caller). Same `id`
+   * and `source` required.
+   */
+  update(crashEvent: OutboxEvent): void;
+  /** Replaces the crash event by the final event (same `id` and `source`) and enqueues it, atomically. */
   complete(finalEvent: OutboxEvent): void;
-  /** Drops the record: nothing is metered for this stream. */
+  /** Drops the crash event: nothing is metered for this stream. */
   abandon(): void;
 }
 
@@ -113,14 +118,23 @@ export interface UsageStreamHandle {
 export interface UsageOutbox {
   /** Journals the event and returns; delivery happens in the background. */
   enqueue(event: OutboxEvent): void;
-  /** Journals a stream's estimate; metered as `estimate_reason: 'crashed'` if never completed. */
-  openStream(estimatedEvent: OutboxEvent): UsageStreamHandle;
+  /**
+   * Journals `crashEvent`, the event to deliver (unchanged) if this process dies before the
+   * stream's `complete` or `abandon`; the handle replaces it with `update`.
+   */
+  openStream(crashEvent: OutboxEvent): UsageStreamHandle;
   /** Makes the journal durable and waits until everything enqueued so far is settled. */
   flush(options?: DrainOptions): Promise<DrainResult>;
   /** Stops accepting events, drains until the deadline, keeps the rest journaled. Idempotent. */
   close(options?: DrainOptions): Promise<DrainResult>;
   stats(): OutboxStats;
   on: OutboxSubscribe;
+  /**
+   * What opening found worth a warning (torn or damaged records, crash events of open streams,
+   * a stale lock), recorded before `createUsageOutbox` resolved and already logged; the
+   * `warning` notice covers what happens later.
+   */
+  readonly startupWarnings: readonly WarningNotice[];
   /** The dead-letter JSONL file, undefined in memory mode. */
   readonly deadLetterFile: string | undefined;
 }

@@ -59,7 +59,7 @@ describe('openStream', () => {
     await reopened.close();
   });
 
-  it('meters a stream left open by a previous process as a crashed estimate with the same id', async () => {
+  it('delivers, unchanged, the crash event of a stream left open by a previous process', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meter-outbox-'));
     directories.push(dir);
     const never = { events: { ingest: () => new Promise<void>(() => {}) } };
@@ -71,7 +71,12 @@ describe('openStream', () => {
     });
     handle.update({
       ...estimate,
-      data: { ...estimate.data, completion_tokens: 8, total_tokens: 38 },
+      data: {
+        ...estimate.data,
+        total_tokens: 38,
+        usage_source: 'estimated',
+        estimate_reason: 'crashed',
+      },
     });
     first.openStream(createTestEvent({ index: 8 })).abandon();
     await first.close({ deadlineMs: 20 });
@@ -93,6 +98,9 @@ describe('openStream', () => {
       data: { total_tokens: 38, usage_source: 'estimated', estimate_reason: 'crashed' },
     });
     expect(warnings.join('\n')).toMatch(/1 stream\(s\) were still open/);
+    expect(second.startupWarnings.map((notice) => notice.message).join('\n')).toMatch(
+      /1 stream\(s\) were still open/,
+    );
     await second.close();
   });
 

@@ -19,7 +19,7 @@ if (mode === 'open-stream') {
   outbox.openStream({
     ...estimate,
     id: 'stream-1',
-    data: { ...estimate.data, usage_source: 'estimated' },
+    data: { ...estimate.data, usage_source: 'estimated', estimate_reason: 'crashed' },
   });
 }
 let index = 0;
