@@ -1,0 +1,465 @@
+import {
+  BudgetExceededError,
+  BudgetUnavailableError,
+  type Reservation,
+} from '@llm-meter/budget-gate';
+import { type MeterableResponse, toUsageEvent, type UsageEvent } from '@llm-meter/meter-core';
+import { type Context, Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { createSseFramer } from './create-sse-framer.js';
+import { createDownstreamHeaders, createUpstreamHeaders } from './forward-headers.js';
+import { openAIErrorResponse } from './openai-error-response.js';
+import type {
+  MeteredEndpoint,
+  ProxyEventEnvelope,
+  ProxyOptions,
+  StreamMeterSession,
+} from './proxy-types.js';
+import { resolveSubject } from './resolve-subject.js';
+
+const meteredRoutes: Record<string, MeteredEndpoint> = {
+  '/v1/chat/completions': 'chat',
+  '/v1/responses': 'responses',
+  '/v1/embeddings': 'embeddings',
+};
+
+/**
+ * Creates the metering proxy as a Hono app: `/v1/chat/completions`, `/v1/responses` and
+ * `/v1/embeddings` are forwarded and metered (exactly one usage event per response, streams
+ * included), every other `/v1/*` path is passed through unmetered, `/healthz` and `/metrics`
+ * answer locally. Upstream answers pass through unchanged; metering never fails a call.
+ * @see https://platform.openai.com/docs/api-reference
+ */
+export function createProxyApp(options: ProxyOptions): Hono {
+  const upstreamBase = options.upstreamBaseUrl.replace(/\/+$/, '');
+  const fetchUpstream = options.fetch ?? globalThis.fetch;
+  const { metrics, usage, subjects } = options;
+  const logger = options.logger ?? { warn: (message: string) => console.warn(message) };
+  const generateId = options.generateId ?? (() => crypto.randomUUID());
+  const now = options.now ?? (() => new Date());
+  const app = new Hono();
+
+  app.onError((error) => {
+    logger.warn(`proxy: internal error: ${(error as Error).message}`);
+    return openAIErrorResponse({
+      status: 500,
+      message: 'The metering proxy failed to handle the request.',
+      type: 'server_error',
+      code: null,
+    });
+  });
+  app.notFound((c) =>
+    openAIErrorResponse({
+      status: 404,
+      message: `Unknown path ${c.req.path}: the proxy serves /v1/*, /healthz and /metrics.`,
+      type: 'invalid_request_error',
+      code: 'unknown_url',
+    }),
+  );
+
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/metrics', async () => {
+    const body = await metrics.registry.metrics();
+    return new Response(body, { headers: { 'content-type': metrics.registry.contentType } });
+  });
+
+  app.use(
+    '/v1/*',
+    bodyLimit({
+      maxSize: options.maxBodyBytes ?? 32 * 1024 * 1024,
+      onError: () =>
+        openAIErrorResponse({
+          status: 413,
+          message: `The request body is larger than the proxy accepts (${options.maxBodyBytes ?? 32 * 1024 * 1024} bytes).`,
+          type: 'invalid_request_error',
+          code: 'request_too_large',
+        }),
+    }),
+  );
+
+  for (const [path, endpoint] of Object.entries(meteredRoutes)) {
+    app.post(path, (c) => handleMetered(c, endpoint));
+  }
+  app.all('/v1/*', (c) => handlePassThrough(c));
+
+  function upstreamUrl(c: Context): string {
+    const url = new URL(c.req.url);
+    return `${upstreamBase}${url.pathname.slice('/v1'.length)}${url.search}`;
+  }
+
+  function count(route: string, status: number): void {
+    metrics.requests.inc({ route, status: String(status) });
+  }
+
+  async function handlePassThrough(c: Context): Promise<Response> {
+    const route = 'passthrough';
+    const method = c.req.method;
+    const hasBody = method !== 'GET' && method !== 'HEAD';
+    let upstream: Response;
+    try {
+      upstream = await fetchUpstream(upstreamUrl(c), {
+        method,
+        headers: createUpstreamHeaders({
+          incoming: c.req.raw.headers,
+          subjectHeader: subjects.header,
+          serverApiKey: options.upstreamApiKey,
+        }),
+        body: hasBody ? await c.req.arrayBuffer() : undefined,
+        signal: c.req.raw.signal,
+      });
+    } catch (error) {
+      count(route, 502);
+      return unreachable(error);
+    }
+    count(route, upstream.status);
+    return new Response(upstream.body, {
+      status: upstream.status,
+      headers: createDownstreamHeaders({ upstream: upstream.headers }),
+    });
+  }
+
+  function unreachable(error: unknown): Response {
+    const reason =
+      error instanceof Error
+        ? ((error.cause as Error | undefined)?.message ?? error.message)
+        : String(error);
+    return openAIErrorResponse({
+      status: 502,
+      message: `The metering proxy could not reach the upstream API (${upstreamBase}): ${reason}`,
+      type: 'upstream_error',
+      code: 'upstream_unreachable',
+    });
+  }
+
+  async function handleMetered(c: Context, endpoint: MeteredEndpoint): Promise<Response> {
+    const route = endpoint;
+    const raw = await c.req.text();
+    let body: Record<string, unknown>;
+    try {
+      body = JSON.parse(raw);
+      if (!body || typeof body !== 'object' || Array.isArray(body))
+        throw new Error('not an object');
+    } catch {
+      count(route, 400);
+      return openAIErrorResponse({
+        status: 400,
+        message: 'We could not parse the JSON body of your request: it must be a JSON object.',
+        type: 'invalid_request_error',
+        code: null,
+      });
+    }
+    const apiKey = bearerToken(c.req.header('authorization'));
+    if (
+      options.upstreamApiKey !== undefined &&
+      (apiKey === undefined || !subjects.keySubjects.has(apiKey))
+    ) {
+      count(route, 401);
+      return openAIErrorResponse({
+        status: 401,
+        message:
+          'Incorrect API key provided: this proxy accepts only the API keys it maps to subjects.',
+        type: 'invalid_request_error',
+        code: 'invalid_api_key',
+      });
+    }
+    const subject = resolveSubject({
+      policy: subjects,
+      apiKey,
+      headerValue: c.req.header(subjects.header),
+      body,
+    });
+    if (!subject.success) {
+      count(route, 400);
+      return openAIErrorResponse({
+        status: 400,
+        message: subject.message,
+        type: 'invalid_request_error',
+        code: 'missing_subject',
+      });
+    }
+
+    let reservation: Reservation | undefined;
+    if (options.budget) {
+      try {
+        reservation = await options.budget.gate.reserve({
+          subject: subject.subject,
+          feature: options.budget.feature,
+          request: body,
+        });
+      } catch (error) {
+        if (error instanceof BudgetExceededError) {
+          count(route, 429);
+          return openAIErrorResponse({
+            status: 429,
+            message: `You exceeded your current quota: ${error.message}`,
+            type: 'insufficient_quota',
+            code: 'insufficient_quota',
+          });
+        }
+        if (error instanceof BudgetUnavailableError) {
+          count(route, 403);
+          return openAIErrorResponse({
+            status: 403,
+            message: error.message,
+            type: 'insufficient_quota',
+            code: 'budget_unavailable',
+          });
+        }
+        if (error instanceof TypeError) {
+          count(route, 400);
+          return openAIErrorResponse({
+            status: 400,
+            message: error.message,
+            type: 'invalid_request_error',
+            code: null,
+          });
+        }
+        throw error;
+      }
+    }
+    const settle = (event: UsageEvent | undefined) => {
+      if (!reservation || !options.budget) return;
+      options.budget.gate.settle({ reservation, event }).catch((error) => {
+        metrics.meteringFailures.inc({ stage: 'budget_settle' });
+        logger.warn(
+          `proxy: could not settle the budget reservation of ${subject.subject}: ${(error as Error).message}`,
+        );
+      });
+    };
+
+    const streaming = body.stream === true && endpoint !== 'embeddings';
+    // Chat streams carry usage only when asked; ask for it, and hide the extra chunk from a
+    // client that did not.
+    const streamOptions = body.stream_options as { include_usage?: unknown } | undefined;
+    const clientAskedUsage = streamOptions?.include_usage === true;
+    const addUsage = streaming && endpoint === 'chat' && !clientAskedUsage;
+    const upstreamBody = addUsage
+      ? JSON.stringify({ ...body, stream_options: { ...streamOptions, include_usage: true } })
+      : raw;
+
+    const envelope: ProxyEventEnvelope = {
+      subject: subject.subject,
+      source: options.events?.source,
+      type: options.events?.type,
+      provider: options.events?.provider,
+      id: options.events?.ids === 'generated' ? generateId() : undefined,
+    };
+    const controller = new AbortController();
+    const onClientGone = () => controller.abort(new Error('the client closed the connection'));
+    c.req.raw.signal.addEventListener('abort', onClientGone, { once: true });
+
+    // A stream is metered from before the request is sent: a process that dies while upstream
+    // thinks still bills the prompt.
+    let session: StreamMeterSession | undefined;
+    if (streaming) {
+      try {
+        session = usage.openStream({
+          endpoint: endpoint as 'chat' | 'responses',
+          request: body,
+          envelope: { ...envelope, fallbackId: envelope.id ?? generateId() },
+        });
+      } catch (error) {
+        metrics.meteringFailures.inc({ stage: 'journal' });
+        logger.warn(
+          `proxy: could not journal the stream of ${subject.subject}: ${(error as Error).message}`,
+        );
+      }
+    }
+
+    const started = performance.now();
+    let upstream: Response;
+    try {
+      upstream = await fetchUpstream(upstreamUrl(c), {
+        method: 'POST',
+        headers: createUpstreamHeaders({
+          incoming: c.req.raw.headers,
+          subjectHeader: subjects.header,
+          serverApiKey: options.upstreamApiKey,
+        }),
+        body: upstreamBody,
+        signal: controller.signal,
+      });
+    } catch (error) {
+      c.req.raw.signal.removeEventListener('abort', onClientGone);
+      finishSession(session, 'error');
+      settle(undefined);
+      count(route, 502);
+      return unreachable(error);
+    } finally {
+      metrics.upstreamLatency.observe({ route }, (performance.now() - started) / 1000);
+    }
+    const headers = createDownstreamHeaders({ upstream: upstream.headers });
+    count(route, upstream.status);
+
+    if (!upstream.ok) {
+      // OpenAI bills no tokens for a refused request: nothing is metered, and the answer passes
+      // through as it came.
+      c.req.raw.signal.removeEventListener('abort', onClientGone);
+      session = abandonSession(session);
+      settle(undefined);
+      return new Response(upstream.body, { status: upstream.status, headers });
+    }
+
+    if (!streaming || !upstream.body) {
+      c.req.raw.signal.removeEventListener('abort', onClientGone);
+      const bytes = new Uint8Array(await upstream.arrayBuffer());
+      const event = meterBlocking({
+        bytes,
+        request: body,
+        envelope: { ...envelope, fallbackId: upstream.headers.get('x-request-id') ?? generateId() },
+      });
+      settle(event);
+      return new Response(bytes, { status: upstream.status, headers });
+    }
+
+    const reader = upstream.body.getReader();
+    const framer = createSseFramer();
+    let finished = false;
+    const finish = (reason: 'completed' | 'aborted' | 'error') => {
+      if (finished) return;
+      finished = true;
+      c.req.raw.signal.removeEventListener('abort', onClientGone);
+      settle(finishSession(session, reason));
+    };
+    const relay = (
+      controllerOut: ReadableStreamDefaultController<Uint8Array>,
+      events: ReturnType<typeof framer.push>,
+    ) => {
+      for (const sse of events) {
+        if (sse.data !== undefined && sse.data !== '[DONE]') {
+          let chunk: Record<string, unknown> | undefined;
+          try {
+            chunk = JSON.parse(sse.data);
+          } catch {
+            chunk = undefined;
+          }
+          if (chunk) {
+            pushChunk(session, chunk);
+            if (
+              addUsage &&
+              Array.isArray(chunk.choices) &&
+              chunk.choices.length === 0 &&
+              chunk.usage
+            )
+              continue;
+          }
+        }
+        controllerOut.enqueue(sse.bytes);
+      }
+    };
+    const downstream = new ReadableStream<Uint8Array>({
+      async pull(controllerOut) {
+        let result: ReadableStreamReadResult<Uint8Array>;
+        try {
+          result = await reader.read();
+        } catch (error) {
+          finish(controller.signal.aborted ? 'aborted' : 'error');
+          controllerOut.error(error);
+          return;
+        }
+        if (result.done) {
+          relay(controllerOut, framer.flush());
+          finish('completed');
+          controllerOut.close();
+          return;
+        }
+        relay(controllerOut, framer.push(result.value));
+      },
+      cancel(reason) {
+        finish('aborted');
+        controller.abort(reason);
+        reader.cancel(reason).catch(() => {});
+      },
+    });
+    return new Response(downstream, { status: upstream.status, headers });
+
+    function pushChunk(target: StreamMeterSession | undefined, chunk: unknown) {
+      if (!target) return;
+      try {
+        target.push(chunk);
+      } catch (error) {
+        metrics.meteringFailures.inc({ stage: 'stream_chunk' });
+        logger.warn(`proxy: a stream chunk could not be metered: ${(error as Error).message}`);
+      }
+    }
+  }
+
+  function finishSession(
+    session: StreamMeterSession | undefined,
+    reason: 'completed' | 'aborted' | 'error',
+  ): UsageEvent | undefined {
+    if (!session) return undefined;
+    try {
+      const event = session.finish(reason);
+      if (event) countEvent(event);
+      return event;
+    } catch (error) {
+      metrics.meteringFailures.inc({ stage: 'stream_finish' });
+      logger.warn(`proxy: a stream could not be metered: ${(error as Error).message}`);
+      return undefined;
+    }
+  }
+
+  function abandonSession(session: StreamMeterSession | undefined): undefined {
+    if (session) {
+      try {
+        (session as { abandon?: () => void }).abandon?.();
+      } catch {
+        // Nothing was billed; a failed abandon leaves at most a crash estimate of the prompt.
+      }
+    }
+    return undefined;
+  }
+
+  function meterBlocking({
+    bytes,
+    request,
+    envelope,
+  }: {
+    bytes: Uint8Array;
+    request: Record<string, unknown>;
+    envelope: ProxyEventEnvelope;
+  }): UsageEvent | undefined {
+    let event: UsageEvent;
+    try {
+      const response = JSON.parse(new TextDecoder().decode(bytes)) as MeterableResponse;
+      event = toUsageEvent(response, { ...envelope, request: request as never, now });
+    } catch (error) {
+      metrics.meteringFailures.inc({ stage: 'convert' });
+      logger.warn(`proxy: a response could not be metered: ${(error as Error).message}`);
+      return undefined;
+    }
+    try {
+      usage.enqueue(event);
+      countEvent(event);
+    } catch (error) {
+      metrics.meteringFailures.inc({ stage: 'journal' });
+      logger.warn(
+        `proxy: usage event ${event.id} could not be journaled: ${(error as Error).message}`,
+      );
+    }
+    return event;
+  }
+
+  function countEvent(event: UsageEvent): void {
+    const data = event.data as unknown as Record<string, unknown>;
+    metrics.events.inc({
+      usage_source: String(data.usage_source),
+      reason: String(data.estimate_reason ?? ''),
+    });
+    const prompt = Number(data.prompt_tokens ?? 0);
+    const cached = Number(data.cached_tokens ?? 0);
+    metrics.tokens.inc({ type: 'input' }, Math.max(0, prompt - cached));
+    metrics.tokens.inc({ type: 'cached_input' }, cached);
+    metrics.tokens.inc({ type: 'output' }, Number(data.completion_tokens ?? 0));
+    metrics.tokens.inc({ type: 'reasoning' }, Number(data.reasoning_tokens ?? 0));
+  }
+
+  return app;
+}
+
+function bearerToken(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  const match = /^Bearer\s+(.+)$/i.exec(header.trim());
+  return match?.[1]?.trim();
+}

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { loadProxyConfig } from './load-proxy-config.js';
+
+const noFile = (path: string): string => {
+  throw new Error(`ENOENT: no such file, open '${path}'`);
+};
+
+describe('loadProxyConfig', () => {
+  it('has defaults that need no setting', () => {
+    expect(loadProxyConfig({ env: {}, readFile: noFile })).toEqual({
+      host: '127.0.0.1',
+      port: 8787,
+      subjects: {
+        header: 'openmeter-subject',
+        keySubjects: new Map(),
+        trustRequestUser: false,
+        defaultSubject: undefined,
+      },
+      useServerKey: false,
+      budgetFeature: undefined,
+      redisUrl: undefined,
+      maxBodyBytes: 33_554_432,
+    });
+  });
+
+  it('reads keys from a file and the environment; the server key is used only with mapped keys', () => {
+    const config = loadProxyConfig({
+      env: {
+        LLM_METER_PROXY_KEYS_FILE: 'keys.txt',
+        LLM_METER_PROXY_KEYS: 'sk-b=customer-b',
+        OPENAI_API_KEY: 'sk-upstream',
+        LLM_METER_PROXY_SUBJECT_HEADER: 'X-Customer',
+      },
+      readFile: () => 'sk-a=customer-a\n',
+    });
+    expect(config.subjects.keySubjects).toEqual(
+      new Map([
+        ['sk-a', 'customer-a'],
+        ['sk-b', 'customer-b'],
+      ]),
+    );
+    expect(config.subjects.header).toBe('x-customer');
+    expect(config.useServerKey).toBe(true);
+    expect(
+      loadProxyConfig({ env: { OPENAI_API_KEY: 'sk-upstream' }, readFile: noFile }).useServerKey,
+    ).toBe(false);
+  });
+
+  it.each([
+    [
+      { LLM_METER_PROXY_PORT: '80a' },
+      'LLM_METER_PROXY_PORT must be a whole number from 0 to 65535, got "80a"',
+    ],
+    [
+      { LLM_METER_PROXY_TRUST_REQUEST_USER: 'yes' },
+      'LLM_METER_PROXY_TRUST_REQUEST_USER must be 1 or 0, got "yes"',
+    ],
+    [
+      { LLM_METER_PROXY_KEYS_FILE: 'missing.txt' },
+      "LLM_METER_PROXY_KEYS_FILE: cannot read missing.txt: ENOENT: no such file, open 'missing.txt'",
+    ],
+    [
+      { LLM_METER_PROXY_KEYS: 'sk-only-a-key-here' },
+      'LLM_METER_PROXY_KEYS: entry 1 of the key → subject map is not key=subject: "sk-…here"',
+    ],
+    [
+      { LLM_METER_PROXY_SUBJECT_HEADER: 'bad header' },
+      'LLM_METER_PROXY_SUBJECT_HEADER must be a header name such as OpenMeter-Subject, got "bad header"',
+    ],
+  ])('refuses %o', (env, message) => {
+    expect(() => loadProxyConfig({ env, readFile: noFile })).toThrow(message);
+  });
+});

@@ -1,0 +1,101 @@
+import { parseKeySubjects, type SubjectPolicy } from './resolve-subject.js';
+
+/** The proxy's own settings, read from the environment (see the README's "Proxy" section). */
+export interface ProxyConfig {
+  host: string;
+  port: number;
+  subjects: SubjectPolicy;
+  /** Use the proxy's OPENAI_API_KEY upstream (callers authenticate with mapped keys). */
+  useServerKey: boolean;
+  /** Feature key of the budget gate; unset: no gate. */
+  budgetFeature: string | undefined;
+  redisUrl: string | undefined;
+  maxBodyBytes: number;
+}
+
+/** A setting that cannot be used; the message names the variable and what it takes. */
+export class ProxyConfigError extends Error {
+  override name = 'ProxyConfigError' as const;
+}
+
+/**
+ * Reads the proxy's settings. `readFile` reads `LLM_METER_PROXY_KEYS_FILE` (injected so this
+ * stays testable without a file system).
+ */
+export function loadProxyConfig({
+  env,
+  readFile,
+}: {
+  env: Readonly<Record<string, string | undefined>>;
+  readFile: (path: string) => string;
+}): ProxyConfig {
+  const value = (name: string) => {
+    const raw = env[name]?.trim();
+    return raw ? raw : undefined;
+  };
+  const integer = (name: string, fallback: number, min: number, max: number) => {
+    const raw = value(name);
+    if (raw === undefined) return fallback;
+    const parsed = Number(raw);
+    if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
+      throw new ProxyConfigError(
+        `${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(raw)}`,
+      );
+    }
+    return parsed;
+  };
+  const flag = (name: string) => {
+    const raw = value(name);
+    if (raw === undefined || raw === '0' || raw === 'false') return false;
+    if (raw === '1' || raw === 'true') return true;
+    throw new ProxyConfigError(`${name} must be 1 or 0, got ${JSON.stringify(raw)}`);
+  };
+  let keySubjects = new Map<string, string>();
+  try {
+    const keysFile = value('LLM_METER_PROXY_KEYS_FILE');
+    if (keysFile) {
+      let text: string;
+      try {
+        text = readFile(keysFile);
+      } catch (error) {
+        throw new ProxyConfigError(
+          `LLM_METER_PROXY_KEYS_FILE: cannot read ${keysFile}: ${(error as Error).message}`,
+          { cause: error },
+        );
+      }
+      keySubjects = parseKeySubjects(text);
+    }
+    const keys = value('LLM_METER_PROXY_KEYS');
+    if (keys) for (const [key, subject] of parseKeySubjects(keys)) keySubjects.set(key, subject);
+  } catch (error) {
+    if (error instanceof ProxyConfigError) throw error;
+    throw new ProxyConfigError(`LLM_METER_PROXY_KEYS: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  const header = (value('LLM_METER_PROXY_SUBJECT_HEADER') ?? 'OpenMeter-Subject').toLowerCase();
+  if (!/^[a-z0-9-]+$/.test(header)) {
+    throw new ProxyConfigError(
+      `LLM_METER_PROXY_SUBJECT_HEADER must be a header name such as OpenMeter-Subject, got ${JSON.stringify(header)}`,
+    );
+  }
+  return {
+    host: value('LLM_METER_PROXY_HOST') ?? '127.0.0.1',
+    port: integer('LLM_METER_PROXY_PORT', 8787, 0, 65_535),
+    subjects: {
+      header,
+      keySubjects,
+      trustRequestUser: flag('LLM_METER_PROXY_TRUST_REQUEST_USER'),
+      defaultSubject: value('LLM_METER_PROXY_DEFAULT_SUBJECT'),
+    },
+    useServerKey: keySubjects.size > 0 && value('OPENAI_API_KEY') !== undefined,
+    budgetFeature: value('LLM_METER_BUDGET_FEATURE'),
+    redisUrl: value('REDIS_URL'),
+    maxBodyBytes: integer(
+      'LLM_METER_PROXY_MAX_BODY_BYTES',
+      32 * 1024 * 1024,
+      1_024,
+      1024 * 1024 * 1024,
+    ),
+  };
+}

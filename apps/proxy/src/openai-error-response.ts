@@ -1,0 +1,23 @@
+/**
+ * An error answered the way OpenAI answers errors, so every OpenAI client reads it: a JSON
+ * body `{ error: { message, type, param, code } }` with the given status.
+ * @see https://platform.openai.com/docs/guides/error-codes/api-errors
+ */
+export function openAIErrorResponse({
+  status,
+  message,
+  type,
+  code,
+  headers,
+}: {
+  status: number;
+  message: string;
+  type: string;
+  code: string | null;
+  headers?: Record<string, string> | undefined;
+}): Response {
+  return new Response(JSON.stringify({ error: { message, type, param: null, code } }), {
+    status,
+    headers: { 'content-type': 'application/json', ...headers },
+  });
+}

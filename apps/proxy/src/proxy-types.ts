@@ -1,0 +1,67 @@
+import type { BudgetGate } from '@llm-meter/budget-gate';
+import type { StreamEndReason, UsageEvent } from '@llm-meter/meter-core';
+import type { ProxyMetrics } from './create-proxy-metrics.js';
+import type { SubjectPolicy } from './resolve-subject.js';
+
+/** The metered endpoints. */
+export type MeteredEndpoint = 'chat' | 'responses' | 'embeddings';
+
+/** One stream's metering: every parsed chunk pushed as it passes, one `finish` at the end. */
+export interface StreamMeterSession {
+  push(chunk: unknown): void;
+  /** Ends the stream's metering; returns the one event it enqueued, if any could be made. */
+  finish(reason: StreamEndReason): UsageEvent | undefined;
+}
+
+/** Where the proxy's usage goes: the outbox, or anything with its two calls. */
+export interface ProxyUsageSink {
+  /** Journals a finished response's event (throws when it cannot be journaled). */
+  enqueue(event: UsageEvent): void;
+  /** Starts a stream's crash-safe metering (see `@llm-meter/metering`). */
+  openStream(input: {
+    endpoint: 'chat' | 'responses';
+    request: Record<string, unknown>;
+    envelope: ProxyEventEnvelope;
+  }): StreamMeterSession;
+}
+
+/** The CloudEvents envelope fields of one request's usage event. */
+export interface ProxyEventEnvelope {
+  subject: string;
+  source?: string | undefined;
+  type?: string | undefined;
+  provider?: string | undefined;
+  /** Overrides the provider's response id (`LLM_METER_EVENT_IDS=generated`). */
+  id?: string | undefined;
+  /** Used when the response has no id (embeddings): the upstream request id, or a UUID. */
+  fallbackId?: string | undefined;
+}
+
+/** Everything `createProxyApp` is built from. */
+export interface ProxyOptions {
+  /** Upstream base URL ending in `/v1`, e.g. `https://api.openai.com/v1`. */
+  upstreamBaseUrl: string;
+  /** The proxy's own upstream key; when unset, the caller's `authorization` is passed through. */
+  upstreamApiKey?: string | undefined;
+  subjects: SubjectPolicy;
+  usage: ProxyUsageSink;
+  metrics: ProxyMetrics;
+  /** The budget gate; callers over quota get a 429 before upstream is contacted. */
+  budget?: { gate: BudgetGate; feature: string } | undefined;
+  /** CloudEvents source and type, provider, and `generated` ids per request. */
+  events?:
+    | {
+        source?: string | undefined;
+        type?: string | undefined;
+        provider?: string | undefined;
+        ids?: 'provider' | 'generated' | undefined;
+      }
+    | undefined;
+  /** Largest request body accepted, in bytes. Default 32 MiB. */
+  maxBodyBytes?: number | undefined;
+  /** Where metering failures and other warnings are reported (keys never appear). */
+  logger?: { warn(message: string): void } | undefined;
+  fetch?: typeof globalThis.fetch | undefined;
+  now?: (() => Date) | undefined;
+  generateId?: (() => string) | undefined;
+}
