@@ -1,0 +1,219 @@
+import { calcPrice, type ModelInfo, type Provider, type Usage } from '@pydantic/genai-prices';
+import {
+  findServiceTierPrice,
+  type PricedServiceTier,
+  type ServiceTierPriceRow,
+} from './service-tier-prices.js';
+
+/**
+ * Token counts to price, with OpenAI's meanings: `input` includes `cached` and `cacheWrite`,
+ * `output` includes reasoning tokens (billed as output).
+ * @see https://platform.openai.com/docs/api-reference/chat/object#chat/object-usage
+ */
+export interface PriceTokens {
+  input: number;
+  cached?: number | undefined;
+  cacheWrite?: number | undefined;
+  output: number;
+  inputAudio?: number | undefined;
+  outputAudio?: number | undefined;
+}
+
+/** Input of `priceUsage`. */
+export interface PriceUsageInput {
+  /** The model the provider reported (dated ids such as `gpt-4o-mini-2024-07-18` match). */
+  model: string;
+  /**
+   * The tier that served the request (the response's `service_tier`, not the requested one).
+   * Missing: `default` is assumed and the result says so.
+   */
+  serviceTier?: string | null | undefined;
+  /** `openai` (default) or another genai-prices provider id. */
+  provider?: string | null | undefined;
+  tokens: PriceTokens;
+  /** When the request was served: selects the prices in force that day. */
+  at: Date;
+}
+
+/** Why a usage could not be priced. Never priced as $0 instead. */
+export type UnpricedReason =
+  | 'unknown_model'
+  | 'unknown_provider'
+  | 'unknown_tier'
+  | 'tier_not_offered'
+  | 'long_context_not_offered'
+  | 'invalid_tokens';
+
+/** A priced usage: USD amounts and the sources of the rates. */
+export interface PricedUsage {
+  status: 'priced';
+  /** Total in USD (input, cached input and output together). */
+  usd: number;
+  inputUsd: number;
+  outputUsd: number;
+  /** The tier whose rates were applied. */
+  tier: PricedServiceTier;
+  /** True when the usage carried no service tier and `default` was assumed. */
+  tierAssumed: boolean;
+  /** genai-prices' model id the rates belong to (`gpt-4o-mini`). */
+  modelId: string;
+  /** The service-tier table row applied, for flex, priority and batch. */
+  tierRow?: ServiceTierPriceRow;
+}
+
+/** A usage that could not be priced, with a reason a person can act on. */
+export interface UnpricedUsage {
+  status: 'unpriced';
+  reason: UnpricedReason;
+  message: string;
+}
+
+/** The result of `priceUsage`. */
+export type UsagePrice = PricedUsage | UnpricedUsage;
+
+const tierAliases: Record<string, PricedServiceTier> = {
+  default: 'default',
+  standard: 'default',
+  flex: 'flex',
+  priority: 'priority',
+  batch: 'batch',
+};
+
+/**
+ * Prices one usage at the rates of its served service tier on its date: standard rates (and
+ * their dated changes and context-length tiers) from `@pydantic/genai-prices`, flex, priority and
+ * batch from this package's dated table. An unknown model, provider or tier, or a tier OpenAI
+ * does not offer for the model, is `unpriced` with a reason, never $0.
+ * @see https://developers.openai.com/api/docs/pricing
+ */
+export function priceUsage({
+  model,
+  serviceTier,
+  provider,
+  tokens,
+  at,
+}: PriceUsageInput): UsagePrice {
+  const invalid = findInvalidTokens(tokens);
+  if (invalid) return unpriced('invalid_tokens', invalid);
+  const tierName = serviceTier ?? 'default';
+  const tier = tierAliases[tierName];
+  if (!tier) {
+    return unpriced(
+      'unknown_tier',
+      `service tier ${JSON.stringify(tierName)} has no per-token price (scale tier is billed in prepaid units; "auto" is a request setting, not a served tier)`,
+    );
+  }
+  const providerId = provider ?? 'openai';
+  const usage = toGenaiUsage(tokens);
+  let standard: ReturnType<typeof calcPrice>;
+  try {
+    standard = calcPrice(usage, model, { providerId, timestamp: at });
+  } catch (error) {
+    return unpriced(
+      'invalid_tokens',
+      `genai-prices refused the usage of ${model}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  if (!standard) {
+    return unpriced(
+      providerId === 'openai' ? 'unknown_model' : 'unknown_provider',
+      `no price for model ${JSON.stringify(model)} of provider ${JSON.stringify(providerId)} in @pydantic/genai-prices`,
+    );
+  }
+  if (standard.provider.id !== providerId) {
+    return unpriced(
+      'unknown_provider',
+      `provider ${JSON.stringify(providerId)} is not in @pydantic/genai-prices`,
+    );
+  }
+  const modelId = standard.model.id;
+  const base = { status: 'priced', tierAssumed: serviceTier == null, modelId } as const;
+  if (tier === 'default') {
+    return {
+      ...base,
+      usd: standard.total_price,
+      inputUsd: standard.input_price,
+      outputUsd: standard.output_price,
+      tier,
+    };
+  }
+  const row = providerId === 'openai' ? findServiceTierPrice({ tier, modelId }) : undefined;
+  if (!row) {
+    return unpriced(
+      'tier_not_offered',
+      `no ${tier} price for ${modelId} (${model}): OpenAI does not list it, or the table in @llm-meter/prices lacks it`,
+    );
+  }
+  if (row.maxPromptTokens !== undefined && tokens.input > row.maxPromptTokens) {
+    return unpriced(
+      'long_context_not_offered',
+      `${tier} rates of ${modelId} exclude prompts over ${row.maxPromptTokens} tokens (this one has ${tokens.input})`,
+    );
+  }
+  if ('multiplier' in row.price) {
+    const { multiplier } = row.price;
+    return {
+      ...base,
+      usd: standard.total_price * multiplier,
+      inputUsd: standard.input_price * multiplier,
+      outputUsd: standard.output_price * multiplier,
+      tier,
+      tierRow: row,
+    };
+  }
+  // Absolute rates: let genai-prices do the arithmetic on a one-model provider.
+  const { rates } = row.price;
+  const tierModel: ModelInfo = {
+    id: modelId,
+    match: { equals: model },
+    prices: {
+      input_mtok: rates.inputMtok,
+      cache_read_mtok: rates.cachedInputMtok,
+      output_mtok: rates.outputMtok,
+    },
+  };
+  const tierProvider: Provider = {
+    id: `${providerId}-${tier}`,
+    name: `${providerId} ${tier}`,
+    api_pattern: '.*',
+    models: [tierModel],
+  };
+  const priced = calcPrice(usage, model, { provider: tierProvider, timestamp: at });
+  if (!priced) {
+    return unpriced('tier_not_offered', `no ${tier} price for ${modelId} (${model})`);
+  }
+  return {
+    ...base,
+    usd: priced.total_price,
+    inputUsd: priced.input_price,
+    outputUsd: priced.output_price,
+    tier,
+    tierRow: row,
+  };
+}
+
+function toGenaiUsage(tokens: PriceTokens): Usage {
+  const usage: Usage = { input_tokens: tokens.input, output_tokens: tokens.output };
+  if (tokens.cached) usage.cache_read_tokens = tokens.cached;
+  if (tokens.cacheWrite) usage.cache_write_tokens = tokens.cacheWrite;
+  if (tokens.inputAudio) usage.input_audio_tokens = tokens.inputAudio;
+  if (tokens.outputAudio) usage.output_audio_tokens = tokens.outputAudio;
+  return usage;
+}
+
+function findInvalidTokens(tokens: PriceTokens): string | undefined {
+  for (const [name, value] of Object.entries(tokens)) {
+    if (value === undefined) continue;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+      return `tokens.${name} must be a non-negative integer, got ${JSON.stringify(value)}`;
+    }
+  }
+  if ((tokens.cached ?? 0) + (tokens.cacheWrite ?? 0) > tokens.input) {
+    return `cached (${tokens.cached ?? 0}) plus cache-write (${tokens.cacheWrite ?? 0}) tokens exceed input tokens (${tokens.input})`;
+  }
+  return undefined;
+}
+
+function unpriced(reason: UnpricedReason, message: string): UnpricedUsage {
+  return { status: 'unpriced', reason, message };
+}

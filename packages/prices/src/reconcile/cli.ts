@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+import { createOpenMeterClient } from '@llm-meter/openmeter-client';
+import { defaultOpenAIBaseUrl } from './fetch-openai-buckets.js';
+import { formatReconcileReport } from './format-reconcile-report.js';
+import { safeParseReconcileArguments } from './parse-reconcile-arguments.js';
+import { reconcileUsage } from './reconcile-usage.js';
+
+// Exit statuses: 0 no drift past the threshold, 1 drift past it, 2 the command could not run.
+async function main(): Promise<number> {
+  const parsed = safeParseReconcileArguments(process.argv.slice(2));
+  if (!parsed.success) {
+    console.error(parsed.error);
+    return 2;
+  }
+  const adminKey = process.env.OPENAI_ADMIN_KEY;
+  if (!adminKey) {
+    console.error(
+      'OPENAI_ADMIN_KEY is not set: the organisation Usage and Costs APIs need an admin key (platform.openai.com, Organization settings, Admin keys).',
+    );
+    return 2;
+  }
+  const openmeterUrl = process.env.OPENMETER_URL;
+  if (!openmeterUrl) {
+    console.error(
+      'OPENMETER_URL is not set: point it at the OpenMeter that holds the metered events (and OPENMETER_API_KEY if it needs one).',
+    );
+    return 2;
+  }
+  const args = parsed.value;
+  const report = await reconcileUsage({
+    openmeter: createOpenMeterClient({
+      baseUrl: openmeterUrl,
+      apiKey: process.env.OPENMETER_API_KEY || undefined,
+    }),
+    openai: { baseUrl: process.env.OPENAI_BASE_URL || defaultOpenAIBaseUrl, adminKey },
+    from: args.from,
+    to: args.to,
+    threshold: args.threshold,
+    costs: args.costs,
+  });
+  console.log(args.json ? JSON.stringify(report, null, 2) : formatReconcileReport(report));
+  return report.pastThreshold > 0 ? 1 : 0;
+}
+
+main().then(
+  (status) => {
+    process.exitCode = status;
+  },
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exitCode = 2;
+  },
+);

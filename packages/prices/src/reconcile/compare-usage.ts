@@ -1,0 +1,206 @@
+import { priceUsage } from '../price-usage.js';
+import type { OpenAIBucket, OpenAICostsResult } from './openai-organization-types.js';
+import {
+  formatUsageKey,
+  type MeteredUsageRow,
+  type ReconcileDimensions,
+  type UsageKey,
+  type UsageRow,
+  unixSecondsToDay,
+} from './usage-key.js';
+
+/** What a drift row compares. */
+export type DriftMetric = 'input' | 'cached' | 'output' | 'requests' | 'cost_usd';
+
+/**
+ * One line of the drift table: a metric of one key, metered beside OpenAI's, with the difference
+ * (metered minus OpenAI's) and the percentage of OpenAI's. `percent` is null when OpenAI reports
+ * nothing but something was metered (or the other way round with OpenAI's at zero).
+ */
+export interface DriftRow extends UsageKey {
+  metric: DriftMetric;
+  metered: number;
+  openai: number;
+  difference: number;
+  percent: number | null;
+  /** Of `metered`, how much comes from estimates (tokens; not for cost or requests). */
+  estimated: number;
+}
+
+/** The comparison of a period: its drift rows and what could not be compared. */
+export interface UsageComparison {
+  rows: DriftRow[];
+  /** Metered rows that could not be priced (their cost is left out of `cost_usd`), with why. */
+  unpriced: string[];
+}
+
+const tokenMetrics = ['input', 'cached', 'output'] as const;
+// Float sums of prices differ in the last bits; below this a cost difference is no drift.
+const costEpsilon = 1e-9;
+
+/**
+ * Sets metered usage beside OpenAI's, key by key (day × model × served tier, and project or API
+ * key when the meters carry them), for input, cached and output tokens, requests when both sides
+ * count them, and, when OpenAI's costs are given, the cost per day (and project) of the metered
+ * tokens priced with `priceUsage` against OpenAI's billed amount.
+ * @see https://platform.openai.com/docs/api-reference/usage
+ */
+export function compareUsage({
+  metered,
+  openai,
+  costs,
+  dimensions,
+}: {
+  metered: readonly MeteredUsageRow[];
+  openai: readonly UsageRow[];
+  costs?: readonly OpenAIBucket<OpenAICostsResult>[] | undefined;
+  dimensions: ReconcileDimensions;
+}): UsageComparison {
+  const meteredByKey = new Map(metered.map((row) => [formatUsageKey(row), row]));
+  const openaiByKey = new Map(openai.map((row) => [formatUsageKey(row), row]));
+  const keys = new Map<string, UsageKey>();
+  for (const row of [...metered, ...openai]) keys.set(formatUsageKey(row), pickKey(row));
+  const rows: DriftRow[] = [];
+  for (const [id, key] of [...keys].sort(([a], [b]) => a.localeCompare(b))) {
+    const mine = meteredByKey.get(id);
+    const theirs = openaiByKey.get(id);
+    for (const metric of tokenMetrics) {
+      const estimated =
+        metric === 'input'
+          ? (mine?.estimatedInput ?? 0)
+          : metric === 'output'
+            ? (mine?.estimatedOutput ?? 0)
+            : 0;
+      pushDrift(rows, {
+        key,
+        metric,
+        metered: mine?.[metric] ?? 0,
+        openai: theirs?.[metric] ?? 0,
+        estimated,
+      });
+    }
+    if (mine?.requests !== undefined && theirs?.requests !== undefined) {
+      pushDrift(rows, {
+        key,
+        metric: 'requests',
+        metered: mine.requests,
+        openai: theirs.requests,
+        estimated: 0,
+      });
+    }
+  }
+  const unpriced: string[] = [];
+  if (costs) rows.push(...compareCosts({ metered, costs, dimensions, unpriced }));
+  return { rows, unpriced };
+}
+
+function compareCosts({
+  metered,
+  costs,
+  dimensions,
+  unpriced,
+}: {
+  metered: readonly MeteredUsageRow[];
+  costs: readonly OpenAIBucket<OpenAICostsResult>[];
+  dimensions: ReconcileDimensions;
+  unpriced: string[];
+}): DriftRow[] {
+  const costKey = (day: string, projectId: string): UsageKey => ({
+    day,
+    model: '*',
+    serviceTier: '*',
+    projectId: dimensions.projectId ? projectId : '*',
+    apiKeyId: '*',
+  });
+  const sums = new Map<string, { key: UsageKey; metered: number; openai: number }>();
+  const entry = (key: UsageKey) => {
+    const id = formatUsageKey(key);
+    let sum = sums.get(id);
+    if (!sum) {
+      sum = { key, metered: 0, openai: 0 };
+      sums.set(id, sum);
+    }
+    return sum;
+  };
+  for (const row of metered) {
+    const price = priceUsage({
+      model: row.model,
+      serviceTier: row.serviceTier === '*' ? undefined : row.serviceTier,
+      at: new Date(`${row.day}T00:00:00.000Z`),
+      tokens: { input: row.input, cached: row.cached, output: row.output },
+    });
+    if (price.status === 'unpriced') {
+      unpriced.push(`${row.day} ${row.model} ${row.serviceTier}: ${price.message}`);
+      continue;
+    }
+    entry(costKey(row.day, row.projectId)).metered += price.usd;
+  }
+  for (const bucket of costs) {
+    const day = unixSecondsToDay(bucket.start_time);
+    for (const result of bucket.results) {
+      entry(costKey(day, result.project_id ?? '(none)')).openai += result.amount.value;
+    }
+  }
+  const rows: DriftRow[] = [];
+  for (const { key, metered: mine, openai: theirs } of sums.values()) {
+    const difference = Math.abs(mine - theirs) < costEpsilon ? 0 : mine - theirs;
+    rows.push({
+      ...key,
+      metric: 'cost_usd',
+      metered: mine,
+      openai: theirs,
+      difference,
+      percent: percentOf({ difference, base: theirs }),
+      estimated: 0,
+    });
+  }
+  return rows.sort((a, b) => formatUsageKey(a).localeCompare(formatUsageKey(b)));
+}
+
+function pushDrift(
+  rows: DriftRow[],
+  {
+    key,
+    metric,
+    metered,
+    openai,
+    estimated,
+  }: { key: UsageKey; metric: DriftMetric; metered: number; openai: number; estimated: number },
+) {
+  if (metered === 0 && openai === 0) return;
+  const difference = metered - openai;
+  rows.push({
+    ...key,
+    metric,
+    metered,
+    openai,
+    difference,
+    percent: percentOf({ difference, base: openai }),
+    estimated,
+  });
+}
+
+function percentOf({ difference, base }: { difference: number; base: number }): number | null {
+  if (difference === 0) return 0;
+  if (base === 0) return null;
+  return (difference / base) * 100;
+}
+
+function pickKey(row: UsageKey): UsageKey {
+  return {
+    day: row.day,
+    model: row.model,
+    serviceTier: row.serviceTier,
+    projectId: row.projectId,
+    apiKeyId: row.apiKeyId,
+  };
+}
+
+/**
+ * Whether a drift row is past the threshold (percent of OpenAI's): a difference where OpenAI
+ * reports nothing always is.
+ */
+export function isPastThreshold({ row, threshold }: { row: DriftRow; threshold: number }): boolean {
+  if (row.difference === 0) return false;
+  return row.percent === null || Math.abs(row.percent) > threshold;
+}

@@ -1,0 +1,131 @@
+import type { OpenAIBucket, OpenAIBucketPage } from './openai-organization-types.js';
+
+/** OpenAI's API base URL, used when none is given. */
+export const defaultOpenAIBaseUrl = 'https://api.openai.com/v1';
+
+/** A failed call to OpenAI's organisation API: method, URL (no key) and status in the message. */
+export class OpenAIAdminError extends Error {
+  override name = 'OpenAIAdminError' as const;
+  constructor(
+    readonly status: number | undefined,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Input of `fetchOpenAIBuckets`. */
+export interface FetchOpenAIBucketsInput {
+  /** e.g. `https://api.openai.com/v1`, or openai-local's `http://127.0.0.1:PORT/v1`. */
+  baseUrl: string;
+  /** An admin key (`OPENAI_ADMIN_KEY`); organisation endpoints refuse project keys. */
+  adminKey: string;
+  /** `/organization/usage/completions` or `/organization/costs`. */
+  path: string;
+  /** Unix seconds; start inclusive, end exclusive. */
+  startTime: number;
+  endTime: number;
+  groupBy: readonly string[];
+  fetch?: typeof globalThis.fetch;
+}
+
+// 1d buckets: OpenAI allows up to 31 per page.
+const bucketsPerPage = 31;
+const maxPages = 1000;
+
+/**
+ * Reads every page of an organisation Usage or Costs endpoint (`bucket_width=1d`, `group_by`
+ * repeated per field, `page=<next_page>` while `has_more`), and returns all buckets in order.
+ * @see https://platform.openai.com/docs/api-reference/usage/completions
+ */
+export async function fetchOpenAIBuckets<Result>({
+  baseUrl,
+  adminKey,
+  path,
+  startTime,
+  endTime,
+  groupBy,
+  fetch = globalThis.fetch,
+}: FetchOpenAIBucketsInput): Promise<OpenAIBucket<Result>[]> {
+  const buckets: OpenAIBucket<Result>[] = [];
+  const seenPages = new Set<string>();
+  let page: string | null = null;
+  for (let count = 0; count < maxPages; count += 1) {
+    const query = new URLSearchParams({
+      start_time: String(startTime),
+      end_time: String(endTime),
+      bucket_width: '1d',
+      limit: String(bucketsPerPage),
+    });
+    for (const field of groupBy) query.append('group_by', field);
+    if (page) query.set('page', page);
+    const url = `${baseUrl.replace(/\/+$/, '')}${path}?${query}`;
+    const body = await getJson({ url, adminKey, fetch });
+    if (!isBucketPage(body)) {
+      throw new OpenAIAdminError(
+        200,
+        `GET ${url} answered something that is not a page of buckets (object "page" with data[]): is this OpenAI's organisation API?`,
+      );
+    }
+    buckets.push(...(body.data as OpenAIBucket<Result>[]));
+    if (!body.has_more) return buckets;
+    if (!body.next_page || seenPages.has(body.next_page)) {
+      throw new OpenAIAdminError(
+        200,
+        `GET ${url} says has_more but its next_page ${JSON.stringify(body.next_page)} is missing or repeats`,
+      );
+    }
+    seenPages.add(body.next_page);
+    page = body.next_page;
+  }
+  throw new OpenAIAdminError(undefined, `GET ${baseUrl}${path} had more than ${maxPages} pages`);
+}
+
+async function getJson({
+  url,
+  adminKey,
+  fetch,
+}: {
+  url: string;
+  adminKey: string;
+  fetch: typeof globalThis.fetch;
+}): Promise<unknown> {
+  let response: Response;
+  try {
+    response = await fetch(url, { headers: { Authorization: `Bearer ${adminKey}` } });
+  } catch (error) {
+    throw new OpenAIAdminError(
+      undefined,
+      `GET ${url} failed: ${error instanceof Error ? error.message : String(error)}; check OPENAI_BASE_URL and the network`,
+      { cause: error },
+    );
+  }
+  const text = await response.text();
+  if (!response.ok) {
+    const hint =
+      response.status === 401 || response.status === 403
+        ? ' (the organisation Usage and Costs APIs need an admin key in OPENAI_ADMIN_KEY)'
+        : '';
+    throw new OpenAIAdminError(
+      response.status,
+      `Request failed with status code ${response.status} ${response.statusText}: GET ${url}${hint}: ${text.slice(0, 300)}`,
+    );
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new OpenAIAdminError(response.status, `GET ${url} answered invalid JSON`, {
+      cause: error,
+    });
+  }
+}
+
+function isBucketPage(body: unknown): body is OpenAIBucketPage<unknown> {
+  return (
+    typeof body === 'object' &&
+    body !== null &&
+    (body as { object?: unknown }).object === 'page' &&
+    Array.isArray((body as { data?: unknown }).data)
+  );
+}

@@ -1,0 +1,68 @@
+import { formatUsd } from '../format-usd.js';
+import { type DriftRow, isPastThreshold } from './compare-usage.js';
+import type { ReconcileDimensions } from './usage-key.js';
+
+/**
+ * Renders drift rows as an aligned text table: key columns, the metric, metered, OpenAI's,
+ * difference and percentage; rows past the threshold are marked `!`, and metered tokens that are
+ * estimates are shown in the last column.
+ */
+export function formatDriftTable({
+  rows,
+  dimensions,
+  threshold,
+}: {
+  rows: readonly DriftRow[];
+  dimensions: ReconcileDimensions;
+  threshold: number;
+}): string {
+  if (rows.length === 0) return '(no usage on either side)';
+  const header = [
+    'day',
+    'model',
+    ...(dimensions.serviceTier ? ['tier'] : []),
+    ...(dimensions.projectId ? ['project'] : []),
+    ...(dimensions.apiKeyId ? ['api key'] : []),
+    'metric',
+    'metered',
+    'openai',
+    'difference',
+    '%',
+    '',
+    'estimated',
+  ];
+  const firstNumber = header.indexOf('metered');
+  const lines = rows.map((row) => {
+    const value = (amount: number) =>
+      row.metric === 'cost_usd' ? formatUsd(amount) : String(amount);
+    return [
+      row.day,
+      row.model,
+      ...(dimensions.serviceTier ? [row.serviceTier] : []),
+      ...(dimensions.projectId ? [row.projectId] : []),
+      ...(dimensions.apiKeyId ? [row.apiKeyId] : []),
+      row.metric,
+      value(row.metered),
+      value(row.openai),
+      row.difference > 0 ? `+${value(row.difference)}` : value(row.difference),
+      row.percent === null ? 'n/a' : `${row.percent.toFixed(2)}%`,
+      isPastThreshold({ row, threshold }) ? '!' : '',
+      row.estimated > 0 ? String(row.estimated) : '',
+    ];
+  });
+  const cells = [header, ...lines];
+  const widths = header.map((_, index) =>
+    Math.max(...cells.map((line) => line[index]?.length ?? 0)),
+  );
+  const render = (line: string[]) =>
+    line
+      .map((cell, index) =>
+        index >= firstNumber && index !== header.length - 2
+          ? cell.padStart(widths[index] ?? 0)
+          : cell.padEnd(widths[index] ?? 0),
+      )
+      .join('  ')
+      .trimEnd();
+  const rule = widths.map((width) => '-'.repeat(width)).join('  ');
+  return [render(header), rule, ...lines.map(render)].join('\n');
+}

@@ -1,0 +1,37 @@
+import { formatDriftTable } from './format-drift-table.js';
+import type { ReconcileReport } from './reconcile-usage.js';
+
+/**
+ * Renders a reconciliation for people: the drift table, a verdict line, unpriced usage, the
+ * limitations and the prices used.
+ */
+export function formatReconcileReport(report: ReconcileReport): string {
+  const lines = [
+    `Reconciliation ${report.from} to ${report.to} (UTC days): OpenMeter (metered) against OpenAI's organisation usage and costs`,
+    '',
+    formatDriftTable({
+      rows: report.rows,
+      dimensions: report.dimensions,
+      threshold: report.threshold,
+    }),
+    '',
+    report.pastThreshold === 0
+      ? `No drift past ${report.threshold}%.`
+      : `${report.pastThreshold} row(s) drift past ${report.threshold}% (marked !).`,
+  ];
+  if (report.rows.some((row) => row.estimated > 0)) {
+    lines.push(
+      'The estimated column shows metered tokens that are estimates (streams that ended without usage); until they are settled against the provider they can drift.',
+    );
+  }
+  if (report.unpriced.length > 0) {
+    lines.push(
+      '',
+      'Unpriced (left out of the metered cost):',
+      ...report.unpriced.map((line) => `  ${line}`),
+    );
+  }
+  lines.push('', 'What this cannot tell:', ...report.limitations.map((line) => `  - ${line}`));
+  lines.push('', report.prices);
+  return lines.join('\n');
+}

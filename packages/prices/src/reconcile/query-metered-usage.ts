@@ -1,0 +1,116 @@
+import type { MeterQueryRow, OpenMeterClient } from '@llm-meter/openmeter-client';
+import { formatUsageKey, type MeteredUsageRow, type ReconcileDimensions } from './usage-key.js';
+
+/** Slugs of the meters read for each token count. */
+export interface ReconcileMeters {
+  input: string;
+  cached: string;
+  output: string;
+}
+
+/** The shipped meters of `@llm-meter/meter-core`. */
+export const defaultReconcileMeters: ReconcileMeters = {
+  input: 'llm_prompt_tokens',
+  cached: 'llm_cached_tokens',
+  output: 'llm_completion_tokens',
+};
+
+/** Names of the meter dimensions that carry the served tier, the OpenAI project and API key. */
+export interface DimensionNames {
+  serviceTier: string;
+  projectId: string;
+  apiKeyId: string;
+}
+
+/** Dimension names written by `@llm-meter/meter-core` (tier) and suggested for project and key. */
+export const defaultDimensionNames: DimensionNames = {
+  serviceTier: 'service_tier',
+  projectId: 'project_id',
+  apiKeyId: 'api_key_id',
+};
+
+/**
+ * Queries OpenMeter for metered tokens per UTC day and model, split by served tier, project and
+ * API key when every meter read carries that dimension, and by `usage_source` to tell how much is
+ * estimated. Events without a tier count as `default`.
+ * @see https://openmeter.io/docs/api/cloud#tag/meters/operation/queryMeter
+ */
+export async function queryMeteredUsage({
+  client,
+  from,
+  to,
+  meters = defaultReconcileMeters,
+  dimensionNames = defaultDimensionNames,
+}: {
+  client: OpenMeterClient;
+  from: Date;
+  to: Date;
+  meters?: ReconcileMeters;
+  dimensionNames?: DimensionNames;
+}): Promise<{ rows: MeteredUsageRow[]; dimensions: ReconcileDimensions }> {
+  const definitions = await Promise.all(
+    Object.values(meters).map((slug) => client.meters.get(slug)),
+  );
+  const carries = (name: string) =>
+    definitions.every((meter) => Object.hasOwn(meter.groupBy ?? {}, name));
+  const dimensions: ReconcileDimensions = {
+    serviceTier: carries(dimensionNames.serviceTier),
+    projectId: carries(dimensionNames.projectId),
+    apiKeyId: carries(dimensionNames.apiKeyId),
+  };
+  const groupBy = [
+    'model',
+    ...(carries('usage_source') ? ['usage_source'] : []),
+    ...(dimensions.serviceTier ? [dimensionNames.serviceTier] : []),
+    ...(dimensions.projectId ? [dimensionNames.projectId] : []),
+    ...(dimensions.apiKeyId ? [dimensionNames.apiKeyId] : []),
+  ];
+  const entries = Object.entries(meters) as Array<[keyof ReconcileMeters, string]>;
+  const results = await Promise.all(
+    entries.map(([, slug]) =>
+      client.meters.query(slug, { from, to, windowSize: 'DAY', windowTimeZone: 'UTC', groupBy }),
+    ),
+  );
+  const rows = new Map<string, MeteredUsageRow>();
+  entries.forEach(([metric], index) => {
+    for (const item of results[index]?.data ?? []) {
+      const group = item.groupBy ?? {};
+      const text = (name: string, fallback: string) => {
+        const value = group[name];
+        return value === null || value === undefined || value === '' ? fallback : String(value);
+      };
+      const key = {
+        day: item.windowStart.slice(0, 10),
+        model: text('model', '(none)'),
+        serviceTier: dimensions.serviceTier ? text(dimensionNames.serviceTier, 'default') : '*',
+        projectId: dimensions.projectId ? text(dimensionNames.projectId, '(none)') : '*',
+        apiKeyId: dimensions.apiKeyId ? text(dimensionNames.apiKeyId, '(none)') : '*',
+      };
+      const id = formatUsageKey(key);
+      let row = rows.get(id);
+      if (!row) {
+        row = { ...key, input: 0, cached: 0, output: 0, estimatedInput: 0, estimatedOutput: 0 };
+        rows.set(id, row);
+      }
+      add({ row, metric, item, estimated: group.usage_source === 'estimated' });
+    }
+  });
+  return { rows: [...rows.values()], dimensions };
+}
+
+function add({
+  row,
+  metric,
+  item,
+  estimated,
+}: {
+  row: MeteredUsageRow;
+  metric: keyof ReconcileMeters;
+  item: MeterQueryRow;
+  estimated: boolean;
+}) {
+  row[metric] += item.value;
+  if (!estimated) return;
+  if (metric === 'input') row.estimatedInput += item.value;
+  if (metric === 'output') row.estimatedOutput += item.value;
+}
