@@ -1,15 +1,11 @@
-import {
-  AppConfigError,
-  createEventEnvelope,
-  meterChatStreamIntoOutbox,
-  runApp,
-} from '@llm-meter/app-kit';
+import { AppConfigError, createEventEnvelope, runApp } from '@llm-meter/app-kit';
 import {
   countChatPromptTokens,
   countTokens,
   type UsageEvent,
   withStreamUsage,
 } from '@llm-meter/meter-core';
+import { meterChatStreamIntoOutbox } from '@llm-meter/metering';
 import { parseStreamArguments } from './parse-stream-arguments.js';
 
 // Streams chat completions (include_usage on), printing text as it arrives, and meters each
@@ -90,7 +86,7 @@ function compareWithEstimate({
 }): string {
   try {
     const prompt = countChatPromptTokens(request).tokens;
-    const completion = countTokens(text, data.model);
+    const completion = countTokens({ text, model: data.model });
     return `estimate beside provider: prompt ${prompt} vs ${data.prompt_tokens}, completion ${completion} vs ${data.completion_tokens}`;
   } catch (error) {
     return `no estimate for ${data.model}: ${(error as Error).message}`;

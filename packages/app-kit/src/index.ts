@@ -2,7 +2,6 @@ export { AppConfigError } from './app-config-error.js';
 export { createEventEnvelope } from './create-event-envelope.js';
 export { formatUsageTable, type UsageTableRow } from './format-usage-table.js';
 export { type AppConfig, appConfigDefaults, loadAppConfig } from './load-app-config.js';
-export { meterChatStreamIntoOutbox } from './meter-chat-stream-into-outbox.js';
 export { queryUsageTable } from './query-usage-table.js';
 export { type AppContext, runApp } from './run-app.js';
 export {

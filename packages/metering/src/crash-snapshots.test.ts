@@ -1,0 +1,131 @@
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { countChatPromptTokens, countTokens } from '@llm-meter/meter-core';
+import { createUsageOutbox, type OutboxEvent } from '@llm-meter/meter-outbox';
+import { startOpenAILocal } from '@llm-meter/openai-local';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { crashTestPrompt } from './testing/crash-test-prompt.js';
+
+const packageDirectory = fileURLToPath(new URL('..', import.meta.url));
+let openaiUrl = '';
+let closeOpenAI: () => Promise<void> = async () => undefined;
+beforeAll(async () => {
+  // A paced stream, so the kill lands mid-stream; correctness never depends on the pace.
+  const local = await startOpenAILocal({ tokensPerSecond: 40 });
+  openaiUrl = local.url;
+  closeOpenAI = () => local.close();
+});
+afterAll(() => closeOpenAI());
+
+/**
+ * Streams in a child process that stops reading after `killAfter` chunks, SIGKILLs it then, and
+ * returns the text of every chunk it reported (each line is printed after the chunk went through
+ * the meter). Waits on the child's output, never on time.
+ */
+async function streamThenKill({
+  api,
+  dir,
+  killAfter,
+}: {
+  api: 'chat' | 'responses';
+  dir: string;
+  killAfter: number;
+}): Promise<string[]> {
+  const child = spawn(
+    process.execPath,
+    ['--conditions=source', '--import', 'tsx', 'src/testing/stream-until-killed.ts', api],
+    {
+      cwd: packageDirectory,
+      env: {
+        ...process.env,
+        OPENAI_BASE_URL: openaiUrl,
+        OUTBOX_DIR: dir,
+        STOP_AFTER: String(killAfter),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const texts: string[] = [];
+  let ended = false;
+  let stderr = '';
+  let buffered = '';
+  child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+  child.stdout.setEncoding('utf8').on('data', (text: string) => {
+    buffered += text;
+    const lines = buffered.split('\n');
+    buffered = lines.pop() ?? '';
+    for (const line of lines) {
+      const parsed = JSON.parse(line) as { text?: string; end?: boolean };
+      if (parsed.end) ended = true;
+      if (parsed.text !== undefined) texts.push(parsed.text);
+    }
+    if (texts.length >= killAfter) child.kill('SIGKILL');
+  });
+  const signal = await new Promise<NodeJS.Signals | null>((resolve) =>
+    child.once('close', (_code, closeSignal) => resolve(closeSignal)),
+  );
+  if (ended || signal !== 'SIGKILL') {
+    throw new Error(`the child was not killed mid-stream (${texts.length} chunks): ${stderr}`);
+  }
+  return texts;
+}
+
+/** Opens the outbox the killed child left and returns the crashed estimate it delivers. */
+async function recoverCrashedEvent(dir: string): Promise<OutboxEvent> {
+  const delivered: OutboxEvent[] = [];
+  const outbox = await createUsageOutbox({
+    client: { events: { ingest: async (events) => void delivered.push(...events) } },
+    dir,
+    logger: false,
+  });
+  await outbox.flush();
+  await outbox.close();
+  expect(delivered).toHaveLength(1);
+  return delivered[0] as OutboxEvent;
+}
+
+describe('crash snapshots: a stream killed after K chunks is billed for at least K - 1', () => {
+  const cases = [
+    { api: 'chat', killAfter: 1 },
+    { api: 'chat', killAfter: 27 },
+    { api: 'responses', killAfter: 1 },
+    { api: 'responses', killAfter: 27 },
+  ] as const;
+  // A child process compiles the sources with tsx first: seconds on a loaded machine.
+  it.each(cases)(
+    '$api, kill -9 after $killAfter chunks',
+    { timeout: 120_000 },
+    async ({ api, killAfter }) => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'metering-crash-'));
+      try {
+        const texts = await streamThenKill({ api, dir, killAfter });
+        const event = await recoverCrashedEvent(dir);
+        const model = api === 'chat' ? crashTestPrompt.chat.model : crashTestPrompt.responses.model;
+        const data = event.data as Record<string, number | string>;
+        const k = texts.length;
+        const coveredAtLeast = countTokens({ text: texts.slice(0, k - 1).join(''), model });
+        // Chunk texts counted apart can only over-count BPE merges at chunk boundaries.
+        const separately = texts.reduce((sum, text) => sum + countTokens({ text, model }), 0);
+        console.info(
+          `${api}: killed after ${k} chunks (${countTokens({ text: texts.join(''), model })} tokens); crashed estimate completion_tokens=${data.completion_tokens}, K-1 chunks = ${coveredAtLeast} tokens`,
+        );
+        expect(data).toMatchObject({ usage_source: 'estimated', estimate_reason: 'crashed' });
+        expect(event.id).toMatch(api === 'chat' ? /^chatcmpl-/ : /^resp_/);
+        expect(data.completion_tokens).toBeGreaterThanOrEqual(coveredAtLeast);
+        expect(data.completion_tokens).toBeLessThanOrEqual(separately);
+        expect(k).toBe(killAfter);
+        expect(data.total_tokens).toBe(Number(data.prompt_tokens) + Number(data.completion_tokens));
+        if (api === 'chat') {
+          expect(data.prompt_tokens).toBe(countChatPromptTokens(crashTestPrompt.chat).tokens);
+        } else {
+          expect(Number(data.prompt_tokens)).toBeGreaterThan(15);
+        }
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
+});

@@ -1,0 +1,183 @@
+import type { EncodingName, UsageEvent } from '@llm-meter/meter-core';
+import type { StreamEndReason } from '@llm-meter/meter-core/push';
+import type { UsageOutbox, UsageStreamHandle } from '@llm-meter/meter-outbox';
+import { createDeltaTokenCounter } from './create-delta-token-counter.js';
+
+/**
+ * What the journal needs from a push-based stream meter of meter-core (`ChatStreamMeter`,
+ * `ResponsesStreamMeter`).
+ * @see https://platform.openai.com/docs/api-reference/chat-streaming
+ */
+export interface JournaledStreamMeter<Chunk> {
+  push(chunk: Chunk): void;
+  finish(options: { reason: StreamEndReason }): UsageEvent;
+}
+
+/**
+ * How the journal reads one chunk: the id it names the stream by (if it carries one), the
+ * generated text it adds (billed as output), and whether it carries the provider's usage.
+ * @see https://platform.openai.com/docs/api-reference/chat-streaming/streaming
+ */
+export interface StreamChunkReader<Chunk> {
+  streamIdOf(chunk: Chunk): string | undefined;
+  generatedTextOf(chunk: Chunk): string;
+  carriesUsage(chunk: Chunk): boolean;
+}
+
+/**
+ * A stream's journal: `push` every chunk (journals the progress at once), `complete` with the
+ * final event.
+ * @see https://openmeter.io/docs/metering/events/usage-events
+ */
+export interface StreamJournal<Chunk> {
+  /** Journals the prompt estimate, before the first chunk: a process that dies while a reasoning model thinks still bills the prompt. */
+  start(): void;
+  push(chunk: Chunk): void;
+  finish(options: { reason: StreamEndReason }): UsageEvent;
+  /** Closes the journaled record with the stream's final event, or enqueues it alone. */
+  complete(event: UsageEvent): void;
+  /** Journal records written so far (one per chunk once the stream is named, plus the prompt's). */
+  readonly snapshots: number;
+  /** The provider's response id, once a chunk carried it. */
+  readonly responseId: string | undefined;
+}
+
+/**
+ * Turns the journaled estimate into the event the outbox delivers if the process dies with the
+ * stream open: the same event, marked `usage_source: "estimated"`, `estimate_reason: "crashed"`.
+ * Provider usage (the usage chunk arrived before the crash) is delivered as it is.
+ */
+function toCrashEvent(event: UsageEvent): UsageEvent {
+  if (event.data.usage_source === 'provider') return event;
+  return {
+    ...event,
+    data: { ...event.data, usage_source: 'estimated', estimate_reason: 'crashed' },
+  };
+}
+
+/**
+ * Journals a stream's progress in the outbox on every chunk, so that a process killed after K
+ * chunks is billed for all K (`crashed`) on the outbox's next start. Each snapshot is cheap: the
+ * meter re-encodes everything streamed so far only when the chunk count has doubled since the
+ * last time (or the chunk names the stream, or carries usage), and in between the tokens of each
+ * chunk's new text are added to that anchor, so the cost per chunk stays a few microseconds,
+ * however long the stream. Counting chunk texts apart can only over-count the tokens BPE would
+ * merge across a chunk boundary, by about one per boundary since the last anchor; the final
+ * event, built by the meter from the whole text, replaces the snapshot.
+ * A journaling failure (outbox full or closed) goes to `onJournalError` and never breaks the
+ * stream.
+ * @see https://platform.openai.com/docs/api-reference/chat-streaming/streaming
+ */
+export function createStreamJournal<Chunk>({
+  meter,
+  reader,
+  outbox,
+  encoding,
+  onJournalError,
+}: {
+  meter: JournaledStreamMeter<Chunk>;
+  reader: StreamChunkReader<Chunk>;
+  outbox: UsageOutbox;
+  /** The estimate's encoding, if the caller set one (else the model's, else o200k_base). */
+  encoding?: EncodingName | undefined;
+  onJournalError: (error: unknown) => void;
+}): StreamJournal<Chunk> {
+  let handle: UsageStreamHandle | undefined;
+  let anchor: UsageEvent | undefined;
+  let anchorChunks = 0;
+  let chunks = 0;
+  let addedCompletion = 0;
+  let snapshots = 0;
+  let responseId: string | undefined;
+  const countDelta = createDeltaTokenCounter({ encoding });
+
+  const journal = (event: UsageEvent) => {
+    try {
+      if (handle && handle.id !== event.id) {
+        // The stream got its provider id: re-key the record (the prompt estimate was journaled
+        // under a provisional id before the first chunk).
+        handle.abandon();
+        handle = undefined;
+      }
+      const crashEvent = toCrashEvent(event);
+      if (handle) handle.update(crashEvent);
+      else handle = outbox.openStream(crashEvent);
+      snapshots += 1;
+    } catch (error) {
+      onJournalError(error);
+    }
+  };
+
+  const reanchor = () => {
+    try {
+      anchor = meter.finish({ reason: 'aborted' });
+    } catch {
+      // No id or time yet: nothing can be journaled under the final event's id.
+      return false;
+    }
+    anchorChunks = chunks;
+    addedCompletion = 0;
+    return true;
+  };
+
+  return {
+    start() {
+      if (reanchor()) journal(anchor as UsageEvent);
+    },
+    get snapshots() {
+      return snapshots;
+    },
+    get responseId() {
+      return responseId;
+    },
+    push(chunk) {
+      meter.push(chunk);
+      chunks += 1;
+      const streamId = reader.streamIdOf(chunk);
+      if (streamId !== undefined) responseId = streamId;
+      const naming = streamId !== undefined && anchor !== undefined && streamId !== anchor.id;
+      if (
+        anchor === undefined ||
+        naming ||
+        reader.carriesUsage(chunk) ||
+        chunks >= Math.max(2 * anchorChunks, anchorChunks + 4)
+      ) {
+        if (!reanchor()) return;
+      } else {
+        const text = reader.generatedTextOf(chunk);
+        if (text === '') return;
+        addedCompletion += countDelta({ text, model: anchor.data.model });
+      }
+      const base = anchor as UsageEvent;
+      if (addedCompletion === 0 || base.data.usage_source === 'provider') {
+        journal(base);
+        return;
+      }
+      const completion = base.data.completion_tokens + addedCompletion;
+      journal({
+        ...base,
+        data: {
+          ...base.data,
+          completion_tokens: completion,
+          total_tokens: base.data.prompt_tokens + completion,
+        },
+      });
+    },
+    finish: (options) => meter.finish(options),
+    complete(event) {
+      if (handle && handle.id === event.id) {
+        try {
+          handle.complete(event);
+          return;
+        } catch (error) {
+          onJournalError(error);
+        }
+      }
+      // Re-keying failed earlier (or nothing was journaled): record the final event alone.
+      try {
+        handle?.abandon();
+      } catch {}
+      outbox.enqueue(event);
+    },
+  };
+}
