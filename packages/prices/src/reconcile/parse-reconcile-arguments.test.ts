@@ -18,7 +18,7 @@ describe('safeParseReconcileArguments', () => {
   it.each([
     { given: ['--from', '2026-12-01'], error: /--from and --to are required/ },
     { given: ['--from', 'a', '--to', 'b', '--threshold', 'ten'], error: /--threshold must be/ },
-    { given: ['--from', 'a', '--to', 'b', '--threshold', '-1'], error: /--threshold must be/ },
+    { given: ['--from', 'a', '--to', 'b', '--threshold=-1'], error: /--threshold must be/ },
     { given: ['--from', 'a', '--to', 'b', '--verbose'], error: /Unknown option '--verbose'/ },
   ])('refuses $given', ({ given, error }) => {
     const result = safeParseReconcileArguments(given);
