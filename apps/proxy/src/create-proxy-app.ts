@@ -403,7 +403,7 @@ export function createProxyApp(options: ProxyOptions): Hono {
   function abandonSession(session: StreamMeterSession | undefined): undefined {
     if (session) {
       try {
-        (session as { abandon?: () => void }).abandon?.();
+        session.abandon();
       } catch {
         // Nothing was billed; a failed abandon leaves at most a crash estimate of the prompt.
       }

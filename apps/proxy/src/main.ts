@@ -1,1 +1,117 @@
-export {};
+import { readFileSync } from 'node:fs';
+import { type ServerType, serve } from '@hono/node-server';
+import { AppConfigError, loadAppConfig, startServices } from '@llm-meter/app-kit';
+import {
+  createBudgetGate,
+  createMemoryReservationStore,
+  createRedisReservationStore,
+} from '@llm-meter/budget-gate';
+import { createUsageOutbox } from '@llm-meter/meter-outbox';
+import { createOutboxUsageSink } from './create-outbox-usage-sink.js';
+import { createProxyApp } from './create-proxy-app.js';
+import { createProxyMetrics } from './create-proxy-metrics.js';
+import { loadProxyConfig, ProxyConfigError } from './load-proxy-config.js';
+
+const help = `Usage: pnpm --filter proxy start [--help]
+
+An OpenAI-compatible proxy that meters every response into OpenMeter. Point any client at
+  OPENAI_BASE_URL=http://127.0.0.1:8787/v1
+and name the customer with the OpenMeter-Subject header (or map API keys to subjects).
+
+Settings (environment or the repository's .env): OPENAI_API_KEY, OPENAI_BASE_URL, OPENMETER_URL,
+OPENMETER_API_KEY, LLM_METER_PROXY_HOST (127.0.0.1), LLM_METER_PROXY_PORT (8787),
+LLM_METER_PROXY_SUBJECT_HEADER (OpenMeter-Subject), LLM_METER_PROXY_KEYS (key=subject,...),
+LLM_METER_PROXY_KEYS_FILE, LLM_METER_PROXY_TRUST_REQUEST_USER (0), LLM_METER_PROXY_DEFAULT_SUBJECT,
+LLM_METER_BUDGET_FEATURE (enables the budget gate), REDIS_URL, LLM_METER_PROXY_MAX_BODY_BYTES.
+Without OPENAI_API_KEY/OPENAI_BASE_URL or OPENMETER_URL it starts the embedded servers.`;
+
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  process.stdout.write(`${help}\n`);
+  process.exit(0);
+}
+const unknown = process.argv.slice(2).filter((argument) => argument !== '--help');
+if (unknown.length > 0) {
+  process.stderr.write(`proxy: unknown argument ${JSON.stringify(unknown[0])} (see --help)\n`);
+  process.exit(1);
+}
+
+const print = (line: string) => process.stdout.write(`${line}\n`);
+const printError = (line: string) => process.stderr.write(`${line}\n`);
+
+try {
+  const config = loadAppConfig({ app: 'proxy' });
+  const proxy = loadProxyConfig({
+    env: process.env,
+    readFile: (path) => readFileSync(path, 'utf8'),
+  });
+  const services = await startServices({ config, announce: print });
+  const outbox = await createUsageOutbox({
+    client: services.openmeterIngest,
+    dir: config.outboxDir,
+    logger: {
+      warn: (message) => printError(`outbox: ${message}`),
+      error: (message) => printError(`outbox: ${message}`),
+    },
+  });
+  const recovered = outbox.stats().pending;
+  if (recovered > 0)
+    print(`outbox: ${recovered} event(s) journaled by an earlier run will be delivered`);
+  const metrics = createProxyMetrics({ outbox });
+  const gate = proxy.budgetFeature
+    ? createBudgetGate({
+        client: services.openmeter,
+        feature: proxy.budgetFeature,
+        store: proxy.redisUrl
+          ? createRedisReservationStore({ url: proxy.redisUrl })
+          : createMemoryReservationStore(),
+      })
+    : undefined;
+  const app = createProxyApp({
+    upstreamBaseUrl: services.openai.baseURL,
+    upstreamApiKey: proxy.useServerKey ? config.openai.apiKey : undefined,
+    subjects: proxy.subjects,
+    usage: createOutboxUsageSink({
+      outbox,
+      onJournalError: (error) => printError(`proxy: journal: ${(error as Error).message}`),
+    }),
+    metrics,
+    budget: gate && proxy.budgetFeature ? { gate, feature: proxy.budgetFeature } : undefined,
+    events: { source: config.eventSource, type: config.eventType, ids: config.eventIds },
+    maxBodyBytes: proxy.maxBodyBytes,
+    logger: { warn: printError },
+  });
+  const server: ServerType = await new Promise((resolve, reject) => {
+    const started = serve({ fetch: app.fetch, hostname: proxy.host, port: proxy.port }, () =>
+      resolve(started),
+    );
+    started.once('error', reject);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : proxy.port;
+  print(
+    `proxy: listening on http://${proxy.host}:${port}/v1 → ${services.openai.baseURL}${gate ? ` (budget gate on ${proxy.budgetFeature})` : ''}`,
+  );
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    print(`proxy: ${signal}: closing (open streams are metered as they end)`);
+    await new Promise((resolve) => server.close(resolve));
+    await outbox.close({ deadlineMs: 10_000 });
+    await gate?.close();
+    await services.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+} catch (error) {
+  if (error instanceof AppConfigError || error instanceof ProxyConfigError) {
+    printError(`proxy: ${error.message}`);
+    process.exit(1);
+  }
+  if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    printError(`proxy: port in use: set LLM_METER_PROXY_PORT to a free port`);
+    process.exit(1);
+  }
+  throw error;
+}

@@ -11,6 +11,8 @@ export interface StreamMeterSession {
   push(chunk: unknown): void;
   /** Ends the stream's metering; returns the one event it enqueued, if any could be made. */
   finish(reason: StreamEndReason): UsageEvent | undefined;
+  /** Drops the stream's journaled record: upstream refused the request and billed nothing. */
+  abandon(): void;
 }
 
 /** Where the proxy's usage goes: the outbox, or anything with its two calls. */

@@ -1,0 +1,245 @@
+// Latency the proxy adds over calling openai-local directly, beside Portkey's gateway routed to
+// the same openai-local. Every server runs in its own process; this process only sends load.
+// Run: pnpm --filter proxy bench  (BENCH_SECONDS=10 BENCH_RATE=200 by default)
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const rate = Number(process.env.BENCH_RATE ?? 200);
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..', '..');
+const children: ChildProcess[] = [];
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  return port;
+}
+
+async function start(
+  name: string,
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+  ready: RegExp,
+) {
+  const child = spawn(command, args, {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    const onData = (data: Buffer) => {
+      output += data;
+      if (ready.test(output)) resolve();
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`${name} exited with ${code}: ${output}`)));
+  });
+}
+
+const chatBody = JSON.stringify({
+  model: 'gpt-4o-mini',
+  messages: [{ role: 'user', content: 'Say hello in five words.' }],
+  max_completion_tokens: 16,
+});
+const streamBody = JSON.stringify({
+  model: 'gpt-4o-mini',
+  messages: [{ role: 'user', content: 'Say hello in five words.' }],
+  max_completion_tokens: 16,
+  stream: true,
+});
+
+interface Target {
+  name: string;
+  url: string;
+  headers: Record<string, string>;
+}
+
+async function timeRequest(
+  target: Target,
+  body: string,
+  stream: boolean,
+): Promise<{ total: number; firstByte: number }> {
+  const start = performance.now();
+  const response = await fetch(`${target.url}/chat/completions`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      authorization: 'Bearer sk-bench',
+      ...target.headers,
+    },
+    body,
+  });
+  if (!response.ok) throw new Error(`${target.name}: ${response.status} ${await response.text()}`);
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  let firstByte = Number.NaN;
+  for (;;) {
+    const { done } = await reader.read();
+    if (Number.isNaN(firstByte)) firstByte = performance.now() - start;
+    if (done) break;
+  }
+  void stream;
+  return { total: performance.now() - start, firstByte };
+}
+
+function percentile(values: number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
+}
+
+// Open loop: one request every 1/rate s, whatever the answers' pace, so a slow target queues.
+async function openLoop(target: Target, body: string, stream: boolean) {
+  const count = Math.round(seconds * rate);
+  const results: Array<Promise<{ total: number; firstByte: number }>> = [];
+  const start = performance.now();
+  for (let index = 0; index < count; index++) {
+    const due = start + (index * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    results.push(timeRequest(target, body, stream));
+  }
+  const settled = await Promise.all(results);
+  return {
+    totals: settled.map((result) => result.total),
+    firstBytes: settled.map((result) => result.firstByte),
+  };
+}
+
+// Closed loop: 16 clients back to back for `seconds`; requests per second.
+async function throughput(target: Target) {
+  let done = 0;
+  const end = performance.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      while (performance.now() < end) {
+        await timeRequest(target, chatBody, false);
+        done++;
+      }
+    }),
+  );
+  return done / seconds;
+}
+
+const dir = await mkdtemp(join(tmpdir(), 'proxy-bench-'));
+try {
+  const [openaiPort, openmeterPort, proxyPort, portkeyPort] = await Promise.all([
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+  ]);
+  const tsx = ['--conditions=source', '--import', 'tsx'];
+  await start(
+    'openai-local',
+    process.execPath,
+    [
+      ...tsx,
+      join(root, 'packages/openai-local/src/cli.ts'),
+      '--port',
+      String(openaiPort),
+      '--tokens-per-second',
+      '0',
+    ],
+    {},
+    /listening|http:\/\//,
+  );
+  await start(
+    'openmeter-local',
+    process.execPath,
+    [
+      ...tsx,
+      join(root, 'packages/openmeter-local/src/cli.ts'),
+      '--port',
+      String(openmeterPort),
+      '--meters',
+      join(root, 'packages/meter-core/meters/openmeter-meters.yaml'),
+      '--db',
+      join(dir, 'om.db'),
+    ],
+    {},
+    /listening|http:\/\//,
+  );
+  await start(
+    'proxy',
+    process.execPath,
+    [...tsx, join(here, '../src/main.ts')],
+    {
+      OPENAI_BASE_URL: `http://127.0.0.1:${openaiPort}/v1`,
+      OPENMETER_URL: `http://127.0.0.1:${openmeterPort}`,
+      LLM_METER_PROXY_PORT: String(proxyPort),
+      LLM_METER_PROXY_DEFAULT_SUBJECT: 'customer-bench',
+      LLM_METER_DATA_DIR: dir,
+      LLM_METER_DOTENV: '0',
+    },
+    /listening on/,
+  );
+  await start(
+    'portkey',
+    process.execPath,
+    [
+      join(here, '../node_modules/@portkey-ai/gateway/build/start-server.js'),
+      `--port=${portkeyPort}`,
+    ],
+    {},
+    /Ready for connections/,
+  );
+
+  const targets: Target[] = [
+    { name: 'direct (openai-local)', url: `http://127.0.0.1:${openaiPort}/v1`, headers: {} },
+    { name: 'llm-meter proxy', url: `http://127.0.0.1:${proxyPort}/v1`, headers: {} },
+    {
+      name: "Portkey's gateway",
+      url: `http://127.0.0.1:${portkeyPort}/v1`,
+      headers: {
+        'x-portkey-provider': 'openai',
+        'x-portkey-custom-host': `http://127.0.0.1:${openaiPort}/v1`,
+      },
+    },
+  ];
+  for (const target of targets)
+    await openLoop({ ...target }, chatBody, false).catch((error) => {
+      throw error;
+    });
+  const rows = [];
+  for (const target of targets) {
+    const blocking = await openLoop(target, chatBody, false);
+    const streaming = await openLoop(target, streamBody, true);
+    const rps = await throughput(target);
+    rows.push({
+      target: target.name,
+      p50: percentile(blocking.totals, 0.5),
+      p99: percentile(blocking.totals, 0.99),
+      ttfbP50: percentile(streaming.firstBytes, 0.5),
+      ttfbP99: percentile(streaming.firstBytes, 0.99),
+      rps,
+    });
+  }
+  const direct = rows[0] as (typeof rows)[number];
+  console.log(
+    `\n${seconds} s at ${rate} requests/s per figure, small chat completions, Node ${process.version}`,
+  );
+  console.log(
+    'target                  p50 ms  p99 ms  added p50  added p99  stream TTFB p50/p99 ms  req/s (16 clients)',
+  );
+  for (const row of rows) {
+    console.log(
+      `${row.target.padEnd(22)} ${row.p50.toFixed(2).padStart(7)} ${row.p99.toFixed(2).padStart(7)} ${(row.p50 - direct.p50).toFixed(2).padStart(10)} ${(row.p99 - direct.p99).toFixed(2).padStart(10)} ${`${row.ttfbP50.toFixed(2)} / ${row.ttfbP99.toFixed(2)}`.padStart(23)} ${row.rps.toFixed(0).padStart(19)}`,
+    );
+  }
+} finally {
+  for (const child of children) child.kill('SIGTERM');
+  await Promise.all(
+    children.map((child) => (child.exitCode === null ? once(child, 'exit') : undefined)),
+  );
+  await rm(dir, { recursive: true, force: true });
+}
