@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { openMeterMeters } from '@llm-meter/meter-core';
 import { startOpenAILocal } from '@llm-meter/openai-local';
 import {
   createOpenMeterClient,
@@ -67,6 +68,7 @@ export async function startServices({
     if (openmeterUrl === undefined) {
       await mkdir(dirname(config.openmeter.localDbPath), { recursive: true });
       const local = await startOpenMeterLocal({
+        meters: openMeterMeters,
         dbPath: config.openmeter.localDbPath,
         apiKey: config.openmeter.apiKey,
       });

@@ -87,10 +87,18 @@ describe('openmeter-local command', () => {
     }
   });
 
-  it('exits 2 with usage for a bad flag', async () => {
+  it('exits 2 with one line for a bad flag', async () => {
     const cli = runCli(['--prot', '8080']);
     expect(await cli.exit).toBe(2);
-    expect(cli.output()).toContain("Unknown option '--prot'");
-    expect(cli.output()).toContain('Usage: openmeter-local');
+    expect(cli.output()).toBe(
+      "openmeter-local: Unknown option '--prot' (see openmeter-local --help)\n",
+    );
+  });
+
+  it('prints usage for --help and exits 0 without starting', async () => {
+    const cli = runCli(['--help', '--port', '1']);
+    expect(await cli.exit).toBe(0);
+    expect(cli.output()).toMatch(/^Usage: openmeter-local \[options\]/);
+    expect(cli.output()).not.toContain('listening');
   });
 });

@@ -6,9 +6,13 @@ import { startOpenMeterLocal } from './start-open-meter-local.js';
 // Entry point of the `openmeter-local` command: parse flags, start, print the URL, and close
 // the database cleanly on SIGINT/SIGTERM.
 async function main(): Promise<number> {
-  const parsed = safeParseCliArguments({ argv: process.argv.slice(2), env: process.env });
+  const parsed = safeParseCliArguments({
+    argv: process.argv.slice(2),
+    env: process.env,
+    cwd: process.cwd(),
+  });
   if (!parsed.success) {
-    process.stderr.write(`openmeter-local: ${parsed.error}\n\n${CLI_USAGE}\n`);
+    process.stderr.write(`openmeter-local: ${parsed.error} (see openmeter-local --help)\n`);
     return 2;
   }
   const settings = parsed.value;

@@ -4,16 +4,20 @@ export {
   type OpenMeterLocalLogger,
   silentLogger,
 } from './create-logger.js';
-export {
-  DEFAULT_METERS_SPECIFIER,
-  loadMetersFile,
-  parseMetersYaml,
-  resolveDefaultMetersFile,
-} from './meters/load-meters-file.js';
-export { type ParseMeterCreateResult, safeParseMeterCreate } from './meters/parse-meter-create.js';
+export { createOpenMeterApp, type OpenMeterAppOptions } from './http/create-open-meter-app.js';
 export {
   DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_REQUEST_LIMITS,
+  type RequestLimits,
+} from './http/request-limits.js';
+export { loadMetersFile, parseMetersYaml } from './meters/load-meters-file.js';
+export { type ParseMeterCreateResult, safeParseMeterCreate } from './meters/parse-meter-create.js';
+export {
+  createOpenMeterLocal,
+  MAX_HEADER_BYTES,
   type OpenMeterLocal,
+  type OpenMeterLocalApp,
+  type OpenMeterLocalOptions,
   type StartOpenMeterLocalOptions,
   startOpenMeterLocal,
 } from './start-open-meter-local.js';

@@ -3,12 +3,12 @@ import { safeParseCliArguments } from './parse-cli-arguments.js';
 
 describe('safeParseCliArguments', () => {
   it('uses defaults, then environment variables, then flags', () => {
-    expect(safeParseCliArguments({ argv: [], env: {} })).toEqual({
+    expect(safeParseCliArguments({ argv: [], env: {}, cwd: '/work' })).toEqual({
       success: true,
       value: {
         port: 8888,
         host: '127.0.0.1',
-        dbPath: './openmeter-local.db',
+        dbPath: '/work/openmeter-local.db',
         metersFile: undefined,
         apiKey: undefined,
         logLevel: 'info',
@@ -21,8 +21,13 @@ describe('safeParseCliArguments', () => {
       OPENMETER_LOCAL_METERS: 'meters.yaml',
       OPENMETER_LOCAL_API_KEY: 'env-key',
     };
-    expect(safeParseCliArguments({ argv: [], env })).toMatchObject({
-      value: { port: 9000, dbPath: '/tmp/env.db', metersFile: 'meters.yaml', apiKey: 'env-key' },
+    expect(safeParseCliArguments({ argv: [], env, cwd: '/work' })).toMatchObject({
+      value: {
+        port: 9000,
+        dbPath: '/tmp/env.db',
+        metersFile: '/work/meters.yaml',
+        apiKey: 'env-key',
+      },
     });
     const argv = [
       '--port',
@@ -36,14 +41,34 @@ describe('safeParseCliArguments', () => {
       '--log-level',
       'debug',
     ];
-    expect(safeParseCliArguments({ argv, env })).toMatchObject({
-      value: { port: 0, dbPath: ':memory:', metersFile: 'm.yaml', apiKey: 'k', logLevel: 'debug' },
+    expect(safeParseCliArguments({ argv, env, cwd: '/work' })).toMatchObject({
+      value: {
+        port: 0,
+        dbPath: ':memory:',
+        metersFile: '/work/m.yaml',
+        apiKey: 'k',
+        logLevel: 'debug',
+      },
     });
   });
 
   it('skips the `--` that pnpm forwards', () => {
-    expect(safeParseCliArguments({ argv: ['--', '--port', '1234'], env: {} })).toMatchObject({
+    expect(
+      safeParseCliArguments({ argv: ['--', '--port', '1234'], env: {}, cwd: '/' }),
+    ).toMatchObject({
       value: { port: 1234 },
+    });
+  });
+
+  it('resolves relative paths against INIT_CWD (where pnpm was typed), else the working directory', () => {
+    const argv = ['--db', 'data/om.db', '--meters', '../meters.yaml'];
+    expect(
+      safeParseCliArguments({ argv, env: { INIT_CWD: '/home/me/project' }, cwd: '/repo/pkg' }),
+    ).toMatchObject({
+      value: { dbPath: '/home/me/project/data/om.db', metersFile: '/home/me/meters.yaml' },
+    });
+    expect(safeParseCliArguments({ argv, env: {}, cwd: '/repo/pkg' })).toMatchObject({
+      value: { dbPath: '/repo/pkg/data/om.db', metersFile: '/repo/meters.yaml' },
     });
   });
 
@@ -58,7 +83,7 @@ describe('safeParseCliArguments', () => {
     [['extra'], 'Unexpected argument'],
     [['--db', ''], '--db must not be empty'],
   ])('refuses %j', (argv, message) => {
-    const result = safeParseCliArguments({ argv, env: {} });
+    const result = safeParseCliArguments({ argv, env: {}, cwd: '/' });
     expect(result.success).toBe(false);
     expect(result.success ? '' : result.error).toContain(message);
   });

@@ -1,3 +1,4 @@
+import { isAbsolute, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { LogLevel } from './create-logger.js';
 
@@ -37,24 +38,34 @@ Options:
   --port <n>         TCP port (env OPENMETER_LOCAL_PORT, default 8888; 0 picks a free one)
   --host <address>   interface to bind (default 127.0.0.1)
   --db <path>        SQLite file, or :memory: (env OPENMETER_LOCAL_DB, default ./openmeter-local.db)
-  --meters <path>    meters YAML in OpenMeter's config format (env OPENMETER_LOCAL_METERS,
-                     default: @llm-meter/meter-core's LLM token meters)
+  --meters <path>    meters YAML in OpenMeter's config format (env OPENMETER_LOCAL_METERS;
+                     default none: create meters with POST /api/v1/meters)
   --api-key <key>    require Authorization: Bearer <key> (env OPENMETER_LOCAL_API_KEY)
   --log-level <lvl>  debug | info | warn | error | silent (default info; debug logs every request)
-  -h, --help         show this help`;
+  -h, --help         show this help
+
+Relative paths are resolved against the directory the command was typed in (INIT_CWD when run
+through pnpm or npm).`;
 
 /**
  * Reads the command line of `openmeter-local`, falling back to OPENMETER_LOCAL_* variables.
- * Unknown flags and bad values are reported, not guessed.
+ * Relative `--db` and `--meters` paths are resolved against where the command was typed:
+ * `INIT_CWD` (set by pnpm and npm, which run scripts in the package's folder) or else `cwd`.
+ * Unknown flags and bad values are reported in one sentence, not guessed.
  * @see https://nodejs.org/api/util.html#utilparseargsconfig
  */
 export function safeParseCliArguments({
   argv,
   env,
+  cwd,
 }: {
   argv: string[];
   env: Record<string, string | undefined>;
+  /** The process's working directory, used when `INIT_CWD` is not set. */
+  cwd: string;
 }): ParseCliArgumentsResult {
+  const base = env.INIT_CWD || cwd;
+  const resolvePath = (path: string) => (isAbsolute(path) ? path : resolve(base, path));
   let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({
@@ -73,7 +84,9 @@ export function safeParseCliArguments({
       },
     }));
   } catch (error) {
-    return { success: false, error: (error as Error).message };
+    // parseArgs adds a hint about positionals after the first sentence: keep the first.
+    const [sentence] = (error as Error).message.split('. ');
+    return { success: false, error: `${sentence?.replace(/\.$/, '')}` };
   }
   const portText = (values.port as string | undefined) ?? env.OPENMETER_LOCAL_PORT ?? '8888';
   const port = Number(portText);
@@ -93,14 +106,15 @@ export function safeParseCliArguments({
   const dbPath =
     (values.db as string | undefined) ?? env.OPENMETER_LOCAL_DB ?? './openmeter-local.db';
   if (dbPath === '') return { success: false, error: '--db must not be empty' };
+  const metersFile =
+    (values.meters as string | undefined) ?? (env.OPENMETER_LOCAL_METERS || undefined);
   return {
     success: true,
     value: {
       port,
       host: (values.host as string | undefined) ?? '127.0.0.1',
-      dbPath,
-      metersFile:
-        (values.meters as string | undefined) ?? (env.OPENMETER_LOCAL_METERS || undefined),
+      dbPath: dbPath === ':memory:' ? dbPath : resolvePath(dbPath),
+      metersFile: metersFile === undefined ? undefined : resolvePath(metersFile),
       apiKey:
         (values['api-key'] as string | undefined) ?? (env.OPENMETER_LOCAL_API_KEY || undefined),
       logLevel,

@@ -2,9 +2,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createOpenMeterClient } from '@llm-meter/openmeter-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startOpenMeterLocal } from './start-open-meter-local.js';
-import { createPromptEvent, startTestServer, type TestServer } from './test-server.js';
+import { createOpenMeterLocal, startOpenMeterLocal } from './start-open-meter-local.js';
+import {
+  createPromptEvent,
+  startTestServer,
+  TEST_METERS_FILE,
+  type TestServer,
+} from './test-server.js';
 
 let current: TestServer | undefined;
 afterEach(async () => {
@@ -69,14 +75,54 @@ describe('startOpenMeterLocal', () => {
     `);
   });
 
-  it("loads meter-core's LLM token meters when no meters are given", async () => {
-    const server = await startOpenMeterLocal();
+  it('starts with the meters it is given and none by default, warning about it', async () => {
+    const warnings: string[] = [];
+    const logger = {
+      debug: () => undefined,
+      info: () => undefined,
+      warn: (message: string) => warnings.push(message),
+      error: () => undefined,
+    };
+    const bare = await startOpenMeterLocal({ logger });
     try {
-      const response = await fetch(`${server.url}/api/v1/meters`);
-      const slugs = (await response.json()).map((meter: { slug: string }) => meter.slug);
-      expect(slugs).toContain('llm_tokens_total');
+      expect(await (await fetch(`${bare.url}/api/v1/meters`)).json()).toEqual([]);
+      expect(warnings).toEqual([expect.stringContaining('has no meters')]);
     } finally {
-      await server.close();
+      await bare.close();
+    }
+    const given = await startOpenMeterLocal({
+      meters: [{ slug: 'calls', eventType: 'prompt', aggregation: 'COUNT' }],
+      metersFile: TEST_METERS_FILE,
+    });
+    try {
+      const meters = await (await fetch(`${given.url}/api/v1/meters`)).json();
+      expect(meters.map((meter: { slug: string }) => meter.slug)).toEqual([
+        'calls',
+        'requests_total',
+        'tokens_total',
+      ]);
+    } finally {
+      await given.close();
+    }
+  });
+
+  it("serves the same app in process through fetch, usable as the client's fetch", async () => {
+    const local = createOpenMeterLocal({ metersFile: TEST_METERS_FILE, apiKey: 'in-process' });
+    try {
+      const client = createOpenMeterClient({
+        baseUrl: 'http://openmeter-local.invalid',
+        apiKey: 'in-process',
+        retry: false,
+        fetch: local.fetch,
+      });
+      await client.events.ingest(createPromptEvent({ id: 'in-process-1' }));
+      const result = await client.meters.query('tokens_total', {});
+      expect(result.data.map((row) => row.value)).toEqual([10]);
+      const refused = await local.fetch(new Request('http://x/api/v1/meters'));
+      expect(refused.status).toBe(401);
+      expect(refused.headers.get('content-type')).toBe('application/problem+json');
+    } finally {
+      await local.close();
     }
   });
 

@@ -1,49 +1,76 @@
-import { createServer } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createAdaptorServer } from '@hono/node-server';
+import type { Hono } from 'hono';
 import { type OpenMeterLocalLogger, silentLogger } from './create-logger.js';
-import { createRequestHandler } from './http/create-request-handler.js';
-import { loadMetersFile, resolveDefaultMetersFile } from './meters/load-meters-file.js';
+import { createOpenMeterApp } from './http/create-open-meter-app.js';
+import { createProblem } from './http/http-problem.js';
+import { DEFAULT_REQUEST_LIMITS, type RequestLimits } from './http/request-limits.js';
+import { loadMetersFile } from './meters/load-meters-file.js';
 import { safeParseMeterCreate } from './meters/parse-meter-create.js';
 import type { MeterCreate } from './openmeter-types.js';
 import { OpenMeterStore } from './storage/open-meter-store.js';
 
 /**
- * Default request body limit: 10 MiB.
- * @see https://openmeter.io/docs/api/cloud
+ * Largest request line plus headers the socket server reads (Node's default is 16 KiB), so a
+ * long GET query reaches the query parser and gets a 400 that names the limit it broke.
+ * @see https://nodejs.org/api/http.html#httpcreateserveroptions-requestlistener
  */
-export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
+export const MAX_HEADER_BYTES = 256 * 1024;
 
 /**
- * Options of `startOpenMeterLocal`.
+ * Options of `startOpenMeterLocal` and `createOpenMeterLocal`.
  * @see https://openmeter.io/docs/api/cloud
  */
-export interface StartOpenMeterLocalOptions {
-  /** TCP port; 0 (default) picks a free one. */
-  port?: number;
-  /** Interface to bind; default 127.0.0.1 (not reachable from other machines). */
-  host?: string;
+export interface OpenMeterLocalOptions {
   /** SQLite file, or ':memory:' (default) for a database that lives as long as the server. */
   dbPath?: string;
   /**
-   * YAML file in OpenMeter's config format (`meters:`). When neither this nor `meters` is given,
-   * meter-core's LLM token meters (`@llm-meter/meter-core/meters/openmeter-meters.yaml`) are used.
+   * Meter definitions. Nothing is assumed: without `meters` or `metersFile` the server starts
+   * with none (meters can still be created with `POST /api/v1/meters`).
    */
-  metersFile?: string;
-  /** Meter definitions, added to those of `metersFile`. */
   meters?: readonly MeterCreate[];
+  /** YAML file in OpenMeter's config format (`meters:`), added to `meters`. */
+  metersFile?: string;
   /** When set, every request must send `Authorization: Bearer <apiKey>`. */
   apiKey?: string;
   /** Where to log; silent by default. */
   logger?: OpenMeterLocalLogger;
   /** Largest accepted request body in bytes (413 above); default 10 MiB. */
   maxBodyBytes?: number;
+  /** Other request limits (nesting, filter sizes, listed errors); defaults in `DEFAULT_REQUEST_LIMITS`. */
+  limits?: Partial<RequestLimits>;
+}
+
+/**
+ * Options of `startOpenMeterLocal`.
+ * @see https://openmeter.io/docs/api/cloud
+ */
+export interface StartOpenMeterLocalOptions extends OpenMeterLocalOptions {
+  /** TCP port; 0 (default) picks a free one. */
+  port?: number;
+  /** Interface to bind; default 127.0.0.1 (not reachable from other machines). */
+  host?: string;
+}
+
+/**
+ * openmeter-local without a socket: its Hono app, to call in process with `app.fetch(request)`
+ * (for example as the OpenMeter client's `fetch`).
+ * @see https://hono.dev/docs/api/hono#fetch
+ */
+export interface OpenMeterLocalApp {
+  app: Hono;
+  /** A `fetch` answered by the app in process: pass it wherever a `fetch` is expected. */
+  fetch: typeof globalThis.fetch;
+  /** Closes the database. */
+  close(): Promise<void>;
 }
 
 /**
  * A running openmeter-local server.
  * @see https://openmeter.io/docs/api/cloud
  */
-export interface OpenMeterLocal {
+export interface OpenMeterLocal extends OpenMeterLocalApp {
   /** Base URL for the OpenMeter client, e.g. `http://127.0.0.1:41234` (no trailing slash). */
   url: string;
   port: number;
@@ -54,27 +81,15 @@ export interface OpenMeterLocal {
 function collectMeters({
   metersFile,
   meters,
-  logger,
-}: Pick<StartOpenMeterLocalOptions, 'metersFile' | 'meters'> & {
-  logger: OpenMeterLocalLogger;
-}): MeterCreate[] {
+}: Pick<OpenMeterLocalOptions, 'metersFile' | 'meters'>): MeterCreate[] {
   const collected: MeterCreate[] = [];
-  let file = metersFile;
-  if (file === undefined && meters === undefined) {
-    file = resolveDefaultMetersFile();
-    if (file === undefined) {
-      logger.warn(
-        'meter-core default meters not found: starting without meters; pass metersFile or meters',
-      );
-    }
-  }
-  if (file !== undefined) collected.push(...loadMetersFile(file));
   for (const [index, candidate] of (meters ?? []).entries()) {
     const parsed = safeParseMeterCreate(candidate);
     if (!parsed.success)
       throw new Error(`meters[${index}] is invalid: ${parsed.errors.join('; ')}`);
     collected.push(parsed.value);
   }
+  if (metersFile !== undefined) collected.push(...loadMetersFile(metersFile));
   const slugs = new Set<string>();
   for (const meter of collected) {
     if (slugs.has(meter.slug))
@@ -82,6 +97,60 @@ function collectMeters({
     slugs.add(meter.slug);
   }
   return collected;
+}
+
+function openStore({
+  options,
+  logger,
+}: {
+  options: OpenMeterLocalOptions;
+  logger: OpenMeterLocalLogger;
+}): { store: OpenMeterStore; meters: MeterCreate[] } {
+  const meters = collectMeters({ metersFile: options.metersFile, meters: options.meters });
+  const store = new OpenMeterStore({ dbPath: options.dbPath ?? ':memory:' });
+  try {
+    store.syncConfigMeters(meters);
+  } catch (error) {
+    store.close();
+    throw error;
+  }
+  if (meters.length === 0 && store.listMeters().length === 0) {
+    logger.warn('openmeter-local has no meters: pass meters or metersFile, or POST /api/v1/meters');
+  }
+  return { store, meters };
+}
+
+/**
+ * Creates openmeter-local without listening on a socket: the SQLite store plus the Hono app of
+ * the OpenMeter API subset. `fetch` answers exactly as the socket server does.
+ * @see https://hono.dev/docs/api/hono#fetch
+ */
+export function createOpenMeterLocal(options: OpenMeterLocalOptions = {}): OpenMeterLocalApp {
+  const logger = options.logger ?? silentLogger;
+  const { store } = openStore({ options, logger });
+  const app = createOpenMeterApp({
+    store,
+    logger,
+    apiKey: options.apiKey,
+    limits: resolveLimits(options),
+  });
+  return {
+    app,
+    fetch: createAppFetch(app),
+    close: async () => store.close(),
+  };
+}
+
+function createAppFetch(app: Hono): typeof globalThis.fetch {
+  return async (input, init) => app.fetch(new Request(input, init));
+}
+
+function resolveLimits(options: OpenMeterLocalOptions): RequestLimits {
+  return {
+    ...DEFAULT_REQUEST_LIMITS,
+    ...options.limits,
+    ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
+  };
 }
 
 /**
@@ -92,24 +161,38 @@ function collectMeters({
 export async function startOpenMeterLocal(
   options: StartOpenMeterLocalOptions = {},
 ): Promise<OpenMeterLocal> {
-  const { port = 0, host = '127.0.0.1', dbPath = ':memory:', apiKey } = options;
+  const { port = 0, host = '127.0.0.1', dbPath = ':memory:' } = options;
   const logger = options.logger ?? silentLogger;
-  const meters = collectMeters({ metersFile: options.metersFile, meters: options.meters, logger });
-  const store = new OpenMeterStore({ dbPath });
-  try {
-    store.syncConfigMeters(meters);
-  } catch (error) {
-    store.close();
-    throw error;
-  }
-  const server = createServer(
-    createRequestHandler({
-      store,
-      logger,
-      apiKey,
-      maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
-    }),
-  );
+  const { store, meters } = openStore({ options, logger });
+  const app = createOpenMeterApp({
+    store,
+    logger,
+    apiKey: options.apiKey,
+    limits: resolveLimits(options),
+  });
+  const server = createAdaptorServer({
+    fetch: app.fetch,
+    // An embedded server must not replace the process's global Request and Response.
+    overrideGlobalObjects: false,
+    serverOptions: { maxHeaderSize: MAX_HEADER_BYTES },
+  }) as Server;
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return;
+    const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+    const status = tooLarge ? 431 : 400;
+    const body = JSON.stringify(
+      createProblem({
+        status,
+        detail: tooLarge
+          ? `The request line and headers exceed ${MAX_HEADER_BYTES} bytes: send long queries as POST with a JSON body.`
+          : `Malformed HTTP request: ${error.message}`,
+        instance: 'urn:request:openmeter-local/client-error',
+      }),
+    );
+    socket.end(
+      `HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
+  });
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -140,6 +223,8 @@ export async function startOpenMeterLocal(
   return {
     url,
     port: address.port,
+    app,
+    fetch: createAppFetch(app),
     close() {
       closing ??= new Promise<void>((resolve, reject) => {
         server.close((error) => {

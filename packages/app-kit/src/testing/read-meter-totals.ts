@@ -1,3 +1,4 @@
+import { openMeterMeters } from '@llm-meter/meter-core';
 import { createOpenMeterClient, type IngestedEvent } from '@llm-meter/openmeter-client';
 import { startOpenMeterLocal } from '@llm-meter/openmeter-local';
 
@@ -12,7 +13,7 @@ export async function readMeterTotals(dbPath: string): Promise<{
   total: number;
   events: IngestedEvent[];
 }> {
-  const server = await startOpenMeterLocal({ dbPath });
+  const server = await startOpenMeterLocal({ dbPath, meters: openMeterMeters });
   try {
     const client = createOpenMeterClient({ baseUrl: server.url });
     const sum = async (slug: string) =>

@@ -1,6 +1,14 @@
 const RFC3339 =
   /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
 
+function daysInMonth({ year, month }: { year: number; month: number }): number {
+  if (month === 2) {
+    const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+    return leap ? 29 : 28;
+  }
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+
 /**
  * Parses an RFC 3339 date-time (`2024-01-01T00:00:00.001Z`, `...+01:00`) to milliseconds since
  * the epoch, keeping millisecond precision. Returns `undefined` for anything else, including
@@ -22,11 +30,14 @@ export function parseRfc3339(text: string): number | undefined {
   ];
   const [y, mo, d, h, mi, s] = numbers;
   if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 60) return undefined;
-  const daysInMonth = new Date(Date.UTC(y, mo, 0)).getUTCDate();
-  if (d > daysInMonth) return undefined;
+  if (d > daysInMonth({ year: y, month: mo })) return undefined;
   const milliseconds = fraction ? Number(fraction.slice(0, 3).padEnd(3, '0')) : 0;
   // A leap second is folded onto the last millisecond-precise instant before the next minute.
-  const utc = Date.UTC(y, mo - 1, d, h, mi, Math.min(s, 59), s === 60 ? 999 : milliseconds);
+  const date = new Date(
+    Date.UTC(2000, mo - 1, d, h, mi, Math.min(s, 59), s === 60 ? 999 : milliseconds),
+  );
+  // Date.UTC maps years 0-99 to 1900-1999; setting the year afterwards keeps it as written.
+  const utc = date.setUTCFullYear(y);
   if (zulu) return utc;
   const offsetHours = Number(offsetHour);
   const offsetMinutes = Number(offsetMinute);

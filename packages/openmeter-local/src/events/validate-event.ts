@@ -1,4 +1,5 @@
 import type { OpenMeterEvent } from '../openmeter-types.js';
+import { findJsonProblem } from './find-json-problem.js';
 import { parseRfc3339 } from './parse-rfc3339.js';
 
 /**
@@ -40,17 +41,22 @@ function isNonEmptyString(value: unknown): value is string {
 /**
  * Checks one CloudEvent the way OpenMeter does before accepting it: `specversion` "1.0",
  * non-empty `id`, `source`, `type` and `subject`, `time` in RFC 3339 (absent or null means the
- * ingest time), `data` a JSON object when present, `datacontenttype` "application/json" when set.
+ * ingest time), `data` a JSON object when present, `datacontenttype` "application/json" when set;
+ * no object or array nested deeper than `maxDepth`, and no lone UTF-16 surrogate in any key or
+ * string (SQLite would store U+FFFD instead, so the stored event would not be the one sent).
  * @see https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/spec.md#required-attributes
  */
 export function validateEvent({
   candidate,
   index,
   nowMilliseconds,
+  maxDepth,
 }: {
   candidate: unknown;
   index: number;
   nowMilliseconds: number;
+  /** Deepest nesting of objects and arrays allowed; the event object itself is depth 1. */
+  maxDepth: number;
 }): ValidateEventResult {
   if (!isPlainObject(candidate)) {
     return {
@@ -58,9 +64,14 @@ export function validateEvent({
       issues: [{ index, id: null, field: '', message: 'an event must be a JSON object' }],
     };
   }
-  const id = isNonEmptyString(candidate.id) ? candidate.id : null;
+  const problem = findJsonProblem({ value: candidate, maxDepth });
+  const id = isNonEmptyString(candidate.id) && !problem ? candidate.id : null;
   const issues: EventValidationIssue[] = [];
   const fail = (field: string, message: string) => issues.push({ index, id, field, message });
+  if (problem) {
+    fail(problem.field, `${problem.field} ${problem.message}`);
+    return { success: false, issues };
+  }
 
   if (candidate.specversion !== '1.0') fail('specversion', 'specversion must be "1.0"');
   for (const field of ['id', 'source', 'type', 'subject'] as const) {

@@ -10,7 +10,9 @@ function hash(text: string): Buffer {
  * timing.
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-2.1
  */
-export function createAuthorizationCheck(apiKey: string): (header: string | undefined) => boolean {
+export function createAuthorizationCheck(
+  apiKey: string,
+): (header: string | null | undefined) => boolean {
   const expected = hash(apiKey);
   return (header) => {
     const match = /^Bearer\s+(.+)$/i.exec(header ?? '');

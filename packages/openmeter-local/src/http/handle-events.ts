@@ -5,7 +5,7 @@ import {
   validateEvent,
 } from '../events/validate-event.js';
 import { HttpProblem } from './http-problem.js';
-import { parseJsonBody, readBody } from './read-body.js';
+import { readJsonBody } from './read-body.js';
 import type { Reply, RouteContext } from './reply.js';
 
 const CONTENT_TYPES = [
@@ -19,7 +19,7 @@ const DEFAULT_LIST_WINDOW = 72 * 3_600_000;
  * The media type of a request without parameters, lowercased (`application/json`).
  * @see https://www.rfc-editor.org/rfc/rfc9110#field.content-type
  */
-export function getMediaType(contentType: string | undefined): string {
+export function getMediaType(contentType: string | null | undefined): string {
   return (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
 }
 
@@ -30,23 +30,19 @@ function describeIssue(issue: EventValidationIssue): string {
 
 /**
  * `POST /api/v1/events`: validates every event of the request first and stores all of them in
- * one transaction, or none (400 naming each invalid event and field). Duplicates on
- * (source, id) are accepted and ignored.
+ * one transaction, or none (400 naming each invalid event and field, the first
+ * `limits.maxListedErrors` of them). Duplicates on (source, id) are accepted and ignored.
  * @see https://openmeter.io/docs/api/cloud
  */
-export async function handleIngestEvents({
-  request,
-  store,
-  maxBodyBytes,
-}: RouteContext): Promise<Reply> {
-  const mediaType = getMediaType(request.headers['content-type']);
+export async function handleIngestEvents({ request, store, limits }: RouteContext): Promise<Reply> {
+  const mediaType = getMediaType(request.headers.get('content-type'));
   if (!CONTENT_TYPES.includes(mediaType)) {
     throw new HttpProblem(
       415,
       `Content-Type ${mediaType || '(none)'} is not supported: send ${CONTENT_TYPES.join(', ')}`,
     );
   }
-  const body = parseJsonBody(await readBody({ request, limitBytes: maxBodyBytes }));
+  const body = await readJsonBody(request);
   if (mediaType === 'application/cloudevents+json' && Array.isArray(body)) {
     throw new HttpProblem(
       400,
@@ -60,16 +56,31 @@ export async function handleIngestEvents({
   const now = Date.now();
   const valid: ValidEvent[] = [];
   const issues: EventValidationIssue[] = [];
+  let invalidCount = 0;
   candidates.forEach((candidate, index) => {
-    const result = validateEvent({ candidate, index, nowMilliseconds: now });
+    const result = validateEvent({
+      candidate,
+      index,
+      nowMilliseconds: now,
+      maxDepth: limits.maxEventDepth,
+    });
     if (result.success) valid.push(result.value);
-    else issues.push(...result.issues);
+    else {
+      invalidCount++;
+      for (const issue of result.issues) {
+        if (issues.length < limits.maxListedErrors) issues.push(issue);
+      }
+    }
   });
-  if (issues.length > 0) {
-    const invalidCount = new Set(issues.map((issue) => issue.index)).size;
+  if (invalidCount > 0) {
+    const shown = issues.slice(0, 10).map(describeIssue).join('; ');
+    const more =
+      issues.length < limits.maxListedErrors
+        ? ''
+        : ` (validationErrors lists the first ${limits.maxListedErrors} problems only)`;
     throw new HttpProblem(
       400,
-      `${invalidCount} of ${candidates.length} events are invalid, nothing was stored: ${issues.map(describeIssue).join('; ')}`,
+      `${invalidCount} of ${candidates.length} events are invalid, nothing was stored${more}: ${shown}${issues.length > 10 ? '; ...' : ''}`,
       { extensions: { validationErrors: issues } },
     );
   }

@@ -10,7 +10,7 @@ import { groupColumn } from '../storage/meter-value-table.js';
 import { getMediaType } from './handle-events.js';
 import { findMeterOrThrow } from './handle-meters.js';
 import { HttpProblem } from './http-problem.js';
-import { parseJsonBody, readBody } from './read-body.js';
+import { readJsonBody } from './read-body.js';
 import type { Reply, RouteContext } from './reply.js';
 
 /**
@@ -19,18 +19,18 @@ import type { Reply, RouteContext } from './reply.js';
  * @see https://openmeter.io/docs/api/cloud
  */
 export async function handleQueryMeter(context: RouteContext): Promise<Reply> {
-  const { request, url, store, parameters, maxBodyBytes } = context;
+  const { request, url, store, parameters, limits } = context;
   const meter = findMeterOrThrow({ store, idOrSlug: parameters.meterIdOrSlug as string });
   let raw: RawMeterQuery;
   if (request.method === 'POST') {
-    const mediaType = getMediaType(request.headers['content-type']);
+    const mediaType = getMediaType(request.headers.get('content-type'));
     if (mediaType !== 'application/json') {
       throw new HttpProblem(
         415,
         `Content-Type ${mediaType || '(none)'} is not supported: send application/json`,
       );
     }
-    const body = parseJsonBody(await readBody({ request, limitBytes: maxBodyBytes }));
+    const body = await readJsonBody(request);
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       throw new HttpProblem(400, 'The query body must be a JSON object (MeterQueryRequest)');
     }
@@ -38,9 +38,9 @@ export async function handleQueryMeter(context: RouteContext): Promise<Reply> {
   } else {
     raw = convertSearchParamsToRawQuery(url.searchParams);
   }
-  const query = parseMeterQuery({ raw, meter });
+  const query = parseMeterQuery({ raw, meter, limits });
   const result = runMeterQuery({ store, meter, query });
-  if ((request.headers.accept ?? '').toLowerCase().includes('text/csv')) {
+  if ((request.headers.get('accept') ?? '').toLowerCase().includes('text/csv')) {
     return {
       status: 200,
       contentType: 'text/csv; charset=utf-8',

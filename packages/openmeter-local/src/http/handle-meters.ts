@@ -4,7 +4,7 @@ import type { Meter } from '../openmeter-types.js';
 import { MeterConflictError, type OpenMeterStore } from '../storage/open-meter-store.js';
 import { getMediaType } from './handle-events.js';
 import { HttpProblem } from './http-problem.js';
-import { parseJsonBody, readBody } from './read-body.js';
+import { readJsonBody } from './read-body.js';
 import type { Reply, RouteContext } from './reply.js';
 
 const ORDER_FIELDS = {
@@ -87,21 +87,15 @@ export function handleListMeters({ url, store }: RouteContext): Reply {
  * existed. 400 for an invalid definition, 409 when the slug is taken.
  * @see https://openmeter.io/docs/api/cloud
  */
-export async function handleCreateMeter({
-  request,
-  store,
-  maxBodyBytes,
-}: RouteContext): Promise<Reply> {
-  const mediaType = getMediaType(request.headers['content-type']);
+export async function handleCreateMeter({ request, store }: RouteContext): Promise<Reply> {
+  const mediaType = getMediaType(request.headers.get('content-type'));
   if (mediaType !== 'application/json') {
     throw new HttpProblem(
       415,
       `Content-Type ${mediaType || '(none)'} is not supported: send application/json`,
     );
   }
-  const parsed = safeParseMeterCreate(
-    parseJsonBody(await readBody({ request, limitBytes: maxBodyBytes })),
-  );
+  const parsed = safeParseMeterCreate(await readJsonBody(request));
   if (!parsed.success) {
     throw new HttpProblem(400, `Invalid meter: ${parsed.errors.join('; ')}`, {
       extensions: { errors: parsed.errors },

@@ -1,9 +1,9 @@
-import type { IncomingMessage } from 'node:http';
 import type { OpenMeterStore } from '../storage/open-meter-store.js';
+import type { RequestLimits } from './request-limits.js';
 
 /**
- * What a route handler answers; written to the socket by the request handler.
- * @see https://nodejs.org/api/http.html#class-serverresponse
+ * What a route handler answers; turned into a `Response` by the app.
+ * @see https://fetch.spec.whatwg.org/#response-class
  */
 export interface Reply {
   status: number;
@@ -15,19 +15,20 @@ export interface Reply {
 
 /**
  * Everything a route handler may use.
- * @see https://nodejs.org/api/http.html#class-serverresponse
+ * @see https://fetch.spec.whatwg.org/#request-class
  */
 export interface RouteContext {
-  request: IncomingMessage;
+  /** The request; its body is already bounded by the body-limit middleware. */
+  request: Request;
   url: URL;
   store: OpenMeterStore;
-  maxBodyBytes: number;
-  /** Path parameters captured by the route. */
+  limits: RequestLimits;
+  /** Path parameters captured by the route, percent-decoded. */
   parameters: Record<string, string>;
 }
 
 /**
- * A route handler. @see https://openmeter.io/docs/api/cloud
- * @see https://nodejs.org/api/http.html#class-serverresponse
+ * A route handler.
+ * @see https://openmeter.io/docs/api/cloud
  */
 export type RouteHandler = (context: RouteContext) => Promise<Reply> | Reply;

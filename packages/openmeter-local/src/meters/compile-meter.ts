@@ -72,8 +72,8 @@ function convertGroupValue(value: unknown): string | null {
 /**
  * Reads what a meter counts from an event's `data`: a number or numeric string for
  * SUM/AVG/MIN/MAX/LATEST, a string (or number) for UNIQUE_COUNT, nothing for COUNT; plus the
- * group-by values as strings (null when missing). A missing or non-numeric value is reported,
- * not thrown: the event stays stored and uncounted, as in OpenMeter.
+ * group-by values as strings (null when missing). A missing or non-numeric value, or one
+ * beyond ±(2^53 - 1) (1e308 or 1e400, whose sums overflow or lose units), is reported, not thrown: the event stays stored and uncounted, as in OpenMeter.
  * @see https://openmeter.io/docs/cloud/meters
  */
 export function readMeterValue({
@@ -107,10 +107,16 @@ export function readMeterValue({
   let value: number | undefined;
   if (typeof raw === 'number') value = raw;
   else if (typeof raw === 'string' && NUMERIC.test(raw)) value = Number(raw);
-  if (value === undefined || !Number.isFinite(value)) {
+  if (value === undefined) {
     return {
       success: false,
       error: `meter ${meter.meter.slug}: value property ${path} must be a number or a numeric string, got ${JSON.stringify(raw)}`,
+    };
+  }
+  if (!(Math.abs(value) <= Number.MAX_SAFE_INTEGER)) {
+    return {
+      success: false,
+      error: `meter ${meter.meter.slug}: value property ${path} is ${typeof raw === 'string' ? raw : String(value)}, outside ±${Number.MAX_SAFE_INTEGER} (2^53 - 1), beyond which sums are no longer exact finite numbers`,
     };
   }
   return { success: true, value, text: null, groups };

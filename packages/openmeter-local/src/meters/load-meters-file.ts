@@ -1,26 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { parse } from 'yaml';
 import type { MeterCreate } from '../openmeter-types.js';
 import { safeParseMeterCreate } from './parse-meter-create.js';
-
-/**
- * Specifier of the LLM token meters meter-core ships, in OpenMeter's config format.
- * @see https://openmeter.io/docs/cloud/meters
- */
-export const DEFAULT_METERS_SPECIFIER = '@llm-meter/meter-core/meters/openmeter-meters.yaml';
-
-/**
- * Resolves meter-core's default meters file to a path, or undefined when it is not installed.
- * @see https://nodejs.org/api/module.html#modulecreaterequirefilename
- */
-export function resolveDefaultMetersFile(): string | undefined {
-  try {
-    return createRequire(import.meta.url).resolve(DEFAULT_METERS_SPECIFIER);
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * Parses meter definitions from YAML in OpenMeter's own config format (a top-level `meters:`

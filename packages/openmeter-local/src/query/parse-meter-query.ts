@@ -1,5 +1,6 @@
 import { parseRfc3339 } from '../events/parse-rfc3339.js';
 import { HttpProblem } from '../http/http-problem.js';
+import type { RequestLimits } from '../http/request-limits.js';
 import type { CompiledMeter } from '../meters/compile-meter.js';
 import type { FilterString, WindowSize } from '../openmeter-types.js';
 import type { MeterQuery } from './meter-query.js';
@@ -59,10 +60,42 @@ function parseStringList(name: string, value: unknown): string[] | undefined {
   return list as string[];
 }
 
-function checkFilter(key: string, filter: unknown): FilterString {
+interface FilterBudget {
+  limits: Pick<RequestLimits, 'maxFilterValues' | 'maxFilterDepth'>;
+  /** Filter values counted so far in this query. */
+  used: number;
+}
+
+// Each value becomes one SQL parameter: bounding them keeps a query under SQLite's variable
+// limit and its cost predictable.
+function spendValues({ budget, count }: { budget: FilterBudget; count: number }): void {
+  budget.used += count;
+  if (budget.used > budget.limits.maxFilterValues) {
+    throw badRequest(
+      `The query filters on more than ${budget.limits.maxFilterValues} values (subject, filterGroupBy and advancedMeterGroupByFilters together): split it into several queries.`,
+    );
+  }
+}
+
+function checkFilter({
+  key,
+  filter,
+  budget,
+  depth,
+}: {
+  key: string;
+  filter: unknown;
+  budget: FilterBudget;
+  depth: number;
+}): FilterString {
   if (typeof filter !== 'object' || filter === null || Array.isArray(filter)) {
     throw badRequest(
       `advancedMeterGroupByFilters.${key} must be an object such as {"$eq": "gpt-4o"}`,
+    );
+  }
+  if (depth > budget.limits.maxFilterDepth) {
+    throw badRequest(
+      `advancedMeterGroupByFilters.${key} nests $and/$or deeper than the limit of ${budget.limits.maxFilterDepth} levels: flatten the filter.`,
     );
   }
   for (const [operator, operand] of Object.entries(filter)) {
@@ -74,11 +107,15 @@ function checkFilter(key: string, filter: unknown): FilterString {
     if (operator === '$and' || operator === '$or') {
       if (!Array.isArray(operand))
         throw badRequest(`advancedMeterGroupByFilters.${key}.${operator} must be a list`);
-      for (const inner of operand) checkFilter(key, inner);
+      spendValues({ budget, count: operand.length });
+      for (const inner of operand) checkFilter({ key, filter: inner, budget, depth: depth + 1 });
     } else if (operator === '$in' || operator === '$nin') {
-      parseStringList(`advancedMeterGroupByFilters.${key}.${operator}`, operand);
+      const list = parseStringList(`advancedMeterGroupByFilters.${key}.${operator}`, operand);
+      spendValues({ budget, count: list?.length ?? 0 });
     } else if (operand !== null && typeof operand !== 'string') {
       throw badRequest(`advancedMeterGroupByFilters.${key}.${operator} must be a string`);
+    } else {
+      spendValues({ budget, count: 1 });
     }
   }
   return filter as FilterString;
@@ -86,17 +123,21 @@ function checkFilter(key: string, filter: unknown): FilterString {
 
 /**
  * Validates a meter query against the meter (known group-by keys, window size, IANA time zone,
- * RFC 3339 bounds) and normalizes it. A subject filter also groups by subject, as in OpenMeter.
+ * RFC 3339 bounds, at most `limits.maxFilterValues` filter values and `$and`/`$or` nested at
+ * most `limits.maxFilterDepth` deep) and normalizes it. A subject filter also groups by subject, as in OpenMeter.
  * Throws a 400 `HttpProblem` naming the parameter to fix.
  * @see https://openmeter.io/docs/api/cloud
  */
 export function parseMeterQuery({
   raw,
   meter,
+  limits,
 }: {
   raw: RawMeterQuery;
   meter: CompiledMeter;
+  limits: Pick<RequestLimits, 'maxFilterValues' | 'maxFilterDepth'>;
 }): MeterQuery {
+  const budget: FilterBudget = { limits, used: 0 };
   const from = parseTime('from', raw.from);
   const to = parseTime('to', raw.to);
   if (from && to && from.milliseconds > to.milliseconds)
@@ -120,6 +161,7 @@ export function parseMeterQuery({
   }
 
   const subjects = parseStringList('subject', raw.subject);
+  spendValues({ budget, count: subjects?.length ?? 0 });
   const requested = parseStringList('groupBy', raw.groupBy) ?? [];
   const groupBy: string[] = [];
   let groupBySubject = subjects !== undefined;
@@ -145,6 +187,7 @@ export function parseMeterQuery({
     for (const [key, value] of Object.entries(raw.filterGroupBy)) {
       checkKey('filterGroupBy', key);
       const values = parseStringList(`filterGroupBy.${key}`, value) ?? [];
+      spendValues({ budget, count: values.length });
       filters.push({ key, filter: { $in: values } });
     }
   }
@@ -155,7 +198,7 @@ export function parseMeterQuery({
     }
     for (const [key, filter] of Object.entries(advanced)) {
       checkKey('advancedMeterGroupByFilters', key);
-      filters.push({ key, filter: checkFilter(key, filter) });
+      filters.push({ key, filter: checkFilter({ key, filter, budget, depth: 1 }) });
     }
   }
 

@@ -74,7 +74,7 @@ export class OpenMeterStore {
     this.#insertError = this.database.prepare(
       'INSERT OR REPLACE INTO event_errors (event_seq, meter_seq, message) VALUES (?, ?, ?)',
     );
-    this.dictionary = new TextDictionary(this.database);
+    this.dictionary = new TextDictionary({ database: this.database });
     const rows = this.database
       .prepare('SELECT * FROM meters WHERE deleted_at IS NULL ORDER BY seq')
       .all() as MeterRow[];

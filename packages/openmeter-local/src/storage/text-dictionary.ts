@@ -1,19 +1,23 @@
 import type { Database, Statement } from 'better-sqlite3';
+import { LruMap } from './lru-map.js';
 
 /**
  * Maps texts (subjects, group-by values, UNIQUE_COUNT values) to small integer ids stored in
- * the `dictionary` table, so meter tables hold and sort integers instead of strings. Ids are
- * cached in memory; call `forget` after a rolled-back transaction, whose new ids are gone.
+ * the `dictionary` table, so meter tables hold and sort integers instead of strings. The most
+ * recently used ids are cached in memory (at most `cacheSize` each way, so memory stays bounded);
+ * call `forget` after a rolled-back transaction, whose new ids are gone.
  * @see https://www.sqlite.org/lang_createtable.html#rowid
  */
 export class TextDictionary {
   readonly #insert: Statement;
   readonly #selectId: Statement;
   readonly #selectText: Statement;
-  readonly #ids = new Map<string, number>();
-  readonly #texts = new Map<number, string>();
+  readonly #ids: LruMap<string, number>;
+  readonly #texts: LruMap<number, string>;
 
-  constructor(database: Database) {
+  constructor({ database, cacheSize = 10_000 }: { database: Database; cacheSize?: number }) {
+    this.#ids = new LruMap({ capacity: cacheSize });
+    this.#texts = new LruMap({ capacity: cacheSize });
     this.#insert = database.prepare('INSERT OR IGNORE INTO dictionary (text) VALUES (?)');
     this.#selectId = database.prepare('SELECT id FROM dictionary WHERE text = ?').pluck();
     this.#selectText = database.prepare('SELECT text FROM dictionary WHERE id = ?').pluck();
@@ -23,8 +27,11 @@ export class TextDictionary {
   intern(text: string): number {
     let id = this.#ids.get(text);
     if (id === undefined) {
-      this.#insert.run(text);
-      id = this.#selectId.get(text) as number;
+      const inserted = this.#insert.run(text);
+      id =
+        inserted.changes === 1
+          ? Number(inserted.lastInsertRowid)
+          : (this.#selectId.get(text) as number);
       this.#ids.set(text, id);
       this.#texts.set(id, text);
     }

@@ -1,0 +1,174 @@
+import { Hono, type MiddlewareHandler } from 'hono';
+import type { OpenMeterLocalLogger } from '../create-logger.js';
+import type { OpenMeterStore } from '../storage/open-meter-store.js';
+import { createAuthorizationCheck } from './check-authorization.js';
+import { createBodyLimit } from './create-body-limit.js';
+import { handleIngestEvents, handleListEvents } from './handle-events.js';
+import {
+  handleListGroupByValues,
+  handleListMeterSubjects,
+  handleQueryMeter,
+} from './handle-meter-query.js';
+import {
+  handleCreateMeter,
+  handleDeleteMeter,
+  handleGetMeter,
+  handleListMeters,
+} from './handle-meters.js';
+import { createProblem, HttpProblem } from './http-problem.js';
+import type { Reply, RouteHandler } from './reply.js';
+import type { RequestLimits } from './request-limits.js';
+
+/**
+ * Options of `createOpenMeterApp`.
+ * @see https://hono.dev/docs/api/hono
+ */
+export interface OpenMeterAppOptions {
+  store: OpenMeterStore;
+  logger: OpenMeterLocalLogger;
+  /** When set, every request must send `Authorization: Bearer <apiKey>`. */
+  apiKey?: string | undefined;
+  limits: RequestLimits;
+}
+
+interface Route {
+  path: string;
+  methods: Record<string, RouteHandler>;
+}
+
+const ROUTES: Route[] = [
+  { path: '/api/v1/events', methods: { GET: handleListEvents, POST: handleIngestEvents } },
+  { path: '/api/v1/meters', methods: { GET: handleListMeters, POST: handleCreateMeter } },
+  {
+    path: '/api/v1/meters/:meterIdOrSlug',
+    methods: { GET: handleGetMeter, DELETE: handleDeleteMeter },
+  },
+  {
+    path: '/api/v1/meters/:meterIdOrSlug/query',
+    methods: { GET: handleQueryMeter, POST: handleQueryMeter },
+  },
+  { path: '/api/v1/meters/:meterIdOrSlug/subjects', methods: { GET: handleListMeterSubjects } },
+  {
+    path: '/api/v1/meters/:meterIdOrSlug/group-by/:groupByKey/values',
+    methods: { GET: handleListGroupByValues },
+  },
+];
+
+function toResponse(reply: Reply): Response {
+  const payload =
+    reply.body === undefined
+      ? null
+      : reply.contentType
+        ? String(reply.body)
+        : JSON.stringify(reply.body);
+  const headers = new Headers(reply.headers);
+  if (payload !== null) headers.set('content-type', reply.contentType ?? 'application/json');
+  return new Response(payload, { status: reply.status, headers });
+}
+
+/**
+ * Middleware answering 401 unless the request carries `Authorization: Bearer <apiKey>`, checked
+ * in constant time.
+ * @see https://www.rfc-editor.org/rfc/rfc6750#section-3
+ */
+export function createBearerAuth(apiKey: string): MiddlewareHandler {
+  const isAuthorized = createAuthorizationCheck(apiKey);
+  return async (context, next) => {
+    if (!isAuthorized(context.req.header('authorization'))) {
+      throw new HttpProblem(
+        401,
+        'Missing or wrong API key: send Authorization: Bearer <key> with the key the server was started with.',
+        { headers: { 'www-authenticate': 'Bearer' } },
+      );
+    }
+    await next();
+  };
+}
+
+/**
+ * Builds openmeter-local's HTTP API as a Hono app: request log, bearer auth, a path check (bad
+ * percent-encoding is a 400), a body limit (413), the OpenMeter routes, and RFC 9457 problems
+ * for every failure (404 unknown route, 405 wrong method with `Allow`, 500 logged). Call
+ * `app.fetch(request)` in process, or serve it (`startOpenMeterLocal` does).
+ * @see https://hono.dev/docs/api/hono
+ */
+export function createOpenMeterApp({ store, logger, apiKey, limits }: OpenMeterAppOptions): Hono {
+  const app = new Hono({ strict: false });
+  let requestCount = 0;
+
+  app.onError((error, context) => {
+    if (!(error instanceof HttpProblem)) {
+      logger.error('request failed', {
+        method: context.req.method,
+        path: context.req.path,
+        error: String(error),
+      });
+    }
+    const problem =
+      error instanceof HttpProblem
+        ? error
+        : new HttpProblem(500, 'Internal error in openmeter-local; see its log.', {
+            cause: error,
+          });
+    const body = createProblem({
+      status: problem.status,
+      detail: problem.detail,
+      instance: `urn:request:openmeter-local/${++requestCount}`,
+      extensions: problem.extensions,
+    });
+    const headers = new Headers(problem.headers);
+    headers.set('content-type', 'application/problem+json');
+    return new Response(JSON.stringify(body), { status: problem.status, headers });
+  });
+  app.notFound((context) => {
+    throw new HttpProblem(
+      404,
+      `No route ${context.req.path}: openmeter-local serves /api/v1/events and /api/v1/meters/...`,
+    );
+  });
+
+  app.use(async (context, next) => {
+    const started = performance.now();
+    await next();
+    logger.debug(`${context.req.method} ${context.req.path} ${context.res.status}`, {
+      durationMs: Math.round((performance.now() - started) * 10) / 10,
+    });
+  });
+  if (apiKey) app.use(createBearerAuth(apiKey));
+  app.use(async (context, next) => {
+    const rawPath = new URL(context.req.url).pathname;
+    try {
+      decodeURIComponent(rawPath);
+    } catch (error) {
+      throw new HttpProblem(400, `The path ${rawPath} is not valid percent-encoding.`, {
+        cause: error,
+      });
+    }
+    await next();
+  });
+  app.use(createBodyLimit(limits.maxBodyBytes));
+
+  for (const route of ROUTES) {
+    for (const [method, handler] of Object.entries(route.methods)) {
+      app.on(method, route.path, async (context) => {
+        const reply = await handler({
+          request: context.req.raw,
+          url: new URL(context.req.url),
+          store,
+          limits,
+          parameters: context.req.param() as Record<string, string>,
+        });
+        return toResponse(reply);
+      });
+    }
+    const allow = Object.keys(route.methods).join(', ');
+    app.all(route.path, (context) => {
+      throw new HttpProblem(
+        405,
+        `${context.req.method} is not allowed on ${context.req.path}: use ${allow}.`,
+        { headers: { allow } },
+      );
+    });
+  }
+  return app;
+}
