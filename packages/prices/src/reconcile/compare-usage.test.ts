@@ -225,6 +225,7 @@ describe('compareUsage', () => {
         difference: -0.06,
         percent: -100,
         estimated: 0,
+        settled: 0,
       },
     ]);
   });

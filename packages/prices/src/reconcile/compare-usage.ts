@@ -25,6 +25,8 @@ export interface DriftRow extends UsageKey {
   percent: number | null;
   /** Of `metered`, how much comes from estimates (tokens; not for cost or requests). */
   estimated: number;
+  /** Of `metered`, the signed corrections settlement made to estimates. */
+  settled: number;
 }
 
 /** The comparison of a period: its drift rows and what could not be compared. */
@@ -65,18 +67,19 @@ export function compareUsage({
     const mine = meteredByKey.get(id);
     const theirs = openaiByKey.get(id);
     for (const metric of tokenMetrics) {
-      const estimated =
+      const [estimated, settled] =
         metric === 'input'
-          ? (mine?.estimatedInput ?? 0)
+          ? [mine?.estimatedInput ?? 0, mine?.settledInput ?? 0]
           : metric === 'output'
-            ? (mine?.estimatedOutput ?? 0)
-            : 0;
+            ? [mine?.estimatedOutput ?? 0, mine?.settledOutput ?? 0]
+            : [0, 0];
       pushDrift(rows, {
         key,
         metric,
         metered: mine?.[metric] ?? 0,
         openai: theirs?.[metric] ?? 0,
         estimated,
+        settled,
       });
     }
     if (mine?.requests !== undefined && theirs?.requests !== undefined) {
@@ -86,6 +89,7 @@ export function compareUsage({
         metered: mine.requests,
         openai: theirs.requests,
         estimated: 0,
+        settled: 0,
       });
     }
   }
@@ -152,6 +156,7 @@ function compareCosts({
       difference,
       percent: percentOf({ difference, base: theirs }),
       estimated: 0,
+      settled: 0,
     });
   }
   return rows.sort((a, b) => formatUsageKey(a).localeCompare(formatUsageKey(b)));
@@ -165,7 +170,15 @@ function pushDrift(
     metered,
     openai,
     estimated,
-  }: { key: UsageKey; metric: DriftMetric; metered: number; openai: number; estimated: number },
+    settled,
+  }: {
+    key: UsageKey;
+    metric: DriftMetric;
+    metered: number;
+    openai: number;
+    estimated: number;
+    settled: number;
+  },
 ) {
   if (metered === 0 && openai === 0) return;
   const difference = metered - openai;
@@ -177,6 +190,7 @@ function pushDrift(
     difference,
     percent: percentOf({ difference, base: openai }),
     estimated,
+    settled,
   });
 }
 

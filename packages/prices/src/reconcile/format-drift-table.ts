@@ -4,8 +4,8 @@ import type { ReconcileDimensions } from './usage-key.js';
 
 /**
  * Renders drift rows as an aligned text table: key columns, the metric, metered, OpenAI's,
- * difference and percentage; rows past the threshold are marked `!`, and metered tokens that are
- * estimates are shown in the last column.
+ * difference and percentage; rows past the threshold are marked `!`; the last columns show how
+ * many metered tokens are estimates and the corrections settlement made to them.
  */
 export function formatDriftTable({
   rows,
@@ -30,6 +30,7 @@ export function formatDriftTable({
     '%',
     '',
     'estimated',
+    'settled',
   ];
   const firstNumber = header.indexOf('metered');
   const lines = rows.map((row) => {
@@ -48,6 +49,7 @@ export function formatDriftTable({
       row.percent === null ? 'n/a' : `${row.percent.toFixed(2)}%`,
       isPastThreshold({ row, threshold }) ? '!' : '',
       row.estimated > 0 ? String(row.estimated) : '',
+      row.settled !== 0 ? (row.settled > 0 ? `+${row.settled}` : String(row.settled)) : '',
     ];
   });
   const cells = [header, ...lines];
@@ -57,7 +59,7 @@ export function formatDriftTable({
   const render = (line: string[]) =>
     line
       .map((cell, index) =>
-        index >= firstNumber && index !== header.length - 2
+        index >= firstNumber && index !== header.length - 3
           ? cell.padStart(widths[index] ?? 0)
           : cell.padEnd(widths[index] ?? 0),
       )

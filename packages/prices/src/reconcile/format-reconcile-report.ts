@@ -21,7 +21,7 @@ export function formatReconcileReport(report: ReconcileReport): string {
   ];
   if (report.rows.some((row) => row.estimated > 0)) {
     lines.push(
-      'The estimated column shows metered tokens that are estimates (streams that ended without usage); until they are settled against the provider they can drift.',
+      "The estimated column shows metered tokens that are estimates (streams that ended without usage); the settled column, the corrections that settled them to the provider's numbers. An estimate not settled yet can drift.",
     );
   }
   if (report.unpriced.length > 0) {

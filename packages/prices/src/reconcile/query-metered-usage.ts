@@ -32,7 +32,7 @@ export const defaultDimensionNames: DimensionNames = {
 /**
  * Queries OpenMeter for metered tokens per UTC day and model, split by served tier, project and
  * API key when every meter read carries that dimension, and by `usage_source` to tell how much is
- * estimated. Events without a tier count as `default`.
+ * estimated and how much settlement corrected. Events without a tier count as `default`.
  * @see https://openmeter.io/docs/api/cloud#tag/meters/operation/queryMeter
  */
 export async function queryMeteredUsage({
@@ -92,7 +92,7 @@ export async function queryMeteredUsage({
         row = { ...key, input: 0, cached: 0, output: 0, estimatedInput: 0, estimatedOutput: 0 };
         rows.set(id, row);
       }
-      add({ row, metric, item, estimated: group.usage_source === 'estimated' });
+      add({ row, metric, item, source: group.usage_source });
     }
   });
   return { rows: [...rows.values()], dimensions };
@@ -102,15 +102,20 @@ function add({
   row,
   metric,
   item,
-  estimated,
+  source,
 }: {
   row: MeteredUsageRow;
   metric: keyof ReconcileMeters;
   item: MeterQueryRow;
-  estimated: boolean;
+  source: unknown;
 }) {
   row[metric] += item.value;
-  if (!estimated) return;
-  if (metric === 'input') row.estimatedInput += item.value;
-  if (metric === 'output') row.estimatedOutput += item.value;
+  if (source === 'estimated') {
+    if (metric === 'input') row.estimatedInput += item.value;
+    if (metric === 'output') row.estimatedOutput += item.value;
+  }
+  if (source === 'settled') {
+    if (metric === 'input') row.settledInput = (row.settledInput ?? 0) + item.value;
+    if (metric === 'output') row.settledOutput = (row.settledOutput ?? 0) + item.value;
+  }
 }

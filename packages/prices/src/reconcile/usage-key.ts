@@ -24,10 +24,15 @@ export interface UsageCounts {
 /** One aggregated row of one side of a reconciliation. */
 export interface UsageRow extends UsageKey, UsageCounts {}
 
-/** Metered usage also says how many of its tokens are estimates (`usage_source: estimated`). */
+/**
+ * Metered usage also says how many of its tokens are estimates (`usage_source: estimated`) and
+ * how much settlement corrected them (`usage_source: settled`, signed differences).
+ */
 export interface MeteredUsageRow extends UsageRow {
   estimatedInput: number;
   estimatedOutput: number;
+  settledInput?: number | undefined;
+  settledOutput?: number | undefined;
 }
 
 /** Which dimensions a reconciliation splits by (those the meters carry). */

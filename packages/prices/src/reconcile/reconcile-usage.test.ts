@@ -1,0 +1,186 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import {
+  meterChatStream,
+  toUsageEvent,
+  type UsageEvent,
+  withStreamUsage,
+} from '@llm-meter/meter-core';
+import { startOpenAILocal } from '@llm-meter/openai-local';
+import { createOpenMeterClient, type MeterCreate } from '@llm-meter/openmeter-client';
+import { startOpenMeterLocal } from '@llm-meter/openmeter-local';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { priceUsageEvent } from '../price-usage-event.js';
+import { isPastThreshold } from './compare-usage.js';
+import { formatReconcileReport } from './format-reconcile-report.js';
+import { reconcileUsage } from './reconcile-usage.js';
+
+// End to end on 127.0.0.1: openai-local serves and bills (its organisation Usage and Costs APIs),
+// meter-core turns its answers into events, openmeter-local meters them, and the reconciliation
+// sets one beside the other. openai-local's clock is fixed, so every request falls on one day.
+const day = '2026-12-01';
+const adminKey = 'sk-admin-reconcile-test';
+const dimensions = {
+  model: '$.model',
+  usage_source: '$.usage_source',
+  service_tier: '$.service_tier',
+};
+const meters: MeterCreate[] = [
+  ['llm_prompt_tokens', '$.prompt_tokens'],
+  ['llm_cached_tokens', '$.cached_tokens'],
+  ['llm_completion_tokens', '$.completion_tokens'],
+].map(([slug, valueProperty]) => ({
+  slug: slug as string,
+  eventType: 'openai',
+  aggregation: 'SUM',
+  valueProperty,
+  groupBy: dimensions,
+}));
+
+let openaiLocal: Awaited<ReturnType<typeof startOpenAILocal>>;
+let openmeterLocal: Awaited<ReturnType<typeof startOpenMeterLocal>>;
+let openmeter: ReturnType<typeof createOpenMeterClient>;
+let openai: OpenAI;
+
+beforeAll(async () => {
+  // A variable, not a literal: a stale openai-local dist/ (whose types win over `source` in its
+  // exports) must not fail the typecheck on options added since.
+  const options = { port: 0, adminKey, now: () => new Date(`${day}T10:00:00.000Z`) };
+  openaiLocal = await startOpenAILocal(options);
+  openmeterLocal = await startOpenMeterLocal({ meters });
+  openmeter = createOpenMeterClient({ baseUrl: openmeterLocal.url, retry: false });
+  openai = new OpenAI({ baseURL: openaiLocal.url, apiKey: 'sk-test', maxRetries: 0 });
+});
+
+afterAll(async () => {
+  await openaiLocal?.close();
+  await openmeterLocal?.close();
+});
+
+async function ingest(event: UsageEvent) {
+  await openmeter.events.ingest(event);
+}
+
+function reconcile(threshold = 0) {
+  return reconcileUsage({
+    openmeter,
+    openai: { baseUrl: openaiLocal.url, adminKey },
+    from: day,
+    to: day,
+    threshold,
+  });
+}
+
+describe('reconcileUsage against openai-local and openmeter-local', () => {
+  it('shows zero drift for blocking requests, and prices the one served at flex at flex', async () => {
+    const requests = [
+      {
+        model: 'gpt-4o-mini',
+        messages: [{ role: 'user' as const, content: 'Name three prime numbers.' }],
+      },
+      {
+        model: 'o4-mini',
+        service_tier: 'flex' as const,
+        messages: [{ role: 'user' as const, content: 'Why is the sky blue? One sentence.' }],
+      },
+    ];
+    for (const request of requests) {
+      const response = await openai.chat.completions.create(request);
+      const event = toUsageEvent(response, { subject: 'customer-acme', request });
+      await ingest(event);
+      if (request.service_tier === 'flex') {
+        expect(event.data.service_tier).toBe('flex');
+        expect(priceUsageEvent(event)).toMatchObject({ status: 'priced', tier: 'flex' });
+      }
+    }
+    const report = await reconcile();
+    expect(report.dimensions).toEqual({ serviceTier: true, projectId: false, apiKeyId: false });
+    expect(report.rows.filter((row) => row.difference !== 0)).toEqual([]);
+    expect(report.pastThreshold).toBe(0);
+    expect(
+      report.rows.filter((row) => row.metric === 'input').map((row) => row.serviceTier),
+    ).toEqual(['default', 'flex']);
+    expect(report.rows.some((row) => row.metric === 'cost_usd')).toBe(true);
+  });
+
+  it('shows the drift of an aborted stream metered as an unsettled estimate', async () => {
+    const request = withStreamUsage({
+      model: 'gpt-4o-mini',
+      stream: true as const,
+      messages: [
+        {
+          role: 'user' as const,
+          content: 'Write a long story about a lighthouse keeper and the sea, in many paragraphs.',
+        },
+      ],
+    });
+    const stream = await openai.chat.completions.create(request);
+    const events: UsageEvent[] = [];
+    let chunks = 0;
+    for await (const _chunk of meterChatStream(stream, {
+      request,
+      subject: 'customer-acme',
+      onUsage: (event) => {
+        events.push(event);
+      },
+    })) {
+      chunks += 1;
+      if (chunks === 8) break;
+    }
+    expect(events).toHaveLength(1);
+    const [estimate] = events as [UsageEvent];
+    expect(estimate.data.usage_source).toBe('estimated');
+    await ingest(estimate);
+
+    const report = await reconcile(0);
+    const drifting = report.rows.filter((row) => isPastThreshold({ row, threshold: 0 }));
+    expect(drifting.length).toBeGreaterThan(0);
+    const output = report.rows.find(
+      (row) => row.metric === 'output' && row.model === estimate.data.model,
+    );
+    expect(output?.estimated).toBe(estimate.data.completion_tokens);
+    expect(formatReconcileReport(report)).toContain('estimates');
+  });
+
+  it('runs as a command: drift past the threshold exits 1, --json writes the report', async () => {
+    const cli = fileURLToPath(new URL('./cli.ts', import.meta.url));
+    const run = (args: string[]) =>
+      new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+        execFile(
+          process.execPath,
+          ['--import', 'tsx', '--conditions=source', cli, ...args],
+          {
+            env: {
+              ...process.env,
+              OPENAI_ADMIN_KEY: adminKey,
+              OPENAI_BASE_URL: openaiLocal.url,
+              OPENMETER_URL: openmeterLocal.url,
+            },
+          },
+          (error, stdout, stderr) =>
+            resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+        );
+      });
+    const json = await run(['--from', day, '--to', day, '--threshold', '0', '--json']);
+    expect(json.stderr).toBe('');
+    expect(json.code).toBe(1);
+    const report = JSON.parse(json.stdout) as { pastThreshold: number; limitations: string[] };
+    expect(report.pastThreshold).toBeGreaterThan(0);
+    expect(report.limitations[0]).toMatch(/no end-customer dimension/);
+
+    const text = await run(['--from', day, '--to', day, '--threshold', '100000']);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^day +model +tier +metric +metered +openai +difference/m);
+
+    const noKey = await new Promise<number>((resolve) => {
+      execFile(
+        process.execPath,
+        ['--import', 'tsx', '--conditions=source', cli, '--from', day, '--to', day],
+        { env: { ...process.env, OPENAI_ADMIN_KEY: '' } },
+        (error) => resolve(error ? Number(error.code ?? 1) : 0),
+      );
+    });
+    expect(noKey).toBe(2);
+  });
+});
