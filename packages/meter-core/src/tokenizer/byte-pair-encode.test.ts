@@ -6,11 +6,13 @@ import { encodingData } from './encoding-data.js';
 
 const table = createRankTable(encodingData.o200k_base);
 
-function encodeBoth(piece: string): { byScan: number[]; byHeap: number[] } {
+// Pieces are given as binary strings (one char per byte) for readable cases.
+function encodeBoth(binary: string): { byScan: number[]; byHeap: number[] } {
+  const piece = Uint8Array.from(binary, (character) => character.charCodeAt(0));
   const byScan: number[] = [];
   const byHeap: number[] = [];
-  bytePairEncodeByScan({ piece, table, output: byScan });
-  bytePairEncodeByHeap({ piece, table, output: byHeap });
+  bytePairEncodeByScan({ piece, length: piece.length, table, output: byScan });
+  bytePairEncodeByHeap({ piece, length: piece.length, table, output: byHeap });
   return { byScan, byHeap };
 }
 

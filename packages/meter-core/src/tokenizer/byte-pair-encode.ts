@@ -11,18 +11,20 @@ const scanLimit = 96;
  */
 export function bytePairEncodeByScan({
   piece,
+  length,
   table,
   output,
 }: {
-  piece: string;
+  piece: Uint8Array;
+  length: number;
   table: RankTable;
   output: number[];
 }): void {
-  const { mergedRank } = table;
+  const { mergedRank, byteRanks } = table;
   // partRanks[i] is the rank of part i, pairRanks[i] that of parts i and i + 1 merged.
   const partRanks: number[] = [];
-  for (let index = 0; index < piece.length; index++) {
-    partRanks.push(table.byteRanks[piece.charCodeAt(index)] as number);
+  for (let index = 0; index < length; index++) {
+    partRanks.push(byteRanks[piece[index] as number] as number);
   }
   const pairRanks: number[] = [];
   for (let index = 0; index + 1 < partRanks.length; index++) {
@@ -136,15 +138,16 @@ const positionScale = 4294967296;
  */
 export function bytePairEncodeByHeap({
   piece,
+  length,
   table,
   output,
 }: {
-  piece: string;
+  piece: Uint8Array;
+  length: number;
   table: RankTable;
   output: number[];
 }): void {
-  const { mergedRank } = table;
-  const length = piece.length;
+  const { mergedRank, byteRanks } = table;
   // Parts are named by their first byte; next[start] is where the part ends and the next begins.
   const next = new Int32Array(length + 1);
   const previous = new Int32Array(length + 1);
@@ -154,7 +157,7 @@ export function bytePairEncodeByHeap({
   for (let index = 0; index < length; index++) {
     next[index] = index + 1;
     previous[index] = index - 1;
-    partRanks[index] = table.byteRanks[piece.charCodeAt(index)] as number;
+    partRanks[index] = byteRanks[piece[index] as number] as number;
   }
   for (let index = 0; index + 1 < length; index++) {
     const rank = mergedRank(partRanks[index] as number, partRanks[index + 1] as number);
@@ -195,25 +198,28 @@ export function bytePairEncodeByHeap({
 }
 
 /**
- * Appends the ranks of one pre-tokenized piece (a binary string of its UTF-8 bytes) to `output`,
- * exactly as tiktoken's byte-pair merge would, choosing the faster strategy for its length.
+ * Appends the ranks of one pre-tokenized piece (the first `length` bytes of `piece`, its UTF-8) to
+ * `output`, exactly as tiktoken's byte-pair merge would, choosing the faster strategy for its
+ * length.
  * @see https://github.com/openai/tiktoken/blob/main/src/lib.rs
  */
 export function bytePairEncode({
   piece,
+  length,
   table,
   output,
 }: {
-  piece: string;
+  piece: Uint8Array;
+  length: number;
   table: RankTable;
   output: number[];
 }): void {
-  const whole = table.ranks.get(piece);
-  if (whole !== undefined) {
+  const whole = table.rankOf(piece, 0, length);
+  if (whole !== noRank) {
     output.push(whole);
-  } else if (piece.length <= scanLimit) {
-    bytePairEncodeByScan({ piece, table, output });
+  } else if (length <= scanLimit) {
+    bytePairEncodeByScan({ piece, length, table, output });
   } else {
-    bytePairEncodeByHeap({ piece, table, output });
+    bytePairEncodeByHeap({ piece, length, table, output });
   }
 }

@@ -3,29 +3,17 @@ import { createRankTable } from './create-rank-table.js';
 import type { EncodingData } from './encoding-data.js';
 import type { EncodingName } from './encoding-name.js';
 import type { Tokenizer } from './get-tokenizer.js';
+import { withoutCapturingGroups } from './without-capturing-groups.js';
 
 const utf8Encoder = new TextEncoder();
 // ignoreBOM keeps a leading U+FEFF: it is text the caller sent, not a byte-order mark.
 const utf8Decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
-// Converts a piece to a binary string of its UTF-8 bytes; ASCII text already is one.
-function toUtf8Binary(text: string): string {
-  let ascii = true;
-  for (let index = 0; index < text.length; index++) {
-    if (text.charCodeAt(index) > 0x7f) {
-      ascii = false;
-      break;
-    }
-  }
-  if (ascii) return text;
-  const bytes = utf8Encoder.encode(text);
-  // fromCharCode takes its bytes as arguments, so convert in chunks below the argument limit.
-  let binary = '';
-  for (let offset = 0; offset < bytes.length; offset += 8192) {
-    binary += String.fromCharCode.apply(null, bytes.subarray(offset, offset + 8192) as never);
-  }
-  return binary;
-}
+// Pieces up to this many UTF-16 code units have their tokens cached: real text repeats its words,
+// identifiers and punctuation, so most pieces skip UTF-8 encoding and merging altogether. Longer
+// pieces are rare and seldom repeat. The cache is emptied when full, which bounds its memory.
+const cachedPieceLength = 48;
+const cacheCapacity = 65_536;
 
 /**
  * Builds a byte-pair tokenizer from an encoding's rank data: tiktoken's pre-tokenizer pattern
@@ -41,14 +29,56 @@ export function createBpeTokenizer({
   data: EncodingData;
 }): Tokenizer {
   const table = createRankTable(data);
-  const pattern = new RegExp(data.pat_str, 'gu');
+  // Capturing groups only cost time here: every match is used whole.
+  const pattern = new RegExp(withoutCapturingGroups(data.pat_str), 'gu');
+  // Tokens of recently seen pieces: one rank, or several.
+  const cache = new Map<string, number | number[]>();
+  // UTF-8 of the current piece; grown on demand (3 bytes per UTF-16 code unit at most).
+  let scratch = new Uint8Array(1024);
+  const merged: number[] = [];
+
+  // Merges one piece into `merged` (emptied first).
+  function mergePiece(piece: string): void {
+    merged.length = 0;
+    const units = piece.length;
+    if (units * 3 > scratch.length) scratch = new Uint8Array(units * 3 * 2);
+    let length = 0;
+    let ascii = true;
+    for (; length < units; length++) {
+      const code = piece.charCodeAt(length);
+      if (code > 0x7f) {
+        ascii = false;
+        break;
+      }
+      scratch[length] = code;
+    }
+    if (!ascii) length = utf8Encoder.encodeInto(piece, scratch).written;
+    bytePairEncode({ piece: scratch, length, table, output: merged });
+  }
+
+  // Tokens of one piece, from the cache or merged (and cached when short).
+  function piecesTokens(piece: string): number | number[] {
+    const cached = cache.get(piece);
+    if (cached !== undefined) return cached;
+    mergePiece(piece);
+    const tokens = merged.length === 1 ? (merged[0] as number) : merged.slice();
+    if (piece.length <= cachedPieceLength) {
+      if (cache.size >= cacheCapacity) cache.clear();
+      cache.set(piece, tokens);
+    }
+    return tokens;
+  }
 
   function encodeInto(text: string, output: number[]): void {
     // A fresh lastIndex per call keeps the shared pattern reentrant enough for sequential use.
     pattern.lastIndex = 0;
     for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
-      const piece = toUtf8Binary(match[0]);
-      bytePairEncode({ piece, table, output });
+      const tokens = piecesTokens(match[0]);
+      if (typeof tokens === 'number') {
+        output.push(tokens);
+      } else {
+        for (const token of tokens) output.push(token);
+      }
     }
   }
 
@@ -60,22 +90,39 @@ export function createBpeTokenizer({
       return output;
     },
     decode(tokens) {
-      let binary = '';
+      const { bytes, starts, ends, specialBytes } = table;
+      // Bytes of a token: a slice of the rank bytes, or a special token's UTF-8.
+      const parts: Uint8Array[] = [];
+      let size = 0;
       for (const token of tokens) {
-        const bytes = table.bytesByRank[token] ?? table.specialBytes.get(token);
-        if (bytes === undefined) {
+        const start = starts[token];
+        const end = ends[token];
+        const part =
+          start !== undefined && end !== undefined && end > start
+            ? bytes.subarray(start, end)
+            : specialBytes.get(token);
+        if (part === undefined) {
           throw new RangeError(`Token ${token} is not in the ${encoding} vocabulary`);
         }
-        binary += bytes;
+        parts.push(part);
+        size += part.length;
       }
-      const buffer = new Uint8Array(binary.length);
-      for (let index = 0; index < binary.length; index++) buffer[index] = binary.charCodeAt(index);
+      const buffer = new Uint8Array(size);
+      let offset = 0;
+      for (const part of parts) {
+        buffer.set(part, offset);
+        offset += part.length;
+      }
       return utf8Decoder.decode(buffer);
     },
     count(text) {
-      const output: number[] = [];
-      encodeInto(text, output);
-      return output.length;
+      pattern.lastIndex = 0;
+      let count = 0;
+      for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
+        const tokens = piecesTokens(match[0]);
+        count += typeof tokens === 'number' ? 1 : tokens.length;
+      }
+      return count;
     },
   };
 }
