@@ -184,3 +184,64 @@ describe('reconcileUsage against openai-local and openmeter-local', () => {
     expect(noKey).toBe(2);
   });
 });
+
+describe('reconcileUsage per project (one OpenAI project per customer)', () => {
+  const projectDay = '2026-12-02';
+  let projectOpenAI: Awaited<ReturnType<typeof startOpenAILocal>>;
+  let projectOpenMeter: Awaited<ReturnType<typeof startOpenMeterLocal>>;
+
+  beforeAll(async () => {
+    const options = { port: 0, adminKey, now: () => new Date(`${projectDay}T08:00:00.000Z`) };
+    projectOpenAI = await startOpenAILocal(options);
+    projectOpenMeter = await startOpenMeterLocal({
+      meters: meters.map((meter) => ({
+        ...meter,
+        groupBy: { ...meter.groupBy, project_id: '$.project_id' },
+      })),
+    });
+  });
+
+  afterAll(async () => {
+    await projectOpenAI?.close();
+    await projectOpenMeter?.close();
+  });
+
+  it('compares each project, so each customer, on its own', async () => {
+    const client = createOpenMeterClient({ baseUrl: projectOpenMeter.url, retry: false });
+    const customers = [
+      { subject: 'customer-acme', project: 'proj_acme', prompts: 2 },
+      { subject: 'customer-globex', project: 'proj_globex', prompts: 1 },
+    ];
+    for (const { subject, project, prompts } of customers) {
+      // The SDK sends `project` as the OpenAI-Project header; the event carries it as a dimension.
+      const perProject = new OpenAI({
+        baseURL: projectOpenAI.url,
+        apiKey: 'sk-test',
+        project,
+        maxRetries: 0,
+      });
+      for (let index = 0; index < prompts; index += 1) {
+        const request = {
+          model: 'gpt-4.1-mini',
+          messages: [{ role: 'user' as const, content: `Question ${index} from ${subject}.` }],
+        };
+        const response = await perProject.chat.completions.create(request);
+        await client.events.ingest(
+          toUsageEvent(response, { subject, request, dimensions: { project_id: project } }),
+        );
+      }
+    }
+    const report = await reconcileUsage({
+      openmeter: client,
+      openai: { baseUrl: projectOpenAI.url, adminKey },
+      from: projectDay,
+      to: projectDay,
+      threshold: 0,
+    });
+    expect(report.dimensions).toEqual({ serviceTier: true, projectId: true, apiKeyId: false });
+    expect(report.pastThreshold).toBe(0);
+    const projects = new Set(report.rows.map((row) => row.projectId));
+    expect([...projects].sort()).toEqual(['proj_acme', 'proj_globex']);
+    expect(report.limitations.join(' ')).not.toMatch(/no project_id or api_key_id/);
+  });
+});
