@@ -1,3 +1,4 @@
+import { InvalidEventError } from '@llm-meter/openmeter-client';
 import { describe, expect, it } from 'vitest';
 import { classifyIngestError } from './classify-ingest-error.js';
 
@@ -15,9 +16,11 @@ describe('classifyIngestError', () => {
     { given: { isRetryable: true }, want: 'retry' },
     { given: new TypeError('fetch failed'), want: 'retry' },
     { given: 'a string', want: 'retry' },
+    { given: new InvalidEventError('event.time', 'event.time is invalid'), want: 'reject' },
+    // A look-alike is no longer trusted by name: only the client's class means "refused locally".
     {
       given: Object.assign(new Error('time is invalid'), { name: 'InvalidEventError' }),
-      want: 'reject',
+      want: 'retry',
     },
   ];
   it.each(cases)('$given -> $want', ({ given, want }) => {

@@ -1,7 +1,7 @@
+import { computeBackoffDelay } from '@llm-meter/openmeter-client';
 import { classifyIngestError, type IngestFailure } from './classify-ingest-error.js';
-import { computeBackoffDelay } from './compute-backoff-delay.js';
 import type { OutboxNoticeMap } from './outbox-emitter.js';
-import type { OutboxIngestClient } from './outbox-event.js';
+import type { OutboxEvent, OutboxIngestClient } from './outbox-event.js';
 import type { OutboxEntry, OutboxLogger } from './usage-outbox-types.js';
 
 type SendOutcome =
@@ -50,24 +50,28 @@ export function createBatchDeliverer({
     for (let attempt = 0; ; attempt++) {
       if (isStopped()) return { kind: 'stopped' };
       try {
-        await client.events.ingest(entries.map((entry) => entry.event));
+        const events = entries.map((entry) => entry.event as OutboxEvent);
+        // One attempt per call: the outbox retries on its own terms, without a time limit.
+        await client.events.ingest(events, { retry: false });
         if (isStopped()) return { kind: 'stopped' };
-        hooks.emit('delivered', { events: entries.map((entry) => entry.event), retries: attempt });
+        hooks.emit('delivered', { events, retries: attempt });
         return { kind: 'delivered' };
       } catch (error) {
         if (isStopped()) return { kind: 'stopped' };
         const failure = classifyIngestError(error);
         if (failure.kind === 'reject') return { kind: 'rejected', failure, error };
-        const delayMs = computeBackoffDelay({
-          attempt,
-          initialDelayMs: retry.initialDelayMs,
-          maxDelayMs: retry.maxDelayMs,
-          retryAfterMs:
-            failure.retryAfterMs === undefined
-              ? undefined
-              : Math.min(failure.retryAfterMs, retry.maxRetryAfterMs),
-          random,
-        });
+        // A server's Retry-After wins (bounded); else backoff with full jitter.
+        const delayMs =
+          failure.retryAfterMs !== undefined &&
+          Number.isFinite(failure.retryAfterMs) &&
+          failure.retryAfterMs >= 0
+            ? Math.min(failure.retryAfterMs, retry.maxRetryAfterMs)
+            : computeBackoffDelay({
+                attempt: attempt + 1,
+                initialDelayMs: retry.initialDelayMs,
+                maxDelayMs: retry.maxDelayMs,
+                random,
+              });
         hooks.onRetry(entries.length);
         hooks.emit('retry', {
           error,

@@ -6,8 +6,9 @@ import type { OutboxEntry } from './usage-outbox-types.js';
 const entry = (sequence: number): OutboxEntry => ({
   sequence,
   enqueuedAt: 0,
+  id: `event-${sequence}`,
   event: createTestEvent({ index: sequence }),
-  segment: -1,
+  location: undefined,
 });
 
 describe('createBatchScheduler', () => {

@@ -95,7 +95,11 @@ describe('createUsageOutbox', () => {
     const { subject: _subject, ...withoutSubject } = createTestEvent({ index: 1 });
     expect(() => outbox.enqueue(withoutSubject as never)).toThrow(InvalidUsageEventError);
     expect(() => outbox.enqueue({ ...createTestEvent({ index: 1 }), id: '' })).toThrow(
-      /missing `id`/,
+      /id must be a non-empty string/,
+    );
+    // One envelope validation with the client: a time OpenMeter would refuse never gets in.
+    expect(() => outbox.enqueue({ ...createTestEvent({ index: 2 }), time: 'Jan 1 2024' })).toThrow(
+      /"Jan 1 2024" is not an RFC 3339 date-time/,
     );
     expect(outbox.stats().pending).toBe(0);
   });
@@ -171,9 +175,8 @@ describe('createUsageOutbox', () => {
     const poisoned = new Set([0, 41, 42, 63]);
     for (let index = 0; index < 64; index++) {
       const event = createTestEvent({ index, tokens: 3 });
-      // An unparseable time is refused by the client before sending (InvalidEventError), a
-      // non-numeric total by the server (400): both are dead-lettered.
-      if (index === 41) outbox.enqueue({ ...event, time: 'yesterday-ish' });
+      // A non-numeric total is refused by the server (400) and dead-lettered.
+      if (index === 41) outbox.enqueue({ ...event, data: { ...event.data, total_tokens: 'none' } });
       else if (poisoned.has(index))
         outbox.enqueue({ ...event, data: { ...event.data, total_tokens: 'many' } });
       else outbox.enqueue(event);

@@ -1,18 +1,19 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { computeBackoffDelay } from '@llm-meter/openmeter-client';
 import type { DirectoryLock } from './acquire-directory-lock.js';
 import type { IngestFailure } from './classify-ingest-error.js';
-import { computeBackoffDelay } from './compute-backoff-delay.js';
 import { createBatchDeliverer } from './create-batch-deliverer.js';
 import { createBatchScheduler } from './create-batch-scheduler.js';
+import { createProgressPrinter } from './create-progress-printer.js';
 import { createUsageStreamHandle } from './create-usage-stream-handle.js';
 import { InvalidUsageEventError, OutboxClosedError, OutboxFullError } from './errors.js';
+import { nodeJournalFileSystem } from './journal-file-system.js';
 import type { JournalRecord } from './journal-record.js';
 import { openJournalDirectory } from './open-journal-directory.js';
 import { createOutboxEmitter, type WarningNotice } from './outbox-emitter.js';
 import type { OutboxEvent } from './outbox-event.js';
 import { parseOutboxEvent } from './parse-outbox-event.js';
-import type { SegmentJournal } from './segment-journal.js';
+import type { JournalDamage, RecordLocation, SegmentJournal } from './segment-journal.js';
 import type {
   DrainOptions,
   DrainResult,
@@ -28,10 +29,13 @@ const defaultLogger: OutboxLogger = {
   error: (message, details) => console.error(`[meter-outbox] ${message}`, details ?? ''),
 };
 
+// Compaction copies at most this much per turn of the event loop, never inside `enqueue`.
+const compactionSliceBytes = 1024 * 1024;
+
 /**
- * Opens a durable usage outbox: recovers what a previous process left in `dir` (events not
- * acknowledged, and the crash events of streams never closed), then delivers in the
- * background with batching and unbounded retries. Async because recovery rewrites the journal.
+ * Opens a durable usage outbox: recovers in place what a previous process left in `dir` (events
+ * not acknowledged, and the crash events of streams never closed), then delivers in the
+ * background with batching and unbounded retries, compacting old segments in bounded slices.
  * @see https://openmeter.io/docs/metering/events/usage-events
  */
 export async function createUsageOutbox(options: UsageOutboxOptions): Promise<UsageOutbox> {
@@ -44,9 +48,13 @@ export async function createUsageOutbox(options: UsageOutboxOptions): Promise<Us
     maxPending = 100_000,
     concurrency = 2,
     segmentBytes = 8 * 1024 * 1024,
+    memoryBytes = 64 * 1024 * 1024,
+    drainOnExitMs = 10_000,
     now = Date.now,
     random = Math.random,
+    fileSystem = nodeJournalFileSystem,
   } = options;
+  const reserveBytes = options.reserveBytes ?? 2 * segmentBytes;
   for (const [name, value] of Object.entries({
     batchSize,
     concurrency,
@@ -71,13 +79,39 @@ export async function createUsageOutbox(options: UsageOutboxOptions): Promise<Us
   };
 
   const unsettled = new Map<number, OutboxEntry>();
-  const streams = new Map<number, OutboxEntry>();
+  const streams = new Map<number, OutboxEntry & { event: OutboxEvent }>();
+  // Live entries per segment, for compaction.
+  const bySegment = new Map<number, Set<OutboxEntry>>();
   const counters = { enqueued: 0, recovered: 0, delivered: 0, retried: 0, deadLettered: 0 };
+  // Entries whose event counts toward `memoryBytes`.
+  let heldBytes = 0;
+  const held = new WeakSet<OutboxEntry>();
 
   let lock: DirectoryLock | undefined;
   let journal: SegmentJournal | undefined;
   let nextSequence = 1;
   let startupWarnings: WarningNotice[] = [];
+  let damage: JournalDamage[] = [];
+
+  const index = (entry: OutboxEntry) => {
+    if (!entry.location) return;
+    const set = bySegment.get(entry.location.segment) ?? new Set<OutboxEntry>();
+    bySegment.set(entry.location.segment, set);
+    set.add(entry);
+  };
+  const track = (entry: OutboxEntry) => {
+    if (!entry.location) return;
+    index(entry);
+    journal?.retain(entry.location.segment);
+  };
+  const untrack = (entry: OutboxEntry, location = entry.location) => {
+    if (!location) return;
+    const set = bySegment.get(location.segment);
+    set?.delete(entry);
+    if (set?.size === 0) bySegment.delete(location.segment);
+    journal?.release(location.segment);
+  };
+
   const deadLetterFile =
     durability === 'memory' || dir === undefined ? undefined : path.join(dir, 'dead-letter.jsonl');
   if (durability !== 'memory' && dir !== undefined) {
@@ -86,32 +120,30 @@ export async function createUsageOutbox(options: UsageOutboxOptions): Promise<Us
       durability,
       fsyncIntervalMs,
       segmentBytes,
+      reserveBytes,
+      fileSystem: options.fileSystem,
+      now,
+      onLockRecreated: ({ path: lockPath }) =>
+        warn({
+          message: `The outbox lock ${lockPath} was deleted while this process held it; re-created it. Do not delete the lock of a running outbox.`,
+          details: { lockPath },
+        }),
     });
-    ({ lock, journal, nextSequence } = opened);
+    ({ lock, journal, nextSequence, damage } = opened);
     startupWarnings = opened.warnings;
-    for (const entry of opened.recovered) unsettled.set(entry.sequence, entry);
+    for (const replayed of opened.recovered) {
+      const entry: OutboxEntry = {
+        sequence: replayed.sequence,
+        enqueuedAt: replayed.enqueuedAt,
+        id: replayed.id,
+        event: undefined,
+        location: replayed.location,
+      };
+      unsettled.set(entry.sequence, entry);
+      // Already retained by the journal on open: index without counting twice.
+      index(entry);
+    }
     counters.recovered = opened.recovered.length;
-    // Copy-forward: rewrites the live records of an old segment so the file can be deleted.
-    opened.journal.setRelocator(({ segment, rewrite }) => {
-      for (const entry of unsettled.values()) {
-        if (entry.segment !== segment) continue;
-        entry.segment = rewrite({
-          k: 'event',
-          s: entry.sequence,
-          t: entry.enqueuedAt,
-          e: entry.event,
-        });
-      }
-      for (const entry of streams.values()) {
-        if (entry.segment !== segment) continue;
-        entry.segment = rewrite({
-          k: 'stream-open',
-          s: entry.sequence,
-          t: entry.enqueuedAt,
-          e: entry.event,
-        });
-      }
-    });
   }
 
   let closing = false;
@@ -138,14 +170,45 @@ export async function createUsageOutbox(options: UsageOutboxOptions): Promise<Us
       stopController.signal.addEventListener('abort', done);
     });
 
+  let lastAckFailureAt = Number.NEGATIVE_INFINITY;
+  // Settlement records are best effort: if one cannot be written (full disk, lost lock), the
+  // events were still delivered; a restart sends them again and OpenMeter's dedup drops them.
+  const writeSettlement = (record: JournalRecord) => {
+    if (!journal) return;
+    try {
+      lock?.assertHeld();
+      journal.append(record);
+    } catch (error) {
+      if (now() - lastAckFailureAt > 60_000) {
+        lastAckFailureAt = now();
+        warn({
+          message: `Could not journal a settlement (${(error as Error).message}); delivery goes on, and after a restart OpenMeter's dedup drops the events sent again.`,
+          details: { error },
+        });
+      }
+    }
+  };
+
+  const forget = (entry: OutboxEntry) => {
+    unsettled.delete(entry.sequence);
+    if (held.delete(entry) && entry.location) heldBytes -= entry.location.length;
+    untrack(entry);
+  };
   const settle = (entries: OutboxEntry[]) => {
     if (stopped) return;
-    journal?.append({ k: 'ack', s: entries.map((entry) => entry.sequence) });
-    for (const entry of entries) {
-      unsettled.delete(entry.sequence);
-      journal?.release(entry.segment);
-    }
+    writeSettlement({ k: 'ack', s: entries.map((entry) => entry.sequence) });
+    for (const entry of entries) forget(entry);
     notifySettled();
+    scheduleCompaction();
+  };
+
+  const loadEvent = (entry: OutboxEntry): OutboxEvent => {
+    if (entry.event) return entry.event;
+    if (!journal || !entry.location) throw new Error(`Event ${entry.id} has no journal record.`);
+    const bytes = journal.readBytes(entry.location);
+    const record = JSON.parse(bytes.toString('utf8', 12)) as JournalRecord;
+    if (!('e' in record)) throw new Error(`Record of event ${entry.id} holds no event.`);
+    return record.e;
   };
 
   const deadLetter = ({
@@ -158,27 +221,35 @@ export async function createUsageOutbox(options: UsageOutboxOptions): Promise<Us
     error: unknown;
   }) => {
     const message = error instanceof Error ? error.message : String(error);
+    const event = loadEvent(entry);
     if (deadLetterFile !== undefined) {
       const line = {
         time: new Date(now()).toISOString(),
         status: failure.status,
         problem: failure.problem,
         message,
-        event: entry.event,
+        event,
       };
-      fs.appendFileSync(deadLetterFile, `${JSON.stringify(line)}\n`);
+      try {
+        fileSystem.appendFileSync(deadLetterFile, `${JSON.stringify(line)}\n`);
+      } catch (writeError) {
+        // Keep it owed rather than drop it: it is retried (and refused) again later.
+        throw new Error(`Could not write the dead-letter file ${deadLetterFile}.`, {
+          cause: writeError,
+        });
+      }
     }
     counters.deadLettered += 1;
     settle([entry]);
     const where = deadLetterFile
       ? `moved it to ${deadLetterFile}`
       : 'dropped it (memory mode has no dead-letter file: keep it from the dead-letter notice)';
-    logger?.warn(`OpenMeter refused event ${entry.event.id}; ${where}.`, {
+    logger?.warn(`OpenMeter refused event ${entry.id}; ${where}.`, {
       status: failure.status,
       message,
     });
     emitter.emit('dead-letter', {
-      event: entry.event,
+      event,
       status: failure.status,
       problem: failure.problem,
       message,
@@ -186,7 +257,7 @@ export async function createUsageOutbox(options: UsageOutboxOptions): Promise<Us
     });
   };
 
-  const deliver = createBatchDeliverer({
+  const deliverLoaded = createBatchDeliverer({
     client,
     logger,
     retry,
@@ -200,12 +271,41 @@ export async function createUsageOutbox(options: UsageOutboxOptions): Promise<Us
         settle(entries);
       },
       onRejected: deadLetter,
-      onRetry(batchSize) {
-        counters.retried += batchSize;
+      onRetry(size) {
+        counters.retried += size;
       },
       emit: emitter.emit,
     },
   });
+  const deliver = async (batch: OutboxEntry[]) => {
+    const ready: OutboxEntry[] = [];
+    const transient: OutboxEntry[] = [];
+    for (const entry of batch) {
+      if (!entry.event) {
+        try {
+          entry.event = loadEvent(entry);
+          transient.push(entry);
+        } catch (error) {
+          // The record went unreadable after it was journaled (the file was damaged or removed
+          // behind the outbox's back): report it rather than retry forever.
+          warn({
+            message: `Could not read event ${entry.id} back from the journal (${(error as Error).message}); it is lost.`,
+            details: { id: entry.id, location: entry.location },
+          });
+          forget(entry);
+          notifySettled();
+          continue;
+        }
+      }
+      ready.push(entry);
+    }
+    try {
+      await deliverLoaded(ready);
+    } finally {
+      // Read back for this batch only: a backlog is not held in memory.
+      for (const entry of transient) entry.event = undefined;
+    }
+  };
 
   const scheduler = createBatchScheduler({
     batchSize,
@@ -218,11 +318,45 @@ export async function createUsageOutbox(options: UsageOutboxOptions): Promise<Us
       logger?.error(message);
       emitter.emit('error', { error, message });
     },
-    backoff: (attempt) => sleep(computeBackoffDelay({ attempt, ...retry, random })),
+    backoff: (attempt) => sleep(computeBackoffDelay({ attempt: attempt + 1, ...retry, random })),
   });
   for (const entry of unsettled.values()) scheduler.push(entry);
   if (unsettled.size > 0) scheduler.drainNow();
 
+  // Compaction, off the hot path: when the oldest segment is mostly settled (a stuck event or
+  // a long stream pins it), its few live records are copied forward a slice per turn of the
+  // event loop, so the file can go. A dense oldest segment (a backlog) is left alone: copying
+  // it would free nothing.
+  let compactionScheduled = false;
+  const scheduleCompaction = () => {
+    if (compactionScheduled || !journal || stopped) return;
+    compactionScheduled = true;
+    setImmediate(compactStep).unref();
+  };
+  const compactStep = () => {
+    compactionScheduled = false;
+    if (!journal || stopped) return;
+    const [head] = journal.segmentUsage();
+    if (!head || head.active || head.live === 0 || head.live * 8 > head.written) return;
+    let budget = compactionSliceBytes;
+    for (const entry of [...(bySegment.get(head.segment) ?? [])]) {
+      if (budget <= 0) break;
+      const previous = entry.location as RecordLocation;
+      try {
+        lock?.assertHeld();
+        const bytes = journal.readBytes(previous);
+        entry.location = journal.appendBytes(bytes);
+      } catch {
+        return; // Full disk or lost lock: the next rotation tries again.
+      }
+      track(entry);
+      untrack(entry, previous);
+      budget -= previous.length;
+    }
+    scheduleCompaction();
+  };
+
+  let lastSegment = -1;
   const assertAccepting = () => {
     if (closing) throw new OutboxClosedError();
   };
@@ -236,34 +370,30 @@ export async function createUsageOutbox(options: UsageOutboxOptions): Promise<Us
       ? { ...event, time: new Date(at).toISOString() }
       : event;
 
-  const append = (record: JournalRecord): number => {
+  const write = (record: JournalRecord): RecordLocation | undefined => {
     if (!journal) {
       // Memory mode: still refuse what could never be sent (BigInt, cycles) up front.
-      if ('e' in record) JSON.stringify(record.e);
-      return -1;
+      if ('e' in record) checkSerializable(() => JSON.stringify(record.e));
+      return undefined;
     }
-    return journal.append(record);
-  };
-  const write = (record: JournalRecord): number => {
-    try {
-      const segment = append(record);
-      if (journal) journal.retain(segment);
-      return segment;
-    } catch (error) {
-      if (error instanceof TypeError) {
-        throw new InvalidUsageEventError(
-          'event',
-          `Usage event is not JSON-serializable (${error.message}); it was NOT recorded. Use plain JSON values in \`data\`.`,
-        );
-      }
-      throw new Error(
-        `Usage outbox could not journal the event in ${dir} (${(error as Error).message}); it was NOT recorded. Check free disk space and permissions.`,
-        { cause: error },
-      );
+    // Fencing: never write into files a new owner of the directory may delete.
+    lock?.assertHeld();
+    journal.assertHeadroom();
+    const location = checkSerializable(() => (journal as SegmentJournal).append(record));
+    if (location.segment !== lastSegment) {
+      lastSegment = location.segment;
+      scheduleCompaction();
     }
+    return location;
   };
 
   const addEntry = (entry: OutboxEntry) => {
+    if (entry.event && entry.location) {
+      if (heldBytes + entry.location.length <= memoryBytes) {
+        heldBytes += entry.location.length;
+        held.add(entry);
+      } else entry.event = undefined;
+    }
     unsettled.set(entry.sequence, entry);
     scheduler.push(entry);
   };
@@ -293,6 +423,27 @@ export async function createUsageOutbox(options: UsageOutboxOptions): Promise<Us
   });
   let closePromise: Promise<DrainResult> | undefined;
 
+  // A script that returns without `close()` would leave its events journaled (and unsent until
+  // some later run): drain them when the process is about to exit normally.
+  const onBeforeExit = () => {
+    if (closePromise || drainOnExitMs === false) return;
+    // A referenced timer keeps the process alive through retry pauses, up to the bound.
+    const keepAlive = setTimeout(() => {}, drainOnExitMs + 1000);
+    void outbox
+      .close({ deadlineMs: drainOnExitMs, onProgress: createProgressPrinter() })
+      .then((outcome) => {
+        clearTimeout(keepAlive);
+        if (outcome.pending > 0 || outcome.openStreams > 0) {
+          logger?.warn(
+            durability === 'memory'
+              ? `Process exiting with ${outcome.pending} undelivered events in a memory-mode outbox: they are lost. Call \`await outbox.close()\` before exit, or use a \`dir\`.`
+              : `Process exiting with ${outcome.pending} events still owed after ${drainOnExitMs} ms: they stay journaled in ${dir} and are sent by the next outbox opened there.`,
+          );
+        }
+      });
+  };
+  if (drainOnExitMs !== false) process.on('beforeExit', onBeforeExit);
+
   const outbox: UsageOutbox = {
     deadLetterFile,
     startupWarnings: Object.freeze([...startupWarnings]),
@@ -304,10 +455,12 @@ export async function createUsageOutbox(options: UsageOutboxOptions): Promise<Us
       const enqueuedAt = now();
       const stamped = stampTime(parsed, enqueuedAt);
       const sequence = nextSequence;
-      const segment = write({ k: 'event', s: sequence, t: enqueuedAt, e: stamped });
+      const location = write({ k: 'event', s: sequence, t: enqueuedAt, e: stamped });
       nextSequence += 1;
       counters.enqueued += 1;
-      addEntry({ sequence, enqueuedAt, event: stamped, segment });
+      const entry: OutboxEntry = { sequence, enqueuedAt, id: stamped.id, event: stamped, location };
+      track(entry);
+      addEntry(entry);
     },
     openStream(crashEvent) {
       assertAccepting();
@@ -316,26 +469,32 @@ export async function createUsageOutbox(options: UsageOutboxOptions): Promise<Us
       const openedAt = now();
       const sequence = nextSequence;
       const event = stampTime(parsed, openedAt);
-      const segment = write({ k: 'stream-open', s: sequence, t: openedAt, e: event });
+      const location = write({ k: 'stream-open', s: sequence, t: openedAt, e: event });
       nextSequence += 1;
-      const stream: OutboxEntry = { sequence, enqueuedAt: openedAt, event, segment };
+      const stream = { sequence, enqueuedAt: openedAt, id: event.id, event, location };
+      track(stream);
       streams.set(sequence, stream);
       return createUsageStreamHandle({
         stream,
         host: {
           write,
-          writeSettlement: (record) => void journal?.append(record),
-          release: (releasedSegment) => journal?.release(releasedSegment),
+          writeSettlement,
+          moved({ stream: moved, previous }) {
+            track(moved);
+            untrack(moved, previous);
+          },
           allocateSequence: () => nextSequence++,
           now,
           isStopped: () => stopped,
           stampTime,
-          onClosed({ final }) {
+          onClosed({ stream: closed, final }) {
             streams.delete(sequence);
             if (final) {
               counters.enqueued += 1;
+              track(final);
               addEntry(final);
             }
+            untrack(closed);
             notifySettled();
           },
         },
@@ -359,6 +518,7 @@ export async function createUsageOutbox(options: UsageOutboxOptions): Promise<Us
     close({ deadlineMs = 5000, onProgress } = {}) {
       closePromise ??= (async () => {
         closing = true;
+        process.off('beforeExit', onBeforeExit);
         scheduler.drainNow();
         const drained = await drain({
           isDone: () => unsettled.size === 0 && streams.size === 0,
@@ -386,6 +546,14 @@ export async function createUsageOutbox(options: UsageOutboxOptions): Promise<Us
         pending: unsettled.size,
         openStreams: streams.size,
         oldestPendingAgeMs: oldest.done ? 0 : Math.max(0, now() - oldest.value.enqueuedAt),
+        lostRecords: damage.reduce((total, range) => total + range.lostRecords, 0),
+        damagedRanges: damage.map(({ file, start, end, lostRecords }) => ({
+          file,
+          start,
+          end,
+          lostRecords,
+        })),
+        quarantinedFiles: journal?.quarantined() ?? [],
       };
     },
   };
@@ -394,4 +562,21 @@ export async function createUsageOutbox(options: UsageOutboxOptions): Promise<Us
   // listener can miss them, whenever it subscribes.
   for (const notice of startupWarnings) logger?.warn(notice.message, notice.details);
   return outbox;
+}
+
+function checkSerializable<T>(write: () => T): T {
+  try {
+    return write();
+  } catch (error) {
+    // JSON.stringify's own refusals (BigInt, cycles) are the caller's input, not a disk problem;
+    // storage failures arrive as OutboxWriteError, bugs as themselves.
+    if (error instanceof TypeError && /BigInt|circular/i.test(error.message)) {
+      throw new InvalidUsageEventError(
+        'event',
+        `Usage event is not JSON-serializable (${error.message}); it was NOT recorded. Use plain JSON values in \`data\`.`,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
 }

@@ -2,6 +2,7 @@ import { InvalidUsageEventError, OutboxClosedError } from './errors.js';
 import type { JournalRecord } from './journal-record.js';
 import type { OutboxEvent } from './outbox-event.js';
 import { parseOutboxEvent } from './parse-outbox-event.js';
+import type { RecordLocation } from './segment-journal.js';
 import type { OutboxEntry, UsageStreamHandle } from './usage-outbox-types.js';
 
 /**
@@ -9,11 +10,12 @@ import type { OutboxEntry, UsageStreamHandle } from './usage-outbox-types.js';
  * @see https://openmeter.io/docs/metering/events/usage-events
  */
 export interface UsageStreamHost {
-  /** Journals a live record; returns its segment (-1 in memory mode). */
-  write(record: JournalRecord): number;
+  /** Journals a live record (fenced, headroom checked); undefined in memory mode. */
+  write(record: JournalRecord): RecordLocation | undefined;
   /** Journals a record that settles something (abandon). */
   writeSettlement(record: JournalRecord): void;
-  release(segment: number): void;
+  /** The stream's live record moved from `previous` to `stream.location`. */
+  moved(input: { stream: OutboxEntry; previous: RecordLocation | undefined }): void;
   allocateSequence(): number;
   now(): number;
   isStopped(): boolean;
@@ -23,28 +25,29 @@ export interface UsageStreamHost {
 }
 
 /**
- * Builds the handle of a journaled stream: `update` journals a new crash event,
- * `complete` atomically closes the stream and enqueues its final event (same `id` and `source`,
- * so dedup can never count both), `abandon` closes it without metering.
+ * Builds the handle of a journaled stream: `update` journals a new crash event (what to deliver
+ * if the process dies), `complete` atomically closes the stream and enqueues its final event
+ * (same `id` and `source`, so dedup can never count both), `abandon` closes it without metering.
+ * The outbox never looks inside these events.
  * @see https://openmeter.io/docs/metering/events/usage-events
  */
 export function createUsageStreamHandle({
   stream,
   host,
 }: {
-  stream: OutboxEntry;
+  stream: OutboxEntry & { event: OutboxEvent };
   host: UsageStreamHost;
 }): UsageStreamHandle {
   let settled = false;
   const assertOpen = (action: string) => {
     if (settled) {
       throw new Error(
-        `Usage stream ${stream.event.id} was already completed or abandoned; cannot ${action} it.`,
+        `Usage stream ${stream.id} was already completed or abandoned; cannot ${action} it.`,
       );
     }
     if (host.isStopped()) {
       throw new OutboxClosedError(
-        `Usage outbox is closed: stream ${stream.event.id} stays journaled and its crash event will be delivered when the outbox reopens on this dir.`,
+        `Usage outbox is closed: stream ${stream.id} stays journaled and its crash event will be delivered when the outbox reopens on this dir.`,
       );
     }
   };
@@ -61,19 +64,20 @@ export function createUsageStreamHandle({
     return parsed;
   };
   return {
-    id: stream.event.id,
+    id: stream.id,
     update(crashEvent) {
       assertOpen('update');
       const next = parseSameStream(crashEvent, 'updated');
-      const segment = host.write({
+      const location = host.write({
         k: 'stream-open',
         s: stream.sequence,
         t: stream.enqueuedAt,
         e: next,
       });
-      host.release(stream.segment);
-      stream.segment = segment;
+      const previous = stream.location;
+      stream.location = location;
       stream.event = next;
+      host.moved({ stream, previous });
     },
     complete(finalEvent) {
       assertOpen('complete');
@@ -81,7 +85,7 @@ export function createUsageStreamHandle({
       const sequence = host.allocateSequence();
       const enqueuedAt = host.now();
       // One record closes the stream and adds the final event: a crash leaves both or neither.
-      const segment = host.write({
+      const location = host.write({
         k: 'stream-complete',
         s: stream.sequence,
         n: sequence,
@@ -89,14 +93,15 @@ export function createUsageStreamHandle({
         e: event,
       });
       settled = true;
-      host.release(stream.segment);
-      host.onClosed({ stream, final: { sequence, enqueuedAt, event, segment } });
+      host.onClosed({
+        stream,
+        final: { sequence, enqueuedAt, id: event.id, event, location },
+      });
     },
     abandon() {
       assertOpen('abandon');
       host.writeSettlement({ k: 'stream-abandon', s: stream.sequence });
       settled = true;
-      host.release(stream.segment);
       host.onClosed({ stream, final: undefined });
     },
   };

@@ -8,8 +8,9 @@ export class InvalidUsageEventError extends Error {
   constructor(
     readonly field: string,
     message: string,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
   }
 }
 
@@ -66,5 +67,47 @@ export class OutboxLockedError extends Error {
       `Usage outbox directory is locked by ${owner} (${lockPath}). Give each process its own dir, or stop that process.${stale}`,
       { cause: options?.cause },
     );
+  }
+}
+
+/**
+ * What kind of storage failure stopped a journal write: `disk-full` (ENOSPC, EDQUOT, or less
+ * free space than the outbox keeps in reserve), `read-only` (EROFS), `permission` (EACCES,
+ * EPERM), `io` (anything else the system reported, e.g. EIO).
+ * @see https://man7.org/linux/man-pages/man3/errno.3.html
+ */
+export type OutboxWriteErrorCode = 'disk-full' | 'read-only' | 'permission' | 'io';
+
+/**
+ * Thrown by `enqueue`/`openStream`/stream handles (and by `createUsageOutbox`) when the journal
+ * cannot be written: nothing of the event was recorded (a partial record is cut back first).
+ * `code` says what happened, `directory` where, `cause` holds the system error.
+ * @see https://man7.org/linux/man-pages/man3/errno.3.html
+ */
+export class OutboxWriteError extends Error {
+  override name = 'OutboxWriteError' as const;
+  constructor(
+    readonly code: OutboxWriteErrorCode,
+    readonly directory: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/**
+ * Thrown by `enqueue`/`openStream` once this outbox no longer owns its directory's lock (another
+ * process took it over, e.g. after this one was paused past the cross-host staleness limit):
+ * writing on would put events into files the new owner may delete. Close this outbox.
+ * @see https://man7.org/linux/man-pages/man2/open.2.html
+ */
+export class OutboxLockLostError extends Error {
+  override name = 'OutboxLockLostError' as const;
+  constructor(
+    readonly lockPath: string,
+    message: string,
+  ) {
+    super(message);
   }
 }

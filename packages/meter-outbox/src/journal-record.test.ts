@@ -14,34 +14,47 @@ const records: JournalRecord[] = [
   { k: 'stream-complete', s: 2, n: 3, t: 1002, e: createTestEvent({ index: 2, tokens: 40 }) },
   { k: 'ack', s: [1, 3] },
   { k: 'stream-abandon', s: 9 },
+  { k: 'event', s: 10, t: 1003, e: createTestEvent({ index: 10 }) },
 ];
-const segment = Buffer.concat(records.map(encodeJournalRecord));
+const encoded = records.map(encodeJournalRecord);
+const segment = Buffer.concat(encoded);
+const boundaries = [0];
+for (const bytes of encoded) boundaries.push((boundaries.at(-1) as number) + bytes.length);
+const recordAt = (position: number) => boundaries.findIndex((end) => end > position) - 1;
 
 describe('journal records', () => {
-  it('round-trip every record kind', () => {
-    expect(decodeJournalSegment(segment)).toEqual({
-      records,
-      validBytes: segment.length,
-      corruption: undefined,
-    });
+  it('round-trip every record kind, with their byte ranges', () => {
+    const decoded = decodeJournalSegment(segment);
+    expect(decoded.damaged).toEqual([]);
+    expect(decoded.records.map((located) => located.record)).toEqual(records);
+    expect(decoded.records.map((located) => located.offset)).toEqual(boundaries.slice(0, -1));
   });
 
-  it('recover exactly the whole records before any truncation point', () => {
-    const boundaries = [0];
-    for (const record of records)
-      boundaries.push((boundaries.at(-1) as number) + encodeJournalRecord(record).length);
+  it('recover exactly the whole records before any truncation point, reporting a torn one', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: segment.length }), (length) => {
         const decoded = decodeJournalSegment(segment.subarray(0, length));
         const whole = boundaries.filter((boundary) => boundary <= length).length - 1;
-        expect(decoded.records).toEqual(records.slice(0, whole));
-        expect(decoded.validBytes).toBe(boundaries[whole]);
-        expect(decoded.corruption === undefined).toBe(length === boundaries[whole]);
+        expect(decoded.records.map((located) => located.record)).toEqual(records.slice(0, whole));
+        const torn = length !== boundaries[whole];
+        expect(decoded.damaged).toEqual(
+          torn
+            ? [
+                {
+                  start: boundaries[whole],
+                  end: length,
+                  lostRecords: 1,
+                  reason: expect.any(String),
+                  tail: true,
+                },
+              ]
+            : [],
+        );
       }),
     );
   });
 
-  it('stop at the first record whose bytes were changed', () => {
+  it('lose only the record whose byte was flipped, and resynchronise on the next', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 0, max: segment.length - 1 }),
@@ -50,11 +63,31 @@ describe('journal records', () => {
           const damaged = Buffer.from(segment);
           damaged[position] = (damaged[position] as number) ^ mask;
           const decoded = decodeJournalSegment(damaged);
-          expect(decoded.corruption).toBeDefined();
-          expect(decoded.validBytes).toBeLessThanOrEqual(position);
-          expect(decoded.records).toEqual(records.slice(0, decoded.records.length));
+          const hit = recordAt(position);
+          expect(decoded.records.map((located) => located.record)).toEqual(
+            records.filter((_, index) => index !== hit),
+          );
+          expect(decoded.damaged).toHaveLength(1);
+          expect(decoded.damaged[0]).toMatchObject({
+            start: boundaries[hit],
+            end: boundaries[hit + 1],
+            lostRecords: 1,
+          });
         },
       ),
+    );
+  });
+
+  it('never throw on arbitrary bytes', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 512 }), (bytes) => {
+        const decoded = decodeJournalSegment(Buffer.from(bytes));
+        const covered = decoded.damaged.reduce(
+          (total, range) => total + range.end - range.start,
+          0,
+        );
+        expect(covered).toBeLessThanOrEqual(bytes.length);
+      }),
     );
   });
 });

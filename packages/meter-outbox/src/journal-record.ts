@@ -4,7 +4,7 @@ import type { OutboxEvent } from './outbox-event.js';
 /**
  * One journal entry. `s` is the outbox sequence number, `t` the enqueue time (epoch ms).
  * - `event`: an event to deliver.
- * - `stream-open`: a stream's estimate, metered as `crashed` if never completed.
+ * - `stream-open`: a stream's crash event, delivered as is if the stream is never closed.
  * - `stream-complete`: closes stream `s` and adds its final event as sequence `n`, in one record
  *   so a crash can never leave both or neither.
  * - `stream-abandon`: closes stream `s` without metering.
@@ -19,10 +19,16 @@ export type JournalRecord =
   | { k: 'ack'; s: number[] };
 
 /**
- * Bytes before each payload: u32 LE payload length, u32 LE CRC-32 of the payload.
+ * The 4 bytes that open every record. 0xFF never occurs in UTF-8, so the marker can never be
+ * found inside a JSON payload: after damage, the reader resynchronises on the next marker.
+ * @see https://www.rfc-editor.org/rfc/rfc3629#section-1
+ */
+export const recordMagic = Buffer.from([0xff, 0x4d, 0x4f, 0x31]);
+/**
+ * Bytes before each payload: magic, u32 LE payload length, u32 LE CRC-32 of length + payload.
  * @see https://www.rfc-editor.org/rfc/rfc1952#section-8
  */
-export const recordHeaderBytes = 8;
+export const recordHeaderBytes = 12;
 /**
  * Larger lengths can only come from corruption.
  * @see https://www.rfc-editor.org/rfc/rfc1952#section-8
@@ -30,65 +36,122 @@ export const recordHeaderBytes = 8;
 export const maxRecordBytes = 64 * 1024 * 1024;
 
 /**
- * Encodes a record as `[length u32 LE][crc32 u32 LE][JSON payload]`, so a reader can tell a whole
- * record from a torn or corrupted one.
+ * Encodes a record as `[magic][length u32 LE][crc32 u32 LE][JSON payload]`; the checksum covers
+ * the length and the payload, so a reader can tell a whole record from a torn or damaged one.
+ * Throws `TypeError` for what JSON cannot hold (BigInt, cycles).
  * @see https://www.rfc-editor.org/rfc/rfc1952#section-8
  */
 export function encodeJournalRecord(record: JournalRecord): Buffer {
   const json = JSON.stringify(record);
   const payloadLength = Buffer.byteLength(json);
   const buffer = Buffer.allocUnsafe(recordHeaderBytes + payloadLength);
+  recordMagic.copy(buffer, 0);
+  buffer.writeUInt32LE(payloadLength, 4);
   buffer.write(json, recordHeaderBytes, 'utf8');
-  buffer.writeUInt32LE(payloadLength, 0);
-  buffer.writeUInt32LE(
-    crc32({ bytes: buffer, start: recordHeaderBytes, end: recordHeaderBytes + payloadLength }),
-    4,
-  );
+  buffer.writeUInt32LE(checksumOf(buffer, 0, payloadLength), 8);
   return buffer;
 }
 
-/**
- * The whole records of a segment, and where (and why) reading stopped early, if it did.
- * @see https://www.rfc-editor.org/rfc/rfc1952#section-8
- */
-export interface DecodedSegment {
-  records: JournalRecord[];
-  validBytes: number;
-  corruption: { offset: number; reason: string } | undefined;
+function checksumOf(bytes: Buffer, offset: number, payloadLength: number): number {
+  const lengthCrc = crc32({ bytes, start: offset + 4, end: offset + 8 });
+  const payloadStart = offset + recordHeaderBytes;
+  const payloadCrc = crc32({ bytes, start: payloadStart, end: payloadStart + payloadLength });
+  return (lengthCrc ^ payloadCrc) >>> 0;
 }
 
 /**
- * Decodes records from the start of `bytes` until the end or the first torn/corrupt record; what
- * follows a bad record is not trusted (its length prefix cannot be).
+ * A record read back with where it lies in its segment.
+ * @see https://www.rfc-editor.org/rfc/rfc1952#section-8
+ */
+export interface LocatedRecord {
+  record: JournalRecord;
+  offset: number;
+  length: number;
+}
+
+/**
+ * A stretch of a segment that held no readable record: `[start, end)` in bytes, and how many
+ * records it held at most (record markers found in it, at least one).
+ * @see https://www.rfc-editor.org/rfc/rfc1952#section-8
+ */
+export interface DamagedRange {
+  start: number;
+  end: number;
+  lostRecords: number;
+  reason: string;
+  /** Nothing readable follows: a torn tail, as a crash or power loss mid-write leaves. */
+  tail: boolean;
+}
+
+/**
+ * Every readable record of a segment and every damaged range between them.
+ * @see https://www.rfc-editor.org/rfc/rfc1952#section-8
+ */
+export interface DecodedSegment {
+  records: LocatedRecord[];
+  damaged: DamagedRange[];
+}
+
+type ReadAttempt = { ok: true; located: LocatedRecord } | { ok: false; reason: string };
+
+function readRecordAt(bytes: Buffer, offset: number): ReadAttempt {
+  if (bytes.length - offset < recordHeaderBytes) return { ok: false, reason: 'torn record header' };
+  if (bytes.compare(recordMagic, 0, 4, offset, offset + 4) !== 0) {
+    return { ok: false, reason: 'no record marker' };
+  }
+  const payloadLength = bytes.readUInt32LE(offset + 4);
+  if (payloadLength === 0 || payloadLength > maxRecordBytes) {
+    return { ok: false, reason: `implausible record length ${payloadLength}` };
+  }
+  const end = offset + recordHeaderBytes + payloadLength;
+  if (end > bytes.length) return { ok: false, reason: 'torn record (file ends inside it)' };
+  if (checksumOf(bytes, offset, payloadLength) !== bytes.readUInt32LE(offset + 8)) {
+    return { ok: false, reason: 'checksum mismatch' };
+  }
+  try {
+    const record = JSON.parse(
+      bytes.toString('utf8', offset + recordHeaderBytes, end),
+    ) as JournalRecord;
+    return { ok: true, located: { record, offset, length: end - offset } };
+  } catch (error) {
+    return { ok: false, reason: `unreadable record payload (${(error as Error).message})` };
+  }
+}
+
+/**
+ * Decodes every readable record of a segment. After a torn or damaged record it resynchronises on
+ * the next record marker that starts a whole, checksummed record, so one flipped byte costs one
+ * record, not the rest of the segment; each skipped stretch is reported with its byte range and
+ * the number of records it held. Never throws.
  * @see https://www.rfc-editor.org/rfc/rfc1952#section-8
  */
 export function decodeJournalSegment(bytes: Buffer): DecodedSegment {
-  const records: JournalRecord[] = [];
+  const records: LocatedRecord[] = [];
+  const damaged: DamagedRange[] = [];
   let offset = 0;
-  const stop = (reason: string): DecodedSegment => ({
-    records,
-    validBytes: offset,
-    corruption: { offset, reason },
-  });
   while (offset < bytes.length) {
-    if (bytes.length - offset < recordHeaderBytes) return stop('torn record header');
-    const payloadLength = bytes.readUInt32LE(offset);
-    const checksum = bytes.readUInt32LE(offset + 4);
-    if (payloadLength === 0 || payloadLength > maxRecordBytes) {
-      return stop(`implausible record length ${payloadLength}`);
+    const attempt = readRecordAt(bytes, offset);
+    if (attempt.ok) {
+      records.push(attempt.located);
+      offset += attempt.located.length;
+      continue;
     }
-    const start = offset + recordHeaderBytes;
-    const end = start + payloadLength;
-    if (end > bytes.length) return stop('torn record (file ends inside it)');
-    if (crc32({ bytes, start, end }) !== checksum) return stop('checksum mismatch');
-    let record: JournalRecord;
-    try {
-      record = JSON.parse(bytes.toString('utf8', start, end)) as JournalRecord;
-    } catch (error) {
-      return stop(`unreadable record payload (${(error as Error).message})`);
+    // Resynchronise: the next marker that opens a whole record ends the damaged stretch.
+    let markers = 1;
+    let next = bytes.indexOf(recordMagic, offset + 1);
+    while (next !== -1 && !readRecordAt(bytes, next).ok) {
+      markers += 1;
+      next = bytes.indexOf(recordMagic, next + 1);
     }
-    records.push(record);
+    const end = next === -1 ? bytes.length : next;
+    damaged.push({
+      start: offset,
+      end,
+      lostRecords: markers,
+      reason: attempt.reason,
+      tail: next === -1,
+    });
     offset = end;
   }
-  return { records, validBytes: offset, corruption: undefined };
+  return { records, damaged };
 }

@@ -1,13 +1,14 @@
-import * as fs from 'node:fs';
 import { acquireDirectoryLock, type DirectoryLock } from './acquire-directory-lock.js';
+import { convertWriteError } from './convert-write-error.js';
+import { type JournalFileSystem, nodeJournalFileSystem } from './journal-file-system.js';
 import type { WarningNotice } from './outbox-emitter.js';
-import { replayJournal } from './replay-journal.js';
+import { createJournalReplay, type ReplayedEntry } from './replay-journal.js';
 import {
+  type JournalDamage,
   type JournalDurability,
   openSegmentJournal,
   type SegmentJournal,
 } from './segment-journal.js';
-import type { OutboxEntry } from './usage-outbox-types.js';
 
 /**
  * A locked, recovered journal directory, ready for appends.
@@ -16,17 +17,19 @@ import type { OutboxEntry } from './usage-outbox-types.js';
 export interface OpenedJournalDirectory {
   lock: DirectoryLock;
   journal: SegmentJournal;
-  /** Events still owed (crashed streams included), by ascending sequence, already retained. */
-  recovered: OutboxEntry[];
+  /** Events still owed (crash events of open streams included), by ascending sequence, retained. */
+  recovered: ReplayedEntry[];
   nextSequence: number;
-  /** Torn tails, crashed streams, stale lock: to log once listeners can hear them. */
+  /** Torn tails, damage, crash events, stale lock: logged before the outbox is returned. */
   warnings: WarningNotice[];
+  damage: JournalDamage[];
 }
 
 /**
- * Locks `directory`, reads its journal and folds it into what is still owed: unacknowledged
- * events, and streams never closed turned into `crashed` estimates. That live set is rewritten to
- * a fresh fsynced segment and the old segments (with any corrupt tail) are deleted.
+ * Locks `directory` and recovers its journal in place (no copy, so a full disk still opens):
+ * unacknowledged events and the crash events of streams never closed are owed again, a torn
+ * tail is cut off, damaged stretches are skipped and reported with their byte ranges and the
+ * records they held.
  * @see https://man7.org/linux/man-pages/man2/fsync.2.html
  */
 export function openJournalDirectory({
@@ -34,16 +37,35 @@ export function openJournalDirectory({
   durability,
   fsyncIntervalMs,
   segmentBytes,
+  reserveBytes,
+  fileSystem,
+  now,
+  onLockRecreated,
 }: {
   directory: string;
   durability: JournalDurability;
   fsyncIntervalMs: number;
   segmentBytes: number;
+  reserveBytes: number;
+  fileSystem?: JournalFileSystem | undefined;
+  now: () => number;
+  onLockRecreated: (input: { path: string }) => void;
 }): OpenedJournalDirectory {
   const warnings: WarningNotice[] = [];
-  fs.mkdirSync(directory, { recursive: true });
+  try {
+    (fileSystem ?? nodeJournalFileSystem).mkdirSync(directory, { recursive: true });
+  } catch (error) {
+    throw convertWriteError({
+      error,
+      directory,
+      action: 'creating the journal directory',
+      consequence: 'The outbox was not opened.',
+    });
+  }
   const lock = acquireDirectoryLock({
     directory,
+    now,
+    onLockRecreated,
     onStaleLock: ({ path: lockPath, ownerPid, reason }) =>
       warnings.push({
         message: `Took over a stale outbox lock left by process ${ownerPid}: ${reason}.`,
@@ -52,35 +74,52 @@ export function openJournalDirectory({
   });
   let journal: SegmentJournal | undefined;
   try {
-    journal = openSegmentJournal({ directory, durability, fsyncIntervalMs, segmentBytes });
-    for (const corruption of journal.corruptions) {
-      warnings.push({
-        message: `Journal ${corruption.file} has a torn or corrupt tail (${corruption.reason}) at byte ${corruption.offset}; recovered every whole record before it and discarded ${corruption.discardedBytes} bytes. Expected after a crash or power loss mid-write.`,
-        details: { ...corruption },
-      });
+    const replay = createJournalReplay();
+    journal = openSegmentJournal({
+      directory,
+      durability,
+      fsyncIntervalMs,
+      segmentBytes,
+      reserveBytes,
+      fileSystem,
+      now,
+      beforeMutation: lock.assertHeld,
+      onRecord: replay.add,
+    });
+    for (const damage of journal.damage) {
+      const range = { file: damage.file, start: damage.start, end: damage.end };
+      warnings.push(
+        damage.truncated
+          ? {
+              message: `Journal ${damage.file} ended in a torn record at byte ${damage.start} (${damage.reason}); cut it off (${damage.end - damage.start} bytes, 1 record). A process crash tears only a record whose enqueue never returned; a power loss may also tear one written in the last fsync interval (see Durability).`,
+              details: { ...range, lostRecords: damage.lostRecords, reason: damage.reason },
+            }
+          : {
+              message: `Journal ${damage.file} is damaged at bytes ${damage.start}-${damage.end} (${damage.reason}): up to ${damage.lostRecords} record(s) there are unreadable and lost (bit rot or a failing disk, not a crash). Every readable record before and after was recovered; the file moves to quarantine/ once those are delivered.`,
+              details: { ...range, lostRecords: damage.lostRecords, reason: damage.reason },
+            },
+      );
     }
-    const replayed = replayJournal(journal.recoveredRecords);
+    const replayed = replay.result();
     // A stream's journaled event is the caller's own "deliver this if I die" event: sent as is.
     const crashed = replayed.openStreams;
     if (crashed.length > 0) {
       warnings.push({
         message: `${crashed.length} stream(s) were still open when the previous process stopped; delivering the crash event each one journaled.`,
-        details: { ids: crashed.map((stream) => stream.event.id) },
+        details: { ids: crashed.map((stream) => stream.id) },
       });
     }
     const live = [...replayed.events, ...crashed].sort(
       (left, right) => left.sequence - right.sequence,
     );
-    const segment = journal.rewriteAll(
-      live.map((entry) => ({ k: 'event', s: entry.sequence, t: entry.enqueuedAt, e: entry.event })),
-    );
-    for (const _entry of live) journal.retain(segment);
+    for (const entry of live) if (entry.location) journal.retain(entry.location.segment);
     return {
       lock,
       journal,
-      recovered: live.map((entry) => ({ ...entry, segment })),
+      recovered: live,
       nextSequence: replayed.nextSequence,
       warnings,
+      damage: journal.damage,
     };
   } catch (error) {
     void journal?.close().catch(() => {});

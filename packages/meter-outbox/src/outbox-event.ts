@@ -18,10 +18,11 @@ export interface OutboxEvent {
 
 /**
  * What the outbox needs from an OpenMeter client: batch ingest that resolves on 2xx and rejects
- * with an error carrying `status`, `isRetryable`, `retryAfterMs` and `problem` when it can.
- * `createOpenMeterClient({ baseUrl, retry: false })` fits.
+ * with an error carrying `status`, `isRetryable`, `retryAfterMs` and `problem` when it can. The
+ * outbox passes `{ retry: false }`: one attempt per call, it retries itself.
+ * `createOpenMeterClient({ baseUrl, apiKey })` fits as is.
  * @see https://openmeter.io/docs/api/cloud#tag/events/operation/ingestEvents
  */
 export interface OutboxIngestClient {
-  events: { ingest(events: OutboxEvent[]): Promise<void> };
+  events: { ingest(events: OutboxEvent[], options?: { retry?: false }): Promise<void> };
 }

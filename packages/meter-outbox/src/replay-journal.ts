@@ -1,14 +1,16 @@
 import type { JournalRecord } from './journal-record.js';
-import type { OutboxEvent } from './outbox-event.js';
+import type { RecordLocation } from './segment-journal.js';
 
 /**
- * An event or stream estimate found unsettled in the journal.
+ * An event or stream crash event found unsettled in the journal: where its record lies (the
+ * event itself is read back from there when sent, so a large backlog is not held in memory).
  * @see https://openmeter.io/docs/metering/events/usage-events
  */
 export interface ReplayedEntry {
   sequence: number;
   enqueuedAt: number;
-  event: OutboxEvent;
+  id: string;
+  location: RecordLocation | undefined;
 }
 
 /**
@@ -24,55 +26,89 @@ export interface ReplayedJournal {
 }
 
 /**
- * Folds journal records into the set of events still owed. Acknowledgements are sticky, so a
- * record copied forward (or rewritten during recovery) never revives a settled sequence.
+ * Folds journal records, fed oldest first with `add`, into the set of events still owed, keeping
+ * only sequences and locations. Acknowledgements are sticky, so a record copied forward never
+ * revives a settled sequence.
  * @see https://openmeter.io/docs/metering/events/usage-events
  */
-export function replayJournal(records: Iterable<JournalRecord>): ReplayedJournal {
+export function createJournalReplay(): {
+  add(record: JournalRecord, location?: RecordLocation): void;
+  result(): ReplayedJournal;
+} {
   const events = new Map<number, ReplayedEntry>();
   const streams = new Map<number, ReplayedEntry>();
   const settled = new Set<number>();
   let maxSequence = 0;
-  for (const record of records) {
-    switch (record.k) {
-      case 'event':
-        maxSequence = Math.max(maxSequence, record.s);
-        streams.delete(record.s);
-        if (!settled.has(record.s)) {
-          events.set(record.s, { sequence: record.s, enqueuedAt: record.t, event: record.e });
-        }
-        break;
-      case 'stream-open':
-        maxSequence = Math.max(maxSequence, record.s);
-        if (!settled.has(record.s) && !events.has(record.s)) {
-          streams.set(record.s, { sequence: record.s, enqueuedAt: record.t, event: record.e });
-        }
-        break;
-      case 'stream-complete':
-        maxSequence = Math.max(maxSequence, record.s, record.n);
-        streams.delete(record.s);
-        settled.add(record.s);
-        if (!settled.has(record.n)) {
-          events.set(record.n, { sequence: record.n, enqueuedAt: record.t, event: record.e });
-        }
-        break;
-      case 'stream-abandon':
-        streams.delete(record.s);
-        settled.add(record.s);
-        break;
-      case 'ack':
-        for (const sequence of record.s) {
-          settled.add(sequence);
-          events.delete(sequence);
-          streams.delete(sequence);
-        }
-        break;
-    }
-  }
-  const bySequence = (left: ReplayedEntry, right: ReplayedEntry) => left.sequence - right.sequence;
   return {
-    events: [...events.values()].sort(bySequence),
-    openStreams: [...streams.values()].sort(bySequence),
-    nextSequence: maxSequence + 1,
+    add(record, location) {
+      switch (record.k) {
+        case 'event':
+          maxSequence = Math.max(maxSequence, record.s);
+          streams.delete(record.s);
+          if (!settled.has(record.s)) {
+            events.set(record.s, {
+              sequence: record.s,
+              enqueuedAt: record.t,
+              id: record.e.id,
+              location,
+            });
+          }
+          break;
+        case 'stream-open':
+          maxSequence = Math.max(maxSequence, record.s);
+          if (!settled.has(record.s) && !events.has(record.s)) {
+            streams.set(record.s, {
+              sequence: record.s,
+              enqueuedAt: record.t,
+              id: record.e.id,
+              location,
+            });
+          }
+          break;
+        case 'stream-complete':
+          maxSequence = Math.max(maxSequence, record.s, record.n);
+          streams.delete(record.s);
+          settled.add(record.s);
+          if (!settled.has(record.n)) {
+            events.set(record.n, {
+              sequence: record.n,
+              enqueuedAt: record.t,
+              id: record.e.id,
+              location,
+            });
+          }
+          break;
+        case 'stream-abandon':
+          streams.delete(record.s);
+          settled.add(record.s);
+          break;
+        case 'ack':
+          for (const sequence of record.s) {
+            settled.add(sequence);
+            events.delete(sequence);
+            streams.delete(sequence);
+          }
+          break;
+      }
+    },
+    result() {
+      const bySequence = (left: ReplayedEntry, right: ReplayedEntry) =>
+        left.sequence - right.sequence;
+      return {
+        events: [...events.values()].sort(bySequence),
+        openStreams: [...streams.values()].sort(bySequence),
+        nextSequence: maxSequence + 1,
+      };
+    },
   };
+}
+
+/**
+ * {@link createJournalReplay} over a list of records.
+ * @see https://openmeter.io/docs/metering/events/usage-events
+ */
+export function replayJournal(records: Iterable<JournalRecord>): ReplayedJournal {
+  const replay = createJournalReplay();
+  for (const record of records) replay.add(record);
+  return replay.result();
 }

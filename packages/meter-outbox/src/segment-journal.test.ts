@@ -28,13 +28,14 @@ describe('openSegmentJournal, group durability', () => {
       durability: 'group',
       fsyncIntervalMs: 60_000,
       segmentBytes: 64,
+      reserveBytes: 0,
+      onRecord: () => {},
     });
     cleanups.push(() => journal.close());
-    journal.rewriteAll([]);
-    const first = journal.append({ k: 'event', s: 1, t: 0, e: event('a') });
+    const first = journal.append({ k: 'event', s: 1, t: 0, e: event('a') }).segment;
     journal.retain(first);
     // Past segmentBytes, the next append rotates to a new segment; the ack lands there, unsynced.
-    const second = journal.append({ k: 'ack', s: [1] });
+    const second = journal.append({ k: 'ack', s: [1] }).segment;
     expect(second).not.toBe(first);
     const firstFile = path.join(directory, `segment-${String(first).padStart(12, '0')}.log`);
     journal.release(first);

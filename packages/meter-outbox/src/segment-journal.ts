@@ -1,6 +1,13 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { decodeJournalSegment, encodeJournalRecord, type JournalRecord } from './journal-record.js';
+import { convertWriteError } from './convert-write-error.js';
+import { OutboxWriteError } from './errors.js';
+import { type JournalFileSystem, nodeJournalFileSystem } from './journal-file-system.js';
+import {
+  type DamagedRange,
+  decodeJournalSegment,
+  encodeJournalRecord,
+  type JournalRecord,
+} from './journal-record.js';
 
 /**
  * When journal writes reach the disk. See the README's "Durability" section.
@@ -9,74 +16,70 @@ import { decodeJournalSegment, encodeJournalRecord, type JournalRecord } from '.
 export type JournalDurability = 'fsync-each' | 'group' | 'os';
 
 /**
- * A torn or corrupt stretch found while reading the journal.
- * @see https://man7.org/linux/man-pages/man2/fsync.2.html
+ * Where a record lies: its segment and byte range.
+ * @see https://man7.org/linux/man-pages/man2/pread.2.html
  */
-export interface JournalCorruption {
-  file: string;
+export interface RecordLocation {
+  segment: number;
   offset: number;
-  discardedBytes: number;
-  reason: string;
+  length: number;
 }
 
 /**
- * Re-appends the live records of `segment` through `rewrite` (copy-forward before deletion).
+ * A damaged stretch found while reading the journal on open (`tail`: a torn last write).
  * @see https://man7.org/linux/man-pages/man2/fsync.2.html
  */
-export type SegmentRelocator = (input: {
+export interface JournalDamage extends DamagedRange {
+  file: string;
   segment: number;
-  rewrite: (record: JournalRecord) => number;
-}) => void;
+  /** The torn tail of the newest segment was cut off in place. */
+  truncated: boolean;
+}
 
 /**
  * Append-only segmented journal with per-segment live counts.
  * @see https://man7.org/linux/man-pages/man2/fsync.2.html
  */
 export interface SegmentJournal {
-  /** Whole records found on open, oldest first. */
-  readonly recoveredRecords: JournalRecord[];
-  /** Torn/corrupt tails found on open. */
-  readonly corruptions: JournalCorruption[];
-  /** Writes `records` to a fresh segment, makes it durable and deletes all older segments. */
-  rewriteAll(records: JournalRecord[]): number;
-  /** Appends one record (to the OS at once); returns its segment. */
-  append(record: JournalRecord): number;
+  /** Damaged stretches found on open. */
+  readonly damage: JournalDamage[];
+  /** Appends one record (written in full or not at all); returns where it lies. */
+  append(record: JournalRecord): RecordLocation;
+  /** Appends an already encoded record (a copy moved forward by compaction). */
+  appendBytes(bytes: Buffer): RecordLocation;
+  /** Reads a record's bytes back. */
+  readBytes(location: RecordLocation): Buffer;
+  /** Throws `OutboxWriteError` (`disk-full`) while free space is below the reserve. */
+  assertHeadroom(): void;
   /** Counts one more live record in `segment`. */
   retain(segment: number): void;
-  /** Counts one less live record in `segment`; deletes fully settled segments, oldest first. */
+  /** Counts one less live record in `segment`; settled segments go, oldest first. */
   release(segment: number): void;
+  /** Live records and records written, per segment, oldest first (compaction reads this). */
+  segmentUsage(): Array<{ segment: number; live: number; written: number; active: boolean }>;
   /** fdatasync of pending writes (group commit). */
   sync(): Promise<void>;
   close(): Promise<void>;
-  setRelocator(relocator: SegmentRelocator): void;
-  /** Segment files on disk, oldest first (for tests and stats). */
+  /** Segment files on disk, oldest first. */
   segments(): number[];
+  /** Damaged segments moved to `quarantine/` so far. */
+  quarantined(): string[];
 }
 
 const segmentPattern = /^segment-(\d{12})\.log$/;
-const segmentName = (segment: number) => `segment-${String(segment).padStart(12, '0')}.log`;
-
-const fdatasync = (fd: number) =>
-  new Promise<void>((resolve, reject) =>
-    fs.fdatasync(fd, (error) => (error ? reject(error) : resolve())),
-  );
-
-function syncDirectory(directory: string): void {
-  // Makes new/removed file names survive power loss; not supported on every platform.
-  try {
-    const fd = fs.openSync(directory, 'r');
-    try {
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-  } catch {}
-}
+/**
+ * The file name of segment number `segment`.
+ * @see https://man7.org/linux/man-pages/man2/open.2.html
+ */
+export const segmentName = (segment: number) => `segment-${String(segment).padStart(12, '0')}.log`;
 
 /**
- * Opens (creating if needed) the segment journal in `directory`, reading every whole record and
- * reporting torn/corrupt tails instead of failing. Writes go to the OS synchronously; `durability`
- * decides when they are fsynced.
+ * Opens (creating if needed) the segment journal in `directory` in place: reads every readable
+ * record (resynchronising after damage), cuts a torn tail off the newest segment, and keeps
+ * damaged segments for `quarantine/`. Needs no free space: appends go to a new segment created
+ * on the first write. Writes go to the OS synchronously, in full or not at all; `durability`
+ * decides when they are fsynced; `beforeMutation` (the lock's fencing check) runs before every
+ * segment creation and deletion.
  * @see https://man7.org/linux/man-pages/man2/fsync.2.html
  */
 export function openSegmentJournal({
@@ -84,76 +87,123 @@ export function openSegmentJournal({
   durability,
   fsyncIntervalMs,
   segmentBytes,
-  relocateMaxRecords = 1024,
+  reserveBytes,
+  fileSystem = nodeJournalFileSystem,
+  beforeMutation = () => {},
+  now = Date.now,
+  onRecord,
 }: {
+  /** Hears every readable record found on open, oldest first (one segment in memory at a time). */
+  onRecord: (record: JournalRecord, location: RecordLocation) => void;
   directory: string;
   durability: JournalDurability;
   fsyncIntervalMs: number;
   segmentBytes: number;
-  relocateMaxRecords?: number;
+  /** Free space under which new events are refused (acks and settlements still go). */
+  reserveBytes: number;
+  fileSystem?: JournalFileSystem;
+  beforeMutation?: () => void;
+  now?: () => number;
 }): SegmentJournal {
-  fs.mkdirSync(directory, { recursive: true });
-  const segmentIds = fs
+  const fsys = fileSystem;
+  const segmentIds = fsys
     .readdirSync(directory)
     .map((name) => segmentPattern.exec(name)?.[1])
     .filter((id): id is string => id !== undefined)
     .map(Number)
     .sort((left, right) => left - right);
 
-  const recoveredRecords: JournalRecord[] = [];
-  const corruptions: JournalCorruption[] = [];
+  const damage: JournalDamage[] = [];
+  const liveCounts = new Map<number, number>();
+  const writtenCounts = new Map<number, number>();
+  const damagedSegments = new Set<number>();
+  const quarantinedFiles: string[] = [];
   for (const segment of segmentIds) {
     const file = path.join(directory, segmentName(segment));
-    const bytes = fs.readFileSync(file);
+    const bytes = fsys.readFileSync(file);
     const decoded = decodeJournalSegment(bytes);
-    for (const record of decoded.records) recoveredRecords.push(record);
-    if (decoded.corruption) {
-      corruptions.push({
-        file,
-        offset: decoded.corruption.offset,
-        discardedBytes: bytes.length - decoded.validBytes,
-        reason: decoded.corruption.reason,
-      });
+    if (bytes.length === 0) {
+      // An empty segment (created, never written): nothing to keep.
+      try {
+        fsys.rmSync(file, { force: true });
+      } catch {}
+      continue;
+    }
+    for (const located of decoded.records) {
+      onRecord(located.record, { segment, offset: located.offset, length: located.length });
+    }
+    liveCounts.set(segment, 0);
+    writtenCounts.set(segment, decoded.records.length);
+    const isNewest = segment === segmentIds.at(-1);
+    for (const range of decoded.damaged) {
+      let truncated = false;
+      const torn = range.tail && isNewest && range.lostRecords === 1;
+      if (torn) truncated = truncateTornTail({ fsys, file, length: range.start });
+      if (!truncated) damagedSegments.add(segment);
+      damage.push({ ...range, file, segment, truncated });
     }
   }
 
-  const liveCounts = new Map<number, number>(segmentIds.map((segment) => [segment, 0]));
-  let activeSegment = segmentIds.at(-1) ?? 0;
+  let nextSegment = (segmentIds.at(-1) ?? 0) + 1;
+  let activeSegment: number | undefined;
   let activeFd: number | undefined;
   let activeBytes = 0;
   // fd numbers are reused after close, so an async fsync is matched to its file by generation.
   let activeGeneration = 0;
   let dirty = false;
   let closed = false;
-  let relocator: SegmentRelocator | undefined;
   let syncTimer: NodeJS.Timeout | undefined;
   let syncInFlight: Promise<void> | undefined;
-
+  let refusingUntil = 0;
+  let refusal: OutboxWriteError | undefined;
+  // One cached descriptor for reading records back from older segments (delivery, compaction).
+  const readHandle: { segment: number | undefined; fd: number | undefined } = {
+    segment: undefined,
+    fd: undefined,
+  };
   // Rotation must not stall enqueue: in group mode the old segment is fsynced and closed in the
   // background, and `sync()` waits for that too.
   let retiring: Promise<void> = Promise.resolve();
 
-  const openNewSegment = ({ background }: { background: boolean }) => {
-    activeSegment += 1;
-    activeFd = fs.openSync(path.join(directory, segmentName(activeSegment)), 'wx');
-    activeBytes = 0;
-    activeGeneration += 1;
-    liveCounts.set(activeSegment, 0);
-    if (!background || durability === 'fsync-each') syncDirectory(directory);
-    else if (durability === 'group') {
-      retiring = Promise.all([
-        retiring,
-        new Promise<void>((resolve) => setImmediate(resolve)),
-      ]).then(() => syncDirectory(directory));
+  const fdatasync = (fd: number) =>
+    new Promise<void>((resolve, reject) =>
+      fsys.fdatasync(fd, (error) => (error ? reject(error) : resolve())),
+    );
+
+  const checkHeadroom = () => {
+    let free: number;
+    try {
+      const stats = fsys.statfsSync(directory);
+      free = stats.bavail * stats.bsize;
+    } catch {
+      return; // No statfs here: rely on write errors alone.
     }
+    if (free < reserveBytes) {
+      refusal = new OutboxWriteError(
+        'disk-full',
+        directory,
+        `Usage outbox refuses new events: the file system holding ${directory} has ${free} bytes free, below the ${reserveBytes}-byte reserve the outbox keeps so that no write is ever torn. Free space there; events already journaled are kept and still delivered. Nothing of this event was recorded.`,
+      );
+      refusingUntil = now() + 1000;
+    } else refusal = undefined;
+  };
+
+  const closeReadHandle = (segment?: number) => {
+    if (readHandle.fd === undefined) return;
+    if (segment !== undefined && readHandle.segment !== segment) return;
+    try {
+      fsys.closeSync(readHandle.fd);
+    } catch {}
+    Object.assign(readHandle, { segment: undefined, fd: undefined });
   };
 
   const retireActive = () => {
     if (activeFd === undefined) return;
     const fd = activeFd;
     activeFd = undefined;
+    activeSegment = undefined;
     if (durability !== 'group' || !dirty) {
-      fs.closeSync(fd);
+      fsys.closeSync(fd);
       return;
     }
     dirty = false;
@@ -161,95 +211,166 @@ export function openSegmentJournal({
       retiring,
       fdatasync(fd)
         .catch(() => {})
-        .finally(() => fs.closeSync(fd)),
+        .finally(() => fsys.closeSync(fd)),
     ]).then(() => {});
   };
 
-  const closeActive = () => {
-    if (activeFd === undefined) return;
-    if (durability !== 'os') fs.fdatasyncSync(activeFd);
-    fs.closeSync(activeFd);
-    activeFd = undefined;
-    dirty = false;
+  const syncDirectory = () => {
+    // Makes new/removed file names survive power loss; not supported on every platform.
+    try {
+      const fd = fsys.openSync(directory, 'r');
+      try {
+        fsys.fdatasyncSync(fd);
+      } finally {
+        fsys.closeSync(fd);
+      }
+    } catch {}
+  };
+
+  const openNewSegment = () => {
+    beforeMutation();
+    retireActive();
+    checkHeadroom();
+    const segment = nextSegment;
+    const file = path.join(directory, segmentName(segment));
+    try {
+      activeFd = fsys.openSync(file, 'wx+');
+    } catch (error) {
+      throw convertWriteError({ error, directory, action: `creating ${segmentName(segment)}` });
+    }
+    nextSegment += 1;
+    activeSegment = segment;
+    activeBytes = 0;
+    activeGeneration += 1;
+    liveCounts.set(segment, 0);
+    writtenCounts.set(segment, 0);
+    if (durability === 'fsync-each') syncDirectory();
+    else if (durability === 'group') {
+      retiring = Promise.all([
+        retiring,
+        new Promise<void>((resolve) => setImmediate(resolve)),
+      ]).then(syncDirectory);
+    }
+  };
+
+  const scheduleGroupCommit = () => {
+    dirty = true;
+    if (syncTimer !== undefined) return;
+    syncTimer = setTimeout(() => {
+      syncTimer = undefined;
+      journal.sync().catch(() => {});
+    }, fsyncIntervalMs);
+    syncTimer.unref();
+  };
+
+  const writeBytes = (bytes: Buffer): RecordLocation => {
+    if (closed) throw new Error('Usage outbox journal is closed.');
+    if (activeFd === undefined || activeBytes >= segmentBytes) openNewSegment();
+    const fd = activeFd as number;
+    const segment = activeSegment as number;
+    const start = activeBytes;
+    let written = 0;
+    try {
+      // write(2) may write fewer bytes than asked (a disk filling up): loop until all are down.
+      while (written < bytes.length) {
+        const count = fsys.writeSync(fd, bytes, written, bytes.length - written, start + written);
+        if (count <= 0) {
+          throw Object.assign(new Error(`write(2) wrote nothing at offset ${start + written}`), {
+            code: 'EIO',
+          });
+        }
+        written += count;
+      }
+      if (durability === 'fsync-each') fsys.fdatasyncSync(fd);
+    } catch (error) {
+      if (written > 0 || durability === 'fsync-each') {
+        // Never leave a torn record: cut the segment back to the end of the last whole one. If
+        // even that fails, the next write starts a fresh segment (the reader resynchronises).
+        try {
+          fsys.ftruncateSync(fd, start);
+        } catch {
+          activeBytes = segmentBytes;
+        }
+      }
+      if ((error as NodeJS.ErrnoException).code === 'ENOSPC') {
+        refusal = convertWriteError({
+          error,
+          directory,
+          action: `appending to ${segmentName(segment)}`,
+        }) as OutboxWriteError;
+        refusingUntil = now() + 1000;
+      }
+      throw convertWriteError({
+        error,
+        directory,
+        action: `appending to ${segmentName(segment)}`,
+      });
+    }
+    activeBytes = start + written;
+    writtenCounts.set(segment, (writtenCounts.get(segment) ?? 0) + 1);
+    if (durability === 'group') scheduleGroupCommit();
+    return { segment, offset: start, length: bytes.length };
+  };
+
+  const removeSegment = (segment: number) => {
+    const file = path.join(directory, segmentName(segment));
+    closeReadHandle(segment);
+    if (damagedSegments.has(segment)) {
+      // Kept as evidence of the damage, with the byte ranges reported at open.
+      const quarantine = path.join(directory, 'quarantine');
+      fsys.mkdirSync(quarantine, { recursive: true });
+      const target = path.join(quarantine, segmentName(segment));
+      fsys.renameSync(file, target);
+      quarantinedFiles.push(target);
+      damagedSegments.delete(segment);
+    } else fsys.rmSync(file, { force: true });
   };
 
   const deleteSettledSegments = () => {
     for (const [segment, count] of liveCounts) {
-      if (segment === activeSegment) return;
-      if (count > 0) return;
-      fs.rmSync(path.join(directory, segmentName(segment)), { force: true });
+      if (segment === activeSegment || count > 0) return;
+      try {
+        beforeMutation();
+        removeSegment(segment);
+      } catch {
+        return; // Lost the lock, or the file system refused: try again at the next release.
+      }
       liveCounts.delete(segment);
+      writtenCounts.delete(segment);
     }
-  };
-
-  const write = (record: JournalRecord): number => {
-    if (closed || activeFd === undefined) throw new Error('Usage outbox journal is closed.');
-    const bytes = encodeJournalRecord(record);
-    fs.writeSync(activeFd, bytes);
-    activeBytes += bytes.length;
-    if (durability === 'fsync-each') fs.fdatasyncSync(activeFd);
-    else if (durability === 'group') {
-      dirty = true;
-      if (syncTimer === undefined) {
-        syncTimer = setTimeout(() => {
-          syncTimer = undefined;
-          journal.sync().catch(() => {});
-        }, fsyncIntervalMs);
-        syncTimer.unref();
-      }
-    }
-    return activeSegment;
-  };
-
-  const rotate = () => {
-    retireActive();
-    openNewSegment({ background: true });
-    let relocated = 0;
-    // A long-lived record (an open stream, a stuck event) would otherwise pin every later segment:
-    // copy the few live records of the oldest segments forward so those files can go.
-    for (const [segment, count] of liveCounts) {
-      if (segment === activeSegment || relocator === undefined) break;
-      if (count > relocateMaxRecords) break;
-      if (count > 0) {
-        relocator({
-          segment,
-          rewrite: (record) => {
-            relocated += 1;
-            const target = write(record);
-            liveCounts.set(target, (liveCounts.get(target) ?? 0) + 1);
-            return target;
-          },
-        });
-        liveCounts.set(segment, 0);
-      }
-    }
-    // Copies must be on disk before the segment holding the originals goes.
-    if (relocated > 0 && activeFd !== undefined && durability !== 'os') fs.fdatasyncSync(activeFd);
-    deleteSettledSegments();
   };
 
   const journal: SegmentJournal = {
-    recoveredRecords,
-    corruptions,
-    rewriteAll(records) {
-      closeActive();
-      const previous = [...liveCounts.keys()];
-      openNewSegment({ background: false });
-      for (const record of records) {
-        write(record);
-      }
-      if (activeFd !== undefined) fs.fdatasyncSync(activeFd);
-      dirty = false;
-      for (const segment of previous) {
-        fs.rmSync(path.join(directory, segmentName(segment)), { force: true });
-        liveCounts.delete(segment);
-      }
-      syncDirectory(directory);
-      return activeSegment;
-    },
+    damage,
     append(record) {
-      if (activeBytes >= segmentBytes) rotate();
-      return write(record);
+      return writeBytes(encodeJournalRecord(record));
+    },
+    appendBytes(bytes) {
+      return writeBytes(bytes);
+    },
+    readBytes({ segment, offset, length }) {
+      let fd: number;
+      if (segment === activeSegment && activeFd !== undefined) fd = activeFd;
+      else if (readHandle.segment === segment && readHandle.fd !== undefined) fd = readHandle.fd;
+      else {
+        closeReadHandle();
+        fd = fsys.openSync(path.join(directory, segmentName(segment)), 'r');
+        Object.assign(readHandle, { segment, fd });
+      }
+      const bytes = Buffer.allocUnsafe(length);
+      let read = 0;
+      while (read < length) {
+        const count = fsys.readSync(fd, bytes, read, length - read, offset + read);
+        if (count <= 0)
+          throw new Error(`${segmentName(segment)} ends before byte ${offset + length}`);
+        read += count;
+      }
+      return bytes;
+    },
+    assertHeadroom() {
+      if (refusal === undefined) return;
+      if (now() >= refusingUntil) checkHeadroom();
+      if (refusal) throw refusal;
     },
     retain(segment) {
       liveCounts.set(segment, (liveCounts.get(segment) ?? 0) + 1);
@@ -260,7 +381,7 @@ export function openSegmentJournal({
       liveCounts.set(segment, count);
       if (count === 0 && !closed) {
         if (durability === 'group') {
-          // The records that settled this segment's events (acks, copies of open streams) may
+          // The records that settled this segment's events (acks, copies moved forward) may
           // still be unsynced: delete the old segment only after they are durable, or a power
           // loss could lose both.
           journal.sync().then(
@@ -271,6 +392,14 @@ export function openSegmentJournal({
           );
         } else deleteSettledSegments();
       }
+    },
+    segmentUsage() {
+      return [...liveCounts].map(([segment, live]) => ({
+        segment,
+        live,
+        written: writtenCounts.get(segment) ?? 0,
+        active: segment === activeSegment,
+      }));
     },
     async sync() {
       await retiring;
@@ -293,15 +422,46 @@ export function openSegmentJournal({
       if (syncTimer) clearTimeout(syncTimer);
       await syncInFlight?.catch(() => {});
       await retiring;
-      closeActive();
+      if (activeFd !== undefined) {
+        try {
+          if (durability !== 'os' && dirty) fsys.fdatasyncSync(activeFd);
+        } catch {}
+        fsys.closeSync(activeFd);
+        activeFd = undefined;
+      }
+      closeReadHandle();
       closed = true;
-    },
-    setRelocator(next) {
-      relocator = next;
     },
     segments() {
       return [...liveCounts.keys()];
     },
+    quarantined() {
+      return [...quarantinedFiles];
+    },
   };
+  checkHeadroom();
   return journal;
+}
+
+function truncateTornTail({
+  fsys,
+  file,
+  length,
+}: {
+  fsys: JournalFileSystem;
+  file: string;
+  length: number;
+}): boolean {
+  // Cutting needs no free space; on a read-only file system the tail stays (and is skipped).
+  try {
+    const fd = fsys.openSync(file, 'r+');
+    try {
+      fsys.ftruncateSync(fd, length);
+    } finally {
+      fsys.closeSync(fd);
+    }
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -1,6 +1,7 @@
+import type { JournalFileSystem } from './journal-file-system.js';
 import type { OutboxSubscribe, WarningNotice } from './outbox-emitter.js';
 import type { OutboxEvent, OutboxIngestClient } from './outbox-event.js';
-import type { JournalDurability } from './segment-journal.js';
+import type { JournalDurability, RecordLocation } from './segment-journal.js';
 
 /**
  * Where log lines go; `false` in the options silences them (notices still fire).
@@ -16,7 +17,7 @@ export interface OutboxLogger {
  * @see https://openmeter.io/docs/metering/events/usage-events
  */
 export interface UsageOutboxOptions {
-  /** Batch ingest; create the OpenMeter client with `retry: false`, the outbox retries itself. */
+  /** Batch ingest, e.g. `createOpenMeterClient(...)`; the outbox sends each request once (`{ retry: false }`) and retries itself. */
   client: OutboxIngestClient;
   /** Journal directory (one per process). Undefined: memory mode, events lost on crash. */
   dir?: string | undefined;
@@ -36,6 +37,22 @@ export interface UsageOutboxOptions {
   retry?: { initialDelayMs?: number; maxDelayMs?: number; maxRetryAfterMs?: number };
   /** Segment file size before rotation. Default 8 MiB. */
   segmentBytes?: number;
+  /**
+   * Free space kept in reserve: below it, checked when a segment is created (and again once a
+   * second while refusing), `enqueue` throws `OutboxWriteError` `disk-full` instead of risking a
+   * torn write; acks still go. Default 2 x `segmentBytes`.
+   */
+  reserveBytes?: number;
+  /** Undelivered events kept in memory, in bytes; beyond it they are read back from the journal. Default 64 MiB. */
+  memoryBytes?: number;
+  /**
+   * Drain on a normal process exit (`beforeExit`: the script returned without `close()`), for at
+   * most this long, printing progress past a second; then the rest stays journaled. `false`
+   * turns it off. Default 10,000 ms.
+   */
+  drainOnExitMs?: number | false;
+  /** Test seam over the journal's file-system calls (fault injection). */
+  fileSystem?: JournalFileSystem;
   /** Default: `console`. */
   logger?: OutboxLogger | false;
   /** Injected for tests. */
@@ -48,6 +65,12 @@ export interface UsageOutboxOptions {
  * @see https://openmeter.io/docs/metering/events/usage-events
  */
 export interface OutboxStats {
+  /** Records found unreadable in the journal on open (bit rot, torn tails), at most. */
+  lostRecords: number;
+  /** Where: byte ranges per file (see the startup warnings for the reasons). */
+  damagedRanges: Array<{ file: string; start: number; end: number; lostRecords: number }>;
+  /** Damaged segments moved to `dir/quarantine/` once everything readable in them was settled. */
+  quarantinedFiles: string[];
   enqueued: number;
   recovered: number;
   delivered: number;
@@ -146,7 +169,9 @@ export interface UsageOutbox {
 export interface OutboxEntry {
   sequence: number;
   enqueuedAt: number;
-  event: OutboxEvent;
-  /** Segment holding its live record; -1 in memory mode. */
-  segment: number;
+  id: string;
+  /** The event while held in memory (memory mode, or within `memoryBytes`); else read back. */
+  event: OutboxEvent | undefined;
+  /** Where its live record lies; undefined in memory mode. */
+  location: RecordLocation | undefined;
 }
