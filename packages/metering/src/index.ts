@@ -1,6 +1,15 @@
+export { createSettlementEvent } from './create-settlement-event.js';
+export {
+  createUsageSettler,
+  type SettlementResult,
+  type UsageSettler,
+  type UsageSettlerOptions,
+} from './create-usage-settler.js';
 export { meterChatStreamIntoOutbox } from './meter-chat-stream-into-outbox.js';
 export { meterResponsesStreamIntoOutbox } from './meter-responses-stream-into-outbox.js';
 export type {
   MeterStreamIntoOutboxOptions,
   StreamUsageDetails,
 } from './meter-stream-into-outbox-options.js';
+export type { RetrieveResult, SettlementClient } from './retrieve-exact-usage.js';
+export type { SettlementOutcome } from './settlement-journal.js';
