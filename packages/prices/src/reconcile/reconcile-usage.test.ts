@@ -1,16 +1,18 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import {
+  convertChatUsage,
   meterChatStream,
   toUsageEvent,
   type UsageEvent,
   withStreamUsage,
 } from '@llm-meter/meter-core';
+import { createSettlementEvent } from '@llm-meter/metering';
 import { startOpenAILocal } from '@llm-meter/openai-local';
 import { createOpenMeterClient, type MeterCreate } from '@llm-meter/openmeter-client';
 import { startOpenMeterLocal } from '@llm-meter/openmeter-local';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { priceUsageEvent } from '../price-usage-event.js';
 import { isPastThreshold } from './compare-usage.js';
 import { formatReconcileReport } from './format-reconcile-report.js';
@@ -243,5 +245,81 @@ describe('reconcileUsage per project (one OpenAI project per customer)', () => {
     const projects = new Set(report.rows.map((row) => row.projectId));
     expect([...projects].sort()).toEqual(['proj_acme', 'proj_globex']);
     expect(report.limitations.join(' ')).not.toMatch(/no project_id or api_key_id/);
+  });
+});
+
+describe('reconcileUsage after settlement of an aborted stream', () => {
+  const settleDay = '2026-12-03';
+  let settleOpenAI: Awaited<ReturnType<typeof startOpenAILocal>>;
+  let settleOpenMeter: Awaited<ReturnType<typeof startOpenMeterLocal>>;
+
+  beforeAll(async () => {
+    const options = { port: 0, adminKey, now: () => new Date(`${settleDay}T09:00:00.000Z`) };
+    settleOpenAI = await startOpenAILocal(options);
+    settleOpenMeter = await startOpenMeterLocal({ meters });
+  });
+
+  afterAll(async () => {
+    await settleOpenAI?.close();
+    await settleOpenMeter?.close();
+  });
+
+  it('drifts while the estimate is unsettled and shows zero drift once it is settled', async () => {
+    const client = createOpenMeterClient({ baseUrl: settleOpenMeter.url, retry: false });
+    const sdk = new OpenAI({ baseURL: settleOpenAI.url, apiKey: 'sk-test', maxRetries: 0 });
+    const request = withStreamUsage({
+      model: 'gpt-4o-mini',
+      stream: true as const,
+      store: true,
+      messages: [{ role: 'user' as const, content: 'Tell a long tale of two lighthouses.' }],
+    });
+    const stream = await sdk.chat.completions.create(request);
+    let estimate: UsageEvent | undefined;
+    let chunks = 0;
+    for await (const _chunk of meterChatStream(stream, {
+      request,
+      subject: 'customer-acme',
+      onUsage: (event) => {
+        estimate = event;
+      },
+    })) {
+      chunks += 1;
+      if (chunks === 5) break;
+    }
+    if (!estimate) throw new Error('the aborted stream produced no event');
+    expect(estimate.data.usage_source).toBe('estimated');
+    await client.events.ingest(estimate);
+    // What openai-local billed for the stream, once it has recorded the abort.
+    const responseId = estimate.id;
+    const billed = await vi.waitFor(() => sdk.chat.completions.retrieve(responseId), {
+      timeout: 20_000,
+      interval: 50,
+    });
+    if (!billed.usage) throw new Error('the retrieved chat completion has no usage');
+    const reconcileDay = () =>
+      reconcileUsage({
+        openmeter: client,
+        openai: { baseUrl: settleOpenAI.url, adminKey },
+        from: settleDay,
+        to: settleDay,
+        threshold: 0,
+      });
+
+    const unsettled = await reconcileDay();
+    expect(unsettled.pastThreshold).toBeGreaterThan(0);
+
+    const correction = createSettlementEvent({
+      estimate,
+      exact: convertChatUsage({ usage: billed.usage }),
+    });
+    if (!correction) throw new Error('the estimate was exact: nothing to settle');
+    await client.events.ingest(correction);
+    const settled = await reconcileDay();
+    expect(settled.rows.filter((row) => row.difference !== 0)).toEqual([]);
+    expect(settled.pastThreshold).toBe(0);
+    const output = settled.rows.find((row) => row.metric === 'output');
+    expect(output?.settled).toBe(
+      (billed.usage.completion_tokens ?? 0) - estimate.data.completion_tokens,
+    );
   });
 });
