@@ -52,3 +52,51 @@ describe('openai-local command', () => {
     },
   );
 });
+
+describe('openai-local command errors and key announcement', () => {
+  const run = (args: string[], env: Record<string, string> = {}) =>
+    spawn(process.execPath, ['--conditions=source', '--import', 'tsx', cli, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...env },
+    });
+
+  it.each([
+    [['--no-such-flag'], "Unknown option '--no-such-flag'"],
+    [['--port', 'eighty'], 'invalid --port "eighty"'],
+  ])('%j exits 1 with one line on stderr', async (args, want) => {
+    const child = run(args);
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8');
+    });
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(1);
+    expect(stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        new RegExp(`^openai-local: .*${want.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}.*--help`),
+      ),
+    ]);
+  });
+
+  it('takes the key from OPENAI_LOCAL_API_KEY and does not announce "any OPENAI_API_KEY"', async () => {
+    const child = run(['--port', '0'], { OPENAI_LOCAL_API_KEY: 'sk-test-from-env' });
+    try {
+      const lines = createInterface({ input: child.stdout });
+      const errors = createInterface({ input: child.stderr });
+      const [url] = (await once(lines, 'line')) as [string];
+      const [announcement] = (await once(errors, 'line')) as [string];
+      expect(announcement).toContain('listening');
+      expect(announcement).not.toContain('any OPENAI_API_KEY');
+      expect(announcement).not.toContain('sk-test-from-env');
+      const wrong = new OpenAI({ apiKey: 'other', baseURL: url, maxRetries: 0 });
+      await expect(wrong.models.list()).rejects.toMatchObject({ status: 401 });
+      const right = new OpenAI({ apiKey: 'sk-test-from-env', baseURL: url, maxRetries: 0 });
+      await expect(right.models.list()).resolves.toBeDefined();
+      child.kill('SIGTERM');
+      const [code] = await once(child, 'exit');
+      expect(code).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+});

@@ -16,6 +16,11 @@ export interface EventStream {
   pace(): Promise<boolean>;
   /** Ends the response normally. */
   end(): void;
+  /**
+   * How the stream stands: `open`, `ended` (sent in full), `dropped` (the server broke it off,
+   * a drop fault) or `aborted` (the client went away, or the server closed).
+   */
+  state(): 'open' | 'ended' | 'dropped' | 'aborted';
 }
 
 /**
@@ -44,6 +49,8 @@ export function createEventStream({
   response.flushHeaders();
   let sent = 0;
   let stalled = false;
+  let dropped = false;
+  let ended = false;
   const interval = tokensPerSecond > 0 ? 1000 / tokensPerSecond : 0;
   let nextTokenAt = Date.now();
 
@@ -56,6 +63,7 @@ export function createEventStream({
         // Close the TCP connection mid-body (the chunked encoding never terminates), as when a
         // proxy or the server dies mid-stream. Ending the socket first flushes the events already
         // written, so the client sees exactly N of them before the error.
+        dropped = true;
         const socket = response.socket;
         if (socket !== null) await new Promise<void>((resolve) => socket.end(resolve));
         response.destroy();
@@ -93,7 +101,15 @@ export function createEventStream({
       return isOpen();
     },
     end() {
-      if (isOpen()) response.end();
+      if (isOpen()) {
+        ended = true;
+        response.end();
+      }
+    },
+    state() {
+      if (ended) return 'ended';
+      if (dropped) return 'dropped';
+      return isOpen() ? 'open' : 'aborted';
     },
   };
 }

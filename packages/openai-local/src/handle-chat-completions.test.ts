@@ -12,6 +12,8 @@ const logged: Array<Record<string, unknown> | undefined> = [];
 beforeAll(async () => {
   server = await startOpenAILocal({
     seed: 7,
+    // A fixed clock: `created` is checked exactly, never against the wall clock.
+    now: () => new Date('2026-12-02T12:00:00.000Z'),
     logger: { info: (_message, fields) => logged.push(fields), warn: () => {} },
   });
   client = new OpenAI({ apiKey: 'test', baseURL: server.url, maxRetries: 0 });
@@ -35,14 +37,16 @@ describe('POST /v1/chat/completions', () => {
     expect(completion.id).toMatch(/^chatcmpl-[A-Za-z0-9]{29}$/);
     expect(completion.object).toBe('chat.completion');
     expect(completion.model).toBe('gpt-4o-mini-2024-07-18');
-    expect(Math.abs(completion.created - Date.now() / 1000)).toBeLessThan(5);
+    expect(completion.created).toBe(Date.parse('2026-12-02T12:00:00.000Z') / 1000);
     const content = completion.choices[0]?.message.content ?? '';
     expect(content.length).toBeGreaterThan(0);
     expect(completion.choices[0]?.finish_reason).toBe('stop');
     expect(completion.usage).toEqual({
       prompt_tokens: countChatPromptTokens(request).tokens,
-      completion_tokens: countTokens(content, 'gpt-4o-mini'),
-      total_tokens: countChatPromptTokens(request).tokens + countTokens(content, 'gpt-4o-mini'),
+      completion_tokens: countTokens({ text: content, model: 'gpt-4o-mini' }),
+      total_tokens:
+        countChatPromptTokens(request).tokens +
+        countTokens({ text: content, model: 'gpt-4o-mini' }),
       prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
       completion_tokens_details: {
         reasoning_tokens: 0,
@@ -107,7 +111,9 @@ describe('POST /v1/chat/completions', () => {
     const cut = await client.chat.completions.create({ ...request, max_completion_tokens: 5 });
     expect(cut.choices[0]?.finish_reason).toBe('length');
     expect(cut.usage?.completion_tokens).toBe(5);
-    expect(countTokens(cut.choices[0]?.message.content ?? '', 'gpt-4o-mini')).toBe(5);
+    expect(countTokens({ text: cut.choices[0]?.message.content ?? '', model: 'gpt-4o-mini' })).toBe(
+      5,
+    );
     expect(
       full.choices[0]?.message.content?.startsWith(cut.choices[0]?.message.content ?? ''),
     ).toBe(true);
@@ -125,7 +131,11 @@ describe('POST /v1/chat/completions', () => {
       finish = chunk.choices[0]?.finish_reason ?? finish;
       completionTokens = chunk.usage?.completion_tokens ?? completionTokens;
     }
-    expect({ finish, completionTokens, tokens: countTokens(text, 'gpt-4o-mini') }).toEqual({
+    expect({
+      finish,
+      completionTokens,
+      tokens: countTokens({ text, model: 'gpt-4o-mini' }),
+    }).toEqual({
       finish: 'length',
       completionTokens: 3,
       tokens: 3,
@@ -137,7 +147,7 @@ describe('POST /v1/chat/completions', () => {
     expect(blocking.choices.map((choice) => choice.index)).toEqual([0, 1, 2]);
     const texts = blocking.choices.map((choice) => choice.message.content ?? '');
     expect(blocking.usage?.completion_tokens).toBe(
-      texts.reduce((sum, text) => sum + countTokens(text, 'gpt-4o-mini'), 0),
+      texts.reduce((sum, text) => sum + countTokens({ text, model: 'gpt-4o-mini' }), 0),
     );
     const stream = await client.chat.completions.create({ ...request, n: 3, stream: true });
     const streamed = ['', '', ''];
@@ -180,8 +190,8 @@ describe('POST /v1/chat/completions', () => {
     expect(['c', 'f']).toContain(args.unit);
     expect(args.days).toBeGreaterThanOrEqual(1);
     expect(completion.usage?.completion_tokens).toBe(
-      countTokens(call.function.arguments, 'gpt-4o-mini') +
-        countTokens('get_weather', 'gpt-4o-mini'),
+      countTokens({ text: call.function.arguments, model: 'gpt-4o-mini' }) +
+        countTokens({ text: 'get_weather', model: 'gpt-4o-mini' }),
     );
 
     const stream = await client.chat.completions.create({
@@ -234,7 +244,8 @@ describe('POST /v1/chat/completions', () => {
     expect(reasoning).toBeGreaterThan(0);
     expect(reasoning % 64).toBe(0);
     expect(completion.usage?.completion_tokens).toBe(
-      reasoning + countTokens(completion.choices[0]?.message.content ?? '', 'o4-mini'),
+      reasoning +
+        countTokens({ text: completion.choices[0]?.message.content ?? '', model: 'o4-mini' }),
     );
   });
 

@@ -25,11 +25,11 @@ describe('POST /v1/embeddings', () => {
     expect(norm).toBeCloseTo(1, 5);
     expect(first.usage).toEqual({
       prompt_tokens:
-        countTokens('hello world', 'text-embedding-3-small') +
-        countTokens('metering', 'text-embedding-3-small'),
+        countTokens({ text: 'hello world', model: 'text-embedding-3-small' }) +
+        countTokens({ text: 'metering', model: 'text-embedding-3-small' }),
       total_tokens:
-        countTokens('hello world', 'text-embedding-3-small') +
-        countTokens('metering', 'text-embedding-3-small'),
+        countTokens({ text: 'hello world', model: 'text-embedding-3-small' }) +
+        countTokens({ text: 'metering', model: 'text-embedding-3-small' }),
     });
     const float = await client.embeddings.create({
       model: 'text-embedding-3-small',

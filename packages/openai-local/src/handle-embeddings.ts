@@ -64,7 +64,7 @@ export async function handleEmbeddings(context: RequestContext): Promise<void> {
   let promptTokens = 0;
   const data = inputs.map((input, index) => {
     promptTokens +=
-      typeof input === 'string' ? countTokens(input, model, { encoding }) : input.length;
+      typeof input === 'string' ? countTokens({ text: input, model, encoding }) : input.length;
     const vector = createEmbedding({
       key: `${context.seed}:${model}:${stableStringify(input)}`,
       modelDimensions,
@@ -75,6 +75,18 @@ export async function handleEmbeddings(context: RequestContext): Promise<void> {
       index,
       embedding: format === 'base64' ? encodeEmbeddingBase64(vector) : vector,
     };
+  });
+  context.bill({
+    id: context.requestId,
+    endpoint: 'embeddings',
+    model,
+    service_tier: 'default',
+    outcome: 'completed',
+    input_tokens: promptTokens,
+    input_cached_tokens: 0,
+    output_tokens: 0,
+    reasoning_tokens: 0,
+    object: null,
   });
   context.sendJson({
     body: {

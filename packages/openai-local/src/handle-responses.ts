@@ -1,16 +1,17 @@
 import {
-  convertResponsesRequest,
   countChatPromptTokens,
   getTokenizer,
   type ResponsesPromptRequest,
 } from '@llm-meter/meter-core';
+import { convertResponsesRequest } from '@llm-meter/meter-core/internal';
 import { countCachedTokens } from './count-cached-tokens.js';
 import { createAnswer } from './create-answer.js';
 import { createEventStream } from './create-event-stream.js';
 import { parseResponsesRequest } from './parse-responses-request.js';
 import type { RequestContext } from './request-context.js';
 import { isRecord } from './request-fields.js';
-import { splitIntoTokenChunks } from './split-into-token-chunks.js';
+import { resolveServiceTier } from './resolve-service-tier.js';
+import { splitIntoTokenPieces } from './split-into-token-chunks.js';
 import { stableStringify } from './stable-stringify.js';
 
 // Fields that change delivery or the cut, not the text (see handle-chat-completions.ts).
@@ -35,6 +36,10 @@ const deliveryFields = new Set([
 export async function handleResponses(context: RequestContext): Promise<void> {
   const { body } = context;
   const parsed = parseResponsesRequest(body);
+  const serviceTier = resolveServiceTier({
+    requested: body.service_tier,
+    forced: context.forcedServiceTier,
+  });
   // The same conversion meter-core uses to estimate Responses prompts, so both sides agree.
   const chatBody = convertResponsesRequest(body as ResponsesPromptRequest);
   const inputTokens = countChatPromptTokens(chatBody, { encoding: parsed.model.encoding }).tokens;
@@ -61,13 +66,14 @@ export async function handleResponses(context: RequestContext): Promise<void> {
     messageFraming: 1,
   });
   const outputTokens = answer.outputTokens + answer.framingTokens + answer.reasoningTokens;
-  const usage = {
+  const createUsage = (billedOutputTokens: number) => ({
     input_tokens: inputTokens,
     input_tokens_details: { cached_tokens: cachedTokens },
-    output_tokens: outputTokens,
+    output_tokens: billedOutputTokens,
     output_tokens_details: { reasoning_tokens: answer.reasoningTokens },
-    total_tokens: inputTokens + outputTokens,
-  };
+    total_tokens: inputTokens + billedOutputTokens,
+  });
+  const usage = createUsage(outputTokens);
   const status = answer.truncated ? 'incomplete' : 'completed';
   const responseId = context.createId('resp');
   const reasoningItem = parsed.model.reasoning
@@ -101,18 +107,31 @@ export async function handleResponses(context: RequestContext): Promise<void> {
   ];
   const reasoning = isRecord(body.reasoning) ? body.reasoning : {};
   const responseObject = (
-    state: 'in_progress' | 'completed' | 'incomplete',
+    state: 'in_progress' | 'completed' | 'incomplete' | 'failed',
     output: unknown[],
     finalUsage: unknown,
+    // Why it ended early: the token limit (OpenAI's `incomplete_details`), or a stream that the
+    // client left or the server broke off.
+    ending: 'max_output_tokens' | 'aborted' | 'failed' = 'max_output_tokens',
   ) => ({
     id: responseId,
     object: 'response',
     created_at: context.createdAt,
     status: state,
     background: false,
-    completed_at: state === 'in_progress' ? null : Math.floor(Date.now() / 1000),
-    error: null,
-    incomplete_details: state === 'incomplete' ? { reason: 'max_output_tokens' } : null,
+    completed_at: state === 'completed' ? Math.floor(context.now().getTime() / 1000) : null,
+    error:
+      ending === 'failed'
+        ? {
+            code: 'server_error',
+            message:
+              'The stream broke off before the response was complete (openai-local drop fault).',
+          }
+        : null,
+    incomplete_details:
+      state === 'incomplete' && ending === 'max_output_tokens'
+        ? { reason: 'max_output_tokens' }
+        : null,
     instructions: body.instructions ?? null,
     max_output_tokens: parsed.maxOutputTokens ?? null,
     max_tool_calls: null,
@@ -126,7 +145,7 @@ export async function handleResponses(context: RequestContext): Promise<void> {
       summary: reasoning.summary ?? null,
     },
     safety_identifier: null,
-    service_tier: 'default',
+    service_tier: serviceTier,
     store: body.store ?? true,
     temperature: body.temperature ?? 1,
     text: {
@@ -144,8 +163,33 @@ export async function handleResponses(context: RequestContext): Promise<void> {
     metadata: isRecord(body.metadata) ? body.metadata : {},
   });
 
+  const bill = ({
+    outcome,
+    billedOutputTokens,
+    object,
+  }: {
+    outcome: 'completed' | 'incomplete' | 'aborted' | 'failed';
+    billedOutputTokens: number;
+    object: Record<string, unknown>;
+  }) =>
+    context.bill({
+      id: responseId,
+      endpoint: 'responses',
+      model: parsed.model.snapshot,
+      service_tier: serviceTier,
+      outcome,
+      input_tokens: inputTokens,
+      input_cached_tokens: cachedTokens,
+      output_tokens: billedOutputTokens,
+      reasoning_tokens: answer.reasoningTokens,
+      // Responses are stored unless the request says `store: false`, as OpenAI does.
+      object: body.store === false ? null : object,
+    });
+
   if (!parsed.stream) {
-    context.sendJson({ body: responseObject(status, finalItems, usage) });
+    const object = responseObject(status, finalItems, usage);
+    bill({ outcome: status, billedOutputTokens: outputTokens, object });
+    context.sendJson({ body: object });
     return;
   }
 
@@ -156,99 +200,149 @@ export async function handleResponses(context: RequestContext): Promise<void> {
     tokensPerSecond: context.tokensPerSecond,
     headers: context.headers(),
   });
-  let sequenceNumber = 0;
-  const emit = (type: string, fields: Record<string, unknown>) =>
-    stream.send({ event: type, data: { type, ...fields, sequence_number: sequenceNumber++ } });
-  if (!(await emit('response.created', { response: responseObject('in_progress', [], null) })))
-    return;
-  if (!(await emit('response.in_progress', { response: responseObject('in_progress', [], null) })))
-    return;
-  let outputIndex = 0;
-  if (reasoningItem !== undefined) {
+  // What the stream has generated so far: billed as is if it ends early.
+  let sentText = '';
+  let sentTokens = 0;
+  let itemStarted = false;
+  const run = async (): Promise<void> => {
+    let sequenceNumber = 0;
+    const emit = (type: string, fields: Record<string, unknown>) =>
+      stream.send({ event: type, data: { type, ...fields, sequence_number: sequenceNumber++ } });
+    if (!(await emit('response.created', { response: responseObject('in_progress', [], null) })))
+      return;
+    if (
+      !(await emit('response.in_progress', { response: responseObject('in_progress', [], null) }))
+    )
+      return;
+    let outputIndex = 0;
+    if (reasoningItem !== undefined) {
+      if (
+        !(await emit('response.output_item.added', {
+          item: reasoningItem,
+          output_index: outputIndex,
+        }))
+      )
+        return;
+      if (
+        !(await emit('response.output_item.done', {
+          item: reasoningItem,
+          output_index: outputIndex,
+        }))
+      )
+        return;
+      outputIndex += 1;
+    }
+    const itemStatus = answer.truncated ? 'incomplete' : 'completed';
+    const pieces = splitIntoTokenPieces({
+      text: answer.text,
+      tokenizer: getTokenizer(parsed.model.encoding),
+    });
+    const where = { item_id: itemId, output_index: outputIndex };
     if (
       !(await emit('response.output_item.added', {
-        item: reasoningItem,
+        item: messageItem('', 'in_progress'),
         output_index: outputIndex,
       }))
     )
       return;
-    if (
-      !(await emit('response.output_item.done', { item: reasoningItem, output_index: outputIndex }))
-    )
-      return;
-    outputIndex += 1;
-  }
-  const itemStatus = answer.truncated ? 'incomplete' : 'completed';
-  const pieces = splitIntoTokenChunks({
-    text: answer.text,
-    tokenizer: getTokenizer(parsed.model.encoding),
-  });
-  const where = { item_id: itemId, output_index: outputIndex };
-  if (
-    !(await emit('response.output_item.added', {
-      item: messageItem('', 'in_progress'),
-      output_index: outputIndex,
-    }))
-  )
-    return;
-  if (answer.toolCall === undefined) {
-    const part = (text: string) => ({ type: 'output_text', annotations: [], logprobs: [], text });
-    if (
-      !(await emit('response.content_part.added', { content_index: 0, ...where, part: part('') }))
-    )
-      return;
-    for (const delta of pieces) {
-      if (!(await stream.pace())) return;
+    itemStarted = true;
+    if (answer.toolCall === undefined) {
+      const part = (text: string) => ({ type: 'output_text', annotations: [], logprobs: [], text });
       if (
-        !(await emit('response.output_text.delta', {
+        !(await emit('response.content_part.added', { content_index: 0, ...where, part: part('') }))
+      )
+        return;
+      for (const piece of pieces) {
+        if (!(await stream.pace())) return;
+        if (
+          !(await emit('response.output_text.delta', {
+            content_index: 0,
+            delta: piece.text,
+            ...where,
+            logprobs: [],
+          }))
+        )
+          return;
+        sentText += piece.text;
+        sentTokens += piece.tokens;
+      }
+      if (
+        !(await emit('response.output_text.done', {
           content_index: 0,
-          delta,
           ...where,
           logprobs: [],
+          text: answer.text,
         }))
+      )
+        return;
+      if (
+        !(await emit('response.content_part.done', {
+          content_index: 0,
+          ...where,
+          part: part(answer.text),
+        }))
+      )
+        return;
+    } else {
+      for (const piece of pieces) {
+        if (!(await stream.pace())) return;
+        if (
+          !(await emit('response.function_call_arguments.delta', { delta: piece.text, ...where }))
+        )
+          return;
+        sentText += piece.text;
+        sentTokens += piece.tokens;
+      }
+      if (
+        !(await emit('response.function_call_arguments.done', { arguments: answer.text, ...where }))
       )
         return;
     }
     if (
-      !(await emit('response.output_text.done', {
-        content_index: 0,
-        ...where,
-        logprobs: [],
-        text: answer.text,
+      !(await emit('response.output_item.done', {
+        item: messageItem(answer.text, itemStatus),
+        output_index: outputIndex,
       }))
     )
       return;
+    // Responses carry usage only on the terminal event, so a lost usage is a missing terminal
+    // event: the stream ends right after the output item (no-usage fault).
     if (
-      !(await emit('response.content_part.done', {
-        content_index: 0,
-        ...where,
-        part: part(answer.text),
-      }))
+      context.fault.omitUsage !== true &&
+      !(await emit(`response.${status}`, { response: responseObject(status, finalItems, usage) }))
     )
       return;
-  } else {
-    for (const delta of pieces) {
-      if (!(await stream.pace())) return;
-      if (!(await emit('response.function_call_arguments.delta', { delta, ...where }))) return;
+    stream.end();
+  };
+  try {
+    await run();
+  } finally {
+    const state = stream.state();
+    if (state === 'ended') {
+      bill({
+        outcome: status,
+        billedOutputTokens: outputTokens,
+        object: responseObject(status, finalItems, usage),
+      });
+    } else {
+      // Reasoning comes before the first visible token; the message's framing token comes with
+      // its output item.
+      const billedOutputTokens =
+        answer.reasoningTokens + sentTokens + (itemStarted ? answer.framingTokens : 0);
+      const ending = state === 'dropped' ? 'failed' : 'aborted';
+      bill({
+        outcome: ending,
+        billedOutputTokens,
+        object: responseObject(
+          ending === 'failed' ? 'failed' : 'incomplete',
+          [
+            ...(reasoningItem ? [reasoningItem] : []),
+            ...(itemStarted ? [messageItem(sentText, 'incomplete')] : []),
+          ],
+          createUsage(billedOutputTokens),
+          ending,
+        ),
+      });
     }
-    if (
-      !(await emit('response.function_call_arguments.done', { arguments: answer.text, ...where }))
-    )
-      return;
   }
-  if (
-    !(await emit('response.output_item.done', {
-      item: messageItem(answer.text, itemStatus),
-      output_index: outputIndex,
-    }))
-  )
-    return;
-  // Responses carry usage only on the terminal event, so a lost usage is a missing terminal
-  // event: the stream ends right after the output item (no-usage fault).
-  if (
-    context.fault.omitUsage !== true &&
-    !(await emit(`response.${status}`, { response: responseObject(status, finalItems, usage) }))
-  )
-    return;
-  stream.end();
 }

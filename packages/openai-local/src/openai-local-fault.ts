@@ -1,4 +1,5 @@
 import { OpenAIError } from './openai-error.js';
+import { isServiceTier, type ServiceTier, serviceTiers } from './resolve-service-tier.js';
 
 /**
  * A failure to inject into one answer. Combine fields freely, e.g. a slow start plus a stall.
@@ -24,6 +25,8 @@ export interface OpenAILocalFault {
   delayMs?: number | undefined;
   /** Apply this fault only to the first N requests that carry it (header faults: same header value). */
   times?: number | undefined;
+  /** Serve the request on this tier whatever it asked for (as OpenAI may serve `auto` or `priority` on `default`). */
+  serveTier?: ServiceTier | undefined;
 }
 
 /**
@@ -47,7 +50,7 @@ function parseCount({ value, name }: { value: string | undefined; name: string }
 /**
  * Parses the `x-openai-local-fault` header: comma-separated items such as `429`, `500`, `503`,
  * `retry-after=2`, `drop-after=5`, `stall-after=3`, `stall-ms=2000`, `no-usage`, `delay-ms=500`,
- * `times=1`. Throws a 400 {@link OpenAIError} naming the bad item.
+ * `serve-tier=flex`, `times=1`. Throws a 400 {@link OpenAIError} naming the bad item.
  * @see https://platform.openai.com/docs/guides/error-codes
  */
 export function parseFaultHeader(header: string): OpenAILocalFault {
@@ -67,10 +70,19 @@ export function parseFaultHeader(header: string): OpenAILocalFault {
     else if (name === 'no-usage') fault.omitUsage = true;
     else if (name === 'delay-ms') fault.delayMs = parseCount({ value, name });
     else if (name === 'times') fault.times = parseCount({ value, name });
-    else {
+    else if (name === 'serve-tier') {
+      if (!isServiceTier(value)) {
+        throw new OpenAIError({
+          status: 400,
+          message: `Invalid ${faultHeaderName} header: serve-tier needs one of ${serviceTiers.join(', ')}, e.g. "serve-tier=flex".`,
+          param: faultHeaderName,
+        });
+      }
+      fault.serveTier = value;
+    } else {
       throw new OpenAIError({
         status: 400,
-        message: `Unknown item "${item}" in the ${faultHeaderName} header: use 429, 500, 503, retry-after=S, drop-after=N, stall-after=N, stall-ms=MS, no-usage, delay-ms=MS or times=N.`,
+        message: `Unknown item "${item}" in the ${faultHeaderName} header: use 429, 500, 503, retry-after=S, drop-after=N, stall-after=N, stall-ms=MS, no-usage, delay-ms=MS, serve-tier=TIER or times=N.`,
         param: faultHeaderName,
       });
     }

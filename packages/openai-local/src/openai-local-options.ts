@@ -1,4 +1,5 @@
 import type { OpenAILocalFault } from './openai-local-fault.js';
+import type { ServiceTier } from './resolve-service-tier.js';
 
 /**
  * Where log lines go; `console` fits. Each call gets a message and structured fields (`event`
@@ -47,6 +48,23 @@ export interface OpenAILocalOptions {
   promptCacheSize?: number | undefined;
   /** The only Bearer key accepted; by default any non-empty key is. */
   apiKey?: string | undefined;
+  /**
+   * The admin key the organisation endpoints (`/v1/organization/usage/*`, `/v1/organization/costs`)
+   * require; without it they refuse every key, as for a key without the `api.usage.read` scope.
+   */
+  adminKey?: string | undefined;
+  /**
+   * Directory for what must survive a restart: the usage ledger (`openai-local-usage.jsonl`,
+   * one line per billed request) behind the retrieve, Usage and Costs endpoints. Without it the
+   * ledger lives in memory.
+   */
+  dataDir?: string | undefined;
+  /** Serve every request on this tier whatever it asks for (a header fault `serve-tier=…` overrides it per request). */
+  serveTier?: ServiceTier | undefined;
+  /** Largest request body accepted, in bytes; larger ones answer 413. Default 32 MiB. */
+  bodyLimitBytes?: number | undefined;
+  /** The server's clock, for `created`, `created_at`, `completed_at` and the usage buckets. Default `() => new Date()`. */
+  now?: (() => Date) | undefined;
   /** A fault for every request (`times` limits it to the first N), or a function choosing one per request. */
   faults?:
     | OpenAILocalFault

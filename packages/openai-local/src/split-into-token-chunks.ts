@@ -5,19 +5,30 @@ interface TokenCodec {
 }
 
 /**
- * Cuts text into stream deltas of one token each, as OpenAI streams them. A token that ends
- * inside a multi-byte UTF-8 character is merged with the following ones until the delta is valid
- * text, so every chunk decodes cleanly and the chunks join to exactly `text`.
+ * One stream delta and the number of tokens it carries (more than 1 only where a character
+ * spans tokens).
  * @see https://platform.openai.com/docs/api-reference/chat-streaming/streaming
  */
-export function splitIntoTokenChunks({
+export interface TokenPiece {
+  text: string;
+  tokens: number;
+}
+
+/**
+ * Cuts text into stream deltas of one token each, as OpenAI streams them. A token that ends
+ * inside a multi-byte UTF-8 character is merged with the following ones until the delta is valid
+ * text, so every piece decodes cleanly, the pieces join to exactly `text`, and their token counts
+ * add up to the tokens of `text` (what a stream cut after any piece has generated).
+ * @see https://platform.openai.com/docs/api-reference/chat-streaming/streaming
+ */
+export function splitIntoTokenPieces({
   text,
   tokenizer,
 }: {
   text: string;
   tokenizer: TokenCodec;
-}): string[] {
-  const chunks: string[] = [];
+}): TokenPiece[] {
+  const pieces: TokenPiece[] = [];
   let offset = 0;
   let pending: number[] = [];
   for (const token of tokenizer.encode(text)) {
@@ -25,12 +36,20 @@ export function splitIntoTokenChunks({
     const piece = tokenizer.decode(pending);
     // A partial character decodes to U+FFFD, which then differs from the original text.
     if (!text.startsWith(piece, offset)) continue;
-    chunks.push(piece);
+    pieces.push({ text: piece, tokens: pending.length });
     offset += piece.length;
     pending = [];
   }
-  if (offset < text.length) chunks.push(text.slice(offset));
-  return chunks;
+  if (offset < text.length) pieces.push({ text: text.slice(offset), tokens: pending.length });
+  return pieces;
+}
+
+/**
+ * The deltas of {@link splitIntoTokenPieces}, as text only.
+ * @see https://platform.openai.com/docs/api-reference/chat-streaming/streaming
+ */
+export function splitIntoTokenChunks(input: { text: string; tokenizer: TokenCodec }): string[] {
+  return splitIntoTokenPieces(input).map((piece) => piece.text);
 }
 
 /**
