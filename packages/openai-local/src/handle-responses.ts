@@ -24,6 +24,7 @@ const deliveryFields = new Set([
   'user',
   'background',
   'include',
+  'service_tier',
 ]);
 
 /**
