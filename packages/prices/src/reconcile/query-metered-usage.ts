@@ -30,7 +30,8 @@ export const defaultDimensionNames: DimensionNames = {
 };
 
 /**
- * Queries OpenMeter for metered tokens per UTC day and model, split by served tier, project and
+ * Queries OpenMeter for metered tokens of one provider (when the meters carry `provider`) per UTC
+ * day and model, split by served tier, project and
  * API key when every meter read carries that dimension, and by `usage_source` to tell how much is
  * estimated and how much settlement corrected. Events without a tier count as `default`.
  * @see https://openmeter.io/docs/api/cloud#tag/meters/operation/queryMeter
@@ -41,13 +42,21 @@ export async function queryMeteredUsage({
   to,
   meters = defaultReconcileMeters,
   dimensionNames = defaultDimensionNames,
+  provider = 'openai',
 }: {
   client: OpenMeterClient;
   from: Date;
   to: Date;
   meters?: ReconcileMeters;
   dimensionNames?: DimensionNames;
-}): Promise<{ rows: MeteredUsageRow[]; dimensions: ReconcileDimensions }> {
+  /** Only usage of this provider is compared (events without `provider` count as it). */
+  provider?: string;
+}): Promise<{
+  rows: MeteredUsageRow[];
+  dimensions: ReconcileDimensions;
+  /** Providers whose metered usage was left out (OpenAI's usage covers OpenAI only). */
+  otherProviders: string[];
+}> {
   const definitions = await Promise.all(
     Object.values(meters).map((slug) => client.meters.get(slug)),
   );
@@ -58,8 +67,10 @@ export async function queryMeteredUsage({
     projectId: carries(dimensionNames.projectId),
     apiKeyId: carries(dimensionNames.apiKeyId),
   };
+  const byProvider = carries('provider');
   const groupBy = [
     'model',
+    ...(byProvider ? ['provider'] : []),
     ...(carries('usage_source') ? ['usage_source'] : []),
     ...(dimensions.serviceTier ? [dimensionNames.serviceTier] : []),
     ...(dimensions.projectId ? [dimensionNames.projectId] : []),
@@ -72,9 +83,15 @@ export async function queryMeteredUsage({
     ),
   );
   const rows = new Map<string, MeteredUsageRow>();
+  const otherProviders = new Set<string>();
   entries.forEach(([metric], index) => {
     for (const item of results[index]?.data ?? []) {
       const group = item.groupBy ?? {};
+      const itemProvider = byProvider ? group.provider : undefined;
+      if (typeof itemProvider === 'string' && itemProvider !== '' && itemProvider !== provider) {
+        otherProviders.add(itemProvider);
+        continue;
+      }
       const text = (name: string, fallback: string) => {
         const value = group[name];
         return value === null || value === undefined || value === '' ? fallback : String(value);
@@ -95,7 +112,7 @@ export async function queryMeteredUsage({
       add({ row, metric, item, source: group.usage_source });
     }
   });
-  return { rows: [...rows.values()], dimensions };
+  return { rows: [...rows.values()], dimensions, otherProviders: [...otherProviders].sort() };
 }
 
 function add({

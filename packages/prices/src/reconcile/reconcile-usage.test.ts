@@ -5,6 +5,7 @@ import {
   meterChatStream,
   toUsageEvent,
   type UsageEvent,
+  usageEventMeters,
   withStreamUsage,
 } from '@llm-meter/meter-core';
 import { createSettlementEvent } from '@llm-meter/metering';
@@ -23,22 +24,8 @@ import { reconcileUsage } from './reconcile-usage.js';
 // sets one beside the other. openai-local's clock is fixed, so every request falls on one day.
 const day = '2026-12-01';
 const adminKey = 'sk-admin-reconcile-test';
-const dimensions = {
-  model: '$.model',
-  usage_source: '$.usage_source',
-  service_tier: '$.service_tier',
-};
-const meters: MeterCreate[] = [
-  ['llm_prompt_tokens', '$.prompt_tokens'],
-  ['llm_cached_tokens', '$.cached_tokens'],
-  ['llm_completion_tokens', '$.completion_tokens'],
-].map(([slug, valueProperty]) => ({
-  slug: slug as string,
-  eventType: 'openai',
-  aggregation: 'SUM',
-  valueProperty,
-  groupBy: dimensions,
-}));
+// The meters meter-core ships (split by provider, model, served tier and usage source).
+const meters = usageEventMeters.map((meter) => ({ ...meter })) as MeterCreate[];
 
 let openaiLocal: Awaited<ReturnType<typeof startOpenAILocal>>;
 let openmeterLocal: Awaited<ReturnType<typeof startOpenMeterLocal>>;
@@ -96,8 +83,25 @@ describe('reconcileUsage against openai-local and openmeter-local', () => {
         expect(priceUsageEvent(event)).toMatchObject({ status: 'priced', tier: 'flex' });
       }
     }
+    // An answer of an OpenAI-compatible server (Ollama's shape) is left out: OpenAI never saw it.
+    const ollamaAnswer = {
+      id: 'chatcmpl-417',
+      object: 'chat.completion' as const,
+      created: Date.parse(`${day}T11:00:00.000Z`) / 1000,
+      model: 'llama3.2',
+      choices: [
+        {
+          index: 0,
+          message: { role: 'assistant' as const, content: 'Hello!' },
+          finish_reason: 'stop',
+        },
+      ],
+      usage: { prompt_tokens: 26, completion_tokens: 3, total_tokens: 29 },
+    };
+    await ingest(toUsageEvent(ollamaAnswer, { subject: 'customer-acme', provider: 'ollama' }));
     const report = await reconcile();
     expect(report.dimensions).toEqual({ serviceTier: true, projectId: false, apiKeyId: false });
+    expect(report.limitations.at(-1)).toMatch(/other providers \(ollama\) is left out/);
     expect(report.rows.filter((row) => row.difference !== 0)).toEqual([]);
     expect(report.pastThreshold).toBe(0);
     expect(

@@ -110,7 +110,14 @@ export async function reconcileUsage(input: ReconcileUsageInput): Promise<Reconc
       isPastThreshold({ row, threshold: input.threshold }),
     ).length,
     unpriced: comparison.unpriced,
-    limitations: describeLimitations(dimensions),
+    limitations: [
+      ...describeLimitations(dimensions),
+      ...(metered.otherProviders.length > 0
+        ? [
+            `Metered usage of other providers (${metered.otherProviders.join(', ')}) is left out: OpenAI's usage covers OpenAI only.`,
+          ]
+        : []),
+    ],
     prices: describePrices(),
   };
 }
