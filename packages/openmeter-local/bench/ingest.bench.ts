@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +8,7 @@ import {
 } from '@llm-meter/openmeter-client';
 import { afterAll, beforeAll, bench, describe, expect } from 'vitest';
 import { type OpenMeterLocal, startOpenMeterLocal } from '../src/start-open-meter-local.js';
+import { LLM_METERS_FILE, spawnCliServer } from './spawn-cli-server.js';
 
 // End-to-end ingestion through the HTTP API with the generated client: batches of 500 usage
 // events (type openai, as meter-core emits them) into a file database, with meter-core's
@@ -22,41 +22,11 @@ const MODELS = ['gpt-4o', 'gpt-4o-mini', 'gpt-4.1', 'o3', 'o4-mini'];
 let directory: string;
 let server: OpenMeterLocal;
 let client: OpenMeterClient;
-let child: ChildProcess;
+let stopChild: () => Promise<void>;
 let childClient: OpenMeterClient;
 let next = 0;
 let sent = 0;
 let childSent = 0;
-
-async function startChildServer(dbPath: string): Promise<string> {
-  child = spawn(
-    process.execPath,
-    [
-      '--conditions=source',
-      '--import',
-      'tsx',
-      'src/cli.ts',
-      '--port',
-      '0',
-      '--db',
-      dbPath,
-      '--log-level',
-      'warn',
-    ],
-    { cwd: new URL('..', import.meta.url), stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  return new Promise((resolve, reject) => {
-    let output = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match) resolve(match[1] as string);
-    });
-    child.once('exit', (code) =>
-      reject(new Error(`openmeter-local exited with ${code}: ${output}`)),
-    );
-  });
-}
 
 function createBatch(): OpenMeterEvent[] {
   const now = Date.now();
@@ -85,19 +55,29 @@ function createBatch(): OpenMeterEvent[] {
 
 beforeAll(async () => {
   directory = mkdtempSync(join(tmpdir(), 'openmeter-local-ingest-'));
-  server = await startOpenMeterLocal({ dbPath: join(directory, 'ingest.db') });
+  server = await startOpenMeterLocal({
+    dbPath: join(directory, 'ingest.db'),
+    metersFile: LLM_METERS_FILE,
+  });
   client = createOpenMeterClient({ baseUrl: server.url, retry: false });
   expect((await client.meters.list()).length).toBeGreaterThan(0);
-  const childUrl = await startChildServer(join(directory, 'child.db'));
-  childClient = createOpenMeterClient({ baseUrl: childUrl, retry: false });
+  const childServer = await spawnCliServer([
+    '--db',
+    join(directory, 'child.db'),
+    '--meters',
+    LLM_METERS_FILE,
+    '--log-level',
+    'warn',
+  ]);
+  stopChild = childServer.stop;
+  childClient = createOpenMeterClient({ baseUrl: childServer.url, retry: false });
 }, 60_000);
 afterAll(async () => {
   const result = await client.meters.query('llm_tokens_total', {});
   expect(result.data[0]?.value).toBe(sent * 200);
   const childResult = await childClient.meters.query('llm_tokens_total', {});
   expect(childResult.data[0]?.value).toBe(childSent * 200);
-  child.kill('SIGTERM');
-  await new Promise((resolve) => child.once('exit', resolve));
+  await stopChild();
   await server.close();
   rmSync(directory, { recursive: true, force: true });
 });

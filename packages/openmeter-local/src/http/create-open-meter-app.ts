@@ -3,7 +3,26 @@ import type { OpenMeterLocalLogger } from '../create-logger.js';
 import type { OpenMeterStore } from '../storage/open-meter-store.js';
 import { createAuthorizationCheck } from './check-authorization.js';
 import { createBodyLimit } from './create-body-limit.js';
+import {
+  handleCreateEntitlement,
+  handleCreateGrant,
+  handleDeleteEntitlement,
+  handleGetEntitlement,
+  handleGetEntitlementById,
+  handleGetEntitlementValue,
+  handleListEntitlements,
+  handleListGrants,
+  handleListSubjectEntitlements,
+  handleResetEntitlement,
+  handleVoidGrant,
+} from './handle-entitlements.js';
 import { handleIngestEvents, handleListEvents } from './handle-events.js';
+import {
+  handleCreateFeature,
+  handleDeleteFeature,
+  handleGetFeature,
+  handleListFeatures,
+} from './handle-features.js';
 import {
   handleListGroupByValues,
   handleListMeterSubjects,
@@ -52,6 +71,34 @@ const ROUTES: Route[] = [
     path: '/api/v1/meters/:meterIdOrSlug/group-by/:groupByKey/values',
     methods: { GET: handleListGroupByValues },
   },
+  { path: '/api/v1/features', methods: { GET: handleListFeatures, POST: handleCreateFeature } },
+  {
+    path: '/api/v1/features/:featureId',
+    methods: { GET: handleGetFeature, DELETE: handleDeleteFeature },
+  },
+  { path: '/api/v1/entitlements', methods: { GET: handleListEntitlements } },
+  { path: '/api/v1/entitlements/:entitlementId', methods: { GET: handleGetEntitlementById } },
+  {
+    path: '/api/v1/subjects/:subjectIdOrKey/entitlements',
+    methods: { GET: handleListSubjectEntitlements, POST: handleCreateEntitlement },
+  },
+  {
+    path: '/api/v1/subjects/:subjectIdOrKey/entitlements/:entitlementId',
+    methods: { GET: handleGetEntitlement, DELETE: handleDeleteEntitlement },
+  },
+  {
+    path: '/api/v1/subjects/:subjectIdOrKey/entitlements/:entitlementIdOrFeatureKey/value',
+    methods: { GET: handleGetEntitlementValue },
+  },
+  {
+    path: '/api/v1/subjects/:subjectIdOrKey/entitlements/:entitlementIdOrFeatureKey/grants',
+    methods: { GET: handleListGrants, POST: handleCreateGrant },
+  },
+  {
+    path: '/api/v1/subjects/:subjectIdOrKey/entitlements/:entitlementId/reset',
+    methods: { POST: handleResetEntitlement },
+  },
+  { path: '/api/v1/grants/:grantId', methods: { DELETE: handleVoidGrant } },
 ];
 
 function toResponse(reply: Reply): Response {
@@ -123,7 +170,7 @@ export function createOpenMeterApp({ store, logger, apiKey, limits }: OpenMeterA
   app.notFound((context) => {
     throw new HttpProblem(
       404,
-      `No route ${context.req.path}: openmeter-local serves /api/v1/events and /api/v1/meters/...`,
+      `No route ${context.req.path}: openmeter-local serves /api/v1/events, /api/v1/meters/..., /api/v1/features/... and /api/v1/subjects/{subject}/entitlements/...`,
     );
   });
 

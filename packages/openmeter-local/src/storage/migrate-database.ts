@@ -40,6 +40,37 @@ const MIGRATIONS: readonly string[] = [
     text TEXT NOT NULL UNIQUE
   );
   `,
+  `
+  CREATE TABLE features (
+    id TEXT PRIMARY KEY,
+    key TEXT NOT NULL,
+    json TEXT NOT NULL,
+    archived_at TEXT
+  );
+  CREATE UNIQUE INDEX features_active_key ON features (key) WHERE archived_at IS NULL;
+  CREATE TABLE entitlements (
+    id TEXT PRIMARY KEY,
+    subject_key TEXT NOT NULL,
+    feature_key TEXT NOT NULL,
+    json TEXT NOT NULL,
+    deleted_at TEXT
+  );
+  CREATE UNIQUE INDEX entitlements_active ON entitlements (subject_key, feature_key)
+    WHERE deleted_at IS NULL;
+  CREATE TABLE grants (
+    id TEXT PRIMARY KEY,
+    entitlement_id TEXT NOT NULL,
+    json TEXT NOT NULL
+  );
+  CREATE INDEX grants_entitlement ON grants (entitlement_id);
+  CREATE TABLE entitlement_resets (
+    entitlement_id TEXT NOT NULL,
+    at_ms INTEGER NOT NULL,
+    retain_anchor INTEGER NOT NULL,
+    preserve_overage INTEGER NOT NULL
+  );
+  CREATE INDEX entitlement_resets_entitlement ON entitlement_resets (entitlement_id, at_ms);
+  `,
 ];
 
 /**

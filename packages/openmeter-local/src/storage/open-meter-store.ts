@@ -1,4 +1,5 @@
 import BetterSqlite3, { type Database, type Statement } from 'better-sqlite3';
+import { EntitlementStore } from '../entitlements/entitlement-store.js';
 import type { ValidEvent } from '../events/validate-event.js';
 import { type CompiledMeter, compileMeter, readMeterValue } from '../meters/compile-meter.js';
 import { safeParseMeterCreate } from '../meters/parse-meter-create.js';
@@ -51,6 +52,8 @@ export class OpenMeterStore {
   #insertEvents: RowBatcher;
   #insertError: Statement;
   readonly dictionary: TextDictionary;
+  /** Features, entitlements and grants. */
+  readonly entitlements: EntitlementStore;
 
   constructor({ dbPath }: { dbPath: string }) {
     this.database = new BetterSqlite3(dbPath);
@@ -75,6 +78,7 @@ export class OpenMeterStore {
       'INSERT OR REPLACE INTO event_errors (event_seq, meter_seq, message) VALUES (?, ?, ?)',
     );
     this.dictionary = new TextDictionary({ database: this.database });
+    this.entitlements = new EntitlementStore(this.database);
     const rows = this.database
       .prepare('SELECT * FROM meters WHERE deleted_at IS NULL ORDER BY seq')
       .all() as MeterRow[];
