@@ -33,7 +33,8 @@ export function createBpeTokenizer({
   const pattern = new RegExp(withoutCapturingGroups(data.pat_str), 'gu');
   // Tokens of recently seen pieces: one rank, or several.
   const cache = new Map<string, number | number[]>();
-  // UTF-8 of the current piece; grown on demand (3 bytes per UTF-16 code unit at most).
+  // UTF-8 of the current piece (3 bytes per UTF-16 code unit at most), reused across pieces up to
+  // 64 KiB; a longer piece gets a buffer of its own, so one huge input does not pin its size.
   let scratch = new Uint8Array(1024);
   const merged: number[] = [];
 
@@ -41,7 +42,11 @@ export function createBpeTokenizer({
   function mergePiece(piece: string): void {
     merged.length = 0;
     const units = piece.length;
-    if (units * 3 > scratch.length) scratch = new Uint8Array(units * 3 * 2);
+    let bytes = scratch;
+    if (units * 3 > bytes.length) {
+      bytes = new Uint8Array(units * 3);
+      if (bytes.length <= 65_536) scratch = bytes;
+    }
     let length = 0;
     let ascii = true;
     for (; length < units; length++) {
@@ -50,10 +55,10 @@ export function createBpeTokenizer({
         ascii = false;
         break;
       }
-      scratch[length] = code;
+      bytes[length] = code;
     }
-    if (!ascii) length = utf8Encoder.encodeInto(piece, scratch).written;
-    bytePairEncode({ piece: scratch, length, table, output: merged });
+    if (!ascii) length = utf8Encoder.encodeInto(piece, bytes).written;
+    bytePairEncode({ piece: bytes, length, table, output: merged });
   }
 
   // Tokens of one piece, from the cache or merged (and cached when short).

@@ -77,12 +77,16 @@ function createMergedRank(
   };
 }
 
-// Value of each base64 character (standard alphabet); -1 for everything else, `=` included.
-const base64Values = new Int8Array(128).fill(-1);
+// Value of each base64 character (standard alphabet) by byte; -1 for everything else, `=` included.
+const base64Values = new Int8Array(256).fill(-1);
 for (const [index, character] of [
   ...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/',
 ].entries()) {
   base64Values[character.charCodeAt(0)] = index;
+}
+
+function invalidBase64(position: number): Error {
+  return new Error(`Rank data is not valid base64 at character ${position}`);
 }
 
 function grow(array: Int32Array, minimum: number): Int32Array<ArrayBuffer> {
@@ -98,6 +102,10 @@ function grow(array: Int32Array, minimum: number): Int32Array<ArrayBuffer> {
  */
 export function createRankTable(data: EncodingData): RankTable {
   const text = data.bpe_ranks;
+  // The data is ASCII, so its UTF-8 bytes sit at the same positions as its characters, and typed
+  // array reads are cheaper than charCodeAt.
+  const source = new TextEncoder().encode(text);
+  if (source.length !== text.length) throw new Error('Rank data must be ASCII (base64 tokens)');
   // Base64 never decodes to more bytes than it has characters.
   const parsedBytes = new Uint8Array(text.length);
   let parsedStarts = new Int32Array(1024);
@@ -122,25 +130,40 @@ export function createRankTable(data: EncodingData): RankTable {
     }
     while (position < lineEnd) {
       position++; // the space before each token
+      let tokenEnd = position;
+      while (tokenEnd < lineEnd && source[tokenEnd] !== 32) tokenEnd++;
       if (rank >= parsedStarts.length) {
         parsedStarts = grow(parsedStarts, rank + 1);
         parsedEnds = grow(parsedEnds, rank + 1);
       }
       parsedStarts[rank] = written;
-      let accumulator = 0;
-      let bits = 0;
-      for (; position < lineEnd; position++) {
-        const code = text.charCodeAt(position);
-        if (code === 32) break;
-        const value = code < 128 ? (base64Values[code] as number) : -1;
-        if (value < 0) continue;
-        accumulator = ((accumulator << 6) | value) & 0xffffff;
-        bits += 6;
-        if (bits >= 8) {
-          bits -= 8;
-          parsedBytes[written++] = (accumulator >>> bits) & 0xff;
+      // Whole groups of four characters, then an unpadded tail of two or three, if any.
+      let padded = false;
+      for (; position + 4 <= tokenEnd; position += 4) {
+        const first = base64Values[source[position] as number] as number;
+        const second = base64Values[source[position + 1] as number] as number;
+        const third = base64Values[source[position + 2] as number] as number;
+        const fourth = base64Values[source[position + 3] as number] as number;
+        if ((first | second) < 0) throw invalidBase64(position);
+        parsedBytes[written++] = (first << 2) | (second >> 4);
+        if (third < 0 || fourth < 0) {
+          if (third >= 0) parsedBytes[written++] = ((second & 15) << 4) | (third >> 2);
+          padded = true;
+          break;
         }
+        parsedBytes[written++] = ((second & 15) << 4) | (third >> 2);
+        parsedBytes[written++] = ((third & 3) << 6) | fourth;
       }
+      const tail = padded ? 0 : tokenEnd - position;
+      if (tail >= 2) {
+        const first = base64Values[source[position] as number] as number;
+        const second = base64Values[source[position + 1] as number] as number;
+        if ((first | second) < 0) throw invalidBase64(position);
+        parsedBytes[written++] = (first << 2) | (second >> 4);
+        const third = tail === 3 ? (base64Values[source[position + 2] as number] as number) : -1;
+        if (third >= 0) parsedBytes[written++] = ((second & 15) << 4) | (third >> 2);
+      }
+      position = tokenEnd;
       parsedEnds[rank] = written;
       rank++;
       if (rank > rankCount) rankCount = rank;
