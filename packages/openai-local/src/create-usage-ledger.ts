@@ -1,4 +1,13 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  truncateSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import type { BilledEndpoint, BilledRequest } from './billed-request.js';
 import type { OpenAILocalLogger } from './openai-local-options.js';
@@ -20,9 +29,16 @@ export interface UsageLedger {
   record(entry: BilledRequest): void;
   /** The billed request with this id on this endpoint, if any. */
   find(input: { endpoint: BilledEndpoint; id: string }): BilledRequest | undefined;
-  /** Every billed request, oldest first. */
+  /** Every billed request, oldest first, without its retrievable object (always null here). */
   entries(): readonly BilledRequest[];
 }
+
+/**
+ * How many retrievable objects the ledger keeps in memory; older ones are read back from the
+ * ledger file when there is one, and forgotten (404) when there is not.
+ * @see https://platform.openai.com/docs/api-reference/responses/get
+ */
+export const retainedObjectsInMemory = 10_000;
 
 function isBilledRequest(value: unknown): value is BilledRequest {
   if (value === null || typeof value !== 'object') return false;
@@ -37,33 +53,60 @@ function isBilledRequest(value: unknown): value is BilledRequest {
 }
 
 /**
- * Opens the usage ledger: in memory only without `dataDir`, else backed by
- * `<dataDir>/openai-local-usage.jsonl` (created when missing). A torn last line, left by a process
- * killed mid-write, is skipped with a warning; any other unreadable line stops the start with an
+ * Opens the usage ledger: in memory only without `dataDir` (the last 10,000 retrievable objects),
+ * else backed by `<dataDir>/openai-local-usage.jsonl` (created when missing), where older objects
+ * are read back from. A torn last line, left by a process
+ * killed mid-write, is removed with a warning; any other unreadable line stops the start with an
  * error naming the file and line.
  * @see https://jsonlines.org/
  */
 export function createUsageLedger({
   dataDir,
   logger,
+  retainedObjects = retainedObjectsInMemory,
 }: {
   dataDir: string | undefined;
   logger?: OpenAILocalLogger | undefined;
+  /** Retrievable objects kept in memory (default {@link retainedObjectsInMemory}). */
+  retainedObjects?: number | undefined;
 }): UsageLedger {
+  // Token counts of every request stay in memory (a few hundred bytes each, what the Usage and
+  // Costs reports read); the retrievable objects (whole answers) only for the most recent ones.
   const list: BilledRequest[] = [];
   const byKey = new Map<string, BilledRequest>();
+  const objects = new Map<string, Record<string, unknown>>();
+  const locations = new Map<string, { offset: number; length: number }>();
+  let fileSize = 0;
   const keyOf = (endpoint: string, id: string) => `${endpoint}\u0000${id}`;
-  const add = (entry: BilledRequest) => {
-    list.push(entry);
-    byKey.set(keyOf(entry.endpoint, entry.id), entry);
+  const add = (entry: BilledRequest, location?: { offset: number; length: number }) => {
+    const key = keyOf(entry.endpoint, entry.id);
+    const { object, ...counts } = entry;
+    const kept = { ...counts, object: null };
+    list.push(kept);
+    byKey.set(key, kept);
+    if (object === null) return;
+    if (location !== undefined) locations.set(key, location);
+    objects.delete(key);
+    objects.set(key, object);
+    if (objects.size > retainedObjects) {
+      const oldest = objects.keys().next().value;
+      if (oldest !== undefined) objects.delete(oldest);
+    }
   };
   let file: string | undefined;
   if (dataDir !== undefined) {
     mkdirSync(dataDir, { recursive: true });
     file = join(dataDir, usageLedgerFileName);
     if (existsSync(file)) {
-      const lines = readFileSync(file, 'utf8').split('\n');
+      const buffer = readFileSync(file);
+      const text = buffer.toString('utf8');
+      const lines = text.split('\n');
+      let offset = 0;
+      let tornAt: number | undefined;
       lines.forEach((line, index) => {
+        const length = Buffer.byteLength(line, 'utf8');
+        const location = { offset, length };
+        offset += length + 1;
         if (line.trim() === '') return;
         let value: unknown;
         try {
@@ -71,9 +114,10 @@ export function createUsageLedger({
         } catch (error) {
           const isLast = lines.slice(index + 1).every((rest) => rest.trim() === '');
           if (isLast) {
-            logger?.warn(`skipped a torn last line in ${file} (line ${index + 1})`, {
+            logger?.warn(`dropped a torn last line in ${file} (line ${index + 1})`, {
               event: 'ledger-torn-line',
             });
+            tornAt = location.offset;
             return;
           }
           throw new Error(
@@ -86,18 +130,50 @@ export function createUsageLedger({
             `openai-local cannot read its usage ledger ${file}, line ${index + 1}: not a billed request. Move the file away to start with an empty ledger.`,
           );
         }
-        add(value);
+        add(value, location);
       });
+      fileSize = buffer.length;
+      // A write cut short by a kill never billed anything: remove it, so the next line starts
+      // on a line of its own and the file stays readable.
+      if (tornAt !== undefined) {
+        truncateSync(file, tornAt);
+        fileSize = tornAt;
+      } else if (buffer.length > 0 && buffer[buffer.length - 1] !== 0x0a) {
+        appendFileSync(file, '\n');
+        fileSize += 1;
+      }
     }
   }
+  const readObject = (key: string): Record<string, unknown> | undefined => {
+    const location = locations.get(key);
+    if (file === undefined || location === undefined) return undefined;
+    const descriptor = openSync(file, 'r');
+    try {
+      const bytes = Buffer.alloc(location.length);
+      readSync(descriptor, bytes, 0, location.length, location.offset);
+      const entry = JSON.parse(bytes.toString('utf8')) as BilledRequest;
+      return entry.object ?? undefined;
+    } finally {
+      closeSync(descriptor);
+    }
+  };
   return {
     record(entry) {
+      const line = JSON.stringify(entry);
+      const location = { offset: fileSize, length: Buffer.byteLength(line, 'utf8') };
       // Sync append: a request counts as billed only once its line is written.
-      if (file !== undefined) appendFileSync(file, `${JSON.stringify(entry)}\n`);
-      add(entry);
+      if (file !== undefined) {
+        appendFileSync(file, `${line}\n`);
+        fileSize += location.length + 1;
+      }
+      add(entry, file === undefined ? undefined : location);
     },
     find({ endpoint, id }) {
-      return byKey.get(keyOf(endpoint, id));
+      const key = keyOf(endpoint, id);
+      const entry = byKey.get(key);
+      if (entry === undefined) return undefined;
+      const object = objects.get(key) ?? readObject(key);
+      return { ...entry, object: object ?? null };
     },
     entries() {
       return list;

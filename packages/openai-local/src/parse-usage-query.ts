@@ -133,7 +133,11 @@ export function parseUsageQuery({
       `Invalid 'bucket_width': ${JSON.stringify(widthName)}. Supported values are: ${kind === 'costs' ? "'1d'" : "'1m', '1h' and '1d'"}.`,
     );
   }
-  const endTime = readSeconds(query, 'end_time') ?? Math.ceil(now().getTime() / 1000);
+  const startTime = start - (start % width.seconds);
+  // Without end_time the range ends now, and always holds at least the first bucket.
+  const endTime =
+    readSeconds(query, 'end_time') ??
+    Math.max(Math.ceil(now().getTime() / 1000), startTime + width.seconds);
   if (endTime <= start) {
     throw invalid('end_time', `Invalid 'end_time': it must be after start_time (${start}).`);
   }
@@ -167,7 +171,6 @@ export function parseUsageQuery({
       `Invalid 'limit': ${JSON.stringify(limitText)}. Expected a whole number from 1 to ${maxLimit} for bucket_width ${widthName}.`,
     );
   }
-  const startTime = start - (start % width.seconds);
   const page = query.get('page');
   const pageStart = page === null ? startTime : readPageCursor(page);
   if (
