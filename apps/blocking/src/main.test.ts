@@ -13,7 +13,8 @@ import { describe, expect, test } from 'vitest';
 
 const appDirectory = new URL('..', import.meta.url);
 
-describe('apps/blocking', () => {
+// Each test runs the app as a child process (tsx compiles it first): budgets for a loaded machine.
+describe('apps/blocking', { timeout: 120_000 }, () => {
   test('meters every default prompt on the embedded defaults; OpenMeter totals equal the printed usage', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'blocking-'));
     const { done } = startAppProcess({
@@ -99,9 +100,47 @@ describe('apps/blocking', () => {
     );
   });
 
-  test('a missing meter fails clearly, naming it', async () => {
+  test('--help answers before anything starts or is billed; an unknown flag is one line, status 1', async () => {
+    const env = cleanAppEnvironment({
+      LLM_METER_DATA_DIR: mkdtempSync(join(tmpdir(), 'blocking-')),
+    });
+    const help = await startAppProcess({ appDirectory, args: ['--help'], env }).done;
+    expect(help.code).toBe(0);
+    expect(help.stderr).toBe('');
+    expect(help.stdout).toMatch(/^usage: blocking \[question \.\.\.\]\n/);
+    expect(help.stdout).not.toContain('using the local');
+    const unknown = await startAppProcess({ appDirectory, args: ['--verbose'], env }).done;
+    expect(unknown.code).toBe(1);
+    expect(unknown.stdout).toBe('');
+    expect(unknown.stderr).toBe(
+      'error: unknown flag --verbose; usage: blocking [question ...] (see --help)\n',
+    );
+  });
+
+  test('a missing OPENMETER_API_KEY is reported as missing, not as refused', async () => {
+    const server = await startOpenMeterLocal({ apiKey: 'the-right-key', meters: usageEventMeters });
+    try {
+      const result = await startAppProcess({
+        appDirectory,
+        env: cleanAppEnvironment({
+          LLM_METER_DATA_DIR: mkdtempSync(join(tmpdir(), 'blocking-')),
+          OPENMETER_URL: server.url,
+        }),
+      }).done;
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe(
+        `error: OpenMeter at ${server.url} requires an API key (401): set OPENMETER_API_KEY.\n`,
+      );
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('missing meters fail clearly, naming them all at once', async () => {
     const server = await startOpenMeterLocal({
-      meters: usageEventMeters.filter((meter) => meter.slug !== 'llm_cached_tokens'),
+      meters: usageEventMeters.filter(
+        (meter) => meter.slug !== 'llm_cached_tokens' && meter.slug !== 'llm_prompt_tokens',
+      ),
     });
     try {
       const { done } = startAppProcess({
@@ -113,7 +152,7 @@ describe('apps/blocking', () => {
       });
       const result = await done;
       expect(result.code).toBe(1);
-      expect(result.stderr).toContain('has no meter "llm_cached_tokens"');
+      expect(result.stderr).toContain('has no meter "llm_prompt_tokens", "llm_cached_tokens":');
     } finally {
       await server.close();
     }

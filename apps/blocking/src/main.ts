@@ -1,5 +1,6 @@
 import { createEventEnvelope, runApp } from '@llm-meter/app-kit';
 import { toUsageEvent } from '@llm-meter/meter-core';
+import { demoDefaults } from './demo-defaults.js';
 import { supportHandbook } from './support-handbook.js';
 
 // Sends support questions (the arguments, or a default set) with a shared system prompt, spread
@@ -14,12 +15,29 @@ const defaultPrompts = [
   'What happens when a card payment fails?',
 ];
 
-const prompts = process.argv.slice(2).filter((argument) => argument !== '--');
+const usage = `usage: blocking [question ...]
+
+Sends support questions (the arguments, or ${defaultPrompts.length} built-in ones) over a shared system prompt,
+spread over the configured subjects and models, meters each response into OpenMeter through the
+outbox, and prints the usage table OpenMeter answers.
+
+Configuration: environment variables, or the .env file at the repository root (see the README).
+Without OPENAI_API_KEY / OPENAI_BASE_URL an embedded OpenAI-compatible server answers; without
+OPENMETER_URL an embedded OpenMeter-compatible server stores the events in .llm-meter/.`;
 
 await runApp({
   app: 'blocking',
-  async main({ config, openai, outbox, print }) {
-    const list = prompts.length > 0 ? prompts : defaultPrompts;
+  usage,
+  defaults: demoDefaults,
+  parseArguments(argv) {
+    const flag = argv.find((argument) => argument.startsWith('-'));
+    if (flag !== undefined) {
+      throw new Error(`unknown flag ${flag}; usage: blocking [question ...] (see --help)`);
+    }
+    return { prompts: [...argv] };
+  },
+  async main({ args, config, openai, outbox, print }) {
+    const list = args.prompts.length > 0 ? args.prompts : defaultPrompts;
     for (const [index, prompt] of list.entries()) {
       const subject = config.subjects[index % config.subjects.length] as string;
       const model = config.openai.models[index % config.openai.models.length] as string;

@@ -1,31 +1,59 @@
-import { AppConfigError, createEventEnvelope, runApp } from '@llm-meter/app-kit';
+import { createEventEnvelope, runApp } from '@llm-meter/app-kit';
 import {
   countChatPromptTokens,
   countTokens,
   type UsageEvent,
   withStreamUsage,
 } from '@llm-meter/meter-core';
-import { meterChatStreamIntoOutbox } from '@llm-meter/metering';
+import { createUsageSettler, meterChatStreamIntoOutbox } from '@llm-meter/metering';
+import { demoDefaults } from './demo-defaults.js';
 import { parseStreamArguments } from './parse-stream-arguments.js';
 
 // Streams chat completions (include_usage on), printing text as it arrives, and meters each
 // stream crash-safe into the outbox. `--abort-after N` stops the last stream early to show an
-// aborted stream metered as an estimate.
+// aborted stream metered as an estimate; that stream is created with `store: true`, so its
+// estimate settles to OpenAI's own usage (one correction event) before the app ends.
 const defaultPrompts = [
   'Tell a short story about a lighthouse keeper who counts ships.',
   'Explain streaming responses and why their usage arrives last.',
   'Describe, step by step, how a usage meter turns events into an invoice.',
 ];
 
+const usage = `usage: stream [--quiet] [--abort-after N] [prompt ...]
+
+Streams chat completions (the prompts, or ${defaultPrompts.length} built-in ones), printing the text as it
+arrives, meters each stream crash-safe into OpenMeter through the outbox, and prints the usage
+table OpenMeter answers.
+
+  --quiet, -q        print only the usage lines, not the streamed text
+  --abort-after N    stop the last stream after N content chunks: it is billed as an estimate,
+                     then settled to the provider's own usage (the stream is created with
+                     store: true so that its usage can be retrieved)
+
+Configuration: environment variables, or the .env file at the repository root (see the README).
+Without OPENAI_API_KEY / OPENAI_BASE_URL an embedded OpenAI-compatible server answers; without
+OPENMETER_URL an embedded OpenMeter-compatible server stores the events in .llm-meter/.`;
+
 await runApp({
   app: 'stream',
-  async main({ config, openai, outbox, print }) {
-    let options: ReturnType<typeof parseStreamArguments>;
-    try {
-      options = parseStreamArguments(process.argv.slice(2));
-    } catch (error) {
-      throw new AppConfigError((error as Error).message);
-    }
+  usage,
+  defaults: demoDefaults,
+  parseArguments: parseStreamArguments,
+  async main({ args: options, config, openai, outbox, print }) {
+    const settler = createUsageSettler({
+      client: openai,
+      outbox,
+      dir: config.outboxDir,
+      onSettled({ estimate, outcome, correction, reason }) {
+        if (outcome === 'corrected' && correction) {
+          const { data } = correction;
+          print(
+            `settled ${estimate.id}: correction prompt=${data.prompt_tokens} completion=${data.completion_tokens} total=${data.total_tokens} (id=${correction.id})`,
+          );
+        } else if (outcome === 'exact') print(`settled ${estimate.id}: the estimate was exact`);
+        else print(`not settled ${estimate.id}: ${reason} (it stays an estimate)`);
+      },
+    });
     const prompts = options.prompts.length > 0 ? options.prompts : defaultPrompts;
     for (const [index, prompt] of prompts.entries()) {
       const subject = config.subjects[index % config.subjects.length] as string;
@@ -34,7 +62,11 @@ await runApp({
       const abortAfter = index === prompts.length - 1 ? options.abortAfter : undefined;
       const controller = new AbortController();
       const stream = await openai.chat.completions.create(
-        withStreamUsage({ ...request, stream: true as const }),
+        withStreamUsage({
+          ...request,
+          stream: true as const,
+          ...(abortAfter === undefined ? {} : { store: true }),
+        }),
         { signal: controller.signal },
       );
       let event: UsageEvent | undefined;
@@ -47,8 +79,9 @@ await runApp({
         outbox,
         signal: controller.signal,
         options: createEventEnvelope({ config, subject, feature: 'stream-demo' }),
-        onUsage: (usage) => {
+        onUsage: (usage, { responseId }) => {
           event = usage;
+          if (abortAfter !== undefined) settler.track({ event: usage, responseId });
         },
       })) {
         const delta = chunk.choices[0]?.delta?.content;
@@ -72,6 +105,11 @@ await runApp({
       if (data.usage_source === 'provider')
         print(`  ${compareWithEstimate({ request, text, data })}`);
     }
+    // Settle before the outbox drains, so the corrections go out with this run; what is still
+    // pending at the deadline stays journaled and settles on the next run.
+    const { pending } = await settler.drain({ deadlineMs: 30_000 });
+    if (pending > 0) print(`${pending} estimate(s) not settled yet: the next run settles them`);
+    settler.close();
   },
 });
 

@@ -22,6 +22,6 @@ export function createEventEnvelope({
     source: config.eventSource,
     type: config.eventType,
     dimensions: { feature },
-    ...(config.eventIds === 'generated' ? { eventId: randomUUID() } : {}),
+    ...(config.eventIds === 'generated' ? { id: randomUUID() } : {}),
   };
 }

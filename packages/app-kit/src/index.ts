@@ -1,7 +1,13 @@
 export { AppConfigError } from './app-config-error.js';
 export { createEventEnvelope } from './create-event-envelope.js';
 export { formatUsageTable, type UsageTableRow } from './format-usage-table.js';
-export { type AppConfig, appConfigDefaults, loadAppConfig } from './load-app-config.js';
+export {
+  type AppConfig,
+  type AppDemoDefaults,
+  appConfigDefaults,
+  findRepositoryRoot,
+  loadAppConfig,
+} from './load-app-config.js';
 export { queryUsageTable } from './query-usage-table.js';
 export { type AppContext, runApp } from './run-app.js';
 export {

@@ -1,10 +1,15 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { AppConfigError } from './app-config-error.js';
-import { loadAppConfig } from './load-app-config.js';
+import { findRepositoryRoot, loadAppConfig } from './load-app-config.js';
+
+const defaults = { models: ['gpt-4o-mini', 'gpt-4.1-mini'], subjects: ['customer-acme'] };
 
 describe('loadAppConfig', () => {
   test('defaults: embedded services, three subjects, two models, data under .llm-meter', () => {
-    const config = loadAppConfig({ app: 'blocking', env: {}, cwd: '/srv/app' });
+    const config = loadAppConfig({ app: 'blocking', defaults, env: {}, cwd: '/srv/app' });
     expect(config).toEqual({
       openai: { apiKey: undefined, baseUrl: undefined, models: ['gpt-4o-mini', 'gpt-4.1-mini'] },
       openmeter: {
@@ -12,7 +17,7 @@ describe('loadAppConfig', () => {
         apiKey: undefined,
         localDbPath: '/srv/app/.llm-meter/openmeter-local.db',
       },
-      subjects: ['customer-acme', 'customer-globex', 'customer-initech'],
+      subjects: ['customer-acme'],
       eventSource: 'llm-meter',
       eventType: 'openai',
       eventIds: 'provider',
@@ -24,6 +29,7 @@ describe('loadAppConfig', () => {
   test('reads every variable', () => {
     const config = loadAppConfig({
       app: 'stream',
+      defaults,
       cwd: '/srv/app',
       env: {
         OPENAI_API_KEY: ' sk-test ',
@@ -57,7 +63,10 @@ describe('loadAppConfig', () => {
       env: { OPENMETER_URL: 'openmeter.cloud' },
       message: /OPENMETER_URL must be an http\(s\) URL/,
     },
-    { env: { OPENAI_BASE_URL: 'ftp://x' }, message: /OPENAI_BASE_URL must be an http\(s\) URL/ },
+    {
+      env: { OPENAI_BASE_URL: 'ftp://x' },
+      message: /OPENAI_BASE_URL must be an http\(s\) URL such as https:\/\/api\.openai\.com\/v1,/,
+    },
     {
       env: { LLM_METER_EVENT_IDS: 'uuid' },
       message: /LLM_METER_EVENT_IDS must be "provider" or "generated"/,
@@ -71,7 +80,26 @@ describe('loadAppConfig', () => {
       message: /OPENAI_LOCAL_TOKENS_PER_SECOND must be a number/,
     },
   ])('refuses $env with a message naming the variable', ({ env, message }) => {
-    expect(() => loadAppConfig({ app: 'x', env, cwd: '/' })).toThrow(AppConfigError);
-    expect(() => loadAppConfig({ app: 'x', env, cwd: '/' })).toThrow(message);
+    expect(() => loadAppConfig({ app: 'x', defaults, env, cwd: '/' })).toThrow(AppConfigError);
+    expect(() => loadAppConfig({ app: 'x', defaults, env, cwd: '/' })).toThrow(message);
+  });
+
+  test('relative paths are taken from where the command was typed (INIT_CWD)', () => {
+    const config = loadAppConfig({
+      app: 'stream',
+      defaults,
+      cwd: '/repo/apps/stream',
+      env: { INIT_CWD: '/home/me/work', LLM_METER_DATA_DIR: 'data', OPENMETER_LOCAL_DB: 'om.db' },
+    });
+    expect(config.outboxDir).toBe('/home/me/work/data/outbox-stream');
+    expect(config.openmeter.localDbPath).toBe('/home/me/work/data/om.db');
+  });
+
+  test('the .env file is looked up at the repository root, whichever app directory runs', () => {
+    const root = mkdtempSync(join(tmpdir(), 'app-kit-root-'));
+    writeFileSync(join(root, 'pnpm-workspace.yaml'), 'packages: []\n');
+    mkdirSync(join(root, 'apps', 'stream', 'src'), { recursive: true });
+    expect(findRepositoryRoot(join(root, 'apps', 'stream', 'src'))).toBe(root);
+    expect(findRepositoryRoot('/')).toBe('/');
   });
 });

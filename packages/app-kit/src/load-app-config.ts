@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { AppConfigError } from './app-config-error.js';
 
 /** Everything the apps read from the environment (or a `.env` file). */
@@ -30,10 +30,14 @@ export interface AppConfig {
   localTokensPerSecond: number;
 }
 
-/** The defaults the README's table documents. */
+/** What each app chooses for itself: the demo's models and subjects. */
+export interface AppDemoDefaults {
+  models: readonly string[];
+  subjects: readonly string[];
+}
+
+/** The defaults the README's table documents, apart from each app's demo defaults. */
 export const appConfigDefaults = {
-  models: ['gpt-4o-mini', 'gpt-4.1-mini'],
-  subjects: ['customer-acme', 'customer-globex', 'customer-initech'],
   eventSource: 'llm-meter',
   eventType: 'openai',
   dataDir: '.llm-meter',
@@ -41,24 +45,47 @@ export const appConfigDefaults = {
 } as const;
 
 /**
- * Reads the app configuration from `env`, after loading `.env` from `cwd` when it exists
- * (variables already set win; `LLM_METER_DOTENV=0` skips the file). Throws `AppConfigError` naming a bad variable.
+ * The repository root: the nearest directory at or above `from` holding `pnpm-workspace.yaml`,
+ * else `from` itself (an app installed on its own).
+ */
+export function findRepositoryRoot(from: string): string {
+  for (let directory = resolve(from); ; directory = dirname(directory)) {
+    if (existsSync(join(directory, 'pnpm-workspace.yaml'))) return directory;
+    if (dirname(directory) === directory) return resolve(from);
+  }
+}
+
+/**
+ * Reads the app configuration from `env`, after loading the one `.env` file at the repository
+ * root when it exists (variables already set win; `LLM_METER_DOTENV=0` skips the file). Relative
+ * paths are taken from where the command was typed (`INIT_CWD`, which pnpm sets, else `cwd`).
+ * Throws `AppConfigError` naming a bad variable.
  * @see https://nodejs.org/api/process.html#processloadenvfilepath
  */
 export function loadAppConfig({
   app,
+  defaults,
   env = process.env,
   cwd = process.cwd(),
 }: {
   /** Names the app's own outbox directory: one outbox per process. */
   app: string;
+  /** The app's demo models and subjects, used when OPENAI_MODEL / LLM_METER_SUBJECTS are unset. */
+  defaults: AppDemoDefaults;
   env?: NodeJS.ProcessEnv;
   cwd?: string;
 }): AppConfig {
-  const envFile = resolve(cwd, '.env');
+  const envFile = join(findRepositoryRoot(cwd), '.env');
   if (env === process.env && env.LLM_METER_DOTENV !== '0' && existsSync(envFile)) {
-    process.loadEnvFile(envFile);
+    try {
+      process.loadEnvFile(envFile);
+    } catch (error) {
+      throw new AppConfigError(`could not read ${envFile}: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
   }
+  const typedIn = env.INIT_CWD?.trim() || cwd;
 
   const text = (name: string): string | undefined => {
     const value = env[name]?.trim();
@@ -75,22 +102,25 @@ export function loadAppConfig({
       throw new AppConfigError(`${name} must list at least one value, comma-separated`);
     return items;
   };
-  const url = (name: string): string | undefined => {
+  const url = ({ name, example }: { name: string; example: string }): string | undefined => {
     const value = text(name);
     if (value === undefined) return undefined;
     try {
       const parsed = new URL(value);
       if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
         throw new Error(parsed.protocol);
-    } catch {
+    } catch (error) {
       throw new AppConfigError(
-        `${name} must be an http(s) URL such as https://openmeter.cloud, got "${value}"`,
+        `${name} must be an http(s) URL such as ${example}, got "${value}"`,
+        {
+          cause: error,
+        },
       );
     }
     return value;
   };
 
-  const dataDir = resolve(cwd, text('LLM_METER_DATA_DIR') ?? appConfigDefaults.dataDir);
+  const dataDir = resolve(typedIn, text('LLM_METER_DATA_DIR') ?? appConfigDefaults.dataDir);
   const tokensPerSecond = Number(
     text('OPENAI_LOCAL_TOKENS_PER_SECOND') ?? appConfigDefaults.localTokensPerSecond,
   );
@@ -102,15 +132,15 @@ export function loadAppConfig({
   return {
     openai: {
       apiKey: text('OPENAI_API_KEY'),
-      baseUrl: url('OPENAI_BASE_URL'),
-      models: list('OPENAI_MODEL', appConfigDefaults.models),
+      baseUrl: url({ name: 'OPENAI_BASE_URL', example: 'https://api.openai.com/v1' }),
+      models: list('OPENAI_MODEL', defaults.models),
     },
     openmeter: {
-      url: url('OPENMETER_URL'),
+      url: url({ name: 'OPENMETER_URL', example: 'https://openmeter.cloud' }),
       apiKey: text('OPENMETER_API_KEY'),
       localDbPath: resolve(dataDir, text('OPENMETER_LOCAL_DB') ?? 'openmeter-local.db'),
     },
-    subjects: list('LLM_METER_SUBJECTS', appConfigDefaults.subjects),
+    subjects: list('LLM_METER_SUBJECTS', defaults.subjects),
     eventSource: text('LLM_METER_EVENT_SOURCE') ?? appConfigDefaults.eventSource,
     eventType: text('LLM_METER_EVENT_TYPE') ?? appConfigDefaults.eventType,
     eventIds: parseEventIds(text('LLM_METER_EVENT_IDS')),

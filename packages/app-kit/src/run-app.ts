@@ -7,12 +7,13 @@ import {
 import OpenAI from 'openai';
 import { AppConfigError } from './app-config-error.js';
 import { formatUsageTable } from './format-usage-table.js';
-import { type AppConfig, loadAppConfig } from './load-app-config.js';
+import { type AppConfig, type AppDemoDefaults, loadAppConfig } from './load-app-config.js';
 import { queryUsageTable } from './query-usage-table.js';
 import { type AppServices, explainOpenMeterError, startServices } from './start-services.js';
 
-/** What an app's main function gets: configuration, the OpenAI client and the outbox. */
-export interface AppContext {
+/** What an app's main function gets: its arguments, configuration, the OpenAI client and the outbox. */
+export interface AppContext<Arguments> {
+  args: Arguments;
   config: AppConfig;
   openai: OpenAI;
   outbox: UsageOutbox;
@@ -21,17 +22,28 @@ export interface AppContext {
 }
 
 /**
- * Runs an app: loads the configuration, starts the services (embedded defaults where nothing is
- * configured), opens the outbox (delivering what an earlier run left journaled), calls `main`,
- * drains the outbox, and prints the usage table. A configuration problem or a refused key is
+ * Runs an app: answers `--help` and parses the command line before anything starts or is billed,
+ * loads the configuration, starts the services (embedded defaults where nothing is configured),
+ * opens the outbox (delivering what an earlier run left journaled), calls `main`, drains the
+ * outbox, and prints the usage table. A bad argument, a configuration problem or a refused key is
  * printed as one clear line and exits with status 1; keys are never printed.
  */
-export async function runApp({
+export async function runApp<Arguments>({
   app,
+  usage,
+  defaults,
+  parseArguments,
+  argv = process.argv.slice(2),
   main,
 }: {
   app: string;
-  main: (context: AppContext) => Promise<void>;
+  /** The `--help` text: usage line, arguments, and where the configuration comes from. */
+  usage: string;
+  defaults: AppDemoDefaults;
+  /** Parses the arguments (without `--help`); throws an `Error` whose message names what is wrong. */
+  parseArguments: (argv: readonly string[]) => Arguments;
+  argv?: readonly string[];
+  main: (context: AppContext<Arguments>) => Promise<void>;
 }): Promise<void> {
   let secrets: string[] = [];
   const mask = (text: string) =>
@@ -39,10 +51,26 @@ export async function runApp({
   const print = (line: string) => process.stdout.write(`${mask(line)}\n`);
   const printError = (line: string) => process.stderr.write(`${mask(line)}\n`);
 
+  const words = argv.filter((argument) => argument !== '--');
+  if (words.includes('--help') || words.includes('-h')) {
+    print(usage.trimEnd());
+    return;
+  }
+  let args: Arguments;
+  try {
+    args = parseArguments(words);
+  } catch (error) {
+    printError(`error: ${(error as Error).message}`);
+    process.exitCode = 1;
+    return;
+  }
+
   let services: AppServices | undefined;
   let outbox: UsageOutbox | undefined;
+  let openaiBaseUrl: string | undefined;
   try {
-    const config = loadAppConfig({ app });
+    const config = loadAppConfig({ app, defaults });
+    openaiBaseUrl = config.openai.baseUrl;
     secrets = [config.openai.apiKey, config.openmeter.apiKey].filter((key): key is string => !!key);
     services = await startServices({ config, announce: print });
     outbox = await createUsageOutbox({
@@ -58,7 +86,7 @@ export async function runApp({
       print(`outbox: ${recovered} event(s) journaled by an earlier run will be delivered`);
     closeOnSignals({ outbox, onProgress: createProgressPrinter() });
 
-    await main({ config, openai: services.openai, outbox, print });
+    await main({ args, config, openai: services.openai, outbox, print });
 
     const drained = await outbox.flush({ deadlineMs: 60_000, onProgress: createProgressPrinter() });
     if (!drained.drained) {
@@ -76,7 +104,7 @@ export async function runApp({
     print('\nUsage by subject and model (OpenMeter meters, windowSize DAY, UTC):');
     print(formatUsageTable(rows));
   } catch (error) {
-    printError(`error: ${describeError(error)}`);
+    printError(`error: ${describeError({ error, openaiBaseUrl })}`);
     if (process.env.DEBUG && error instanceof Error && error.stack) printError(error.stack);
     process.exitCode = 1;
   } finally {
@@ -85,16 +113,27 @@ export async function runApp({
   }
 }
 
-function describeError(error: unknown): string {
+function describeError({
+  error,
+  openaiBaseUrl,
+}: {
+  error: unknown;
+  openaiBaseUrl: string | undefined;
+}): string {
   if (error instanceof AppConfigError) return error.message;
+  // OpenAI-compatible servers serve the API under /v1; a base URL without it answers 404.
+  const hint =
+    openaiBaseUrl !== undefined && !/\/v1\/?$/.test(new URL(openaiBaseUrl).pathname)
+      ? ` OPENAI_BASE_URL usually ends in /v1 (e.g. ${new URL('v1', openaiBaseUrl.endsWith('/') ? openaiBaseUrl : `${openaiBaseUrl}/`).href}).`
+      : '';
   if (error instanceof OpenAI.AuthenticationError) {
     return 'OpenAI refused the API key (401): check OPENAI_API_KEY.';
   }
   if (error instanceof OpenAI.NotFoundError) {
-    return `OpenAI answered 404 (${error.message}): check OPENAI_MODEL and OPENAI_BASE_URL.`;
+    return `OpenAI answered 404 (${error.message}): check OPENAI_MODEL and OPENAI_BASE_URL.${hint}`;
   }
   if (error instanceof OpenAI.APIConnectionError) {
-    return `could not reach OpenAI (${error.message}): check OPENAI_BASE_URL and the network.`;
+    return `could not reach OpenAI (${error.message}): check OPENAI_BASE_URL and the network.${hint}`;
   }
   const explained = explainOpenMeterError({ error, url: 'OpenMeter' });
   return explained.message;

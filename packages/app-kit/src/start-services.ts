@@ -1,14 +1,12 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { openMeterMeters } from '@llm-meter/meter-core';
-import { startOpenAILocal } from '@llm-meter/openai-local';
 import {
   createOpenMeterClient,
   type OpenMeterClient,
   OpenMeterClientError,
   OpenMeterError,
 } from '@llm-meter/openmeter-client';
-import { startOpenMeterLocal } from '@llm-meter/openmeter-local';
 import OpenAI from 'openai';
 import { AppConfigError } from './app-config-error.js';
 import type { AppConfig } from './load-app-config.js';
@@ -51,6 +49,9 @@ export async function startServices({
     let openaiBaseUrl = config.openai.baseUrl;
     let openaiKey = config.openai.apiKey;
     if (openaiKey === undefined && openaiBaseUrl === undefined) {
+      // The simulators are loaded only when used: a configured app never loads them (nor the
+      // native SQLite addon openmeter-local needs).
+      const { startOpenAILocal } = await import('@llm-meter/openai-local');
       const local = await startOpenAILocal({ tokensPerSecond: config.localTokensPerSecond });
       closers.push(() => local.close());
       openaiBaseUrl = local.url;
@@ -67,6 +68,7 @@ export async function startServices({
     let openmeterUrl = config.openmeter.url;
     if (openmeterUrl === undefined) {
       await mkdir(dirname(config.openmeter.localDbPath), { recursive: true });
+      const { startOpenMeterLocal } = await import('@llm-meter/openmeter-local');
       const local = await startOpenMeterLocal({
         meters: openMeterMeters,
         dbPath: config.openmeter.localDbPath,
@@ -85,7 +87,12 @@ export async function startServices({
     };
     const openmeter = createOpenMeterClient({ ...clientOptions, retry: { maxElapsedMs: 10_000 } });
     const openmeterIngest = createOpenMeterClient({ ...clientOptions, retry: false });
-    await checkMeters({ client: openmeter, url: openmeterUrl, eventType: config.eventType });
+    await checkMeters({
+      client: openmeter,
+      url: openmeterUrl,
+      eventType: config.eventType,
+      apiKey: config.openmeter.apiKey,
+    });
     return { openai, openmeter, openmeterIngest, close };
   } catch (error) {
     await close();
@@ -97,18 +104,33 @@ async function checkMeters({
   client,
   url,
   eventType,
+  apiKey,
 }: {
   client: OpenMeterClient;
   url: string;
   eventType: string;
+  apiKey: string | undefined;
 }): Promise<void> {
+  const missing: string[] = [];
+  const found: Array<{
+    slug: string;
+    meter: Awaited<ReturnType<OpenMeterClient['meters']['get']>>;
+  }> = [];
   for (const slug of Object.values(usageTableMeters)) {
-    let meter: Awaited<ReturnType<OpenMeterClient['meters']['get']>>;
     try {
-      meter = await client.meters.get(slug);
+      found.push({ slug, meter: await client.meters.get(slug) });
     } catch (error) {
-      throw explainOpenMeterError({ error, url, slug });
+      if (error instanceof OpenMeterError && error.status === 404) missing.push(slug);
+      else throw explainOpenMeterError({ error, url, apiKey });
     }
+  }
+  if (missing.length > 0) {
+    const names = missing.map((slug) => `"${slug}"`).join(', ');
+    throw new AppConfigError(
+      `OpenMeter at ${url} has no meter ${names}: create the LLM token meters first (see the README, "Meters to create"; packages/meter-core/meters/).`,
+    );
+  }
+  for (const { slug, meter } of found) {
     // A meter on another event type would silently count none of this app's events.
     if (meter.eventType !== eventType) {
       throw new AppConfigError(
@@ -122,21 +144,22 @@ async function checkMeters({
 export function explainOpenMeterError({
   error,
   url,
-  slug,
+  apiKey,
 }: {
   error: unknown;
   url: string;
-  slug?: string;
+  /** The configured key, to tell a missing key from a refused one. */
+  apiKey?: string | undefined;
 }): Error {
-  if (error instanceof OpenMeterError && (error.status === 401 || error.status === 403)) {
+  if (error instanceof OpenMeterError && error.status === 401 && !apiKey) {
     return new AppConfigError(
-      `OpenMeter at ${url} refused the API key (${error.status}): check OPENMETER_API_KEY.`,
+      `OpenMeter at ${url} requires an API key (401): set OPENMETER_API_KEY.`,
       { cause: error },
     );
   }
-  if (error instanceof OpenMeterError && error.status === 404 && slug) {
+  if (error instanceof OpenMeterError && (error.status === 401 || error.status === 403)) {
     return new AppConfigError(
-      `OpenMeter at ${url} has no meter "${slug}": create the LLM token meters first (see the README, "Meters to create"; packages/meter-core/meters/).`,
+      `OpenMeter at ${url} refused the API key (${error.status}): check OPENMETER_API_KEY.`,
       { cause: error },
     );
   }

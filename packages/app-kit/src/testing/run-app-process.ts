@@ -13,7 +13,8 @@ export interface AppProcessResult {
 export function cleanAppEnvironment(overrides: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) {
-    if (!/^(OPENAI_|OPENMETER_|LLM_METER_)/.test(name)) env[name] = value;
+    // INIT_CWD (set by pnpm) would move relative paths to where the test command was typed.
+    if (!/^(OPENAI_|OPENMETER_|LLM_METER_|INIT_CWD$)/.test(name)) env[name] = value;
   }
   // A developer's apps/*/.env (with a real OPENAI_API_KEY, say) must not leak into the tests.
   return { ...env, LLM_METER_DOTENV: '0', ...overrides };
