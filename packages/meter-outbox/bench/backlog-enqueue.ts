@@ -39,9 +39,16 @@ const makeEvent = (index: number) => ({
   data: { model: 'gpt-4o-mini', prompt_tokens: 12, completion_tokens: index % 500, note: filler },
 });
 
+// `memory` measures the floor (validation and JSON only, no file) on the same machine.
+const durability = (process.env.OUTBOX_BENCH_DURABILITY ?? 'group') as
+  | 'group'
+  | 'os'
+  | 'fsync-each'
+  | 'memory';
 const outbox = await createUsageOutbox({
   client: downClient,
-  dir,
+  dir: durability === 'memory' ? undefined : dir,
+  durability,
   logger: false,
   maxPending: events + 10,
   retry: { initialDelayMs: 1000, maxDelayMs: 5000 },
@@ -69,6 +76,7 @@ const at = (fraction: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))] ?? 0;
 const memory = process.memoryUsage();
 const result = {
+  durability,
   events: done,
   requested: events,
   eventBytes: JSON.stringify(makeEvent(0)).length,

@@ -16,7 +16,7 @@ const records: JournalRecord[] = [
   { k: 'stream-abandon', s: 9 },
   { k: 'event', s: 10, t: 1003, e: createTestEvent({ index: 10 }) },
 ];
-const encoded = records.map(encodeJournalRecord);
+const encoded = records.map((record) => encodeJournalRecord(record));
 const segment = Buffer.concat(encoded);
 const boundaries = [0];
 for (const bytes of encoded) boundaries.push((boundaries.at(-1) as number) + bytes.length);
@@ -54,7 +54,7 @@ describe('journal records', () => {
     );
   });
 
-  it('lose only the record whose byte was flipped, and resynchronise on the next', () => {
+  it('lose at most the record whose byte was flipped, and resynchronise on the next', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 0, max: segment.length - 1 }),
@@ -64,6 +64,12 @@ describe('journal records', () => {
           damaged[position] = (damaged[position] as number) ^ mask;
           const decoded = decodeJournalSegment(damaged);
           const hit = recordAt(position);
+          // A flipped marker alone loses nothing: the checksum still vouches for the record.
+          if (position - (boundaries[hit] as number) < 4) {
+            expect(decoded.records.map((located) => located.record)).toEqual(records);
+            expect(decoded.damaged).toEqual([]);
+            return;
+          }
           expect(decoded.records.map((located) => located.record)).toEqual(
             records.filter((_, index) => index !== hit),
           );

@@ -38,18 +38,26 @@ export const maxRecordBytes = 64 * 1024 * 1024;
 /**
  * Encodes a record as `[magic][length u32 LE][crc32 u32 LE][JSON payload]`; the checksum covers
  * the length and the payload, so a reader can tell a whole record from a torn or damaged one.
- * Throws `TypeError` for what JSON cannot hold (BigInt, cycles).
+ * With `scratch`, encodes into it (growing it as needed) and returns a view that is valid until
+ * the next call: no buffer is allocated per record, which keeps large events from churning the
+ * garbage collector. Throws `TypeError` for what JSON cannot hold (BigInt, cycles).
  * @see https://www.rfc-editor.org/rfc/rfc1952#section-8
  */
-export function encodeJournalRecord(record: JournalRecord): Buffer {
+export function encodeJournalRecord(record: JournalRecord, scratch?: { buffer: Buffer }): Buffer {
   const json = JSON.stringify(record);
-  const payloadLength = Buffer.byteLength(json);
-  const buffer = Buffer.allocUnsafe(recordHeaderBytes + payloadLength);
+  // UTF-8 takes at most 3 bytes per UTF-16 code unit.
+  const bound = recordHeaderBytes + json.length * 3;
+  let buffer: Buffer;
+  if (scratch) {
+    if (scratch.buffer.length < bound)
+      scratch.buffer = Buffer.allocUnsafe(Math.max(bound, 64 * 1024));
+    buffer = scratch.buffer;
+  } else buffer = Buffer.allocUnsafe(bound);
+  const payloadLength = buffer.write(json, recordHeaderBytes, 'utf8');
   recordMagic.copy(buffer, 0);
   buffer.writeUInt32LE(payloadLength, 4);
-  buffer.write(json, recordHeaderBytes, 'utf8');
   buffer.writeUInt32LE(checksumOf(buffer, 0, payloadLength), 8);
-  return buffer;
+  return buffer.subarray(0, recordHeaderBytes + payloadLength);
 }
 
 function checksumOf(bytes: Buffer, offset: number, payloadLength: number): number {
@@ -94,11 +102,14 @@ export interface DecodedSegment {
 
 type ReadAttempt = { ok: true; located: LocatedRecord } | { ok: false; reason: string };
 
+// Every payload starts with this (the `k` key comes first): a second signature of a record
+// start, for a record whose marker itself was damaged.
+const payloadPrefix = Buffer.from('{"k":"');
+
 function readRecordAt(bytes: Buffer, offset: number): ReadAttempt {
   if (bytes.length - offset < recordHeaderBytes) return { ok: false, reason: 'torn record header' };
-  if (bytes.compare(recordMagic, 0, 4, offset, offset + 4) !== 0) {
-    return { ok: false, reason: 'no record marker' };
-  }
+  // A damaged marker alone does not condemn a record: the checksum over length and payload
+  // decides (a wrong length cannot match it).
   const payloadLength = bytes.readUInt32LE(offset + 4);
   if (payloadLength === 0 || payloadLength > maxRecordBytes) {
     return { ok: false, reason: `implausible record length ${payloadLength}` };
@@ -120,9 +131,9 @@ function readRecordAt(bytes: Buffer, offset: number): ReadAttempt {
 
 /**
  * Decodes every readable record of a segment. After a torn or damaged record it resynchronises on
- * the next record marker that starts a whole, checksummed record, so one flipped byte costs one
- * record, not the rest of the segment; each skipped stretch is reported with its byte range and
- * the number of records it held. Never throws.
+ * the next record start (marker, or payload prefix) that opens a whole, checksummed record, so
+ * one flipped byte costs at most one record, not the rest of the segment; each skipped stretch is
+ * reported with its byte range and the number of record starts found in it. Never throws.
  * @see https://www.rfc-editor.org/rfc/rfc1952#section-8
  */
 export function decodeJournalSegment(bytes: Buffer): DecodedSegment {
@@ -136,20 +147,34 @@ export function decodeJournalSegment(bytes: Buffer): DecodedSegment {
       offset += attempt.located.length;
       continue;
     }
-    // Resynchronise: the next marker that opens a whole record ends the damaged stretch.
-    let markers = 1;
-    let next = bytes.indexOf(recordMagic, offset + 1);
-    while (next !== -1 && !readRecordAt(bytes, next).ok) {
-      markers += 1;
-      next = bytes.indexOf(recordMagic, next + 1);
+    // Resynchronise: the next record start (a marker, or a payload prefix 12 bytes on) that
+    // opens a whole, checksummed record ends the damaged stretch. Every other start in between
+    // was a record lost.
+    const starts = new Set<number>([offset]);
+    let end = bytes.length;
+    let tail = true;
+    let byMarker = bytes.indexOf(recordMagic, offset + 1);
+    let byPrefix = bytes.indexOf(payloadPrefix, offset + recordHeaderBytes + 1);
+    while (byMarker !== -1 || byPrefix !== -1) {
+      const prefixStart = byPrefix === -1 ? Number.POSITIVE_INFINITY : byPrefix - recordHeaderBytes;
+      const markerStart = byMarker === -1 ? Number.POSITIVE_INFINITY : byMarker;
+      const candidate = Math.min(prefixStart, markerStart);
+      if (candidate === markerStart) byMarker = bytes.indexOf(recordMagic, byMarker + 1);
+      if (candidate === prefixStart) byPrefix = bytes.indexOf(payloadPrefix, byPrefix + 1);
+      if (candidate <= offset) continue;
+      if (readRecordAt(bytes, candidate).ok) {
+        end = candidate;
+        tail = false;
+        break;
+      }
+      starts.add(candidate);
     }
-    const end = next === -1 ? bytes.length : next;
     damaged.push({
       start: offset,
       end,
-      lostRecords: markers,
+      lostRecords: starts.size,
       reason: attempt.reason,
-      tail: next === -1,
+      tail,
     });
     offset = end;
   }

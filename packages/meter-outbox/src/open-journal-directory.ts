@@ -113,6 +113,8 @@ export function openJournalDirectory({
       (left, right) => left.sequence - right.sequence,
     );
     for (const entry of live) if (entry.location) journal.retain(entry.location.segment);
+    // Segments holding nothing owed any more (all acknowledged) go now.
+    journal.deleteSettled();
     return {
       lock,
       journal,

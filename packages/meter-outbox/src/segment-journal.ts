@@ -55,6 +55,8 @@ export interface SegmentJournal {
   retain(segment: number): void;
   /** Counts one less live record in `segment`; settled segments go, oldest first. */
   release(segment: number): void;
+  /** Deletes (or quarantines) the settled segments at the head, oldest first. */
+  deleteSettled(): void;
   /** Live records and records written, per segment, oldest first (compaction reads this). */
   segmentUsage(): Array<{ segment: number; live: number; written: number; active: boolean }>;
   /** fdatasync of pending writes (group commit). */
@@ -155,6 +157,8 @@ export function openSegmentJournal({
   let syncTimer: NodeJS.Timeout | undefined;
   let syncInFlight: Promise<void> | undefined;
   let refusingUntil = 0;
+  // Reused for every record (see encodeJournalRecord).
+  const scratch = { buffer: Buffer.allocUnsafe(64 * 1024) };
   let refusal: OutboxWriteError | undefined;
   // One cached descriptor for reading records back from older segments (delivery, compaction).
   const readHandle: { segment: number | undefined; fd: number | undefined } = {
@@ -343,7 +347,7 @@ export function openSegmentJournal({
   const journal: SegmentJournal = {
     damage,
     append(record) {
-      return writeBytes(encodeJournalRecord(record));
+      return writeBytes(encodeJournalRecord(record, scratch));
     },
     appendBytes(bytes) {
       return writeBytes(bytes);
@@ -393,6 +397,9 @@ export function openSegmentJournal({
         } else deleteSettledSegments();
       }
     },
+    deleteSettled() {
+      if (!closed) deleteSettledSegments();
+    },
     segmentUsage() {
       return [...liveCounts].map(([segment, live]) => ({
         segment,
@@ -428,7 +435,10 @@ export function openSegmentJournal({
         } catch {}
         fsys.closeSync(activeFd);
         activeFd = undefined;
+        activeSegment = undefined;
       }
+      // Everything written is durable now: settled segments can go.
+      deleteSettledSegments();
       closeReadHandle();
       closed = true;
     },

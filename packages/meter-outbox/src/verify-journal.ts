@@ -1,0 +1,115 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { decodeJournalSegment } from './journal-record.js';
+import { createJournalReplay } from './replay-journal.js';
+
+const segmentPattern = /^segment-(\d{12})\.log$/;
+
+/**
+ * What an outbox directory holds, read without changing anything.
+ * @see https://man7.org/linux/man-pages/man2/pread.2.html
+ */
+export interface JournalReport {
+  directory: string;
+  segments: Array<{ file: string; bytes: number; records: number }>;
+  /** Events owed to OpenMeter (crash events of open streams included). */
+  pending: { events: number; openStreams: number; oldestEnqueuedAt: string | undefined };
+  /** Sequences acknowledged (delivered or dead-lettered) in the segments still on disk. */
+  delivered: number;
+  damaged: Array<{ file: string; start: number; end: number; lostRecords: number; reason: string }>;
+  quarantined: string[];
+  deadLetters: number;
+  /** The lock's owner as written in the lock (`pid:start:namespace:token:host`), if any. */
+  lock: string | undefined;
+}
+
+/**
+ * Reads an outbox directory (segments, quarantine, dead letters, lock) read-only and reports
+ * what it holds; used by the `meter-outbox-verify` command.
+ * @see https://man7.org/linux/man-pages/man2/pread.2.html
+ */
+export function verifyJournal(directory: string): JournalReport {
+  const names = fs.readdirSync(directory).sort();
+  const replay = createJournalReplay();
+  const acknowledged = new Set<number>();
+  const segments: JournalReport['segments'] = [];
+  const damaged: JournalReport['damaged'] = [];
+  for (const name of names) {
+    const match = segmentPattern.exec(name);
+    if (!match) continue;
+    const file = path.join(directory, name);
+    const bytes = fs.readFileSync(file);
+    const decoded = decodeJournalSegment(bytes);
+    const segment = Number(match[1]);
+    for (const located of decoded.records) {
+      replay.add(located.record, { segment, offset: located.offset, length: located.length });
+      if (located.record.k === 'ack')
+        for (const sequence of located.record.s) acknowledged.add(sequence);
+    }
+    for (const range of decoded.damaged) {
+      damaged.push({
+        file,
+        start: range.start,
+        end: range.end,
+        lostRecords: range.lostRecords,
+        reason: range.tail ? `${range.reason}, at the end (torn write)` : range.reason,
+      });
+    }
+    segments.push({ file, bytes: bytes.length, records: decoded.records.length });
+  }
+  const replayed = replay.result();
+  const oldest = [...replayed.events, ...replayed.openStreams].sort(
+    (left, right) => left.enqueuedAt - right.enqueuedAt,
+  )[0];
+  const quarantineDirectory = path.join(directory, 'quarantine');
+  const quarantined = fs.existsSync(quarantineDirectory)
+    ? fs.readdirSync(quarantineDirectory).map((name) => path.join(quarantineDirectory, name))
+    : [];
+  const deadLetterFile = path.join(directory, 'dead-letter.jsonl');
+  const deadLetters = fs.existsSync(deadLetterFile)
+    ? fs
+        .readFileSync(deadLetterFile, 'utf8')
+        .split('\n')
+        .filter((line) => line.trim() !== '').length
+    : 0;
+  let lock: string | undefined;
+  try {
+    lock = fs.readlinkSync(path.join(directory, 'outbox.lock'));
+  } catch {}
+  return {
+    directory,
+    segments,
+    pending: {
+      events: replayed.events.length,
+      openStreams: replayed.openStreams.length,
+      oldestEnqueuedAt: oldest ? new Date(oldest.enqueuedAt).toISOString() : undefined,
+    },
+    delivered: acknowledged.size,
+    damaged,
+    quarantined,
+    deadLetters,
+    lock,
+  };
+}
+
+/**
+ * Formats a {@link JournalReport} as the lines `meter-outbox-verify` prints.
+ * @see https://man7.org/linux/man-pages/man2/pread.2.html
+ */
+export function formatJournalReport(report: JournalReport): string {
+  const lines = [
+    `outbox ${report.directory}`,
+    `  segments:     ${report.segments.length} (${report.segments.reduce((total, segment) => total + segment.bytes, 0)} bytes, ${report.segments.reduce((total, segment) => total + segment.records, 0)} readable records)`,
+    `  pending:      ${report.pending.events} events + ${report.pending.openStreams} open stream crash events${report.pending.oldestEnqueuedAt ? ` (oldest enqueued ${report.pending.oldestEnqueuedAt})` : ''}`,
+    `  delivered:    ${report.delivered} acknowledged in the segments still on disk`,
+    `  damaged:      ${report.damaged.length === 0 ? 'none' : `${report.damaged.reduce((total, range) => total + range.lostRecords, 0)} record(s) lost at most`}`,
+    ...report.damaged.map(
+      (range) =>
+        `    ${range.file} bytes ${range.start}-${range.end}: ${range.lostRecords} record(s), ${range.reason}`,
+    ),
+    `  quarantined:  ${report.quarantined.length === 0 ? 'none' : report.quarantined.join(', ')}`,
+    `  dead letters: ${report.deadLetters}${report.deadLetters > 0 ? ` (${path.join(report.directory, 'dead-letter.jsonl')})` : ''}`,
+    `  lock:         ${report.lock ?? 'none (no process holds this outbox)'}`,
+  ];
+  return lines.join('\n');
+}
