@@ -78,6 +78,18 @@ describe('openai-local command errors and key announcement', () => {
     ]);
   });
 
+  it('--help prints the options and exits 0 before starting anything', async () => {
+    const child = run(['--help', '--port', 'not-a-port']);
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf8');
+    });
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(0);
+    expect(stdout).toContain('Usage: openai-local [options]');
+    expect(stdout).toContain('--admin-key');
+  });
+
   it('takes the key from OPENAI_LOCAL_API_KEY and does not announce "any OPENAI_API_KEY"', async () => {
     const child = run(['--port', '0'], { OPENAI_LOCAL_API_KEY: 'sk-test-from-env' });
     try {

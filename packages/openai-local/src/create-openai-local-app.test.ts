@@ -113,6 +113,8 @@ describe('openai-local HTTP behaviour', () => {
     const encoded = await send({ path: '/v1/models/gpt-4o%2Dmini', headers: auth });
     expect(encoded.status).toBe(200);
     expect(encoded.json).toMatchObject({ id: 'gpt-4o-mini' });
+    const trailingSlash = await send({ path: '/v1/models/', headers: auth });
+    expect(trailingSlash.json).toMatchObject({ object: 'list' });
   });
 
   it('checks the key before anything else, and sends request ids on errors', async () => {

@@ -118,7 +118,8 @@ export function createOpenAILocalApp({
   const headerFaultUses = new Map<string, number>();
   let requestIndex = 0;
   let serverFaultUses = 0;
-  const app = new Hono<Environment>();
+  // Not strict: a trailing slash (`/v1/models/`) names the same route, as before the move to Hono.
+  const app = new Hono<Environment>({ strict: false });
 
   function resolveFault({
     context,
