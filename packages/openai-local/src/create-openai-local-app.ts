@@ -295,6 +295,8 @@ export function createOpenAILocalApp({
         }
         answer = { status, body: answerBody, headers };
       },
+      markInProgress: ({ id, object }) =>
+        ledger.markInProgress({ endpoint: 'responses', id, object }),
       bill: (input) =>
         ledger.record({
           ...input,

@@ -27,8 +27,22 @@ export const usageLedgerFileName = 'openai-local-usage.jsonl';
 export interface UsageLedger {
   /** Records a billed request (persisted before it returns when there is a data directory). */
   record(entry: BilledRequest): void;
+  /**
+   * Shows an answer still being generated (a Responses stream) to retrieval until it is billed,
+   * as OpenAI shows `status: "in_progress"`. Kept in memory only.
+   */
+  markInProgress(input: {
+    endpoint: BilledEndpoint;
+    id: string;
+    object: Record<string, unknown>;
+  }): void;
   /** The billed request with this id on this endpoint, if any. */
   find(input: { endpoint: BilledEndpoint; id: string }): BilledRequest | undefined;
+  /** The object of an answer still in progress (see {@link UsageLedger.markInProgress}). */
+  findInProgress(input: {
+    endpoint: BilledEndpoint;
+    id: string;
+  }): Record<string, unknown> | undefined;
   /** Every billed request, oldest first, without its retrievable object (always null here). */
   entries(): readonly BilledRequest[];
 }
@@ -76,6 +90,7 @@ export function createUsageLedger({
   const byKey = new Map<string, BilledRequest>();
   const objects = new Map<string, Record<string, unknown>>();
   const locations = new Map<string, { offset: number; length: number }>();
+  const inProgress = new Map<string, Record<string, unknown>>();
   let fileSize = 0;
   const keyOf = (endpoint: string, id: string) => `${endpoint}\u0000${id}`;
   const add = (entry: BilledRequest, location?: { offset: number; length: number }) => {
@@ -167,6 +182,13 @@ export function createUsageLedger({
         fileSize += location.length + 1;
       }
       add(entry, file === undefined ? undefined : location);
+      inProgress.delete(keyOf(entry.endpoint, entry.id));
+    },
+    markInProgress({ endpoint, id, object }) {
+      inProgress.set(keyOf(endpoint, id), object);
+    },
+    findInProgress({ endpoint, id }) {
+      return inProgress.get(keyOf(endpoint, id));
     },
     find({ endpoint, id }) {
       const key = keyOf(endpoint, id);

@@ -206,7 +206,10 @@ export async function handleResponses(context: RequestContext): Promise<void> {
   let sentTokens = 0;
   let itemStarted = false;
   const run = async (): Promise<void> => {
-    let sequenceNumber = 0;
+    if (body.store !== false) {
+    context.markInProgress({ id: responseId, object: responseObject('in_progress', [], null) });
+  }
+  let sequenceNumber = 0;
     const emit = (type: string, fields: Record<string, unknown>) =>
       stream.send({ event: type, data: { type, ...fields, sequence_number: sequenceNumber++ } });
     if (!(await emit('response.created', { response: responseObject('in_progress', [], null) })))

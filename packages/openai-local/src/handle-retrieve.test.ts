@@ -94,13 +94,15 @@ describe('GET /v1/chat/completions/{id}', () => {
 async function pollRetrieve<T>(retrieve: () => Promise<T>): Promise<T> {
   // The server bills once it has noticed the end of the stream: wait for that, not for time.
   let last: unknown;
-  for (let attempt = 0; attempt < 200; attempt += 1) {
+  for (let attempt = 0; attempt < 400; attempt += 1) {
     try {
-      return await retrieve();
+      const result = await retrieve();
+      if ((result as { status?: unknown }).status !== 'in_progress') return result;
+      last = new Error('still in progress');
     } catch (error) {
       last = error;
-      await new Promise((resolve) => setTimeout(resolve, 25));
     }
+    await new Promise((resolve) => setTimeout(resolve, 25));
   }
   throw last;
 }
@@ -111,6 +113,27 @@ describe('GET /v1/responses/{id}', () => {
     expect(await client.responses.retrieve(response.id)).toEqual(response);
     const unstored = await client.responses.create({ ...responsesRequest, store: false });
     await expect(client.responses.retrieve(unstored.id)).rejects.toMatchObject({ status: 404 });
+  });
+
+  it('answers a stream still being generated as in_progress without usage', async () => {
+    const controller = new AbortController();
+    const stream = await client.responses.create(
+      { ...responsesRequest, stream: true },
+      { ...withFault('stall-after=2'), signal: controller.signal },
+    );
+    const events = stream[Symbol.asyncIterator]();
+    const created = await events.next();
+    expect(created.value?.type).toBe('response.created');
+    const id = created.value?.type === 'response.created' ? created.value.response.id : '';
+    expect((await events.next()).value?.type).toBe('response.in_progress');
+    // The server now stalls, the stream open: the response is in progress, with no usage yet.
+    const during = await client.responses.retrieve(id);
+    expect(during.status).toBe('in_progress');
+    expect(during.usage).toBeNull();
+    controller.abort();
+    const after = await pollRetrieve(() => client.responses.retrieve(id));
+    expect(after.status).toBe('incomplete');
+    expect(after.usage?.output_tokens).toBe(0);
   });
 
   it('answers an aborted stream as incomplete with the tokens generated before the abort', async () => {

@@ -9,6 +9,7 @@ import type { RequestContext } from './request-context.js';
  * generated up to that point (`status: "incomplete"` or `"failed"` for a response, no
  * `finish_reason` for a chat completion). Chat completions are kept only when created with
  * `store: true`, responses unless created with `store: false`, as OpenAI does; others answer 404.
+ * A Responses stream still being generated answers `status: "in_progress"` without usage.
  * @see https://platform.openai.com/docs/api-reference/responses/get
  * @see https://platform.openai.com/docs/api-reference/chat/get
  */
@@ -24,6 +25,11 @@ export async function handleRetrieve({
   id: string;
 }): Promise<void> {
   const entry = ledger.find({ endpoint, id });
+  const inProgress = entry === undefined ? ledger.findInProgress({ endpoint, id }) : undefined;
+  if (inProgress !== undefined) {
+    context.sendJson({ body: inProgress });
+    return;
+  }
   if (entry?.object == null) {
     const what = endpoint === 'responses' ? 'Response' : 'Chat completion';
     const hint =

@@ -46,6 +46,8 @@ export interface RequestContext {
   sendJson(input: { status?: number; body: unknown; headers?: Record<string, string> }): void;
   /** Records what this request is billed (once per response id). */
   bill(input: BillInput): void;
+  /** Lets retrieval show a response still being generated (`status: "in_progress"`). */
+  markInProgress(input: { id: string; object: Record<string, unknown> }): void;
 }
 
 /**
