@@ -207,9 +207,9 @@ export async function handleResponses(context: RequestContext): Promise<void> {
   let itemStarted = false;
   const run = async (): Promise<void> => {
     if (body.store !== false) {
-    context.markInProgress({ id: responseId, object: responseObject('in_progress', [], null) });
-  }
-  let sequenceNumber = 0;
+      context.markInProgress({ id: responseId, object: responseObject('in_progress', [], null) });
+    }
+    let sequenceNumber = 0;
     const emit = (type: string, fields: Record<string, unknown>) =>
       stream.send({ event: type, data: { type, ...fields, sequence_number: sequenceNumber++ } });
     if (!(await emit('response.created', { response: responseObject('in_progress', [], null) })))
