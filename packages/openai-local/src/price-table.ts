@@ -18,7 +18,8 @@ export interface PriceRow {
 
 const standardSource =
   '@pydantic/genai-prices 0.1.8 (OpenAI standard tier), checked against https://platform.openai.com/docs/pricing';
-const tierSource = 'https://platform.openai.com/docs/pricing (Flex and Priority processing tables)';
+const flexSource = 'https://developers.openai.com/api/docs/guides/flex-processing (half the standard rates)';
+const prioritySource = 'https://openai.com/api-priority-processing/';
 const date = '2026-12-02';
 
 // [model, input, cached input, output] on the standard tier.
@@ -51,13 +52,12 @@ const standard: Array<[string, number, number | null, number]> = [
   ['text-embedding-ada-002', 0.1, null, 0],
 ];
 
-// Flex processing: half the standard price, offered for the reasoning models listed.
+// Flex processing: half the standard price, for the models the flex guide lists (the same set as
+// @llm-meter/prices, so reconciling against openai-local's costs shows no drift of its own).
 const flexModels = [
   'gpt-5-2025-08-07',
   'gpt-5-mini-2025-08-07',
   'gpt-5-nano-2025-08-07',
-  'gpt-5.1-2025-11-13',
-  'gpt-5.2-2025-12-11',
   'o3-2025-04-16',
   'o4-mini-2025-04-16',
 ];
@@ -102,7 +102,7 @@ export const priceTable: readonly PriceRow[] = [
       input: input / 2,
       cachedInput: cachedInput === null ? null : cachedInput / 2,
       output: output / 2,
-      source: tierSource,
+      source: flexSource,
       date,
     })),
   ...priority.map(([model, input, cachedInput, output]) => ({
@@ -111,7 +111,7 @@ export const priceTable: readonly PriceRow[] = [
     input,
     cachedInput,
     output,
-    source: tierSource,
+    source: prioritySource,
     date,
   })),
 ];
