@@ -9,6 +9,7 @@ import { DEFAULT_REQUEST_LIMITS, type RequestLimits } from './http/request-limit
 import { loadMetersFile } from './meters/load-meters-file.js';
 import { safeParseMeterCreate } from './meters/parse-meter-create.js';
 import type { MeterCreate } from './openmeter-types.js';
+import { createQueryRunner } from './query/create-query-runner.js';
 import { OpenMeterStore } from './storage/open-meter-store.js';
 
 /**
@@ -128,16 +129,21 @@ function openStore({
 export function createOpenMeterLocal(options: OpenMeterLocalOptions = {}): OpenMeterLocalApp {
   const logger = options.logger ?? silentLogger;
   const { store } = openStore({ options, logger });
+  const queries = createQueryRunner({ store, dbPath: options.dbPath ?? ':memory:' });
   const app = createOpenMeterApp({
     store,
     logger,
     apiKey: options.apiKey,
     limits: resolveLimits(options),
+    queries,
   });
   return {
     app,
     fetch: createAppFetch(app),
-    close: async () => store.close(),
+    close: async () => {
+      await queries.close();
+      store.close();
+    },
   };
 }
 
@@ -164,11 +170,13 @@ export async function startOpenMeterLocal(
   const { port = 0, host = '127.0.0.1', dbPath = ':memory:' } = options;
   const logger = options.logger ?? silentLogger;
   const { store, meters } = openStore({ options, logger });
+  const queries = createQueryRunner({ store, dbPath });
   const app = createOpenMeterApp({
     store,
     logger,
     apiKey: options.apiKey,
     limits: resolveLimits(options),
+    queries,
   });
   const server = createAdaptorServer({
     fetch: app.fetch,
@@ -202,6 +210,7 @@ export async function startOpenMeterLocal(
       });
     });
   } catch (error) {
+    await queries.close();
     store.close();
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') {
@@ -228,9 +237,14 @@ export async function startOpenMeterLocal(
     close() {
       closing ??= new Promise<void>((resolve, reject) => {
         server.close((error) => {
-          store.close();
-          if (error) reject(error);
-          else resolve();
+          queries
+            .close()
+            .catch(() => undefined)
+            .then(() => {
+              store.close();
+              if (error) reject(error);
+              else resolve();
+            });
         });
         server.closeAllConnections();
       });

@@ -1,5 +1,6 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import type { OpenMeterLocalLogger } from '../create-logger.js';
+import { createQueryRunner, type QueryRunner } from '../query/create-query-runner.js';
 import type { OpenMeterStore } from '../storage/open-meter-store.js';
 import { createAuthorizationCheck } from './check-authorization.js';
 import { createBodyLimit } from './create-body-limit.js';
@@ -48,6 +49,8 @@ export interface OpenMeterAppOptions {
   /** When set, every request must send `Authorization: Bearer <apiKey>`. */
   apiKey?: string | undefined;
   limits: RequestLimits;
+  /** Runs meter queries; default: in process, on the store's own connection. */
+  queries?: QueryRunner;
 }
 
 interface Route {
@@ -139,7 +142,13 @@ export function createBearerAuth(apiKey: string): MiddlewareHandler {
  * `app.fetch(request)` in process, or serve it (`startOpenMeterLocal` does).
  * @see https://hono.dev/docs/api/hono
  */
-export function createOpenMeterApp({ store, logger, apiKey, limits }: OpenMeterAppOptions): Hono {
+export function createOpenMeterApp({
+  store,
+  logger,
+  apiKey,
+  limits,
+  queries = createQueryRunner({ store, dbPath: ':memory:' }),
+}: OpenMeterAppOptions): Hono {
   const app = new Hono({ strict: false });
   let requestCount = 0;
 
@@ -202,6 +211,7 @@ export function createOpenMeterApp({ store, logger, apiKey, limits }: OpenMeterA
           request: context.req.raw,
           url: new URL(context.req.url),
           store,
+          queries,
           limits,
           parameters: context.req.param() as Record<string, string>,
         });

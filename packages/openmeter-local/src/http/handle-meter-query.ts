@@ -5,7 +5,6 @@ import {
   parseMeterQuery,
   type RawMeterQuery,
 } from '../query/parse-meter-query.js';
-import { runMeterQuery } from '../query/run-meter-query.js';
 import { groupColumn } from '../storage/meter-value-table.js';
 import { getMediaType } from './handle-events.js';
 import { findMeterOrThrow } from './handle-meters.js';
@@ -19,7 +18,7 @@ import type { Reply, RouteContext } from './reply.js';
  * @see https://openmeter.io/docs/api/cloud
  */
 export async function handleQueryMeter(context: RouteContext): Promise<Reply> {
-  const { request, url, store, parameters, limits } = context;
+  const { request, url, store, parameters, limits, queries } = context;
   const meter = findMeterOrThrow({ store, idOrSlug: parameters.meterIdOrSlug as string });
   let raw: RawMeterQuery;
   if (request.method === 'POST') {
@@ -39,7 +38,7 @@ export async function handleQueryMeter(context: RouteContext): Promise<Reply> {
     raw = convertSearchParamsToRawQuery(url.searchParams);
   }
   const query = parseMeterQuery({ raw, meter, limits });
-  const result = runMeterQuery({ store, meter, query });
+  const result = await queries.run({ meter, query });
   if ((request.headers.get('accept') ?? '').toLowerCase().includes('text/csv')) {
     return {
       status: 200,

@@ -1,3 +1,4 @@
+import type { QueryRunner } from '../query/create-query-runner.js';
 import type { OpenMeterStore } from '../storage/open-meter-store.js';
 import type { RequestLimits } from './request-limits.js';
 
@@ -22,6 +23,8 @@ export interface RouteContext {
   request: Request;
   url: URL;
   store: OpenMeterStore;
+  /** Runs meter queries off the ingest path. */
+  queries: QueryRunner;
   limits: RequestLimits;
   /** Path parameters captured by the route, percent-decoded. */
   parameters: Record<string, string>;

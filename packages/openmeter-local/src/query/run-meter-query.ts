@@ -1,8 +1,8 @@
+import type { Database } from 'better-sqlite3';
 import { formatRfc3339 } from '../events/parse-rfc3339.js';
 import type { CompiledMeter } from '../meters/compile-meter.js';
 import type { MeterQueryResult, MeterQueryRow } from '../openmeter-types.js';
 import { groupColumn } from '../storage/meter-value-table.js';
-import type { OpenMeterStore } from '../storage/open-meter-store.js';
 import { buildFilterSql } from './build-filter-sql.js';
 import { createWindows, findWindow, type TimeWindow } from './create-windows.js';
 import type { MeterQuery } from './meter-query.js';
@@ -54,6 +54,16 @@ function finishValue({
 }
 
 /**
+ * What `runMeterQuery` reads: a SQLite connection (the store's, or a worker's read-only one) and
+ * the dictionary that turns its text ids back into subjects and group-by values.
+ * @see https://www.sqlite.org/wal.html
+ */
+export interface MeterQuerySource {
+  database: Database;
+  dictionary: { getText(id: number): string };
+}
+
+/**
  * Aggregates a meter's readings per window, subject and group-by values, the way OpenMeter's
  * query endpoint does: events in `[from, to)`, only windows that have data, values as numbers.
  * @see https://openmeter.io/docs/api/cloud
@@ -64,7 +74,8 @@ export function runMeterQuery({
   query,
   maxWindowQueries = MAX_WINDOW_QUERIES,
 }: {
-  store: OpenMeterStore;
+  /** Where the meter's readings are: a connection and the dictionary behind its text ids. */
+  store: MeterQuerySource;
   meter: CompiledMeter;
   query: MeterQuery;
   /** Above this many windows, aggregate per minute and roll up (tests lower it). */
