@@ -18,7 +18,8 @@ export interface PriceRow {
 
 const standardSource =
   '@pydantic/genai-prices 0.1.8 (OpenAI standard tier), checked against https://platform.openai.com/docs/pricing';
-const flexSource = 'https://developers.openai.com/api/docs/guides/flex-processing (half the standard rates)';
+const flexSource =
+  'https://developers.openai.com/api/docs/guides/flex-processing (half the standard rates)';
 const prioritySource = 'https://openai.com/api-priority-processing/';
 const date = '2026-12-02';
 
