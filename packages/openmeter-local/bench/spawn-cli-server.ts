@@ -19,7 +19,7 @@ export async function spawnCliServer(
 ): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
   const child = spawn(
     process.execPath,
-    ['--conditions=source', '--import', 'tsx', 'src/cli.ts', '--port', '0', ...args],
+    ['--conditions=@llm-meter/source', '--import', 'tsx', 'src/cli.ts', '--port', '0', ...args],
     { cwd: new URL('..', import.meta.url), stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const url = await new Promise<string>((resolve, reject) => {

@@ -17,7 +17,7 @@ function runCli(args: string[]): {
 } {
   const child = spawn(
     process.execPath,
-    ['--conditions=source', '--import', 'tsx', 'src/cli.ts', ...args],
+    ['--conditions=@llm-meter/source', '--import', 'tsx', 'src/cli.ts', ...args],
     {
       cwd: new URL('..', import.meta.url),
       env: { ...process.env, OPENMETER_LOCAL_API_KEY: '' },
