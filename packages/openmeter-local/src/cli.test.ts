@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createOpenMeterClient } from '@llm-meter/openmeter-client';
@@ -93,6 +93,19 @@ describe('openmeter-local command', () => {
     expect(cli.output()).toBe(
       "openmeter-local: Unknown option '--prot' (see openmeter-local --help)\n",
     );
+  });
+
+  it('exits 1 with one line when the database or the meters file cannot be used', async () => {
+    const missingFolder = runCli(['--port', '0', '--db', join(directory, 'no', 'such', 'x.db')]);
+    expect(await missingFolder.exit).toBe(1);
+    expect(missingFolder.output()).toMatch(
+      /^openmeter-local: Cannot open the database .*x\.db: .*; check --db \/ dbPath .*\n$/,
+    );
+    const badYaml = join(directory, 'bad.yaml');
+    writeFileSync(badYaml, 'meters:\n  - slug: a\n   eventType: [\n');
+    const invalid = runCli(['--port', '0', '--db', ':memory:', '--meters', badYaml]);
+    expect(await invalid.exit).toBe(1);
+    expect(invalid.output()).toMatch(/^openmeter-local: .*bad\.yaml is not valid YAML: [^\n]*\n$/);
   });
 
   it('prints usage for --help and exits 0 without starting', async () => {

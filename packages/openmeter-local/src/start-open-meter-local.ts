@@ -108,7 +108,16 @@ function openStore({
   logger: OpenMeterLocalLogger;
 }): { store: OpenMeterStore; meters: MeterCreate[] } {
   const meters = collectMeters({ metersFile: options.metersFile, meters: options.meters });
-  const store = new OpenMeterStore({ dbPath: options.dbPath ?? ':memory:' });
+  const dbPath = options.dbPath ?? ':memory:';
+  let store: OpenMeterStore;
+  try {
+    store = new OpenMeterStore({ dbPath });
+  } catch (error) {
+    throw new Error(
+      `Cannot open the database ${dbPath}: ${(error as Error).message}; check --db / dbPath (its folder must exist and be writable).`,
+      { cause: error },
+    );
+  }
   try {
     store.syncConfigMeters(meters);
   } catch (error) {

@@ -14,7 +14,9 @@ export function parseMetersYaml({ text, origin }: { text: string; origin: string
   try {
     document = parse(text);
   } catch (error) {
-    throw new Error(`${origin} is not valid YAML: ${(error as Error).message}`, { cause: error });
+    // The parser's message continues with a code frame over several lines: keep the first.
+    const [reason] = (error as Error).message.split('\n');
+    throw new Error(`${origin} is not valid YAML: ${reason}`, { cause: error });
   }
   const list = (document as { meters?: unknown } | null)?.meters;
   if (list === undefined || list === null) return [];
