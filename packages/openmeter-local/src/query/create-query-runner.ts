@@ -5,13 +5,14 @@ import type { CompiledMeter } from '../meters/compile-meter.js';
 import type { MeterQueryResult } from '../openmeter-types.js';
 import type { OpenMeterStore } from '../storage/open-meter-store.js';
 import type { MeterQuery } from './meter-query.js';
-import type { QueryWorkerRequest } from './query-worker.js';
+import type { QueryWorkerClose, QueryWorkerRequest } from './query-worker.js';
 import { runMeterQuery } from './run-meter-query.js';
 
 /**
  * Runs meter queries: on a worker thread with its own read-only connection for a file
- * database, so ingestion on the main thread is never stalled by a query; in process for
- * `:memory:` (which no second connection can open).
+ * database, so ingestion on the main thread is never stalled by a query (the worker also
+ * checkpoints the WAL, which the store then leaves to it); in process for `:memory:` (which no
+ * second connection can open).
  * @see https://nodejs.org/api/worker_threads.html
  */
 export interface QueryRunner {
@@ -20,16 +21,20 @@ export interface QueryRunner {
   close(): Promise<void>;
 }
 
+// How often the worker checkpoints the WAL into the database file.
+const CHECKPOINT_INTERVAL_MS = 1_000;
+
 function startWorker(dbPath: string): Worker {
+  const workerData = { dbPath, checkpointIntervalMs: CHECKPOINT_INTERVAL_MS };
   const isSource = import.meta.url.endsWith('.ts');
   const entry = new URL(`./query-worker${isSource ? '.ts' : '.js'}`, import.meta.url);
-  if (!isSource) return new Worker(entry, { workerData: { dbPath } });
+  if (!isSource) return new Worker(entry, { workerData });
   // Running from TypeScript sources (tests, `pnpm dev`): register tsx inside the worker first.
   const tsxCommonJs = createRequire(import.meta.url).resolve('tsx/esm/api');
   const tsx = pathToFileURL(tsxCommonJs.replace(/\.cjs$/, '.mjs')).href;
   const bootstrap = `import(${JSON.stringify(tsx)}).then((api) => { (api.register ?? api.default.register)(); return import(${JSON.stringify(entry.href)}); });`;
   // Not the parent's flags: a `--import tsx` inherited from `pnpm dev` would load tsx twice.
-  return new Worker(bootstrap, { eval: true, execArgv: [], workerData: { dbPath } });
+  return new Worker(bootstrap, { eval: true, execArgv: [], workerData });
 }
 
 /**
@@ -51,6 +56,10 @@ export function createQueryRunner({
   }
   const worker = startWorker(dbPath);
   worker.unref();
+  // The worker checkpoints from now on: none inside an ingest commit.
+  if (store.database.open) store.database.pragma('wal_autocheckpoint = 0');
+  let exited = false;
+  const exit = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   const pending = new Map<
     number,
     { resolve: (result: MeterQueryResult) => void; reject: (error: Error) => void }
@@ -72,7 +81,12 @@ export function createQueryRunner({
   worker.on('error', (error) =>
     failAll(new Error(`The query worker failed: ${error.message}`, { cause: error })),
   );
-  worker.on('exit', () => failAll(failure ?? new Error('The query worker has stopped.')));
+  worker.on('exit', () => {
+    exited = true;
+    // Checkpointing falls back to SQLite's default, inside commits.
+    if (store.database.open) store.database.pragma('wal_autocheckpoint = 1000');
+    failAll(failure ?? new Error('The query worker has stopped.'));
+  });
   return {
     run({ meter, query }) {
       if (failure) return Promise.reject(failure);
@@ -81,6 +95,7 @@ export function createQueryRunner({
         pending.set(id, { resolve, reject });
         if (pending.size === 1) worker.ref();
         const request: QueryWorkerRequest = {
+          type: 'query',
           id,
           sequence: meter.sequence,
           meter: meter.meter,
@@ -92,7 +107,13 @@ export function createQueryRunner({
       });
     },
     async close() {
-      await worker.terminate();
+      if (exited) return;
+      const close: QueryWorkerClose = { type: 'close' };
+      worker.postMessage(close);
+      // A worker stuck in a long query is stopped rather than waited for.
+      const timeout = setTimeout(() => void worker.terminate(), 5_000);
+      await exit;
+      clearTimeout(timeout);
     },
   };
 }
