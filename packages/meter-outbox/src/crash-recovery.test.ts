@@ -30,7 +30,7 @@ async function produceThenKill({
   const child: ChildProcess = spawn(
     process.execPath,
     [
-      '--conditions=source',
+      '--conditions=@llm-meter/source',
       '--import',
       'tsx',
       'src/testing/produce-usage.ts',
@@ -122,7 +122,7 @@ describe('crash recovery (kill -9 of a producing child process)', () => {
     const child = spawn(
       process.execPath,
       [
-        '--conditions=source',
+        '--conditions=@llm-meter/source',
         '--import',
         'tsx',
         'src/testing/drain-on-sigterm.ts',

@@ -47,7 +47,7 @@ export async function startIngestTarget({
 async function spawnOpenMeterLocal() {
   const child = spawn(
     process.execPath,
-    ['--conditions=source', '--import', 'tsx', 'src/testing/serve-openmeter-local.ts'],
+    ['--conditions=@llm-meter/source', '--import', 'tsx', 'src/testing/serve-openmeter-local.ts'],
     { cwd: fileURLToPath(new URL('../..', import.meta.url)), stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const url = await new Promise<string>((resolve, reject) => {
