@@ -11,6 +11,7 @@ import { openJournalDirectory } from './open-journal-directory.js';
 import type { OutboxEvent } from './outbox-event.js';
 import { segmentName } from './segment-journal.js';
 import { createTestEvent } from './testing/start-test-openmeter.js';
+import { verifyJournal } from './verify-journal.js';
 
 const directories: string[] = [];
 const temporaryDirectory = () => {
@@ -276,5 +277,38 @@ describe('recovery after cuts and flips (property)', () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('bit rot in the middle of a segment', () => {
+  it('loses only the damaged record, reports it in stats(), and quarantines the segment once settled', async () => {
+    const dir = temporaryDirectory();
+    const first = await createUsageOutbox({ client: never, dir, logger: false });
+    for (let index = 0; index < 100; index++) first.enqueue(createTestEvent({ index }));
+    await first.close({ deadlineMs: 0 });
+    const [file] = segmentFiles(dir);
+    const bytes = fs.readFileSync(file as string);
+    const middle = Math.floor(bytes.length / 2);
+    bytes[middle] = (bytes[middle] as number) ^ 0x20;
+    fs.writeFileSync(file as string, bytes);
+
+    const before = verifyJournal(dir);
+    expect(before.damaged).toHaveLength(1);
+    expect(before.pending.events).toBe(99);
+
+    const { received, client } = recordingClient();
+    const outbox = await createUsageOutbox({ client, dir, logger: false, flushIntervalMs: 5 });
+    expect(outbox.stats()).toMatchObject({ lostRecords: 1, recovered: 99 });
+    expect(outbox.stats().damagedRanges).toEqual([
+      expect.objectContaining({ file, lostRecords: 1 }),
+    ]);
+    expect(outbox.startupWarnings[0]?.message).toMatch(
+      /is damaged at bytes \d+-\d+ .* up to 1 record/,
+    );
+    await outbox.flush({ deadlineMs: 10_000 });
+    await outbox.close();
+    expect(received).toHaveLength(99);
+    expect(fs.readdirSync(path.join(dir, 'quarantine'))).toEqual([path.basename(file as string)]);
+    expect(verifyJournal(dir)).toMatchObject({ pending: { events: 0 }, damaged: [] });
   });
 });
