@@ -10,10 +10,12 @@ const utf8Encoder = new TextEncoder();
 const utf8Decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
 // Pieces up to this many UTF-16 code units have their tokens cached: real text repeats its words,
-// identifiers and punctuation, so most pieces skip UTF-8 encoding and merging altogether. Longer
-// pieces are rare and seldom repeat. The cache is emptied when full, which bounds its memory.
-const cachedPieceLength = 48;
+// identifiers, punctuation and (in scripts without spaces) phrases, so most pieces skip UTF-8
+// encoding and merging altogether. The cache is emptied when it holds too many pieces or too many
+// code units, which bounds its memory (about 4 MiB of piece text at most).
+const cachedPieceLength = 256;
 const cacheCapacity = 65_536;
+const cacheUnitCapacity = 2_097_152;
 
 /**
  * Builds a byte-pair tokenizer from an encoding's rank data: tiktoken's pre-tokenizer pattern
@@ -33,13 +35,16 @@ export function createBpeTokenizer({
   const pattern = new RegExp(withoutCapturingGroups(data.pat_str), 'gu');
   // Tokens of recently seen pieces: one rank, or several.
   const cache = new Map<string, number | number[]>();
+  let cachedUnits = 0;
   // UTF-8 of the current piece (3 bytes per UTF-16 code unit at most), reused across pieces up to
   // 64 KiB; a longer piece gets a buffer of its own, so one huge input does not pin its size.
   let scratch = new Uint8Array(1024);
   const merged: number[] = [];
 
-  // Merges one piece into `merged` (emptied first).
-  function mergePiece(piece: string): void {
+  // Merges one piece into `merged` (emptied first); returns the buffer holding its UTF-8 bytes,
+  // and leaves their count in `pieceLength`.
+  let pieceLength = 0;
+  function mergePiece(piece: string): Uint8Array {
     merged.length = 0;
     const units = piece.length;
     let bytes = scratch;
@@ -59,17 +64,30 @@ export function createBpeTokenizer({
     }
     if (!ascii) length = utf8Encoder.encodeInto(piece, bytes).written;
     bytePairEncode({ piece: bytes, length, table, output: merged });
+    pieceLength = length;
+    return bytes;
   }
 
   // Tokens of one piece, from the cache or merged (and cached when short).
   function piecesTokens(piece: string): number | number[] {
     const cached = cache.get(piece);
     if (cached !== undefined) return cached;
-    mergePiece(piece);
+    const bytes = mergePiece(piece);
     const tokens = merged.length === 1 ? (merged[0] as number) : merged.slice();
     if (piece.length <= cachedPieceLength) {
-      if (cache.size >= cacheCapacity) cache.clear();
-      cache.set(piece, tokens);
+      // A match of more than a dozen code units can share the characters of the caller's text (V8
+      // slices long substrings), and keying the cache on it would keep that whole text alive: the
+      // key is a fresh copy decoded from the bytes. Lone surrogates do not survive the round trip,
+      // so such a piece is not cached.
+      const key = piece.length <= 12 ? piece : utf8Decoder.decode(bytes.subarray(0, pieceLength));
+      if (key === piece) {
+        if (cache.size >= cacheCapacity || cachedUnits >= cacheUnitCapacity) {
+          cache.clear();
+          cachedUnits = 0;
+        }
+        cache.set(key, tokens);
+        cachedUnits += key.length;
+      }
     }
     return tokens;
   }
