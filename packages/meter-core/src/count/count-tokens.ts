@@ -16,7 +16,10 @@ export interface CountOptions {
  * Throws `UnknownModelError` when the model is unknown and no encoding is given.
  * @see https://cookbook.openai.com/examples/how_to_count_tokens_with_tiktoken
  */
-export function countTokens(text: string, model: string, options?: CountOptions): number {
-  const encoding = options?.encoding ?? encodingForModel(model);
-  return getTokenizer(encoding).count(text);
+export function countTokens({
+  text,
+  model,
+  encoding,
+}: { text: string; model: string } & CountOptions): number {
+  return getTokenizer(encoding ?? encodingForModel(model)).count(text);
 }

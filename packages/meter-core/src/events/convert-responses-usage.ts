@@ -24,7 +24,7 @@ export interface OpenAIResponsesUsage {
  * {@link UsageEventError} naming the Responses field.
  * @see https://platform.openai.com/docs/api-reference/responses/object#responses/object-usage
  */
-export function convertResponsesUsage(usage: OpenAIResponsesUsage): UsageTokens {
+export function convertResponsesUsage({ usage }: { usage: OpenAIResponsesUsage }): UsageTokens {
   if (typeof usage !== 'object' || usage === null) {
     throw new UsageEventError({ field: 'usage', message: 'must be an object' });
   }

@@ -7,11 +7,17 @@ import {
 } from './usage-event.js';
 
 /**
- * Splits a usage event into OpenMeter's LLM-guide shape, one event per token type: `input`
- * (prompt minus cached), `cached_input`, `output` (completion, reasoning included). Their tokens
- * sum to `total_tokens`; zero-token types are left out; ids are `${id}:${type}`, so a replay
- * yields the same events.
- * @see https://openmeter.io/docs/metering/guides/common-examples
+ * Splits a usage event into one event per token type, in OpenMeter's LLM cost vocabulary, so an
+ * OpenMeter feature with an LLM unit cost (`tokenTypeProperty: "type"`) prices each at its rate:
+ * `input` (prompt tokens neither read from nor written to the cache), `cache_read`,
+ * `cache_write` and `output` (reasoning included: OpenAI bills reasoning as output). Their
+ * tokens sum to `total_tokens`; zero-token types are left out; ids are `${id}:${type}`, so a
+ * replay yields the same events.
+ *
+ * An estimate cannot know cache hits (`cached_tokens_unknown: true`): its prompt tokens all go to
+ * `input`, an upper bound, and the events carry the flag so a settlement or a query can tell them
+ * apart.
+ * @see https://openmeter.io/docs/billing/entitlements/feature
  */
 export function convertToTokenTypeEvents({
   event,
@@ -28,16 +34,21 @@ export function convertToTokenTypeEvents({
     total_tokens: _total,
     cached_tokens,
     reasoning_tokens: _reasoning,
-    cache_write_tokens: _cacheWrite,
+    cache_write_tokens,
     prompt_audio_tokens: _promptAudio,
     completion_audio_tokens: _completionAudio,
     accepted_prediction_tokens: _accepted,
     rejected_prediction_tokens: _rejected,
     ...rest
   } = event.data;
+  const cacheRead = rest.cached_tokens_unknown === true ? 0 : cached_tokens;
+  // Each detail count fits in prompt_tokens on its own (checkUsageTokens); clamp their sum too, so
+  // the types always add up to the total.
+  const cacheWrite = Math.min(cache_write_tokens ?? 0, prompt_tokens - cacheRead);
   const counts: ReadonlyArray<readonly [TokenType, number]> = [
-    ['input', prompt_tokens - cached_tokens],
-    ['cached_input', cached_tokens],
+    ['input', prompt_tokens - cacheRead - cacheWrite],
+    ['cache_read', cacheRead],
+    ['cache_write', cacheWrite],
     ['output', completion_tokens],
   ];
   return counts

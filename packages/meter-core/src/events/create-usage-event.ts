@@ -1,5 +1,6 @@
 import {
   type DimensionValue,
+  defaultProvider,
   defaultUsageEventSource,
   defaultUsageEventType,
   type EstimateReason,
@@ -15,10 +16,14 @@ import { UsageEventError } from './usage-event-error.js';
  * @see https://openmeter.io/docs/metering/events/usage-events
  */
 export const reservedDataKeys: ReadonlySet<string> = new Set([
+  'provider',
   'model',
+  'requested_model',
+  'service_tier',
   'endpoint',
   'usage_source',
   'estimate_reason',
+  'cached_tokens_unknown',
   'prompt_tokens',
   'completion_tokens',
   'total_tokens',
@@ -50,12 +55,18 @@ export interface UsageEventEnvelopeOptions {
   /** Extra data fields such as `feature` or `project`, copied into `data`. */
   dimensions?: Readonly<Record<string, DimensionValue>> | undefined;
   /**
-   * Event id to use instead of the provider's response id, for OpenAI-compatible servers whose
-   * ids are not unique (Ollama draws `chatcmpl-` ids from 999 values, so OpenMeter's dedup would
-   * drop real usage). Make it once per request (e.g. `crypto.randomUUID()`) and keep it with the
+   * Event id that overrides the provider's response id, for OpenAI-compatible servers whose ids
+   * are not unique (Ollama draws `chatcmpl-` ids from 999 values, so OpenMeter's dedup would drop
+   * real usage). Make it once per request (e.g. `crypto.randomUUID()`) and keep it with the
    * request, so that a replay of the same metering keeps the same id.
    */
-  eventId?: string | undefined;
+  id?: string | undefined;
+  /**
+   * Who served the request, the `provider` data field and meter dimension; defaults to `openai`.
+   * Set it for OpenAI-compatible servers (`azure`, `ollama`, ...), as OpenMeter's LLM cost
+   * database names them.
+   */
+  provider?: string | undefined;
 }
 
 /**
@@ -145,22 +156,30 @@ export function convertTime({ value, field }: { value: unknown; field: string })
 
 /**
  * Builds a usage CloudEvent from already validated token counts, validating the envelope
- * (subject, source, type, id, model, dimensions). Used by `toUsageEvent` and the stream meters.
+ * (subject, source, type, id, model, provider, dimensions). `options.id` overrides the provider's
+ * id. Internal: used by `toUsageEvent` and the stream meters.
  * @see https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/spec.md
  */
 export function createUsageEvent({
-  id,
+  providerId,
   time,
   model,
+  requestedModel,
+  serviceTier,
   endpoint,
   tokens,
   estimateReason,
   options,
 }: {
-  id: unknown;
+  /** The id the provider gave the response (or the fallback), checked here. */
+  providerId: unknown;
   /** RFC 3339 time, already converted. */
   time: string;
   model: unknown;
+  /** The request's `model`, when the request is known. */
+  requestedModel?: unknown;
+  /** The `service_tier` the provider reported, when it did (`auto` is left out). */
+  serviceTier?: unknown;
   endpoint: UsageEndpoint;
   tokens: UsageTokens;
   /** Set when the counts are estimates. */
@@ -170,18 +189,32 @@ export function createUsageEvent({
   const dimensions = parseDimensions(options.dimensions);
   const data: UsageEventData = {
     ...dimensions,
+    provider: parseNonEmptyString({
+      value: options.provider ?? defaultProvider,
+      field: 'options.provider',
+    }),
     model: parseNonEmptyString({ value: model, field: 'model' }),
+    // Optional fields are left out rather than guessed: a wrong tier or model misprices.
+    ...(typeof requestedModel === 'string' && requestedModel
+      ? { requested_model: requestedModel }
+      : {}),
+    // `auto` is a request, not a tier: Responses echo it until the response completes.
+    ...(typeof serviceTier === 'string' && serviceTier && serviceTier !== 'auto'
+      ? { service_tier: serviceTier }
+      : {}),
     endpoint,
     ...tokens,
     usage_source: estimateReason === undefined ? 'provider' : 'estimated',
-    ...(estimateReason === undefined ? {} : { estimate_reason: estimateReason }),
+    ...(estimateReason === undefined
+      ? {}
+      : { estimate_reason: estimateReason, cached_tokens_unknown: true }),
   };
   return {
     specversion: '1.0',
     id:
-      options.eventId === undefined
-        ? parseNonEmptyString({ value: id, field: 'id' })
-        : parseNonEmptyString({ value: options.eventId, field: 'options.eventId' }),
+      options.id === undefined
+        ? parseNonEmptyString({ value: providerId, field: 'id' })
+        : parseNonEmptyString({ value: options.id, field: 'options.id' }),
     source: parseNonEmptyString({
       value: options.source ?? defaultUsageEventSource,
       field: 'options.source',

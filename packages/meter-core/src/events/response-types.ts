@@ -42,6 +42,8 @@ export interface ChatCompletionLike {
     | null
     | undefined;
   usage?: OpenAIChatUsage | null | undefined;
+  /** The tier that served the request (`default`, `flex`, `priority`, ...). */
+  service_tier?: string | null | undefined;
 }
 
 /**
@@ -76,6 +78,8 @@ export interface ResponseLike {
   status?: string | null | undefined;
   output?: ReadonlyArray<ResponseOutputItemLike> | null | undefined;
   usage?: OpenAIResponsesUsage | null | undefined;
+  /** The tier that served the request (`default`, `flex`, `priority`, ...). */
+  service_tier?: string | null | undefined;
 }
 
 /**

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { readOpenAIFixtures } from './__fixtures__/read-openai-fixtures.js';
 import type { OpenAIChatUsage } from './convert-chat-usage.js';
 import type { OpenAIResponsesUsage } from './convert-responses-usage.js';
+import { convertToTokenTypeEvents } from './convert-to-token-type-events.js';
 import type { MeterableResponse } from './response-types.js';
-import { toTokenTypeEvents } from './to-token-type-events.js';
 import { type ToUsageEventOptions, toUsageEvent } from './to-usage-event.js';
 import { UsageEventError } from './usage-event-error.js';
 
@@ -11,7 +11,14 @@ const records = readOpenAIFixtures();
 const nonStream = records.filter(
   (record) => !record.stream && record.endpoint !== 'completions' && record.usage !== null,
 );
-const options = { subject: 'customer-1', time: '2026-01-01T00:00:00.000Z', id: 'req_test' };
+const options = {
+  subject: 'customer-1',
+  now: () => new Date('2026-01-01T00:00:00.000Z'),
+  fallbackId: 'req_test',
+};
+
+const toTokenTypeEvents = (response: MeterableResponse, given: ToUsageEventOptions) =>
+  convertToTokenTypeEvents({ event: toUsageEvent(response, given) });
 
 function find(predicate: (record: (typeof records)[number]) => boolean) {
   const record = records.find(predicate);
@@ -114,6 +121,7 @@ describe('toUsageEvent events', () => {
           "model": "gpt-3.5-turbo-0613",
           "project": "demo",
           "prompt_tokens": 9,
+          "provider": "openai",
           "reasoning_tokens": 0,
           "total_tokens": 19,
           "usage_source": "provider",
@@ -129,18 +137,18 @@ describe('toUsageEvent events', () => {
     `);
   });
 
-  it('uses options.eventId over the provider id, for servers whose ids repeat', () => {
+  it('uses options.id over the provider id, for servers whose ids repeat', () => {
     const record = find((candidate) => candidate.name === 'alexrudall__ruby-openai.jsonl#2');
     const response = record.response as unknown as MeterableResponse;
-    const event = toUsageEvent(response, { subject: 'customer-1', eventId: 'request-42' });
+    const event = toUsageEvent(response, { subject: 'customer-1', id: 'request-42' });
     expect(event.id).toBe('request-42');
     expect(
-      toTokenTypeEvents(response, { subject: 'customer-1', eventId: 'request-42' }).map(
+      toTokenTypeEvents(response, { subject: 'customer-1', id: 'request-42' }).map(
         (split) => split.id,
       ),
     ).toEqual(['request-42:input', 'request-42:output']);
-    expect(() => toUsageEvent(response, { subject: 'customer-1', eventId: '' })).toThrow(
-      expect.objectContaining({ field: 'options.eventId' }),
+    expect(() => toUsageEvent(response, { subject: 'customer-1', id: '' })).toThrow(
+      expect.objectContaining({ field: 'options.id' }),
     );
   });
 
@@ -164,7 +172,9 @@ describe('toUsageEvent events', () => {
           "endpoint": "responses",
           "model": "gpt-5-nano-2025-08-07",
           "prompt_tokens": 1586,
+          "provider": "openai",
           "reasoning_tokens": 320,
+          "service_tier": "default",
           "total_tokens": 1979,
           "usage_source": "provider",
         },
@@ -185,6 +195,8 @@ describe('toUsageEvent events', () => {
           "data": {
             "endpoint": "responses",
             "model": "gpt-5-nano-2025-08-07",
+            "provider": "openai",
+            "service_tier": "default",
             "tokens": 50,
             "type": "input",
             "usage_source": "provider",
@@ -201,12 +213,14 @@ describe('toUsageEvent events', () => {
           "data": {
             "endpoint": "responses",
             "model": "gpt-5-nano-2025-08-07",
+            "provider": "openai",
+            "service_tier": "default",
             "tokens": 1536,
-            "type": "cached_input",
+            "type": "cache_read",
             "usage_source": "provider",
           },
           "datacontenttype": "application/json",
-          "id": "resp_087a396570773002016a85bfc12eac819d99f4822905dacdd5:cached_input",
+          "id": "resp_087a396570773002016a85bfc12eac819d99f4822905dacdd5:cache_read",
           "source": "llm-meter",
           "specversion": "1.0",
           "subject": "customer-1",
@@ -217,6 +231,8 @@ describe('toUsageEvent events', () => {
           "data": {
             "endpoint": "responses",
             "model": "gpt-5-nano-2025-08-07",
+            "provider": "openai",
+            "service_tier": "default",
             "tokens": 393,
             "type": "output",
             "usage_source": "provider",
@@ -240,7 +256,7 @@ describe('toUsageEvent events', () => {
     expect(
       toUsageEvent(response as unknown as MeterableResponse, {
         subject: 'customer-1',
-        time: new Date('2026-01-01T00:00:00Z'),
+        now: () => new Date('2026-01-01T00:00:00Z'),
       }),
     ).toMatchInlineSnapshot(`
       {
@@ -250,6 +266,7 @@ describe('toUsageEvent events', () => {
           "endpoint": "embeddings",
           "model": "text-embedding-ada-002",
           "prompt_tokens": 8,
+          "provider": "openai",
           "reasoning_tokens": 0,
           "total_tokens": 8,
           "usage_source": "provider",
@@ -265,6 +282,18 @@ describe('toUsageEvent events', () => {
     `);
   });
 
+  it('spells ids one way: id overrides, fallbackId falls back (embeddings)', () => {
+    const record = find((candidate) => candidate.name === 'alexrudall__ruby-openai.jsonl#17');
+    const response = { ...(record.response as object) } as Record<string, unknown>;
+    const now = () => new Date('2026-01-01T00:00:00Z');
+    const idOf = (given: Partial<ToUsageEventOptions>) =>
+      toUsageEvent(response as unknown as MeterableResponse, { subject: 's', now, ...given }).id;
+    expect(idOf({ fallbackId: 'fallback' })).toBe('fallback');
+    Object.defineProperty(response, '_request_id', { value: 'req_123', enumerable: false });
+    expect(idOf({ fallbackId: 'fallback' })).toBe('req_123');
+    expect(idOf({ fallbackId: 'fallback', id: 'override' })).toBe('override');
+  });
+
   it('estimates a chat completion without usage from its request', () => {
     const record = find((candidate) => candidate.name === 'alexrudall__ruby-openai.jsonl#2');
     const { usage: _usage, ...response } = record.response as Record<string, unknown>;
@@ -275,12 +304,15 @@ describe('toUsageEvent events', () => {
     expect(event.data).toMatchInlineSnapshot(`
       {
         "cached_tokens": 0,
+        "cached_tokens_unknown": true,
         "completion_tokens": 10,
         "endpoint": "chat.completions",
         "estimate_reason": "no_usage",
         "model": "gpt-3.5-turbo-0613",
         "prompt_tokens": 9,
+        "provider": "openai",
         "reasoning_tokens": 0,
+        "requested_model": "gpt-3.5-turbo",
         "total_tokens": 19,
         "usage_source": "estimated",
       }
@@ -401,9 +433,9 @@ const badCases: Array<{
         model: 'text-embedding-3-small',
         usage: { prompt_tokens: 1, total_tokens: 1 },
       },
-      options: { id: undefined },
+      options: { fallbackId: undefined },
     },
-    want: 'options.id',
+    want: 'options.fallbackId',
   },
   {
     name: 'embeddings without time',
@@ -414,9 +446,9 @@ const badCases: Array<{
         model: 'text-embedding-3-small',
         usage: { prompt_tokens: 1, total_tokens: 1 },
       },
-      options: { id: 'req_1', time: undefined },
+      options: { fallbackId: 'req_1', now: undefined },
     },
-    want: 'options.time',
+    want: 'options.now',
   },
   {
     name: 'empty subject',

@@ -27,22 +27,23 @@ import type { UsageEvent, UsageTokens } from './usage-event.js';
 import { UsageEventError } from './usage-event-error.js';
 
 /**
- * Options of {@link toUsageEvent}: the envelope (subject, source, type, dimensions), what the
- * response itself lacks (embeddings have no id and no time), and the request to estimate from
- * when the response carries no usage.
+ * Options of {@link toUsageEvent}: the envelope (subject, source, type, dimensions, `id`
+ * override, provider), what the response itself may lack (embeddings have no id and no time),
+ * and the request (its `model` becomes `requested_model`; without usage it makes an estimate).
  * @see https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/spec.md
  */
 export interface ToUsageEventOptions extends UsageEventEnvelopeOptions {
   /**
-   * Event id for responses without their own id (embeddings); wins over the SDK's `_request_id`.
-   * Ignored when the response has an id, so a retry or replay keeps the provider's id.
+   * Event id used only when the response carries none: embeddings, when the SDK's `_request_id`
+   * is missing too. `id` overrides every id; this only falls back.
    */
-  id?: string | undefined;
-  /** Event time for responses without `created` (embeddings): a `Date` or RFC 3339 string. */
-  time?: Date | string | undefined;
+  fallbackId?: string | undefined;
+  /** Clock read only when the response has no time of its own (embeddings). */
+  now?: (() => Date) | undefined;
   /**
-   * The request body that produced the response. Only read when the response has no usage: the
-   * event is then an estimate (`usage_source: "estimated"`, `estimate_reason: "no_usage"`).
+   * The request body that produced the response: its `model` becomes `requested_model`, and when
+   * the response has no usage the event is an estimate from it (`usage_source: "estimated"`,
+   * `estimate_reason: "no_usage"`).
    */
   request?: ChatPromptRequest | ResponsesPromptRequest | EmbeddingsPromptRequest | undefined;
   /** Encoding for estimates; defaults to the model's, or `o200k_base` for unknown models. */
@@ -79,7 +80,7 @@ function responsesTokens(response: ResponseLike, options: ToUsageEventOptions): 
       message: `the response is ${response.status}: meter it once it has completed`,
     });
   }
-  if (response.usage) return convertResponsesUsage(response.usage);
+  if (response.usage) return convertResponsesUsage({ usage: response.usage });
   if (!options.request) throw noUsageError();
   return estimateResponsesTokens({
     request: options.request as ResponsesPromptRequest,
@@ -105,10 +106,10 @@ function embeddingsTokens(
 
 /**
  * Maps a Chat Completion, a Responses API response or an Embeddings response to one usage
- * CloudEvent whose `id` is the provider's response id (embeddings: `options.id`, else the SDK's
- * `_request_id`), so a retry or replay produces the same event. Throws {@link UsageEventError}
- * naming the field for bad input; a response without usage becomes an estimate when
- * `options.request` is given.
+ * CloudEvent whose `id` is the provider's response id (embeddings: the SDK's `_request_id`, else
+ * `options.fallbackId`; `options.id` overrides both), so a retry or replay produces the same
+ * event. Throws {@link UsageEventError} naming the field for bad input; a response without usage
+ * becomes an estimate when `options.request` is given.
  * @see https://platform.openai.com/docs/api-reference/chat/object
  * @see https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/spec.md
  */
@@ -120,14 +121,17 @@ export function toUsageEvent(
     throw new UsageEventError({ field: 'response', message: 'must be an object' });
   }
   const safeOptions: ToUsageEventOptions = options ?? { subject: '' };
+  const requestedModel = safeOptions.request?.model;
   const object: unknown = (response as { object?: unknown }).object;
   if (object === 'chat.completion') {
     const chat = response as ChatCompletionLike;
     const tokens = chatTokens(chat, safeOptions);
     return createUsageEvent({
-      id: chat.id,
+      providerId: chat.id,
       time: convertUnixSeconds({ value: chat.created, field: 'created' }),
       model: chat.model,
+      requestedModel,
+      serviceTier: chat.service_tier,
       endpoint: 'chat.completions',
       tokens,
       estimateReason: chat.usage ? undefined : 'no_usage',
@@ -138,9 +142,11 @@ export function toUsageEvent(
     const responses = response as ResponseLike;
     const tokens = responsesTokens(responses, safeOptions);
     return createUsageEvent({
-      id: responses.id,
+      providerId: responses.id,
       time: convertUnixSeconds({ value: responses.created_at, field: 'created_at' }),
       model: responses.model,
+      requestedModel,
+      serviceTier: responses.service_tier,
       endpoint: 'responses',
       tokens,
       estimateReason: responses.usage ? undefined : 'no_usage',
@@ -149,19 +155,26 @@ export function toUsageEvent(
   }
   if (object === 'list' && Array.isArray((response as EmbeddingsResponseLike).data)) {
     const embeddings = response as EmbeddingsResponseLike;
-    const id = safeOptions.id ?? embeddings._request_id;
+    const id = safeOptions.id ?? embeddings._request_id ?? safeOptions.fallbackId;
     if (!id) {
       throw new UsageEventError({
-        field: 'options.id',
+        field: 'options.fallbackId',
         message:
-          'embeddings responses carry no id: pass options.id or the SDK response (which has _request_id)',
+          'embeddings responses carry no id: pass the SDK response (which has _request_id), options.fallbackId or options.id',
+      });
+    }
+    if (!safeOptions.now) {
+      throw new UsageEventError({
+        field: 'options.now',
+        message: 'embeddings responses carry no time: pass options.now, e.g. () => new Date()',
       });
     }
     const tokens = embeddingsTokens(embeddings, safeOptions);
     return createUsageEvent({
-      id,
-      time: convertTime({ value: safeOptions.time, field: 'options.time' }),
+      providerId: id,
+      time: convertTime({ value: safeOptions.now(), field: 'options.now' }),
       model: embeddings.model,
+      requestedModel,
       endpoint: 'embeddings',
       tokens,
       estimateReason: embeddings.usage ? undefined : 'no_usage',

@@ -38,7 +38,10 @@ export interface UsageTokens {
   prompt_tokens: number;
   completion_tokens: number;
   total_tokens: number;
-  /** Prompt tokens served from the prompt cache (0 when the provider reported none). */
+  /**
+   * Prompt tokens served from the prompt cache: 0 when the provider reported none, and 0 as a lower
+   * bound on estimates, which say so with `cached_tokens_unknown: true`.
+   */
   cached_tokens: number;
   /** Completion tokens spent on hidden reasoning (0 when the provider reported none). */
   reasoning_tokens: number;
@@ -51,35 +54,63 @@ export interface UsageTokens {
 }
 
 /**
- * Data of a usage event: the token counts, the model the provider reported, the endpoint, where
- * the numbers come from, and the caller's extra dimensions.
+ * Data of a usage event: the token counts, what decides their price (provider, model, requested
+ * model, service tier), the endpoint, where the numbers come from, and the caller's extra
+ * dimensions.
  * @see https://openmeter.io/docs/metering/guides/common-examples
  */
-export type UsageEventData = UsageTokens & {
+export type UsageEventData = UsageTokens &
+  PricingFields & {
+    endpoint: UsageEndpoint;
+    usage_source: 'provider' | 'estimated';
+    estimate_reason?: EstimateReason;
+    /**
+     * Set (to `true`) on estimates: an estimate cannot know which prompt tokens the provider's
+     * prompt cache served, so `cached_tokens` is then 0 as a lower bound, not a measurement.
+     */
+    cached_tokens_unknown?: true;
+  } & { readonly [dimension: string]: DimensionValue | undefined };
+
+/**
+ * What decides the price of a response besides its tokens: who served it (`provider`), the model
+ * the provider reported (`model`, usually dated), the model the request named
+ * (`requested_model`, present when the request was given) and the service tier that actually
+ * served it (`service_tier`, present when the provider reported it; it can differ from the tier
+ * requested).
+ * @see https://platform.openai.com/docs/api-reference/chat/object#chat/object-service_tier
+ */
+export interface PricingFields {
+  /** Who served the request: `openai` unless the caller set `provider` (compatible servers). */
+  provider: string;
+  /** The model the provider reported, e.g. `gpt-4o-mini-2024-07-18`. */
   model: string;
-  endpoint: UsageEndpoint;
-  usage_source: 'provider' | 'estimated';
-  estimate_reason?: EstimateReason;
-} & { readonly [dimension: string]: DimensionValue | undefined };
+  /** The model named in the request, e.g. `gpt-4o-mini`; absent when no request was given. */
+  requested_model?: string;
+  /** The tier that served the request (`default`, `flex`, `priority`, ...), as reported. */
+  service_tier?: string;
+}
 
 /**
- * Token type of a token-type event: uncached input, cached input, or output (reasoning included).
- * @see https://openmeter.io/docs/metering/guides/common-examples
+ * Token type of a token-type event, in OpenMeter's LLM cost vocabulary: uncached `input`,
+ * `cache_read` (prompt tokens served from the cache), `cache_write` (prompt tokens written to the
+ * cache, reported by some providers) and `output` (reasoning included, as OpenAI bills it).
+ * @see https://openmeter.io/docs/billing/entitlements/feature
  */
-export type TokenType = 'input' | 'cached_input' | 'output';
+export type TokenType = 'input' | 'cache_read' | 'cache_write' | 'output';
 
 /**
- * Data of a token-type event, the shape of OpenMeter's LLM metering guide
- * (`{ tokens, model, type }`), plus the endpoint, usage source and extra dimensions.
+ * Data of a token-type event: `{ tokens, type, provider, model }`, the properties an OpenMeter
+ * feature with an LLM unit cost reads, plus the endpoint, usage source and extra dimensions.
  * @see https://openmeter.io/docs/metering/guides/common-examples
  */
-export type TokenTypeEventData = {
+export type TokenTypeEventData = PricingFields & {
   tokens: number;
-  model: string;
   type: TokenType;
   endpoint: UsageEndpoint;
   usage_source: 'provider' | 'estimated';
   estimate_reason?: EstimateReason;
+  /** Set on estimates: the `input` event then holds every prompt token, cached or not. */
+  cached_tokens_unknown?: true;
 } & { readonly [dimension: string]: DimensionValue | undefined };
 
 /**
@@ -128,3 +159,9 @@ export const defaultTokenTypeEventType = 'prompt';
  * @see https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/spec.md#source-1
  */
 export const defaultUsageEventSource = 'llm-meter';
+
+/**
+ * Default `provider` of every event: the OpenAI API. Set `provider` for compatible servers.
+ * @see https://openmeter.io/docs/billing/entitlements/feature
+ */
+export const defaultProvider = 'openai';

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import featuresApi from '../../meters/features-api.json' with { type: 'json' };
 import metersApi from '../../meters/meters-api.json' with { type: 'json' };
 import { readOpenAIFixtures } from '../events/__fixtures__/read-openai-fixtures.js';
+import { convertToTokenTypeEvents } from '../events/convert-to-token-type-events.js';
 import type { MeterableResponse } from '../events/response-types.js';
-import { toTokenTypeEvents } from '../events/to-token-type-events.js';
 import { toUsageEvent } from '../events/to-usage-event.js';
 import { convertMetersToYaml } from './convert-meters-to-yaml.js';
+import { openMeterFeatures } from './llm-cost-features.js';
 import { openMeterMeters, tokenTypeEventMeters, usageEventMeters } from './usage-meters.js';
 
 // Resolves `$.a.b`, the only JSONPath form the shipped meters use.
@@ -19,7 +21,20 @@ function resolvePath(data: Record<string, unknown>, path: string): unknown {
 const records = readOpenAIFixtures().filter(
   (record) => !record.stream && record.endpoint !== 'completions' && record.usage !== null,
 );
-const options = { subject: 'customer-1', time: '2026-01-01T00:00:00Z', id: 'req_1' };
+const options = {
+  subject: 'customer-1',
+  now: () => new Date('2026-01-01T00:00:00Z'),
+  fallbackId: 'req_1',
+};
+
+// Dimensions present only when known (the request's model, the tier the provider reported):
+// absent resolves to no group, never to a wrong one.
+const optionalGroups = new Set(['$.requested_model', '$.service_tier']);
+
+function expectScalarGroup({ value, path, name }: { value: unknown; path: string; name: string }) {
+  if (value === undefined && optionalGroups.has(path)) return;
+  expect(typeof value, `${name} ${path}`).toBe('string');
+}
 
 describe('shipped meter definitions', () => {
   it('the YAML config file equals the TypeScript constants', async () => {
@@ -53,7 +68,7 @@ describe('shipped meter definitions', () => {
         expect(event.type).toBe(meter.eventType);
         expect(typeof resolvePath(event.data, meter.valueProperty), record.name).toBe('number');
         for (const path of Object.values(meter.groupBy)) {
-          expect(typeof resolvePath(event.data, path), `${record.name} ${path}`).toBe('string');
+          expectScalarGroup({ value: resolvePath(event.data, path), path, name: record.name });
         }
       }
     }
@@ -61,18 +76,51 @@ describe('shipped meter definitions', () => {
 
   it('read a number and scalar groups from every token-type event', () => {
     for (const record of records) {
-      for (const event of toTokenTypeEvents(
-        record.response as unknown as MeterableResponse,
-        options,
-      )) {
+      const usage = toUsageEvent(record.response as unknown as MeterableResponse, options);
+      for (const event of convertToTokenTypeEvents({ event: usage })) {
         for (const meter of tokenTypeEventMeters) {
           expect(event.type).toBe(meter.eventType);
           expect(typeof resolvePath(event.data, meter.valueProperty)).toBe('number');
           for (const path of Object.values(meter.groupBy)) {
-            expect(typeof resolvePath(event.data, path), `${record.name} ${path}`).toBe('string');
+            expectScalarGroup({ value: resolvePath(event.data, path), path, name: record.name });
           }
         }
       }
     }
+  });
+
+  it('the features API bodies equal the TypeScript constants', async () => {
+    await expect(`${JSON.stringify(openMeterFeatures, null, 2)}\n`).toMatchFileSnapshot(
+      '../../meters/features-api.json',
+    );
+    expect(featuresApi).toEqual(openMeterFeatures);
+  });
+
+  it('price a shipped meter by properties its group-by has, in the FeatureCreateInputs shape', () => {
+    for (const feature of openMeterFeatures) {
+      expect(feature.key).toMatch(/^[a-z0-9]+(?:_[a-z0-9]+)*$/);
+      const meter = openMeterMeters.find((candidate) => candidate.slug === feature.meterSlug);
+      expect(meter, feature.key).toBeDefined();
+      const { type, ...properties } = feature.unitCost;
+      expect(type).toBe('llm');
+      for (const property of Object.values(properties)) {
+        expect(Object.keys(meter?.groupBy ?? {})).toContain(property);
+      }
+    }
+  });
+
+  it("use the token types of OpenMeter's LLM cost lookup, on every recorded response", () => {
+    // FeatureLLMUnitCost.tokenType in ../shared/openmeter/openapi.yaml.
+    const llmTokenTypes = new Set(['input', 'output', 'cache_read', 'reasoning', 'cache_write']);
+    const seen = new Set<string>();
+    for (const record of records) {
+      const usage = toUsageEvent(record.response as unknown as MeterableResponse, options);
+      for (const event of convertToTokenTypeEvents({ event: usage })) {
+        expect(llmTokenTypes.has(event.data.type), event.data.type).toBe(true);
+        expect(event.data.provider).toBe('openai');
+        seen.add(event.data.type);
+      }
+    }
+    expect([...seen].sort()).toEqual(['cache_read', 'cache_write', 'input', 'output']);
   });
 });

@@ -15,9 +15,13 @@ export interface MeterDefinition {
   groupBy: Readonly<Record<string, string>>;
 }
 
-// Every usage event carries these, so every meter can split by them.
+// Every usage event carries these (requested_model and service_tier when known), so every
+// meter can split by them; provider, model and service_tier decide the price.
 const usageGroupBy = {
+  provider: '$.provider',
   model: '$.model',
+  requested_model: '$.requested_model',
+  service_tier: '$.service_tier',
   endpoint: '$.endpoint',
   usage_source: '$.usage_source',
 } as const;
@@ -41,7 +45,8 @@ function sumMeter({
 
 /**
  * Meters for usage events (`type: "openai"`, one event per response): total, prompt,
- * completion, cached and reasoning tokens, each by model, endpoint and usage source.
+ * completion, cached and reasoning tokens, each by provider, model, requested model, service
+ * tier, endpoint and usage source.
  * @see https://openmeter.io/docs/metering/guides/common-examples
  */
 export const usageEventMeters: readonly MeterDefinition[] = [
@@ -78,8 +83,9 @@ export const usageEventMeters: readonly MeterDefinition[] = [
 ];
 
 /**
- * Meters for token-type events (`type: "prompt"`, one event per token type), as in OpenMeter's
- * LLM metering guide: tokens by model and type (`input`, `cached_input`, `output`).
+ * Meters for token-type events (`type: "prompt"`, one event per token type): tokens by the usage
+ * dimensions and `type` in OpenMeter's LLM cost vocabulary (`input`, `cache_read`,
+ * `cache_write`, `output`), the meter the shipped LLM cost feature prices.
  * @see https://openmeter.io/docs/metering/guides/common-examples
  */
 export const tokenTypeEventMeters: readonly MeterDefinition[] = [
@@ -87,7 +93,7 @@ export const tokenTypeEventMeters: readonly MeterDefinition[] = [
     slug: 'llm_tokens_by_type',
     name: 'LLM tokens by type',
     description:
-      'Tokens by model and type (input, cached_input, output), from token-type events (type prompt).',
+      'Tokens by provider, model and type (input, cache_read, cache_write, output), from token-type events (type prompt).',
     eventType: defaultTokenTypeEventType,
     aggregation: 'SUM',
     valueProperty: '$.tokens',

@@ -44,6 +44,8 @@ export interface ChatCompletionChunkLike {
     | null
     | undefined;
   usage?: OpenAIChatUsage | null | undefined;
+  /** The tier serving the stream, repeated on every chunk. */
+  service_tier?: string | null | undefined;
 }
 
 interface ChoiceText {
@@ -67,6 +69,7 @@ export class ChatStreamMeter {
   #id: string | undefined;
   #created: number | undefined;
   #model: string | undefined;
+  #serviceTier: string | undefined;
   #usage: OpenAIChatUsage | undefined;
   #chunkCount = 0;
 
@@ -97,6 +100,10 @@ export class ChatStreamMeter {
     }
     if (this.#model === undefined && typeof chunk.model === 'string' && chunk.model) {
       this.#model = chunk.model;
+    }
+    // The last chunk's tier wins: it is the one the provider settled on.
+    if (typeof chunk.service_tier === 'string' && chunk.service_tier) {
+      this.#serviceTier = chunk.service_tier;
     }
     if (chunk.usage && typeof chunk.usage === 'object') this.#usage = chunk.usage;
     if (!Array.isArray(chunk.choices)) return;
@@ -154,9 +161,11 @@ export class ChatStreamMeter {
       });
     }
     return createUsageEvent({
-      id,
+      providerId: id,
       time,
       model: this.#model ?? this.#request.model,
+      requestedModel: this.#request.model,
+      serviceTier: this.#serviceTier,
       endpoint: 'chat.completions',
       tokens,
       estimateReason,

@@ -114,12 +114,15 @@ describe('meterChatStream over the shared fixtures', () => {
       {
         "data": {
           "cached_tokens": 0,
+          "cached_tokens_unknown": true,
           "completion_tokens": 9,
           "endpoint": "chat.completions",
           "estimate_reason": "no_usage_chunk",
           "model": "gpt-3.5-turbo-0613",
           "prompt_tokens": 9,
+          "provider": "openai",
           "reasoning_tokens": 0,
+          "requested_model": "gpt-3.5-turbo",
           "total_tokens": 18,
           "usage_source": "estimated",
         },
@@ -244,7 +247,7 @@ describe('meterChatStream ends', () => {
           request: sample?.request ?? {},
           subject,
           onUsage,
-          id: 'req_fallback',
+          fallbackId: 'req_fallback',
           now: () => new Date('2026-01-01T00:00:00Z'),
         }),
       ),
@@ -281,7 +284,7 @@ describe('meterChatStream ends', () => {
       request: sample?.request ?? {},
       subject,
       onUsage,
-      id: 'req_1',
+      fallbackId: 'req_1',
       now: () => new Date(0),
     });
     await metered.return?.();
@@ -427,7 +430,7 @@ describe('meterChatStream properties', () => {
               subject,
               onUsage,
               signal: controller.signal,
-              id: 'req_1',
+              fallbackId: 'req_1',
               now: () => new Date(0),
             },
           );

@@ -85,12 +85,15 @@ describe('meterResponsesStream over the shared fixtures', () => {
       {
         "data": {
           "cached_tokens": 0,
+          "cached_tokens_unknown": true,
           "completion_tokens": 5,
           "endpoint": "responses",
           "estimate_reason": "aborted",
           "model": "gpt-4o-2024-08-06",
           "prompt_tokens": 9,
+          "provider": "openai",
           "reasoning_tokens": 0,
+          "requested_model": "gpt-4o",
           "total_tokens": 14,
           "usage_source": "estimated",
         },
@@ -126,7 +129,7 @@ describe('meterResponsesStream properties', () => {
               request: record?.request ?? {},
               subject,
               onUsage,
-              id: 'req_1',
+              fallbackId: 'req_1',
               now: () => new Date(0),
             },
           );

@@ -17,12 +17,12 @@ export function resolveStreamIdentity({
   time: string | undefined;
   options: StreamMeterOptions;
 }): { id: string; time: string } {
-  const resolvedId = id ?? options.id;
+  const resolvedId = id ?? options.fallbackId;
   if (!resolvedId) {
     throw new UsageEventError({
       field: 'id',
       message:
-        'the stream ended before any chunk carried an id: pass options.id to meter such streams',
+        'the stream ended before any chunk carried an id: pass options.fallbackId to meter such streams',
     });
   }
   if (time !== undefined) return { id: resolvedId, time };

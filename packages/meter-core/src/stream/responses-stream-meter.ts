@@ -22,6 +22,7 @@ export interface ResponseStreamEventLike {
         created_at?: number | null | undefined;
         model?: string | null | undefined;
         usage?: OpenAIResponsesUsage | null | undefined;
+        service_tier?: string | null | undefined;
       }
     | null
     | undefined;
@@ -68,6 +69,7 @@ export class ResponsesStreamMeter {
   #id: string | undefined;
   #createdAt: number | undefined;
   #model: string | undefined;
+  #serviceTier: string | undefined;
   #usage: OpenAIResponsesUsage | undefined;
   #terminal = false;
   #eventCount = 0;
@@ -120,6 +122,16 @@ export class ResponsesStreamMeter {
         ) {
           this.#model = response.model;
         }
+        // `response.created` echoes the requested tier (`auto` when none was requested, which
+        // is no tier and is skipped); the terminal event names the tier that served it.
+        if (
+          (override || this.#serviceTier === undefined) &&
+          typeof response.service_tier === 'string' &&
+          response.service_tier &&
+          response.service_tier !== 'auto'
+        ) {
+          this.#serviceTier = response.service_tier;
+        }
         if (override && response.usage && typeof response.usage === 'object') {
           this.#usage = response.usage;
         }
@@ -160,7 +172,7 @@ export class ResponsesStreamMeter {
     let tokens: UsageTokens;
     let estimateReason: EstimateReason | undefined;
     const usage = this.#usage;
-    const provided = usage ? safeConvertUsage(() => convertResponsesUsage(usage)) : undefined;
+    const provided = usage ? safeConvertUsage(() => convertResponsesUsage({ usage })) : undefined;
     if (provided?.success) {
       tokens = provided.value;
     } else {
@@ -181,9 +193,11 @@ export class ResponsesStreamMeter {
       });
     }
     return createUsageEvent({
-      id,
+      providerId: id,
       time,
       model: this.#model ?? this.#request.model,
+      requestedModel: this.#request.model,
+      serviceTier: this.#serviceTier,
       endpoint: 'responses',
       tokens,
       estimateReason,
