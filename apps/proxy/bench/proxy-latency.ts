@@ -138,7 +138,7 @@ try {
     freePort(),
     freePort(),
   ]);
-  const tsx = ['--conditions=source', '--import', 'tsx'];
+  const tsx = ['--conditions=@llm-meter/source', '--import', 'tsx'];
   await start(
     'openai-local',
     process.execPath,

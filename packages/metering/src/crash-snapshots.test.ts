@@ -36,7 +36,7 @@ async function streamThenKill({
 }): Promise<string[]> {
   const child = spawn(
     process.execPath,
-    ['--conditions=source', '--import', 'tsx', 'src/testing/stream-until-killed.ts', api],
+    ['--conditions=@llm-meter/source', '--import', 'tsx', 'src/testing/stream-until-killed.ts', api],
     {
       cwd: packageDirectory,
       env: {

@@ -14,7 +14,7 @@ describe('openai-local command', () => {
       const child = spawn(
         process.execPath,
         [
-          '--conditions=source',
+          '--conditions=@llm-meter/source',
           '--import',
           'tsx',
           cli,
@@ -55,7 +55,7 @@ describe('openai-local command', () => {
 
 describe('openai-local command errors and key announcement', () => {
   const run = (args: string[], env: Record<string, string> = {}) =>
-    spawn(process.execPath, ['--conditions=source', '--import', 'tsx', cli, ...args], {
+    spawn(process.execPath, ['--conditions=@llm-meter/source', '--import', 'tsx', cli, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, ...env },
     });

@@ -1,6 +1,7 @@
-import type { TokenTypeEvent, UsageEvent } from '@llm-meter/meter-core';
+import type { FeatureDefinition, TokenTypeEvent, UsageEvent } from '@llm-meter/meter-core';
 import { describe, expectTypeOf, test } from 'vitest';
 import type { OpenMeterClient } from './create-client.js';
+import type { components } from './generated/schema.js';
 import type { IngestEventInput, MeterQueryParams, OpenMeterEvent } from './types.js';
 
 declare const client: OpenMeterClient;
@@ -42,6 +43,7 @@ describe('OpenMeterClient types', () => {
   test("meter-core's events are OpenMeter events", () => {
     expectTypeOf<UsageEvent>().toExtend<OpenMeterEvent>();
     expectTypeOf<TokenTypeEvent>().toExtend<OpenMeterEvent>();
+    expectTypeOf<FeatureDefinition>().toExtend<components['schemas']['FeatureCreateInputs']>();
     expectTypeOf(client.events.ingest).toBeCallableWith([] as UsageEvent[]);
   });
 });

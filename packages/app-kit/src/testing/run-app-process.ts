@@ -38,7 +38,7 @@ export function startAppProcess({
 }): { child: ChildProcess; done: Promise<AppProcessResult> } {
   const child = spawn(
     process.execPath,
-    ['--conditions=source', '--import', 'tsx', 'src/main.ts', ...args],
+    ['--conditions=@llm-meter/source', '--import', 'tsx', 'src/main.ts', ...args],
     { cwd: fileURLToPath(appDirectory), env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stdout = '';

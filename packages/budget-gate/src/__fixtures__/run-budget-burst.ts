@@ -27,7 +27,7 @@ export async function runBudgetBurst(input: {
 }): Promise<BurstResult> {
   const keyPrefix = `burst:${crypto.randomUUID()}`;
   const workers = Array.from({ length: input.processes }, (_, index) => {
-    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', workerPath], {
+    const child = spawn(process.execPath, ['--conditions=@llm-meter/source', '--import', 'tsx', workerPath], {
       env: {
         ...process.env,
         BUDGET: String(input.budget),

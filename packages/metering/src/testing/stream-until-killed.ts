@@ -2,7 +2,7 @@
 // at OPENAI_BASE_URL through the journaled stream meter into an outbox on OUTBOX_DIR, printing
 // one JSON line per chunk AFTER the chunk went through the meter. After STOP_AFTER chunks it
 // stops reading (the stream stays open) and waits for the parent's kill -9.
-// Usage: node --conditions=source --import tsx src/testing/stream-until-killed.ts chat|responses
+// Usage: node --conditions=@llm-meter/source --import tsx src/testing/stream-until-killed.ts chat|responses
 import { createUsageOutbox } from '@llm-meter/meter-outbox';
 import OpenAI from 'openai';
 import { meterChatStreamIntoOutbox } from '../meter-chat-stream-into-outbox.js';

@@ -155,7 +155,7 @@ describe('reconcileUsage against openai-local and openmeter-local', () => {
       new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
         execFile(
           process.execPath,
-          ['--import', 'tsx', '--conditions=source', cli, ...args],
+          ['--import', 'tsx', '--conditions=@llm-meter/source', cli, ...args],
           {
             env: {
               ...process.env,
@@ -182,7 +182,7 @@ describe('reconcileUsage against openai-local and openmeter-local', () => {
     const noKey = await new Promise<number>((resolve) => {
       execFile(
         process.execPath,
-        ['--import', 'tsx', '--conditions=source', cli, '--from', day, '--to', day],
+        ['--import', 'tsx', '--conditions=@llm-meter/source', cli, '--from', day, '--to', day],
         { env: { ...process.env, OPENAI_ADMIN_KEY: '' } },
         (error) => resolve(error ? Number(error.code ?? 1) : 0),
       );
