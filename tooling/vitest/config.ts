@@ -1,8 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
-// Workspace packages export a `source` condition pointing at their TypeScript entry, so tests
+// Workspace packages export a `@llm-meter/source` condition (scoped, so no consumer's tooling
+// picks it up by accident) pointing at their TypeScript entry, so tests
 // run against the code beside them without a build step in between.
-const conditions = ['source', 'module', 'node', 'import', 'default'];
+const conditions = ['@llm-meter/source', 'module', 'node', 'import', 'default'];
 
 /** Shared Vitest configuration for every package and app of the workspace. */
 export const vitestConfig = defineConfig({
