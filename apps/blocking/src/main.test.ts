@@ -117,6 +117,27 @@ describe('apps/blocking', { timeout: 120_000 }, () => {
     );
   });
 
+  test('an OPENAI_BASE_URL without /v1 that answers 404 gets the hint', async () => {
+    // Any HTTP server that does not serve the OpenAI API answers 404; openmeter-local will do.
+    const server = await startOpenMeterLocal({});
+    try {
+      const result = await startAppProcess({
+        appDirectory,
+        args: ['one question'],
+        env: cleanAppEnvironment({
+          LLM_METER_DATA_DIR: mkdtempSync(join(tmpdir(), 'blocking-')),
+          OPENAI_BASE_URL: server.url,
+        }),
+      }).done;
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(
+        /^error: OpenAI answered 404 .* OPENAI_BASE_URL usually ends in \/v1 \(e\.g\. http:\/\/127\.0\.0\.1:\d+\/v1\)\.\n$/,
+      );
+    } finally {
+      await server.close();
+    }
+  });
+
   test('a missing OPENMETER_API_KEY is reported as missing, not as refused', async () => {
     const server = await startOpenMeterLocal({ apiKey: 'the-right-key', meters: usageEventMeters });
     try {
