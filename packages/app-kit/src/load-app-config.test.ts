@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -99,7 +99,11 @@ describe('loadAppConfig', () => {
     const root = mkdtempSync(join(tmpdir(), 'app-kit-root-'));
     writeFileSync(join(root, 'pnpm-workspace.yaml'), 'packages: []\n');
     mkdirSync(join(root, 'apps', 'stream', 'src'), { recursive: true });
-    expect(findRepositoryRoot(join(root, 'apps', 'stream', 'src'))).toBe(root);
-    expect(findRepositoryRoot('/')).toBe('/');
+    try {
+      expect(findRepositoryRoot(join(root, 'apps', 'stream', 'src'))).toBe(root);
+      expect(findRepositoryRoot('/')).toBe('/');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
