@@ -16,13 +16,19 @@ export interface ChatPromptRules {
   toolsPreamble: number;
   /** Tokens a model adds per function call in the history, besides the common framing. */
   toolCallExtra: number;
+  /** Whether a named `tool_choice` is written into the prompt. */
+  promptsNamedToolChoice: boolean;
+  /** Header of the system text that tools join (`# Instructions` in the harmony layout). */
+  instructionsHeader: string;
 }
 
 // Reasoning families prime the reply with one token fewer: the recorded gpt-5, gpt-5-mini,
 // gpt-5-nano and o3-mini prompts all count exactly one below the 3-token priming. With tools they
-// add a fixed preamble (81 tokens on 30 of the 38 recorded gpt-5 family prompts with tools and no
-// calls, 82 on the rest) and 6 more tokens per call in the history; no o-series prompt with tools
-// was recorded, so the o-series values are assumed to match gpt-5's.
+// add a fixed preamble (82 tokens on 4 of the 7 recorded tests with gpt-5 family prompts with
+// tools, 81 on the other 3), 6 more tokens per call in the history, nothing for a named
+// tool_choice, and an `# Instructions` header when the tools join a system message (harmony's
+// developer-message layout; one recorded prompt). No o-series prompt with tools was recorded, so
+// the o-series values are assumed to match gpt-5's. See PROMPT-FORMAT.md.
 const reasoningFamily = /^(o\d|gpt-5)(?:$|[-.])/;
 
 /**
@@ -40,6 +46,8 @@ export function chatPromptRulesForModel(model: string): ChatPromptRules {
       replyPriming: 3,
       toolsPreamble: 0,
       toolCallExtra: 0,
+      promptsNamedToolChoice: true,
+      instructionsHeader: '',
     };
   }
   const reasoning = reasoningFamily.test(name);
@@ -47,7 +55,9 @@ export function chatPromptRulesForModel(model: string): ChatPromptRules {
     tokensPerMessage: 3,
     tokensPerName: 1,
     replyPriming: reasoning ? 2 : 3,
-    toolsPreamble: reasoning ? 81 : 0,
+    toolsPreamble: reasoning ? 82 : 0,
     toolCallExtra: reasoning ? 6 : 0,
+    promptsNamedToolChoice: !reasoning,
+    instructionsHeader: reasoning ? '# Instructions\n\n' : '',
   };
 }

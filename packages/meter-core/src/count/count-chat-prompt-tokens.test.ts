@@ -67,22 +67,22 @@ describe('countChatPromptTokens on recorded prompts with tools or schemas', () =
     }).toMatchInlineSnapshot(`
       {
         "assistant_tool_calls_in_history": {
-          "exactPercent": 57,
+          "exactPercent": 88,
           "prompts": 56,
-          "withinFivePercent": 96,
-          "withinOnePercent": 68,
+          "withinFivePercent": 98,
+          "withinOnePercent": 91,
         },
         "response_format:json_schema": {
-          "exactPercent": 87,
+          "exactPercent": 100,
           "prompts": 47,
-          "withinFivePercent": 89,
-          "withinOnePercent": 87,
+          "withinFivePercent": 100,
+          "withinOnePercent": 100,
         },
         "tools_defined": {
-          "exactPercent": 64,
+          "exactPercent": 92,
           "prompts": 104,
-          "withinFivePercent": 96,
-          "withinOnePercent": 77,
+          "withinFivePercent": 100,
+          "withinOnePercent": 100,
         },
       }
     `);
@@ -209,7 +209,7 @@ describe('countChatPromptTokens with tools', () => {
       {
         "withHistory": {
           "excluded": [],
-          "tokens": 85,
+          "tokens": 83,
         },
         "withTools": {
           "excluded": [],
@@ -249,7 +249,7 @@ describe('countChatPromptTokens with response_format', () => {
     );
   });
 
-  it('adds a JSON schema section without titles', () => {
+  it('adds a JSON schema section that keeps titles (the recordings count them)', () => {
     const schema = {
       title: 'Joke',
       type: 'object',
@@ -273,7 +273,7 @@ describe('countChatPromptTokens with response_format', () => {
         },
       },
     });
-    expect(withTitles).toEqual(withoutTitles);
-    expect(withTitles.tokens).toMatchInlineSnapshot(`53`);
+    expect(withTitles.tokens).toBeGreaterThan(withoutTitles.tokens);
+    expect(withTitles.tokens).toMatchInlineSnapshot(`51`);
   });
 });

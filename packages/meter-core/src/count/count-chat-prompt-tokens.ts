@@ -2,16 +2,16 @@ import { encodingForModel } from '../tokenizer/encoding-for-model.js';
 import { getTokenizer, type Tokenizer } from '../tokenizer/get-tokenizer.js';
 import { type ChatPromptRules, chatPromptRulesForModel } from './chat-prompt-rules.js';
 import {
-  countFunctionDefinitionTokens,
+  createFunctionDefinitionSection,
   type FunctionDefinitionInput,
 } from './count-function-definition-tokens.js';
 import { countImageTokens } from './count-image-tokens.js';
 import {
-  countResponseFormatTokens,
+  createResponseFormatSection,
   type ResponseFormatInput,
 } from './count-response-format-tokens.js';
 import type { CountOptions } from './count-tokens.js';
-import { countToolCallTokens } from './count-tool-call-tokens.js';
+import { countToolCallTokens, countToolResultTokens } from './count-tool-call-tokens.js';
 import { readImageDimensions } from './read-image-dimensions.js';
 
 /**
@@ -37,8 +37,11 @@ export interface ChatPromptMessage {
   name?: string | null | undefined;
   refusal?: string | null | undefined;
   audio?: unknown;
+  /** The call a `tool` message answers. */
+  tool_call_id?: string | null | undefined;
   tool_calls?:
     | ReadonlyArray<{
+        id?: string | null | undefined;
         type?: string | null | undefined;
         function?: { name?: string | null | undefined; arguments?: string | null | undefined };
       }>
@@ -63,6 +66,11 @@ export interface ChatPromptRequest {
     | undefined;
   functions?: ReadonlyArray<FunctionDefinitionInput> | null | undefined;
   response_format?: ResponseFormatInput | null | undefined;
+  tool_choice?:
+    | string
+    | { type?: string | null | undefined; function?: { name?: string | null | undefined } | null }
+    | null
+    | undefined;
 }
 
 /**
@@ -163,7 +171,7 @@ function countMessage({
   rules: ChatPromptRules;
   excluded: ExcludedPromptPart[];
 }): number {
-  let tokens = tokenizer.count(message.role ?? '');
+  let tokens = rules.tokensPerMessage + tokenizer.count(message.role ?? '');
   const content = message.content;
   if (typeof content === 'string') {
     tokens += tokenizer.count(content);
@@ -178,7 +186,8 @@ function countMessage({
       });
     });
   }
-  if (typeof message.name === 'string') {
+  // A `tool` message's own name costs nothing: it answers from the called function's name.
+  if (typeof message.name === 'string' && message.role !== 'tool') {
     tokens += rules.tokensPerName + tokenizer.count(message.name);
   }
   if (typeof message.refusal === 'string') tokens += tokenizer.count(message.refusal);
@@ -219,26 +228,145 @@ function collectFunctions({
   return functions;
 }
 
+interface SystemSection {
+  text: string;
+  adjustment: number;
+}
+
+function collectSystemSections({
+  request,
+  rules,
+  excluded,
+}: {
+  request: ChatPromptRequest;
+  rules: ChatPromptRules;
+  excluded: ExcludedPromptPart[];
+}): SystemSection[] {
+  const sections: SystemSection[] = [];
+  const tools = createFunctionDefinitionSection(collectFunctions({ request, excluded }));
+  if (tools !== undefined) {
+    sections.push({ ...tools, adjustment: tools.adjustment + rules.toolsPreamble });
+  }
+  if (request.response_format != null) {
+    const responseFormat = createResponseFormatSection(request.response_format);
+    if (responseFormat === undefined) {
+      excluded.push({
+        path: 'response_format',
+        kind: 'response_format',
+        reason: `no token formula for response_format ${JSON.stringify(request.response_format.type)}`,
+      });
+    } else if (responseFormat !== null) {
+      // Fitted: the response format's framing tokens are not counted when tools precede it.
+      sections.push(tools === undefined ? responseFormat : { ...responseFormat, adjustment: 0 });
+    }
+  }
+  return sections;
+}
+
+// The text the sections are appended to: a string content, or the last text part.
+function systemTextOf(message: ChatPromptMessage): string {
+  const content = message.content;
+  if (typeof content === 'string') return content;
+  const texts = (content ?? []).filter((part) => part.type === 'text');
+  return texts[texts.length - 1]?.text ?? '';
+}
+
+// Tools and the response format are rendered into the first system (or developer) message,
+// after its text and separated by blank lines; with none, a system message of their own is added.
+function countSystemSections({
+  request,
+  sections,
+  tokenizer,
+  rules,
+}: {
+  request: ChatPromptRequest;
+  sections: readonly SystemSection[];
+  tokenizer: Tokenizer;
+  rules: ChatPromptRules;
+}): number {
+  if (sections.length === 0) return 0;
+  const joined = sections.map((section) => section.text).join('\n\n');
+  const adjustment = sections.reduce((sum, section) => sum + section.adjustment, 0);
+  const system = (request.messages ?? []).find(
+    (message) => message.role === 'system' || message.role === 'developer',
+  );
+  if (system === undefined) {
+    return (
+      rules.tokensPerMessage + tokenizer.count('system') + tokenizer.count(joined) + adjustment
+    );
+  }
+  const text = systemTextOf(system);
+  const header = tokenizer.count(rules.instructionsHeader);
+  return tokenizer.count(`${text}\n\n${joined}`) - tokenizer.count(text) + header + adjustment;
+}
+
+// Fitted: naming the function the model must call costs its recipient name plus 6 tokens.
+const namedToolChoiceFraming = 6;
+
+function countToolChoiceTokens({
+  request,
+  tokenizer,
+  rules,
+}: {
+  request: ChatPromptRequest;
+  tokenizer: Tokenizer;
+  rules: ChatPromptRules;
+}): number {
+  if (!rules.promptsNamedToolChoice) return 0;
+  const choice = request.tool_choice;
+  if (typeof choice !== 'object' || choice === null || choice.type !== 'function') return 0;
+  return tokenizer.count(`functions.${choice.function?.name ?? ''}`) + namedToolChoiceFraming;
+}
+
+function collectCallNames(messages: ReadonlyArray<ChatPromptMessage>): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const message of messages) {
+    for (const call of message.tool_calls ?? []) {
+      if (typeof call.id === 'string') names.set(call.id, call.function?.name ?? '');
+    }
+  }
+  return names;
+}
+
 /**
- * Estimates `usage.prompt_tokens` of a chat completion request with OpenAI's published accounting:
- * message text plus per-message and per-name overhead, reply priming, and the tools/functions
- * formula, and inline images' published tile cost where the model's is known. Other images,
- * audio and files are listed in `excluded` rather than guessed. Throws
- * `UnknownModelError` when the model is unknown and no encoding is given.
+ * Thrown when a request cannot be counted as a chat prompt, naming the field that is wrong.
+ * @see https://platform.openai.com/docs/api-reference/chat/create
+ */
+export class ChatPromptRequestError extends TypeError {
+  override name = 'ChatPromptRequestError' as const;
+}
+
+/**
+ * Estimates `usage.prompt_tokens` of a chat completion request the way OpenAI's chat format
+ * counts it: message text plus per-message and per-name overhead, reply priming, tools and the
+ * JSON schema rendered into the first system message, a named `tool_choice`, function calls and
+ * tool results in the history, and inline images' published tile cost where the model's is
+ * known. Other images, audio and files are listed in `excluded` rather than guessed. Throws
+ * `ChatPromptRequestError` for a request without `messages` (a legacy completions `prompt` is
+ * not a chat prompt) and `UnknownModelError` when the model is unknown and no encoding is given.
  * @see https://cookbook.openai.com/examples/how_to_count_tokens_with_tiktoken
  */
 export function countChatPromptTokens(
   request: ChatPromptRequest,
   options?: CountOptions,
 ): ChatPromptTokenCount {
+  const messages = request.messages;
+  if (!Array.isArray(messages)) {
+    const legacy = (request as { prompt?: unknown }).prompt !== undefined;
+    throw new ChatPromptRequestError(
+      `Cannot count chat prompt tokens: the request has no \`messages\` array${
+        legacy ? ' (it has a legacy completions `prompt`; count that text with countTokens)' : ''
+      }. Pass the body sent to chat.completions.create.`,
+    );
+  }
   const model = request.model ?? '';
   const encoding = options?.encoding ?? encodingForModel(model);
   const tokenizer = getTokenizer(encoding);
   const rules = chatPromptRulesForModel(model);
   const excluded: ExcludedPromptPart[] = [];
+  const callNames = collectCallNames(messages);
   let tokens = rules.replyPriming;
-  (request.messages ?? []).forEach((message, index) => {
-    tokens += rules.tokensPerMessage;
+  messages.forEach((message, index) => {
     tokens += countMessage({
       message,
       path: `messages[${index}]`,
@@ -247,33 +375,13 @@ export function countChatPromptTokens(
       rules,
       excluded,
     });
-  });
-  const hasSystemMessage = (request.messages ?? []).some(
-    (message) => message.role === 'system' || message.role === 'developer',
-  );
-  const functions = collectFunctions({ request, excluded });
-  if (functions.length > 0) tokens += rules.toolsPreamble;
-  tokens += countFunctionDefinitionTokens({
-    functions,
-    hasSystemMessage,
-    tokenizer,
-  });
-  if (request.response_format != null) {
-    const responseFormatTokens = countResponseFormatTokens({
-      responseFormat: request.response_format,
-      // Tool definitions, when present, already opened the system message the schema joins.
-      hasSystemMessage: hasSystemMessage || functions.length > 0,
-      tokenizer,
-    });
-    if (responseFormatTokens === undefined) {
-      excluded.push({
-        path: 'response_format',
-        kind: 'response_format',
-        reason: `no token formula for response_format ${JSON.stringify(request.response_format.type)}`,
-      });
-    } else {
-      tokens += responseFormatTokens;
+    if (message.role === 'tool') {
+      const functionName = callNames.get(message.tool_call_id ?? '') ?? message.name ?? '';
+      tokens += countToolResultTokens({ functionName, tokenizer });
     }
-  }
+  });
+  const sections = collectSystemSections({ request, rules, excluded });
+  tokens += countSystemSections({ request, sections, tokenizer, rules });
+  tokens += countToolChoiceTokens({ request, tokenizer, rules });
   return { tokens, excluded };
 }

@@ -12,39 +12,53 @@ export interface FunctionDefinitionInput {
   parameters?: { readonly [key: string]: unknown } | null | undefined;
 }
 
-// Fitted on the recorded exchanges: the definitions join the system (or developer) message when
-// there is one, and otherwise arrive in a system message of their own, with its framing tokens.
-const joinedToSystemMessage = -1;
-const ownSystemMessage = 3;
+// Fitted on the recorded exchanges (see PROMPT-FORMAT.md): the tools block counts one token below
+// its rendering, and so does each function whose first property line has no comment above it.
+const toolsBlockAdjustment = -1;
+const uncommentedFirstPropertyAdjustment = -1;
 
-// Also fitted: a function whose first parameter has no description counts one token below its
-// rendering (every recorded case agrees; the exact rendering difference is not known).
-function startsWithUndescribedProperty(definition: FunctionDefinitionInput): boolean {
+function hasText(value: unknown): boolean {
+  return typeof value === 'string' && value.trim() !== '';
+}
+
+function startsWithUncommentedProperty(definition: FunctionDefinitionInput): boolean {
   const properties = definition.parameters?.properties;
   if (typeof properties !== 'object' || properties === null) return false;
   const [first] = Object.values(properties);
-  if (first === undefined) return false;
-  const description = (first as { description?: unknown } | null)?.description;
-  return typeof description !== 'string' || description === '';
+  if (typeof first !== 'object' || first === null) return first !== undefined;
+  const { title, description } = first as { title?: unknown; description?: unknown };
+  return !hasText(title) && !hasText(description);
 }
 
 /**
- * Estimates the prompt tokens that function definitions add: the tokens of their rendering as a
- * TypeScript namespace, plus the framing of the system message that carries them. Returns 0 for
- * an empty list.
+ * The tools section of the system message for function definitions: its text (joined to the
+ * system message by the caller) and the fitted tokens counted besides that text. Undefined for an
+ * empty list.
+ * @see https://cookbook.openai.com/articles/openai-harmony#function-calling
+ */
+export function createFunctionDefinitionSection(
+  functions: readonly FunctionDefinitionInput[],
+): { text: string; adjustment: number } | undefined {
+  if (functions.length === 0) return undefined;
+  const uncommented = functions.filter(startsWithUncommentedProperty).length;
+  return {
+    text: renderFunctionDefinitions(functions),
+    adjustment: toolsBlockAdjustment + uncommented * uncommentedFirstPropertyAdjustment,
+  };
+}
+
+/**
+ * Estimates the prompt tokens that function definitions add to a system message of their own:
+ * the tokens of their rendering plus the fitted adjustment. Returns 0 for an empty list.
  * @see https://cookbook.openai.com/articles/openai-harmony#function-calling
  */
 export function countFunctionDefinitionTokens({
   functions,
-  hasSystemMessage,
   tokenizer,
 }: {
   functions: readonly FunctionDefinitionInput[];
-  hasSystemMessage: boolean;
   tokenizer: Tokenizer;
 }): number {
-  if (functions.length === 0) return 0;
-  const framing = hasSystemMessage ? joinedToSystemMessage : ownSystemMessage;
-  const undescribed = functions.filter(startsWithUndescribedProperty).length;
-  return tokenizer.count(renderFunctionDefinitions(functions)) + framing - undescribed;
+  const section = createFunctionDefinitionSection(functions);
+  return section === undefined ? 0 : tokenizer.count(section.text) + section.adjustment;
 }

@@ -1,5 +1,3 @@
-import type { Tokenizer } from '../tokenizer/get-tokenizer.js';
-
 /**
  * The `response_format` of a chat completion request, declaring only the fields the estimate
  * reads.
@@ -17,9 +15,15 @@ export interface ResponseFormatInput {
     | undefined;
 }
 
-// Keys that do not reach the model's prompt: dropping them is what makes the recorded schemas
-// line up (pydantic adds a `title` to every property).
-const droppedKeys = new Set(['title', 'additionalProperties']);
+// Validation keywords do not reach the model's prompt; they are dropped at every depth.
+const droppedKeys = new Set([
+  'required',
+  'additionalProperties',
+  'minimum',
+  'maximum',
+  'minItems',
+  'maxItems',
+]);
 
 function withoutDroppedKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutDroppedKeys);
@@ -31,36 +35,30 @@ function withoutDroppedKeys(value: unknown): unknown {
   );
 }
 
-// Fitted on the recorded exchanges, like the tool framing: the schema section costs 11 tokens
-// besides its text, plus the framing of the system message that carries it.
-const sectionFraming = 11;
-const joinedToSystemMessage = -1;
-const ownSystemMessage = 3;
+// Fitted on the recorded exchanges (see PROMPT-FORMAT.md).
+const responseFormatAdjustment = 4;
 
 /**
- * Estimates the prompt tokens of a `json_schema` response format: a `# Response Formats` section
- * with the schema's name, description and JSON (without `title` and `additionalProperties`), plus
- * fitted framing. Returns 0 for `text` and `json_object`, which add nothing, and undefined for
- * other types.
+ * The response-format section of the system message: for `json_schema`, `# Response Formats`,
+ * the schema's name, its description as a comment and its compact JSON without validation
+ * keywords, plus the fitted tokens counted besides that text. `null` for formats that add
+ * nothing (`text`, `json_object`), undefined for unknown types.
  * @see https://platform.openai.com/docs/guides/structured-outputs
  */
-export function countResponseFormatTokens({
-  responseFormat,
-  hasSystemMessage,
-  tokenizer,
-}: {
-  responseFormat: ResponseFormatInput;
-  hasSystemMessage: boolean;
-  tokenizer: Tokenizer;
-}): number | undefined {
+export function createResponseFormatSection(
+  responseFormat: ResponseFormatInput,
+): { text: string; adjustment: number } | null | undefined {
   const type = responseFormat.type;
-  if (type == null || type === 'text' || type === 'json_object') return 0;
+  if (type == null || type === 'text' || type === 'json_object') return null;
   if (type !== 'json_schema') return undefined;
   const definition = responseFormat.json_schema;
-  const description = definition?.description ? `// ${definition.description}\n` : '';
-  const section = `# Response Formats\n\n## ${definition?.name ?? ''}\n\n${description}${JSON.stringify(
-    withoutDroppedKeys(definition?.schema ?? {}),
-  )}`;
-  const framing = hasSystemMessage ? joinedToSystemMessage : ownSystemMessage;
-  return tokenizer.count(section) + sectionFraming + framing;
+  const schema: { readonly [key: string]: unknown } = definition?.schema ?? {};
+  const { description: schemaDescription, ...rest } = schema;
+  const description = definition?.description ?? schemaDescription;
+  const comment =
+    typeof description === 'string' && description !== '' ? `// ${description}\n` : '';
+  return {
+    text: `# Response Formats\n\n## ${definition?.name ?? ''}\n\n${comment}${JSON.stringify(withoutDroppedKeys(rest))}`,
+    adjustment: responseFormatAdjustment,
+  };
 }

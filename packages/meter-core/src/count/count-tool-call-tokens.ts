@@ -10,14 +10,12 @@ export interface FunctionCallInput {
   arguments?: string | null | undefined;
 }
 
-// Fitted on the recorded exchanges (see scripts/accuracy-report.ts). A single call is addressed to
-// `functions.<name>` and its result comes back from that name instead of the `tool` role, so the
-// name is paid twice plus a few framing tokens. Parallel calls are wrapped into one call of
+// Fitted on the recorded exchanges (see PROMPT-FORMAT.md): a single call is addressed to
+// `functions.<name>` with a few framing tokens; several calls in one message become one call of
 // `multi_tool_use.parallel` whose JSON argument lists each recipient and its parameters.
-const singleCallFraming: Readonly<Record<string, number>> = { o200k_base: 5 };
-const defaultSingleCallFraming = 4;
-const parallelCallFraming: Readonly<Record<string, number>> = { o200k_base: -2 };
-const defaultParallelCallFraming = 2;
+const singleCallFraming: Readonly<Record<string, number>> = { o200k_base: 3 };
+const defaultSingleCallFraming = 2;
+const parallelCallFraming = -2;
 
 function parseArguments(text: string): unknown {
   try {
@@ -27,10 +25,18 @@ function parseArguments(text: string): unknown {
   }
 }
 
+// Fitted: for o200k_base models, arguments that parse as JSON are counted re-serialized without
+// whitespace (`{"a": 1}` costs what `{"a":1}` costs); cl100k_base models count the text as sent.
+function compactArguments({ text, tokenizer }: { text: string; tokenizer: Tokenizer }): string {
+  if (tokenizer.encoding !== 'o200k_base') return text;
+  const parsed = parseArguments(text);
+  return typeof parsed === 'string' && parsed === text ? text : JSON.stringify(parsed);
+}
+
 /**
- * Estimates the prompt tokens of the function calls of one assistant message in the history: the
- * name and arguments of a single call with its framing, or the `multi_tool_use.parallel` wrapper
- * of several. The per-call constants are fitted, not published.
+ * Estimates the prompt tokens the function calls of one assistant message add to its message
+ * cost: the name and arguments of a single call with its framing, or the
+ * `multi_tool_use.parallel` wrapper of several. The framing constants are fitted, not published.
  * @see https://platform.openai.com/docs/guides/function-calling
  */
 export function countToolCallTokens({
@@ -40,20 +46,36 @@ export function countToolCallTokens({
   calls: readonly FunctionCallInput[];
   tokenizer: Tokenizer;
 }): number {
-  if (calls.length === 0) return 0;
-  if (calls.length === 1) {
-    const [call] = calls;
-    const name = tokenizer.count(call?.name ?? '');
-    const framing = singleCallFraming[tokenizer.encoding] ?? defaultSingleCallFraming;
-    return 2 * name + tokenizer.count(call?.arguments ?? '') + framing;
-  }
+  const framing = singleCallFraming[tokenizer.encoding] ?? defaultSingleCallFraming;
+  const single = (call: FunctionCallInput): number =>
+    tokenizer.count(call.name ?? '') +
+    tokenizer.count(compactArguments({ text: call.arguments ?? '', tokenizer })) +
+    framing;
+  if (calls.length <= 1) return calls.reduce((sum, call) => sum + single(call), 0);
   const wrapper = JSON.stringify({
     tool_uses: calls.map((call) => ({
       recipient_name: `functions.${call.name ?? ''}`,
       parameters: parseArguments(call.arguments ?? ''),
     })),
   });
-  let tokens = tokenizer.count(` to=multi_tool_use.parallel${wrapper}`);
-  for (const call of calls) tokens += tokenizer.count(call.name ?? '') + 1;
-  return tokens + (parallelCallFraming[tokenizer.encoding] ?? defaultParallelCallFraming);
+  return tokenizer.count(` to=multi_tool_use.parallel${wrapper}`) + parallelCallFraming;
+}
+
+// Fitted: a `tool` message answers from the called function's name, which costs its tokens plus
+// two framing tokens besides the message's usual cost.
+const toolResultFraming = 2;
+
+/**
+ * Estimates the prompt tokens a `tool` message adds besides the usual message cost: the name of
+ * the function whose call it answers, plus fitted framing.
+ * @see https://platform.openai.com/docs/guides/function-calling
+ */
+export function countToolResultTokens({
+  functionName,
+  tokenizer,
+}: {
+  functionName: string;
+  tokenizer: Tokenizer;
+}): number {
+  return tokenizer.count(functionName) + toolResultFraming;
 }

@@ -6,24 +6,52 @@ function isSchema(value: unknown): value is Schema {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function renderComment(text: string): string {
-  return `// ${text.trim()}\n`;
+/**
+ * Renders text as comment lines: one `// <line>` per line, trimmed, an empty line as a bare `//`;
+ * empty text renders nothing.
+ */
+export function renderCommentLines(text: unknown): string {
+  if (typeof text !== 'string' || text.trim() === '') return '';
+  return text
+    .trim()
+    .split('\n')
+    .map((line) => (line.trim() === '' ? '//\n' : `// ${line.trim()}\n`))
+    .join('');
 }
 
-function renderUnion(variants: readonly unknown[]): string {
-  return variants.map((variant) => renderType(variant)).join(' | ');
+// `$ref`s point into the root schema's `$defs` (or the older `definitions`).
+function resolveReference({ schema, root }: { schema: Schema; root: Schema }): Schema {
+  const reference = schema.$ref;
+  if (typeof reference !== 'string') return schema;
+  const match = /^#\/(\$defs|definitions)\/(.+)$/.exec(reference);
+  const definitions = match ? root[match[1] ?? ''] : undefined;
+  const target = isSchema(definitions) ? definitions[match?.[2] ?? ''] : undefined;
+  return isSchema(target) ? { ...target, ...withoutKey(schema, '$ref') } : schema;
 }
 
-function renderType(schema: unknown): string {
-  if (!isSchema(schema)) return 'any';
+function withoutKey(schema: Schema, key: string): Schema {
+  return Object.fromEntries(Object.entries(schema).filter(([name]) => name !== key));
+}
+
+function hasProperties(schema: Schema): boolean {
+  return isSchema(schema.properties) && Object.keys(schema.properties).length > 0;
+}
+
+function renderType({ schema: given, root }: { schema: unknown; root: Schema }): string {
+  if (!isSchema(given)) return 'any';
+  const schema = resolveReference({ schema: given, root });
   if (Array.isArray(schema.enum)) {
     return schema.enum.map((value: unknown) => JSON.stringify(value)).join(' | ');
   }
   if ('const' in schema) return JSON.stringify(schema.const);
   const variants = schema.anyOf ?? schema.oneOf;
-  if (Array.isArray(variants)) return renderUnion(variants);
+  if (Array.isArray(variants)) {
+    return variants.map((variant: unknown) => renderType({ schema: variant, root })).join(' | ');
+  }
   if (Array.isArray(schema.type)) {
-    return schema.type.map((type: unknown) => renderType({ ...schema, type })).join(' | ');
+    return schema.type
+      .map((type: unknown) => renderType({ schema: { ...schema, type }, root }))
+      .join(' | ');
   }
   switch (schema.type) {
     case 'string':
@@ -36,45 +64,54 @@ function renderType(schema: unknown): string {
     case 'null':
       return 'null';
     case 'array':
-      return schema.items === undefined ? 'any[]' : `${renderType(schema.items)}[]`;
+      return schema.items === undefined
+        ? 'any[]'
+        : `${renderType({ schema: schema.items, root })}[]`;
     case 'object':
-      return isSchema(schema.properties) && Object.keys(schema.properties).length > 0
-        ? `{\n${renderProperties(schema)}}`
-        : 'object';
+      if (!hasProperties(schema)) return 'object';
+      return `{\n${renderProperties({ schema, root })}}`;
     default:
       return 'any';
   }
 }
 
-function renderProperties(schema: Schema): string {
+function renderDefault({ property, root }: { property: unknown; root: Schema }): string {
+  if (!isSchema(property) || !('default' in property)) return '';
+  const value = property.default;
+  const isEnum = Array.isArray(resolveReference({ schema: property, root }).enum);
+  const text = typeof value === 'string' && isEnum ? value : JSON.stringify(value);
+  return ` // default: ${text}`;
+}
+
+function renderProperties({ schema, root }: { schema: Schema; root: Schema }): string {
   const properties = isSchema(schema.properties) ? schema.properties : {};
   const required = Array.isArray(schema.required) ? schema.required : [];
   let text = '';
   for (const [key, property] of Object.entries(properties)) {
-    const description = isSchema(property) ? property.description : undefined;
-    if (typeof description === 'string' && description !== '') text += renderComment(description);
+    if (isSchema(property)) {
+      text += renderCommentLines(property.title);
+      text += renderCommentLines(property.description);
+    }
     const optional = required.includes(key) ? '' : '?';
-    const fallback = '';
-    text += `${key}${optional}: ${renderType(property)},${fallback}\n`;
+    text += `${key}${optional}: ${renderType({ schema: property, root })},${renderDefault({ property, root })}\n`;
   }
   return text;
 }
 
 /**
  * Renders function definitions the way OpenAI's chat format presents them to the model: a
- * TypeScript `namespace functions` with one commented type per function and its JSON Schema
- * parameters as an object type.
+ * TypeScript-like `namespace functions` with the description as comments and the JSON Schema
+ * parameters as an object type, one property per line.
  * @see https://cookbook.openai.com/articles/openai-harmony#function-calling
  */
 export function renderFunctionDefinitions(functions: readonly FunctionDefinitionInput[]): string {
   let text = '# Tools\n\n## functions\n\nnamespace functions {\n\n';
   for (const definition of functions) {
-    if (definition.description) text += renderComment(definition.description);
-    const parameters = definition.parameters;
-    const hasProperties =
-      isSchema(parameters?.properties) && Object.keys(parameters.properties).length > 0;
-    text += hasProperties
-      ? `type ${definition.name ?? ''} = (_: {\n${renderProperties(parameters ?? {})}}) => any;\n\n`
+    text += renderCommentLines(definition.description);
+    const parameters = isSchema(definition.parameters) ? definition.parameters : {};
+    text += renderCommentLines(parameters.title);
+    text += hasProperties(parameters)
+      ? `type ${definition.name ?? ''} = (_: {\n${renderProperties({ schema: parameters, root: parameters })}}) => any;\n\n`
       : `type ${definition.name ?? ''} = () => any;\n\n`;
   }
   return `${text}} // namespace functions`;
