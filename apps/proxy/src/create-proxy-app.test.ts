@@ -22,8 +22,8 @@ function sdk(subject: string, headers: Record<string, string> = {}) {
 
 async function listEvents(subject: string) {
   await stack.outbox.flush();
-  return (await stack.client.events.list({ subject: [subject] } as never)).map(
-    (event) => event as unknown as { id: string; data: Record<string, unknown> },
+  return (await stack.client.events.list({ subject: [subject] })).map(
+    (ingested) => ingested.event as unknown as { id: string; data: Record<string, unknown> },
   );
 }
 
@@ -102,7 +102,10 @@ describe('metering proxy with the openai SDK', () => {
 
   it('meters a stream the client aborts as an estimate of what streamed', async () => {
     const controller = new AbortController();
-    const stream = await sdk('customer-abort').chat.completions.create(
+    // Upstream stalls after 8 events until the proxy hangs up, so the usage chunk never comes.
+    const stream = await sdk('customer-abort', {
+      'x-openai-local-fault': 'stall-after=8',
+    }).chat.completions.create(
       {
         model: 'gpt-4o-mini',
         messages: [{ role: 'user', content: 'Write a long essay about lighthouses.' }],

@@ -39,7 +39,8 @@ const print = (line: string) => process.stdout.write(`${line}\n`);
 const printError = (line: string) => process.stderr.write(`${line}\n`);
 
 try {
-  const config = loadAppConfig({ app: 'proxy' });
+  // The proxy serves the models and subjects its clients name: the demo lists are unused.
+  const config = loadAppConfig({ app: 'proxy', defaults: { models: [], subjects: [] } });
   const proxy = loadProxyConfig({
     env: process.env,
     readFile: (path) => readFileSync(path, 'utf8'),

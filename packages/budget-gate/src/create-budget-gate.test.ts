@@ -5,7 +5,12 @@ import { type EntitlementValue, EntitlementValueError } from './read-entitlement
 
 function createClock(startMs = Date.parse('2026-12-01T00:00:00Z')) {
   let nowMs = startMs;
-  return { now: () => new Date(nowMs), advance: (ms: number) => void (nowMs += ms) };
+  return {
+    now: () => new Date(nowMs),
+    advance: (ms: number) => {
+      nowMs += ms;
+    },
+  };
 }
 
 function createValueSource(initial: EntitlementValue) {

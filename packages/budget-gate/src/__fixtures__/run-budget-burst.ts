@@ -27,20 +27,24 @@ export async function runBudgetBurst(input: {
 }): Promise<BurstResult> {
   const keyPrefix = `burst:${crypto.randomUUID()}`;
   const workers = Array.from({ length: input.processes }, (_, index) => {
-    const child = spawn(process.execPath, ['--conditions=@llm-meter/source', '--import', 'tsx', workerPath], {
-      env: {
-        ...process.env,
-        BUDGET: String(input.budget),
-        CONCURRENCY: String(input.concurrency),
-        MAX_COMPLETION_TOKENS: String(input.maxCompletionTokens),
-        MODE: input.mode,
-        OPENAI_BASE_URL: input.openaiBaseUrl,
-        REDIS_URL: input.redisUrl,
-        KEY_PREFIX: keyPrefix,
-        WORKER: String(index),
+    const child = spawn(
+      process.execPath,
+      ['--conditions=@llm-meter/source', '--import', 'tsx', workerPath],
+      {
+        env: {
+          ...process.env,
+          BUDGET: String(input.budget),
+          CONCURRENCY: String(input.concurrency),
+          MAX_COMPLETION_TOKENS: String(input.maxCompletionTokens),
+          MODE: input.mode,
+          OPENAI_BASE_URL: input.openaiBaseUrl,
+          REDIS_URL: input.redisUrl,
+          KEY_PREFIX: keyPrefix,
+          WORKER: String(index),
+        },
+        stdio: ['pipe', 'pipe', 'inherit'],
       },
-      stdio: ['pipe', 'pipe', 'inherit'],
-    });
+    );
     const lines = createInterface({ input: child.stdout });
     const next = () =>
       new Promise<string>((resolve, reject) => {
