@@ -22,7 +22,7 @@ function sdk(subject: string, headers: Record<string, string> = {}) {
 
 async function listEvents(subject: string) {
   await stack.outbox.flush();
-  return (await stack.client.events.list({ subject: [subject] })).map(
+  return (await stack.client.events.list({ subject })).map(
     (ingested) => ingested.event as unknown as { id: string; data: Record<string, unknown> },
   );
 }
