@@ -11,7 +11,9 @@ export const vitestConfig = defineConfig({
   ssr: { resolve: { conditions } },
   test: {
     typecheck: { enabled: true, include: ['src/**/*.test-d.ts'] },
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    // Hang guards only, never speed claims: CI may run on a busy 2-core machine, where a test that
+    // spawns servers or child processes can take minutes.
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
   },
 });

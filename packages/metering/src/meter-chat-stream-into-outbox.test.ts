@@ -162,7 +162,9 @@ describe('meterChatStreamIntoOutbox', () => {
             0,
           );
           expect(snapshot.data).toMatchObject({ estimate_reason: 'crashed' });
-          expect(Number(snapshot.data?.completion_tokens)).toBeGreaterThanOrEqual(before);
+          // BPE counts are not monotonic in the prefix: "…\n  " is 6 tokens with o200k_base and
+          // "…\n  \n" is 5 (the whitespace run merges), so one chunk more may count one less.
+          expect(Number(snapshot.data?.completion_tokens)).toBeGreaterThanOrEqual(before - 1);
           expect(Number(snapshot.data?.completion_tokens)).toBeLessThanOrEqual(apart);
         }
         // One snapshot per chunk, plus the prompt estimate journaled before the first.
