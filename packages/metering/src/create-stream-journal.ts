@@ -36,6 +36,8 @@ export interface StreamJournal<Chunk> {
   finish(options: { reason: StreamEndReason }): UsageEvent;
   /** Closes the journaled record with the stream's final event, or enqueues it alone. */
   complete(event: UsageEvent): void;
+  /** Drops the journaled record, metering nothing: upstream refused the request and billed nothing. */
+  abandon(): void;
   /** Journal records written so far (one per chunk once the stream is named, plus the prompt's). */
   readonly snapshots: number;
   /** The provider's response id, once a chunk carried it. */
@@ -178,6 +180,14 @@ export function createStreamJournal<Chunk>({
         handle?.abandon();
       } catch {}
       outbox.enqueue(event);
+    },
+    abandon() {
+      try {
+        handle?.abandon();
+      } catch (error) {
+        onJournalError(error);
+      }
+      handle = undefined;
     },
   };
 }

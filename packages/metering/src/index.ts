@@ -1,12 +1,21 @@
 export { createSettlementEvent } from './create-settlement-event.js';
 export {
+  createStreamJournal,
+  type JournaledStreamMeter,
+  type StreamChunkReader,
+  type StreamJournal,
+} from './create-stream-journal.js';
+export {
   createUsageSettler,
   type SettlementResult,
   type UsageSettler,
   type UsageSettlerOptions,
 } from './create-usage-settler.js';
-export { meterChatStreamIntoOutbox } from './meter-chat-stream-into-outbox.js';
-export { meterResponsesStreamIntoOutbox } from './meter-responses-stream-into-outbox.js';
+export { chatChunkReader, meterChatStreamIntoOutbox } from './meter-chat-stream-into-outbox.js';
+export {
+  meterResponsesStreamIntoOutbox,
+  responsesEventReader,
+} from './meter-responses-stream-into-outbox.js';
 export type {
   MeterStreamIntoOutboxOptions,
   StreamUsageDetails,

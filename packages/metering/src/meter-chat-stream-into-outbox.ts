@@ -8,7 +8,12 @@ import { createStreamJournal, type StreamChunkReader } from './create-stream-jou
 import type { MeterStreamIntoOutboxOptions } from './meter-stream-into-outbox-options.js';
 import { startJournaledStream } from './start-journaled-stream.js';
 
-const chatChunkReader: StreamChunkReader<ChatCompletionChunkLike> = {
+/**
+ * Reads chat completion chunks for {@link createStreamJournal}: the chunk's `id`, the text its
+ * deltas add (content, refusal, tool and function call names and arguments), and its usage.
+ * @see https://platform.openai.com/docs/api-reference/chat-streaming/streaming
+ */
+export const chatChunkReader: StreamChunkReader<ChatCompletionChunkLike> = {
   streamIdOf: (chunk) => (typeof chunk?.id === 'string' && chunk.id !== '' ? chunk.id : undefined),
   generatedTextOf(chunk) {
     if (!Array.isArray(chunk?.choices)) return '';

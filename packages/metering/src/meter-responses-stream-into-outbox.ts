@@ -28,7 +28,12 @@ const billedDeltaTypes = new Set([
   'response.mcp_call_arguments.delta',
 ]);
 
-const responsesEventReader: StreamChunkReader<ResponseStreamEventLike> = {
+/**
+ * Reads Responses stream events for {@link createStreamJournal}: the response id of the events
+ * that carry the response, the text of the billed deltas, and the terminal events' usage.
+ * @see https://platform.openai.com/docs/api-reference/responses-streaming
+ */
+export const responsesEventReader: StreamChunkReader<ResponseStreamEventLike> = {
   streamIdOf(event) {
     if (typeof event?.type !== 'string' || !namingTypes.has(event.type)) return undefined;
     const id = event.response?.id;
