@@ -1,74 +1,77 @@
 import type { UsageEvent } from '@llm-meter/meter-core';
-import { ChatStreamMeter, ResponsesStreamMeter } from '@llm-meter/meter-core/push';
-import type { UsageOutbox, UsageStreamHandle } from '@llm-meter/meter-outbox';
+import {
+  type ChatCompletionChunkLike,
+  ChatStreamMeter,
+  type ResponseStreamEventLike,
+  ResponsesStreamMeter,
+} from '@llm-meter/meter-core/push';
+import type { UsageOutbox } from '@llm-meter/meter-outbox';
+import {
+  chatChunkReader,
+  createStreamJournal,
+  responsesEventReader,
+  type StreamJournal,
+  type UsageSettler,
+} from '@llm-meter/metering';
 import type { ProxyUsageSink, StreamMeterSession } from './proxy-types.js';
 
 /**
- * The proxy's usage sink over the outbox: finished responses are enqueued; a stream is journaled
- * before its request is sent (the prompt estimate, under a provisional id), re-keyed to the
- * provider's id when a chunk names it, and its one final event replaces the journaled record, so
- * a proxy killed mid-stream bills it as a `crashed` estimate on its next start.
+ * The proxy's usage sink over the outbox. Finished responses are enqueued. A stream is journaled
+ * with `@llm-meter/metering`'s stream journal: the prompt estimate before the request is sent
+ * (under a provisional id), re-keyed to the provider's id when a chunk names it, then brought up
+ * to date on every chunk; its one final event replaces the journaled record. So a proxy killed
+ * mid-stream bills every chunk journaled before the kill, as a `crashed` estimate, on its next
+ * start. With a `settler`, an estimate whose response id is known is settled against upstream's
+ * own usage (one correction event when it differs).
+ * @see https://platform.openai.com/docs/api-reference/chat-streaming
  */
 export function createOutboxUsageSink({
   outbox,
+  settler,
   onJournalError,
 }: {
   outbox: UsageOutbox;
+  settler?: UsageSettler | undefined;
+  /** A journaling or settlement failure; the response goes through regardless. */
   onJournalError: (error: unknown) => void;
 }): ProxyUsageSink {
   return {
     enqueue: (event) => outbox.enqueue(event),
     openStream({ endpoint, request, envelope }): StreamMeterSession {
       const options = { ...envelope, now: () => new Date() };
-      const meter =
+      const journal: StreamJournal<unknown> =
         endpoint === 'chat'
-          ? new ChatStreamMeter({ request: request as never, options })
-          : new ResponsesStreamMeter({ request: request as never, options });
-      let handle: UsageStreamHandle | undefined;
-      const journal = () => {
-        let estimate: UsageEvent;
-        try {
-          estimate = meter.finish({ reason: 'aborted' });
-        } catch {
-          return;
-        }
-        try {
-          if (handle && handle.id !== estimate.id) {
-            handle.abandon();
-            handle = undefined;
-          }
-          const crashEvent =
-            estimate.data.usage_source === 'provider'
-              ? estimate
-              : { ...estimate, data: { ...estimate.data, estimate_reason: 'crashed' as const } };
-          if (handle) handle.update(crashEvent);
-          else handle = outbox.openStream(crashEvent);
-        } catch (error) {
-          onJournalError(error);
-        }
-      };
-      journal();
+          ? (createStreamJournal<ChatCompletionChunkLike>({
+              meter: new ChatStreamMeter({ request: request as never, options }),
+              reader: chatChunkReader,
+              outbox,
+              onJournalError,
+            }) as StreamJournal<unknown>)
+          : (createStreamJournal<ResponseStreamEventLike>({
+              meter: new ResponsesStreamMeter({ request: request as never, options }),
+              reader: responsesEventReader,
+              outbox,
+              onJournalError,
+            }) as StreamJournal<unknown>);
+      journal.start();
+      // OpenAI keeps a chat completion only when created with `store: true`, a response unless
+      // created with `store: false`: only those can be retrieved to settle an estimate.
+      const retrievable = endpoint === 'chat' ? request.store === true : request.store !== false;
       return {
-        push(chunk) {
-          meter.push(chunk as never);
-          const id =
-            (chunk as { id?: unknown; response?: { id?: unknown } }).id ??
-            (chunk as { response?: { id?: unknown } }).response?.id;
-          if (typeof id === 'string' && handle && handle.id !== id) journal();
-        },
-        finish(reason) {
-          const event = meter.finish({ reason });
-          if (handle && handle.id === event.id) handle.complete(event);
-          else {
-            handle?.abandon();
-            outbox.enqueue(event);
+        push: (chunk) => journal.push(chunk),
+        finish(reason): UsageEvent {
+          const event = journal.finish({ reason });
+          journal.complete(event);
+          if (settler && event.data.usage_source === 'estimated' && retrievable) {
+            try {
+              settler.track({ event, responseId: journal.responseId });
+            } catch (error) {
+              onJournalError(error);
+            }
           }
           return event;
         },
-        abandon() {
-          handle?.abandon();
-          handle = undefined;
-        },
+        abandon: () => journal.abandon(),
       };
     },
   };

@@ -1,9 +1,15 @@
 import { spawn } from 'node:child_process';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ProxyStack, startProxyStack } from './__fixtures__/start-proxy-stack.js';
+import {
+  openaiLocalAdminKey,
+  type ProxyStack,
+  startProxyStack,
+} from './__fixtures__/start-proxy-stack.js';
 
 let stack: ProxyStack;
+// Unix seconds, a day before the stack started: the start of openai-local's usage query.
+const usageSince = Math.floor(Date.now() / 1000) - 86_400;
 beforeAll(async () => {
   stack = await startProxyStack();
 });
@@ -100,7 +106,7 @@ describe('metering proxy with the openai SDK', () => {
     expect(await listEvents('customer-mixed')).toHaveLength(3);
   });
 
-  it('meters a stream the client aborts as an estimate of what streamed', async () => {
+  it('meters a stream the client aborts as an estimate of what streamed, settled to what upstream billed', async () => {
     const controller = new AbortController();
     // Upstream stalls after 8 events until the proxy hangs up, so the usage chunk never comes.
     const stream = await sdk('customer-abort', {
@@ -111,6 +117,8 @@ describe('metering proxy with the openai SDK', () => {
         messages: [{ role: 'user', content: 'Write a long essay about lighthouses.' }],
         stream: true,
         max_completion_tokens: 400,
+        // Stored, so that the estimate can be settled against the completion upstream billed.
+        store: true,
       },
       { signal: controller.signal },
     );
@@ -122,12 +130,24 @@ describe('metering proxy with the openai SDK', () => {
     } catch {
       // The SDK reports the abort.
     }
-    await expect
-      .poll(async () => (await listEvents('customer-abort')).length, { timeout: 20_000 })
-      .toBe(1);
-    const [event] = await listEvents('customer-abort');
+    const estimates = async () =>
+      (await listEvents('customer-abort')).filter(
+        (event) => event.data.usage_source === 'estimated',
+      );
+    await expect.poll(async () => (await estimates()).length, { timeout: 20_000 }).toBe(1);
+    const [event] = await estimates();
     expect(event?.data).toMatchObject({ usage_source: 'estimated', estimate_reason: 'aborted' });
     expect(Number(event?.data.completion_tokens)).toBeGreaterThanOrEqual(3);
+    await stack.settler.drain();
+    expect(stack.settler.stats()).toMatchObject({ pending: 0, unsettled: 0 });
+    const billed = await new OpenAI({
+      apiKey: 'sk-caller',
+      baseURL: stack.openai.url,
+      maxRetries: 0,
+    }).chat.completions.retrieve(String(event?.id));
+    expect(await stack.meterTotal({ meter: 'llm_tokens_total', subject: 'customer-abort' })).toBe(
+      billed.usage?.total_tokens,
+    );
   });
 
   it('passes upstream errors through unchanged and meters nothing', async () => {
@@ -141,7 +161,17 @@ describe('metering proxy with the openai SDK', () => {
       .chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }] })
       .catch((caught) => caught);
     expect(server).toBeInstanceOf(OpenAI.InternalServerError);
+    // A refused stream: its journaled prompt estimate is dropped, nothing is billed.
+    const refused = await sdk('customer-error', { 'x-openai-local-fault': '429' })
+      .chat.completions.create({
+        model: 'gpt-4o-mini',
+        messages: [{ role: 'user', content: 'x' }],
+        stream: true,
+      })
+      .catch((caught) => caught);
+    expect(refused).toBeInstanceOf(OpenAI.RateLimitError);
     expect(await listEvents('customer-error')).toHaveLength(0);
+    expect(stack.outbox.stats().pending).toBe(0);
   });
 
   it('refuses a request without a subject in OpenAI error form', async () => {
@@ -224,5 +254,46 @@ describe('metering proxy with curl', () => {
           events.find((event) => event.id !== JSON.parse(blocking.stdout).id)?.data.total_tokens,
         ),
     );
+  });
+});
+
+describe('totals', () => {
+  // Runs after every test above (Vitest runs a file's tests in order).
+  it('metered in openmeter-local exactly what upstream billed, per its organization usage API', async () => {
+    await stack.settler.drain();
+    await stack.outbox.flush();
+    const admin = new OpenAI({
+      apiKey: openaiLocalAdminKey,
+      baseURL: stack.openai.url,
+      maxRetries: 0,
+    });
+    interface UsagePage {
+      data: Array<{ results: Array<{ input_tokens: number; output_tokens?: number }> }>;
+      has_more: boolean;
+      next_page: string | null;
+    }
+    const billed = async (path: string) => {
+      let total = 0;
+      let page: string | undefined;
+      for (;;) {
+        const body = (await admin.get(path, {
+          query: { start_time: usageSince, bucket_width: '1d', ...(page ? { page } : {}) },
+        })) as UsagePage;
+        for (const bucket of body.data)
+          for (const result of bucket.results)
+            total += result.input_tokens + (result.output_tokens ?? 0);
+        if (!body.has_more || !body.next_page) return total;
+        page = body.next_page;
+      }
+    };
+    const upstream =
+      (await billed('/organization/usage/completions')) +
+      (await billed('/organization/usage/embeddings'));
+    const metered = (await stack.client.meters.query('llm_tokens_total')).data.reduce(
+      (sum, row) => sum + row.value,
+      0,
+    );
+    expect(upstream).toBeGreaterThan(0);
+    expect(metered).toBe(upstream);
   });
 });

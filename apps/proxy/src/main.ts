@@ -7,6 +7,7 @@ import {
   createRedisReservationStore,
 } from '@llm-meter/budget-gate';
 import { createUsageOutbox } from '@llm-meter/meter-outbox';
+import { createUsageSettler } from '@llm-meter/metering';
 import { createOutboxUsageSink } from './create-outbox-usage-sink.js';
 import { createProxyApp } from './create-proxy-app.js';
 import { createProxyMetrics } from './create-proxy-metrics.js';
@@ -35,8 +36,12 @@ if (unknown.length > 0) {
   process.exit(1);
 }
 
-const print = (line: string) => process.stdout.write(`${line}\n`);
-const printError = (line: string) => process.stderr.write(`${line}\n`);
+// Keys are never printed: any configured key in a line is masked.
+let secrets: string[] = [];
+const mask = (text: string) =>
+  secrets.reduce((masked, secret) => masked.split(secret).join('***'), text);
+const print = (line: string) => process.stdout.write(`${mask(line)}\n`);
+const printError = (line: string) => process.stderr.write(`${mask(line)}\n`);
 
 try {
   // The proxy serves the models and subjects its clients name: the demo lists are unused.
@@ -45,6 +50,7 @@ try {
     env: process.env,
     readFile: (path) => readFileSync(path, 'utf8'),
   });
+  secrets = [config.openai.apiKey, config.openmeter.apiKey].filter((key): key is string => !!key);
   const services = await startServices({ config, announce: print });
   const outbox = await createUsageOutbox({
     client: services.openmeterIngest,
@@ -58,6 +64,31 @@ try {
   if (recovered > 0)
     print(`outbox: ${recovered} event(s) journaled by an earlier run will be delivered`);
   const metrics = createProxyMetrics({ outbox });
+  // Settling an estimate retrieves the response upstream, which takes a key of the account that
+  // created it: the proxy's own key, or openai-local's (which takes any). Callers' keys are
+  // never kept, so with callers' keys passed through, estimates stay estimates.
+  const embeddedUpstream =
+    config.openai.apiKey === undefined && config.openai.baseUrl === undefined;
+  const settler =
+    proxy.useServerKey || embeddedUpstream
+      ? createUsageSettler({
+          client: services.openai,
+          outbox,
+          dir: config.outboxDir,
+          onSettled({ estimate, outcome, correction, reason }) {
+            if (outcome === 'corrected' && correction)
+              print(
+                `settled ${estimate.id}: correction of ${correction.data.total_tokens} tokens (id=${correction.id})`,
+              );
+            else if (outcome === 'unsettled')
+              printError(`not settled ${estimate.id}: ${reason} (it stays an estimate)`);
+          },
+        })
+      : undefined;
+  if (!settler)
+    print(
+      "proxy: settlement off: callers' keys pass through and the proxy keeps none, so estimates are not settled (set OPENAI_API_KEY with LLM_METER_PROXY_KEYS to settle them)",
+    );
   const gate = proxy.budgetFeature
     ? createBudgetGate({
         client: services.openmeter,
@@ -73,6 +104,7 @@ try {
     subjects: proxy.subjects,
     usage: createOutboxUsageSink({
       outbox,
+      settler,
       onJournalError: (error) => printError(`proxy: journal: ${(error as Error).message}`),
     }),
     metrics,
@@ -92,12 +124,18 @@ try {
   print(
     `proxy: listening on http://${proxy.host}:${port}/v1 → ${services.openai.baseURL}${gate ? ` (budget gate on ${proxy.budgetFeature})` : ''}`,
   );
+  print(
+    `proxy: point clients at OPENAI_BASE_URL=http://${proxy.host}:${port}/v1 and name the customer with the ${proxy.subjects.header} header${proxy.subjects.defaultSubject ? ` (default subject ${proxy.subjects.defaultSubject})` : ''}`,
+  );
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     print(`proxy: ${signal}: closing (open streams are metered as they end)`);
     await new Promise((resolve) => server.close(resolve));
+    // What is not settled by then stays journaled and settles on the next start.
+    await settler?.drain({ deadlineMs: 5_000 });
+    settler?.close();
     await outbox.close({ deadlineMs: 10_000 });
     await gate?.close();
     await services.close();

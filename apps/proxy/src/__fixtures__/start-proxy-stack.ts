@@ -3,20 +3,33 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ServerType, serve } from '@hono/node-server';
+import { type BudgetGate, createBudgetGate } from '@llm-meter/budget-gate';
 import { openMeterMeters } from '@llm-meter/meter-core';
 import { createUsageOutbox, type UsageOutbox } from '@llm-meter/meter-outbox';
+import { createUsageSettler, type UsageSettler } from '@llm-meter/metering';
 import { type OpenAILocalServer, startOpenAILocal } from '@llm-meter/openai-local';
 import { createOpenMeterClient, type OpenMeterClient } from '@llm-meter/openmeter-client';
 import { type OpenMeterLocal, startOpenMeterLocal } from '@llm-meter/openmeter-local';
+import OpenAI from 'openai';
 import { createOutboxUsageSink } from '../create-outbox-usage-sink.js';
 import { createProxyApp } from '../create-proxy-app.js';
 import { createProxyMetrics, type ProxyMetrics } from '../create-proxy-metrics.js';
 import type { ProxyOptions } from '../proxy-types.js';
 
-/** openai-local, openmeter-local, an outbox and the proxy in front, all on 127.0.0.1. */
+/** The admin key of the stack's openai-local (its organization usage API). */
+export const openaiLocalAdminKey = 'sk-admin-proxy-stack';
+
+/**
+ * openai-local, openmeter-local, an outbox, a usage settler and the proxy in front, all on
+ * 127.0.0.1.
+ */
 export interface ProxyStack {
   proxyUrl: string;
   openai: OpenAILocalServer;
+  /** Every request openai-local answered, as `METHOD /path STATUS`. */
+  upstreamRequests: string[];
+  settler: UsageSettler;
+  gate: BudgetGate | undefined;
   openmeter: OpenMeterLocal;
   client: OpenMeterClient;
   outbox: UsageOutbox;
@@ -27,12 +40,28 @@ export interface ProxyStack {
   close(): Promise<void>;
 }
 
-/** Starts the whole stack; `overrides` changes the proxy's options. */
-export async function startProxyStack(
-  overrides: Partial<Omit<ProxyOptions, 'usage' | 'metrics'>> = {},
-): Promise<ProxyStack> {
+/**
+ * Starts the whole stack; `overrides` changes the proxy's options, `budgetFeature` puts a budget
+ * gate on that feature (over the stack's openmeter-local) in front of upstream.
+ */
+export async function startProxyStack({
+  budgetFeature,
+  ...overrides
+}: Partial<Omit<ProxyOptions, 'usage' | 'metrics' | 'budget'>> & {
+  budgetFeature?: string | undefined;
+} = {}): Promise<ProxyStack> {
   const dir = await mkdtemp(join(tmpdir(), 'proxy-stack-'));
-  const openai = await startOpenAILocal({ tokensPerSecond: 0 });
+  const upstreamRequests: string[] = [];
+  const openai = await startOpenAILocal({
+    tokensPerSecond: 0,
+    adminKey: openaiLocalAdminKey,
+    logger: {
+      info: (message, fields) => {
+        if (fields?.event === 'request') upstreamRequests.push(message);
+      },
+      warn: () => undefined,
+    },
+  });
   const openmeter = await startOpenMeterLocal({ meters: [...openMeterMeters] });
   const client = createOpenMeterClient({ baseUrl: openmeter.url });
   const outbox = await createUsageOutbox({
@@ -43,15 +72,27 @@ export async function startProxyStack(
   });
   const metrics = createProxyMetrics({ outbox });
   const warnings: string[] = [];
+  const settler = createUsageSettler({
+    client: new OpenAI({ apiKey: 'sk-proxy-stack', baseURL: openai.url, maxRetries: 0 }),
+    outbox,
+    dir: join(dir, 'outbox'),
+    // openai-local bills an aborted stream once it notices the closed connection: retry soon.
+    retryDelaysMs: [0, 100, 500, 2_000, 10_000],
+  });
+  const gate = budgetFeature
+    ? createBudgetGate({ client, feature: budgetFeature, valueTtlMs: 1 })
+    : undefined;
   const app = createProxyApp({
     upstreamBaseUrl: openai.url,
     subjects: { header: 'openmeter-subject', keySubjects: new Map(), trustRequestUser: false },
     usage: createOutboxUsageSink({
       outbox,
+      settler,
       onJournalError: (error) => warnings.push(String(error)),
     }),
     metrics,
     logger: { warn: (message) => warnings.push(message) },
+    budget: gate && budgetFeature ? { gate, feature: budgetFeature } : undefined,
     ...overrides,
   });
   const server: ServerType = await new Promise((resolve) => {
@@ -63,6 +104,9 @@ export async function startProxyStack(
   return {
     proxyUrl: `http://127.0.0.1:${port}/v1`,
     openai,
+    upstreamRequests,
+    settler,
+    gate,
     openmeter,
     client,
     outbox,
@@ -75,6 +119,8 @@ export async function startProxyStack(
     },
     async close() {
       await new Promise((resolve) => server.close(resolve));
+      settler.close();
+      await gate?.close();
       await outbox.close();
       await openmeter.close();
       await openai.close();
