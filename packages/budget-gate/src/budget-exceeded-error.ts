@@ -13,21 +13,41 @@ export class BudgetExceededError extends Error {
   readonly requested: number;
   /** What was left: balance minus open reservations and booked usage (never negative). */
   readonly available: number;
+  /**
+   * The subject's budget in the current usage period, as last read from OpenMeter: its usage
+   * minus overage plus its balance (the grants the period can burn).
+   */
+  readonly limit: number;
+  /**
+   * What counts against `limit`: `limit − available`, i.e. OpenMeter's usage, plus usage settled
+   * but not ingested yet, plus other calls in flight.
+   */
+  readonly used: number;
 
   constructor(
-    input: { subject: string; feature: string; requested: number; available: number },
+    input: {
+      subject: string;
+      feature: string;
+      requested: number;
+      available: number;
+      limit: number;
+    },
     options?: { cause?: unknown },
   ) {
+    const used = Math.max(0, input.limit - input.available);
     super(
       `${input.subject} is over quota for ${input.feature}: this call may use up to ` +
-        `${input.requested} tokens and ${input.available} remain. Raise the entitlement's grant ` +
-        'or wait for the usage period to reset.',
+        `${input.requested} tokens and ${input.available} of its ${input.limit} remain ` +
+        `(${used} used or reserved). Raise the entitlement's grant or wait for the usage period ` +
+        'to reset.',
       options,
     );
     this.subject = input.subject;
     this.feature = input.feature;
     this.requested = input.requested;
     this.available = input.available;
+    this.limit = input.limit;
+    this.used = used;
   }
 }
 

@@ -62,9 +62,11 @@ describe('createBudgetGate', () => {
       feature: 'tokens',
       requested: 109,
       available: 32,
+      limit: 250,
+      used: 218,
     });
     expect(refusal.message).toMatch(
-      /customer-1 is over quota for tokens: this call may use up to 109 tokens and 32 remain/,
+      /customer-1 is over quota for tokens: this call may use up to 109 tokens and 32 of its 250 remain \(218 used or reserved\)/,
     );
   });
 

@@ -114,6 +114,8 @@ export function createBudgetGate(options: BudgetGateOptions): BudgetGate {
   const generateId = options.generateId ?? (() => crypto.randomUUID());
   const refreshedAt = new Map<string, number>();
   const refreshing = new Map<string, Promise<void>>();
+  // This process's last read per key, for the refusal's `limit` (the store keeps no overage).
+  const lastLimits = new Map<string, number>();
 
   const refresh = (subject: string, feature: string, key: string): Promise<void> => {
     let pending = refreshing.get(key);
@@ -121,6 +123,10 @@ export function createBudgetGate(options: BudgetGateOptions): BudgetGate {
       pending = (async () => {
         const value = await readValue({ subject, feature });
         const fetchedAtMs = now().getTime();
+        lastLimits.set(
+          key,
+          Math.max(0, (value.usage ?? 0) - (value.overage ?? 0) + Math.max(0, value.balance ?? 0)),
+        );
         const balance = value.hasAccess
           ? Math.max(0, value.balance ?? Number.POSITIVE_INFINITY)
           : 0;
@@ -200,11 +206,19 @@ export function createBudgetGate(options: BudgetGateOptions): BudgetGate {
       const expiresAtMs = nowMs + reservationTtlMs;
       const outcome = await store.reserve({ key, id, units, nowMs, expiresAtMs, bookedTtlMs });
       if (!outcome.admitted) {
+        const available = outcome.available ?? 0;
+        let limit = lastLimits.get(key);
+        if (limit === undefined) {
+          // Only another process has read the value (a shared store): take the stored one.
+          const stored = await store.readValue({ key });
+          limit = stored ? stored.usage + stored.balance : available;
+        }
         throw new BudgetExceededError({
           subject,
           feature,
           requested: units,
-          available: outcome.available ?? 0,
+          available,
+          limit: Math.max(limit, available),
         });
       }
       return {
