@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postEventStream } from './__fixtures__/post-event-stream.js';
 import type { OpenAILocalServer } from './openai-local-options.js';
 import { startOpenAILocal } from './start-openai-local.js';
 
@@ -71,20 +72,17 @@ describe('GET /v1/chat/completions/{id}', () => {
   });
 
   it('bills a stream the server broke off (drop-after) up to the break', async () => {
-    const stream = await client.chat.completions.create(
-      { ...chatRequest, store: true, stream: true },
-      withFault('drop-after=3'),
-    );
-    let id = '';
-    let text = '';
-    await expect(
-      (async () => {
-        for await (const chunk of stream) {
-          id = chunk.id;
-          text += chunk.choices[0]?.delta.content ?? '';
-        }
-      })(),
-    ).rejects.toThrow();
+    // Read raw: fetch's stream (the SDK's) drops the chunks it queued when the connection breaks.
+    const read = await postEventStream({
+      url: `${server.url}/chat/completions`,
+      body: { ...chatRequest, store: true, stream: true },
+      headers: { 'x-openai-local-fault': 'drop-after=3' },
+    });
+    expect(read.complete).toBe(false);
+    const chunks = read.events as OpenAI.ChatCompletionChunk[];
+    expect(chunks).toHaveLength(3);
+    const id = chunks[0]?.id ?? '';
+    const text = chunks.map((chunk) => chunk.choices[0]?.delta.content ?? '').join('');
     const billed = await pollRetrieve(() => client.chat.completions.retrieve(id));
     expect(billed.choices[0]?.message.content).toBe(text);
     expect(billed.usage?.completion_tokens).toBe(2);
@@ -164,18 +162,16 @@ describe('GET /v1/responses/{id}', () => {
   });
 
   it('answers a stream broken off by the server as failed, and survives a restart', async () => {
-    const stream = await client.responses.create(
-      { ...responsesRequest, stream: true },
-      withFault('drop-after=5'),
-    );
-    let id = '';
-    await expect(
-      (async () => {
-        for await (const event of stream) {
-          if (event.type === 'response.created') id = event.response.id;
-        }
-      })(),
-    ).rejects.toThrow();
+    const read = await postEventStream({
+      url: `${server.url}/responses`,
+      body: { ...responsesRequest, stream: true },
+      headers: { 'x-openai-local-fault': 'drop-after=5' },
+    });
+    expect(read.complete).toBe(false);
+    const events = read.events as OpenAI.Responses.ResponseStreamEvent[];
+    expect(events).toHaveLength(5);
+    const created = events.find((event) => event.type === 'response.created');
+    const id = created?.type === 'response.created' ? created.response.id : '';
     const billed = await pollRetrieve(() => client.responses.retrieve(id));
     expect(billed.status).toBe('failed');
     expect(billed.error?.code).toBe('server_error');

@@ -1,5 +1,6 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postEventStream } from './__fixtures__/post-event-stream.js';
 import { parseFaultHeader } from './openai-local-fault.js';
 import type { OpenAILocalServer } from './openai-local-options.js';
 import { startOpenAILocal } from './start-openai-local.js';
@@ -87,17 +88,21 @@ describe('fault injection', () => {
   });
 
   it('drops the connection after N chunks', async () => {
+    // The SDK sees the break as an error.
     const stream = await client.chat.completions.create(
       { ...request, stream: true },
       withFault('drop-after=3'),
     );
-    let received = 0;
-    await expect(
-      (async () => {
-        for await (const _chunk of stream) received += 1;
-      })(),
-    ).rejects.toThrow();
-    expect(received).toBe(3);
+    await expect(drain(stream)).rejects.toThrow();
+    // Exactly 3 events went out before the break (read raw: fetch's stream drops what it queued).
+    const read = await postEventStream({
+      url: `${server.url}/chat/completions`,
+      body: { ...request, stream: true },
+      headers: { 'x-openai-local-fault': 'drop-after=3' },
+    });
+    expect(read.complete).toBe(false);
+    expect(read.events).toHaveLength(3);
+    expect(read.events).not.toContain('[DONE]');
   });
 
   it('closes the connection instead of a blocking answer with drop-after', async () => {
