@@ -1,23 +1,24 @@
 /**
- * Compares countChatPromptTokens with OpenAI's own usage.prompt_tokens on the recorded exchanges
- * in ../shared/fixtures/openai/ and prints Markdown tables per category and per model.
+ * Compares the estimates with OpenAI's own usage on the recorded exchanges in
+ * ../shared/fixtures/openai/ and prints Markdown tables: the accuracy gate's categories (prompts
+ * and output, exact and within ±2 tokens; src/count/prompt-accuracy.test.ts and
+ * src/stream/output-accuracy.test.ts fail below their thresholds), then every prompt category
+ * and every model.
  * Run: pnpm accuracy-report [--all] [--misses=<category>]
- *   --all      also count records whose text the recorder may have normalized (see README there)
- *   --misses   list each miss of one category with its error
+ *   --all      also count prompts whose text the recorder may have normalized (see README there)
+ *   --misses   list each miss of one prompt or output category with its error
  * @see https://cookbook.openai.com/examples/how_to_count_tokens_with_tiktoken
  */
 import {
-  isTextAsCounted,
-  type RecordedExchange,
-  readRecordedChatExchanges,
-} from '../src/count/__fixtures__/read-recorded-chat-exchanges.js';
-import { countChatPromptTokens } from '../src/count/count-chat-prompt-tokens.js';
-
-interface Outcome {
-  exchange: RecordedExchange;
-  error: number;
-  excludedParts: number;
-}
+  measurePromptAccuracy,
+  measurePromptOutcomes,
+  type PromptOutcome,
+} from '../src/count/__fixtures__/measure-prompt-accuracy.js';
+import type { AccuracySummary } from '../src/count/__fixtures__/summarize-errors.js';
+import {
+  measureOutputAccuracy,
+  measureOutputOutcomes,
+} from '../src/stream/__fixtures__/measure-output-accuracy.js';
 
 const includeNormalized = process.argv.includes('--all');
 const missesOf = process.argv.find((argument) => argument.startsWith('--misses='))?.slice(9);
@@ -37,25 +38,35 @@ function describeErrors(errors: number[]): string {
   return shown.join(' ') + (counts.size > 8 ? ' …' : '');
 }
 
-function printTable({ title, groups }: { title: string; groups: Map<string, Outcome[]> }): void {
+function printSummaries({ title, summaries }: { title: string; summaries: AccuracySummary[] }) {
+  console.log(`\n### ${title}\n`);
+  console.log('| category | n | exact | within ±2 | mean abs. error |');
+  console.log('| --- | ---: | ---: | ---: | ---: |');
+  for (const summary of summaries) {
+    console.log(
+      `| ${summary.category} | ${summary.count} | ${summary.exactPercent.toFixed(1)}% | ${summary.withinTwoPercent.toFixed(1)}% | ${summary.meanAbsoluteError.toFixed(2)} |`,
+    );
+  }
+}
+
+function printTable({ title, groups }: { title: string; groups: Map<string, PromptOutcome[]> }) {
   console.log(`\n### ${title}\n`);
   console.log(
-    '| group | prompts | with excluded parts | exact | within ±1 | mean abs. error | relative | misses (estimate − usage × count) |',
+    '| group | prompts | with excluded parts | exact | within ±2 | mean abs. error | relative | misses (estimate − usage × count) |',
   );
   console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
   const sorted = [...groups].sort(([left], [right]) => left.localeCompare(right));
   for (const [group, outcomes] of sorted) {
     const errors = outcomes.map((outcome) => outcome.error);
     const exact = errors.filter((error) => error === 0).length;
-    const close = errors.filter((error) => Math.abs(error) <= 1).length;
-    const meanAbsolute = errors.reduce((sum, error) => sum + Math.abs(error), 0) / errors.length;
+    const close = errors.filter((error) => Math.abs(error) <= 2).length;
+    const absolute = errors.reduce((sum, error) => sum + Math.abs(error), 0);
     const totalUsage = outcomes.reduce(
       (sum, outcome) => sum + (outcome.exchange.usage?.prompt_tokens ?? 0),
       0,
     );
-    const relative = errors.reduce((sum, error) => sum + Math.abs(error), 0) / totalUsage;
     console.log(
-      `| ${group} | ${outcomes.length} | ${outcomes.filter((outcome) => outcome.excludedParts > 0).length} | ${percent({ part: exact, whole: outcomes.length })} | ${percent({ part: close, whole: outcomes.length })} | ${meanAbsolute.toFixed(2)} | ${(100 * relative).toFixed(2)}% | ${describeErrors(errors)} |`,
+      `| ${group} | ${outcomes.length} | ${outcomes.filter((outcome) => outcome.excludedParts > 0).length} | ${percent({ part: exact, whole: outcomes.length })} | ${percent({ part: close, whole: outcomes.length })} | ${(absolute / errors.length).toFixed(2)} | ${((100 * absolute) / totalUsage).toFixed(2)}% | ${describeErrors(errors)} |`,
     );
   }
 }
@@ -65,55 +76,47 @@ function addTo({
   key,
   outcome,
 }: {
-  groups: Map<string, Outcome[]>;
+  groups: Map<string, PromptOutcome[]>;
   key: string;
-  outcome: Outcome;
+  outcome: PromptOutcome;
 }): void {
   const list = groups.get(key) ?? [];
   list.push(outcome);
   groups.set(key, list);
 }
 
-const exchanges = readRecordedChatExchanges();
-const measured = exchanges.filter(
-  (exchange) =>
-    typeof exchange.usage?.prompt_tokens === 'number' &&
-    (includeNormalized || isTextAsCounted(exchange)),
-);
-const outcomes: Outcome[] = measured.map((exchange) => {
-  const count = countChatPromptTokens(exchange.request);
-  return {
-    exchange,
-    error: count.tokens - (exchange.usage?.prompt_tokens ?? 0),
-    excludedParts: count.excluded.length,
-  };
-});
-
-const byCategory = new Map<string, Outcome[]>();
-const byModel = new Map<string, Outcome[]>();
-const byModelPlainText = new Map<string, Outcome[]>();
-for (const outcome of outcomes) {
-  const complete = outcome.excludedParts === 0;
-  addTo({ groups: byCategory, key: '(all)', outcome });
-  if (complete) addTo({ groups: byCategory, key: '(all, nothing excluded)', outcome });
-  for (const category of outcome.exchange.categories) {
-    addTo({ groups: byCategory, key: category, outcome });
-  }
-  addTo({ groups: byModel, key: outcome.exchange.request.model ?? '?', outcome });
-  if (outcome.exchange.categories.includes('plain_text')) {
-    addTo({ groups: byModelPlainText, key: outcome.exchange.request.model ?? '?', outcome });
-  }
-}
+const outcomes = measurePromptOutcomes({ includeNormalized });
+const outputOutcomes = measureOutputOutcomes();
 
 console.log(
-  `Chat completions with usage.prompt_tokens: ${measured.length} of ${exchanges.length} recorded` +
+  `Chat prompts with usage.prompt_tokens: ${outcomes.length}` +
     (includeNormalized
       ? ' (normalized text included)'
       : ' (records whose text the recorder may have normalized left out; --all to include)'),
 );
-printTable({ title: 'Per category', groups: byCategory });
-printTable({ title: 'Per model (all categories)', groups: byModel });
-printTable({ title: 'Per model, plain_text only', groups: byModelPlainText });
+printSummaries({
+  title: 'Prompt estimates, complete prompts (the gate)',
+  summaries: measurePromptAccuracy(outcomes),
+});
+printSummaries({
+  title: 'Output estimates, usage taken away, no hidden reasoning (the gate)',
+  summaries: measureOutputAccuracy(outputOutcomes),
+});
+
+const byCategory = new Map<string, PromptOutcome[]>();
+const byModel = new Map<string, PromptOutcome[]>();
+for (const outcome of outcomes) {
+  addTo({ groups: byCategory, key: '(all)', outcome });
+  if (outcome.excludedParts === 0) {
+    addTo({ groups: byCategory, key: '(all, nothing excluded)', outcome });
+  }
+  for (const category of outcome.exchange.categories) {
+    addTo({ groups: byCategory, key: category, outcome });
+  }
+  addTo({ groups: byModel, key: outcome.exchange.request.model ?? '?', outcome });
+}
+printTable({ title: 'Prompts per category', groups: byCategory });
+printTable({ title: 'Prompts per model', groups: byModel });
 
 if (missesOf !== undefined) {
   console.log(`\n### Misses in ${missesOf}\n`);
@@ -122,6 +125,12 @@ if (missesOf !== undefined) {
     const { exchange } = outcome;
     console.log(
       `${outcome.error > 0 ? '+' : ''}${outcome.error}\t${exchange.request.model}\t${exchange.source} ${exchange.path}#${exchange.interaction_index}\t${exchange.categories.join(',')}`,
+    );
+  }
+  for (const outcome of outputOutcomes) {
+    if (outcome.error === 0 || outcome.category !== missesOf) continue;
+    console.log(
+      `${outcome.error > 0 ? '+' : ''}${outcome.error}\t${outcome.model}\t${outcome.name}`,
     );
   }
 }

@@ -15,7 +15,12 @@ const tokenFields = [
 ] as const satisfies ReadonlyArray<keyof UsageTokens>;
 
 // Fields of an estimate that describe the estimate itself; a correction does not carry them.
-const estimateOnlyFields = new Set(['usage_source', 'estimate_reason', 'cached_tokens_unknown']);
+const estimateOnlyFields = new Set([
+  'usage_source',
+  'estimate_reason',
+  'cached_tokens_unknown',
+  'reasoning_tokens_unknown',
+]);
 
 /**
  * The correction event of a settled estimate: same envelope (source, type, subject and time, so

@@ -1,4 +1,5 @@
 import { getTokenizer } from '@llm-meter/meter-core';
+import { chatPromptRulesForModel, countOutputToolCallTokens } from '@llm-meter/meter-core/internal';
 import { createJsonFromSchema } from './create-json-from-schema.js';
 import { createSeededRandom } from './create-seeded-random.js';
 import { generateSentences } from './generate-sentences.js';
@@ -26,7 +27,7 @@ export interface Answer {
   outputTokens: number;
   /** Hidden reasoning tokens, counted in the completion but never streamed. */
   reasoningTokens: number;
-  /** Billed tokens around the text that are not streamed as text (function name, message framing). */
+  /** Billed tokens around the text that are not streamed as text (call recipient, message framing). */
   framingTokens: number;
   /** True when cut by the token limit (`finish_reason: "length"`, `status: "incomplete"`). */
   truncated: boolean;
@@ -84,9 +85,17 @@ export function createAnswer({
   const wantedReasoning = model.reasoning ? reasoningBudget({ effort: reasoningEffort, key }) : 0;
   const reasoningTokens =
     maxTokens === undefined ? wantedReasoning : Math.min(wantedReasoning, maxTokens);
-  // OpenAI bills a call's function name with its arguments, as meter-core's estimate does.
+  // OpenAI bills a call's recipient (`functions.<name>`) and a few framing tokens besides its
+  // arguments, the framing meter-core fitted on the recorded completions.
   const wantedFraming =
-    toolCall === undefined ? messageFraming : tokenizer.encode(toolCall.name).length;
+    toolCall === undefined
+      ? messageFraming
+      : messageFraming +
+        countOutputToolCallTokens({
+          calls: [{ name: toolCall.name, arguments: '' }],
+          tokenizer,
+          rules: chatPromptRulesForModel(model.snapshot),
+        }).tokens;
   const remaining =
     maxTokens === undefined ? Number.POSITIVE_INFINITY : maxTokens - reasoningTokens;
   const framingTokens = Math.min(wantedFraming, remaining);

@@ -190,8 +190,10 @@ describe('POST /v1/chat/completions', () => {
     expect(['c', 'f']).toContain(args.unit);
     expect(args.days).toBeGreaterThanOrEqual(1);
     expect(completion.usage?.completion_tokens).toBe(
+      // OpenAI bills the recipient `functions.get_weather`, the arguments and 6 framing tokens.
       countTokens({ text: call.function.arguments, model: 'gpt-4o-mini' }) +
-        countTokens({ text: 'get_weather', model: 'gpt-4o-mini' }),
+        countTokens({ text: 'functions.get_weather', model: 'gpt-4o-mini' }) +
+        6,
     );
 
     const stream = await client.chat.completions.create({

@@ -147,8 +147,11 @@ describe('POST /v1/responses', () => {
     expect(call.call_id).toMatch(/^call_/);
     expect(JSON.parse(call.arguments)).toHaveProperty('query');
     expect(response.usage?.output_tokens).toBe(
+      // The recipient `functions.lookup`, the arguments, 6 framing tokens and 1 per message.
       countTokens({ text: call.arguments, model: 'gpt-4.1' }) +
-        countTokens({ text: 'lookup', model: 'gpt-4.1' }),
+        countTokens({ text: 'functions.lookup', model: 'gpt-4.1' }) +
+        6 +
+        1,
     );
     const events = await collect(
       await client.responses.create({

@@ -20,6 +20,16 @@ export interface ChatPromptRules {
   promptsNamedToolChoice: boolean;
   /** Header of the system text that tools join (`# Instructions` in the harmony layout). */
   instructionsHeader: string;
+  /**
+   * Output tokens a generated function call costs besides `functions.<name>` and its arguments
+   * (fitted on the recorded completions, see PROMPT-FORMAT.md).
+   */
+  outputToolCallFraming: number;
+  /**
+   * Whether several calls in one reply are generated as one `multi_tool_use.parallel` call
+   * (chat-format models) rather than one message per call (harmony-format reasoning models).
+   */
+  generatesParallelWrapper: boolean;
 }
 
 // Reasoning families prime the reply with one token fewer: the recorded gpt-5, gpt-5-mini,
@@ -30,6 +40,23 @@ export interface ChatPromptRules {
 // developer-message layout; one recorded prompt). No o-series prompt with tools was recorded, so
 // the o-series values are assumed to match gpt-5's. See PROMPT-FORMAT.md.
 const reasoningFamily = /^(o\d|gpt-5)(?:$|[-.])/;
+
+// Fitted output framing of one generated call: 6 tokens on every recorded gpt-4o, gpt-4o-mini,
+// gpt-4.1 and gpt-3.5-turbo-0125 completion (7 on a few, so 6 keeps the estimate low), 3 on the
+// original gpt-4 snapshots, 9 on the gpt-5 family (9 on gpt-5.x, 15 on gpt-5-mini: the lower
+// one keeps estimates from over-billing; settlement corrects the rest).
+const outputToolCallFraming = { chat: 6, gpt4: 3, reasoning: 9 } as const;
+const originalGpt4 = /^gpt-4(?:-0314|-0613|-32k(?:-0314|-0613)?)?$/;
+
+/**
+ * Whether the model may spend hidden reasoning tokens: the o-series and the gpt-5 family (not
+ * the `gpt-5-chat` models, which do not reason). A stream without usage never shows them.
+ * @see https://platform.openai.com/docs/guides/reasoning
+ */
+export function isReasoningModel(model: string): boolean {
+  const name = baseModelName(model);
+  return reasoningFamily.test(name) && !name.startsWith('gpt-5-chat');
+}
 
 /**
  * Returns the chat prompt format costs for a model: 4 tokens per message and -1 per name for the
@@ -48,6 +75,8 @@ export function chatPromptRulesForModel(model: string): ChatPromptRules {
       toolCallExtra: 0,
       promptsNamedToolChoice: true,
       instructionsHeader: '',
+      outputToolCallFraming: outputToolCallFraming.chat,
+      generatesParallelWrapper: true,
     };
   }
   const reasoning = reasoningFamily.test(name);
@@ -59,5 +88,11 @@ export function chatPromptRulesForModel(model: string): ChatPromptRules {
     toolCallExtra: reasoning ? 6 : 0,
     promptsNamedToolChoice: !reasoning,
     instructionsHeader: reasoning ? '# Instructions\n\n' : '',
+    outputToolCallFraming: reasoning
+      ? outputToolCallFraming.reasoning
+      : originalGpt4.test(name)
+        ? outputToolCallFraming.gpt4
+        : outputToolCallFraming.chat,
+    generatesParallelWrapper: !reasoning,
   };
 }

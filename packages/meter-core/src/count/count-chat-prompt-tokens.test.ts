@@ -37,58 +37,6 @@ describe('countChatPromptTokens on recorded plain-text prompts', () => {
   });
 });
 
-describe('countChatPromptTokens on recorded prompts with tools or schemas', () => {
-  const exchanges = readRecordedChatExchanges().filter(
-    (exchange) => typeof exchange.usage?.prompt_tokens === 'number' && isTextAsCounted(exchange),
-  );
-
-  function summarize(category: string) {
-    const errors = exchanges
-      .filter((exchange) => exchange.categories.includes(category))
-      .map((exchange) => ({ exchange, count: countChatPromptTokens(exchange.request) }))
-      .filter(({ count }) => count.excluded.length === 0)
-      .map(({ exchange, count }) => count.tokens - (exchange.usage?.prompt_tokens ?? 0));
-    const share = (predicate: (error: number) => boolean) =>
-      Math.round((100 * errors.filter(predicate).length) / errors.length);
-    return {
-      prompts: errors.length,
-      exactPercent: share((error) => error === 0),
-      withinOnePercent: share((error) => Math.abs(error) <= 1),
-      withinFivePercent: share((error) => Math.abs(error) <= 5),
-    };
-  }
-
-  // Regression guard on the fitted tool formula; scripts/accuracy-report.ts has the details.
-  it('estimates prompts with tools, tool calls and JSON schemas closely', () => {
-    expect({
-      tools_defined: summarize('tools_defined'),
-      assistant_tool_calls_in_history: summarize('assistant_tool_calls_in_history'),
-      'response_format:json_schema': summarize('response_format:json_schema'),
-    }).toMatchInlineSnapshot(`
-      {
-        "assistant_tool_calls_in_history": {
-          "exactPercent": 88,
-          "prompts": 56,
-          "withinFivePercent": 98,
-          "withinOnePercent": 91,
-        },
-        "response_format:json_schema": {
-          "exactPercent": 100,
-          "prompts": 47,
-          "withinFivePercent": 100,
-          "withinOnePercent": 100,
-        },
-        "tools_defined": {
-          "exactPercent": 92,
-          "prompts": 104,
-          "withinFivePercent": 100,
-          "withinOnePercent": 100,
-        },
-      }
-    `);
-  });
-});
-
 describe('countChatPromptTokens', () => {
   it.each([
     {

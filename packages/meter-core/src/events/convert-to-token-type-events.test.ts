@@ -151,6 +151,7 @@ describe('convertToTokenTypeEvents', () => {
           "prompt_tokens": 4020,
           "provider": "openai",
           "reasoning_tokens": 0,
+          "reasoning_tokens_unknown": true,
           "requested_model": "gpt-5.6-sol",
           "service_tier": "default",
           "total_tokens": 4021,
@@ -168,7 +169,50 @@ describe('convertToTokenTypeEvents', () => {
       ['input', event.data.prompt_tokens],
       ['output', event.data.completion_tokens],
     ]);
-    for (const part of split) expect(part.data.cached_tokens_unknown).toBe(true);
+    // Flagged like the unknown cache hits: the output lacks the hidden reasoning (a lower bound).
+    for (const part of split) {
+      expect(part.data.cached_tokens_unknown).toBe(true);
+      expect(part.data.reasoning_tokens_unknown).toBe(true);
+    }
+  });
+
+  it('flags unknown reasoning only on estimates of reasoning models', () => {
+    const estimates = records
+      .filter(
+        (candidate) =>
+          candidate.endpoint === 'chat.completions' && !candidate.stream && candidate.response,
+      )
+      .map((candidate) => {
+        const { usage: _usage, ...withoutUsage } = candidate.response as Record<string, unknown>;
+        return toUsageEvent(withoutUsage as unknown as MeterableResponse, {
+          subject: 'customer-1',
+          request: candidate.request,
+        });
+      });
+    const flagged = new Set(
+      estimates
+        .filter((event) => event.data.reasoning_tokens_unknown === true)
+        .map((event) => event.data.model.replace(/-\d{4}-\d{2}-\d{2}$/, '')),
+    );
+    const unflagged = new Set(
+      estimates
+        .filter((event) => event.data.reasoning_tokens_unknown === undefined)
+        .map((event) => event.data.model.replace(/-\d{4}-\d{2}-\d{2}$/, '')),
+    );
+    expect([...flagged].every((model) => /^(o\d|gpt-5)/.test(model))).toBe(true);
+    expect([...unflagged].some((model) => /^(o\d|gpt-5)/.test(model))).toBe(false);
+    expect(flagged.size).toBeGreaterThan(3);
+    const provider = toUsageEvent(
+      records.find(
+        (candidate) =>
+          candidate.endpoint === 'chat.completions' &&
+          !candidate.stream &&
+          candidate.categories.includes('reasoning_tokens>0'),
+      )?.response as unknown as MeterableResponse,
+      { subject: 'customer-1' },
+    );
+    expect(provider.data.reasoning_tokens).toBeGreaterThan(0);
+    expect(provider.data.reasoning_tokens_unknown).toBeUndefined();
   });
 
   it('sums to total_tokens on every recorded response, estimated or not', () => {

@@ -16,7 +16,9 @@ import {
  *
  * An estimate cannot know cache hits (`cached_tokens_unknown: true`): its prompt tokens all go to
  * `input`, an upper bound, and the events carry the flag so a settlement or a query can tell them
- * apart.
+ * apart. An estimate of a reasoning model cannot see hidden reasoning
+ * (`reasoning_tokens_unknown: true`): its `output` is the visible output, a lower bound, and the
+ * events carry that flag too, as they carry `cached_tokens_unknown`.
  * @see https://openmeter.io/docs/billing/entitlements/feature
  */
 export function convertToTokenTypeEvents({

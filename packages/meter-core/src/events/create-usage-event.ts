@@ -1,3 +1,4 @@
+import { isReasoningModel } from '../count/chat-prompt-rules.js';
 import {
   type DimensionValue,
   defaultProvider,
@@ -24,6 +25,7 @@ export const reservedDataKeys: ReadonlySet<string> = new Set([
   'usage_source',
   'estimate_reason',
   'cached_tokens_unknown',
+  'reasoning_tokens_unknown',
   'prompt_tokens',
   'completion_tokens',
   'total_tokens',
@@ -187,6 +189,10 @@ export function createUsageEvent({
   options: UsageEventEnvelopeOptions;
 }): UsageEvent {
   const dimensions = parseDimensions(options.dimensions);
+  // Hidden reasoning never reaches a response without usage: say so instead of claiming 0.
+  const reasoningUnknown =
+    estimateReason !== undefined &&
+    [model, requestedModel].some((name) => typeof name === 'string' && isReasoningModel(name));
   const data: UsageEventData = {
     ...dimensions,
     provider: parseNonEmptyString({
@@ -208,6 +214,7 @@ export function createUsageEvent({
     ...(estimateReason === undefined
       ? {}
       : { estimate_reason: estimateReason, cached_tokens_unknown: true }),
+    ...(reasoningUnknown ? { reasoning_tokens_unknown: true } : {}),
   };
   return {
     specversion: '1.0',

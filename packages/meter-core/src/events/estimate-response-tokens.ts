@@ -1,8 +1,12 @@
+import { chatPromptRulesForModel } from '../count/chat-prompt-rules.js';
 import {
   type ChatPromptRequest,
   countChatPromptTokens,
 } from '../count/count-chat-prompt-tokens.js';
+import { countOutputToolCallTokens } from '../count/count-output-tool-call-tokens.js';
+import type { FunctionCallInput } from '../count/count-tool-call-tokens.js';
 import type { EncodingName } from '../tokenizer/encoding-name.js';
+import { getTokenizer } from '../tokenizer/get-tokenizer.js';
 import {
   convertResponsesRequest,
   type ResponsesPromptRequest,
@@ -33,65 +37,113 @@ function estimateTokens({
 }
 
 /**
+ * Estimated output of one exchange: the generated text's tokens plus the function calls with
+ * their fitted framing, and how many assistant messages the calls took.
+ */
+function estimateOutputTokens({
+  texts,
+  toolCallGroups,
+  model,
+  encoding,
+}: {
+  texts: Iterable<string>;
+  toolCallGroups: Iterable<readonly FunctionCallInput[]>;
+  model: string;
+  encoding: EncodingName;
+}): { tokens: number; toolCallMessages: number } {
+  const tokenizer = getTokenizer(encoding);
+  const rules = chatPromptRulesForModel(model);
+  let tokens = countTextTokens({ texts, encoding });
+  let toolCallMessages = 0;
+  for (const calls of toolCallGroups) {
+    if (calls.length === 0) continue;
+    const counted = countOutputToolCallTokens({ calls, tokenizer, rules });
+    tokens += counted.tokens;
+    toolCallMessages += counted.messages;
+  }
+  return { tokens, toolCallMessages };
+}
+
+/**
  * Estimates the usage of a chat completion that reported none: the prompt with
- * `countChatPromptTokens`, the completion from every choice's content, refusal and tool calls.
+ * `countChatPromptTokens`, the completion from every choice's content and refusal plus its
+ * function calls with their fitted framing (one group of calls per choice). Hidden reasoning
+ * tokens cannot be estimated.
  * @see https://cookbook.openai.com/examples/how_to_count_tokens_with_tiktoken
  */
 export function estimateChatCompletionTokens({
   request,
   completionTexts,
+  toolCallGroups = [],
   model,
   encoding,
 }: {
   request: ChatPromptRequest;
+  /** Generated text: content and refusals. */
   completionTexts: Iterable<string>;
+  /** The function calls of each choice. */
+  toolCallGroups?: Iterable<readonly FunctionCallInput[]> | undefined;
   /** The model the response reported; the request's model is the fallback. */
   model: string | null | undefined;
   encoding?: EncodingName | null | undefined;
 }): UsageTokens {
-  const resolved = resolveEstimateEncoding({ model: model ?? request.model, encoding });
+  const modelName = model ?? request.model ?? '';
+  const resolved = resolveEstimateEncoding({ model: modelName, encoding });
   return estimateTokens({
     promptTokens: countChatPromptTokens(request, { encoding: resolved }).tokens,
-    completionTokens: countTextTokens({ texts: completionTexts, encoding: resolved }),
+    completionTokens: estimateOutputTokens({
+      texts: completionTexts,
+      toolCallGroups,
+      model: modelName,
+      encoding: resolved,
+    }).tokens,
   });
 }
 
-// On the recorded Responses streams, re-encoded output text is one token short of
-// output_tokens for every output message (chat completions show no such gap).
+// On the recorded Responses streams, re-encoded output is one token short of output_tokens for
+// every assistant message the model wrote: each output message, each function call, or one
+// `multi_tool_use.parallel` message for several calls (chat completions show no such gap).
 const responsesTokensPerOutputMessage = 1;
 
 /**
  * Estimates the usage of a Responses API exchange: the request converted to chat messages, the
- * output text, refusals and function calls, plus one token per output message. Hidden reasoning
- * tokens cannot be estimated.
+ * output text and refusals, the function calls with their fitted framing, plus one token per
+ * assistant message. Hidden reasoning tokens cannot be estimated.
  * @see https://platform.openai.com/docs/api-reference/responses/object#responses/object-usage
  */
 export function estimateResponsesTokens({
   request,
   outputTexts,
   outputMessageCount,
+  toolCalls = [],
   model,
   encoding,
 }: {
   request: ResponsesPromptRequest;
+  /** Generated text: output text, refusals, code and other tool input. */
   outputTexts: Iterable<string>;
   /** Number of `message` output items. */
   outputMessageCount: number;
+  /** `function_call` and `custom_tool_call` output items. */
+  toolCalls?: readonly FunctionCallInput[] | undefined;
   model: string | null | undefined;
   encoding?: EncodingName | null | undefined;
 }): UsageTokens {
-  const tokens = estimateChatCompletionTokens({
-    request: convertResponsesRequest(request),
-    completionTexts: outputTexts,
-    model,
-    encoding,
+  const chatRequest = convertResponsesRequest(request);
+  const modelName = model ?? request.model ?? '';
+  const resolved = resolveEstimateEncoding({ model: modelName, encoding });
+  const output = estimateOutputTokens({
+    texts: outputTexts,
+    toolCallGroups: [toolCalls],
+    model: modelName,
+    encoding: resolved,
   });
-  const framing = outputMessageCount * responsesTokensPerOutputMessage;
-  return {
-    ...tokens,
-    completion_tokens: tokens.completion_tokens + framing,
-    total_tokens: tokens.total_tokens + framing,
-  };
+  return estimateTokens({
+    promptTokens: countChatPromptTokens(chatRequest, { encoding: resolved }).tokens,
+    completionTokens:
+      output.tokens +
+      (outputMessageCount + output.toolCallMessages) * responsesTokensPerOutputMessage,
+  });
 }
 
 /**
@@ -125,8 +177,8 @@ export function estimateEmbeddingsTokens({
 }
 
 /**
- * Lists the billable output texts of a chat completion: content, refusal and tool calls of every
- * choice.
+ * Lists the generated texts of a chat completion other than function calls: content and
+ * refusal of every choice.
  * @see https://platform.openai.com/docs/api-reference/chat/object#chat/object-choices
  */
 export function* listChatCompletionTexts(response: ChatCompletionLike): Generator<string> {
@@ -135,20 +187,33 @@ export function* listChatCompletionTexts(response: ChatCompletionLike): Generato
     if (!message) continue;
     if (message.content) yield message.content;
     if (message.refusal) yield message.refusal;
-    for (const call of message.tool_calls ?? []) {
-      if (call.function?.name) yield call.function.name;
-      if (call.function?.arguments) yield call.function.arguments;
-      if (call.custom?.name) yield call.custom.name;
-      if (call.custom?.input) yield call.custom.input;
-    }
-    if (message.function_call?.name) yield message.function_call.name;
-    if (message.function_call?.arguments) yield message.function_call.arguments;
   }
 }
 
 /**
- * Lists the billable output texts of a Responses API response: output text, refusals, function
- * and custom tool calls.
+ * Lists the function calls of each choice of a chat completion (`tool_calls`, custom tool
+ * calls with their input as arguments, the legacy `function_call`).
+ * @see https://platform.openai.com/docs/api-reference/chat/object#chat/object-choices
+ */
+export function* listChatCompletionToolCalls(
+  response: ChatCompletionLike,
+): Generator<FunctionCallInput[]> {
+  for (const choice of response.choices ?? []) {
+    const message = choice.message;
+    if (!message) continue;
+    const calls: FunctionCallInput[] = (message.tool_calls ?? []).map((call) =>
+      call.custom
+        ? { name: call.custom.name, arguments: call.custom.input }
+        : { name: call.function?.name, arguments: call.function?.arguments },
+    );
+    if (message.function_call) calls.push(message.function_call);
+    yield calls;
+  }
+}
+
+/**
+ * Lists the generated texts of a Responses API response other than function calls: output
+ * text and refusals.
  * @see https://platform.openai.com/docs/api-reference/responses/object#responses/object-output
  */
 export function* listResponseOutputTexts(
@@ -159,10 +224,26 @@ export function* listResponseOutputTexts(
       if (part.type === 'output_text' && part.text) yield part.text;
       if (part.type === 'refusal' && part.refusal) yield part.refusal;
     }
-    if (item.type === 'function_call' || item.type === 'custom_tool_call') {
-      if (item.name) yield item.name;
-      if (typeof item.arguments === 'string' && item.arguments) yield item.arguments;
-      if (typeof item.input === 'string' && item.input) yield item.input;
-    }
   }
+}
+
+/**
+ * Lists the function and custom tool calls of a Responses API response, the input of a custom
+ * tool standing for arguments.
+ * @see https://platform.openai.com/docs/api-reference/responses/object#responses/object-output
+ */
+export function listResponseToolCalls(
+  output: ReadonlyArray<ResponseOutputItemLike> | null | undefined,
+): FunctionCallInput[] {
+  return (output ?? [])
+    .filter((item) => item.type === 'function_call' || item.type === 'custom_tool_call')
+    .map((item) => ({
+      name: item.name,
+      arguments:
+        typeof item.arguments === 'string'
+          ? item.arguments
+          : typeof item.input === 'string'
+            ? item.input
+            : '',
+    }));
 }

@@ -14,7 +14,9 @@ import {
   estimateEmbeddingsTokens,
   estimateResponsesTokens,
   listChatCompletionTexts,
+  listChatCompletionToolCalls,
   listResponseOutputTexts,
+  listResponseToolCalls,
 } from './estimate-response-tokens.js';
 import type {
   ChatCompletionLike,
@@ -68,6 +70,7 @@ function chatTokens(response: ChatCompletionLike, options: ToUsageEventOptions):
   return estimateChatCompletionTokens({
     request: options.request as ChatPromptRequest,
     completionTexts: listChatCompletionTexts(response),
+    toolCallGroups: listChatCompletionToolCalls(response),
     model: response.model,
     encoding: options.encoding,
   });
@@ -86,6 +89,7 @@ function responsesTokens(response: ResponseLike, options: ToUsageEventOptions): 
     request: options.request as ResponsesPromptRequest,
     outputTexts: listResponseOutputTexts(response.output),
     outputMessageCount: (response.output ?? []).filter((item) => item.type === 'message').length,
+    toolCalls: listResponseToolCalls(response.output),
     model: response.model,
     encoding: options.encoding,
   });

@@ -43,7 +43,11 @@ export interface UsageTokens {
    * bound on estimates, which say so with `cached_tokens_unknown: true`.
    */
   cached_tokens: number;
-  /** Completion tokens spent on hidden reasoning (0 when the provider reported none). */
+  /**
+   * Completion tokens spent on hidden reasoning: 0 when the provider reported none, and 0 as a
+   * lower bound on estimates of reasoning models, which say so with
+   * `reasoning_tokens_unknown: true`.
+   */
   reasoning_tokens: number;
   /** Prompt tokens written to the cache, reported by some providers. */
   cache_write_tokens?: number;
@@ -69,6 +73,13 @@ export type UsageEventData = UsageTokens &
      * prompt cache served, so `cached_tokens` is then 0 as a lower bound, not a measurement.
      */
     cached_tokens_unknown?: true;
+    /**
+     * Set (to `true`) on estimates of reasoning models (o-series, gpt-5 family): their hidden
+     * reasoning tokens never appear in a response or stream without usage, so
+     * `reasoning_tokens` is then 0 and `completion_tokens` holds only the visible output, both
+     * lower bounds. Settlement corrects them when OpenAI's usage can be retrieved.
+     */
+    reasoning_tokens_unknown?: true;
   } & { readonly [dimension: string]: DimensionValue | undefined };
 
 /**
@@ -111,6 +122,11 @@ export type TokenTypeEventData = PricingFields & {
   estimate_reason?: EstimateReason;
   /** Set on estimates: the `input` event then holds every prompt token, cached or not. */
   cached_tokens_unknown?: true;
+  /**
+   * Set on estimates of reasoning models: the `output` event then lacks the hidden reasoning
+   * tokens (a lower bound).
+   */
+  reasoning_tokens_unknown?: true;
 } & { readonly [dimension: string]: DimensionValue | undefined };
 
 /**

@@ -156,6 +156,7 @@ export class ChatStreamMeter {
       tokens = estimateChatCompletionTokens({
         request: this.#request,
         completionTexts: this.#texts(),
+        toolCallGroups: this.#toolCallGroups(),
         model: this.#model,
         encoding: this.#options.encoding,
       });
@@ -185,11 +186,11 @@ export class ChatStreamMeter {
     for (const text of this.#choices.values()) {
       yield text.content;
       yield text.refusal;
-      for (const call of text.toolCalls.values()) {
-        yield call.name;
-        yield call.arguments;
-      }
     }
+  }
+
+  *#toolCallGroups(): Generator<Array<{ name: string; arguments: string }>> {
+    for (const text of this.#choices.values()) yield [...text.toolCalls.values()];
   }
 }
 

@@ -45,11 +45,17 @@ export interface ResponseStreamEventLike {
 const billedDeltaTypes = new Set([
   'response.output_text.delta',
   'response.refusal.delta',
-  'response.function_call_arguments.delta',
-  'response.custom_tool_call_input.delta',
   'response.code_interpreter_call_code.delta',
   'response.mcp_call_arguments.delta',
 ]);
+
+// Deltas of a function call's arguments or a custom tool's input: counted with the call's name
+// and its fitted framing.
+const callDeltaTypes = new Set([
+  'response.function_call_arguments.delta',
+  'response.custom_tool_call_input.delta',
+]);
+const callItemTypes = new Set(['function_call', 'custom_tool_call']);
 
 const identityTypes = new Set(['response.created', 'response.in_progress', 'response.queued']);
 const terminalTypes = new Set(['response.completed', 'response.incomplete', 'response.failed']);
@@ -66,6 +72,7 @@ export class ResponsesStreamMeter {
   readonly #options: StreamMeterOptions;
   readonly #texts = new Map<string, string>();
   readonly #messageItems = new Set<string>();
+  readonly #calls = new Map<string, { name: string; arguments: string }>();
   #id: string | undefined;
   #createdAt: number | undefined;
   #model: string | undefined;
@@ -144,13 +151,22 @@ export class ResponsesStreamMeter {
         String(event.item.id ?? event.output_index ?? this.#messageItems.size),
       );
     }
+    if (type === 'response.output_item.added' && callItemTypes.has(event.item?.type ?? '')) {
+      const call = this.#call(String(event.item?.id ?? event.output_index ?? this.#calls.size));
+      if (typeof event.item?.name === 'string') call.name = event.item.name;
+      return;
+    }
+    if (callDeltaTypes.has(type) && typeof event.delta === 'string') {
+      this.#call(String(event.item_id ?? event.output_index ?? 0)).arguments += event.delta;
+      return;
+    }
     if (billedDeltaTypes.has(type) && typeof event.delta === 'string') {
       const key = `${type}:${event.item_id ?? event.output_index ?? 0}:${event.content_index ?? 0}`;
       this.#texts.set(key, (this.#texts.get(key) ?? '') + event.delta);
       return;
     }
     if (type === 'response.output_item.added' && typeof event.item?.name === 'string') {
-      // Function and tool call names are generated output too.
+      // Names of other tool calls (MCP) are generated output too.
       this.#texts.set(`name:${event.output_index ?? this.#texts.size}`, event.item.name);
     }
   }
@@ -188,6 +204,7 @@ export class ResponsesStreamMeter {
         request: this.#request,
         outputTexts: this.#texts.values(),
         outputMessageCount: this.#messageItems.size,
+        toolCalls: [...this.#calls.values()],
         model: this.#model,
         encoding: this.#options.encoding,
       });
@@ -203,5 +220,14 @@ export class ResponsesStreamMeter {
       estimateReason,
       options: this.#options,
     });
+  }
+
+  #call(key: string): { name: string; arguments: string } {
+    let call = this.#calls.get(key);
+    if (call === undefined) {
+      call = { name: '', arguments: '' };
+      this.#calls.set(key, call);
+    }
+    return call;
   }
 }
