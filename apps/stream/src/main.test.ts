@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   cleanAppEnvironment,
+  parsePrintedReconciliation,
   parsePrintedUsage,
+  parsePrintedUsageTable,
   readMeterTotals,
   startAppProcess,
 } from '@llm-meter/app-kit/testing';
@@ -36,7 +38,7 @@ describe('apps/stream', { timeout: 120_000 }, () => {
       .done;
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(
-      /^usage: stream \[--quiet\] \[--abort-after N\] \[prompt \.\.\.\]\n/,
+      /^usage: stream \[--quiet\] \[--abort-after N \[--settle-later\]\] \[prompt \.\.\.\]\n/,
     );
     expect(help.stdout).not.toContain('using the local');
     const bad = await startAppProcess({
@@ -83,6 +85,89 @@ describe('apps/stream', { timeout: 120_000 }, () => {
     expect(meters.prompt).toBe(sum('prompt'));
     expect(meters.completion).toBe(sum('completion'));
     expect(meters.events).toHaveLength(2 + settled.length);
+
+    // The run ends with the reconciliation against openai-local's Usage API: settled, no drift.
+    const reconciliation = parsePrintedReconciliation(stream.stdout);
+    expect(reconciliation?.verdict).toBe('No drift past 0%.');
+    expect(reconciliation?.rows.length).toBeGreaterThan(0);
+    expect(reconciliation?.rows.every((row) => row.difference === 0 && !row.drifts)).toBe(true);
+    expect(reconciliation?.cost?.difference).toBe('$0.000000');
+  });
+
+  test('an estimate left unsettled drifts in the reconciliation; the next run settles it to zero drift, priced at the served flex tier', {
+    timeout: 300_000,
+  }, async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'stream-reconcile-'));
+    // o4-mini reasons before its first visible token: openai-local bills those reasoning tokens,
+    // which an aborted stream's estimate cannot see, so the estimate is always below the bill.
+    // Every request asks for the default tier and is served at flex.
+    const env = cleanAppEnvironment({
+      LLM_METER_DATA_DIR: dataDir,
+      OPENAI_LOCAL_TOKENS_PER_SECOND: '0',
+      OPENAI_MODEL: 'o4-mini',
+      OPENAI_LOCAL_SERVE_TIER: 'flex',
+    });
+    const first = await startAppProcess({
+      appDirectory: streamDirectory,
+      args: [
+        '--quiet',
+        '--abort-after',
+        '5',
+        '--settle-later',
+        'First question.',
+        'A long tale, please.',
+      ],
+      env,
+    }).done;
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    const streamed = parsePrintedUsage(first.stdout);
+    expect(streamed.map((line) => line.source)).toEqual(['provider', 'estimated: aborted']);
+    expect(first.stdout).toContain('settlement left to the next run (--settle-later)');
+    expect(parseSettled(first.stdout)).toEqual([]);
+
+    // Priced as served, at flex: o4-mini's standard $1.10 / $4.40 per 1M tokens, halved
+    // (OpenAI's flex processing guide), none of these prompts cached.
+    const table = parsePrintedUsageTable(first.stdout);
+    expect(table.prices).toMatch(
+      /^prices: @pydantic\/genai-prices \S+ \(standard rates\), flex\/priority\/batch table checked \d{4}-\d{2}-\d{2}$/,
+    );
+    expect(table.rows).toHaveLength(2);
+    for (const row of table.rows) {
+      expect(row.model).toBe('o4-mini-2025-04-16');
+      expect(row.tier).toBe('flex');
+      expect(row.cached).toBe(0);
+      expect(row.cost).toBe(`$${((row.input * 0.55 + row.output * 2.2) / 1e6).toFixed(6)}`);
+    }
+
+    const unsettled = parsePrintedReconciliation(first.stdout);
+    expect(unsettled?.verdict).toMatch(/^\d+ row\(s\) drift past 0% \(marked !\)\.$/);
+    const output = unsettled?.rows.find((row) => row.metric === 'output');
+    expect(output).toMatchObject({ model: 'o4-mini-2025-04-16', tier: 'flex', drifts: true });
+    expect(output?.estimated).toBe(streamed[1]?.completion);
+    expect(output?.difference).toBeLessThan(0);
+    expect(unsettled?.cost?.drifts).toBe(true);
+
+    // The next run resumes the journaled settlement: one correction closes the gap.
+    const second = await startAppProcess({
+      appDirectory: streamDirectory,
+      args: ['--quiet', 'Short one.'],
+      env,
+    }).done;
+    expect(second.stderr).toBe('');
+    expect(second.code).toBe(0);
+    const settled = parseSettled(second.stdout);
+    expect(settled).toHaveLength(1);
+    expect(settled[0]?.id).toBe(streamed[1]?.id);
+    expect(settled[0]?.completion).toBe(-(output?.difference ?? 0));
+    const closed = parsePrintedReconciliation(second.stdout);
+    expect(closed?.verdict).toBe('No drift past 0%.');
+    expect(closed?.rows.every((row) => row.difference === 0 && !row.drifts)).toBe(true);
+    expect(closed?.rows.find((row) => row.metric === 'output')?.settled).toBe(
+      settled[0]?.completion,
+    );
+    expect(closed?.cost).toMatchObject({ difference: '$0.000000', drifts: false });
+    expect(closed?.cost?.metered).toBe(closed?.cost?.openai);
   });
 
   test('a run killed mid-stream is metered on the next run, as a crashed estimate covering every chunk, once', async () => {

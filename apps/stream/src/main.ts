@@ -19,16 +19,19 @@ const defaultPrompts = [
   'Describe, step by step, how a usage meter turns events into an invoice.',
 ];
 
-const usage = `usage: stream [--quiet] [--abort-after N] [prompt ...]
+const usage = `usage: stream [--quiet] [--abort-after N [--settle-later]] [prompt ...]
 
 Streams chat completions (the prompts, or ${defaultPrompts.length} built-in ones), printing the text as it
-arrives, meters each stream crash-safe into OpenMeter through the outbox, and prints the usage
-table OpenMeter answers.
+arrives, meters each stream crash-safe into OpenMeter through the outbox, prints the usage and
+cost table OpenMeter answers, and ends with the reconciliation of the meters with OpenAI's own
+usage of the day (openai-local's on the embedded defaults; OpenAI's with OPENAI_ADMIN_KEY).
 
   --quiet, -q        print only the usage lines, not the streamed text
   --abort-after N    stop the last stream after N content chunks: it is billed as an estimate,
                      then settled to the provider's own usage (the stream is created with
                      store: true so that its usage can be retrieved)
+  --settle-later     leave that estimate to the next run to settle (it is journaled), so this
+                     run's reconciliation shows the drift settlement closes
 
 Configuration: environment variables, or the .env file at the repository root (see the README).
 Without OPENAI_API_KEY / OPENAI_BASE_URL an embedded OpenAI-compatible server answers; without
@@ -39,6 +42,7 @@ await runApp({
   usage,
   defaults: demoDefaults,
   parseArguments: parseStreamArguments,
+  reconcile: true,
   async main({ args: options, config, openai, outbox, print }) {
     const settler = createUsageSettler({
       client: openai,
@@ -81,7 +85,8 @@ await runApp({
         options: createEventEnvelope({ config, subject, feature: 'stream-demo' }),
         onUsage: (usage, { responseId }) => {
           event = usage;
-          if (abortAfter !== undefined) settler.track({ event: usage, responseId });
+          if (abortAfter !== undefined)
+            settler.track({ event: usage, responseId, later: options.settleLater });
         },
       })) {
         const delta = chunk.choices[0]?.delta?.content;
@@ -102,6 +107,8 @@ await runApp({
       print(
         `${subject}  ${data.model}  prompt=${data.prompt_tokens} cached=${data.cached_tokens ?? 0} completion=${data.completion_tokens} total=${data.total_tokens} (${source})  id=${event.id}`,
       );
+      if (data.usage_source !== 'provider' && options.settleLater)
+        print('  settlement left to the next run (--settle-later)');
       if (data.usage_source === 'provider')
         print(`  ${compareWithEstimate({ request, text, data })}`);
     }

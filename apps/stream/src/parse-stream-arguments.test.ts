@@ -2,13 +2,19 @@ import { expect, test } from 'vitest';
 import { parseStreamArguments } from './parse-stream-arguments.js';
 
 test.each([
-  { given: [], want: { prompts: [], quiet: false, abortAfter: undefined } },
-  { given: ['--', '--quiet', 'hi'], want: { prompts: ['hi'], quiet: true, abortAfter: undefined } },
+  { given: [], want: { prompts: [], quiet: false, abortAfter: undefined, settleLater: false } },
+  {
+    given: ['--', '--quiet', 'hi'],
+    want: { prompts: ['hi'], quiet: true, abortAfter: undefined, settleLater: false },
+  },
   {
     given: ['--abort-after', '16', 'a', 'b'],
-    want: { prompts: ['a', 'b'], quiet: false, abortAfter: 16 },
+    want: { prompts: ['a', 'b'], quiet: false, abortAfter: 16, settleLater: false },
   },
-  { given: ['-q', '--abort-after=3'], want: { prompts: [], quiet: true, abortAfter: 3 } },
+  {
+    given: ['-q', '--abort-after=3', '--settle-later'],
+    want: { prompts: [], quiet: true, abortAfter: 3, settleLater: true },
+  },
 ])('parses $given', ({ given, want }) => {
   expect(parseStreamArguments(given)).toEqual(want);
 });
@@ -24,7 +30,12 @@ test.each([
   },
   {
     given: ['--verbose'],
-    message: 'unknown flag --verbose; usage: stream [--quiet] [--abort-after N] [prompt ...]',
+    message:
+      'unknown flag --verbose; usage: stream [--quiet] [--abort-after N [--settle-later]] [prompt ...]',
+  },
+  {
+    given: ['--settle-later'],
+    message: '--settle-later needs --abort-after N (only an aborted stream is settled)',
   },
 ])('refuses $given', ({ given, message }) => {
   expect(() => parseStreamArguments(given)).toThrow(message);

@@ -1,36 +1,111 @@
+import { describePrices, priceUsageRow } from '@llm-meter/prices';
 import { expect, test } from 'vitest';
-import { formatUsageTable } from './format-usage-table.js';
+import { formatUsageTable, priceUsageTableRow } from './format-usage-table.js';
 
-test('aligns columns, right-aligns numbers and adds a totals line', () => {
+const day = '2026-11-27';
+
+test('aligns columns, prices each row at its served tier, totals and names the prices', () => {
   const table = formatUsageTable([
     {
-      day: '2026-11-27',
+      day,
       subject: 'customer-acme',
-      model: 'gpt-4o-mini',
+      model: 'gpt-4o-mini-2024-07-18',
+      serviceTier: 'default',
+      provider: 'openai',
       input: 1200,
       cached: 1024,
       output: 35,
       total: 1235,
     },
     {
-      day: '2026-11-27',
+      day,
       subject: 'b',
-      model: 'gpt-4.1-mini-2025-04-14',
+      model: 'o4-mini-2025-04-16',
+      serviceTier: 'flex',
+      provider: 'openai',
       input: 9,
       cached: 0,
       output: 10,
       total: 19,
     },
   ]);
+  // gpt-4o-mini: 176 × $0.15 + 1024 × $0.075 + 35 × $0.60 per 1M = $0.000124;
+  // o4-mini at flex, half of $1.10 / $4.40 per 1M: 9 × $0.55 + 10 × $2.20 = $0.000027.
   expect(`\n${table}`).toMatchInlineSnapshot(`
     "
-    day         subject        model                    input  cached  output  total
-    ----------  -------------  -----------------------  -----  ------  ------  -----
-    2026-11-27  customer-acme  gpt-4o-mini               1200    1024      35   1235
-    2026-11-27  b              gpt-4.1-mini-2025-04-14      9       0      10     19
-    ----------  -------------  -----------------------  -----  ------  ------  -----
-                all                                      1209    1024      45   1254"
+    day         subject        model                   tier     input  cached  output  total       cost
+    ----------  -------------  ----------------------  -------  -----  ------  ------  -----  ---------
+    2026-11-27  customer-acme  gpt-4o-mini-2024-07-18  default   1200    1024      35   1235  $0.000124
+    2026-11-27  b              o4-mini-2025-04-16      flex         9       0      10     19  $0.000027
+    ----------  -------------  ----------------------  -------  -----  ------  ------  -----  ---------
+                all                                              1209    1024      45   1254  $0.000151
+    prices: @pydantic/genai-prices 0.1.8 (standard rates), flex/priority/batch table checked 2026-12-02"
   `);
+});
+
+test('an unknown model or a tier the model is not offered at is unpriced with the reason, never $0', () => {
+  const rows = [
+    {
+      day,
+      subject: 'a',
+      model: 'gpt-9-ultra',
+      serviceTier: 'default',
+      input: 10,
+      cached: 0,
+      output: 5,
+      total: 15,
+    },
+    {
+      day,
+      subject: 'a',
+      model: 'gpt-4o-mini',
+      serviceTier: 'flex',
+      input: 10,
+      cached: 0,
+      output: 5,
+      total: 15,
+    },
+    {
+      day,
+      subject: 'a',
+      model: 'gpt-4o-mini',
+      serviceTier: 'default',
+      input: 10,
+      cached: 0,
+      output: 5,
+      total: 15,
+    },
+  ];
+  expect(rows.map((row) => priceUsageTableRow(row).cell)).toEqual([
+    'unpriced (unknown model)',
+    'unpriced (tier not offered)',
+    priceUsageRow({ day, model: 'gpt-4o-mini', tokens: { input: 10, cached: 0, output: 5 } }).cell,
+  ]);
+  const table = formatUsageTable(rows);
+  expect(table).toContain('unpriced (unknown model)');
+  expect(table).not.toMatch(/\$0\.000000/);
+  expect(table.split('\n').at(-2)).toMatch(/ \$0\.00000\d \+ 2 unpriced$/);
+});
+
+test('rows without a metered tier show "-" and are priced at default, said under the table', () => {
+  const table = formatUsageTable([
+    { day, subject: 'a', model: 'gpt-4.1-mini', input: 100, cached: 0, output: 10, total: 110 },
+  ]);
+  const lines = table.split('\n');
+  expect(lines[2]?.split(/ {2,}/)).toEqual([
+    day,
+    'a',
+    'gpt-4.1-mini',
+    '-',
+    '100',
+    '0',
+    '10',
+    '110',
+    priceUsageRow({ day, model: 'gpt-4.1-mini', tokens: { input: 100, cached: 0, output: 10 } })
+      .cell,
+  ]);
+  expect(lines.at(-2)).toBe('tier -: not metered (events without service_tier), priced at default');
+  expect(lines.at(-1)).toBe(describePrices());
 });
 
 test('says so when there is no usage', () => {

@@ -1,14 +1,24 @@
 export { AppConfigError } from './app-config-error.js';
 export { createEventEnvelope } from './create-event-envelope.js';
-export { formatUsageTable, type UsageTableRow } from './format-usage-table.js';
+export {
+  formatUsageTable,
+  priceUsageTableRow,
+  type UsageTableRow,
+} from './format-usage-table.js';
 export {
   type AppConfig,
   type AppDemoDefaults,
   appConfigDefaults,
   findRepositoryRoot,
   loadAppConfig,
+  type OpenAILocalServeTier,
 } from './load-app-config.js';
 export { queryUsageTable } from './query-usage-table.js';
+export {
+  type AppReconciliation,
+  formatAppReconciliation,
+  reconcileAppUsage,
+} from './reconcile-app-usage.js';
 export { type AppContext, runApp } from './run-app.js';
 export {
   type AppServices,

@@ -11,7 +11,14 @@ describe('loadAppConfig', () => {
   test('defaults: embedded services, three subjects, two models, data under .llm-meter', () => {
     const config = loadAppConfig({ app: 'blocking', defaults, env: {}, cwd: '/srv/app' });
     expect(config).toEqual({
-      openai: { apiKey: undefined, baseUrl: undefined, models: ['gpt-4o-mini', 'gpt-4.1-mini'] },
+      openai: {
+        apiKey: undefined,
+        baseUrl: undefined,
+        models: ['gpt-4o-mini', 'gpt-4.1-mini'],
+        adminKey: undefined,
+        localDataDir: '/srv/app/.llm-meter/openai-local',
+        localServeTier: undefined,
+      },
       openmeter: {
         url: undefined,
         apiKey: undefined,
@@ -44,12 +51,17 @@ describe('loadAppConfig', () => {
         LLM_METER_OUTBOX_DIR: 'box',
         OPENAI_LOCAL_TOKENS_PER_SECOND: '0',
         LLM_METER_EVENT_IDS: 'generated',
+        OPENAI_ADMIN_KEY: 'sk-admin-test',
+        OPENAI_LOCAL_SERVE_TIER: 'flex',
       },
     });
     expect(config.openai).toEqual({
       apiKey: 'sk-test',
       baseUrl: 'http://127.0.0.1:11434/v1',
       models: ['llama3', 'qwen2'],
+      adminKey: 'sk-admin-test',
+      localDataDir: '/var/lib/meter/openai-local',
+      localServeTier: 'flex',
     });
     expect(config.openmeter.url).toBe('https://openmeter.cloud');
     expect(config.subjects).toEqual(['a', 'b']);
@@ -78,6 +90,10 @@ describe('loadAppConfig', () => {
     {
       env: { OPENAI_LOCAL_TOKENS_PER_SECOND: 'fast' },
       message: /OPENAI_LOCAL_TOKENS_PER_SECOND must be a number/,
+    },
+    {
+      env: { OPENAI_LOCAL_SERVE_TIER: 'batch' },
+      message: /OPENAI_LOCAL_SERVE_TIER must be one of default, flex, priority, scale, got "batch"/,
     },
   ])('refuses $env with a message naming the variable', ({ env, message }) => {
     expect(() => loadAppConfig({ app: 'x', defaults, env, cwd: '/' })).toThrow(AppConfigError);

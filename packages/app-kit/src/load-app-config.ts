@@ -10,6 +10,15 @@ export interface AppConfig {
     baseUrl: string | undefined;
     /** One or more models; the blocking app spreads its prompts over them. */
     models: string[];
+    /**
+     * OpenAI organisation admin key (`OPENAI_ADMIN_KEY`) for the Usage and Costs APIs the
+     * reconciliation reads; undefined: no reconciliation against a configured OpenAI.
+     */
+    adminKey: string | undefined;
+    /** Where openai-local keeps its usage ledger, so reconciliation spans runs. */
+    localDataDir: string;
+    /** Tier openai-local serves every request on, whatever the request asks (`OPENAI_LOCAL_SERVE_TIER`). */
+    localServeTier: OpenAILocalServeTier | undefined;
   };
   openmeter: {
     /** Undefined: the app starts openmeter-local on `localDbPath`. */
@@ -29,6 +38,11 @@ export interface AppConfig {
   /** Tokens per second of openai-local's streams. */
   localTokensPerSecond: number;
 }
+
+/** Tiers openai-local can serve instead of the requested one. */
+export type OpenAILocalServeTier = 'default' | 'flex' | 'priority' | 'scale';
+
+const serveTiers: readonly OpenAILocalServeTier[] = ['default', 'flex', 'priority', 'scale'];
 
 /** What each app chooses for itself: the demo's models and subjects. */
 export interface AppDemoDefaults {
@@ -134,6 +148,9 @@ export function loadAppConfig({
       apiKey: text('OPENAI_API_KEY'),
       baseUrl: url({ name: 'OPENAI_BASE_URL', example: 'https://api.openai.com/v1' }),
       models: list('OPENAI_MODEL', defaults.models),
+      adminKey: text('OPENAI_ADMIN_KEY'),
+      localDataDir: resolve(dataDir, 'openai-local'),
+      localServeTier: parseServeTier(text('OPENAI_LOCAL_SERVE_TIER')),
     },
     openmeter: {
       url: url({ name: 'OPENMETER_URL', example: 'https://openmeter.cloud' }),
@@ -147,6 +164,17 @@ export function loadAppConfig({
     outboxDir: resolve(dataDir, text('LLM_METER_OUTBOX_DIR') ?? `outbox-${app}`),
     localTokensPerSecond: tokensPerSecond,
   };
+}
+
+function parseServeTier(value: string | undefined): OpenAILocalServeTier | undefined {
+  if (value === undefined) return undefined;
+  const tier = serveTiers.find((known) => known === value);
+  if (tier === undefined) {
+    throw new AppConfigError(
+      `OPENAI_LOCAL_SERVE_TIER must be one of ${serveTiers.join(', ')}, got "${value}"`,
+    );
+  }
+  return tier;
 }
 
 function parseEventIds(value: string | undefined): AppConfig['eventIds'] {

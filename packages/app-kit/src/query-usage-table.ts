@@ -3,8 +3,10 @@ import type { UsageTableRow } from './format-usage-table.js';
 import { usageTableMeters } from './start-services.js';
 
 /**
- * Queries the LLM token meters by subject and model, per day (windowSize DAY, UTC), and joins
- * them into table rows sorted by day, subject and model.
+ * Queries the LLM token meters by subject, model and served tier (and provider), per day
+ * (windowSize DAY, UTC), and joins them into table rows sorted by day, subject, model and tier.
+ * `service_tier` and `provider` are grouped by only when every meter read carries them (the
+ * shipped meters do; meters created before may not).
  * @see https://openmeter.io/docs/api/cloud#tag/meters/operation/queryMeter
  */
 export async function queryUsageTable({
@@ -16,27 +18,54 @@ export async function queryUsageTable({
   from?: Date;
   subjects?: string[];
 }): Promise<UsageTableRow[]> {
+  const entries = Object.entries(usageTableMeters) as Array<
+    [keyof typeof usageTableMeters, string]
+  >;
+  const definitions = await Promise.all(entries.map(([, slug]) => client.meters.get(slug)));
+  const carries = (name: string) =>
+    definitions.every((meter) => Object.hasOwn(meter.groupBy ?? {}, name));
+  const byTier = carries('service_tier');
+  const byProvider = carries('provider');
   const params: MeterQueryParams = {
     windowSize: 'DAY',
     windowTimeZone: 'UTC',
-    groupBy: ['subject', 'model'],
+    groupBy: [
+      'subject',
+      'model',
+      ...(byTier ? ['service_tier'] : []),
+      ...(byProvider ? ['provider'] : []),
+    ],
     ...(from ? { from } : {}),
     ...(subjects ? { subject: subjects } : {}),
   };
   const rows = new Map<string, UsageTableRow>();
-  const entries = Object.entries(usageTableMeters) as Array<
-    [keyof typeof usageTableMeters, string]
-  >;
   const results = await Promise.all(entries.map(([, slug]) => client.meters.query(slug, params)));
   entries.forEach(([column], index) => {
     for (const item of results[index]?.data ?? []) {
+      const group = item.groupBy ?? {};
+      const text = (name: string) => {
+        const value = group[name];
+        return value === null || value === undefined || value === '' ? undefined : String(value);
+      };
       const day = item.windowStart.slice(0, 10);
       const subject = item.subject ?? '';
-      const model = String(item.groupBy?.model ?? '');
-      const key = `${day}\u0000${subject}\u0000${model}`;
+      const model = text('model') ?? '';
+      const serviceTier = text('service_tier');
+      const provider = text('provider');
+      const key = [day, subject, model, serviceTier ?? '', provider ?? ''].join('\u0000');
       let row = rows.get(key);
       if (!row) {
-        row = { day, subject, model, input: 0, cached: 0, output: 0, total: 0 };
+        row = {
+          day,
+          subject,
+          model,
+          serviceTier,
+          provider,
+          input: 0,
+          cached: 0,
+          output: 0,
+          total: 0,
+        };
         rows.set(key, row);
       }
       const field = column === 'prompt' ? 'input' : column === 'completion' ? 'output' : column;
@@ -47,6 +76,8 @@ export async function queryUsageTable({
     (a, b) =>
       a.day.localeCompare(b.day) ||
       a.subject.localeCompare(b.subject) ||
-      a.model.localeCompare(b.model),
+      a.model.localeCompare(b.model) ||
+      (a.serviceTier ?? '').localeCompare(b.serviceTier ?? '') ||
+      (a.provider ?? '').localeCompare(b.provider ?? ''),
   );
 }

@@ -9,6 +9,7 @@ import { AppConfigError } from './app-config-error.js';
 import { formatUsageTable } from './format-usage-table.js';
 import { type AppConfig, type AppDemoDefaults, loadAppConfig } from './load-app-config.js';
 import { queryUsageTable } from './query-usage-table.js';
+import { reconcileAppUsage } from './reconcile-app-usage.js';
 import { type AppServices, explainOpenMeterError, startServices } from './start-services.js';
 
 /** What an app's main function gets: its arguments, configuration, the OpenAI client and the outbox. */
@@ -16,6 +17,8 @@ export interface AppContext<Arguments> {
   args: Arguments;
   config: AppConfig;
   openai: OpenAI;
+  /** The OpenMeter client (retries on), e.g. to read entitlement values. */
+  openmeter: AppServices['openmeter'];
   outbox: UsageOutbox;
   /** Prints a line to stdout, with any configured key masked. */
   print: (line: string) => void;
@@ -25,7 +28,8 @@ export interface AppContext<Arguments> {
  * Runs an app: answers `--help` and parses the command line before anything starts or is billed,
  * loads the configuration, starts the services (embedded defaults where nothing is configured),
  * opens the outbox (delivering what an earlier run left journaled), calls `main`, drains the
- * outbox, and prints the usage table. A bad argument, a configuration problem or a refused key is
+ * outbox, and prints the usage table with its cost; with `reconcile`, then the reconciliation of
+ * the meters with OpenAI's own usage since the day the run started. A bad argument, a configuration problem or a refused key is
  * printed as one clear line and exits with status 1; keys are never printed.
  */
 export async function runApp<Arguments>({
@@ -34,6 +38,7 @@ export async function runApp<Arguments>({
   defaults,
   parseArguments,
   argv = process.argv.slice(2),
+  reconcile = false,
   main,
 }: {
   app: string;
@@ -43,6 +48,11 @@ export async function runApp<Arguments>({
   /** Parses the arguments (without `--help`); throws an `Error` whose message names what is wrong. */
   parseArguments: (argv: readonly string[]) => Arguments;
   argv?: readonly string[];
+  /**
+   * End by reconciling the meters with OpenAI's organisation usage (openai-local's on the
+   * embedded defaults; OpenAI's only with `OPENAI_ADMIN_KEY`): the last app of a job sets it.
+   */
+  reconcile?: boolean;
   main: (context: AppContext<Arguments>) => Promise<void>;
 }): Promise<void> {
   let secrets: string[] = [];
@@ -68,10 +78,13 @@ export async function runApp<Arguments>({
   let services: AppServices | undefined;
   let outbox: UsageOutbox | undefined;
   let openaiBaseUrl: string | undefined;
+  const startedAt = new Date();
   try {
     const config = loadAppConfig({ app, defaults });
     openaiBaseUrl = config.openai.baseUrl;
-    secrets = [config.openai.apiKey, config.openmeter.apiKey].filter((key): key is string => !!key);
+    secrets = [config.openai.apiKey, config.openai.adminKey, config.openmeter.apiKey].filter(
+      (key): key is string => !!key,
+    );
     services = await startServices({ config, announce: print });
     outbox = await createUsageOutbox({
       client: services.openmeterIngest,
@@ -86,7 +99,14 @@ export async function runApp<Arguments>({
       print(`outbox: ${recovered} event(s) journaled by an earlier run will be delivered`);
     closeOnSignals({ outbox, onProgress: createProgressPrinter() });
 
-    await main({ args, config, openai: services.openai, outbox, print });
+    await main({
+      args,
+      config,
+      openai: services.openai,
+      openmeter: services.openmeter,
+      outbox,
+      print,
+    });
 
     const drained = await outbox.flush({ deadlineMs: 60_000, onProgress: createProgressPrinter() });
     if (!drained.drained) {
@@ -101,8 +121,14 @@ export async function runApp<Arguments>({
     const rows = await queryUsageTable({ client: services.openmeter }).catch((error: unknown) => {
       throw explainOpenMeterError({ error, url: config.openmeter.url ?? 'openmeter-local' });
     });
-    print('\nUsage by subject and model (OpenMeter meters, windowSize DAY, UTC):');
+    print(
+      '\nUsage and cost by subject, model and served tier (OpenMeter meters, windowSize DAY, UTC):',
+    );
     print(formatUsageTable(rows));
+    if (reconcile) {
+      const reconciliation = await reconcileAppUsage({ services, from: startedAt, to: new Date() });
+      print(`\n${reconciliation.text}`);
+    }
   } catch (error) {
     printError(`error: ${describeError({ error, openaiBaseUrl })}`);
     if (process.env.DEBUG && error instanceof Error && error.stack) printError(error.stack);

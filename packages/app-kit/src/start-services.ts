@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { openMeterMeters } from '@llm-meter/meter-core';
 import {
   createOpenMeterClient,
@@ -18,8 +20,16 @@ export interface AppServices {
   openmeter: OpenMeterClient;
   /** For the outbox, which retries on its own: retries off. */
   openmeterIngest: OpenMeterClient;
+  /**
+   * Where OpenAI's organisation Usage and Costs APIs are read for the reconciliation, with the
+   * admin key they take: openai-local's (a key made up for the run), or OpenAI's with
+   * `OPENAI_ADMIN_KEY`. Undefined: no admin key, no reconciliation.
+   */
+  openaiAdmin: { baseUrl: string; adminKey: string; local: boolean } | undefined;
   close(): Promise<void>;
 }
+
+const openaiDefaultBaseUrl = 'https://api.openai.com/v1';
 
 /** The meters the usage table reads; they must exist on the OpenMeter the app talks to. */
 export const usageTableMeters = {
@@ -48,15 +58,47 @@ export async function startServices({
   try {
     let openaiBaseUrl = config.openai.baseUrl;
     let openaiKey = config.openai.apiKey;
+    let openaiAdmin: AppServices['openaiAdmin'] =
+      config.openai.adminKey === undefined
+        ? undefined
+        : {
+            baseUrl: openaiBaseUrl ?? openaiDefaultBaseUrl,
+            adminKey: config.openai.adminKey,
+            local: false,
+          };
     if (openaiKey === undefined && openaiBaseUrl === undefined) {
       // The simulators are loaded only when used: a configured app never loads them (nor the
       // native SQLite addon openmeter-local needs).
-      const { startOpenAILocal } = await import('@llm-meter/openai-local');
-      const local = await startOpenAILocal({ tokensPerSecond: config.localTokensPerSecond });
+      const { startOpenAILocal, usageLedgerFileName } = await import('@llm-meter/openai-local');
+      const { localDataDir, localServeTier } = config.openai;
+      const ledger = join(localDataDir, usageLedgerFileName);
+      const firstLedger = !existsSync(ledger);
+      // Made up per run: only this process reads openai-local's organisation endpoints.
+      const adminKey = `sk-admin-local-${randomBytes(12).toString('hex')}`;
+      const local = await startOpenAILocal({
+        tokensPerSecond: config.localTokensPerSecond,
+        adminKey,
+        dataDir: localDataDir,
+        ...(localServeTier === undefined ? {} : { serveTier: localServeTier }),
+      });
       closers.push(() => local.close());
       openaiBaseUrl = local.url;
       openaiKey = 'openai-local';
-      announce(`no OPENAI_API_KEY: using the local OpenAI-compatible server at ${local.url}`);
+      openaiAdmin = { baseUrl: local.url, adminKey, local: true };
+      announce(
+        `no OPENAI_API_KEY: using the local OpenAI-compatible server at ${local.url} (usage ledger ${ledger}${
+          localServeTier === undefined ? '' : `, serving every request at ${localServeTier}`
+        })`,
+      );
+      if (
+        firstLedger &&
+        config.openmeter.url === undefined &&
+        existsSync(config.openmeter.localDbPath)
+      ) {
+        announce(
+          `openai-local starts its usage ledger now: usage metered earlier in ${config.openmeter.localDbPath} has no counterpart in it and shows as drift in today's reconciliation (delete ${dirname(localDataDir)} to start both afresh)`,
+        );
+      }
     }
     const openai = new OpenAI({
       // A base URL without a key (a local Ollama or vLLM) gets a placeholder the server ignores.
@@ -93,7 +135,7 @@ export async function startServices({
       eventType: config.eventType,
       apiKey: config.openmeter.apiKey,
     });
-    return { openai, openmeter, openmeterIngest, close };
+    return { openai, openmeter, openmeterIngest, openaiAdmin, close };
   } catch (error) {
     await close();
     throw error;

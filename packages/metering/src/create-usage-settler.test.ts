@@ -176,6 +176,30 @@ describe('createUsageSettler against openai-local and openmeter-local', () => {
     expect(third.stats().pending).toBe(0);
   });
 
+  it('journals an estimate tracked for later without settling it; the next settler does', async () => {
+    const { openai, outbox, dir } = await startServers();
+    const responses = await abortedResponsesStream({ openai, outbox, deltas: 3 });
+    const first = createUsageSettler({ client: openai, outbox, dir, retryDelaysMs });
+    expect(first.track({ ...responses, later: true })).toBe(true);
+    expect(first.stats().pending).toBe(0);
+    expect(await first.drain()).toEqual({ pending: 0 });
+    first.close();
+
+    const results: SettlementResult[] = [];
+    const second = createUsageSettler({
+      client: openai,
+      outbox,
+      dir,
+      retryDelaysMs,
+      onSettled: (result) => results.push(result),
+    });
+    cleanups.push(() => second.close());
+    expect(second.stats().pending).toBe(1);
+    await second.drain();
+    expect(results.map((result) => result.estimate.id)).toEqual([responses.event.id]);
+    expect(results[0]?.outcome).not.toBe('unsettled');
+  });
+
   it('leaves what cannot be retrieved an estimate, after bounded attempts', async () => {
     const { openai, outbox, dir } = await startServers();
     const results: SettlementResult[] = [];

@@ -28,9 +28,14 @@ export interface UsageSettler {
   /**
    * Journals an estimated event for settlement and starts fetching its exact usage. Returns false
    * (and does nothing) for provider usage, an unknown response id, or an endpoint without a
-   * retrieve call (embeddings).
+   * retrieve call (embeddings). With `later`, it only journals the estimate: the next settler
+   * created on the same directory settles it (this one never does).
    */
-  track(input: { event: UsageEvent; responseId: string | undefined }): boolean;
+  track(input: {
+    event: UsageEvent;
+    responseId: string | undefined;
+    later?: boolean | undefined;
+  }): boolean;
   /** Waits until every settlement in progress ended, or the deadline; returns how many remain. */
   drain(options?: { deadlineMs?: number | undefined }): Promise<{ pending: number }>;
   /** Stops retrying; what is pending stays journaled for the next start. Idempotent. */
@@ -153,7 +158,7 @@ export function createUsageSettler({
   for (const settlement of journal.pending) start(settlement);
 
   return {
-    track({ event, responseId }) {
+    track({ event, responseId, later = false }) {
       if (stop.signal.aborted) throw new Error('The usage settler is closed; create a new one.');
       if (
         event.data.usage_source !== 'estimated' ||
@@ -165,7 +170,7 @@ export function createUsageSettler({
       }
       const settlement = { estimate: event, responseId, trackedAt: now().getTime() };
       journal.track(settlement);
-      start(settlement);
+      if (!later) start(settlement);
       return true;
     },
     async drain({ deadlineMs } = {}) {

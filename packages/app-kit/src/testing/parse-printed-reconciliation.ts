@@ -1,0 +1,68 @@
+/** One token row of the drift table an app prints at the end of its run. */
+export interface PrintedDriftRow {
+  day: string;
+  model: string;
+  tier: string;
+  metric: 'input' | 'cached' | 'output';
+  metered: number;
+  openai: number;
+  difference: number;
+  percent: string;
+  /** Marked `!`: past the threshold. */
+  drifts: boolean;
+  estimated: number;
+  settled: number;
+}
+
+/** The reconciliation an app printed: its token rows, cost row and verdict. */
+export interface PrintedReconciliation {
+  rows: PrintedDriftRow[];
+  cost: { metered: string; openai: string; difference: string; drifts: boolean } | undefined;
+  verdict: string;
+}
+
+const tokenRow =
+  /^(\d{4}-\d{2}-\d{2}) +(\S+) +(\S+) +(input|cached|output) +(\d+) +(\d+) +([+-]?\d+) +(\S+)( +!)?(?: +(\d+))?(?: +([+-]\d+))?$/;
+const costRow = /^\d{4}-\d{2}-\d{2} +\* +\* +cost_usd +(\S+) +(\S+) +(\S+) +\S+( +!)?$/;
+
+/**
+ * Reads the reconciliation section (`Reconciliation of ...`) out of an app's output: the drift
+ * table by model and served tier, the cost row and the verdict line. Undefined when there is none.
+ */
+export function parsePrintedReconciliation(stdout: string): PrintedReconciliation | undefined {
+  const start = stdout.indexOf('\nReconciliation of ');
+  if (start < 0) return undefined;
+  const lines = stdout.slice(start).split('\n');
+  const rows: PrintedDriftRow[] = [];
+  let cost: PrintedReconciliation['cost'];
+  for (const line of lines) {
+    const token = tokenRow.exec(line);
+    if (token) {
+      rows.push({
+        day: token[1] as string,
+        model: token[2] as string,
+        tier: token[3] as string,
+        metric: token[4] as PrintedDriftRow['metric'],
+        metered: Number(token[5]),
+        openai: Number(token[6]),
+        difference: Number(token[7]),
+        percent: token[8] as string,
+        drifts: token[9] !== undefined,
+        estimated: Number(token[10] ?? 0),
+        settled: Number(token[11] ?? 0),
+      });
+      continue;
+    }
+    const money = costRow.exec(line);
+    if (money) {
+      cost = {
+        metered: money[1] as string,
+        openai: money[2] as string,
+        difference: money[3] as string,
+        drifts: money[4] !== undefined,
+      };
+    }
+  }
+  const verdict = lines.find((line) => /^(No drift past|\d+ row\(s\) drift past)/.test(line)) ?? '';
+  return { rows, cost, verdict };
+}
