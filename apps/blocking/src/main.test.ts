@@ -34,23 +34,38 @@ describe('apps/blocking', { timeout: 120_000 }, () => {
       'no OPENMETER_URL: using the local OpenMeter-compatible server at http://127.0.0.1:',
     );
 
+    // The embedded OpenMeter gets the demo budgets: customer-initech's day (2,000 tokens) holds
+    // its first question (1,100-token handbook, answer capped at 500) but not its second.
+    expect(result.stdout).toMatch(
+      /^budgets: each call is checked first against a day's tokens on the embedded OpenMeter \(feature llm_tokens\): customer-acme 1000000, customer-globex 1000000, customer-initech 2000; reservations in (this process|Redis at \S+ \(REDIS_URL\))$/m,
+    );
+    const refusals = result.stdout.split('\n').filter((line) => line.includes('refused'));
+    expect(refusals).toHaveLength(1);
+    expect(refusals[0]).toMatch(
+      /^customer-initech {2}refused before the call: over its budget of 2000 tokens \(used \d+, this call may use up to \d+\) — no tokens spent$/,
+    );
+
     const usage = parsePrintedUsage(result.stdout);
-    expect(usage).toHaveLength(6);
+    expect(usage).toHaveLength(5);
+    expect(usage.filter((line) => line.subject === 'customer-initech')).toHaveLength(1);
     expect(new Set(usage.map((line) => line.subject)).size).toBe(3);
     expect(new Set(usage.map((line) => line.model)).size).toBe(2);
-    expect(new Set(usage.map((line) => line.id)).size).toBe(6);
+    expect(new Set(usage.map((line) => line.id)).size).toBe(5);
     for (const line of usage) {
       expect(line.source).toBe('provider');
       expect(line.total).toBe(line.prompt + line.completion);
     }
-    expect(result.stdout).toMatch(/subject\s+model\s+input\s+cached\s+output\s+total/);
+    expect(result.stdout).toMatch(
+      /subject\s+model\s+tier\s+input\s+cached\s+output\s+total\s+cost/,
+    );
 
     const totals = await readMeterTotals(join(dataDir, 'openmeter-local.db'));
     const sum = (key: 'prompt' | 'cached' | 'completion' | 'total') =>
       usage.reduce((total, line) => total + line[key], 0);
     expect(totals.prompt).toBe(sum('prompt'));
-    // The shared 1,100-token handbook is served from the prompt cache after each model's first call.
-    expect(usage.filter((line) => line.cached >= 1024)).toHaveLength(4);
+    // The shared 1,100-token handbook is served from the prompt cache after each model's first
+    // call: 4 calls after the first two, one of them refused.
+    expect(usage.filter((line) => line.cached >= 1024)).toHaveLength(3);
     expect(totals.cached).toBe(usage.reduce((total, line) => total + line.cached, 0));
     expect(totals.completion).toBe(sum('completion'));
     expect(totals.total).toBe(sum('total'));
