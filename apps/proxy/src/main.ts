@@ -119,14 +119,8 @@ try {
     );
     started.once('error', reject);
   });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : proxy.port;
-  print(
-    `proxy: listening on http://${proxy.host}:${port}/v1 → ${services.openai.baseURL}${gate ? ` (budget gate on ${proxy.budgetFeature})` : ''}`,
-  );
-  print(
-    `proxy: point clients at OPENAI_BASE_URL=http://${proxy.host}:${port}/v1 and name the customer with the ${proxy.subjects.header} header${proxy.subjects.defaultSubject ? ` (default subject ${proxy.subjects.defaultSubject})` : ''}`,
-  );
+  // Handlers first: a signal that arrives once "listening" is printed must find them in place
+  // (with none, SIGTERM's default ends the process before anything is closed).
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -143,6 +137,14 @@ try {
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : proxy.port;
+  print(
+    `proxy: listening on http://${proxy.host}:${port}/v1 → ${services.openai.baseURL}${gate ? ` (budget gate on ${proxy.budgetFeature})` : ''}`,
+  );
+  print(
+    `proxy: point clients at OPENAI_BASE_URL=http://${proxy.host}:${port}/v1 and name the customer with the ${proxy.subjects.header} header${proxy.subjects.defaultSubject ? ` (default subject ${proxy.subjects.defaultSubject})` : ''}`,
+  );
 } catch (error) {
   if (error instanceof AppConfigError || error instanceof ProxyConfigError) {
     printError(`proxy: ${error.message}`);

@@ -1,0 +1,187 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { countChatPromptTokens, countTokens, openMeterMeters } from '@llm-meter/meter-core';
+import { type OpenAILocalServer, startOpenAILocal } from '@llm-meter/openai-local';
+import { createOpenMeterClient, type OpenMeterClient } from '@llm-meter/openmeter-client';
+import { type OpenMeterLocal, startOpenMeterLocal } from '@llm-meter/openmeter-local';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const appDirectory = fileURLToPath(new URL('..', import.meta.url));
+let openai: OpenAILocalServer;
+let openmeter: OpenMeterLocal;
+let client: OpenMeterClient;
+let dir: string;
+const children = new Set<ChildProcess>();
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'proxy-main-'));
+  openai = await startOpenAILocal({ tokensPerSecond: 0 });
+  openmeter = await startOpenMeterLocal({ meters: [...openMeterMeters] });
+  client = createOpenMeterClient({ baseUrl: openmeter.url });
+});
+afterAll(async () => {
+  for (const child of children) child.kill('SIGKILL');
+  await openmeter?.close();
+  await openai?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+/** The proxy's main.ts in its own process, and what it printed so far. */
+interface RunningProxy {
+  child: ChildProcess;
+  url: string;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+/** Starts main.ts on a free port and waits for its "listening" line. */
+async function startProxy(env: Record<string, string> = {}): Promise<RunningProxy> {
+  const child = spawn(
+    process.execPath,
+    ['--conditions=@llm-meter/source', '--import', 'tsx', 'src/main.ts'],
+    {
+      cwd: appDirectory,
+      env: {
+        ...process.env,
+        OPENAI_BASE_URL: openai.url,
+        OPENAI_API_KEY: 'sk-proxy-main-test-key',
+        OPENMETER_URL: openmeter.url,
+        LLM_METER_DATA_DIR: dir,
+        LLM_METER_PROXY_PORT: '0',
+        LLM_METER_DOTENV: '0',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  children.add(child);
+  let output = '';
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      children.delete(child);
+      resolve(code);
+    }),
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    const onData = (data: Buffer) => {
+      output += data;
+      const match = /listening on (http:\/\/\S+\/v1)/.exec(output);
+      if (match?.[1]) resolve(match[1]);
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    void exited.then((code) => reject(new Error(`proxy exited with ${code}:\n${output}`)));
+  });
+  return { child, url, output: () => output, exited };
+}
+
+/** Splits an SSE byte stream into the JSON payloads of its `data:` lines, as they complete. */
+async function* sseData(body: ReadableStream<Uint8Array>): AsyncGenerator<Record<string, unknown>> {
+  const decoder = new TextDecoder();
+  let buffered = '';
+  const reader = body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return;
+    buffered += decoder.decode(value, { stream: true });
+    let end = buffered.indexOf('\n\n');
+    while (end !== -1) {
+      const event = buffered.slice(0, end);
+      buffered = buffered.slice(end + 2);
+      end = buffered.indexOf('\n\n');
+      const data = event
+        .split('\n')
+        .filter((line) => line.startsWith('data: '))
+        .map((line) => line.slice(6))
+        .join('\n');
+      if (data && data !== '[DONE]') yield JSON.parse(data);
+    }
+  }
+}
+
+describe('proxy main.ts in its own process', () => {
+  it('--help answers before anything starts', async () => {
+    const child = spawn(
+      process.execPath,
+      ['--conditions=@llm-meter/source', '--import', 'tsx', 'src/main.ts', '--help'],
+      { cwd: appDirectory, env: { ...process.env, LLM_METER_DOTENV: '0' } },
+    );
+    let stdout = '';
+    child.stdout.on('data', (data) => {
+      stdout += data;
+    });
+    const code = await new Promise((resolve) => child.once('exit', resolve));
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/OPENAI_BASE_URL=http:\/\/127\.0\.0\.1:8787\/v1/);
+  });
+
+  it('a proxy killed -9 mid-stream bills the stream once, as a crashed estimate, on restart', async () => {
+    const subject = 'customer-killed';
+    const first = await startProxy();
+    const request = {
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user' as const, content: 'Write a long essay about lighthouses.' }],
+      max_completion_tokens: 400,
+    };
+    // Upstream stalls after 16 events (never ends on its own): the kill lands mid-stream.
+    const response = await fetch(`${first.url}/chat/completions`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: 'Bearer sk-caller',
+        'openmeter-subject': subject,
+        'x-openai-local-fault': 'stall-after=16',
+      },
+      body: JSON.stringify({ ...request, stream: true }),
+    });
+    expect(response.status).toBe(200);
+    const killAfter = 10;
+    const texts: string[] = [];
+    let streamId: string | undefined;
+    const reading = (async () => {
+      for await (const chunk of sseData(response.body as ReadableStream<Uint8Array>)) {
+        streamId = chunk.id as string;
+        const choices = chunk.choices as Array<{ delta?: { content?: string } }>;
+        const text = choices[0]?.delta?.content;
+        if (!text) continue;
+        texts.push(text);
+        if (texts.length === killAfter) first.child.kill('SIGKILL');
+      }
+    })().catch(() => undefined);
+    expect(await first.exited).toBe(null);
+    await reading;
+    expect(texts.length).toBeGreaterThanOrEqual(killAfter);
+    expect(streamId).toMatch(/^chatcmpl-/);
+
+    const second = await startProxy();
+    await expect
+      .poll(async () => (await client.events.list({ subject })).length, { timeout: 60_000 })
+      .toBe(1);
+    expect(second.output()).toMatch(/1 event\(s\) journaled by an earlier run/);
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+
+    const [ingested] = await client.events.list({ subject });
+    const event = ingested?.event as unknown as { id: string; data: Record<string, number> };
+    expect(event.id).toBe(streamId);
+    expect(event.data).toMatchObject({ usage_source: 'estimated', estimate_reason: 'crashed' });
+    // Every chunk that reached the client but (at most) the last one is billed.
+    const covered = countTokens({
+      text: texts.slice(0, killAfter - 1).join(''),
+      model: 'gpt-4o-mini',
+    });
+    expect(Number(event.data.completion_tokens)).toBeGreaterThanOrEqual(covered);
+    expect(Number(event.data.prompt_tokens)).toBe(countChatPromptTokens(request).tokens);
+
+    // A third start finds nothing left to deliver: the event went out once.
+    const third = await startProxy();
+    expect(third.output()).not.toMatch(/journaled by an earlier run/);
+    third.child.kill('SIGTERM');
+    expect(await third.exited).toBe(0);
+    const ids = (await client.events.list({})).map((listed) => listed.event.id);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+});

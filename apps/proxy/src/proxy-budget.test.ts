@@ -1,0 +1,109 @@
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ProxyStack, startProxyStack } from './__fixtures__/start-proxy-stack.js';
+
+const feature = 'proxy_llm_tokens';
+const subject = 'customer-budget';
+let stack: ProxyStack;
+
+beforeAll(async () => {
+  stack = await startProxyStack({ budgetFeature: feature });
+  // A metered entitlement on the token meter with a grant of 60 tokens, made through the client.
+  const raw = stack.client.raw;
+  const created = await raw.POST('/api/v1/features', {
+    body: { key: feature, name: 'LLM tokens through the proxy', meterSlug: 'llm_tokens_total' },
+  });
+  expect(created.response.status).toBe(201);
+  const periodStart = new Date(Date.now() - 3_600_000).toISOString();
+  const entitlement = await raw.POST('/api/v1/subjects/{subjectIdOrKey}/entitlements', {
+    params: { path: { subjectIdOrKey: subject } },
+    body: {
+      type: 'metered',
+      featureKey: feature,
+      usagePeriod: { interval: 'MONTH', anchor: periodStart },
+      measureUsageFrom: periodStart,
+      isSoftLimit: false,
+      isUnlimited: false,
+      issueAfterResetPriority: 1,
+      preserveOverageAtReset: false,
+    },
+  });
+  expect(entitlement.response.status).toBe(201);
+  const grant = await raw.POST(
+    '/api/v1/subjects/{subjectIdOrKey}/entitlements/{entitlementIdOrFeatureKey}/grants',
+    {
+      params: { path: { subjectIdOrKey: subject, entitlementIdOrFeatureKey: feature } },
+      body: {
+        amount: 60,
+        effectiveAt: periodStart,
+        expiration: { duration: 'DAY', count: 7 },
+        maxRolloverAmount: 0,
+        minRolloverAmount: 0,
+      },
+    },
+  );
+  expect(grant.response.status).toBe(201);
+});
+afterAll(async () => {
+  await stack?.close();
+});
+
+describe('budget gate in front of upstream', () => {
+  it('admits a call within the grant and refuses one over it with 429 insufficient_quota, before upstream', async () => {
+    const client = new OpenAI({
+      baseURL: stack.proxyUrl,
+      apiKey: 'sk-caller',
+      maxRetries: 0,
+      defaultHeaders: { 'OpenMeter-Subject': subject },
+    });
+    // Worst case: 8 prompt tokens + 5 output tokens, well within 60.
+    const admitted = await client.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'Say hi' }],
+      max_completion_tokens: 5,
+    });
+    expect(admitted.usage?.total_tokens).toBeGreaterThan(0);
+
+    const seen = stack.upstreamRequests.length;
+    const response = await fetch(`${stack.proxyUrl}/chat/completions`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: 'Bearer sk-caller',
+        'openmeter-subject': subject,
+      },
+      body: JSON.stringify({
+        model: 'gpt-4o-mini',
+        messages: [{ role: 'user', content: 'Write a long story' }],
+        max_completion_tokens: 100,
+      }),
+    });
+    expect(response.status).toBe(429);
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    const body = (await response.json()) as { error: Record<string, unknown> };
+    expect(body).toEqual({
+      error: {
+        message: expect.stringMatching(/^You exceeded your current quota: .*customer-budget/),
+        type: 'insufficient_quota',
+        param: null,
+        code: 'insufficient_quota',
+      },
+    });
+    // The SDK reads it as OpenAI's own quota error.
+    const error = await client.chat.completions
+      .create({
+        model: 'gpt-4o-mini',
+        messages: [{ role: 'user', content: 'Write a long story' }],
+        max_completion_tokens: 100,
+        stream: true,
+      })
+      .catch((caught) => caught);
+    expect(error).toBeInstanceOf(OpenAI.RateLimitError);
+    expect(error.code).toBe('insufficient_quota');
+    // Neither refused call reached upstream, and nothing was metered for them.
+    expect(stack.upstreamRequests.slice(seen)).toEqual([]);
+    expect(await stack.meterTotal({ meter: 'llm_tokens_total', subject })).toBe(
+      admitted.usage?.total_tokens,
+    );
+  });
+});
