@@ -32,16 +32,7 @@ const server = await startOpenAILocal({
   process.exit(1);
 });
 
-// The URL alone on stdout, so scripts can capture it: OPENAI_BASE_URL=$(openai-local | head -1).
-console.log(server.url);
-console.error(
-  `[openai-local] listening: set OPENAI_BASE_URL=${server.url} and ${
-    options.apiKey === undefined
-      ? 'any OPENAI_API_KEY'
-      : 'OPENAI_API_KEY to the key it was started with'
-  }.${options.dataDir === undefined ? '' : ` Usage ledger in ${options.dataDir}.`} Ctrl-C to stop.`,
-);
-
+// Handlers before the URL is printed: a signal sent as soon as it is read must find them.
 let closing = false;
 const shutdown = (signal: string) => {
   if (closing) return;
@@ -59,3 +50,13 @@ const shutdown = (signal: string) => {
 };
 process.on('SIGINT', () => shutdown('SIGINT'));
 process.on('SIGTERM', () => shutdown('SIGTERM'));
+
+// The URL alone on stdout, so scripts can capture it: OPENAI_BASE_URL=$(openai-local | head -1).
+console.log(server.url);
+console.error(
+  `[openai-local] listening: set OPENAI_BASE_URL=${server.url} and ${
+    options.apiKey === undefined
+      ? 'any OPENAI_API_KEY'
+      : 'OPENAI_API_KEY to the key it was started with'
+  }.${options.dataDir === undefined ? '' : ` Usage ledger in ${options.dataDir}.`} Ctrl-C to stop.`,
+);

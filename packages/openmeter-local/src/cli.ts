@@ -35,11 +35,8 @@ async function main(): Promise<number> {
     process.stderr.write(`openmeter-local: ${(error as Error).message}\n`);
     return 1;
   }
-  process.stdout.write(
-    `openmeter-local listening on ${server.url} (db ${settings.dbPath}${settings.apiKey ? ', API key required' : ''})\n` +
-      `Point the client at it: OPENMETER_URL=${server.url}\n`,
-  );
-  await new Promise<void>((resolve) => {
+  // Handlers before the "listening" line: a signal sent as soon as it is read must find them.
+  const stopped = new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals) => {
       logger.info(`received ${signal}, shutting down`);
       resolve();
@@ -47,6 +44,11 @@ async function main(): Promise<number> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  process.stdout.write(
+    `openmeter-local listening on ${server.url} (db ${settings.dbPath}${settings.apiKey ? ', API key required' : ''})\n` +
+      `Point the client at it: OPENMETER_URL=${server.url}\n`,
+  );
+  await stopped;
   await server.close();
   return 0;
 }

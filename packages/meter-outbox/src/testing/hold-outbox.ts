@@ -12,9 +12,14 @@ const outbox = await createUsageOutbox({
   logger: false,
   drainOnExitMs: false,
 });
+// The handler goes first: a SIGTERM sent as soon as `ready` is read must find it.
+process.once('SIGTERM', () => {
+  clearInterval(timer);
+  void outbox.close({ deadlineMs: 0 }).then(() => process.exit(0));
+});
 process.stdout.write(`ready ${process.pid}\n`);
 let index = 0;
-const timer = setInterval(() => {
+const timer: NodeJS.Timeout = setInterval(() => {
   const event = { ...createTestEvent({ index }), id: `${prefix}-${index}` };
   index++;
   try {
@@ -24,7 +29,3 @@ const timer = setInterval(() => {
     process.stdout.write(`refused ${event.id} ${(error as Error).name}\n`);
   }
 }, 3);
-process.once('SIGTERM', () => {
-  clearInterval(timer);
-  void outbox.close({ deadlineMs: 0 }).then(() => process.exit(0));
-});
