@@ -11,7 +11,7 @@ export type {
   ExcludedPromptPart,
   ExcludedPromptPartKind,
 } from './count/count-chat-prompt-tokens.js';
-export { countChatPromptTokens } from './count/count-chat-prompt-tokens.js';
+export { ChatPromptRequestError, countChatPromptTokens } from './count/count-chat-prompt-tokens.js';
 export type { FunctionDefinitionInput } from './count/count-function-definition-tokens.js';
 export type { ResponseFormatInput } from './count/count-response-format-tokens.js';
 export type { CountOptions } from './count/count-tokens.js';

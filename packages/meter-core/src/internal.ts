@@ -3,5 +3,6 @@
 // semver promise, not documented for users; may change in any release.
 
 export { chatPromptRulesForModel } from './count/chat-prompt-rules.js';
+export { requireChatMessages } from './count/count-chat-prompt-tokens.js';
 export { countOutputToolCallTokens } from './count/count-output-tool-call-tokens.js';
 export { convertResponsesRequest } from './events/convert-responses-request.js';

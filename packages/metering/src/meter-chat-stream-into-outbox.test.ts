@@ -131,6 +131,22 @@ describe('meterChatStreamIntoOutbox', () => {
     await outbox.close();
   });
 
+  it('refuses a legacy completions request at once, journaling nothing', async () => {
+    const { outbox, delivered } = await createMemoryOutbox();
+    expect(() =>
+      meterChatStreamIntoOutbox({
+        stream: streamOf([chunk('Hi')]),
+        request: { model: 'gpt-3.5-turbo-instruct', prompt: 'Say hi' } as never,
+        outbox,
+        options: { subject: 'customer-1', fallbackId: 'request-8' },
+      }),
+    ).toThrow(/^meterChatStreamIntoOutbox: the request has no `messages` array \(it is a legacy/);
+    expect(outbox.stats().pending).toBe(0);
+    await outbox.flush();
+    expect(delivered).toEqual([]);
+    await outbox.close();
+  });
+
   it('journals a snapshot on every chunk, each covering at least the chunks before it', async () => {
     const words = fc.array(
       fc.constantFrom('lighthouse', ' keeper', ' counts', ' ships', '.', ' Ünïcode', '\n', '  '),

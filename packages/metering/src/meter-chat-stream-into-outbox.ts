@@ -1,4 +1,5 @@
 import type { ChatPromptRequest } from '@llm-meter/meter-core';
+import { requireChatMessages } from '@llm-meter/meter-core/internal';
 import {
   type ChatCompletionChunkLike,
   ChatStreamMeter,
@@ -42,13 +43,16 @@ export const chatChunkReader: StreamChunkReader<ChatCompletionChunkLike> = {
  * stream's one final event (provider usage, or an estimate) replaces it under the same id. If the
  * process dies mid-stream, the outbox delivers the last snapshot as a `crashed` estimate on its
  * next start, covering every chunk received before the kill. Chunks pass through unchanged and at
- * once; a journaling failure never breaks the stream.
+ * once; a journaling failure never breaks the stream. Throws `ChatPromptRequestError` at once
+ * for a request without `messages` (a legacy completions stream).
  * @see https://platform.openai.com/docs/api-reference/chat-streaming
  */
 export function meterChatStreamIntoOutbox<Chunk extends ChatCompletionChunkLike>(
   input: MeterStreamIntoOutboxOptions<Chunk> & { request: ChatPromptRequest },
 ): AsyncIterableIterator<Chunk> {
   const { stream, request, outbox, signal, onUsage, onUsageError } = input;
+  // A legacy completions stream could only be estimated as zero: refuse it before journaling.
+  requireChatMessages({ request, caller: 'meterChatStreamIntoOutbox' });
   const { options, onJournalError } = startJournaledStream(input);
   const journal = createStreamJournal<Chunk>({
     meter: new ChatStreamMeter({ request, options }),

@@ -337,6 +337,33 @@ export class ChatPromptRequestError extends TypeError {
 }
 
 /**
+ * Returns the `messages` of a chat completion request; throws `ChatPromptRequestError` when
+ * there is no `messages` array, naming the caller and, for a legacy completions body (`prompt`), what to
+ * use instead: its usage cannot be estimated as a chat prompt, and a silent 0 would go unbilled.
+ * @see https://platform.openai.com/docs/api-reference/completions
+ */
+export function requireChatMessages({
+  request,
+  caller,
+}: {
+  request: unknown;
+  caller: string;
+}): readonly ChatPromptMessage[] {
+  const body = request as { messages?: unknown; prompt?: unknown } | null | undefined;
+  if (typeof body === 'object' && body !== null && Array.isArray(body.messages)) {
+    return body.messages as readonly ChatPromptMessage[];
+  }
+  const legacy = typeof body === 'object' && body !== null && body.prompt !== undefined;
+  throw new ChatPromptRequestError(
+    `${caller}: the request has no \`messages\` array${
+      legacy
+        ? ' (it is a legacy completions request with a `prompt`, whose text_completion chunks a chat meter cannot estimate; meter its final usage with toUsageEvent, or count the prompt with countTokens)'
+        : ''
+    }. Pass the body sent to chat.completions.create.`,
+  );
+}
+
+/**
  * Estimates `usage.prompt_tokens` of a chat completion request the way OpenAI's chat format
  * counts it: message text plus per-message and per-name overhead, reply priming, tools and the
  * JSON schema rendered into the first system message, a named `tool_choice`, function calls and
@@ -350,15 +377,7 @@ export function countChatPromptTokens(
   request: ChatPromptRequest,
   options?: CountOptions,
 ): ChatPromptTokenCount {
-  const messages = request.messages;
-  if (!Array.isArray(messages)) {
-    const legacy = (request as { prompt?: unknown }).prompt !== undefined;
-    throw new ChatPromptRequestError(
-      `Cannot count chat prompt tokens: the request has no \`messages\` array${
-        legacy ? ' (it has a legacy completions `prompt`; count that text with countTokens)' : ''
-      }. Pass the body sent to chat.completions.create.`,
-    );
-  }
+  const messages = requireChatMessages({ request, caller: 'countChatPromptTokens' });
   const model = request.model ?? '';
   const encoding = options?.encoding ?? encodingForModel(model);
   const tokenizer = getTokenizer(encoding);

@@ -1,6 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
-import { countChatPromptTokens } from '../count/count-chat-prompt-tokens.js';
+import {
+  ChatPromptRequestError,
+  countChatPromptTokens,
+} from '../count/count-chat-prompt-tokens.js';
 import { readOpenAIFixtures } from '../events/__fixtures__/read-openai-fixtures.js';
 import { resolveEstimateEncoding } from '../events/resolve-estimate-encoding.js';
 import type { UsageEvent } from '../events/usage-event.js';
@@ -154,6 +157,49 @@ const sample = chatStreams.find(
   (record) => record.usage !== null && record.categories.includes('n>1'),
 );
 const sampleChunks = sample?.sse_events as ChatCompletionChunkLike[];
+
+describe('meterChatStream and legacy completions', () => {
+  const completionStreams = readOpenAIFixtures().filter(
+    (record) => record.endpoint === 'completions' && record.stream,
+  );
+
+  it('refuses every recorded text_completion stream at once, naming the legacy prompt', () => {
+    expect(completionStreams.length).toBeGreaterThanOrEqual(10);
+    for (const record of completionStreams) {
+      const onUsage = vi.fn();
+      const chunks = (record.sse_events ?? []) as ChatCompletionChunkLike[];
+      expect(() =>
+        meterChatStream(createChunkStream({ chunks }), {
+          request: record.request,
+          subject,
+          onUsage,
+        }),
+      ).toThrow(ChatPromptRequestError);
+      expect(onUsage).not.toHaveBeenCalled();
+    }
+    const [record] = completionStreams;
+    expect(() =>
+      meterChatStream(createChunkStream<ChatCompletionChunkLike>({ chunks: [] }), {
+        request: record?.request as never,
+        subject,
+        onUsage() {},
+      }),
+    ).toThrow(
+      /^meterChatStream: the request has no `messages` array \(it is a legacy completions request with a `prompt`/,
+    );
+  });
+
+  it('countChatPromptTokens refuses a request without messages instead of answering 3', () => {
+    expect(() =>
+      countChatPromptTokens({ model: 'gpt-3.5-turbo-instruct', prompt: 'Hi' } as never),
+    ).toThrow(
+      /^countChatPromptTokens: the request has no `messages` array \(it is a legacy completions request/,
+    );
+    expect(() => countChatPromptTokens({ model: 'gpt-4o-mini' } as never)).toThrow(
+      'countChatPromptTokens: the request has no `messages` array. Pass the body sent to chat.completions.create.',
+    );
+  });
+});
 
 describe('meterChatStream ends', () => {
   it('reports once, as aborted, when the consumer breaks, and closes the stream', async () => {

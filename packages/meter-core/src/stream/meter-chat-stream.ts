@@ -1,4 +1,4 @@
-import type { ChatPromptRequest } from '../count/count-chat-prompt-tokens.js';
+import { type ChatPromptRequest, requireChatMessages } from '../count/count-chat-prompt-tokens.js';
 import { type ChatCompletionChunkLike, ChatStreamMeter } from './chat-stream-meter.js';
 import { createMeteredIterable, type MeteredStreamCallbacks } from './create-metered-iterable.js';
 import type { StreamMeterOptions } from './stream-meter-options.js';
@@ -16,7 +16,9 @@ export interface MeterChatStreamOptions extends StreamMeterOptions, MeteredStrea
 /**
  * Wraps the chat completion stream the openai SDK returns: yields every chunk unchanged and at
  * once, and when the stream ends (completed, `break`, abort or error) calls `onUsage` exactly
- * once with the provider's usage (request it with `withStreamUsage`) or an estimate.
+ * once with the provider's usage (request it with `withStreamUsage`) or an estimate. Throws
+ * `ChatPromptRequestError` at once for a request without `messages` (a legacy completions
+ * stream), which it could only estimate as zero.
  * @see https://platform.openai.com/docs/api-reference/chat-streaming
  */
 export function meterChatStream<Chunk extends ChatCompletionChunkLike>(
@@ -24,6 +26,7 @@ export function meterChatStream<Chunk extends ChatCompletionChunkLike>(
   options: MeterChatStreamOptions,
 ): AsyncIterableIterator<Chunk> {
   const { request, onUsage, onUsageError, signal, ...meterOptions } = options;
+  requireChatMessages({ request, caller: 'meterChatStream' });
   return createMeteredIterable<Chunk>({
     stream,
     meter: new ChatStreamMeter({ request, options: meterOptions }),
