@@ -61,9 +61,11 @@ export function createEventStream({
       if (!isOpen()) return false;
       if (fault.dropAfterChunks !== undefined && sent >= fault.dropAfterChunks) {
         // Close the TCP connection mid-body (the chunked encoding never terminates), as when a
-        // proxy or the server dies mid-stream. Ending the socket first flushes the events already
-        // written, so the client sees exactly N of them before the error.
+        // proxy or the server dies mid-stream. The response hands its writes to the socket on a
+        // later tick (Node 24 holds them until then): let it, then end the socket, which sends
+        // them before its FIN, so the client sees exactly N events before the error.
         dropped = true;
+        await new Promise<void>((resolve) => setImmediate(resolve));
         const socket = response.socket;
         if (socket !== null) await new Promise<void>((resolve) => socket.end(resolve));
         response.destroy();
