@@ -2,11 +2,24 @@
 import { createOpenMeterClient } from '@llm-meter/openmeter-client';
 import { defaultOpenAIBaseUrl } from './fetch-openai-buckets.js';
 import { formatReconcileReport } from './format-reconcile-report.js';
-import { safeParseReconcileArguments } from './parse-reconcile-arguments.js';
+import { reconcileUsageText, safeParseReconcileArguments } from './parse-reconcile-arguments.js';
 import { reconcileUsage } from './reconcile-usage.js';
 
 // Exit statuses: 0 no drift past the threshold, 1 drift past it, 2 the command could not run.
 async function main(): Promise<number> {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    console.log(`${reconcileUsageText}
+
+Sets OpenMeter's metered tokens (by day, model and served tier) beside OpenAI's organisation
+Usage API, and their cost beside the Costs API, for the UTC days --from to --to (both included).
+Prints the drift table (--json: the report as JSON) and exits 1 when a row drifts past
+--threshold percent, 2 when it cannot run.
+
+Environment: OPENAI_ADMIN_KEY (an organisation admin key), OPENAI_BASE_URL (OpenAI's by default;
+openai-local's serves the same APIs), OPENMETER_URL and OPENMETER_API_KEY. OpenAI's usage has no
+end-customer dimension: reconciling per customer needs one OpenAI project or key per customer.`);
+    return 0;
+  }
   const parsed = safeParseReconcileArguments(process.argv.slice(2));
   if (!parsed.success) {
     console.error(parsed.error);

@@ -188,7 +188,12 @@ describe('reconcileUsage against openai-local and openmeter-local', () => {
       );
     });
     expect(noKey).toBe(2);
-    // Three child processes that each load tsx: minutes on a busy 2-core machine, never a timing claim.
+
+    const help = await run(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^usage: llm-meter-reconcile --from YYYY-MM-DD --to YYYY-MM-DD/);
+    expect(help.stdout).toContain('no\nend-customer dimension');
+    // Four child processes that each load tsx: minutes on a busy 2-core machine, never a timing claim.
   }, 240_000);
 });
 
