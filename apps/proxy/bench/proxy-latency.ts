@@ -69,7 +69,7 @@ async function timeRequest(
   target: Target,
   body: string,
   stream: boolean,
-): Promise<{ total: number; firstByte: number }> {
+): Promise<{ total: number; firstByte: number; error?: string }> {
   const start = performance.now();
   const response = await fetch(`${target.url}/chat/completions`, {
     method: 'POST',
@@ -80,7 +80,16 @@ async function timeRequest(
     },
     body,
   });
-  if (!response.ok) throw new Error(`${target.name}: ${response.status} ${await response.text()}`);
+  // A failed answer is counted as an error (and left out of the latencies), not fatal: under
+  // load a gateway may fail some requests, which is itself a figure.
+  if (!response.ok) {
+    const text = await response.text();
+    return {
+      total: Number.NaN,
+      firstByte: Number.NaN,
+      error: `${response.status} ${text.slice(0, 120)}`,
+    };
+  }
   const reader = (response.body as ReadableStream<Uint8Array>).getReader();
   let firstByte = Number.NaN;
   for (;;) {
@@ -100,7 +109,7 @@ function percentile(values: number[], q: number): number {
 // Open loop: one request every 1/rate s, whatever the answers' pace, so a slow target queues.
 async function openLoop(target: Target, body: string, stream: boolean) {
   const count = Math.round(seconds * rate);
-  const results: Array<Promise<{ total: number; firstByte: number }>> = [];
+  const results: Array<ReturnType<typeof timeRequest>> = [];
   const start = performance.now();
   for (let index = 0; index < count; index++) {
     const due = start + (index * 1000) / rate;
@@ -109,9 +118,11 @@ async function openLoop(target: Target, body: string, stream: boolean) {
     results.push(timeRequest(target, body, stream));
   }
   const settled = await Promise.all(results);
+  const ok = settled.filter((result) => result.error === undefined);
   return {
-    totals: settled.map((result) => result.total),
-    firstBytes: settled.map((result) => result.firstByte),
+    totals: ok.map((result) => result.total),
+    firstBytes: ok.map((result) => result.firstByte),
+    errors: settled.filter((result) => result.error !== undefined).map((result) => result.error),
   };
 }
 
@@ -122,8 +133,8 @@ async function throughput(target: Target) {
   await Promise.all(
     Array.from({ length: 16 }, async () => {
       while (performance.now() < end) {
-        await timeRequest(target, chatBody, false);
-        done++;
+        const result = await timeRequest(target, chatBody, false);
+        if (result.error === undefined) done++;
       }
     }),
   );
@@ -206,10 +217,8 @@ try {
       },
     },
   ];
-  for (const target of targets)
-    await openLoop({ ...target }, chatBody, false).catch((error) => {
-      throw error;
-    });
+  // Warm-up: one round per target, its figures dropped.
+  for (const target of targets) await openLoop(target, chatBody, false);
   const rows = [];
   for (const target of targets) {
     const blocking = await openLoop(target, chatBody, false);
@@ -222,6 +231,7 @@ try {
       ttfbP50: percentile(streaming.firstBytes, 0.5),
       ttfbP99: percentile(streaming.firstBytes, 0.99),
       rps,
+      errors: [...blocking.errors, ...streaming.errors],
     });
   }
   const direct = rows[0] as (typeof rows)[number];
@@ -229,12 +239,16 @@ try {
     `\n${seconds} s at ${rate} requests/s per figure, small chat completions, Node ${process.version}`,
   );
   console.log(
-    'target                  p50 ms  p99 ms  added p50  added p99  stream TTFB p50/p99 ms  req/s (16 clients)',
+    'target                  p50 ms  p99 ms  added p50  added p99  stream TTFB p50/p99 ms  req/s (16 clients)  failed',
   );
   for (const row of rows) {
     console.log(
-      `${row.target.padEnd(22)} ${row.p50.toFixed(2).padStart(7)} ${row.p99.toFixed(2).padStart(7)} ${(row.p50 - direct.p50).toFixed(2).padStart(10)} ${(row.p99 - direct.p99).toFixed(2).padStart(10)} ${`${row.ttfbP50.toFixed(2)} / ${row.ttfbP99.toFixed(2)}`.padStart(23)} ${row.rps.toFixed(0).padStart(19)}`,
+      `${row.target.padEnd(22)} ${row.p50.toFixed(2).padStart(7)} ${row.p99.toFixed(2).padStart(7)} ${(row.p50 - direct.p50).toFixed(2).padStart(10)} ${(row.p99 - direct.p99).toFixed(2).padStart(10)} ${`${row.ttfbP50.toFixed(2)} / ${row.ttfbP99.toFixed(2)}`.padStart(23)} ${row.rps.toFixed(0).padStart(19)} ${String(row.errors.length).padStart(7)}`,
     );
+  }
+  for (const row of rows) {
+    if (row.errors.length > 0)
+      console.log(`${row.target} failed ${row.errors.length}, first: ${row.errors[0]}`);
   }
 } finally {
   for (const child of children) child.kill('SIGTERM');
