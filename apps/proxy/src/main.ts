@@ -154,5 +154,9 @@ try {
     printError(`proxy: port in use: set LLM_METER_PROXY_PORT to a free port`);
     process.exit(1);
   }
-  throw error;
+  // Anything else that stops the start (an outbox locked by another proxy, an unreachable
+  // OpenMeter) is one line too; DEBUG=1 adds the stack.
+  printError(`proxy: ${error instanceof Error ? error.message : String(error)}`);
+  if (process.env.DEBUG && error instanceof Error && error.stack) printError(error.stack);
+  process.exit(1);
 }
