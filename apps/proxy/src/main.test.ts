@@ -60,7 +60,8 @@ async function startProxy(env: Record<string, string> = {}): Promise<RunningProx
   children.add(child);
   let output = '';
   const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => {
+    // 'close', not 'exit': the last lines may still be in the pipes when the process exits.
+    child.once('close', (code) => {
       children.delete(child);
       resolve(code);
     }),
@@ -113,7 +114,7 @@ describe('proxy main.ts in its own process', () => {
     child.stdout.on('data', (data) => {
       stdout += data;
     });
-    const code = await new Promise((resolve) => child.once('exit', resolve));
+    const code = await new Promise((resolve) => child.once('close', resolve));
     expect(code).toBe(0);
     expect(stdout).toMatch(/OPENAI_BASE_URL=http:\/\/127\.0\.0\.1:8787\/v1/);
   });

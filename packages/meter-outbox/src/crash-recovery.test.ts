@@ -141,7 +141,8 @@ describe('crash recovery (kill -9 of a producing child process)', () => {
     });
     expect(server.stored.size).toBe(0);
     child.kill('SIGTERM');
-    const code = await new Promise((resolve) => child.once('exit', resolve));
+    // 'close': after the exit and after all of stderr has been read.
+    const code = await new Promise((resolve) => child.once('close', resolve));
     expect(code).toBe(0);
     expect(server.stored.size).toBe(1200);
     expect(stderr).toMatch(/meter-outbox: draining [\d,]+ pending \([\d,]+ events\/s/);

@@ -30,7 +30,10 @@ function runCli(args: string[]): {
   child.stderr.on('data', (chunk: Buffer) => {
     output += chunk.toString();
   });
-  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // 'close', not 'exit': output may still be in the pipes when the process exits.
+  const exit = new Promise<number | null>((resolve) =>
+    child.once('close', (code) => resolve(code)),
+  );
   return { child, output: () => output, exit };
 }
 

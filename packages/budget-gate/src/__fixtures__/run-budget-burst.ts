@@ -49,7 +49,8 @@ export async function runBudgetBurst(input: {
     const next = () =>
       new Promise<string>((resolve, reject) => {
         lines.once('line', resolve);
-        child.once('exit', (code) =>
+        // 'close', not 'exit': a worker's last line may still be in the pipe when it exits.
+        child.once('close', (code) =>
           reject(new Error(`budget worker ${index} exited with ${code}`)),
         );
       });

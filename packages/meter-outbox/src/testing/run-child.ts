@@ -28,7 +28,8 @@ export function runChild(script: string, args: string[]) {
     stderr += text;
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
+    // 'close', not 'exit': the last lines may still be in the pipes when the process exits.
+    child.once('close', (code, signal) => resolve({ code, signal })),
   );
   const waitForLine = (pattern: RegExp) =>
     new Promise<string>((resolve, reject) => {
