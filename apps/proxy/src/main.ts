@@ -13,7 +13,7 @@ import { createProxyApp } from './create-proxy-app.js';
 import { createProxyMetrics } from './create-proxy-metrics.js';
 import { loadProxyConfig, ProxyConfigError } from './load-proxy-config.js';
 
-const help = `Usage: pnpm --filter proxy start [--help]
+const help = `Usage: pnpm proxy [-- --help]   (from the repository root; = pnpm --filter proxy start)
 
 An OpenAI-compatible proxy that meters every response into OpenMeter. Point any client at
   OPENAI_BASE_URL=http://127.0.0.1:8787/v1
@@ -30,7 +30,10 @@ if (process.argv.includes('--help') || process.argv.includes('-h')) {
   process.stdout.write(`${help}\n`);
   process.exit(0);
 }
-const unknown = process.argv.slice(2).filter((argument) => argument !== '--help');
+// `--` is what pnpm needs before arguments meant for the script (pnpm keeps `--help` for itself).
+const unknown = process.argv
+  .slice(2)
+  .filter((argument) => argument !== '--help' && argument !== '--');
 if (unknown.length > 0) {
   process.stderr.write(`proxy: unknown argument ${JSON.stringify(unknown[0])} (see --help)\n`);
   process.exit(1);
