@@ -91,8 +91,36 @@ export function createProxyApp(options: ProxyOptions): Hono {
     metrics.requests.inc({ route, status: String(status) });
   }
 
+  /**
+   * With the server's own upstream key, only callers presenting a mapped key get through, on
+   * every route: the server key must never serve an unknown caller.
+   */
+  function refuseUnmappedKey({
+    route,
+    apiKey,
+  }: {
+    route: string;
+    apiKey: string | undefined;
+  }): Response | undefined {
+    if (options.upstreamApiKey === undefined) return undefined;
+    if (apiKey !== undefined && subjects.keySubjects.has(apiKey)) return undefined;
+    count(route, 401);
+    return openAIErrorResponse({
+      status: 401,
+      message:
+        'Incorrect API key provided: this proxy accepts only the API keys it maps to subjects.',
+      type: 'invalid_request_error',
+      code: 'invalid_api_key',
+    });
+  }
+
   async function handlePassThrough(c: Context): Promise<Response> {
     const route = 'passthrough';
+    const refused = refuseUnmappedKey({
+      route,
+      apiKey: bearerToken(c.req.header('authorization')),
+    });
+    if (refused) return refused;
     const method = c.req.method;
     const hasBody = method !== 'GET' && method !== 'HEAD';
     let upstream: Response;
@@ -149,19 +177,8 @@ export function createProxyApp(options: ProxyOptions): Hono {
       });
     }
     const apiKey = bearerToken(c.req.header('authorization'));
-    if (
-      options.upstreamApiKey !== undefined &&
-      (apiKey === undefined || !subjects.keySubjects.has(apiKey))
-    ) {
-      count(route, 401);
-      return openAIErrorResponse({
-        status: 401,
-        message:
-          'Incorrect API key provided: this proxy accepts only the API keys it maps to subjects.',
-        type: 'invalid_request_error',
-        code: 'invalid_api_key',
-      });
-    }
+    const refused = refuseUnmappedKey({ route, apiKey });
+    if (refused) return refused;
     const subject = resolveSubject({
       policy: subjects,
       apiKey,

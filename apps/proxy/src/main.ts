@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { type ServerType, serve } from '@hono/node-server';
 import { AppConfigError, loadAppConfig, startServices } from '@llm-meter/app-kit';
 import {
@@ -51,7 +52,8 @@ try {
   const config = loadAppConfig({ app: 'proxy', defaults: { models: [], subjects: [] } });
   const proxy = loadProxyConfig({
     env: process.env,
-    readFile: (path) => readFileSync(path, 'utf8'),
+    // A relative path is taken from where the command was typed (pnpm runs this in apps/proxy).
+    readFile: (path) => readFileSync(resolve(process.env.INIT_CWD || process.cwd(), path), 'utf8'),
   });
   secrets = [config.openai.apiKey, config.openmeter.apiKey].filter((key): key is string => !!key);
   const services = await startServices({ config, announce: print });
