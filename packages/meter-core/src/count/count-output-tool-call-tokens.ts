@@ -1,10 +1,10 @@
 import type { Tokenizer } from '../tokenizer/get-tokenizer.js';
 import type { ChatPromptRules } from './chat-prompt-rules.js';
-import type { FunctionCallInput } from './count-tool-call-tokens.js';
+import { type FunctionCallInput, renderParallelCall } from './count-tool-call-tokens.js';
 
 // Fitted on the recorded completions (see PROMPT-FORMAT.md): several calls generated as one
-// `multi_tool_use.parallel` call cost the tokens of ` to=multi_tool_use.parallel` and its JSON
-// argument plus 4, on o200k_base and cl100k_base models alike.
+// `multi_tool_use.parallel` call cost the tokens of its rendering plus 4, on o200k_base and
+// cl100k_base models alike.
 const parallelWrapperFraming = 4;
 
 function parseArguments(text: string): { success: true; value: unknown } | { success: false } {
@@ -40,16 +40,13 @@ export function countOutputToolCallTokens({
     const parameters = calls.map((call) => parseArguments(call.arguments ?? ''));
     // Arguments that are not JSON cannot have been generated inside the wrapper's JSON.
     if (parameters.every((parsed) => parsed.success)) {
-      const wrapper = JSON.stringify({
-        tool_uses: calls.map((call, index) => ({
-          recipient_name: `functions.${call.name ?? ''}`,
+      const rendered = renderParallelCall(
+        calls.map((call, index) => ({
+          name: call.name,
           parameters: (parameters[index] as { value: unknown }).value,
         })),
-      });
-      return {
-        tokens: tokenizer.count(` to=multi_tool_use.parallel${wrapper}`) + parallelWrapperFraming,
-        messages: 1,
-      };
+      );
+      return { tokens: tokenizer.count(rendered) + parallelWrapperFraming, messages: 1 };
     }
   }
   return { tokens: calls.reduce((sum, call) => sum + single(call), 0), messages: calls.length };

@@ -52,13 +52,27 @@ export function countToolCallTokens({
     tokenizer.count(compactArguments({ text: call.arguments ?? '', tokenizer })) +
     framing;
   if (calls.length <= 1) return calls.reduce((sum, call) => sum + single(call), 0);
+  const rendered = renderParallelCall(
+    calls.map((call) => ({ name: call.name, parameters: parseArguments(call.arguments ?? '') })),
+  );
+  return tokenizer.count(rendered) + parallelCallFraming;
+}
+
+/**
+ * The text of several function calls made as one `multi_tool_use.parallel` call, in the prompt
+ * history and in generated output alike: its recipient and the JSON argument listing each call's
+ * recipient `functions.<name>` and its parameters.
+ */
+export function renderParallelCall(
+  calls: ReadonlyArray<{ name: string | null | undefined; parameters: unknown }>,
+): string {
   const wrapper = JSON.stringify({
     tool_uses: calls.map((call) => ({
       recipient_name: `functions.${call.name ?? ''}`,
-      parameters: parseArguments(call.arguments ?? ''),
+      parameters: call.parameters,
     })),
   });
-  return tokenizer.count(` to=multi_tool_use.parallel${wrapper}`) + parallelCallFraming;
+  return ` to=multi_tool_use.parallel${wrapper}`;
 }
 
 // Fitted: a `tool` message answers from the called function's name, which costs its tokens plus
