@@ -14,7 +14,10 @@ import {
   measurePromptOutcomes,
   type PromptOutcome,
 } from '../src/count/__fixtures__/measure-prompt-accuracy.js';
-import type { AccuracySummary } from '../src/count/__fixtures__/summarize-errors.js';
+import {
+  type AccuracySummary,
+  summarizeErrors,
+} from '../src/count/__fixtures__/summarize-errors.js';
 import {
   measureOutputAccuracy,
   measureOutputOutcomes,
@@ -22,10 +25,6 @@ import {
 
 const includeNormalized = process.argv.includes('--all');
 const missesOf = process.argv.find((argument) => argument.startsWith('--misses='))?.slice(9);
-
-function percent({ part, whole }: { part: number; whole: number }): string {
-  return whole === 0 ? '-' : `${((100 * part) / whole).toFixed(1)}%`;
-}
 
 function describeErrors(errors: number[]): string {
   const misses = errors.filter((error) => error !== 0).sort((left, right) => left - right);
@@ -58,15 +57,14 @@ function printTable({ title, groups }: { title: string; groups: Map<string, Prom
   const sorted = [...groups].sort(([left], [right]) => left.localeCompare(right));
   for (const [group, outcomes] of sorted) {
     const errors = outcomes.map((outcome) => outcome.error);
-    const exact = errors.filter((error) => error === 0).length;
-    const close = errors.filter((error) => Math.abs(error) <= 2).length;
+    const summary = summarizeErrors({ category: group, errors });
     const absolute = errors.reduce((sum, error) => sum + Math.abs(error), 0);
     const totalUsage = outcomes.reduce(
       (sum, outcome) => sum + (outcome.exchange.usage?.prompt_tokens ?? 0),
       0,
     );
     console.log(
-      `| ${group} | ${outcomes.length} | ${outcomes.filter((outcome) => outcome.excludedParts > 0).length} | ${percent({ part: exact, whole: outcomes.length })} | ${percent({ part: close, whole: outcomes.length })} | ${(absolute / errors.length).toFixed(2)} | ${((100 * absolute) / totalUsage).toFixed(2)}% | ${describeErrors(errors)} |`,
+      `| ${group} | ${summary.count} | ${outcomes.filter((outcome) => outcome.excludedParts > 0).length} | ${summary.exactPercent.toFixed(1)}% | ${summary.withinTwoPercent.toFixed(1)}% | ${summary.meanAbsoluteError.toFixed(2)} | ${((100 * absolute) / totalUsage).toFixed(2)}% | ${describeErrors(errors)} |`,
     );
   }
 }

@@ -1,14 +1,15 @@
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
+import {
+  type AccuracyThreshold,
+  expectAboveThreshold,
+} from './__fixtures__/expect-above-threshold.js';
 import { measurePromptAccuracy } from './__fixtures__/measure-prompt-accuracy.js';
 
 // The accuracy gate on prompts: countChatPromptTokens against OpenAI's own usage.prompt_tokens
 // on the recorded exchanges (../shared/fixtures/openai), complete prompts only (nothing
 // excluded), records whose text the recorder may have normalized left out. Thresholds sit a
 // little below what the rules reach (PROMPT-FORMAT.md); `pnpm accuracy-report` prints the table.
-const thresholds: Record<
-  string,
-  { count: number; exactPercent: number; withinTwoPercent: number }
-> = {
+const thresholds: Record<string, AccuracyThreshold> = {
   plain_text: { count: 150, exactPercent: 99, withinTwoPercent: 99 },
   tools_defined: { count: 100, exactPercent: 90, withinTwoPercent: 99 },
   'response_format:json_schema': { count: 45, exactPercent: 97, withinTwoPercent: 97 },
@@ -19,10 +20,6 @@ describe('prompt estimates on the recorded exchanges', () => {
   const summaries = measurePromptAccuracy();
 
   it.each(summaries)('$category stays above its thresholds', (summary) => {
-    const threshold = thresholds[summary.category];
-    expect(threshold, summary.category).toBeDefined();
-    expect(summary.count).toBeGreaterThanOrEqual(threshold?.count ?? Number.POSITIVE_INFINITY);
-    expect(summary.exactPercent).toBeGreaterThanOrEqual(threshold?.exactPercent ?? 100);
-    expect(summary.withinTwoPercent).toBeGreaterThanOrEqual(threshold?.withinTwoPercent ?? 100);
+    expectAboveThreshold({ summary, thresholds });
   });
 });

@@ -1,4 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import {
+  type AccuracyThreshold,
+  expectAboveThreshold,
+} from '../count/__fixtures__/expect-above-threshold.js';
 import { readOpenAIFixtures } from '../events/__fixtures__/read-openai-fixtures.js';
 import {
   measureOutputAccuracy,
@@ -10,10 +14,7 @@ import { type ResponseStreamEventLike, ResponsesStreamMeter } from './responses-
 // The accuracy gate on output estimates: the stream meters (and toUsageEvent for chat
 // completions with tool calls) with the provider's usage taken away, against OpenAI's recorded
 // output tokens. Thresholds sit a little below what the fitted rules reach (PROMPT-FORMAT.md).
-const thresholds: Record<
-  string,
-  { count: number; exactPercent: number; withinTwoPercent: number }
-> = {
+const thresholds: Record<string, AccuracyThreshold> = {
   chat_stream_text: { count: 15, exactPercent: 80, withinTwoPercent: 97 },
   chat_stream_tool_calls: { count: 20, exactPercent: 90, withinTwoPercent: 97 },
   chat_response_tool_calls: { count: 55, exactPercent: 78, withinTwoPercent: 96 },
@@ -28,11 +29,7 @@ describe('output estimates on the recorded exchanges', () => {
   const outcomes = measureOutputOutcomes();
 
   it.each(measureOutputAccuracy(outcomes))('$category stays above its thresholds', (summary) => {
-    const threshold = thresholds[summary.category];
-    expect(threshold, summary.category).toBeDefined();
-    expect(summary.count).toBeGreaterThanOrEqual(threshold?.count ?? Number.POSITIVE_INFINITY);
-    expect(summary.exactPercent).toBeGreaterThanOrEqual(threshold?.exactPercent ?? 100);
-    expect(summary.withinTwoPercent).toBeGreaterThanOrEqual(threshold?.withinTwoPercent ?? 100);
+    expectAboveThreshold({ summary, thresholds });
   });
 
   it('never estimates more output than OpenAI billed', () => {

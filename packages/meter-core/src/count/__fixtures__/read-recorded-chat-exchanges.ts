@@ -30,6 +30,9 @@ export function readRecordedChatExchanges(): RecordedExchange[] {
 }
 
 /** False when the recorder may have rewritten the text after OpenAI counted it. */
-export function isTextAsCounted(exchange: RecordedExchange): boolean {
-  return !(exchange.provenance.recorder_text_normalization ?? '').startsWith('possibly applied');
+export function isTextAsCounted(record: {
+  provenance?: { recorder_text_normalization?: unknown } | null;
+}): boolean {
+  const normalization = record.provenance?.recorder_text_normalization;
+  return !(typeof normalization === 'string' && normalization.startsWith('possibly applied'));
 }

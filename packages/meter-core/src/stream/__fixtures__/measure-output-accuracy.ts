@@ -1,3 +1,4 @@
+import { isTextAsCounted } from '../../count/__fixtures__/read-recorded-chat-exchanges.js';
 import type { AccuracySummary } from '../../count/__fixtures__/summarize-errors.js';
 import { summarizeErrors } from '../../count/__fixtures__/summarize-errors.js';
 import {
@@ -32,11 +33,6 @@ export interface OutputOutcome {
 
 const terminalTypes = new Set(['response.completed', 'response.incomplete', 'response.failed']);
 const options = { subject: 'accuracy', fallbackId: 'accuracy', now: () => new Date(0) };
-
-function isTextAsCounted(record: OpenAIFixtureRecord): boolean {
-  const normalization = record.provenance?.recorder_text_normalization;
-  return !(typeof normalization === 'string' && normalization.startsWith('possibly applied'));
-}
 
 function numberAt(value: unknown, ...path: string[]): number {
   let current: unknown = value;
