@@ -39,6 +39,30 @@ async function startServers() {
   return { openai, openmeter, outbox, dir };
 }
 
+/** A settler on the servers' outbox and directory that records every result; closed after the test. */
+function startRecordingSettler({
+  openai,
+  outbox,
+  dir,
+  delaysMs = retryDelaysMs,
+}: {
+  openai: OpenAI;
+  outbox: UsageOutbox;
+  dir: string;
+  delaysMs?: number[];
+}) {
+  const results: SettlementResult[] = [];
+  const settler = createUsageSettler({
+    client: openai,
+    outbox,
+    dir,
+    retryDelaysMs: delaysMs,
+    onSettled: (result) => results.push(result),
+  });
+  cleanups.push(() => settler.close());
+  return { settler, results };
+}
+
 /** Streams a Responses answer and stops after `deltas` text deltas; returns its final event. */
 async function abortedResponsesStream({
   openai,
@@ -71,15 +95,7 @@ async function abortedResponsesStream({
 describe('createUsageSettler against openai-local and openmeter-local', () => {
   it('settles aborted streams to what openai-local billed, and the meters converge on it', async () => {
     const { openai, openmeter, outbox, dir } = await startServers();
-    const results: SettlementResult[] = [];
-    const settler = createUsageSettler({
-      client: openai,
-      outbox,
-      dir,
-      retryDelaysMs,
-      onSettled: (result) => results.push(result),
-    });
-    cleanups.push(() => settler.close());
+    const { settler, results } = startRecordingSettler({ openai, outbox, dir });
 
     const responses = await abortedResponsesStream({ openai, outbox, deltas: 5 });
     expect(responses.event.data).toMatchObject({
@@ -157,15 +173,7 @@ describe('createUsageSettler against openai-local and openmeter-local', () => {
     expect(await first.drain()).toEqual({ pending: 0 });
     expect(first.stats()).toMatchObject({ corrected: 0, exact: 0, unsettled: 0 });
 
-    const results: SettlementResult[] = [];
-    const second = createUsageSettler({
-      client: openai,
-      outbox,
-      dir,
-      retryDelaysMs,
-      onSettled: (result) => results.push(result),
-    });
-    cleanups.push(() => second.close());
+    const { settler: second, results } = startRecordingSettler({ openai, outbox, dir });
     await second.drain();
     expect(results.map((result) => result.estimate.id)).toEqual([responses.event.id]);
     expect(results[0]?.outcome).not.toBe('unsettled');
@@ -185,15 +193,7 @@ describe('createUsageSettler against openai-local and openmeter-local', () => {
     expect(await first.drain()).toEqual({ pending: 0 });
     first.close();
 
-    const results: SettlementResult[] = [];
-    const second = createUsageSettler({
-      client: openai,
-      outbox,
-      dir,
-      retryDelaysMs,
-      onSettled: (result) => results.push(result),
-    });
-    cleanups.push(() => second.close());
+    const { settler: second, results } = startRecordingSettler({ openai, outbox, dir });
     expect(second.stats().pending).toBe(1);
     await second.drain();
     expect(results.map((result) => result.estimate.id)).toEqual([responses.event.id]);
@@ -202,15 +202,12 @@ describe('createUsageSettler against openai-local and openmeter-local', () => {
 
   it('leaves what cannot be retrieved an estimate, after bounded attempts', async () => {
     const { openai, outbox, dir } = await startServers();
-    const results: SettlementResult[] = [];
-    const settler = createUsageSettler({
-      client: openai,
+    const { settler, results } = startRecordingSettler({
+      openai,
       outbox,
       dir,
-      retryDelaysMs: [0, 0, 0],
-      onSettled: (result) => results.push(result),
+      delaysMs: [0, 0, 0],
     });
-    cleanups.push(() => settler.close());
     // A chat completion created without store: true cannot be retrieved (404).
     const request = {
       model: 'gpt-4o-mini',
