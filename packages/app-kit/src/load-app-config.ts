@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import type { ServiceTier } from '@llm-meter/openai-local';
 import { AppConfigError } from './app-config-error.js';
 
 /** Everything the apps read from the environment (or a `.env` file). */
@@ -39,10 +40,13 @@ export interface AppConfig {
   localTokensPerSecond: number;
 }
 
-/** Tiers openai-local can serve instead of the requested one. */
-export type OpenAILocalServeTier = 'default' | 'flex' | 'priority' | 'scale';
+/** Tiers openai-local can serve instead of the requested one (its `ServiceTier`). */
+export type OpenAILocalServeTier = ServiceTier;
 
-const serveTiers: readonly OpenAILocalServeTier[] = ['default', 'flex', 'priority', 'scale'];
+// The list is written out: a value import of openai-local would load the simulator (and its
+// dependencies) in every app, also in those configured to use OpenAI. Typed by openai-local's
+// own tier type, so a tier it does not know fails to compile.
+const serveTiers: readonly ServiceTier[] = ['default', 'flex', 'priority', 'scale'];
 
 /** What each app chooses for itself: the demo's models and subjects. */
 export interface AppDemoDefaults {
