@@ -1,6 +1,11 @@
 // Latency the proxy adds over calling openai-local directly, beside Portkey's gateway routed to
 // the same openai-local. Every server runs in its own process; this process only sends load.
 // Run: pnpm --filter proxy bench  (BENCH_SECONDS=10 BENCH_RATE=200 by default)
+//
+// Each figure is measured in one-second blocks that take turns between the targets (direct,
+// proxy, Portkey, direct, ...), so every target meets openai-local in the same state: measured
+// one target after the other, the later ones met an openai-local that had already answered
+// tens of thousands of requests, which moved the figures more than the proxy itself did.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -10,6 +15,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const blockSeconds = Math.min(seconds, Number(process.env.BENCH_BLOCK_SECONDS ?? 1));
+const rounds = Math.max(1, Math.round(seconds / blockSeconds));
 const rate = Number(process.env.BENCH_RATE ?? 200);
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..', '..');
@@ -108,7 +115,7 @@ function percentile(values: number[], q: number): number {
 
 // Open loop: one request every 1/rate s, whatever the answers' pace, so a slow target queues.
 async function openLoop(target: Target, body: string, stream: boolean) {
-  const count = Math.round(seconds * rate);
+  const count = Math.round(blockSeconds * rate);
   const results: Array<ReturnType<typeof timeRequest>> = [];
   const start = performance.now();
   for (let index = 0; index < count; index++) {
@@ -126,10 +133,10 @@ async function openLoop(target: Target, body: string, stream: boolean) {
   };
 }
 
-// Closed loop: 16 clients back to back for `seconds`; requests per second.
+// Closed loop: 16 clients back to back for one block; requests answered.
 async function throughput(target: Target) {
   let done = 0;
-  const end = performance.now() + seconds * 1000;
+  const end = performance.now() + blockSeconds * 1000;
   await Promise.all(
     Array.from({ length: 16 }, async () => {
       while (performance.now() < end) {
@@ -138,7 +145,25 @@ async function throughput(target: Target) {
       }
     }),
   );
-  return done / seconds;
+  return done;
+}
+
+type Sample = Awaited<ReturnType<typeof openLoop>>;
+
+// Runs `measure` for every target in turn, `rounds` times over, and gathers each target's blocks.
+async function interleaved<T>(targets: Target[], measure: (target: Target) => Promise<T>) {
+  const blocks = targets.map(() => [] as T[]);
+  for (let round = 0; round < rounds; round++)
+    for (const [index, target] of targets.entries()) blocks[index]?.push(await measure(target));
+  return blocks;
+}
+
+function merge(samples: Sample[]): Sample {
+  return {
+    totals: samples.flatMap((sample) => sample.totals),
+    firstBytes: samples.flatMap((sample) => sample.firstBytes),
+    errors: samples.flatMap((sample) => sample.errors),
+  };
 }
 
 const dir = await mkdtemp(join(tmpdir(), 'proxy-bench-'));
@@ -198,6 +223,8 @@ try {
     'portkey',
     process.execPath,
     [
+      '--import',
+      join(here, 'portkey-stream-fix.mjs'),
       join(here, '../node_modules/@portkey-ai/gateway/build/start-server.js'),
       `--port=${portkeyPort}`,
     ],
@@ -217,26 +244,27 @@ try {
       },
     },
   ];
-  // Warm-up: one round per target, its figures dropped.
+  // Warm-up: one block per target, its figures dropped.
   for (const target of targets) await openLoop(target, chatBody, false);
-  const rows = [];
-  for (const target of targets) {
-    const blocking = await openLoop(target, chatBody, false);
-    const streaming = await openLoop(target, streamBody, true);
-    const rps = await throughput(target);
-    rows.push({
+  const blocking = await interleaved(targets, (target) => openLoop(target, chatBody, false));
+  const streaming = await interleaved(targets, (target) => openLoop(target, streamBody, true));
+  const answered = await interleaved(targets, throughput);
+  const rows = targets.map((target, index) => {
+    const blockingSample = merge(blocking[index] ?? []);
+    const streamingSample = merge(streaming[index] ?? []);
+    return {
       target: target.name,
-      p50: percentile(blocking.totals, 0.5),
-      p99: percentile(blocking.totals, 0.99),
-      ttfbP50: percentile(streaming.firstBytes, 0.5),
-      ttfbP99: percentile(streaming.firstBytes, 0.99),
-      rps,
-      errors: [...blocking.errors, ...streaming.errors],
-    });
-  }
+      p50: percentile(blockingSample.totals, 0.5),
+      p99: percentile(blockingSample.totals, 0.99),
+      ttfbP50: percentile(streamingSample.firstBytes, 0.5),
+      ttfbP99: percentile(streamingSample.firstBytes, 0.99),
+      rps: (answered[index] ?? []).reduce((sum, count) => sum + count, 0) / (rounds * blockSeconds),
+      errors: [...blockingSample.errors, ...streamingSample.errors],
+    };
+  });
   const direct = rows[0] as (typeof rows)[number];
   console.log(
-    `\n${seconds} s at ${rate} requests/s per figure, small chat completions, Node ${process.version}`,
+    `\n${rounds * blockSeconds} s at ${rate} requests/s per figure and target (${rounds} interleaved blocks of ${blockSeconds} s), small chat completions, Node ${process.version}`,
   );
   console.log(
     'target                  p50 ms  p99 ms  added p50  added p99  stream TTFB p50/p99 ms  req/s (16 clients)  failed',

@@ -1,3 +1,5 @@
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+
 // Hop-by-hop headers (RFC 9110 §7.6.1) and those the proxy recomputes are never forwarded.
 const hopByHop = new Set([
   'connection',
@@ -11,12 +13,13 @@ const hopByHop = new Set([
   'upgrade',
   'host',
   'content-length',
+  'expect',
 ]);
 
 /**
  * The caller's request headers as sent upstream: hop-by-hop headers, the subject header and
  * (with a server key) the caller's `authorization` removed; `accept-encoding: identity` so the
- * stream can be read as it arrives.
+ * proxy reads the usage in the body as it arrives.
  * @see https://www.rfc-editor.org/rfc/rfc9110#section-7.6.1
  */
 export function createUpstreamHeaders({
@@ -24,31 +27,39 @@ export function createUpstreamHeaders({
   subjectHeader,
   serverApiKey,
 }: {
-  incoming: Headers;
+  /** Node's parsed request headers: names in lower case. */
+  incoming: IncomingHttpHeaders;
   subjectHeader: string;
   serverApiKey: string | undefined;
-}): Headers {
-  const headers = new Headers();
-  for (const [name, value] of incoming) {
-    if (hopByHop.has(name) || name === subjectHeader || name === 'accept-encoding') continue;
+}): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const name in incoming) {
+    const value = incoming[name];
+    if (value === undefined || hopByHop.has(name)) continue;
+    if (name === subjectHeader || name === 'accept-encoding') continue;
     if (serverApiKey !== undefined && name === 'authorization') continue;
-    headers.set(name, value);
+    headers[name] = Array.isArray(value) ? value.join(', ') : value;
   }
-  if (serverApiKey !== undefined) headers.set('authorization', `Bearer ${serverApiKey}`);
-  headers.set('accept-encoding', 'identity');
+  if (serverApiKey !== undefined) headers.authorization = `Bearer ${serverApiKey}`;
+  headers['accept-encoding'] = 'identity';
   return headers;
 }
 
 /**
- * Upstream's response headers as answered to the caller: everything (`x-request-id`, the
- * rate-limit headers, `openai-processing-ms`, ...) but hop-by-hop headers and, where fetch has
- * already decoded the body, `content-encoding`.
+ * Upstream's response headers as answered to the caller: all of them (`x-request-id`, the
+ * rate-limit headers, `openai-processing-ms`, `content-encoding` with the body's bytes left as
+ * they came, ...) but hop-by-hop headers.
  */
-export function createDownstreamHeaders({ upstream }: { upstream: Headers }): Headers {
-  const headers = new Headers();
-  for (const [name, value] of upstream) {
-    if (hopByHop.has(name) || name === 'content-encoding') continue;
-    headers.append(name, value);
+export function createDownstreamHeaders({
+  upstream,
+}: {
+  upstream: IncomingHttpHeaders;
+}): OutgoingHttpHeaders {
+  const headers: OutgoingHttpHeaders = {};
+  for (const name in upstream) {
+    const value = upstream[name];
+    if (value === undefined || hopByHop.has(name)) continue;
+    headers[name] = value;
   }
   return headers;
 }

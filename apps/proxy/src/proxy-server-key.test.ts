@@ -1,3 +1,4 @@
+import { Agent, type Dispatcher } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ProxyStack, startProxyStack } from './__fixtures__/start-proxy-stack.js';
 
@@ -14,10 +15,12 @@ beforeAll(async () => {
       keySubjects: new Map([['sk-team-a', 'customer-team-a']]),
       trustRequestUser: false,
     },
-    fetch: (input, init) => {
-      upstreamAuthorizations.push(new Headers(init?.headers).get('authorization') ?? '');
-      return globalThis.fetch(input, init);
-    },
+    // An interceptor sees every request the proxy sends upstream, its headers as sent.
+    dispatcher: new Agent().compose((dispatch: Dispatcher['dispatch']) => (request, handler) => {
+      const headers = request.headers as Record<string, string> | undefined;
+      upstreamAuthorizations.push(headers?.authorization ?? '');
+      return dispatch(request, handler);
+    }),
   });
 });
 afterAll(async () => {

@@ -1,5 +1,6 @@
 import type { BudgetGate } from '@llm-meter/budget-gate';
 import type { StreamEndReason, UsageEvent } from '@llm-meter/meter-core';
+import type { Dispatcher } from 'undici';
 import type { ProxyMetrics } from './create-proxy-metrics.js';
 import type { SubjectPolicy } from './resolve-subject.js';
 
@@ -63,7 +64,8 @@ export interface ProxyOptions {
   maxBodyBytes?: number | undefined;
   /** Where metering failures and other warnings are reported (keys never appear). */
   logger?: { warn(message: string): void } | undefined;
-  fetch?: typeof globalThis.fetch | undefined;
+  /** Where upstream requests go through (undici); default the global dispatcher. */
+  dispatcher?: Dispatcher | undefined;
   now?: (() => Date) | undefined;
   generateId?: (() => string) | undefined;
 }

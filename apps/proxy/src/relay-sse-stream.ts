@@ -1,0 +1,67 @@
+import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
+import { createSseFramer, type SseEvent } from './create-sse-framer.js';
+
+/** How a relayed stream ended: upstream finished it, the caller left, or upstream broke off. */
+export type RelayEnd = 'completed' | 'aborted' | 'error';
+
+/**
+ * Relays an upstream server-sent event stream to the caller's response as its bytes arrive:
+ * never buffered beyond one unfinished event, paused while the caller's socket is full. Every
+ * whole event is handed to `onEvent` before it is written; `false` keeps it from the caller.
+ * `onEnd` is called exactly once, however the stream ends; a caller that leaves stops the
+ * upstream body, and an upstream that breaks off breaks the caller's connection the same way.
+ * @see https://html.spec.whatwg.org/multipage/server-sent-events.html
+ */
+export function relaySseStream({
+  upstream,
+  outgoing,
+  status,
+  headers,
+  onEvent,
+  onEnd,
+}: {
+  upstream: Readable;
+  outgoing: ServerResponse;
+  status: number;
+  headers: OutgoingHttpHeaders;
+  onEvent: (event: SseEvent) => boolean;
+  onEnd: (reason: RelayEnd) => void;
+}): void {
+  const framer = createSseFramer();
+  let ended = false;
+  const end = (reason: RelayEnd) => {
+    if (ended) return;
+    ended = true;
+    outgoing.off('close', onCallerGone);
+    onEnd(reason);
+  };
+  const write = (events: SseEvent[]) => {
+    let flowing = true;
+    for (const event of events) if (onEvent(event)) flowing = outgoing.write(event.bytes);
+    if (!flowing && !upstream.isPaused()) {
+      upstream.pause();
+      outgoing.once('drain', () => upstream.resume());
+    }
+  };
+  const onCallerGone = () => {
+    end('aborted');
+    upstream.destroy();
+  };
+
+  outgoing.writeHead(status, headers);
+  // The caller sees the status and headers at once, as upstream sent them, before any event.
+  outgoing.flushHeaders();
+  outgoing.once('close', onCallerGone);
+  upstream.on('data', (chunk: Uint8Array) => write(framer.push(chunk)));
+  upstream.once('end', () => {
+    write(framer.flush());
+    end('completed');
+    outgoing.end();
+  });
+  upstream.once('error', (error) => {
+    if (ended) return;
+    end('error');
+    outgoing.destroy(error);
+  });
+}
