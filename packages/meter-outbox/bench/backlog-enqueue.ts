@@ -1,13 +1,23 @@
 /**
- * enqueue() latency while a large backlog builds up because OpenMeter is down (every ingest
- * fails with a retryable error). Prints p50/p99/max per call and where the time went.
+ * enqueue() latency with a large backlog because OpenMeter is down (every ingest fails with a
+ * retryable error), in two phases, one JSON line each:
+ * - `fill`: the backlog is built from nothing by enqueueing as fast as one core can (the 4 GB of
+ *   a 200,000 x 20 KB backlog in some 10 s, a write rate no application reaches);
+ * - `held`: with that backlog held, OpenMeter still down, more events arrive at a steady rate
+ *   (segments rotate, retries and compaction run) as an application's calls would send them.
+ * Beside them, `write-floor` times plain `fs.writeSync` calls of the same bytes at the same pace
+ * into the same file system, appended to new files or written over pre-written ones: the part of
+ * the figures that belongs to the kernel and the disk.
  *
  *   OUTBOX_BENCH_EVENTS=200000 OUTBOX_BENCH_EVENT_BYTES=20000 pnpm --filter @llm-meter/meter-outbox bench:backlog
  *
  * OUTBOX_BENCH_EVENTS (default 200,000) and OUTBOX_BENCH_EVENT_BYTES (default 20,000) size the
- * backlog (200,000 x 20 KB = 4 GB of journal); OUTBOX_BENCH_MAX_SECONDS (default 900) stops
- * early and reports how far it got; OUTBOX_BENCH_DIR picks the parent directory.
+ * backlog (200,000 x 20 KB = 4 GB of journal); OUTBOX_BENCH_HELD_EVENTS (default 20,000) and
+ * OUTBOX_BENCH_HELD_RATE (events/s, default 1,000) shape the held phase; OUTBOX_BENCH_MAX_SECONDS
+ * (default 900) stops the fill early and reports how far it got; OUTBOX_BENCH_DIR picks the
+ * parent directory.
  */
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -16,6 +26,8 @@ import { createUsageOutbox } from '../src/index.js';
 const events = Number(process.env.OUTBOX_BENCH_EVENTS ?? 200_000);
 const eventBytes = Number(process.env.OUTBOX_BENCH_EVENT_BYTES ?? 20_000);
 const maxSeconds = Number(process.env.OUTBOX_BENCH_MAX_SECONDS ?? 900);
+const heldEvents = Number(process.env.OUTBOX_BENCH_HELD_EVENTS ?? 20_000);
+const heldRate = Number(process.env.OUTBOX_BENCH_HELD_RATE ?? 1_000);
 const parent = process.env.OUTBOX_BENCH_DIR ?? os.tmpdir();
 const dir = fs.mkdtempSync(path.join(parent, 'outbox-backlog-bench-'));
 
@@ -50,48 +62,178 @@ const outbox = await createUsageOutbox({
   dir: durability === 'memory' ? undefined : dir,
   durability,
   logger: false,
-  maxPending: events + 10,
+  maxPending: events + heldEvents + 10,
   retry: { initialDelayMs: 1000, maxDelayMs: 5000 },
 });
-const timings = new Float64Array(events);
-const startedAt = performance.now();
-let done = 0;
-for (; done < events; done++) {
-  const event = makeEvent(done);
-  const started = process.hrtime.bigint();
-  outbox.enqueue(event);
-  timings[done] = Number(process.hrtime.bigint() - started) / 1000;
-  // Yield now and then so the background work (group commit, retries, compaction) runs too.
-  if (done % 100 === 99) {
-    await new Promise((resolve) => setImmediate(resolve));
-    if ((performance.now() - startedAt) / 1000 > maxSeconds) {
-      done++;
-      break;
+
+const sleep = (milliseconds: number) =>
+  new Promise((resolve) => setTimeout(resolve, Math.max(0, milliseconds)));
+
+/** Times `count` calls of `call`, flat out (yielding every 100) or paced at `rate` per second. */
+async function timeCalls({
+  count,
+  rate,
+  call,
+}: {
+  count: number;
+  rate: number | undefined;
+  call: (index: number) => void;
+}) {
+  const timings = new Float64Array(count);
+  const startedAt = performance.now();
+  let done = 0;
+  for (; done < count; done++) {
+    if (rate !== undefined) {
+      const due = startedAt + (done * 1000) / rate;
+      if (due > performance.now()) await sleep(due - performance.now());
+    }
+    const started = process.hrtime.bigint();
+    call(done);
+    timings[done] = Number(process.hrtime.bigint() - started) / 1000;
+    // Yield now and then so the background work (group commit, retries, compaction) runs too.
+    if (rate === undefined && done % 100 === 99) {
+      await new Promise((resolve) => setImmediate(resolve));
+      if ((performance.now() - startedAt) / 1000 > maxSeconds) {
+        done++;
+        break;
+      }
     }
   }
+  const elapsedSeconds = (performance.now() - startedAt) / 1000;
+  const sorted = Array.from(timings.subarray(0, done)).sort((left, right) => left - right);
+  const at = (fraction: number) =>
+    Math.round(
+      (sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))] ?? 0) * 10,
+    ) / 10;
+  return {
+    calls: done,
+    elapsedSeconds: Math.round(elapsedSeconds * 10) / 10,
+    p50Us: at(0.5),
+    p99Us: at(0.99),
+    p999Us: at(0.999),
+    maxUs: Math.round((sorted.at(-1) ?? 0) * 10) / 10,
+    over5ms: sorted.filter((micros) => micros > 5000).length,
+  };
 }
-const elapsedSeconds = (performance.now() - startedAt) / 1000;
-const sorted = Array.from(timings.subarray(0, done)).sort((left, right) => left - right);
-const at = (fraction: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))] ?? 0;
-const memory = process.memoryUsage();
-const result = {
-  durability,
-  events: done,
-  requested: events,
-  eventBytes: JSON.stringify(makeEvent(0)).length,
-  finished: done === events,
-  elapsedSeconds: Math.round(elapsedSeconds),
-  p50Us: Math.round(at(0.5) * 10) / 10,
-  p99Us: Math.round(at(0.99) * 10) / 10,
-  p999Us: Math.round(at(0.999) * 10) / 10,
-  maxUs: Math.round((sorted.at(-1) ?? 0) * 10) / 10,
-  over5ms: sorted.filter((micros) => micros > 5000).length,
-  heapMiB: Math.round(memory.heapUsed / 2 ** 20),
-  rssMiB: Math.round(memory.rss / 2 ** 20),
-  pending: outbox.stats().pending,
+
+/**
+ * Plain writes of one event's bytes into 8 MiB files, timed like the outbox's calls: appended to
+ * new files (`append`), or written over files first filled with zeros and synced, untimed
+ * (`pre-written`, as the journal's segments are).
+ */
+async function writeFloor({
+  count,
+  rate,
+  prewritten,
+}: {
+  count: number;
+  rate: number | undefined;
+  prewritten: boolean;
+}) {
+  const floorDir = fs.mkdtempSync(path.join(parent, 'outbox-write-floor-'));
+  const bytes = Buffer.from(JSON.stringify(makeEvent(0)));
+  const fileBytes = 8 * 2 ** 20;
+  const zeros = Buffer.alloc(fileBytes);
+  // Pre-written files are all made before the clock starts (the journal makes them in the
+  // background); appended ones are created when needed, as the journal used to.
+  const perFile = Math.floor(fileBytes / bytes.length);
+  const ready: number[] = [];
+  for (let index = 0; prewritten && index <= Math.ceil(count / perFile); index++) {
+    const fd = fs.openSync(path.join(floorDir, `ready-${index}`), 'wx+');
+    fs.writeSync(fd, zeros, 0, fileBytes, 0);
+    fs.fdatasyncSync(fd);
+    ready.push(fd);
+  }
+  let file = 0;
+  const openFile = () => ready.shift() ?? fs.openSync(path.join(floorDir, String(file++)), 'wx+');
+  let fd = openFile();
+  let position = 0;
+  try {
+    return await timeCalls({
+      count,
+      rate,
+      call: () => {
+        if (position + bytes.length > fileBytes) {
+          fs.closeSync(fd);
+          fd = openFile();
+          position = 0;
+        }
+        position += fs.writeSync(fd, bytes, 0, bytes.length, position);
+      },
+    });
+  } finally {
+    for (const open of [fd, ...ready]) fs.closeSync(open);
+    fs.rmSync(floorDir, { recursive: true, force: true });
+  }
+}
+
+// Writes the kernel still holds are put to disk between phases, as time would between a
+// backlog's building and the calls that come while it is held.
+const settleDisk = () => {
+  if (process.platform !== 'win32') execFileSync('sync');
 };
-console.log(JSON.stringify(result));
+
+const common = {
+  durability,
+  eventBytes: JSON.stringify(makeEvent(0)).length,
+};
+const floors: object[] = [];
+if (durability !== 'memory') {
+  // On the empty disk the fill starts from.
+  floors.push({
+    phase: 'fill',
+    mode: 'write-floor, append',
+    ...(await writeFloor({ count: events, rate: undefined, prewritten: false })),
+  });
+  settleDisk();
+}
+const fill = await timeCalls({
+  count: events,
+  rate: undefined,
+  call: (index) => outbox.enqueue(makeEvent(index)),
+});
+const filled = fill.calls;
+console.log(
+  JSON.stringify({
+    phase: 'fill',
+    ...common,
+    ...fill,
+    finished: filled === events,
+    pending: outbox.stats().pending,
+  }),
+);
+await outbox.flush({ deadlineMs: 0 });
+settleDisk();
+const held = await timeCalls({
+  count: heldEvents,
+  rate: heldRate,
+  call: (index) => outbox.enqueue(makeEvent(filled + index)),
+});
+const memory = process.memoryUsage();
+console.log(
+  JSON.stringify({
+    phase: 'held',
+    ...common,
+    ratePerSecond: heldRate,
+    ...held,
+    heapMiB: Math.round(memory.heapUsed / 2 ** 20),
+    rssMiB: Math.round(memory.rss / 2 ** 20),
+    pending: outbox.stats().pending,
+  }),
+);
+if (durability !== 'memory') {
+  // With the backlog still on disk, as the held phase had it.
+  for (const prewritten of [false, true]) {
+    settleDisk();
+    floors.push({
+      phase: 'held',
+      mode: `write-floor, ${prewritten ? 'pre-written' : 'append'}`,
+      ratePerSecond: heldRate,
+      ...(await writeFloor({ count: heldEvents, rate: heldRate, prewritten })),
+    });
+  }
+}
+for (const floor of floors) console.log(JSON.stringify(floor));
 await outbox.close({ deadlineMs: 0 });
 fs.rmSync(dir, { recursive: true, force: true });
 process.exit(0);

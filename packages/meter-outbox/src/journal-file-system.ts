@@ -21,6 +21,45 @@ export interface JournalFileSystem {
   mkdirSync(path: string, options: { recursive: boolean }): void;
   statfsSync(path: string): { bavail: number; bsize: number };
   appendFileSync(path: string, data: string): void;
+  /**
+   * Creates `path` (which must not exist) holding `length` zero bytes, fdatasynced, off the main
+   * thread; resolves with a descriptor open for reading and writing. On failure nothing is left.
+   * Without it, segments are created empty when needed (nothing is written ahead).
+   */
+  preallocate?(path: string, length: number): Promise<number>;
+}
+
+// Zeros written 1 MiB at a time; allocated on first use.
+let zeros: Buffer | undefined;
+
+const callback =
+  <T>(resolve: (value: T) => void, reject: (error: unknown) => void) =>
+  (error: NodeJS.ErrnoException | null, value: T) =>
+    error ? reject(error) : resolve(value);
+
+async function preallocateFile(path: string, length: number): Promise<number> {
+  zeros ??= Buffer.alloc(2 ** 20);
+  const chunk = zeros;
+  const fd = await new Promise<number>((resolve, reject) =>
+    fs.open(path, 'wx+', callback(resolve, reject)),
+  );
+  try {
+    for (let position = 0; position < length; ) {
+      const count = Math.min(chunk.length, length - position);
+      position += await new Promise<number>((resolve, reject) =>
+        fs.write(fd, chunk, 0, count, position, callback(resolve, reject)),
+      );
+    }
+    await new Promise<void>((resolve, reject) =>
+      fs.fdatasync(fd, (error) => (error ? reject(error) : resolve())),
+    );
+    return fd;
+  } catch (error) {
+    // The space goes back before the failure is reported (a full disk is the likely cause).
+    await new Promise((resolve) => fs.close(fd, resolve));
+    await new Promise((resolve) => fs.rm(path, { force: true }, resolve));
+    throw error;
+  }
 }
 
 /**
@@ -47,4 +86,5 @@ export const nodeJournalFileSystem: JournalFileSystem = {
     return { bavail: Number(stats.bavail), bsize: Number(stats.bsize) };
   },
   appendFileSync: (path, data) => fs.appendFileSync(path, data),
+  preallocate: preallocateFile,
 };

@@ -84,6 +84,50 @@ describe('journal records', () => {
     );
   });
 
+  it('read zeros after a record boundary as space written ahead, not damage', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: segment.length }),
+        fc.integer({ min: 1, max: 4096 }),
+        (length, zeros) => {
+          // A segment pre-written with zeros, cut anywhere: a crash mid-write into that space.
+          const decoded = decodeJournalSegment(
+            Buffer.concat([segment.subarray(0, length), Buffer.alloc(zeros)]),
+          );
+          const whole = boundaries.filter((boundary) => boundary <= length).length - 1;
+          expect(decoded.records.map((located) => located.record)).toEqual(records.slice(0, whole));
+          if (length === boundaries[whole]) {
+            expect(decoded.damaged).toEqual([]);
+            expect(decoded.zeroTailFrom).toBe(length);
+          } else {
+            expect(decoded.damaged).toEqual([
+              {
+                start: boundaries[whole],
+                end: length + zeros,
+                lostRecords: 1,
+                reason: expect.any(String),
+                tail: true,
+              },
+            ]);
+          }
+        },
+      ),
+    );
+  });
+
+  it('report zeros before a readable record as damage: only a zero tail is unwritten space', () => {
+    const zeroed = Buffer.from(segment);
+    zeroed.fill(0, boundaries[1], boundaries[2]);
+    const decoded = decodeJournalSegment(zeroed);
+    expect(decoded.records.map((located) => located.record)).toEqual(
+      records.filter((_, index) => index !== 1),
+    );
+    expect(decoded.damaged).toMatchObject([
+      { start: boundaries[1], end: boundaries[2], lostRecords: 1, tail: false },
+    ]);
+    expect(decoded.zeroTailFrom).toBe(segment.length);
+  });
+
   it('never throw on arbitrary bytes', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 512 }), (bytes) => {

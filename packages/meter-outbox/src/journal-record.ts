@@ -98,6 +98,8 @@ export interface DamagedRange {
 export interface DecodedSegment {
   records: LocatedRecord[];
   damaged: DamagedRange[];
+  /** Where the zero bytes that end the segment begin: space written ahead, never used. */
+  zeroTailFrom: number;
 }
 
 type ReadAttempt = { ok: true; located: LocatedRecord } | { ok: false; reason: string };
@@ -133,7 +135,9 @@ function readRecordAt(bytes: Buffer, offset: number): ReadAttempt {
  * Decodes every readable record of a segment. After a torn or damaged record it resynchronises on
  * the next record start (marker, or payload prefix) that opens a whole, checksummed record, so
  * one flipped byte costs at most one record, not the rest of the segment; each skipped stretch is
- * reported with its byte range and the number of record starts found in it. Never throws.
+ * reported with its byte range and the number of record starts found in it. Zero bytes from a
+ * record boundary to the end are space written ahead of use (segments are pre-written with zeros,
+ * see the segment journal), not damage: no record starts with a zero byte. Never throws.
  * @see https://www.rfc-editor.org/rfc/rfc1952#section-8
  */
 export function decodeJournalSegment(bytes: Buffer): DecodedSegment {
@@ -141,6 +145,9 @@ export function decodeJournalSegment(bytes: Buffer): DecodedSegment {
   const damaged: DamagedRange[] = [];
   let offset = 0;
   while (offset < bytes.length) {
+    if (bytes[offset] === 0 && isZeroFrom(bytes, offset)) {
+      return { records, damaged, zeroTailFrom: offset };
+    }
     const attempt = readRecordAt(bytes, offset);
     if (attempt.ok) {
       records.push(attempt.located);
@@ -178,5 +185,15 @@ export function decodeJournalSegment(bytes: Buffer): DecodedSegment {
     });
     offset = end;
   }
-  return { records, damaged };
+  return { records, damaged, zeroTailFrom: bytes.length };
+}
+
+const zeroChunk = Buffer.alloc(64 * 1024);
+
+function isZeroFrom(bytes: Buffer, start: number): boolean {
+  for (let at = start; at < bytes.length; at += zeroChunk.length) {
+    const end = Math.min(bytes.length, at + zeroChunk.length);
+    if (!bytes.subarray(at, end).equals(zeroChunk.subarray(0, end - at))) return false;
+  }
+  return true;
 }

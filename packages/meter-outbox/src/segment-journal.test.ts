@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { type JournalFileSystem, nodeJournalFileSystem } from './journal-file-system.js';
 import { openSegmentJournal } from './segment-journal.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -43,5 +44,139 @@ describe('openSegmentJournal, group durability', () => {
     await journal.sync();
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(fs.existsSync(firstFile)).toBe(false);
+  });
+});
+
+describe('openSegmentJournal, segments pre-written ahead', () => {
+  const segmentFile = (directory: string, segment: number) =>
+    path.join(directory, `segment-${String(segment).padStart(12, '0')}.log`);
+
+  /** The node file system, reporting each pre-written segment as it is done (or failed). */
+  function watchedFileSystem(
+    overrides: Partial<JournalFileSystem> = {},
+  ): JournalFileSystem & { preallocations: Array<Promise<unknown>>; settled(): Promise<void> } {
+    const preallocations: Array<Promise<unknown>> = [];
+    const base = { ...nodeJournalFileSystem, ...overrides };
+    return {
+      ...base,
+      preallocations,
+      // The journal starts pre-writing on the turn after a rotation: let that turn come, then
+      // wait for whatever it started.
+      async settled() {
+        await new Promise((resolve) => setImmediate(resolve));
+        await Promise.all(preallocations);
+      },
+      preallocate(file, length) {
+        const done = (base.preallocate as NonNullable<JournalFileSystem['preallocate']>)(
+          file,
+          length,
+        );
+        preallocations.push(done.catch(() => undefined));
+        return done;
+      },
+    };
+  }
+
+  async function openIn(fileSystem: JournalFileSystem, directory?: string) {
+    const dir = directory ?? fs.mkdtempSync(path.join(os.tmpdir(), 'segment-journal-'));
+    if (!directory) cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const found: string[] = [];
+    const opened = openSegmentJournal({
+      directory: dir,
+      durability: 'group',
+      fsyncIntervalMs: 60_000,
+      segmentBytes: 4096,
+      reserveBytes: 0,
+      fileSystem,
+      onRecord: (record) => {
+        if (record.k === 'event') found.push(record.e.id);
+      },
+    });
+    // Every event stays owed (live), so no segment is deleted as settled.
+    const journal = {
+      ...opened,
+      append(record: Parameters<typeof opened.append>[0]) {
+        const location = opened.append(record);
+        opened.retain(location.segment);
+        return location;
+      },
+      damage: opened.damage,
+    };
+    return { dir, journal, found };
+  }
+
+  it('writes into the pre-written segment, trims retired ones, and recovers every record after a crash', async () => {
+    const fileSystem = watchedFileSystem();
+    const { dir, journal } = await openIn(fileSystem);
+    await fileSystem.settled();
+    const ids = Array.from({ length: 100 }, (_, index) => `event-${index}`);
+    const segments = new Set<number>();
+    for (const [index, id] of ids.entries()) {
+      segments.add(journal.append({ k: 'event', s: index, t: 0, e: event(id) }).segment);
+      // Each new segment's successor is pre-written before the segment fills.
+      await fileSystem.settled();
+    }
+    await journal.sync();
+    const [first, ...rest] = [...segments];
+    const newest = rest.at(-1) as number;
+    expect(rest.length).toBeGreaterThan(2);
+    // The active segment is the pre-written one, zeros beyond its records; retired ones are cut
+    // back to their last record.
+    expect(fs.statSync(segmentFile(dir, newest)).size).toBe(4096);
+    const retired = fs.readFileSync(segmentFile(dir, rest[0] as number));
+    expect(retired.length).toBeLessThan(4096);
+    expect(retired.at(-1)).not.toBe(0);
+    expect(fs.existsSync(path.join(dir, 'segment-next.prepared'))).toBe(true);
+    expect(first).toBeDefined();
+
+    // A crash: nothing closed. Reopening reads every record, reports no damage, and tidies up.
+    const reopened = await openIn(nodeJournalFileSystem, dir);
+    cleanups.push(() => reopened.journal.close());
+    expect(reopened.found).toEqual(ids);
+    expect(reopened.journal.damage).toEqual([]);
+    expect(fs.existsSync(path.join(dir, 'segment-next.prepared'))).toBe(false);
+    expect(fs.readFileSync(segmentFile(dir, newest)).at(-1)).not.toBe(0);
+    await journal.close();
+  });
+
+  it('closes with no pre-written file left and every segment cut to its records', async () => {
+    const fileSystem = watchedFileSystem();
+    const { dir, journal } = await openIn(fileSystem);
+    await fileSystem.settled();
+    for (let index = 0; index < 60; index++) {
+      journal.append({ k: 'event', s: index, t: 0, e: event(`event-${index}`) });
+      await fileSystem.settled();
+    }
+    await journal.close();
+    const names = fs.readdirSync(dir);
+    expect(names).not.toContain('segment-next.prepared');
+    for (const name of names) expect(fs.readFileSync(path.join(dir, name)).at(-1)).not.toBe(0);
+  });
+
+  it('creates segments as they are needed when pre-writing fails or space is short', async () => {
+    const failing = watchedFileSystem({
+      preallocate: () =>
+        Promise.reject(Object.assign(new Error('ENOSPC: no space left'), { code: 'ENOSPC' })),
+    });
+    const short = watchedFileSystem({
+      // Room for the reserve, not for a segment written ahead as well.
+      statfsSync: () => ({ bavail: 1, bsize: 4096 }),
+    });
+    for (const fileSystem of [failing, short]) {
+      const { dir, journal } = await openIn(fileSystem);
+      await fileSystem.settled();
+      const ids = Array.from({ length: 60 }, (_, index) => `event-${index}`);
+      for (const [index, id] of ids.entries()) {
+        journal.append({ k: 'event', s: index, t: 0, e: event(id) });
+        await fileSystem.settled();
+      }
+      await journal.close();
+      expect(fs.readdirSync(dir)).not.toContain('segment-next.prepared');
+      const reopened = await openIn(nodeJournalFileSystem, dir);
+      cleanups.push(() => reopened.journal.close());
+      expect(reopened.found).toEqual(ids);
+    }
+    expect(short.preallocations).toHaveLength(0);
+    expect(failing.preallocations.length).toBeGreaterThan(0);
   });
 });
