@@ -315,7 +315,10 @@ export function createProxyApp(options: ProxyOptions): Hono<ProxyEnv> {
       });
     } catch (error) {
       c.req.raw.signal.removeEventListener('abort', onClientGone);
-      finishSession(session, 'error');
+      // A request that never reached upstream was billed nothing: its journaled estimate goes.
+      // Once sent, upstream may have billed it, so it stays an estimate.
+      if (isConnectFailure(error)) session = abandonSession(session);
+      else finishSession(session, controller.signal.aborted ? 'aborted' : 'error');
       settle(undefined);
       count(route, 502);
       return unreachable(error);
@@ -481,6 +484,22 @@ export function createProxyApp(options: ProxyOptions): Hono<ProxyEnv> {
   }
 
   return app;
+}
+
+// Failures to open the connection: the request was never sent.
+const connectFailures = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+function isConnectFailure(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  const causeCode = ((error as { cause?: unknown } | undefined)?.cause as { code?: unknown })?.code;
+  return connectFailures.has(String(code)) || connectFailures.has(String(causeCode));
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

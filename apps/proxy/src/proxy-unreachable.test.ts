@@ -1,0 +1,42 @@
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ProxyStack, startProxyStack } from './__fixtures__/start-proxy-stack.js';
+
+// Upstream is down: a port nothing listens on.
+let stack: ProxyStack;
+beforeAll(async () => {
+  const probe = createServer().listen(0, '127.0.0.1');
+  await once(probe, 'listening');
+  const { port } = probe.address() as { port: number };
+  await new Promise((resolve) => probe.close(resolve));
+  stack = await startProxyStack({ upstreamBaseUrl: `http://127.0.0.1:${port}/v1` });
+});
+afterAll(async () => {
+  await stack?.close();
+});
+
+describe('upstream unreachable', () => {
+  it('answers 502 in OpenAI error form, blocking and streaming, and bills nothing', async () => {
+    const client = new OpenAI({
+      baseURL: stack.proxyUrl,
+      apiKey: 'sk-caller',
+      maxRetries: 0,
+      defaultHeaders: { 'OpenMeter-Subject': 'customer-unreachable' },
+    });
+    for (const stream of [false, true]) {
+      const error = await client.chat.completions
+        .create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], stream })
+        .catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(OpenAI.APIError);
+      expect((error as InstanceType<typeof OpenAI.APIError>).status).toBe(502);
+      expect((error as InstanceType<typeof OpenAI.APIError>).code).toBe('upstream_unreachable');
+      expect((error as Error).message).toMatch(/could not reach the upstream API/);
+    }
+    // The request never reached upstream: the stream's journaled prompt estimate is dropped.
+    await stack.outbox.flush();
+    expect(await stack.client.events.list({ subject: 'customer-unreachable' })).toEqual([]);
+    expect(stack.outbox.stats().pending).toBe(0);
+  });
+});
