@@ -151,11 +151,21 @@ export function createProxyApp(options: ProxyOptions): Hono<ProxyEnv> {
       return unreachable(error);
     }
     count(route, upstream.statusCode);
+    const headers = createDownstreamHeaders({ upstream: upstream.headers });
+    if (method === 'HEAD') {
+      // Hono answers HEAD itself from the returned response (headers, no body).
+      upstream.body.resume();
+      const answer = new Headers();
+      for (const [name, value] of Object.entries(headers))
+        for (const one of Array.isArray(value) ? value : [value])
+          if (one !== undefined) answer.append(name, String(one));
+      return new Response(null, { status: upstream.statusCode, headers: answer });
+    }
     relayBody({
       upstream: upstream.body,
       outgoing: c.env.outgoing,
       status: upstream.statusCode,
-      headers: createDownstreamHeaders({ upstream: upstream.headers }),
+      headers,
     });
     return RESPONSE_ALREADY_SENT;
   }
@@ -280,6 +290,8 @@ export function createProxyApp(options: ProxyOptions): Hono<ProxyEnv> {
     const controller = new AbortController();
     const onClientGone = () => controller.abort(new Error('the client closed the connection'));
     c.req.raw.signal.addEventListener('abort', onClientGone, { once: true });
+    // Gone already (during the budget check): the listener above will never hear it.
+    if (c.req.raw.signal.aborted) onClientGone();
 
     // A stream is metered from before the request is sent: a process that dies while upstream
     // thinks still bills the prompt.
@@ -328,9 +340,9 @@ export function createProxyApp(options: ProxyOptions): Hono<ProxyEnv> {
     const status = upstream.statusCode;
     const headers = createDownstreamHeaders({ upstream: upstream.headers });
     const outgoing = c.env.outgoing;
-    count(route, status);
 
     if (status < 200 || status > 299) {
+      count(route, status);
       // OpenAI bills no tokens for a refused request: nothing is metered, and the answer passes
       // through as it came.
       c.req.raw.signal.removeEventListener('abort', onClientGone);
@@ -341,17 +353,19 @@ export function createProxyApp(options: ProxyOptions): Hono<ProxyEnv> {
     }
 
     if (!streaming) {
+      // Upstream has answered and billed: a caller leaving now must not stop the body being
+      // read and metered.
+      c.req.raw.signal.removeEventListener('abort', onClientGone);
       let bytes: Buffer;
       try {
         bytes = Buffer.from(await upstream.body.arrayBuffer());
       } catch (error) {
-        // Upstream broke off mid-body (or the caller left): no usage can be read from it.
+        // Upstream broke off mid-body: no usage can be read from it.
         settle(undefined);
         count(route, 502);
         return unreachable(error);
-      } finally {
-        c.req.raw.signal.removeEventListener('abort', onClientGone);
       }
+      count(route, status);
       const event = meterBlocking({
         bytes,
         request: body,
@@ -365,6 +379,7 @@ export function createProxyApp(options: ProxyOptions): Hono<ProxyEnv> {
       return RESPONSE_ALREADY_SENT;
     }
 
+    count(route, status);
     relaySseStream({
       upstream: upstream.body,
       outgoing,

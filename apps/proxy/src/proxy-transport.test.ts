@@ -1,6 +1,6 @@
 import { request } from 'node:http';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type ProxyStack, startProxyStack } from './__fixtures__/start-proxy-stack.js';
 
 // How the proxy moves bytes: bodies over the limit refused before upstream, upstream breaking
@@ -106,6 +106,24 @@ describe('proxy transport', () => {
     const [event] = await listEvents('customer-dropped');
     expect(event?.data).toMatchObject({ usage_source: 'estimated', estimate_reason: 'error' });
     expect(Number(event?.data.prompt_tokens)).toBeGreaterThan(0);
+  });
+
+  it('answers HEAD on a pass-through path with upstream status and headers, no body', async () => {
+    // A HEAD answered twice (once by the proxy, once by the server adapter) is only seen in
+    // the adapter's error log, and in the connection it destroys.
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const answer = await fetch(`${stack.proxyUrl}/models`, {
+        method: 'HEAD',
+        headers: { authorization: 'Bearer sk-caller' },
+      });
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get('content-type')).toMatch(/application\/json/);
+      expect(await answer.text()).toBe('');
+    }
+    expect(stack.upstreamRequests.at(-1)).toMatch(/^HEAD \/v1\/models 200/);
+    expect(errors).not.toHaveBeenCalled();
+    errors.mockRestore();
   });
 
   it('passes an unmetered path through with its body both ways', async () => {

@@ -49,6 +49,12 @@ export function relaySseStream({
     upstream.destroy();
   };
 
+  if (outgoing.destroyed) {
+    // The caller left before the stream began: its 'close' has been and gone.
+    end('aborted');
+    upstream.destroy();
+    return;
+  }
   outgoing.writeHead(status, headers);
   // The caller sees the status and headers at once, as upstream sent them, before any event.
   outgoing.flushHeaders();

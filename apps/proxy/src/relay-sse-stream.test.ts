@@ -1,0 +1,96 @@
+import { once } from 'node:events';
+import { createServer, request, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { PassThrough } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type RelayEnd, relaySseStream } from './relay-sse-stream.js';
+
+const closers: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const close of closers.splice(0)) await close();
+});
+
+/** A server on 127.0.0.1 whose one handler is `handle`; resolves with its URL. */
+async function serve(handle: (outgoing: ServerResponse) => void): Promise<string> {
+  const server = createServer((_incoming, outgoing) => handle(outgoing));
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  closers.push(
+    () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  );
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+function get(url: string) {
+  return new Promise<{ status: number; text: string }>((resolve, reject) => {
+    request(url, (incoming) => {
+      let text = '';
+      incoming.setEncoding('utf8');
+      incoming.on('data', (data) => {
+        text += data;
+      });
+      incoming.on('end', () => resolve({ status: incoming.statusCode ?? 0, text }));
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+describe('relaySseStream', () => {
+  it('relays whole events as they come, keeps the ones refused, and ends once as completed', async () => {
+    const ends: RelayEnd[] = [];
+    const seen: string[] = [];
+    const url = await serve((outgoing) => {
+      const upstream = new PassThrough();
+      relaySseStream({
+        upstream,
+        outgoing,
+        status: 200,
+        headers: { 'content-type': 'text/event-stream' },
+        onEvent: (event) => {
+          seen.push(String(event.data));
+          return event.data !== 'hidden';
+        },
+        onEnd: (reason) => ends.push(reason),
+      });
+      // An event split across chunks, one refused, one left unterminated at the end.
+      upstream.write('data: one\n\nda');
+      upstream.write('ta: hidden\n\ndata: two\n');
+      upstream.end('\ndata: last');
+    });
+    const answer = await get(url);
+    expect(answer.status).toBe(200);
+    expect(answer.text).toBe('data: one\n\ndata: two\n\ndata: last');
+    expect(seen).toEqual(['one', 'hidden', 'two', 'last']);
+    expect(ends).toEqual(['completed']);
+  });
+
+  it('ends once as aborted, and stops upstream, when the caller left before the stream began', async () => {
+    let resolveEnded: (value: { reasons: RelayEnd[]; upstreamDestroyed: boolean }) => void = () =>
+      undefined;
+    const ended = new Promise<{ reasons: RelayEnd[]; upstreamDestroyed: boolean }>((resolve) => {
+      resolveEnded = resolve;
+    });
+    const url = await serve((outgoing) => {
+      outgoing.destroy();
+      const upstream = new PassThrough();
+      const reasons: RelayEnd[] = [];
+      relaySseStream({
+        upstream,
+        outgoing,
+        status: 200,
+        headers: {},
+        onEvent: () => true,
+        onEnd: (reason) => reasons.push(reason),
+      });
+      // Nothing more can end it: the caller's close has come and gone.
+      setImmediate(() => resolveEnded({ reasons, upstreamDestroyed: upstream.destroyed }));
+    });
+    await expect(get(url)).rejects.toThrow();
+    expect(await ended).toEqual({ reasons: ['aborted'], upstreamDestroyed: true });
+  });
+});
