@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type JournalFileSystem, nodeJournalFileSystem } from './journal-file-system.js';
+import { decodeJournalSegment } from './journal-record.js';
 import { openSegmentJournal } from './segment-journal.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -50,6 +51,8 @@ describe('openSegmentJournal, group durability', () => {
 describe('openSegmentJournal, segments pre-written ahead', () => {
   const segmentFile = (directory: string, segment: number) =>
     path.join(directory, `segment-${String(segment).padStart(12, '0')}.log`);
+  const preparedFiles = (directory: string) =>
+    fs.readdirSync(directory).filter((name) => name.endsWith('.prepared'));
 
   /** The node file system, reporting each pre-written segment as it is done (or failed). */
   function watchedFileSystem(
@@ -126,7 +129,7 @@ describe('openSegmentJournal, segments pre-written ahead', () => {
     const retired = fs.readFileSync(segmentFile(dir, rest[0] as number));
     expect(retired.length).toBeLessThan(4096);
     expect(retired.at(-1)).not.toBe(0);
-    expect(fs.existsSync(path.join(dir, 'segment-next.prepared'))).toBe(true);
+    expect(preparedFiles(dir)).toHaveLength(1);
     expect(first).toBeDefined();
 
     // A crash: nothing closed. Reopening reads every record, reports no damage, and tidies up.
@@ -134,7 +137,7 @@ describe('openSegmentJournal, segments pre-written ahead', () => {
     cleanups.push(() => reopened.journal.close());
     expect(reopened.found).toEqual(ids);
     expect(reopened.journal.damage).toEqual([]);
-    expect(fs.existsSync(path.join(dir, 'segment-next.prepared'))).toBe(false);
+    expect(preparedFiles(dir)).toEqual([]);
     expect(fs.readFileSync(segmentFile(dir, newest)).at(-1)).not.toBe(0);
     await journal.close();
   });
@@ -149,7 +152,7 @@ describe('openSegmentJournal, segments pre-written ahead', () => {
     }
     await journal.close();
     const names = fs.readdirSync(dir);
-    expect(names).not.toContain('segment-next.prepared');
+    expect(preparedFiles(dir)).toEqual([]);
     for (const name of names) expect(fs.readFileSync(path.join(dir, name)).at(-1)).not.toBe(0);
   });
 
@@ -171,12 +174,92 @@ describe('openSegmentJournal, segments pre-written ahead', () => {
         await fileSystem.settled();
       }
       await journal.close();
-      expect(fs.readdirSync(dir)).not.toContain('segment-next.prepared');
+      expect(preparedFiles(dir)).toEqual([]);
       const reopened = await openIn(nodeJournalFileSystem, dir);
       cleanups.push(() => reopened.journal.close());
       expect(reopened.found).toEqual(ids);
     }
     expect(short.preallocations).toHaveLength(0);
     expect(failing.preallocations.length).toBeGreaterThan(0);
+  });
+  it('falls back to a new empty segment when the pre-written one cannot be renamed into place', async () => {
+    const fileSystem = watchedFileSystem({
+      renameSync: (from, to) => {
+        if (from.endsWith('.prepared'))
+          throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
+        nodeJournalFileSystem.renameSync(from, to);
+      },
+    });
+    const { dir, journal } = await openIn(fileSystem);
+    const ids = Array.from({ length: 60 }, (_, index) => `event-${index}`);
+    for (const [index, id] of ids.entries()) {
+      journal.append({ k: 'event', s: index, t: 0, e: event(id) });
+      await fileSystem.settled();
+    }
+    expect(fileSystem.preallocations.length).toBeGreaterThan(1);
+    await journal.close();
+    expect(preparedFiles(dir)).toEqual([]);
+    const reopened = await openIn(nodeJournalFileSystem, dir);
+    cleanups.push(() => reopened.journal.close());
+    expect(reopened.found).toEqual(ids);
+  });
+
+  it('adopts a pre-written file that holds records (its rename lost), and drops unused ones', async () => {
+    const fileSystem = watchedFileSystem();
+    const { dir, journal } = await openIn(fileSystem);
+    await fileSystem.settled();
+    const ids = Array.from({ length: 40 }, (_, index) => `event-${index}`);
+    for (const [index, id] of ids.entries()) {
+      journal.append({ k: 'event', s: index, t: 0, e: event(id) });
+      await fileSystem.settled();
+    }
+    await journal.sync();
+    // A power loss that kept the newest segment's data but not its rename: it is back under its
+    // pre-written name. Beside it, an unused pre-written file.
+    const segments = fs
+      .readdirSync(dir)
+      .filter((name) => name.endsWith('.log'))
+      .sort();
+    for (const name of preparedFiles(dir)) fs.rmSync(path.join(dir, name));
+    fs.renameSync(
+      path.join(dir, segments.at(-1) as string),
+      path.join(dir, 'segment-next-0a1b2c3d.prepared'),
+    );
+    fs.writeFileSync(path.join(dir, 'segment-next-99.prepared'), Buffer.alloc(4096));
+    const reopened = await openIn(nodeJournalFileSystem, dir);
+    cleanups.push(() => reopened.journal.close());
+    expect(reopened.found).toEqual(ids);
+    expect(reopened.journal.damage).toEqual([]);
+    expect(preparedFiles(dir)).toEqual([]);
+    await journal.close();
+  });
+
+  it('reports zeros at the end of a segment already cut back to its records as damage', async () => {
+    const fileSystem = watchedFileSystem();
+    const { dir, journal } = await openIn(fileSystem);
+    await fileSystem.settled();
+    for (let index = 0; index < 60; index++) {
+      journal.append({ k: 'event', s: index, t: 0, e: event(`event-${index}`) });
+      await fileSystem.settled();
+    }
+    await journal.close();
+    const [oldest] = fs
+      .readdirSync(dir)
+      .filter((name) => name.endsWith('.log'))
+      .sort();
+    // Bit rot that zeroes the last two records of a retired (trimmed) segment exactly: the
+    // decoder alone sees a clean end there, as it would in space written ahead.
+    const file = path.join(dir, oldest as string);
+    const bytes = fs.readFileSync(file);
+    const { records } = decodeJournalSegment(bytes);
+    bytes.fill(0, records.at(-2)?.offset);
+    fs.writeFileSync(file, bytes);
+    expect(decodeJournalSegment(bytes).damaged).toEqual([]);
+    const reopened = await openIn(nodeJournalFileSystem, dir);
+    cleanups.push(() => reopened.journal.close());
+    expect(reopened.journal.damage).toMatchObject([
+      { file, end: bytes.length, tail: false, truncated: false },
+    ]);
+    expect(reopened.found).toHaveLength(58);
   });
 });

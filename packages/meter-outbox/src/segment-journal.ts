@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { convertWriteError } from './convert-write-error.js';
 import { OutboxWriteError } from './errors.js';
@@ -69,8 +70,9 @@ export interface SegmentJournal {
 }
 
 const segmentPattern = /^segment-(\d{12})\.log$/;
-// The segment being pre-written; renamed to the next segment's name when it is needed.
-const preparedName = 'segment-next.prepared';
+// Segments being pre-written, one name per opened journal; renamed to the next segment's name
+// when needed.
+const preparedPattern = /^segment-next-[0-9a-f]+\.prepared$/;
 /**
  * The file name of segment number `segment`.
  * @see https://man7.org/linux/man-pages/man2/open.2.html
@@ -115,16 +117,27 @@ export function openSegmentJournal({
   now?: () => number;
 }): SegmentJournal {
   const fsys = fileSystem;
-  // A segment that was being pre-written when the process stopped: never used, so never needed.
-  try {
-    fsys.rmSync(path.join(directory, preparedName), { force: true });
-  } catch {}
-  const segmentIds = fsys
-    .readdirSync(directory)
-    .map((name) => segmentPattern.exec(name)?.[1])
-    .filter((id): id is string => id !== undefined)
-    .map(Number)
-    .sort((left, right) => left - right);
+  const listSegments = () =>
+    fsys
+      .readdirSync(directory)
+      .map((name) => segmentPattern.exec(name)?.[1])
+      .filter((id): id is string => id !== undefined)
+      .map(Number)
+      .sort((left, right) => left - right);
+  // Segments being pre-written when a process stopped. One that holds records was in use, and
+  // the rename that made it a segment may not have reached the disk: it becomes the newest
+  // segment. The others were never used and go.
+  let adoptAs = (listSegments().at(-1) ?? 0) + 1;
+  for (const name of fsys.readdirSync(directory).filter((entry) => preparedPattern.test(entry))) {
+    const file = path.join(directory, name);
+    try {
+      const decoded = decodeJournalSegment(fsys.readFileSync(file));
+      if (decoded.records.length > 0 || decoded.damaged.length > 0)
+        fsys.renameSync(file, path.join(directory, segmentName(adoptAs++)));
+      else fsys.rmSync(file, { force: true });
+    } catch {}
+  }
+  const segmentIds = listSegments();
 
   const damage: JournalDamage[] = [];
   const liveCounts = new Map<number, number>();
@@ -135,22 +148,33 @@ export function openSegmentJournal({
     const file = path.join(directory, segmentName(segment));
     const bytes = fsys.readFileSync(file);
     const decoded = decodeJournalSegment(bytes);
-    if (decoded.records.length === 0 && decoded.damaged.length === 0) {
+    const isNewest = segment === segmentIds.at(-1);
+    // Zeros up to the end are space written ahead only where the journal can leave it: in the
+    // segment being written when the process stopped, or in one not yet cut back to its records
+    // (still exactly a pre-written segment's size). Anywhere else they are damage.
+    if (decoded.zeroTailFrom < bytes.length && !isNewest && bytes.length !== segmentBytes) {
+      decoded.damaged.push({
+        start: decoded.zeroTailFrom,
+        end: bytes.length,
+        lostRecords: 1,
+        reason: 'zero bytes up to the end of a segment that had been cut back to its records',
+        tail: false,
+      });
+    } else if (decoded.records.length === 0 && decoded.damaged.length === 0) {
       // An empty segment (created, or pre-written with zeros, and never written): nothing to keep.
       try {
         fsys.rmSync(file, { force: true });
       } catch {}
       continue;
-    }
-    // Space written ahead and never used goes back (a failure to cut it only costs space).
-    if (decoded.zeroTailFrom < bytes.length)
+    } else if (decoded.zeroTailFrom < bytes.length) {
+      // Space written ahead and never used goes back (a failure to cut it only costs space).
       truncateTornTail({ fsys, file, length: decoded.zeroTailFrom });
+    }
     for (const located of decoded.records) {
       onRecord(located.record, { segment, offset: located.offset, length: located.length });
     }
     liveCounts.set(segment, 0);
     writtenCounts.set(segment, decoded.records.length);
-    const isNewest = segment === segmentIds.at(-1);
     for (const range of decoded.damaged) {
       let truncated = false;
       const torn = range.tail && isNewest && range.lostRecords === 1;
@@ -168,6 +192,10 @@ export function openSegmentJournal({
   let activeCapacity = 0;
   // The next segment, pre-written in the background; `ready` once it can be renamed into place.
   let prepared: { fd: number; ready: boolean; done: Promise<void> } | undefined;
+  const preparedPath = path.join(
+    directory,
+    `segment-next-${randomBytes(4).toString('hex')}.prepared`,
+  );
   // fd numbers are reused after close, so an async fsync is matched to its file by generation.
   let activeGeneration = 0;
   let dirty = false;
@@ -208,6 +236,8 @@ export function openSegmentJournal({
         `Usage outbox refuses new events: the file system holding ${directory} has ${free} bytes free, below the ${reserveBytes}-byte reserve the outbox keeps so that no write is ever torn. Free space there; events already journaled are kept and still delivered. Nothing of this event was recorded.`,
       );
       refusingUntil = now() + 1000;
+      // The space written ahead is given back while events are refused.
+      discardPrepared();
     } else refusal = undefined;
   };
 
@@ -225,33 +255,28 @@ export function openSegmentJournal({
     const fd = activeFd;
     // Zeros written ahead past the last record are cut off before the file is closed.
     const trimTo = activeCapacity > activeBytes ? activeBytes : undefined;
+    const needsSync = durability === 'group' && dirty;
     activeFd = undefined;
     activeSegment = undefined;
     activeCapacity = 0;
-    const finish = () => {
-      if (trimTo !== undefined) {
+    if (needsSync) dirty = false;
+    // A group commit may still be syncing this fd: it is closed only after that (an fd closed
+    // under it could be reused by the next file, and the sync would report data it never wrote).
+    const inFlight = syncInFlight ?? Promise.resolve();
+    const retired = inFlight
+      .catch(() => {})
+      .then(() => (needsSync ? fdatasync(fd).catch(() => {}) : undefined))
+      .finally(() => {
+        if (trimTo !== undefined) {
+          try {
+            fsys.ftruncateSync(fd, trimTo);
+          } catch {}
+        }
         try {
-          fsys.ftruncateSync(fd, trimTo);
+          fsys.closeSync(fd);
         } catch {}
-      }
-      fsys.closeSync(fd);
-    };
-    if (durability !== 'group' || !dirty) {
-      if (trimTo === undefined) fsys.closeSync(fd);
-      else
-        retiring = Promise.all([
-          retiring,
-          new Promise<void>((resolve) => setImmediate(resolve)).then(finish),
-        ]).then(() => {});
-      return;
-    }
-    dirty = false;
-    retiring = Promise.all([
-      retiring,
-      fdatasync(fd)
-        .catch(() => {})
-        .finally(finish),
-    ]).then(() => {});
+      });
+    retiring = Promise.all([retiring, retired]).then(() => {});
   };
 
   /** Starts pre-writing the next segment, unless one is under way or space is short. */
@@ -269,7 +294,7 @@ export function openSegmentJournal({
       ready: false,
       done: Promise.resolve(),
     };
-    next.done = fsys.preallocate(path.join(directory, preparedName), segmentBytes).then(
+    next.done = fsys.preallocate(preparedPath, segmentBytes).then(
       (fd) => {
         next.fd = fd;
         next.ready = true;
@@ -291,7 +316,11 @@ export function openSegmentJournal({
     prepared = undefined;
     try {
       fsys.closeSync(current.fd);
-      fsys.rmSync(path.join(directory, preparedName), { force: true });
+    } catch {}
+    try {
+      // Not this journal's directory any more: the next owner's open removes the file.
+      beforeMutation();
+      fsys.rmSync(preparedPath, { force: true });
     } catch {}
   };
 
@@ -314,18 +343,30 @@ export function openSegmentJournal({
     const segment = nextSegment;
     const file = path.join(directory, segmentName(segment));
     const ready = prepared?.ready ? prepared : undefined;
-    try {
-      if (ready) {
-        fsys.renameSync(path.join(directory, preparedName), file);
-        prepared = undefined;
+    activeFd = undefined;
+    if (ready) {
+      prepared = undefined;
+      try {
+        fsys.renameSync(preparedPath, file);
         activeFd = ready.fd;
         activeCapacity = segmentBytes;
-      } else {
+      } catch {
+        // Gone or unmovable: set it aside and create the segment as if none had been prepared.
+        try {
+          fsys.closeSync(ready.fd);
+        } catch {}
+        try {
+          fsys.rmSync(preparedPath, { force: true });
+        } catch {}
+      }
+    }
+    if (activeFd === undefined) {
+      try {
         activeFd = fsys.openSync(file, 'wx+');
         activeCapacity = 0;
+      } catch (error) {
+        throw convertWriteError({ error, directory, action: `creating ${segmentName(segment)}` });
       }
-    } catch (error) {
-      throw convertWriteError({ error, directory, action: `creating ${segmentName(segment)}` });
     }
     nextSegment += 1;
     activeSegment = segment;
@@ -536,12 +577,13 @@ export function openSegmentJournal({
         activeFd = undefined;
         activeSegment = undefined;
       }
-      await prepared?.done;
-      discardPrepared();
+      // No write from here on: there is no active segment, and none may be created.
+      closed = true;
       // Everything written is durable now: settled segments can go.
       deleteSettledSegments();
       closeReadHandle();
-      closed = true;
+      await prepared?.done;
+      discardPrepared();
     },
     segments() {
       return [...liveCounts.keys()];

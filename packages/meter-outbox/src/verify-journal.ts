@@ -28,19 +28,45 @@ export interface JournalReport {
  * what it holds; used by the `meter-outbox-verify` command.
  * @see https://man7.org/linux/man-pages/man2/pread.2.html
  */
-export function verifyJournal(directory: string): JournalReport {
+export function verifyJournal(
+  directory: string,
+  {
+    segmentBytes = 8 * 1024 * 1024,
+  }: {
+    /** The outbox's `segmentBytes`: a segment this size may end in zeros written ahead. */
+    segmentBytes?: number;
+  } = {},
+): JournalReport {
   const names = fs.readdirSync(directory).sort();
+  // Segments first, then pre-written files (one holding records is adopted as the newest
+  // segment when the outbox opens).
+  const files = [
+    ...names.filter((name) => segmentPattern.test(name)),
+    ...names.filter((name) => name.endsWith('.prepared')),
+  ];
   const replay = createJournalReplay();
   const acknowledged = new Set<number>();
   const segments: JournalReport['segments'] = [];
   const damaged: JournalReport['damaged'] = [];
-  for (const name of names) {
-    const match = segmentPattern.exec(name);
-    if (!match) continue;
+  let nextSegment = 0;
+  for (const [index, name] of files.entries()) {
     const file = path.join(directory, name);
     const bytes = fs.readFileSync(file);
     const decoded = decodeJournalSegment(bytes);
-    const segment = Number(match[1]);
+    const match = segmentPattern.exec(name);
+    const segment = match ? Number(match[1]) : nextSegment;
+    nextSegment = segment + 1;
+    // The same rule as the outbox's open: zeros that end the newest file, or one still the
+    // size of a pre-written segment, are space written ahead; elsewhere they are damage.
+    const isNewest = index === files.length - 1;
+    if (decoded.zeroTailFrom < bytes.length && !isNewest && bytes.length !== segmentBytes)
+      decoded.damaged.push({
+        start: decoded.zeroTailFrom,
+        end: bytes.length,
+        lostRecords: 1,
+        reason: 'zero bytes up to the end of a segment that had been cut back to its records',
+        tail: false,
+      });
     for (const located of decoded.records) {
       replay.add(located.record, { segment, offset: located.offset, length: located.length });
       if (located.record.k === 'ack')
