@@ -13,6 +13,7 @@ import {
   type StreamJournal,
   type UsageSettler,
 } from '@llm-meter/metering';
+import type { ProxyMetrics } from './create-proxy-metrics.js';
 import type { ProxyUsageSink, StreamMeterSession } from './proxy-types.js';
 
 /**
@@ -28,10 +29,13 @@ import type { ProxyUsageSink, StreamMeterSession } from './proxy-types.js';
 export function createOutboxUsageSink({
   outbox,
   settler,
+  metrics,
   onJournalError,
 }: {
   outbox: UsageOutbox;
   settler?: UsageSettler | undefined;
+  /** Where a stream's journaling failure is counted (`stage="journal"`, once per stream). */
+  metrics: Pick<ProxyMetrics, 'meteringFailures'>;
   /** A journaling or settlement failure; the response goes through regardless. */
   onJournalError: (error: unknown) => void;
 }): ProxyUsageSink {
@@ -39,19 +43,27 @@ export function createOutboxUsageSink({
     enqueue: (event) => outbox.enqueue(event),
     openStream({ endpoint, request, envelope }): StreamMeterSession {
       const options = { ...envelope, now: () => new Date() };
+      // A stream the outbox refuses fails on every chunk: counted and reported once.
+      let failed = false;
+      const journalError = (error: unknown) => {
+        if (failed) return;
+        failed = true;
+        metrics.meteringFailures.inc({ stage: 'journal' });
+        onJournalError(error);
+      };
       const journal: StreamJournal<unknown> =
         endpoint === 'chat'
           ? (createStreamJournal<ChatCompletionChunkLike>({
               meter: new ChatStreamMeter({ request: request as never, options }),
               reader: chatChunkReader,
               outbox,
-              onJournalError,
+              onJournalError: journalError,
             }) as StreamJournal<unknown>)
           : (createStreamJournal<ResponseStreamEventLike>({
               meter: new ResponsesStreamMeter({ request: request as never, options }),
               reader: responsesEventReader,
               outbox,
-              onJournalError,
+              onJournalError: journalError,
             }) as StreamJournal<unknown>);
       journal.start();
       // OpenAI keeps a chat completion only when created with `store: true`, a response unless
@@ -66,6 +78,7 @@ export function createOutboxUsageSink({
             try {
               settler.track({ event, responseId: journal.responseId });
             } catch (error) {
+              metrics.meteringFailures.inc({ stage: 'settle_track' });
               onJournalError(error);
             }
           }

@@ -110,6 +110,7 @@ try {
     usage: createOutboxUsageSink({
       outbox,
       settler,
+      metrics,
       onJournalError: (error) => printError(`proxy: journal: ${(error as Error).message}`),
     }),
     metrics,

@@ -46,9 +46,12 @@ export interface ProxyStack {
  */
 export async function startProxyStack({
   budgetFeature,
+  outboxOptions,
   ...overrides
 }: Partial<Omit<ProxyOptions, 'usage' | 'metrics' | 'budget'>> & {
   budgetFeature?: string | undefined;
+  /** The outbox's backlog bound, and OpenMeter unreachable for it (nothing is delivered). */
+  outboxOptions?: { maxPending?: number; openmeterDown?: boolean } | undefined;
 } = {}): Promise<ProxyStack> {
   const dir = await mkdtemp(join(tmpdir(), 'proxy-stack-'));
   const upstreamRequests: string[] = [];
@@ -65,10 +68,13 @@ export async function startProxyStack({
   const openmeter = await startOpenMeterLocal({ meters: [...openMeterMeters] });
   const client = createOpenMeterClient({ baseUrl: openmeter.url });
   const outbox = await createUsageOutbox({
-    client,
+    client: outboxOptions?.openmeterDown
+      ? createOpenMeterClient({ baseUrl: 'http://127.0.0.1:1' })
+      : client,
     dir: join(dir, 'outbox'),
     logger: false,
     flushIntervalMs: 20,
+    maxPending: outboxOptions?.maxPending,
   });
   const metrics = createProxyMetrics({ outbox });
   const warnings: string[] = [];
@@ -88,6 +94,7 @@ export async function startProxyStack({
     usage: createOutboxUsageSink({
       outbox,
       settler,
+      metrics,
       onJournalError: (error) => warnings.push(String(error)),
     }),
     metrics,
@@ -121,7 +128,7 @@ export async function startProxyStack({
       await new Promise((resolve) => server.close(resolve));
       settler.close();
       await gate?.close();
-      await outbox.close();
+      await outbox.close({ deadlineMs: outboxOptions?.openmeterDown ? 0 : 5_000 });
       await openmeter.close();
       await openai.close();
       await rm(dir, { recursive: true, force: true });
