@@ -73,7 +73,12 @@ export function createOutboxUsageSink({
         push: (chunk) => journal.push(chunk),
         finish(reason): UsageEvent {
           const event = journal.finish({ reason });
-          journal.complete(event);
+          try {
+            journal.complete(event);
+          } catch (error) {
+            // Refused by the outbox (full, or its disk): the answer has gone through regardless.
+            journalError(error);
+          }
           if (settler && event.data.usage_source === 'estimated' && retrievable) {
             try {
               settler.track({ event, responseId: journal.responseId });

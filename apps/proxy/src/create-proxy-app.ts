@@ -290,8 +290,18 @@ export function createProxyApp(options: ProxyOptions): Hono<ProxyEnv> {
     const controller = new AbortController();
     const onClientGone = () => controller.abort(new Error('the client closed the connection'));
     c.req.raw.signal.addEventListener('abort', onClientGone, { once: true });
-    // Gone already (during the budget check): the listener above will never hear it.
-    if (c.req.raw.signal.aborted) onClientGone();
+    if (c.req.raw.signal.aborted) {
+      // Gone already (during the budget check): nothing is sent upstream, nothing is billed.
+      c.req.raw.signal.removeEventListener('abort', onClientGone);
+      settle(undefined);
+      count(route, 499);
+      return openAIErrorResponse({
+        status: 499,
+        message: 'The client closed the connection before the request was sent upstream.',
+        type: 'invalid_request_error',
+        code: 'client_closed_request',
+      });
+    }
 
     // A stream is metered from before the request is sent: a process that dies while upstream
     // thinks still bills the prompt.

@@ -40,5 +40,7 @@ describe('metering never fails a call', () => {
       metrics,
     );
     expect(Number(failures?.[1])).toBe(2);
+    // Counted once, as journaling, not again as a stream that could not be finished.
+    expect(metrics).not.toMatch(/stage="stream_finish"\} [1-9]/);
   });
 });

@@ -262,4 +262,30 @@ describe('openSegmentJournal, segments pre-written ahead', () => {
     ]);
     expect(reopened.found).toHaveLength(58);
   });
+  it('reports zeros at the end of the newest segment, after a clean close, as a torn tail', async () => {
+    const fileSystem = watchedFileSystem();
+    const { dir, journal } = await openIn(fileSystem);
+    await fileSystem.settled();
+    for (let index = 0; index < 60; index++) {
+      journal.append({ k: 'event', s: index, t: 0, e: event(`event-${index}`) });
+      await fileSystem.settled();
+    }
+    await journal.close();
+    const newest = fs
+      .readdirSync(dir)
+      .filter((name) => name.endsWith('.log'))
+      .sort()
+      .at(-1);
+    const file = path.join(dir, newest as string);
+    const bytes = fs.readFileSync(file);
+    const { records } = decodeJournalSegment(bytes);
+    bytes.fill(0, records.at(-1)?.offset);
+    fs.writeFileSync(file, bytes);
+    const reopened = await openIn(nodeJournalFileSystem, dir);
+    cleanups.push(() => reopened.journal.close());
+    expect(reopened.journal.damage).toMatchObject([
+      { file, end: bytes.length, lostRecords: 1, tail: true, truncated: true },
+    ]);
+    expect(reopened.found).toHaveLength(59);
+  });
 });

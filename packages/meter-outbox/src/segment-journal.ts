@@ -128,15 +128,20 @@ export function openSegmentJournal({
   // the rename that made it a segment may not have reached the disk: it becomes the newest
   // segment. The others were never used and go.
   let adoptAs = (listSegments().at(-1) ?? 0) + 1;
+  let adopted = false;
   for (const name of fsys.readdirSync(directory).filter((entry) => preparedPattern.test(entry))) {
     const file = path.join(directory, name);
     try {
       const decoded = decodeJournalSegment(fsys.readFileSync(file));
-      if (decoded.records.length > 0 || decoded.damaged.length > 0)
+      if (decoded.records.length > 0 || decoded.damaged.length > 0) {
         fsys.renameSync(file, path.join(directory, segmentName(adoptAs++)));
-      else fsys.rmSync(file, { force: true });
-    } catch {}
+        adopted = true;
+      } else fsys.rmSync(file, { force: true });
+    } catch {
+      // Left where it is (nothing is deleted that may hold records); tried again next open.
+    }
   }
+  if (adopted) syncDirectoryOf({ fsys, directory });
   const segmentIds = listSegments();
 
   const damage: JournalDamage[] = [];
@@ -149,16 +154,16 @@ export function openSegmentJournal({
     const bytes = fsys.readFileSync(file);
     const decoded = decodeJournalSegment(bytes);
     const isNewest = segment === segmentIds.at(-1);
-    // Zeros up to the end are space written ahead only where the journal can leave it: in the
-    // segment being written when the process stopped, or in one not yet cut back to its records
-    // (still exactly a pre-written segment's size). Anywhere else they are damage.
-    if (decoded.zeroTailFrom < bytes.length && !isNewest && bytes.length !== segmentBytes) {
+    // Zeros up to the end are space written ahead only in a segment not yet cut back to its
+    // records, which is still exactly a pre-written segment's size. Anywhere else they are
+    // damage (in the newest segment, a torn tail: cut off, like any other).
+    if (decoded.zeroTailFrom < bytes.length && bytes.length !== segmentBytes) {
       decoded.damaged.push({
         start: decoded.zeroTailFrom,
         end: bytes.length,
         lostRecords: 1,
         reason: 'zero bytes up to the end of a segment that had been cut back to its records',
-        tail: false,
+        tail: isNewest,
       });
     } else if (decoded.records.length === 0 && decoded.damaged.length === 0) {
       // An empty segment (created, or pre-written with zeros, and never written): nothing to keep.
@@ -196,8 +201,6 @@ export function openSegmentJournal({
     directory,
     `segment-next-${randomBytes(4).toString('hex')}.prepared`,
   );
-  // fd numbers are reused after close, so an async fsync is matched to its file by generation.
-  let activeGeneration = 0;
   let dirty = false;
   let closed = false;
   let closing = false;
@@ -298,8 +301,8 @@ export function openSegmentJournal({
       (fd) => {
         next.fd = fd;
         next.ready = true;
-        // Closed meanwhile: the file is not needed.
-        if (closing) discardPrepared();
+        // Closed, or refusing for lack of space, meanwhile: the file is not wanted now.
+        if (closing || refusal) discardPrepared();
       },
       () => {
         // A full disk, or no space for it: segments are created as needed, and the write that
@@ -324,17 +327,7 @@ export function openSegmentJournal({
     } catch {}
   };
 
-  const syncDirectory = () => {
-    // Makes new/removed file names survive power loss; not supported on every platform.
-    try {
-      const fd = fsys.openSync(directory, 'r');
-      try {
-        fsys.fdatasyncSync(fd);
-      } finally {
-        fsys.closeSync(fd);
-      }
-    } catch {}
-  };
+  const syncDirectory = () => syncDirectoryOf({ fsys, directory });
 
   const openNewSegment = () => {
     beforeMutation();
@@ -371,7 +364,6 @@ export function openSegmentJournal({
     nextSegment += 1;
     activeSegment = segment;
     activeBytes = 0;
-    activeGeneration += 1;
     liveCounts.set(segment, 0);
     writtenCounts.set(segment, 0);
     if (durability === 'fsync-each') syncDirectory();
@@ -547,26 +539,28 @@ export function openSegmentJournal({
       if (syncInFlight) return syncInFlight.then(() => journal.sync());
       if (!dirty || activeFd === undefined) return Promise.resolve();
       dirty = false;
-      const generation = activeGeneration;
-      // Rotation closes (after syncing) the fd this may still target: that is not a failure.
-      syncInFlight = fdatasync(activeFd)
-        .catch((error: unknown) => {
-          if (generation === activeGeneration && activeFd !== undefined) throw error;
-        })
-        .finally(() => {
-          syncInFlight = undefined;
-        });
+      // A rotation meanwhile waits for this before closing the fd, so an error here is real.
+      syncInFlight = fdatasync(activeFd).finally(() => {
+        syncInFlight = undefined;
+      });
       return syncInFlight;
     },
     async close() {
       if (closed) return;
       closing = true;
       if (syncTimer) clearTimeout(syncTimer);
-      await syncInFlight?.catch(() => {});
-      await retiring;
+      // Until nothing is in flight: a sync or a rotation may start while this waits.
+      for (;;) {
+        const inFlight = syncInFlight;
+        const retired = retiring;
+        await inFlight?.catch(() => {});
+        await retired;
+        if (syncInFlight === undefined && retiring === retired) break;
+      }
       if (activeFd !== undefined) {
         try {
-          if (durability !== 'os' && dirty) fsys.fdatasyncSync(activeFd);
+          // Whatever a sync started meanwhile covered, this covers too.
+          if (durability !== 'os') fsys.fdatasyncSync(activeFd);
         } catch {}
         if (activeCapacity > activeBytes) {
           try {
@@ -618,4 +612,16 @@ function truncateTornTail({
   } catch {
     return false;
   }
+}
+
+/** fsync of a directory, so renames in it survive power loss; not supported everywhere. */
+function syncDirectoryOf({ fsys, directory }: { fsys: JournalFileSystem; directory: string }) {
+  try {
+    const fd = fsys.openSync(directory, 'r');
+    try {
+      fsys.fdatasyncSync(fd);
+    } finally {
+      fsys.closeSync(fd);
+    }
+  } catch {}
 }

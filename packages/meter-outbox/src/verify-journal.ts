@@ -38,11 +38,15 @@ export function verifyJournal(
   } = {},
 ): JournalReport {
   const names = fs.readdirSync(directory).sort();
-  // Segments first, then pre-written files (one holding records is adopted as the newest
-  // segment when the outbox opens).
+  // Segments first, then pre-written files that hold anything (one holding records is adopted as
+  // the newest segment when the outbox opens; an unused one is all zeros and is left out).
   const files = [
     ...names.filter((name) => segmentPattern.test(name)),
-    ...names.filter((name) => name.endsWith('.prepared')),
+    ...names.filter(
+      (name) =>
+        name.endsWith('.prepared') &&
+        decodeJournalSegment(fs.readFileSync(path.join(directory, name))).zeroTailFrom > 0,
+    ),
   ];
   const replay = createJournalReplay();
   const acknowledged = new Set<number>();
@@ -56,16 +60,15 @@ export function verifyJournal(
     const match = segmentPattern.exec(name);
     const segment = match ? Number(match[1]) : nextSegment;
     nextSegment = segment + 1;
-    // The same rule as the outbox's open: zeros that end the newest file, or one still the
-    // size of a pre-written segment, are space written ahead; elsewhere they are damage.
-    const isNewest = index === files.length - 1;
-    if (decoded.zeroTailFrom < bytes.length && !isNewest && bytes.length !== segmentBytes)
+    // The same rule as the outbox's open: zeros that end a segment still a pre-written
+    // segment's size are space written ahead; elsewhere they are damage.
+    if (decoded.zeroTailFrom < bytes.length && bytes.length !== segmentBytes)
       decoded.damaged.push({
         start: decoded.zeroTailFrom,
         end: bytes.length,
         lostRecords: 1,
         reason: 'zero bytes up to the end of a segment that had been cut back to its records',
-        tail: false,
+        tail: index === files.length - 1,
       });
     for (const located of decoded.records) {
       replay.add(located.record, { segment, offset: located.offset, length: located.length });
