@@ -188,6 +188,45 @@ export function decodeJournalSegment(bytes: Buffer): DecodedSegment {
   return { records, damaged, zeroTailFrom: bytes.length };
 }
 
+/**
+ * Whether a segment file holds nothing: empty, or zeros only (pre-written and never used).
+ * @see https://www.rfc-editor.org/rfc/rfc1952#section-8
+ */
+export function isUnwritten(bytes: Buffer): boolean {
+  return isZeroFrom(bytes, 0);
+}
+
+/**
+ * Decodes a segment file as the journal leaves it. Zeros up to the end are space written ahead
+ * only while the file is still a pre-written segment's size (`segmentBytes`: never cut back to
+ * its records); anywhere else they are damage, a torn tail in the `newest` file, and
+ * `zeroTailFrom` is then the file's end.
+ * @see https://www.rfc-editor.org/rfc/rfc1952#section-8
+ */
+export function decodeSegmentFile({
+  bytes,
+  segmentBytes,
+  newest,
+}: {
+  bytes: Buffer;
+  segmentBytes: number;
+  newest: boolean;
+}): DecodedSegment {
+  const decoded = decodeJournalSegment(bytes);
+  if (decoded.zeroTailFrom < bytes.length && bytes.length !== segmentBytes) {
+    decoded.damaged.push({
+      start: decoded.zeroTailFrom,
+      end: bytes.length,
+      lostRecords: 1,
+      reason: 'zero bytes up to the end of a segment that had been cut back to its records',
+      tail: newest,
+    });
+    // Damage, not space: nothing is left to read as written ahead.
+    decoded.zeroTailFrom = bytes.length;
+  }
+  return decoded;
+}
+
 const zeroChunk = Buffer.alloc(64 * 1024);
 
 function isZeroFrom(bytes: Buffer, start: number): boolean {

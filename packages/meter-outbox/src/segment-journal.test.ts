@@ -108,17 +108,38 @@ describe('openSegmentJournal, segments pre-written ahead', () => {
     return { dir, journal, found };
   }
 
-  it('writes into the pre-written segment, trims retired ones, and recovers every record after a crash', async () => {
-    const fileSystem = watchedFileSystem();
-    const { dir, journal } = await openIn(fileSystem);
+  /** Appends `count` events, letting each rotation's pre-write finish; their ids and segments. */
+  async function writeEvents({
+    fileSystem,
+    journal,
+    count,
+  }: {
+    fileSystem: ReturnType<typeof watchedFileSystem>;
+    journal: Awaited<ReturnType<typeof openIn>>['journal'];
+    count: number;
+  }) {
     await fileSystem.settled();
-    const ids = Array.from({ length: 100 }, (_, index) => `event-${index}`);
+    const ids = Array.from({ length: count }, (_, index) => `event-${index}`);
     const segments = new Set<number>();
     for (const [index, id] of ids.entries()) {
       segments.add(journal.append({ k: 'event', s: index, t: 0, e: event(id) }).segment);
       // Each new segment's successor is pre-written before the segment fills.
       await fileSystem.settled();
     }
+    return { ids, segments };
+  }
+
+  /** The journal's segment files, oldest first. */
+  const segmentNames = (directory: string) =>
+    fs
+      .readdirSync(directory)
+      .filter((name) => name.endsWith('.log'))
+      .sort();
+
+  it('writes into the pre-written segment, trims retired ones, and recovers every record after a crash', async () => {
+    const fileSystem = watchedFileSystem();
+    const { dir, journal } = await openIn(fileSystem);
+    const { ids, segments } = await writeEvents({ fileSystem, journal, count: 100 });
     await journal.sync();
     const [first, ...rest] = [...segments];
     const newest = rest.at(-1) as number;
@@ -145,11 +166,7 @@ describe('openSegmentJournal, segments pre-written ahead', () => {
   it('closes with no pre-written file left and every segment cut to its records', async () => {
     const fileSystem = watchedFileSystem();
     const { dir, journal } = await openIn(fileSystem);
-    await fileSystem.settled();
-    for (let index = 0; index < 60; index++) {
-      journal.append({ k: 'event', s: index, t: 0, e: event(`event-${index}`) });
-      await fileSystem.settled();
-    }
+    await writeEvents({ fileSystem, journal, count: 60 });
     await journal.close();
     const names = fs.readdirSync(dir);
     expect(preparedFiles(dir)).toEqual([]);
@@ -167,12 +184,7 @@ describe('openSegmentJournal, segments pre-written ahead', () => {
     });
     for (const fileSystem of [failing, short]) {
       const { dir, journal } = await openIn(fileSystem);
-      await fileSystem.settled();
-      const ids = Array.from({ length: 60 }, (_, index) => `event-${index}`);
-      for (const [index, id] of ids.entries()) {
-        journal.append({ k: 'event', s: index, t: 0, e: event(id) });
-        await fileSystem.settled();
-      }
+      const { ids } = await writeEvents({ fileSystem, journal, count: 60 });
       await journal.close();
       expect(preparedFiles(dir)).toEqual([]);
       const reopened = await openIn(nodeJournalFileSystem, dir);
@@ -191,11 +203,7 @@ describe('openSegmentJournal, segments pre-written ahead', () => {
       },
     });
     const { dir, journal } = await openIn(fileSystem);
-    const ids = Array.from({ length: 60 }, (_, index) => `event-${index}`);
-    for (const [index, id] of ids.entries()) {
-      journal.append({ k: 'event', s: index, t: 0, e: event(id) });
-      await fileSystem.settled();
-    }
+    const { ids } = await writeEvents({ fileSystem, journal, count: 60 });
     expect(fileSystem.preallocations.length).toBeGreaterThan(1);
     await journal.close();
     expect(preparedFiles(dir)).toEqual([]);
@@ -207,19 +215,11 @@ describe('openSegmentJournal, segments pre-written ahead', () => {
   it('adopts a pre-written file that holds records (its rename lost), and drops unused ones', async () => {
     const fileSystem = watchedFileSystem();
     const { dir, journal } = await openIn(fileSystem);
-    await fileSystem.settled();
-    const ids = Array.from({ length: 40 }, (_, index) => `event-${index}`);
-    for (const [index, id] of ids.entries()) {
-      journal.append({ k: 'event', s: index, t: 0, e: event(id) });
-      await fileSystem.settled();
-    }
+    const { ids } = await writeEvents({ fileSystem, journal, count: 40 });
     await journal.sync();
     // A power loss that kept the newest segment's data but not its rename: it is back under its
     // pre-written name. Beside it, an unused pre-written file.
-    const segments = fs
-      .readdirSync(dir)
-      .filter((name) => name.endsWith('.log'))
-      .sort();
+    const segments = segmentNames(dir);
     for (const name of preparedFiles(dir)) fs.rmSync(path.join(dir, name));
     fs.renameSync(
       path.join(dir, segments.at(-1) as string),
@@ -237,16 +237,9 @@ describe('openSegmentJournal, segments pre-written ahead', () => {
   it('reports zeros at the end of a segment already cut back to its records as damage', async () => {
     const fileSystem = watchedFileSystem();
     const { dir, journal } = await openIn(fileSystem);
-    await fileSystem.settled();
-    for (let index = 0; index < 60; index++) {
-      journal.append({ k: 'event', s: index, t: 0, e: event(`event-${index}`) });
-      await fileSystem.settled();
-    }
+    await writeEvents({ fileSystem, journal, count: 60 });
     await journal.close();
-    const [oldest] = fs
-      .readdirSync(dir)
-      .filter((name) => name.endsWith('.log'))
-      .sort();
+    const [oldest] = segmentNames(dir);
     // Bit rot that zeroes the last two records of a retired (trimmed) segment exactly: the
     // decoder alone sees a clean end there, as it would in space written ahead.
     const file = path.join(dir, oldest as string);
@@ -265,17 +258,9 @@ describe('openSegmentJournal, segments pre-written ahead', () => {
   it('reports zeros at the end of the newest segment, after a clean close, as a torn tail', async () => {
     const fileSystem = watchedFileSystem();
     const { dir, journal } = await openIn(fileSystem);
-    await fileSystem.settled();
-    for (let index = 0; index < 60; index++) {
-      journal.append({ k: 'event', s: index, t: 0, e: event(`event-${index}`) });
-      await fileSystem.settled();
-    }
+    await writeEvents({ fileSystem, journal, count: 60 });
     await journal.close();
-    const newest = fs
-      .readdirSync(dir)
-      .filter((name) => name.endsWith('.log'))
-      .sort()
-      .at(-1);
+    const newest = segmentNames(dir).at(-1);
     const file = path.join(dir, newest as string);
     const bytes = fs.readFileSync(file);
     const { records } = decodeJournalSegment(bytes);

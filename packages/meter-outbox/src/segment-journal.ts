@@ -5,8 +5,9 @@ import { OutboxWriteError } from './errors.js';
 import { type JournalFileSystem, nodeJournalFileSystem } from './journal-file-system.js';
 import {
   type DamagedRange,
-  decodeJournalSegment,
+  decodeSegmentFile,
   encodeJournalRecord,
+  isUnwritten,
   type JournalRecord,
 } from './journal-record.js';
 
@@ -132,11 +133,11 @@ export function openSegmentJournal({
   for (const name of fsys.readdirSync(directory).filter((entry) => preparedPattern.test(entry))) {
     const file = path.join(directory, name);
     try {
-      const decoded = decodeJournalSegment(fsys.readFileSync(file));
-      if (decoded.records.length > 0 || decoded.damaged.length > 0) {
+      if (isUnwritten(fsys.readFileSync(file))) fsys.rmSync(file, { force: true });
+      else {
         fsys.renameSync(file, path.join(directory, segmentName(adoptAs++)));
         adopted = true;
-      } else fsys.rmSync(file, { force: true });
+      }
     } catch {
       // Left where it is (nothing is deleted that may hold records); tried again next open.
     }
@@ -152,26 +153,16 @@ export function openSegmentJournal({
   for (const segment of segmentIds) {
     const file = path.join(directory, segmentName(segment));
     const bytes = fsys.readFileSync(file);
-    const decoded = decodeJournalSegment(bytes);
     const isNewest = segment === segmentIds.at(-1);
-    // Zeros up to the end are space written ahead only in a segment not yet cut back to its
-    // records, which is still exactly a pre-written segment's size. Anywhere else they are
-    // damage (in the newest segment, a torn tail: cut off, like any other).
-    if (decoded.zeroTailFrom < bytes.length && bytes.length !== segmentBytes) {
-      decoded.damaged.push({
-        start: decoded.zeroTailFrom,
-        end: bytes.length,
-        lostRecords: 1,
-        reason: 'zero bytes up to the end of a segment that had been cut back to its records',
-        tail: isNewest,
-      });
-    } else if (decoded.records.length === 0 && decoded.damaged.length === 0) {
+    const decoded = decodeSegmentFile({ bytes, segmentBytes, newest: isNewest });
+    if (decoded.records.length === 0 && decoded.damaged.length === 0) {
       // An empty segment (created, or pre-written with zeros, and never written): nothing to keep.
       try {
         fsys.rmSync(file, { force: true });
       } catch {}
       continue;
-    } else if (decoded.zeroTailFrom < bytes.length) {
+    }
+    if (decoded.zeroTailFrom < bytes.length) {
       // Space written ahead and never used goes back (a failure to cut it only costs space).
       truncateTornTail({ fsys, file, length: decoded.zeroTailFrom });
     }
@@ -253,12 +244,16 @@ export function openSegmentJournal({
     Object.assign(readHandle, { segment: undefined, fd: undefined });
   };
 
-  const retireActive = () => {
+  /**
+   * Stops writing to the active segment: synced (in group mode when dirty, and in every durable
+   * mode when `final`), cut back to its last record, and closed, in the background.
+   */
+  const retireActive = ({ final = false }: { final?: boolean } = {}) => {
     if (activeFd === undefined) return;
     const fd = activeFd;
     // Zeros written ahead past the last record are cut off before the file is closed.
     const trimTo = activeCapacity > activeBytes ? activeBytes : undefined;
-    const needsSync = durability === 'group' && dirty;
+    const needsSync = durability === 'group' ? dirty || final : final && durability !== 'os';
     activeFd = undefined;
     activeSegment = undefined;
     activeCapacity = 0;
@@ -317,8 +312,12 @@ export function openSegmentJournal({
     const current = prepared;
     if (!current?.ready) return;
     prepared = undefined;
+    removePrepared(current.fd);
+  };
+
+  const removePrepared = (fd: number) => {
     try {
-      fsys.closeSync(current.fd);
+      fsys.closeSync(fd);
     } catch {}
     try {
       // Not this journal's directory any more: the next owner's open removes the file.
@@ -345,12 +344,7 @@ export function openSegmentJournal({
         activeCapacity = segmentBytes;
       } catch {
         // Gone or unmovable: set it aside and create the segment as if none had been prepared.
-        try {
-          fsys.closeSync(ready.fd);
-        } catch {}
-        try {
-          fsys.rmSync(preparedPath, { force: true });
-        } catch {}
+        removePrepared(ready.fd);
       }
     }
     if (activeFd === undefined) {
@@ -557,22 +551,11 @@ export function openSegmentJournal({
         await retired;
         if (syncInFlight === undefined && retiring === retired) break;
       }
-      if (activeFd !== undefined) {
-        try {
-          // Whatever a sync started meanwhile covered, this covers too.
-          if (durability !== 'os') fsys.fdatasyncSync(activeFd);
-        } catch {}
-        if (activeCapacity > activeBytes) {
-          try {
-            fsys.ftruncateSync(activeFd, activeBytes);
-          } catch {}
-        }
-        fsys.closeSync(activeFd);
-        activeFd = undefined;
-        activeSegment = undefined;
-      }
+      // Whatever a sync started meanwhile covered, this final one covers too.
+      retireActive({ final: true });
       // No write from here on: there is no active segment, and none may be created.
       closed = true;
+      await retiring;
       // Everything written is durable now: settled segments can go.
       deleteSettledSegments();
       closeReadHandle();

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { decodeJournalSegment } from './journal-record.js';
+import { decodeSegmentFile, isUnwritten } from './journal-record.js';
 import { createJournalReplay } from './replay-journal.js';
 
 const segmentPattern = /^segment-(\d{12})\.log$/;
@@ -38,38 +38,31 @@ export function verifyJournal(
   } = {},
 ): JournalReport {
   const names = fs.readdirSync(directory).sort();
-  // Segments first, then pre-written files that hold anything (one holding records is adopted as
-  // the newest segment when the outbox opens; an unused one is all zeros and is left out).
-  const files = [
-    ...names.filter((name) => segmentPattern.test(name)),
-    ...names.filter(
-      (name) =>
-        name.endsWith('.prepared') &&
-        decodeJournalSegment(fs.readFileSync(path.join(directory, name))).zeroTailFrom > 0,
-    ),
+  const read = (name: string) => fs.readFileSync(path.join(directory, name));
+  // Segments first (read one at a time below), then pre-written files that hold anything (one
+  // holding records is adopted as the newest segment when the outbox opens; an unused one is all
+  // zeros and is left out).
+  const files: Array<{ name: string; bytes?: Buffer }> = [
+    ...names.filter((name) => segmentPattern.test(name)).map((name) => ({ name })),
+    ...names
+      .filter((name) => name.endsWith('.prepared'))
+      .map((name) => ({ name, bytes: read(name) }))
+      .filter(({ bytes }) => !isUnwritten(bytes)),
   ];
   const replay = createJournalReplay();
   const acknowledged = new Set<number>();
   const segments: JournalReport['segments'] = [];
   const damaged: JournalReport['damaged'] = [];
   let nextSegment = 0;
-  for (const [index, name] of files.entries()) {
+  for (const [index, entry] of files.entries()) {
+    const { name } = entry;
     const file = path.join(directory, name);
-    const bytes = fs.readFileSync(file);
-    const decoded = decodeJournalSegment(bytes);
+    const bytes = entry.bytes ?? read(name);
+    // The same reading as the outbox's open (zeros written ahead against zeros from damage).
+    const decoded = decodeSegmentFile({ bytes, segmentBytes, newest: index === files.length - 1 });
     const match = segmentPattern.exec(name);
     const segment = match ? Number(match[1]) : nextSegment;
     nextSegment = segment + 1;
-    // The same rule as the outbox's open: zeros that end a segment still a pre-written
-    // segment's size are space written ahead; elsewhere they are damage.
-    if (decoded.zeroTailFrom < bytes.length && bytes.length !== segmentBytes)
-      decoded.damaged.push({
-        start: decoded.zeroTailFrom,
-        end: bytes.length,
-        lostRecords: 1,
-        reason: 'zero bytes up to the end of a segment that had been cut back to its records',
-        tail: index === files.length - 1,
-      });
     for (const located of decoded.records) {
       replay.add(located.record, { segment, offset: located.offset, length: located.length });
       if (located.record.k === 'ack')
