@@ -17,29 +17,13 @@ afterAll(async () => {
   await stack?.close();
 });
 
-function sdk(subject: string, headers: Record<string, string> = {}) {
-  return new OpenAI({
-    baseURL: stack.proxyUrl,
-    apiKey: 'sk-caller',
-    maxRetries: 0,
-    defaultHeaders: { 'OpenMeter-Subject': subject, ...headers },
-  });
-}
-
-async function listEvents(subject: string) {
-  await stack.outbox.flush();
-  return (await stack.client.events.list({ subject })).map(
-    (ingested) => ingested.event as unknown as { id: string; data: Record<string, unknown> },
-  );
-}
-
 describe('metering proxy with the openai SDK', () => {
   it('meters a blocking chat completion once, with the provider usage and id', async () => {
-    const completion = await sdk('customer-blocking').chat.completions.create({
+    const completion = await stack.sdk('customer-blocking').chat.completions.create({
       model: 'gpt-4o-mini',
       messages: [{ role: 'user', content: 'Hello through the proxy' }],
     });
-    const events = await listEvents('customer-blocking');
+    const events = await stack.listEvents('customer-blocking');
     expect(events).toHaveLength(1);
     expect(events[0]?.id).toBe(completion.id);
     expect(events[0]?.data).toMatchObject({
@@ -54,7 +38,7 @@ describe('metering proxy with the openai SDK', () => {
   });
 
   it('adds include_usage to a stream and hides the usage chunk from a client that did not ask', async () => {
-    const stream = await sdk('customer-stream').chat.completions.create({
+    const stream = await stack.sdk('customer-stream').chat.completions.create({
       model: 'gpt-4o-mini',
       messages: [{ role: 'user', content: 'Stream to me' }],
       stream: true,
@@ -62,14 +46,14 @@ describe('metering proxy with the openai SDK', () => {
     const chunks = [];
     for await (const chunk of stream) chunks.push(chunk);
     expect(chunks.some((chunk) => chunk.usage)).toBe(false);
-    const events = await listEvents('customer-stream');
+    const events = await stack.listEvents('customer-stream');
     expect(events).toHaveLength(1);
     expect(events[0]?.id).toBe(chunks[0]?.id);
     expect(events[0]?.data.usage_source).toBe('provider');
   });
 
   it('passes the usage chunk to a client that asked for it, metered with the same numbers', async () => {
-    const stream = await sdk('customer-usage').chat.completions.create({
+    const stream = await stack.sdk('customer-usage').chat.completions.create({
       model: 'gpt-4o-mini',
       messages: [{ role: 'user', content: 'Stream with usage' }],
       stream: true,
@@ -84,7 +68,7 @@ describe('metering proxy with the openai SDK', () => {
   });
 
   it('meters Responses, blocking and streaming, and embeddings', async () => {
-    const client = sdk('customer-mixed');
+    const client = stack.sdk('customer-mixed');
     const response = await client.responses.create({ model: 'gpt-4.1-mini', input: 'Hi there' });
     const stream = await client.responses.create({
       model: 'gpt-4.1-mini',
@@ -103,25 +87,27 @@ describe('metering proxy with the openai SDK', () => {
     expect(await stack.meterTotal({ meter: 'llm_tokens_total', subject: 'customer-mixed' })).toBe(
       expected,
     );
-    expect(await listEvents('customer-mixed')).toHaveLength(3);
+    expect(await stack.listEvents('customer-mixed')).toHaveLength(3);
   });
 
   it('meters a stream the client aborts as an estimate of what streamed, settled to what upstream billed', async () => {
     const controller = new AbortController();
     // Upstream stalls after 8 events until the proxy hangs up, so the usage chunk never comes.
-    const stream = await sdk('customer-abort', {
-      'x-openai-local-fault': 'stall-after=8',
-    }).chat.completions.create(
-      {
-        model: 'gpt-4o-mini',
-        messages: [{ role: 'user', content: 'Write a long essay about lighthouses.' }],
-        stream: true,
-        max_completion_tokens: 400,
-        // Stored, so that the estimate can be settled against the completion upstream billed.
-        store: true,
-      },
-      { signal: controller.signal },
-    );
+    const stream = await stack
+      .sdk('customer-abort', {
+        'x-openai-local-fault': 'stall-after=8',
+      })
+      .chat.completions.create(
+        {
+          model: 'gpt-4o-mini',
+          messages: [{ role: 'user', content: 'Write a long essay about lighthouses.' }],
+          stream: true,
+          max_completion_tokens: 400,
+          // Stored, so that the estimate can be settled against the completion upstream billed.
+          store: true,
+        },
+        { signal: controller.signal },
+      );
     let chunks = 0;
     try {
       for await (const _chunk of stream) {
@@ -131,7 +117,7 @@ describe('metering proxy with the openai SDK', () => {
       // The SDK reports the abort.
     }
     const estimates = async () =>
-      (await listEvents('customer-abort')).filter(
+      (await stack.listEvents('customer-abort')).filter(
         (event) => event.data.usage_source === 'estimated',
       );
     await expect.poll(async () => (await estimates()).length, { timeout: 20_000 }).toBe(1);
@@ -151,18 +137,21 @@ describe('metering proxy with the openai SDK', () => {
   });
 
   it('passes upstream errors through unchanged and meters nothing', async () => {
-    const error = await sdk('customer-error', { 'x-openai-local-fault': '429,retry-after=7' })
+    const error = await stack
+      .sdk('customer-error', { 'x-openai-local-fault': '429,retry-after=7' })
       .chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }] })
       .catch((caught) => caught);
     expect(error).toBeInstanceOf(OpenAI.RateLimitError);
     expect(error.headers.get('retry-after')).toBe('7');
     expect(error.headers.get('x-request-id')).toBeTruthy();
-    const server = await sdk('customer-error', { 'x-openai-local-fault': '500' })
+    const server = await stack
+      .sdk('customer-error', { 'x-openai-local-fault': '500' })
       .chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }] })
       .catch((caught) => caught);
     expect(server).toBeInstanceOf(OpenAI.InternalServerError);
     // A refused stream: its journaled prompt estimate is dropped, nothing is billed.
-    const refused = await sdk('customer-error', { 'x-openai-local-fault': '429' })
+    const refused = await stack
+      .sdk('customer-error', { 'x-openai-local-fault': '429' })
       .chat.completions.create({
         model: 'gpt-4o-mini',
         messages: [{ role: 'user', content: 'x' }],
@@ -170,7 +159,7 @@ describe('metering proxy with the openai SDK', () => {
       })
       .catch((caught) => caught);
     expect(refused).toBeInstanceOf(OpenAI.RateLimitError);
-    expect(await listEvents('customer-error')).toHaveLength(0);
+    expect(await stack.listEvents('customer-error')).toHaveLength(0);
     expect(stack.outbox.stats().pending).toBe(0);
   });
 
@@ -185,7 +174,7 @@ describe('metering proxy with the openai SDK', () => {
   });
 
   it('forwards /v1/models and serves /healthz and /metrics', async () => {
-    const models = await sdk('customer-models').models.list();
+    const models = await stack.sdk('customer-models').models.list();
     expect(models.data.length).toBeGreaterThan(0);
     const base = stack.proxyUrl.replace(/\/v1$/, '');
     expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ status: 'ok' });
@@ -246,7 +235,7 @@ describe('metering proxy with curl', () => {
     expect(streaming.status).toBe(200);
     expect(streaming.stdout).toMatch(/data: \[DONE\]/);
     expect(streaming.stdout).not.toMatch(/"usage":\{/);
-    const events = await listEvents('customer-curl');
+    const events = await stack.listEvents('customer-curl');
     expect(events).toHaveLength(2);
     expect(await stack.meterTotal({ meter: 'llm_tokens_total', subject: 'customer-curl' })).toBe(
       total +

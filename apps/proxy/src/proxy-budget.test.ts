@@ -50,12 +50,7 @@ afterAll(async () => {
 
 describe('budget gate in front of upstream', () => {
   it('admits a call within the grant and refuses one over it with 429 insufficient_quota, before upstream', async () => {
-    const client = new OpenAI({
-      baseURL: stack.proxyUrl,
-      apiKey: 'sk-caller',
-      maxRetries: 0,
-      defaultHeaders: { 'OpenMeter-Subject': subject },
-    });
+    const client = stack.sdk(subject);
     // Worst case: 8 prompt tokens + 5 output tokens, well within 60.
     const admitted = await client.chat.completions.create({
       model: 'gpt-4o-mini',

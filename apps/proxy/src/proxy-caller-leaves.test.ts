@@ -85,16 +85,10 @@ describe('a caller that leaves', () => {
     await closed;
     release();
     await expect
-      .poll(
-        async () => {
-          await stack.outbox.flush();
-          return (await stack.client.events.list({ subject: 'customer-left' })).length;
-        },
-        { timeout: 20_000 },
-      )
+      .poll(async () => (await stack.listEvents('customer-left')).length, { timeout: 20_000 })
       .toBe(1);
-    const [ingested] = await stack.client.events.list({ subject: 'customer-left' });
-    expect(ingested?.event).toMatchObject({
+    const [event] = await stack.listEvents('customer-left');
+    expect(event).toMatchObject({
       id: completion.id,
       data: { usage_source: 'provider', total_tokens: 15 },
     });

@@ -1,4 +1,3 @@
-import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ProxyStack, startProxyStack } from './__fixtures__/start-proxy-stack.js';
 
@@ -14,12 +13,7 @@ afterAll(async () => {
 
 describe('metering never fails a call', () => {
   it('answers blocking and streaming calls in full when the outbox refuses their events, logging and counting each', async () => {
-    const client = new OpenAI({
-      baseURL: stack.proxyUrl,
-      apiKey: 'sk-caller',
-      maxRetries: 0,
-      defaultHeaders: { 'OpenMeter-Subject': 'customer-refused' },
-    });
+    const client = stack.sdk('customer-refused');
     const request = { model: 'gpt-4o-mini', messages: [{ role: 'user' as const, content: 'hi' }] };
     const first = await client.chat.completions.create(request);
     expect(first.choices[0]?.message.content).toBeTruthy();

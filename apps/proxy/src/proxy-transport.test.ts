@@ -1,5 +1,4 @@
 import { request } from 'node:http';
-import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type ProxyStack, startProxyStack } from './__fixtures__/start-proxy-stack.js';
 
@@ -13,13 +12,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.close();
 });
-
-async function listEvents(subject: string) {
-  await stack.outbox.flush();
-  return (await stack.client.events.list({ subject })).map(
-    (ingested) => ingested.event as unknown as { id: string; data: Record<string, unknown> },
-  );
-}
 
 /** Posts a body with node:http, chunked (no content-length) when asked. */
 function post({ path, body, chunked }: { path: string; body: string; chunked: boolean }) {
@@ -74,19 +66,11 @@ describe('proxy transport', () => {
       chunked: true,
     });
     expect(small.status).toBe(200);
-    expect(await listEvents('customer-transport')).toHaveLength(1);
+    expect(await stack.listEvents('customer-transport')).toHaveLength(1);
   });
 
   it('meters a stream upstream breaks off as one estimate of what streamed, and breaks the caller too', async () => {
-    const client = new OpenAI({
-      baseURL: stack.proxyUrl,
-      apiKey: 'sk-caller',
-      maxRetries: 0,
-      defaultHeaders: {
-        'OpenMeter-Subject': 'customer-dropped',
-        'x-openai-local-fault': 'drop-after=6',
-      },
-    });
+    const client = stack.sdk('customer-dropped', { 'x-openai-local-fault': 'drop-after=6' });
     const stream = await client.chat.completions.create({
       model: 'gpt-4o-mini',
       messages: [{ role: 'user', content: 'Write a long essay about harbours.' }],
@@ -101,9 +85,9 @@ describe('proxy transport', () => {
     expect(chunks).toBeGreaterThan(0);
     expect(chunks).toBeLessThanOrEqual(6);
     await expect
-      .poll(async () => (await listEvents('customer-dropped')).length, { timeout: 20_000 })
+      .poll(async () => (await stack.listEvents('customer-dropped')).length, { timeout: 20_000 })
       .toBe(1);
-    const [event] = await listEvents('customer-dropped');
+    const [event] = await stack.listEvents('customer-dropped');
     expect(event?.data).toMatchObject({ usage_source: 'estimated', estimate_reason: 'error' });
     expect(Number(event?.data.prompt_tokens)).toBeGreaterThan(0);
   });

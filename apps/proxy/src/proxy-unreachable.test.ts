@@ -19,12 +19,7 @@ afterAll(async () => {
 
 describe('upstream unreachable', () => {
   it('answers 502 in OpenAI error form, blocking and streaming, and bills nothing', async () => {
-    const client = new OpenAI({
-      baseURL: stack.proxyUrl,
-      apiKey: 'sk-caller',
-      maxRetries: 0,
-      defaultHeaders: { 'OpenMeter-Subject': 'customer-unreachable' },
-    });
+    const client = stack.sdk('customer-unreachable');
     for (const stream of [false, true]) {
       const error = await client.chat.completions
         .create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], stream })
@@ -35,8 +30,7 @@ describe('upstream unreachable', () => {
       expect((error as Error).message).toMatch(/could not reach the upstream API/);
     }
     // The request never reached upstream: the stream's journaled prompt estimate is dropped.
-    await stack.outbox.flush();
-    expect(await stack.client.events.list({ subject: 'customer-unreachable' })).toEqual([]);
+    expect(await stack.listEvents('customer-unreachable')).toEqual([]);
     expect(stack.outbox.stats().pending).toBe(0);
   });
 });

@@ -37,6 +37,10 @@ export interface ProxyStack {
   warnings: string[];
   /** Sums a meter for one subject after delivering everything journaled. */
   meterTotal(input: { meter: string; subject: string }): Promise<number>;
+  /** An `openai` SDK client on the proxy, naming `subject` in the subject header. */
+  sdk(subject: string, headers?: Record<string, string>): OpenAI;
+  /** The subject's events in openmeter-local, after delivering everything journaled. */
+  listEvents(subject: string): Promise<Array<{ id: string; data: Record<string, unknown> }>>;
   close(): Promise<void>;
 }
 
@@ -119,6 +123,19 @@ export async function startProxyStack({
     outbox,
     metrics,
     warnings,
+    sdk: (subject, headers = {}) =>
+      new OpenAI({
+        baseURL: `http://127.0.0.1:${port}/v1`,
+        apiKey: 'sk-caller',
+        maxRetries: 0,
+        defaultHeaders: { 'OpenMeter-Subject': subject, ...headers },
+      }),
+    async listEvents(subject) {
+      await outbox.flush();
+      return (await client.events.list({ subject })).map(
+        (ingested) => ingested.event as unknown as { id: string; data: Record<string, unknown> },
+      );
+    },
     async meterTotal({ meter, subject }) {
       await outbox.flush();
       const result = await client.meters.query(meter, { subject: [subject] });
