@@ -20,6 +20,7 @@ import { readRequestBody } from './read-request-body.js';
 import { relayBody, sendBody } from './relay-body.js';
 import { relaySseStream } from './relay-sse-stream.js';
 import { resolveSubject } from './resolve-subject.js';
+import { createTenantGuard, type OwnerRecorder } from './tenancy/create-tenant-guard.js';
 
 const meteredRoutes: Record<string, MeteredEndpoint> = {
   '/v1/chat/completions': 'chat',
@@ -46,6 +47,13 @@ export function createProxyApp(options: ProxyOptions): Hono<ProxyEnv> {
   const logger = options.logger ?? { warn: (message: string) => console.warn(message) };
   const generateId = options.generateId ?? (() => crypto.randomUUID());
   const now = options.now ?? (() => new Date());
+  const tenants = createTenantGuard({
+    isolated: options.upstreamApiKey !== undefined,
+    allowedRoutes: options.allowedRoutes,
+    owners: options.objectOwners,
+    onOwnerLookupError: (error) =>
+      logger.warn(`proxy: could not look up an object's owner: ${(error as Error).message}`),
+  });
   const app = new Hono<ProxyEnv>();
 
   app.onError((error) => {
@@ -125,12 +133,19 @@ export function createProxyApp(options: ProxyOptions): Hono<ProxyEnv> {
 
   async function handlePassThrough(c: Context<ProxyEnv>): Promise<Response> {
     const route = 'passthrough';
-    const refused = refuseUnmappedKey({
-      route,
-      apiKey: bearerToken(c.req.header('authorization')),
-    });
+    const apiKey = bearerToken(c.req.header('authorization'));
+    const refused = refuseUnmappedKey({ route, apiKey });
     if (refused) return refused;
     const method = c.req.method;
+    const outOfScope = await tenants.checkPassThrough({
+      method,
+      path: new URL(c.req.url).pathname,
+      subject: apiKey === undefined ? undefined : subjects.keySubjects.get(apiKey),
+    });
+    if (outOfScope) {
+      count(route, outOfScope.status);
+      return outOfScope;
+    }
     const body = method === 'GET' || method === 'HEAD' ? undefined : await readBody(c, route);
     if (body instanceof Response) return body;
     let upstream: Dispatcher.ResponseData;
@@ -220,6 +235,12 @@ export function createProxyApp(options: ProxyOptions): Hono<ProxyEnv> {
         code: 'missing_subject',
       });
     }
+    const foreign = await tenants.checkMetered({ endpoint, body, subject: subject.subject });
+    if (foreign) {
+      count(route, foreign.status);
+      return foreign;
+    }
+    const owner = tenants.ownerRecorder({ endpoint, body, subject: subject.subject });
 
     let reservation: Reservation | undefined;
     if (options.budget) {
@@ -378,6 +399,7 @@ export function createProxyApp(options: ProxyOptions): Hono<ProxyEnv> {
       count(route, status);
       const event = meterBlocking({
         bytes,
+        owner,
         request: body,
         envelope: {
           ...envelope,
@@ -404,6 +426,8 @@ export function createProxyApp(options: ProxyOptions): Hono<ProxyEnv> {
           return true;
         }
         if (!chunk) return true;
+        // Before the chunk reaches the caller: its id must find its owner at once.
+        owner?.observe(chunk);
         pushChunk(session, chunk);
         // The usage chunk the proxy asked for is kept from a client that did not.
         return !(
@@ -466,16 +490,20 @@ export function createProxyApp(options: ProxyOptions): Hono<ProxyEnv> {
 
   function meterBlocking({
     bytes,
+    owner,
     request,
     envelope,
   }: {
     bytes: Buffer;
+    owner: OwnerRecorder | undefined;
     request: Record<string, unknown>;
     envelope: ProxyEventEnvelope;
   }): UsageEvent | undefined {
     let event: UsageEvent;
     try {
       const response = JSON.parse(bytes.toString('utf8')) as MeterableResponse;
+      if (owner && response && typeof response === 'object')
+        owner.observe(response as unknown as Record<string, unknown>);
       event = toUsageEvent(response, { ...envelope, request: request as never, now });
     } catch (error) {
       metrics.meteringFailures.inc({ stage: 'convert' });

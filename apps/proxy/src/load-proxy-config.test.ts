@@ -20,7 +20,19 @@ describe('loadProxyConfig', () => {
       budgetFeature: undefined,
       redisUrl: undefined,
       maxBodyBytes: 33_554_432,
+      allowedRoutes: undefined,
     });
+  });
+
+  it('reads the allowed pass-through routes', () => {
+    const config = loadProxyConfig({
+      env: { LLM_METER_PROXY_ALLOWED_PATHS: 'GET /v1/models, /v1/files/*' },
+      readFile: noFile,
+    });
+    expect(config.allowedRoutes).toEqual([
+      { method: 'GET', path: '/v1/models', prefix: false },
+      { method: '*', path: '/v1/files', prefix: true },
+    ]);
   });
 
   it('reads keys from a file and the environment; the server key is used only with mapped keys', () => {
@@ -66,6 +78,10 @@ describe('loadProxyConfig', () => {
     [
       { LLM_METER_PROXY_SUBJECT_HEADER: 'bad header' },
       'LLM_METER_PROXY_SUBJECT_HEADER must be a header name such as OpenMeter-Subject, got "bad header"',
+    ],
+    [
+      { LLM_METER_PROXY_ALLOWED_PATHS: 'GET /v1/models, files' },
+      'LLM_METER_PROXY_ALLOWED_PATHS: cannot read the route "files": write [METHOD] /v1/path, e.g. "GET /v1/models" or "/v1/files/*"',
     ],
   ])('refuses %o', (env, message) => {
     expect(() => loadProxyConfig({ env, readFile: noFile })).toThrow(message);

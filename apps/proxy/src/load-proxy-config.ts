@@ -1,4 +1,5 @@
 import { parseKeySubjects, type SubjectPolicy } from './resolve-subject.js';
+import { type AllowedRoute, parseAllowedRoutes } from './tenancy/allowed-routes.js';
 
 /** The proxy's own settings, read from the environment (see the README's "Proxy" section). */
 export interface ProxyConfig {
@@ -11,6 +12,8 @@ export interface ProxyConfig {
   budgetFeature: string | undefined;
   redisUrl: string | undefined;
   maxBodyBytes: number;
+  /** `LLM_METER_PROXY_ALLOWED_PATHS`; unset: the default of the key mode (see `createTenantGuard`). */
+  allowedRoutes: AllowedRoute[] | undefined;
 }
 
 /** A setting that cannot be used; the message names the variable and what it takes. */
@@ -79,7 +82,19 @@ export function loadProxyConfig({
       `LLM_METER_PROXY_SUBJECT_HEADER must be a header name such as OpenMeter-Subject, got ${JSON.stringify(header)}`,
     );
   }
+  let allowedRoutes: AllowedRoute[] | undefined;
+  const allowedPaths = value('LLM_METER_PROXY_ALLOWED_PATHS');
+  if (allowedPaths !== undefined) {
+    try {
+      allowedRoutes = parseAllowedRoutes(allowedPaths);
+    } catch (error) {
+      throw new ProxyConfigError(`LLM_METER_PROXY_ALLOWED_PATHS: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+  }
   return {
+    allowedRoutes,
     host: value('LLM_METER_PROXY_HOST') ?? '127.0.0.1',
     port: integer('LLM_METER_PROXY_PORT', 8787, 0, 65_535),
     subjects: {

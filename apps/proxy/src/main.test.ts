@@ -185,4 +185,34 @@ describe('proxy main.ts in its own process', () => {
     const ids = (await client.events.list({})).map((listed) => listed.event.id);
     expect(new Set(ids).size).toBe(ids.length);
   });
+
+  it("keeps Alice's stored response from Bob across a restart, with the server's key", async () => {
+    // No REDIS_URL: the owners live in the data directory's file.
+    const env = { LLM_METER_PROXY_KEYS: 'sk-alice=alice,sk-bob=bob', REDIS_URL: '' };
+    const call = (url: string, key: string, path: string, init: RequestInit = {}) =>
+      fetch(`${url}${path}`, {
+        ...init,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      });
+    const first = await startProxy(env);
+    expect(first.output()).toContain(
+      `each reaches only the stored responses and chat completions it created (owners in ${join(dir, 'proxy-object-owners.jsonl')})`,
+    );
+    const created = await call(first.url, 'sk-alice', '/responses', {
+      method: 'POST',
+      body: JSON.stringify({ model: 'gpt-4.1-mini', input: 'Hello' }),
+    });
+    const { id } = (await created.json()) as { id: string };
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+
+    const second = await startProxy(env);
+    expect((await call(second.url, 'sk-bob', `/responses/${id}`)).status).toBe(404);
+    expect((await call(second.url, 'sk-bob', '/files')).status).toBe(403);
+    const mine = await call(second.url, 'sk-alice', `/responses/${id}`);
+    expect(mine.status).toBe(200);
+    expect(((await mine.json()) as { id: string }).id).toBe(id);
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+  });
 });

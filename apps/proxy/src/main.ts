@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { type ServerType, serve } from '@hono/node-server';
 import { AppConfigError, loadAppConfig, startServices } from '@llm-meter/app-kit';
 import {
@@ -13,6 +13,13 @@ import { createOutboxUsageSink } from './create-outbox-usage-sink.js';
 import { createProxyApp } from './create-proxy-app.js';
 import { createProxyMetrics } from './create-proxy-metrics.js';
 import { loadProxyConfig, ProxyConfigError } from './load-proxy-config.js';
+import {
+  defaultServerKeyRoutes,
+  formatAllowedRoutes,
+  parseAllowedRoutes,
+} from './tenancy/allowed-routes.js';
+import { createFileObjectOwners } from './tenancy/create-file-object-owners.js';
+import { createRedisObjectOwners } from './tenancy/create-redis-object-owners.js';
 
 const help = `Usage: pnpm proxy [-- --help]   (from the repository root; = pnpm --filter proxy start)
 
@@ -24,7 +31,9 @@ Settings (environment or the repository's .env): OPENAI_API_KEY, OPENAI_BASE_URL
 OPENMETER_API_KEY, LLM_METER_PROXY_HOST (127.0.0.1), LLM_METER_PROXY_PORT (8787),
 LLM_METER_PROXY_SUBJECT_HEADER (OpenMeter-Subject), LLM_METER_PROXY_KEYS (key=subject,...),
 LLM_METER_PROXY_KEYS_FILE, LLM_METER_PROXY_TRUST_REQUEST_USER (0), LLM_METER_PROXY_DEFAULT_SUBJECT,
-LLM_METER_BUDGET_FEATURE (enables the budget gate), REDIS_URL, LLM_METER_PROXY_MAX_BODY_BYTES.
+LLM_METER_BUDGET_FEATURE (enables the budget gate), REDIS_URL, LLM_METER_PROXY_MAX_BODY_BYTES,
+LLM_METER_PROXY_ALLOWED_PATHS (pass-through routes; with the server's key only GET /v1/models,
+GET /v1/models/* and POST /v1/moderations by default).
 Without OPENAI_API_KEY/OPENAI_BASE_URL or OPENMETER_URL it starts the embedded servers.`;
 
 if (process.argv.includes('--help') || process.argv.includes('-h')) {
@@ -103,7 +112,21 @@ try {
           : createMemoryReservationStore(),
       })
     : undefined;
+  // With the server's key, who created each stored object decides who may reach it: kept in
+  // Redis when every proxy process shares one, else in a file of the data directory.
+  const onOwnerError = (error: unknown) =>
+    printError(`proxy: could not record an object's owner: ${(error as Error).message}`);
+  const objectOwners = !proxy.useServerKey
+    ? undefined
+    : proxy.redisUrl
+      ? createRedisObjectOwners({ url: proxy.redisUrl, onError: onOwnerError })
+      : createFileObjectOwners({
+          file: join(config.dataDir, 'proxy-object-owners.jsonl'),
+          onError: onOwnerError,
+        });
   const app = createProxyApp({
+    allowedRoutes: proxy.allowedRoutes,
+    objectOwners,
     upstreamBaseUrl: services.openai.baseURL,
     upstreamApiKey: proxy.useServerKey ? config.openai.apiKey : undefined,
     subjects: proxy.subjects,
@@ -138,6 +161,7 @@ try {
     settler?.close();
     await outbox.close({ deadlineMs: 10_000 });
     await gate?.close();
+    await objectOwners?.close();
     await services.close();
     process.exit(0);
   };
@@ -148,6 +172,10 @@ try {
   print(
     `proxy: listening on http://${proxy.host}:${port}/v1 → ${services.openai.baseURL}${gate ? ` (budget gate on ${proxy.budgetFeature})` : ''}`,
   );
+  if (proxy.useServerKey)
+    print(
+      `proxy: callers share the server's OPENAI_API_KEY: each reaches only the stored responses and chat completions it created (owners in ${proxy.redisUrl ? 'Redis' : join(config.dataDir, 'proxy-object-owners.jsonl')}); other pass-through routes: ${formatAllowedRoutes(proxy.allowedRoutes ?? parseAllowedRoutes(defaultServerKeyRoutes))} (LLM_METER_PROXY_ALLOWED_PATHS)`,
+    );
   print(
     `proxy: point clients at OPENAI_BASE_URL=http://${proxy.host}:${port}/v1 and name the customer with the ${proxy.subjects.header} header${proxy.subjects.defaultSubject ? ` (default subject ${proxy.subjects.defaultSubject})` : ''}`,
   );

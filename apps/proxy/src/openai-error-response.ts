@@ -8,15 +8,18 @@ export function openAIErrorResponse({
   message,
   type,
   code,
+  param = null,
   headers,
 }: {
   status: number;
   message: string;
   type: string;
   code: string | null;
+  /** The request parameter the error is about. */
+  param?: string | null | undefined;
   headers?: Record<string, string> | undefined;
 }): Response {
-  return new Response(JSON.stringify({ error: { message, type, param: null, code } }), {
+  return new Response(JSON.stringify({ error: { message, type, param, code } }), {
     status,
     headers: { 'content-type': 'application/json', ...headers },
   });

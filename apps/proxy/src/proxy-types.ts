@@ -3,6 +3,8 @@ import type { StreamEndReason, UsageEvent } from '@llm-meter/meter-core';
 import type { Dispatcher } from 'undici';
 import type { ProxyMetrics } from './create-proxy-metrics.js';
 import type { SubjectPolicy } from './resolve-subject.js';
+import type { AllowedRoute } from './tenancy/allowed-routes.js';
+import type { ObjectOwners } from './tenancy/object-owners.js';
 
 /** The metered endpoints. */
 export type MeteredEndpoint = 'chat' | 'responses' | 'embeddings';
@@ -60,6 +62,17 @@ export interface ProxyOptions {
         ids?: 'provider' | 'generated' | undefined;
       }
     | undefined;
+  /**
+   * Pass-through routes forwarded (every other `/v1/*` path but the metered ones and the
+   * isolated stored objects gets a 403). Default: all with callers' keys; with `upstreamApiKey`,
+   * `defaultServerKeyRoutes`.
+   */
+  allowedRoutes?: readonly AllowedRoute[] | undefined;
+  /**
+   * Who created each stored response and chat completion, consulted with `upstreamApiKey` so a
+   * caller reaches only its own. Default: in memory (forgotten at restart).
+   */
+  objectOwners?: ObjectOwners | undefined;
   /** Largest request body accepted, in bytes. Default 32 MiB. */
   maxBodyBytes?: number | undefined;
   /** Where metering failures and other warnings are reported (keys never appear). */

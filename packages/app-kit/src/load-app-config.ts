@@ -36,6 +36,8 @@ export interface AppConfig {
    */
   eventIds: 'provider' | 'generated';
   outboxDir: string;
+  /** `LLM_METER_DATA_DIR`, absolute: where the embedded servers' data and the outboxes live. */
+  dataDir: string;
   /** Tokens per second of openai-local's streams. */
   localTokensPerSecond: number;
 }
@@ -166,6 +168,7 @@ export function loadAppConfig({
     eventType: text('LLM_METER_EVENT_TYPE') ?? appConfigDefaults.eventType,
     eventIds: parseEventIds(text('LLM_METER_EVENT_IDS')),
     outboxDir: resolve(dataDir, text('LLM_METER_OUTBOX_DIR') ?? `outbox-${app}`),
+    dataDir,
     localTokensPerSecond: tokensPerSecond,
   };
 }

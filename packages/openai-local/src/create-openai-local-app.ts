@@ -14,6 +14,7 @@ import { handleEmbeddings } from './handle-embeddings.js';
 import { handleModels } from './handle-models.js';
 import { handleOrganizationUsage } from './handle-organization-usage.js';
 import { handleResponses } from './handle-responses.js';
+import { handleDelete } from './handle-delete.js';
 import { handleRetrieve } from './handle-retrieve.js';
 import { OpenAIError } from './openai-error.js';
 import {
@@ -361,6 +362,16 @@ export function createOpenAILocalApp({
       }),
     ),
   );
+  for (const [path, endpoint] of [
+    ['/v1/responses/:id', 'responses'],
+    ['/v1/chat/completions/:id', 'chat.completions'],
+  ] as const) {
+    app.delete(path, (context) =>
+      serve(context, (requestContext) =>
+        handleDelete({ context: requestContext, ledger, endpoint, id: context.req.param('id') }),
+      ),
+    );
+  }
   app.get('/v1/organization/usage/:kind', (context) =>
     serve(context, (requestContext) =>
       handleOrganizationUsage({

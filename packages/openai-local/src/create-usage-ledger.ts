@@ -45,6 +45,25 @@ export interface UsageLedger {
   }): Record<string, unknown> | undefined;
   /** Every billed request, oldest first, without its retrievable object (always null here). */
   entries(): readonly BilledRequest[];
+  /**
+   * Deletes a stored object (`DELETE /v1/responses/{id}`): retrieval answers 404 from then on,
+   * also after a restart (a deletion line is appended to the ledger file), while what the request
+   * billed stays in the usage reports. Returns false when there was no object to delete.
+   */
+  deleteObject(input: { endpoint: BilledEndpoint; id: string }): boolean;
+}
+
+/** A ledger line that deletes a stored object; the billed request it names stays. */
+interface ObjectDeletion {
+  deleted_object: { endpoint: BilledEndpoint; id: string };
+}
+
+function isObjectDeletion(value: unknown): value is ObjectDeletion {
+  if (value === null || typeof value !== 'object') return false;
+  const deleted = (value as { deleted_object?: unknown }).deleted_object as
+    | Record<string, unknown>
+    | undefined;
+  return typeof deleted?.endpoint === 'string' && typeof deleted.id === 'string';
 }
 
 /**
@@ -91,6 +110,7 @@ export function createUsageLedger({
   const objects = new Map<string, Record<string, unknown>>();
   const locations = new Map<string, { offset: number; length: number }>();
   const inProgress = new Map<string, Record<string, unknown>>();
+  const deleted = new Set<string>();
   let fileSize = 0;
   const keyOf = (endpoint: string, id: string) => `${endpoint}\u0000${id}`;
   const add = (entry: BilledRequest, location?: { offset: number; length: number }) => {
@@ -107,6 +127,11 @@ export function createUsageLedger({
       const oldest = objects.keys().next().value;
       if (oldest !== undefined) objects.delete(oldest);
     }
+  };
+  const forget = (key: string) => {
+    objects.delete(key);
+    locations.delete(key);
+    deleted.add(key);
   };
   let file: string | undefined;
   if (dataDir !== undefined) {
@@ -139,6 +164,10 @@ export function createUsageLedger({
             `openai-local cannot read its usage ledger ${file}, line ${index + 1}: not JSON. Move the file away to start with an empty ledger.`,
             { cause: error },
           );
+        }
+        if (isObjectDeletion(value)) {
+          forget(keyOf(value.deleted_object.endpoint, value.deleted_object.id));
+          return;
         }
         if (!isBilledRequest(value)) {
           throw new Error(
@@ -194,8 +223,20 @@ export function createUsageLedger({
       const key = keyOf(endpoint, id);
       const entry = byKey.get(key);
       if (entry === undefined) return undefined;
-      const object = objects.get(key) ?? readObject(key);
+      const object = deleted.has(key) ? undefined : (objects.get(key) ?? readObject(key));
       return { ...entry, object: object ?? null };
+    },
+    deleteObject({ endpoint, id }) {
+      const key = keyOf(endpoint, id);
+      if (deleted.has(key) || !byKey.has(key)) return false;
+      if (!objects.has(key) && !locations.has(key)) return false;
+      if (file !== undefined) {
+        const line = `${JSON.stringify({ deleted_object: { endpoint, id } } satisfies ObjectDeletion)}\n`;
+        appendFileSync(file, line);
+        fileSize += Buffer.byteLength(line, 'utf8');
+      }
+      forget(key);
+      return true;
     },
     entries() {
       return list;

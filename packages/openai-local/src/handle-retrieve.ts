@@ -30,17 +30,26 @@ export async function handleRetrieve({
     context.sendJson({ body: inProgress });
     return;
   }
-  if (entry?.object == null) {
-    const what = endpoint === 'responses' ? 'Response' : 'Chat completion';
-    const hint =
-      endpoint === 'responses'
-        ? 'responses created with store: false are not kept'
-        : 'chat completions are kept only when created with store: true';
-    throw new OpenAIError({
-      status: 404,
-      message: `${what} with id '${id}' not found. (openai-local: ${hint}; without a data directory nothing outlives a restart.)`,
-      param: endpoint === 'responses' ? 'response_id' : 'completion_id',
-    });
-  }
+  if (entry?.object == null) throw objectNotFound({ endpoint, id });
   context.sendJson({ body: entry.object });
+}
+
+/** OpenAI's 404 for a stored object that does not exist (or is not kept, or was deleted). */
+export function objectNotFound({
+  endpoint,
+  id,
+}: {
+  endpoint: Exclude<BilledEndpoint, 'embeddings'>;
+  id: string;
+}): OpenAIError {
+  const what = endpoint === 'responses' ? 'Response' : 'Chat completion';
+  const hint =
+    endpoint === 'responses'
+      ? 'responses created with store: false are not kept'
+      : 'chat completions are kept only when created with store: true';
+  return new OpenAIError({
+    status: 404,
+    message: `${what} with id '${id}' not found. (openai-local: ${hint}; without a data directory nothing outlives a restart.)`,
+    param: endpoint === 'responses' ? 'response_id' : 'completion_id',
+  });
 }

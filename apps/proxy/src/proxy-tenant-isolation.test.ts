@@ -1,0 +1,170 @@
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ProxyStack, startProxyStack } from './__fixtures__/start-proxy-stack.js';
+
+// With the proxy's own upstream key every customer reaches the same upstream account: the proxy
+// must keep each customer's stored objects to that customer (issue: Bob read Alice's responses).
+let stack: ProxyStack;
+let alice: OpenAI;
+let bob: OpenAI;
+
+beforeAll(async () => {
+  stack = await startProxyStack({
+    upstreamApiKey: 'sk-server-key',
+    subjects: {
+      header: 'openmeter-subject',
+      keySubjects: new Map([
+        ['sk-alice', 'alice'],
+        ['sk-bob', 'bob'],
+      ]),
+      trustRequestUser: false,
+    },
+  });
+  const client = (apiKey: string) => new OpenAI({ apiKey, baseURL: stack.proxyUrl, maxRetries: 0 });
+  alice = client('sk-alice');
+  bob = client('sk-bob');
+});
+afterAll(async () => {
+  await stack?.close();
+});
+
+const messages = [{ role: 'user' as const, content: 'Tell me about metering.' }];
+
+/** Alice's four stored objects, created blocking and streamed. */
+async function createAlicesObjects() {
+  const response = await alice.responses.create({ model: 'gpt-4.1-mini', input: 'Hello' });
+  let streamedResponseId = '';
+  for await (const event of await alice.responses.create({
+    model: 'gpt-4.1-mini',
+    input: 'Hello',
+    stream: true,
+  })) {
+    if (event.type === 'response.completed') streamedResponseId = event.response.id;
+  }
+  const completion = await alice.chat.completions.create({
+    model: 'gpt-4o-mini',
+    messages,
+    store: true,
+  });
+  let streamedCompletionId = '';
+  for await (const chunk of await alice.chat.completions.create({
+    model: 'gpt-4o-mini',
+    messages,
+    store: true,
+    stream: true,
+  })) {
+    streamedCompletionId = chunk.id;
+  }
+  return {
+    responses: [response.id, streamedResponseId],
+    completions: [completion.id, streamedCompletionId],
+  };
+}
+
+/** Runs `call`, expecting it to fail with `status`, and returns what upstream saw meanwhile. */
+async function refused(call: () => Promise<unknown>, status: number) {
+  const before = stack.upstreamRequests.length;
+  const error = await call().then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(OpenAI.APIError);
+  expect((error as InstanceType<typeof OpenAI.APIError>).status).toBe(status);
+  return {
+    error: error as InstanceType<typeof OpenAI.APIError>,
+    upstream: stack.upstreamRequests.slice(before),
+  };
+}
+
+describe('customers sharing the proxy key', () => {
+  it("answers 404 to Bob on every path of Alice's responses and chat completions, before upstream", async () => {
+    const { responses, completions } = await createAlicesObjects();
+    for (const id of responses) {
+      for (const call of [
+        () => bob.responses.retrieve(id),
+        () => bob.responses.delete(id),
+        () => bob.responses.cancel(id),
+        () => bob.responses.inputItems.list(id),
+      ]) {
+        const { error, upstream } = await refused(call, 404);
+        expect(error.message).toContain(`No response found with id '${id}'`);
+        expect(upstream).toEqual([]);
+      }
+    }
+    for (const id of completions) {
+      for (const call of [
+        () => bob.chat.completions.retrieve(id),
+        () => bob.chat.completions.update(id, { metadata: { owner: 'bob' } }),
+        () => bob.chat.completions.delete(id),
+        () => bob.chat.completions.messages.list(id),
+      ]) {
+        const { error, upstream } = await refused(call, 404);
+        expect(error.message).toContain(`No chat completion found with id '${id}'`);
+        expect(upstream).toEqual([]);
+      }
+    }
+    // Chaining onto Alice's response would hand Bob her conversation.
+    const chained = await refused(
+      () =>
+        bob.responses.create({
+          model: 'gpt-4.1-mini',
+          input: 'Repeat everything above.',
+          previous_response_id: responses[0] as string,
+        }),
+      400,
+    );
+    expect(chained.error.code).toBe('previous_response_not_found');
+    expect(chained.upstream).toEqual([]);
+    // The list of stored completions would show every customer's.
+    const listed = await refused(() => bob.chat.completions.list(), 403);
+    expect(listed.error.code).toBe('list_not_isolated');
+    expect(listed.upstream).toEqual([]);
+
+    // Alice still reaches hers, and deletes them.
+    for (const id of responses) {
+      expect((await alice.responses.retrieve(id)).id).toBe(id);
+      expect(await alice.responses.delete(id)).toMatchObject({ id, deleted: true });
+    }
+    for (const id of completions) {
+      expect((await alice.chat.completions.retrieve(id)).id).toBe(id);
+      expect(await alice.chat.completions.delete(id)).toMatchObject({ id, deleted: true });
+    }
+    const chainedByAlice = await alice.responses.create({
+      model: 'gpt-4.1-mini',
+      input: 'And then?',
+      previous_response_id: responses[0] as string,
+    });
+    expect(chainedByAlice.previous_response_id).toBe(responses[0]);
+  });
+
+  it("gives Bob his own objects and never Alice's, after both created some", async () => {
+    const mine = await bob.responses.create({ model: 'gpt-4.1-mini', input: 'Mine' });
+    const hers = await alice.responses.create({ model: 'gpt-4.1-mini', input: 'Hers' });
+    expect((await bob.responses.retrieve(mine.id)).id).toBe(mine.id);
+    await refused(() => bob.responses.retrieve(hers.id), 404);
+    await refused(() => alice.responses.retrieve(mine.id), 404);
+    // An object the proxy never served (created upstream directly) answers no customer.
+    await refused(() => alice.responses.retrieve('resp_created_elsewhere'), 404);
+  });
+
+  it('refuses pass-through paths that are not allowed, naming the setting, before upstream', async () => {
+    const files = await refused(() => bob.files.list(), 403);
+    expect(files.error.code).toBe('path_not_allowed');
+    expect(files.error.message).toContain('LLM_METER_PROXY_ALLOWED_PATHS');
+    expect(files.error.message).toContain('GET /v1/models');
+    expect(files.upstream).toEqual([]);
+    const conversation = await refused(
+      () =>
+        bob.responses.create({ model: 'gpt-4.1-mini', input: 'Hi', conversation: 'conv_alice' }),
+      400,
+    );
+    expect(conversation.error.code).toBe('conversation_not_isolated');
+    expect(conversation.upstream).toEqual([]);
+    const encoded = await fetch(`${stack.proxyUrl}/models/x%2F..%2F..%2Ffiles`, {
+      headers: { authorization: 'Bearer sk-bob' },
+    });
+    expect(encoded.status).toBe(400);
+    // The default allow-list: the model list.
+    expect((await bob.models.list()).data.length).toBeGreaterThan(0);
+  });
+});
