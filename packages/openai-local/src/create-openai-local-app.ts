@@ -10,11 +10,11 @@ import type { ReplayStore } from './create-replay-store.js';
 import type { UsageLedger } from './create-usage-ledger.js';
 import { handleChatCompletions } from './handle-chat-completions.js';
 import { handleCosts } from './handle-costs.js';
+import { handleDelete } from './handle-delete.js';
 import { handleEmbeddings } from './handle-embeddings.js';
 import { handleModels } from './handle-models.js';
 import { handleOrganizationUsage } from './handle-organization-usage.js';
 import { handleResponses } from './handle-responses.js';
-import { handleDelete } from './handle-delete.js';
 import { handleRetrieve } from './handle-retrieve.js';
 import { OpenAIError } from './openai-error.js';
 import {
