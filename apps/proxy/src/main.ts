@@ -169,13 +169,14 @@ try {
   process.once('SIGINT', () => void stop('SIGINT'));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : proxy.port;
-  print(
-    `proxy: listening on http://${proxy.host}:${port}/v1 → ${services.openai.baseURL}${gate ? ` (budget gate on ${proxy.budgetFeature})` : ''}`,
-  );
+  // Before "listening": whoever waits for that line has read this one too.
   if (proxy.useServerKey)
     print(
       `proxy: callers share the server's OPENAI_API_KEY: each reaches only the stored responses and chat completions it created (owners in ${proxy.redisUrl ? 'Redis' : join(config.dataDir, 'proxy-object-owners.jsonl')}); other pass-through routes: ${formatAllowedRoutes(proxy.allowedRoutes ?? parseAllowedRoutes(defaultServerKeyRoutes))} (LLM_METER_PROXY_ALLOWED_PATHS)`,
     );
+  print(
+    `proxy: listening on http://${proxy.host}:${port}/v1 → ${services.openai.baseURL}${gate ? ` (budget gate on ${proxy.budgetFeature})` : ''}`,
+  );
   print(
     `proxy: point clients at OPENAI_BASE_URL=http://${proxy.host}:${port}/v1 and name the customer with the ${proxy.subjects.header} header${proxy.subjects.defaultSubject ? ` (default subject ${proxy.subjects.defaultSubject})` : ''}`,
   );

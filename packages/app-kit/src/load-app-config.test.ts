@@ -29,6 +29,7 @@ describe('loadAppConfig', () => {
       eventType: 'openai',
       eventIds: 'provider',
       outboxDir: '/srv/app/.llm-meter/outbox-blocking',
+      dataDir: '/srv/app/.llm-meter',
       localTokensPerSecond: 200,
     });
   });
