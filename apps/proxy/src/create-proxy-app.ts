@@ -5,7 +5,12 @@ import {
   BudgetUnavailableError,
   type Reservation,
 } from '@llm-meter/budget-gate';
-import { type MeterableResponse, toUsageEvent, type UsageEvent } from '@llm-meter/meter-core';
+import {
+  type MeterableResponse,
+  splitTokenTypes,
+  toUsageEvent,
+  type UsageEvent,
+} from '@llm-meter/meter-core';
 import { type Context, Hono } from 'hono';
 import { type Dispatcher, getGlobalDispatcher, request } from 'undici';
 import { createDownstreamHeaders, createUpstreamHeaders } from './forward-headers.js';
@@ -523,17 +528,16 @@ export function createProxyApp(options: ProxyOptions): Hono<ProxyEnv> {
   }
 
   function countEvent(event: UsageEvent): void {
-    const data = event.data as unknown as Record<string, unknown>;
     metrics.events.inc({
-      usage_source: String(data.usage_source),
-      reason: String(data.estimate_reason ?? ''),
+      usage_source: event.data.usage_source,
+      reason: event.data.estimate_reason ?? '',
     });
-    const prompt = Number(data.prompt_tokens ?? 0);
-    const cached = Number(data.cached_tokens ?? 0);
-    metrics.tokens.inc({ type: 'input' }, Math.max(0, prompt - cached));
-    metrics.tokens.inc({ type: 'cached_input' }, cached);
-    metrics.tokens.inc({ type: 'output' }, Number(data.completion_tokens ?? 0));
-    metrics.tokens.inc({ type: 'reasoning' }, Number(data.reasoning_tokens ?? 0));
+    const types = splitTokenTypes({
+      usage: event.data,
+      cacheReadUnknown: event.data.cached_tokens_unknown === true,
+    });
+    for (const [type, tokens] of Object.entries(types)) metrics.tokens.inc({ type }, tokens);
+    metrics.tokens.inc({ type: 'reasoning' }, event.data.reasoning_tokens);
   }
 
   return app;

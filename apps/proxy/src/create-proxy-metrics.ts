@@ -36,7 +36,7 @@ export function createProxyMetrics({
   });
   const tokens = new Counter({
     name: 'llm_meter_proxy_tokens_total',
-    help: 'Tokens metered, by type (input, cached_input, output, reasoning).',
+    help: 'Tokens metered, by type: input, cache_read, cache_write, output (these four sum to the total), and reasoning (part of output).',
     labelNames: ['type'] as const,
     registers: [registry],
   });

@@ -79,7 +79,11 @@ test('an unknown model or a tier the model is not offered at is unpriced with th
   expect(rows.map((row) => priceUsageTableRow(row).cell)).toEqual([
     'unpriced (unknown model)',
     'unpriced (tier not offered)',
-    priceUsageRow({ day, model: 'gpt-4o-mini', tokens: { input: 10, cached: 0, output: 5 } }).cell,
+    priceUsageRow({
+      day,
+      model: 'gpt-4o-mini',
+      usage: { prompt_tokens: 10, cached_tokens: 0, completion_tokens: 5 },
+    }).cell,
   ]);
   const table = formatUsageTable(rows);
   expect(table).toContain('unpriced (unknown model)');
@@ -101,8 +105,11 @@ test('rows without a metered tier show "-" and are priced at default, said under
     '0',
     '10',
     '110',
-    priceUsageRow({ day, model: 'gpt-4.1-mini', tokens: { input: 100, cached: 0, output: 10 } })
-      .cell,
+    priceUsageRow({
+      day,
+      model: 'gpt-4.1-mini',
+      usage: { prompt_tokens: 100, cached_tokens: 0, completion_tokens: 10 },
+    }).cell,
   ]);
   expect(lines.at(-2)).toBe('tier -: not metered (events without service_tier), priced at default');
   expect(lines.at(-1)).toBe(describePrices());

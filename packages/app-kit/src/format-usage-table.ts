@@ -47,7 +47,11 @@ export function priceUsageTableRow(row: UsageTableRow): PricedUsageRow {
     model: row.model,
     serviceTier: row.serviceTier,
     provider: row.provider,
-    tokens: { input: row.input, cached: row.cached, output: row.output },
+    usage: {
+      prompt_tokens: row.input,
+      cached_tokens: row.cached,
+      completion_tokens: row.output,
+    },
   });
   return priced.price.status === 'priced'
     ? priced

@@ -42,13 +42,12 @@ export type {
   DimensionValue,
   EstimateReason,
   PricingFields,
-  TokenType,
   TokenTypeEvent,
   TokenTypeEventData,
   UsageEndpoint,
   UsageEvent,
   UsageEventData,
-  UsageTokens,
+  UsageSource,
 } from './events/usage-event.js';
 export {
   defaultProvider,
@@ -76,3 +75,7 @@ export type { EncodingName } from './tokenizer/encoding-name.js';
 export type { Tokenizer } from './tokenizer/get-tokenizer.js';
 export { getTokenizer } from './tokenizer/get-tokenizer.js';
 export { UnknownModelError } from './tokenizer/unknown-model-error.js';
+// The provider-neutral usage record (src/usage/).
+export { splitTokenTypes } from './usage/split-token-types.js';
+export type { TokenType, UsageField, UsageRecord, UsageTokens } from './usage/usage-record.js';
+export { usageFields } from './usage/usage-record.js';

@@ -6,3 +6,4 @@ export { chatPromptRulesForModel } from './count/chat-prompt-rules.js';
 export { requireChatMessages } from './count/count-chat-prompt-tokens.js';
 export { countOutputToolCallTokens } from './count/count-output-tool-call-tokens.js';
 export { convertResponsesRequest } from './events/convert-responses-request.js';
+export { usageFieldNames } from './usage/usage-record.js';

@@ -1,18 +1,5 @@
-import type { UsageEvent, UsageTokens } from '@llm-meter/meter-core';
-
-/** Every token field of a usage event, in the order corrections list them. */
-const tokenFields = [
-  'prompt_tokens',
-  'completion_tokens',
-  'total_tokens',
-  'cached_tokens',
-  'reasoning_tokens',
-  'cache_write_tokens',
-  'prompt_audio_tokens',
-  'completion_audio_tokens',
-  'accepted_prediction_tokens',
-  'rejected_prediction_tokens',
-] as const satisfies ReadonlyArray<keyof UsageTokens>;
+import type { UsageEvent, UsageRecord } from '@llm-meter/meter-core';
+import { usageFieldNames } from '@llm-meter/meter-core/internal';
 
 // Fields of an estimate that describe the estimate itself; a correction does not carry them.
 const estimateOnlyFields = new Set([
@@ -36,17 +23,17 @@ export function createSettlementEvent({
   exact,
 }: {
   estimate: UsageEvent;
-  exact: UsageTokens;
+  exact: UsageRecord;
 }): UsageEvent | undefined {
   const dimensions: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(estimate.data)) {
-    if (!estimateOnlyFields.has(key) && !(tokenFields as readonly string[]).includes(key)) {
+    if (!estimateOnlyFields.has(key) && !(usageFieldNames as readonly string[]).includes(key)) {
       dimensions[key] = value;
     }
   }
   const differences: Record<string, number> = {};
   let differs = false;
-  for (const field of tokenFields) {
+  for (const field of usageFieldNames) {
     const estimated = estimate.data[field] ?? 0;
     const settled = exact[field] ?? 0;
     const difference = settled - estimated;
@@ -65,6 +52,6 @@ export function createSettlementEvent({
       ...differences,
       usage_source: 'settled',
       settles: estimate.id,
-    } as unknown as UsageEvent['data'],
+    } as UsageEvent['data'],
   };
 }

@@ -1,7 +1,7 @@
 export { formatUsd } from './format-usd.js';
 export {
+  type PriceableUsage,
   type PricedUsage,
-  type PriceTokens,
   type PriceUsageInput,
   priceUsage,
   type UnpricedReason,

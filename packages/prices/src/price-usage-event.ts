@@ -25,13 +25,6 @@ export function priceUsageEvent(event: Pick<UsageEvent, 'time' | 'data'>): Usage
     serviceTier,
     provider,
     at,
-    tokens: {
-      input: data.prompt_tokens,
-      cached: data.cached_tokens,
-      cacheWrite: data.cache_write_tokens,
-      output: data.completion_tokens,
-      inputAudio: data.prompt_audio_tokens,
-      outputAudio: data.completion_audio_tokens,
-    },
+    usage: data,
   });
 }

@@ -7,18 +7,18 @@ describe('priceUsageRow', () => {
       priceUsageRow({
         day: '2026-11-27',
         model: 'gpt-4.1-mini-2025-04-14',
-        tokens: { input: 1161, cached: 1152, output: 44 },
+        usage: { prompt_tokens: 1161, cached_tokens: 1152, completion_tokens: 44 },
       }),
       priceUsageRow({
         day: '2026-11-27',
         model: 'gpt-4o-mini-2024-07-18',
         serviceTier: 'default',
-        tokens: { input: 1175, cached: 0, output: 53 },
+        usage: { prompt_tokens: 1175, cached_tokens: 0, completion_tokens: 53 },
       }),
       priceUsageRow({
         day: '2026-11-27',
         model: 'my-finetune',
-        tokens: { input: 10, cached: 0, output: 1 },
+        usage: { prompt_tokens: 10, cached_tokens: 0, completion_tokens: 1 },
       }),
     ];
     // gpt-4.1-mini: $0.40 input, $0.10 cached, $1.60 output; gpt-4o-mini: $0.15, $0.60.
@@ -41,7 +41,7 @@ describe('priceUsageRow', () => {
       priceUsageRow({
         day: 'yesterday',
         model: 'gpt-4o-mini',
-        tokens: { input: 1, cached: 0, output: 1 },
+        usage: { prompt_tokens: 1, cached_tokens: 0, completion_tokens: 1 },
       }),
     ).toThrow(/day must be YYYY-MM-DD/);
   });

@@ -1,5 +1,5 @@
 import { formatUsd } from './format-usd.js';
-import { priceUsage, type UsagePrice } from './price-usage.js';
+import { type PriceableUsage, priceUsage, type UsagePrice } from './price-usage.js';
 
 /** Input of `priceUsageRow`: one row of the usage table (tokens of one model on one day). */
 export interface PriceUsageRowInput {
@@ -9,7 +9,7 @@ export interface PriceUsageRowInput {
   provider?: string | null | undefined;
   /** Day of the row, `YYYY-MM-DD` (UTC): selects the prices in force that day. */
   day: string;
-  tokens: { input: number; cached: number; output: number; cacheWrite?: number | undefined };
+  usage: PriceableUsage;
 }
 
 /** A priced table row: the cell to print, the amount to add up, and the full result. */
@@ -30,7 +30,7 @@ export function priceUsageRow({
   serviceTier,
   provider,
   day,
-  tokens,
+  usage,
 }: PriceUsageRowInput): PricedUsageRow {
   const at = new Date(`${day}T00:00:00.000Z`);
   if (Number.isNaN(at.getTime())) {
@@ -41,12 +41,7 @@ export function priceUsageRow({
     serviceTier,
     provider,
     at,
-    tokens: {
-      input: tokens.input,
-      cached: tokens.cached,
-      cacheWrite: tokens.cacheWrite,
-      output: tokens.output,
-    },
+    usage,
   });
   return price.status === 'priced'
     ? { cell: formatUsd(price.usd), usd: price.usd, price }

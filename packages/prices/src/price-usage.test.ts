@@ -89,7 +89,7 @@ describe('priceUsageEvent on recorded OpenAI responses', () => {
 describe('priceUsage', () => {
   const at = new Date('2026-12-01T12:00:00.000Z');
   // 100K each: under the 128K prompt limit of the priority rates.
-  const tokens = { input: 100_000, cached: 0, output: 100_000 };
+  const usage = { prompt_tokens: 100_000, cached_tokens: 0, completion_tokens: 100_000 };
 
   it.each([
     // given served tier → want total for 100K input + 100K output of gpt-4o-mini
@@ -98,19 +98,19 @@ describe('priceUsage', () => {
     { tier: 'priority', want: (0.25 + 1) / 10 },
     { tier: 'batch', want: (0.15 + 0.6) / 20 },
   ])('prices gpt-4o-mini served at $tier', ({ tier, want }) => {
-    const price = priceUsage({ model: 'gpt-4o-mini-2024-07-18', serviceTier: tier, tokens, at });
+    const price = priceUsage({ model: 'gpt-4o-mini-2024-07-18', serviceTier: tier, usage, at });
     expect(price.status === 'priced' && price.usd).toBeCloseTo(want, 12);
   });
 
   it('prices the served tier, not the requested one: priority requested, default served', () => {
     // The request asked for priority; the response reported "default" (OpenAI downgrades).
-    const price = priceUsage({ model: 'gpt-4.1-mini', serviceTier: 'default', tokens, at });
+    const price = priceUsage({ model: 'gpt-4.1-mini', serviceTier: 'default', usage, at });
     expect(price).toMatchObject({ status: 'priced', tier: 'default' });
     expect(price.status === 'priced' && price.usd).toBeCloseTo((0.4 + 1.6) / 10, 12);
   });
 
   it('says when the tier was assumed', () => {
-    expect(priceUsage({ model: 'gpt-4.1-mini', tokens, at })).toMatchObject({
+    expect(priceUsage({ model: 'gpt-4.1-mini', usage, at })).toMatchObject({
       tier: 'default',
       tierAssumed: true,
     });
@@ -120,10 +120,10 @@ describe('priceUsage', () => {
     const before = priceUsage({
       model: 'o3-2025-04-16',
       serviceTier: 'flex',
-      tokens,
+      usage,
       at: new Date('2025-05-01T00:00:00Z'),
     });
-    const after = priceUsage({ model: 'o3', serviceTier: 'flex', tokens, at });
+    const after = priceUsage({ model: 'o3', serviceTier: 'flex', usage, at });
     // o3 standard was $10/$40, then $2/$8; flex is half.
     expect(before.status === 'priced' && before.usd).toBeCloseTo(2.5, 9);
     expect(after.status === 'priced' && after.usd).toBeCloseTo(0.5, 9);
@@ -134,7 +134,12 @@ describe('priceUsage', () => {
     const price = priceUsage({
       model: 'gpt-6-luna',
       serviceTier: 'default',
-      tokens: { input: 1000, cached: 200, cacheWrite: 300, output: 100 },
+      usage: {
+        prompt_tokens: 1000,
+        cached_tokens: 200,
+        cache_write_tokens: 300,
+        completion_tokens: 100,
+      },
       at,
     });
     const want = (500 * 0.1 + 300 * 0.125 + 200 * 0.01 + 100 * 0.5) / perMillion;
@@ -154,7 +159,7 @@ describe('priceUsage', () => {
   ])(
     'is unpriced ($reason), never $0, for $given.model at $given.serviceTier',
     ({ given, reason }) => {
-      const price = priceUsage({ ...given, tokens, at });
+      const price = priceUsage({ ...given, usage, at });
       expect(price).toMatchObject({ status: 'unpriced', reason });
       expect(price).not.toHaveProperty('usd');
       expect(price.status === 'unpriced' && price.message.length).toBeGreaterThan(20);
@@ -165,18 +170,26 @@ describe('priceUsage', () => {
     const price = priceUsage({
       model: 'gpt-4.1',
       serviceTier: 'priority',
-      tokens: { input: 200_000, output: 10 },
+      usage: { prompt_tokens: 200_000, completion_tokens: 10 },
       at,
     });
     expect(price).toMatchObject({ status: 'unpriced', reason: 'long_context_not_offered' });
   });
 
   it('refuses malformed token counts with the field named', () => {
-    const price = priceUsage({ model: 'gpt-4o-mini', tokens: { input: -1, output: 2 }, at });
+    const price = priceUsage({
+      model: 'gpt-4o-mini',
+      usage: { prompt_tokens: -1, completion_tokens: 2 },
+      at,
+    });
     expect(price).toMatchObject({ status: 'unpriced', reason: 'invalid_tokens' });
-    expect(price.status === 'unpriced' && price.message).toContain('tokens.input');
+    expect(price.status === 'unpriced' && price.message).toContain('usage.prompt_tokens');
     expect(
-      priceUsage({ model: 'gpt-4o-mini', tokens: { input: 10, cached: 11, output: 2 }, at }),
+      priceUsage({
+        model: 'gpt-4o-mini',
+        usage: { prompt_tokens: 10, cached_tokens: 11, completion_tokens: 2 },
+        at,
+      }),
     ).toMatchObject({ status: 'unpriced', reason: 'invalid_tokens' });
   });
 });

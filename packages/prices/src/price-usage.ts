@@ -1,3 +1,4 @@
+import type { UsageRecord } from '@llm-meter/meter-core';
 import { calcPrice, type ModelInfo, type Provider, type Usage } from '@pydantic/genai-prices';
 import {
   findServiceTierPrice,
@@ -6,18 +7,17 @@ import {
 } from './service-tier-prices.js';
 
 /**
- * Token counts to price, with OpenAI's meanings: `input` includes `cached` and `cacheWrite`,
- * `output` includes reasoning tokens (billed as output).
- * @see https://platform.openai.com/docs/api-reference/chat/object#chat/object-usage
+ * The usage to price, as meter-core's usage record spells it: `prompt_tokens` includes
+ * `cached_tokens` and `cache_write_tokens`, `completion_tokens` includes reasoning tokens
+ * (billed as output). Fields not priced separately may be left out.
  */
-export interface PriceTokens {
-  input: number;
-  cached?: number | undefined;
-  cacheWrite?: number | undefined;
-  output: number;
-  inputAudio?: number | undefined;
-  outputAudio?: number | undefined;
-}
+export type PriceableUsage = Pick<UsageRecord, 'prompt_tokens' | 'completion_tokens'> &
+  Partial<
+    Pick<
+      UsageRecord,
+      'cached_tokens' | 'cache_write_tokens' | 'prompt_audio_tokens' | 'completion_audio_tokens'
+    >
+  >;
 
 /** Input of `priceUsage`. */
 export interface PriceUsageInput {
@@ -30,7 +30,7 @@ export interface PriceUsageInput {
   serviceTier?: string | null | undefined;
   /** `openai` (default) or another genai-prices provider id. */
   provider?: string | null | undefined;
-  tokens: PriceTokens;
+  usage: PriceableUsage;
   /** When the request was served: selects the prices in force that day. */
   at: Date;
 }
@@ -90,7 +90,7 @@ export function priceUsage({
   model,
   serviceTier,
   provider,
-  tokens,
+  usage: tokens,
   at,
 }: PriceUsageInput): UsagePrice {
   const invalid = findInvalidTokens(tokens);
@@ -144,10 +144,10 @@ export function priceUsage({
       `no ${tier} price for ${modelId} (${model}): OpenAI does not list it, or the table in @llm-meter/prices lacks it`,
     );
   }
-  if (row.maxPromptTokens !== undefined && tokens.input > row.maxPromptTokens) {
+  if (row.maxPromptTokens !== undefined && tokens.prompt_tokens > row.maxPromptTokens) {
     return unpriced(
       'long_context_not_offered',
-      `${tier} rates of ${modelId} exclude prompts over ${row.maxPromptTokens} tokens (this one has ${tokens.input})`,
+      `${tier} rates of ${modelId} exclude prompts over ${row.maxPromptTokens} tokens (this one has ${tokens.prompt_tokens})`,
     );
   }
   if ('multiplier' in row.price) {
@@ -192,24 +192,39 @@ export function priceUsage({
   };
 }
 
-function toGenaiUsage(tokens: PriceTokens): Usage {
-  const usage: Usage = { input_tokens: tokens.input, output_tokens: tokens.output };
-  if (tokens.cached) usage.cache_read_tokens = tokens.cached;
-  if (tokens.cacheWrite) usage.cache_write_tokens = tokens.cacheWrite;
-  if (tokens.inputAudio) usage.input_audio_tokens = tokens.inputAudio;
-  if (tokens.outputAudio) usage.output_audio_tokens = tokens.outputAudio;
+const pricedFields = [
+  'prompt_tokens',
+  'completion_tokens',
+  'cached_tokens',
+  'cache_write_tokens',
+  'prompt_audio_tokens',
+  'completion_audio_tokens',
+] as const satisfies ReadonlyArray<keyof PriceableUsage>;
+
+function toGenaiUsage(tokens: PriceableUsage): Usage {
+  const usage: Usage = {
+    input_tokens: tokens.prompt_tokens,
+    output_tokens: tokens.completion_tokens,
+  };
+  if (tokens.cached_tokens) usage.cache_read_tokens = tokens.cached_tokens;
+  if (tokens.cache_write_tokens) usage.cache_write_tokens = tokens.cache_write_tokens;
+  if (tokens.prompt_audio_tokens) usage.input_audio_tokens = tokens.prompt_audio_tokens;
+  if (tokens.completion_audio_tokens) usage.output_audio_tokens = tokens.completion_audio_tokens;
   return usage;
 }
 
-function findInvalidTokens(tokens: PriceTokens): string | undefined {
-  for (const [name, value] of Object.entries(tokens)) {
+function findInvalidTokens(tokens: PriceableUsage): string | undefined {
+  for (const name of pricedFields) {
+    const value = tokens[name];
     if (value === undefined) continue;
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-      return `tokens.${name} must be a non-negative integer, got ${JSON.stringify(value)}`;
+      return `usage.${name} must be a non-negative integer, got ${JSON.stringify(value)}`;
     }
   }
-  if ((tokens.cached ?? 0) + (tokens.cacheWrite ?? 0) > tokens.input) {
-    return `cached (${tokens.cached ?? 0}) plus cache-write (${tokens.cacheWrite ?? 0}) tokens exceed input tokens (${tokens.input})`;
+  const cached = tokens.cached_tokens ?? 0;
+  const cacheWrite = tokens.cache_write_tokens ?? 0;
+  if (cached + cacheWrite > tokens.prompt_tokens) {
+    return `cached (${cached}) plus cache-write (${cacheWrite}) tokens exceed prompt tokens (${tokens.prompt_tokens})`;
   }
   return undefined;
 }

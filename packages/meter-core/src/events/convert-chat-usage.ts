@@ -1,6 +1,6 @@
-import { checkUsageTokens } from './check-usage-tokens.js';
+import { checkUsageRecord } from '../usage/check-usage-record.js';
+import type { UsageRecord } from '../usage/usage-record.js';
 import { parseTokenCount } from './parse-token-count.js';
-import type { UsageTokens } from './usage-event.js';
 import { UsageEventError } from './usage-event-error.js';
 
 /**
@@ -32,7 +32,7 @@ export interface OpenAIChatUsage {
 }
 
 /**
- * Converts a chat (or embeddings) usage object into {@link UsageTokens}, refusing missing,
+ * Converts a chat (or embeddings) usage object into {@link UsageRecord}, refusing missing,
  * negative, fractional or inconsistent counts with a {@link UsageEventError} naming the field.
  * Embeddings usage has no `completion_tokens`: pass `completionOptional: true` to read it as 0.
  * @see https://platform.openai.com/docs/api-reference/chat/object#chat/object-usage
@@ -43,7 +43,7 @@ export function convertChatUsage({
 }: {
   usage: OpenAIChatUsage;
   completionOptional?: boolean;
-}): UsageTokens {
+}): UsageRecord {
   if (typeof usage !== 'object' || usage === null) {
     throw new UsageEventError({ field: 'usage', message: 'must be an object' });
   }
@@ -51,7 +51,7 @@ export function convertChatUsage({
     parseTokenCount({ value, field: `usage.${field}`, optional: true });
   const prompt = usage.prompt_tokens_details ?? {};
   const completion = usage.completion_tokens_details ?? {};
-  const tokens: UsageTokens = {
+  const tokens: UsageRecord = {
     prompt_tokens:
       parseTokenCount({ value: usage.prompt_tokens, field: 'usage.prompt_tokens' }) ?? 0,
     completion_tokens:
@@ -87,8 +87,8 @@ export function convertChatUsage({
   for (const [key, value] of Object.entries(optional)) {
     if (value !== undefined) tokens[key as keyof typeof optional] = value;
   }
-  return checkUsageTokens({
-    tokens,
+  return checkUsageRecord({
+    usage: tokens,
     fields: {
       cached_tokens: 'usage.prompt_tokens_details.cached_tokens',
       cache_write_tokens: 'usage.prompt_tokens_details.cache_write_tokens',

@@ -1,6 +1,6 @@
-import { checkUsageTokens } from './check-usage-tokens.js';
+import { checkUsageRecord } from '../usage/check-usage-record.js';
+import type { UsageRecord } from '../usage/usage-record.js';
 import { parseTokenCount } from './parse-token-count.js';
-import type { UsageTokens } from './usage-event.js';
 import { UsageEventError } from './usage-event-error.js';
 
 /**
@@ -19,18 +19,18 @@ export interface OpenAIResponsesUsage {
 }
 
 /**
- * Converts Responses API usage onto the chat field names of {@link UsageTokens}: input tokens
+ * Converts Responses API usage onto the chat field names of {@link UsageRecord}: input tokens
  * become `prompt_tokens`, output tokens `completion_tokens`. Refuses bad counts with a
  * {@link UsageEventError} naming the Responses field.
  * @see https://platform.openai.com/docs/api-reference/responses/object#responses/object-usage
  */
-export function convertResponsesUsage({ usage }: { usage: OpenAIResponsesUsage }): UsageTokens {
+export function convertResponsesUsage({ usage }: { usage: OpenAIResponsesUsage }): UsageRecord {
   if (typeof usage !== 'object' || usage === null) {
     throw new UsageEventError({ field: 'usage', message: 'must be an object' });
   }
   const input = usage.input_tokens_details ?? {};
   const output = usage.output_tokens_details ?? {};
-  const tokens: UsageTokens = {
+  const tokens: UsageRecord = {
     prompt_tokens: parseTokenCount({ value: usage.input_tokens, field: 'usage.input_tokens' }) ?? 0,
     completion_tokens:
       parseTokenCount({ value: usage.output_tokens, field: 'usage.output_tokens' }) ?? 0,
@@ -54,8 +54,8 @@ export function convertResponsesUsage({ usage }: { usage: OpenAIResponsesUsage }
     optional: true,
   });
   if (cacheWrite !== undefined) tokens.cache_write_tokens = cacheWrite;
-  return checkUsageTokens({
-    tokens,
+  return checkUsageRecord({
+    usage: tokens,
     fields: {
       prompt_tokens: 'usage.input_tokens',
       completion_tokens: 'usage.output_tokens',

@@ -1,10 +1,7 @@
+import { splitTokenTypes } from '../usage/split-token-types.js';
+import { type TokenType, usageFieldNames } from '../usage/usage-record.js';
 import { parseNonEmptyString } from './create-usage-event.js';
-import {
-  defaultTokenTypeEventType,
-  type TokenType,
-  type TokenTypeEvent,
-  type UsageEvent,
-} from './usage-event.js';
+import { defaultTokenTypeEventType, type TokenTypeEvent, type UsageEvent } from './usage-event.js';
 
 /**
  * Splits a usage event into one event per token type, in OpenMeter's LLM cost vocabulary, so an
@@ -30,35 +27,20 @@ export function convertToTokenTypeEvents({
   type?: string | undefined;
 }): TokenTypeEvent[] {
   const eventType = parseNonEmptyString({ value: type, field: 'options.type' });
-  const {
-    prompt_tokens,
-    completion_tokens,
-    total_tokens: _total,
-    cached_tokens,
-    reasoning_tokens: _reasoning,
-    cache_write_tokens,
-    prompt_audio_tokens: _promptAudio,
-    completion_audio_tokens: _completionAudio,
-    accepted_prediction_tokens: _accepted,
-    rejected_prediction_tokens: _rejected,
-    ...rest
-  } = event.data;
-  const cacheRead = rest.cached_tokens_unknown === true ? 0 : cached_tokens;
-  // Each detail count fits in prompt_tokens on its own (checkUsageTokens); clamp their sum too, so
-  // the types always add up to the total.
-  const cacheWrite = Math.min(cache_write_tokens ?? 0, prompt_tokens - cacheRead);
-  const counts: ReadonlyArray<readonly [TokenType, number]> = [
-    ['input', prompt_tokens - cacheRead - cacheWrite],
-    ['cache_read', cacheRead],
-    ['cache_write', cacheWrite],
-    ['output', completion_tokens],
-  ];
+  const rest: Record<string, unknown> = { ...event.data };
+  for (const field of usageFieldNames) delete rest[field];
+  const counts = Object.entries(
+    splitTokenTypes({
+      usage: event.data,
+      cacheReadUnknown: event.data.cached_tokens_unknown === true,
+    }),
+  ) as Array<[TokenType, number]>;
   return counts
     .filter(([, tokens]) => tokens > 0)
     .map(([tokenType, tokens]) => ({
       ...event,
       id: `${event.id}:${tokenType}`,
       type: eventType,
-      data: { ...rest, tokens, type: tokenType },
+      data: { ...rest, tokens, type: tokenType } as TokenTypeEvent['data'],
     }));
 }

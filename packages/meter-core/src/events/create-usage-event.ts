@@ -1,4 +1,5 @@
 import { isReasoningModel } from '../count/chat-prompt-rules.js';
+import { type UsageRecord, usageFieldNames } from '../usage/usage-record.js';
 import {
   type DimensionValue,
   defaultProvider,
@@ -8,7 +9,6 @@ import {
   type UsageEndpoint,
   type UsageEvent,
   type UsageEventData,
-  type UsageTokens,
 } from './usage-event.js';
 import { UsageEventError } from './usage-event-error.js';
 
@@ -26,16 +26,8 @@ export const reservedDataKeys: ReadonlySet<string> = new Set([
   'estimate_reason',
   'cached_tokens_unknown',
   'reasoning_tokens_unknown',
-  'prompt_tokens',
-  'completion_tokens',
-  'total_tokens',
-  'cached_tokens',
-  'reasoning_tokens',
-  'cache_write_tokens',
-  'prompt_audio_tokens',
-  'completion_audio_tokens',
-  'accepted_prediction_tokens',
-  'rejected_prediction_tokens',
+  'settles',
+  ...usageFieldNames,
   'tokens',
   'type',
 ]);
@@ -183,7 +175,7 @@ export function createUsageEvent({
   /** The `service_tier` the provider reported, when it did (`auto` is left out). */
   serviceTier?: unknown;
   endpoint: UsageEndpoint;
-  tokens: UsageTokens;
+  tokens: UsageRecord;
   /** Set when the counts are estimates. */
   estimateReason?: EstimateReason | undefined;
   options: UsageEventEnvelopeOptions;

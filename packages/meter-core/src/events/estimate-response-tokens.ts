@@ -7,6 +7,7 @@ import { countOutputToolCallTokens } from '../count/count-output-tool-call-token
 import type { FunctionCallInput } from '../count/count-tool-call-tokens.js';
 import type { EncodingName } from '../tokenizer/encoding-name.js';
 import { getTokenizer } from '../tokenizer/get-tokenizer.js';
+import type { UsageRecord } from '../usage/usage-record.js';
 import {
   convertResponsesRequest,
   type ResponsesPromptRequest,
@@ -18,7 +19,6 @@ import type {
   EmbeddingsPromptRequest,
   ResponseOutputItemLike,
 } from './response-types.js';
-import type { UsageTokens } from './usage-event.js';
 
 function estimateTokens({
   promptTokens,
@@ -26,7 +26,7 @@ function estimateTokens({
 }: {
   promptTokens: number;
   completionTokens: number;
-}): UsageTokens {
+}): UsageRecord {
   return {
     prompt_tokens: promptTokens,
     completion_tokens: completionTokens,
@@ -86,7 +86,7 @@ export function estimateChatCompletionTokens({
   /** The model the response reported; the request's model is the fallback. */
   model: string | null | undefined;
   encoding?: EncodingName | null | undefined;
-}): UsageTokens {
+}): UsageRecord {
   const modelName = model ?? request.model ?? '';
   const resolved = resolveEstimateEncoding({ model: modelName, encoding });
   return estimateTokens({
@@ -128,7 +128,7 @@ export function estimateResponsesTokens({
   toolCalls?: readonly FunctionCallInput[] | undefined;
   model: string | null | undefined;
   encoding?: EncodingName | null | undefined;
-}): UsageTokens {
+}): UsageRecord {
   const chatRequest = convertResponsesRequest(request);
   const modelName = model ?? request.model ?? '';
   const resolved = resolveEstimateEncoding({ model: modelName, encoding });
@@ -159,7 +159,7 @@ export function estimateEmbeddingsTokens({
   request: EmbeddingsPromptRequest;
   model: string | null | undefined;
   encoding?: EncodingName | null | undefined;
-}): UsageTokens {
+}): UsageRecord {
   const resolved = resolveEstimateEncoding({ model: model ?? request.model, encoding });
   const input = request.input ?? [];
   const items: ReadonlyArray<unknown> = typeof input === 'string' ? [input] : input;

@@ -1,5 +1,6 @@
 import type { ChatPromptRequest } from '../count/count-chat-prompt-tokens.js';
 import type { EncodingName } from '../tokenizer/encoding-name.js';
+import type { UsageRecord } from '../usage/usage-record.js';
 import { convertChatUsage } from './convert-chat-usage.js';
 import type { ResponsesPromptRequest } from './convert-responses-request.js';
 import { convertResponsesUsage } from './convert-responses-usage.js';
@@ -25,7 +26,7 @@ import type {
   MeterableResponse,
   ResponseLike,
 } from './response-types.js';
-import type { UsageEvent, UsageTokens } from './usage-event.js';
+import type { UsageEvent } from './usage-event.js';
 import { UsageEventError } from './usage-event-error.js';
 
 /**
@@ -64,7 +65,7 @@ function noUsageError(): UsageEventError {
   });
 }
 
-function chatTokens(response: ChatCompletionLike, options: ToUsageEventOptions): UsageTokens {
+function chatTokens(response: ChatCompletionLike, options: ToUsageEventOptions): UsageRecord {
   if (response.usage) return convertChatUsage({ usage: response.usage });
   if (!options.request) throw noUsageError();
   return estimateChatCompletionTokens({
@@ -76,7 +77,7 @@ function chatTokens(response: ChatCompletionLike, options: ToUsageEventOptions):
   });
 }
 
-function responsesTokens(response: ResponseLike, options: ToUsageEventOptions): UsageTokens {
+function responsesTokens(response: ResponseLike, options: ToUsageEventOptions): UsageRecord {
   if (response.status && unfinishedStatuses.has(response.status)) {
     throw new UsageEventError({
       field: 'status',
@@ -98,7 +99,7 @@ function responsesTokens(response: ResponseLike, options: ToUsageEventOptions): 
 function embeddingsTokens(
   response: EmbeddingsResponseLike,
   options: ToUsageEventOptions,
-): UsageTokens {
+): UsageRecord {
   if (response.usage) return convertChatUsage({ usage: response.usage, completionOptional: true });
   if (!options.request) throw noUsageError();
   return estimateEmbeddingsTokens({

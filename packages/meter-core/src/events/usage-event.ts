@@ -1,3 +1,5 @@
+import type { TokenType, UsageRecord } from '../usage/usage-record.js';
+
 /**
  * A JSON scalar: the only values allowed as extra dimensions in event data, so OpenMeter's
  * `groupBy` JSONPaths always resolve to a single value.
@@ -10,6 +12,13 @@ export type DimensionValue = string | number | boolean | null;
  * @see https://platform.openai.com/docs/api-reference
  */
 export type UsageEndpoint = 'chat.completions' | 'responses' | 'embeddings';
+
+/**
+ * Where an event's numbers come from: the provider's own usage, an estimate (the provider's was
+ * not to be had), or a correction that settles an estimate to the provider's numbers (its token
+ * fields are the signed differences).
+ */
+export type UsageSource = 'provider' | 'estimated' | 'settled';
 
 /**
  * Why token counts are estimates: the response carried no usage (`no_usage`), the stream ended
@@ -28,45 +37,17 @@ export type EstimateReason =
   | 'crashed';
 
 /**
- * Token counts of one response, with OpenAI's chat field names. `prompt_tokens` includes
- * `cached_tokens` and `completion_tokens` includes `reasoning_tokens`, as in OpenAI's usage
- * object; `total_tokens` is always `prompt_tokens + completion_tokens`. The optional fields are
- * present only when the provider reported them.
- * @see https://platform.openai.com/docs/api-reference/chat/object#chat/object-usage
- */
-export interface UsageTokens {
-  prompt_tokens: number;
-  completion_tokens: number;
-  total_tokens: number;
-  /**
-   * Prompt tokens served from the prompt cache: 0 when the provider reported none, and 0 as a lower
-   * bound on estimates, which say so with `cached_tokens_unknown: true`.
-   */
-  cached_tokens: number;
-  /**
-   * Completion tokens spent on hidden reasoning: 0 when the provider reported none, and 0 as a
-   * lower bound on estimates of reasoning models, which say so with
-   * `reasoning_tokens_unknown: true`.
-   */
-  reasoning_tokens: number;
-  /** Prompt tokens written to the cache, reported by some providers. */
-  cache_write_tokens?: number;
-  prompt_audio_tokens?: number;
-  completion_audio_tokens?: number;
-  accepted_prediction_tokens?: number;
-  rejected_prediction_tokens?: number;
-}
-
-/**
  * Data of a usage event: the token counts, what decides their price (provider, model, requested
  * model, service tier), the endpoint, where the numbers come from, and the caller's extra
  * dimensions.
  * @see https://openmeter.io/docs/metering/guides/common-examples
  */
-export type UsageEventData = UsageTokens &
+export type UsageEventData = UsageRecord &
   PricingFields & {
     endpoint: UsageEndpoint;
-    usage_source: 'provider' | 'estimated';
+    usage_source: UsageSource;
+    /** On a correction (`usage_source: "settled"`): the id of the estimate it settles. */
+    settles?: string;
     estimate_reason?: EstimateReason;
     /**
      * Set (to `true`) on estimates: an estimate cannot know which prompt tokens the provider's
@@ -102,14 +83,6 @@ export interface PricingFields {
 }
 
 /**
- * Token type of a token-type event, in OpenMeter's LLM cost vocabulary: uncached `input`,
- * `cache_read` (prompt tokens served from the cache), `cache_write` (prompt tokens written to the
- * cache, reported by some providers) and `output` (reasoning included, as OpenAI bills it).
- * @see https://openmeter.io/docs/billing/entitlements/feature
- */
-export type TokenType = 'input' | 'cache_read' | 'cache_write' | 'output';
-
-/**
  * Data of a token-type event: `{ tokens, type, provider, model }`, the properties an OpenMeter
  * feature with an LLM unit cost reads, plus the endpoint, usage source and extra dimensions.
  * @see https://openmeter.io/docs/metering/guides/common-examples
@@ -118,7 +91,7 @@ export type TokenTypeEventData = PricingFields & {
   tokens: number;
   type: TokenType;
   endpoint: UsageEndpoint;
-  usage_source: 'provider' | 'estimated';
+  usage_source: UsageSource;
   estimate_reason?: EstimateReason;
   /** Set on estimates: the `input` event then holds every prompt token, cached or not. */
   cached_tokens_unknown?: true;

@@ -2,7 +2,8 @@ import type { ChatPromptRequest } from '../count/count-chat-prompt-tokens.js';
 import { convertChatUsage, type OpenAIChatUsage } from '../events/convert-chat-usage.js';
 import { convertUnixSeconds, createUsageEvent } from '../events/create-usage-event.js';
 import { estimateChatCompletionTokens } from '../events/estimate-response-tokens.js';
-import type { EstimateReason, UsageEvent, UsageTokens } from '../events/usage-event.js';
+import type { EstimateReason, UsageEvent } from '../events/usage-event.js';
+import type { UsageRecord } from '../usage/usage-record.js';
 import { resolveStreamIdentity } from './resolve-stream-identity.js';
 import { safeConvertUsage } from './safe-convert-usage.js';
 import type { StreamEndReason, StreamMeterOptions } from './stream-meter-options.js';
@@ -144,7 +145,7 @@ export class ChatStreamMeter {
           : convertUnixSeconds({ value: this.#created, field: 'created' }),
       options: this.#options,
     });
-    let tokens: UsageTokens;
+    let tokens: UsageRecord;
     let estimateReason: EstimateReason | undefined;
     const usage = this.#usage;
     const provided = usage ? safeConvertUsage(() => convertChatUsage({ usage })) : undefined;

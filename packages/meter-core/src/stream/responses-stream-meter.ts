@@ -5,7 +5,8 @@ import {
 } from '../events/convert-responses-usage.js';
 import { convertUnixSeconds, createUsageEvent } from '../events/create-usage-event.js';
 import { estimateResponsesTokens } from '../events/estimate-response-tokens.js';
-import type { EstimateReason, UsageEvent, UsageTokens } from '../events/usage-event.js';
+import type { EstimateReason, UsageEvent } from '../events/usage-event.js';
+import type { UsageRecord } from '../usage/usage-record.js';
 import { resolveStreamIdentity } from './resolve-stream-identity.js';
 import { safeConvertUsage } from './safe-convert-usage.js';
 import type { StreamEndReason, StreamMeterOptions } from './stream-meter-options.js';
@@ -185,7 +186,7 @@ export class ResponsesStreamMeter {
           : convertUnixSeconds({ value: this.#createdAt, field: 'created_at' }),
       options: this.#options,
     });
-    let tokens: UsageTokens;
+    let tokens: UsageRecord;
     let estimateReason: EstimateReason | undefined;
     const usage = this.#usage;
     const provided = usage ? safeConvertUsage(() => convertResponsesUsage({ usage })) : undefined;

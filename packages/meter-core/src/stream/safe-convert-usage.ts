@@ -1,5 +1,6 @@
-import type { UsageTokens } from '../events/usage-event.js';
+import type {} from '../events/usage-event.js';
 import { UsageEventError } from '../events/usage-event-error.js';
+import type { UsageRecord } from '../usage/usage-record.js';
 
 /**
  * Runs a usage conversion and returns its result instead of throwing a `UsageEventError`, so a
@@ -7,8 +8,8 @@ import { UsageEventError } from '../events/usage-event-error.js';
  * @see https://platform.openai.com/docs/api-reference/chat/object#chat/object-usage
  */
 export function safeConvertUsage(
-  convert: () => UsageTokens,
-): { success: true; value: UsageTokens } | { success: false; error: UsageEventError } {
+  convert: () => UsageRecord,
+): { success: true; value: UsageRecord } | { success: false; error: UsageEventError } {
   try {
     return { success: true, value: convert() };
   } catch (error) {

@@ -131,7 +131,11 @@ function compareCosts({
       model: row.model,
       serviceTier: row.serviceTier === '*' ? undefined : row.serviceTier,
       at: new Date(`${row.day}T00:00:00.000Z`),
-      tokens: { input: row.input, cached: row.cached, output: row.output },
+      usage: {
+        prompt_tokens: row.input,
+        cached_tokens: row.cached,
+        completion_tokens: row.output,
+      },
     });
     if (price.status === 'unpriced') {
       unpriced.push(`${row.day} ${row.model} ${row.serviceTier}: ${price.message}`);

@@ -1,0 +1,25 @@
+import type { TokenType, UsageRecord } from './usage-record.js';
+
+/**
+ * Splits usage into disjoint token types that sum to `total_tokens`: `input` (neither read from
+ * nor written to a cache), `cache_read`, `cache_write`, `output`. With `cacheReadUnknown` (an
+ * estimate) every input token is `input`, an upper bound.
+ */
+export function splitTokenTypes({
+  usage,
+  cacheReadUnknown = false,
+}: {
+  usage: UsageRecord;
+  cacheReadUnknown?: boolean | undefined;
+}): Record<TokenType, number> {
+  const cacheRead = cacheReadUnknown ? 0 : usage.cached_tokens;
+  // Each part fits in prompt_tokens on its own (checkUsageRecord); clamp their sum too, so the
+  // types always add up to the total.
+  const cacheWrite = Math.min(usage.cache_write_tokens ?? 0, usage.prompt_tokens - cacheRead);
+  return {
+    input: usage.prompt_tokens - cacheRead - cacheWrite,
+    cache_read: cacheRead,
+    cache_write: cacheWrite,
+    output: usage.completion_tokens,
+  };
+}
