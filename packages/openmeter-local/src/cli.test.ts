@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createOpenMeterClient } from '@llm-meter/openmeter-client';
@@ -77,6 +77,37 @@ describe('openmeter-local command', () => {
     expect(cli.output()).not.toContain('cli-secret');
     // A clean close checkpoints the WAL into the database file and removes it.
     expect(existsSync(`${dbPath}-wal`)).toBe(false);
+  });
+
+  it('keeps meters a later --meters file does not define, and deletes them with --prune-meters', async () => {
+    const dbPath = join(directory, 'prune.db');
+    const onlyTokens = join(directory, 'only-tokens.yaml');
+    // The test meters file without its last meter, requests_total.
+    const testMeters = readFileSync(TEST_METERS_FILE, 'utf8');
+    writeFileSync(onlyTokens, testMeters.slice(0, testMeters.indexOf('  - slug: requests_total')));
+    const run = async (args: string[]) => {
+      const cli = runCli(['--port', '0', '--db', dbPath, ...args]);
+      const [, url] = await waitFor(() =>
+        /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(cli.output()),
+      );
+      const client = createOpenMeterClient({ baseUrl: url as string, retry: false });
+      const meters = await client.meters.list({ includeDeleted: true });
+      cli.child.kill('SIGTERM');
+      expect(await cli.exit).toBe(0);
+      return { output: cli.output(), meters };
+    };
+    const slugs = (meters: Array<{ slug: string; deletedAt?: string | undefined }>) =>
+      meters.map((meter) => `${meter.slug}${meter.deletedAt ? ' (deleted)' : ''}`);
+    expect(slugs((await run(['--meters', TEST_METERS_FILE])).meters)).toEqual([
+      'requests_total',
+      'tokens_total',
+    ]);
+    const kept = await run(['--meters', onlyTokens]);
+    expect(slugs(kept.meters)).toEqual(['requests_total', 'tokens_total']);
+    expect(kept.output).toMatch(/kept 1 meters .*--prune-meters.*: requests_total\n/);
+    const pruned = await run(['--meters', onlyTokens, '--prune-meters']);
+    expect(slugs(pruned.meters)).toEqual(['requests_total (deleted)', 'tokens_total']);
+    expect(pruned.output).toMatch(/deleted 1 meters .*: requests_total\n/);
   });
 
   it('exits 1 with a clear message when the port is in use', async () => {

@@ -28,6 +28,7 @@ async function main(): Promise<number> {
       host: settings.host,
       dbPath: settings.dbPath,
       metersFile: settings.metersFile,
+      pruneMeters: settings.pruneMeters,
       apiKey: settings.apiKey,
       logger,
     });

@@ -11,6 +11,8 @@ export interface CliSettings {
   host: string;
   dbPath: string;
   metersFile: string | undefined;
+  /** Delete the meters an earlier meters file created that this one does not define. */
+  pruneMeters: boolean;
   apiKey: string | undefined;
   logLevel: LogLevel;
   help: boolean;
@@ -39,7 +41,11 @@ Options:
   --host <address>   interface to bind (default 127.0.0.1)
   --db <path>        SQLite file, or :memory: (env OPENMETER_LOCAL_DB, default ./openmeter-local.db)
   --meters <path>    meters YAML in OpenMeter's config format (env OPENMETER_LOCAL_METERS;
-                     default none: create meters with POST /api/v1/meters)
+                     default none: create meters with POST /api/v1/meters); meters already in
+                     the database that the file does not define are kept
+  --prune-meters     delete the meters an earlier meters file (or an app) created that this
+                     one does not define, and their readings; the events stay, and so do
+                     meters created with POST /api/v1/meters
   --api-key <key>    require Authorization: Bearer <key> (env OPENMETER_LOCAL_API_KEY)
   --log-level <lvl>  debug | info | warn | error | silent (default info; debug logs every request)
   -h, --help         show this help
@@ -78,6 +84,7 @@ export function safeParseCliArguments({
         host: { type: 'string' },
         db: { type: 'string' },
         meters: { type: 'string' },
+        'prune-meters': { type: 'boolean' },
         'api-key': { type: 'string' },
         'log-level': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -115,6 +122,7 @@ export function safeParseCliArguments({
       host: (values.host as string | undefined) ?? '127.0.0.1',
       dbPath: dbPath === ':memory:' ? dbPath : resolvePath(dbPath),
       metersFile: metersFile === undefined ? undefined : resolvePath(metersFile),
+      pruneMeters: values['prune-meters'] === true,
       apiKey:
         (values['api-key'] as string | undefined) ?? (env.OPENMETER_LOCAL_API_KEY || undefined),
       logLevel,

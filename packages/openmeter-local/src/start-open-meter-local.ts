@@ -10,7 +10,7 @@ import { loadMetersFile } from './meters/load-meters-file.js';
 import { safeParseMeterCreate } from './meters/parse-meter-create.js';
 import type { MeterCreate } from './openmeter-types.js';
 import { createQueryRunner } from './query/create-query-runner.js';
-import { OpenMeterStore } from './storage/open-meter-store.js';
+import { type MeterSyncOutcome, OpenMeterStore } from './storage/open-meter-store.js';
 
 /**
  * Largest request line plus headers the socket server reads (Node's default is 16 KiB), so a
@@ -27,12 +27,19 @@ export interface OpenMeterLocalOptions {
   /** SQLite file, or ':memory:' (default) for a database that lives as long as the server. */
   dbPath?: string;
   /**
-   * Meter definitions. Nothing is assumed: without `meters` or `metersFile` the server starts
-   * with none (meters can still be created with `POST /api/v1/meters`).
+   * Meter definitions. Nothing is assumed: without `meters` or `metersFile` a new database starts
+   * with none (meters can still be created with `POST /api/v1/meters`). Meters already in the
+   * database that these do not define are kept unless `pruneMeters` is set.
    */
   meters?: readonly MeterCreate[];
   /** YAML file in OpenMeter's config format (`meters:`), added to `meters`. */
   metersFile?: string;
+  /**
+   * Delete the meters an earlier `meters` / `metersFile` created that these no longer define
+   * (meters created through the API stay). Default false: such meters are kept, with their
+   * readings, and only listed in an info log line.
+   */
+  pruneMeters?: boolean;
   /** When set, every request must send `Authorization: Bearer <apiKey>`. */
   apiKey?: string;
   /** Where to log; silent by default. */
@@ -118,13 +125,24 @@ function openStore({
       { cause: error },
     );
   }
+  let outcome: MeterSyncOutcome;
   try {
-    store.syncConfigMeters(meters);
+    outcome = store.syncConfigMeters({ meters, prune: options.pruneMeters });
   } catch (error) {
     store.close();
     throw error;
   }
-  if (meters.length === 0 && store.listMeters().length === 0) {
+  if (outcome.unlisted.length > 0) {
+    logger.info(
+      `kept ${outcome.unlisted.length} meters an earlier meters file created and these meters do not define (pass --prune-meters / pruneMeters to delete them): ${outcome.unlisted.join(', ')}`,
+    );
+  }
+  if (outcome.pruned.length > 0) {
+    logger.info(
+      `deleted ${outcome.pruned.length} meters no longer defined (--prune-meters / pruneMeters): ${outcome.pruned.join(', ')}`,
+    );
+  }
+  if (store.listMeters().length === 0) {
     logger.warn('openmeter-local has no meters: pass meters or metersFile, or POST /api/v1/meters');
   }
   return { store, meters };

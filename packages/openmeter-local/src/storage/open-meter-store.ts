@@ -18,6 +18,20 @@ import { TextDictionary } from './text-dictionary.js';
 export type MeterOrigin = 'config' | 'api';
 
 /**
+ * What `syncConfigMeters` did, by meter slug.
+ * @see https://openmeter.io/docs/concepts/usage-events
+ */
+export interface MeterSyncOutcome {
+  created: string[];
+  /** Defined differently than stored: deleted and created again from the new definition. */
+  recreated: string[];
+  /** Deleted because `prune` was set and the definitions no longer name them. */
+  pruned: string[];
+  /** From an earlier meters file, not named by the definitions, and kept (no `prune`). */
+  unlisted: string[];
+}
+
+/**
  * Counts of one `ingest` call.
  * @see https://openmeter.io/docs/concepts/usage-events
  */
@@ -317,29 +331,50 @@ export class OpenMeterStore {
   }
 
   /**
-   * Makes the meters that came from a meters file match `definitions`: unchanged ones keep
-   * their ID and readings, changed ones are recreated (and backfilled), removed ones deleted.
-   * Meters created through the API are left alone.
+   * Brings the meters of a meters file (or the `meters` option) into the database: a new one is
+   * created (and backfilled), one whose definition changed is recreated, an unchanged one keeps
+   * its ID and readings. Meters the definitions do not name are kept, whatever created them,
+   * unless `prune` is set: then the ones an earlier meters file created are deleted (meters
+   * created through the API always stay). A default never deletes what a user made.
    */
-  syncConfigMeters(definitions: readonly MeterCreate[]): void {
+  syncConfigMeters({
+    meters,
+    prune = false,
+  }: {
+    meters: readonly MeterCreate[];
+    /** Delete the meters an earlier meters file created that `meters` no longer defines. */
+    prune?: boolean | undefined;
+  }): MeterSyncOutcome {
+    const outcome: MeterSyncOutcome = { created: [], recreated: [], pruned: [], unlisted: [] };
     const wanted = new Map(
-      definitions.map(normalizeMeterCreate).map((definition) => [definition.slug, definition]),
+      meters.map(normalizeMeterCreate).map((definition) => [definition.slug, definition]),
     );
     for (const meter of [...this.#meters.values()]) {
+      const slug = meter.meter.slug;
       const row = this.database
         .prepare('SELECT origin, definition_json FROM meters WHERE seq = ?')
         .get(meter.sequence) as {
         origin: MeterOrigin;
         definition_json: string;
       };
-      const definition = wanted.get(meter.meter.slug);
+      const definition = wanted.get(slug);
       if (definition && row.definition_json === JSON.stringify(definition)) {
-        wanted.delete(meter.meter.slug);
-      } else if (definition || row.origin === 'config') {
-        this.deleteMeter(meter.meter.slug);
+        wanted.delete(slug);
+      } else if (definition) {
+        this.deleteMeter(slug);
+        outcome.recreated.push(slug);
+      } else if (row.origin === 'config') {
+        if (prune) {
+          this.deleteMeter(slug);
+          outcome.pruned.push(slug);
+        } else outcome.unlisted.push(slug);
       }
     }
-    for (const definition of wanted.values()) this.createMeter({ definition, origin: 'config' });
+    for (const definition of wanted.values()) {
+      this.createMeter({ definition, origin: 'config' });
+      if (!outcome.recreated.includes(definition.slug)) outcome.created.push(definition.slug);
+    }
+    return outcome;
   }
 
   /** Closes the database (checkpointing the WAL). */
