@@ -1,7 +1,16 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { openMeterMeters } from '@llm-meter/meter-core';
 import { createOpenMeterClient } from '@llm-meter/openmeter-client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startOpenMeterLocal } from './start-open-meter-local.js';
@@ -10,7 +19,10 @@ import { createPromptEvent, TEST_METERS_FILE } from './test-server.js';
 const directory = mkdtempSync(join(tmpdir(), 'openmeter-local-cli-'));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
-function runCli(args: string[]): {
+function runCli(
+  args: string[],
+  env: Record<string, string> = {},
+): {
   child: ChildProcess;
   output: () => string;
   exit: Promise<number | null>;
@@ -20,7 +32,16 @@ function runCli(args: string[]): {
     ['--conditions=@llm-meter/source', '--import', 'tsx', 'src/cli.ts', ...args],
     {
       cwd: new URL('..', import.meta.url),
-      env: { ...process.env, OPENMETER_LOCAL_API_KEY: '' },
+      // Typed in the temporary directory, so no default database lands in the repository.
+      env: {
+        ...process.env,
+        INIT_CWD: directory,
+        LLM_METER_DATA_DIR: '',
+        OPENMETER_LOCAL_DB: '',
+        OPENMETER_LOCAL_METERS: '',
+        OPENMETER_LOCAL_API_KEY: '',
+        ...env,
+      },
     },
   );
   let output = '';
@@ -110,6 +131,25 @@ describe('openmeter-local command', () => {
     expect(pruned.output).toMatch(/deleted 1 meters .*: requests_total\n/);
   });
 
+  it("starts on the apps' database in .llm-meter/ where it was typed, with the apps' meters", async () => {
+    const typedIn = join(directory, 'project');
+    mkdirSync(typedIn);
+    const cli = runCli(['--port', '0'], { INIT_CWD: typedIn });
+    const [, url] = await waitFor(() =>
+      /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(cli.output()),
+    );
+    const client = createOpenMeterClient({ baseUrl: url as string, retry: false });
+    const meters = await client.meters.list();
+    cli.child.kill('SIGTERM');
+    expect(await cli.exit).toBe(0);
+    expect(meters.map((meter) => meter.slug).sort()).toEqual(
+      openMeterMeters.map((meter) => meter.slug).sort(),
+    );
+    expect(existsSync(join(typedIn, '.llm-meter', 'openmeter-local.db'))).toBe(true);
+    expect(readdirSync(typedIn)).toEqual(['.llm-meter']);
+    expect(cli.output()).toContain(`(db ${join(typedIn, '.llm-meter', 'openmeter-local.db')},`);
+  });
+
   it('exits 1 with a clear message when the port is in use', async () => {
     const busy = await startOpenMeterLocal({ meters: [] });
     try {
@@ -146,6 +186,9 @@ describe('openmeter-local command', () => {
     const cli = runCli(['--help', '--port', '1']);
     expect(await cli.exit).toBe(0);
     expect(cli.output()).toMatch(/^Usage: openmeter-local \[options\]/);
+    expect(cli.output()).toContain('default <data dir>/openmeter-local.db');
+    expect(cli.output()).toContain('The data directory is LLM_METER_DATA_DIR (default .llm-meter)');
+    expect(cli.output()).toMatch(/--prune-meters +delete the meters/);
     expect(cli.output()).not.toContain('listening');
   });
 });
