@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
+import { SqliteError } from 'better-sqlite3';
 import type { Hono } from 'hono';
 import { type OpenMeterLocalLogger, silentLogger } from './create-logger.js';
 import { createOpenMeterApp } from './http/create-open-meter-app.js';
@@ -10,7 +11,11 @@ import { loadMetersFile } from './meters/load-meters-file.js';
 import { safeParseMeterCreate } from './meters/parse-meter-create.js';
 import type { MeterCreate } from './openmeter-types.js';
 import { createQueryRunner } from './query/create-query-runner.js';
-import { type MeterSyncOutcome, OpenMeterStore } from './storage/open-meter-store.js';
+import {
+  BUSY_TIMEOUT_MS,
+  type MeterSyncOutcome,
+  OpenMeterStore,
+} from './storage/open-meter-store.js';
 
 /**
  * Largest request line plus headers the socket server reads (Node's default is 16 KiB), so a
@@ -120,9 +125,12 @@ function openStore({
   try {
     store = new OpenMeterStore({ dbPath });
   } catch (error) {
-    throw new Error(
-      `Cannot open the database ${dbPath}: ${(error as Error).message}; check --db / dbPath (its folder must exist and be writable).`,
-      { cause: error },
+    throw (
+      explainBusyDatabase({ error, dbPath }) ??
+      new Error(
+        `Cannot open the database ${dbPath}: ${(error as Error).message}; check --db / dbPath (its folder must exist and be writable).`,
+        { cause: error },
+      )
     );
   }
   let outcome: MeterSyncOutcome;
@@ -130,7 +138,7 @@ function openStore({
     outcome = store.syncConfigMeters({ meters, prune: options.pruneMeters });
   } catch (error) {
     store.close();
-    throw error;
+    throw explainBusyDatabase({ error, dbPath }) ?? error;
   }
   if (outcome.unlisted.length > 0) {
     logger.info(
@@ -146,6 +154,24 @@ function openStore({
     logger.warn('openmeter-local has no meters: pass meters or metersFile, or POST /api/v1/meters');
   }
   return { store, meters };
+}
+
+/**
+ * The one-line error for a database another process kept locked for writing longer than the
+ * busy timeout, or undefined for other errors.
+ */
+function explainBusyDatabase({
+  error,
+  dbPath,
+}: {
+  error: unknown;
+  dbPath: string;
+}): Error | undefined {
+  if (!(error instanceof SqliteError) || error.code !== 'SQLITE_BUSY') return undefined;
+  return new Error(
+    `Cannot start on the database ${dbPath}: another process kept it locked for writing for more than ${BUSY_TIMEOUT_MS / 1000} s (another openmeter-local, or an app that started one on the same file, busy creating meters or ingesting); start again once it is done, or use another --db / OPENMETER_LOCAL_DB / LLM_METER_DATA_DIR.`,
+    { cause: error },
+  );
 }
 
 /**

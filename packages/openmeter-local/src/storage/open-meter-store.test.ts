@@ -8,7 +8,7 @@ import { DEFAULT_REQUEST_LIMITS } from '../http/request-limits.js';
 import { parseMeterQuery } from '../query/parse-meter-query.js';
 import { runMeterQuery } from '../query/run-meter-query.js';
 import { createPromptEvent, startTestServer } from '../test-server.js';
-import { OpenMeterStore } from './open-meter-store.js';
+import { MeterConflictError, OpenMeterStore } from './open-meter-store.js';
 
 const directories: string[] = [];
 function createTempDirectory(): string {
@@ -186,6 +186,61 @@ describe('OpenMeterStore.syncConfigMeters', () => {
     expect(store.findMeter('tokens')?.meter.id).toBe(before);
     expect(outcome).toEqual({ created: [], recreated: [], pruned: [], unlisted: [] });
     store.close();
+  });
+});
+
+describe('two processes on one database', () => {
+  const meters: MeterCreate[] = [
+    { slug: 'tokens', eventType: 'prompt', aggregation: 'SUM', valueProperty: '$.tokens' },
+    { slug: 'calls', eventType: 'prompt', aggregation: 'COUNT' },
+  ];
+
+  it('syncs meters another process created since this one opened the database, without failing on the slug', () => {
+    const dbPath = join(createTempDirectory(), 'shared.db');
+    // Opened first, so its list of meters (none) is stale once the other one has synced.
+    const late = new OpenMeterStore({ dbPath });
+    const early = new OpenMeterStore({ dbPath });
+    try {
+      expect(early.syncConfigMeters({ meters }).created).toEqual(['tokens', 'calls']);
+      expect(late.syncConfigMeters({ meters })).toEqual({
+        created: [],
+        recreated: [],
+        pruned: [],
+        unlisted: [],
+      });
+      expect(late.listMeters().map((meter) => meter.slug)).toEqual(['tokens', 'calls']);
+      expect(late.findMeter('tokens')?.meter.id).toBe(early.findMeter('tokens')?.meter.id);
+      // The late store counts with the meters it adopted.
+      late.ingest({
+        events: [
+          { event: createPromptEvent({ id: 'x', data: { tokens: 4 } }), timeMilliseconds: 0 },
+        ],
+        ingestedAtMilliseconds: 0,
+      });
+      const sum = late.database
+        .prepare(`SELECT sum(value) FROM ${late.findMeter('tokens')?.tableName}`)
+        .pluck()
+        .get();
+      expect(sum).toBe(4);
+    } finally {
+      late.close();
+      early.close();
+    }
+  });
+
+  it('answers a meter another process created with MeterConflictError, not a raw SQLite error', () => {
+    const dbPath = join(createTempDirectory(), 'shared.db');
+    const late = new OpenMeterStore({ dbPath });
+    const early = new OpenMeterStore({ dbPath });
+    try {
+      early.createMeter({ definition: meters[1] as MeterCreate, origin: 'api' });
+      expect(() =>
+        late.createMeter({ definition: meters[1] as MeterCreate, origin: 'api' }),
+      ).toThrow(MeterConflictError);
+    } finally {
+      late.close();
+      early.close();
+    }
   });
 });
 

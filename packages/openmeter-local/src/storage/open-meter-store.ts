@@ -42,6 +42,12 @@ export interface IngestOutcome {
 
 const BACKFILL_PAGE = 5_000;
 
+/**
+ * How long a write waits for another process's write lock on the same file before failing with
+ * `SQLITE_BUSY` (better-sqlite3's default, made explicit for the message that names it).
+ */
+export const BUSY_TIMEOUT_MS = 5_000;
+
 interface MeterRow {
   seq: number;
   id: string;
@@ -70,7 +76,7 @@ export class OpenMeterStore {
   readonly entitlements: EntitlementStore;
 
   constructor({ dbPath }: { dbPath: string }) {
-    this.database = new BetterSqlite3(dbPath);
+    this.database = new BetterSqlite3(dbPath, { timeout: BUSY_TIMEOUT_MS });
     this.database.pragma('journal_mode = WAL');
     // WAL + NORMAL: a crash of the process never loses or half-stores a committed batch; an
     // OS crash or power cut may lose the last batches (never half of one). Fine for a
@@ -93,10 +99,26 @@ export class OpenMeterStore {
     );
     this.dictionary = new TextDictionary({ database: this.database });
     this.entitlements = new EntitlementStore(this.database);
+    this.#reloadMeters();
+  }
+
+  /**
+   * Makes the in-memory meters those of the database. Another process on the same file
+   * (another openmeter-local, or an app that started one) may have created or deleted meters
+   * since this store read them.
+   */
+  #reloadMeters(): void {
     const rows = this.database
       .prepare('SELECT * FROM meters WHERE deleted_at IS NULL ORDER BY seq')
       .all() as MeterRow[];
-    for (const row of rows) this.#register(row);
+    const active = new Set(rows.map((row) => row.seq));
+    for (const sequence of [...this.#meters.keys()]) {
+      if (active.has(sequence)) continue;
+      this.#meters.delete(sequence);
+      this.#valueInserts.delete(sequence);
+    }
+    for (const row of rows) if (!this.#meters.has(row.seq)) this.#register(row);
+    this.#rebuildTypeIndex();
   }
 
   /**
@@ -267,27 +289,37 @@ export class OpenMeterStore {
     const definition = normalizeMeterCreate(given);
     if (this.findMeter(definition.slug)) throw new MeterConflictError(definition.slug);
     let compiled: CompiledMeter | undefined;
-    this.#write(() => {
-      const now = new Date().toISOString();
-      const id = createUlid();
-      const result = this.database
-        .prepare(
-          'INSERT INTO meters (id, slug, origin, definition_json, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
-        )
-        .run(id, definition.slug, origin, JSON.stringify(definition), now, now);
-      const row = this.database
-        .prepare('SELECT * FROM meters WHERE seq = ?')
-        .get(result.lastInsertRowid) as MeterRow;
-      try {
-        compiled = this.#register(row);
-        this.#backfill(compiled);
-      } catch (error) {
-        this.#meters.delete(row.seq);
-        this.#valueInserts.delete(row.seq);
-        this.#rebuildTypeIndex();
-        throw error;
+    try {
+      this.#write(() => {
+        const now = new Date().toISOString();
+        const id = createUlid();
+        const result = this.database
+          .prepare(
+            'INSERT INTO meters (id, slug, origin, definition_json, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
+          )
+          .run(id, definition.slug, origin, JSON.stringify(definition), now, now);
+        const row = this.database
+          .prepare('SELECT * FROM meters WHERE seq = ?')
+          .get(result.lastInsertRowid) as MeterRow;
+        try {
+          compiled = this.#register(row);
+          this.#backfill(compiled);
+        } catch (error) {
+          this.#meters.delete(row.seq);
+          this.#valueInserts.delete(row.seq);
+          this.#rebuildTypeIndex();
+          throw error;
+        }
+      });
+    } catch (error) {
+      // Another process on the same file created the slug since this store read its meters:
+      // learn about that meter and answer as for a slug known here.
+      if (error instanceof BetterSqlite3.SqliteError && error.code === 'SQLITE_CONSTRAINT_UNIQUE') {
+        this.#reloadMeters();
+        throw new MeterConflictError(definition.slug, { cause: error });
       }
-    });
+      throw error;
+    }
     return (compiled as CompiledMeter).meter;
   }
 
@@ -345,10 +377,33 @@ export class OpenMeterStore {
     /** Delete the meters an earlier meters file created that `meters` no longer defines. */
     prune?: boolean | undefined;
   }): MeterSyncOutcome {
-    const outcome: MeterSyncOutcome = { created: [], recreated: [], pruned: [], unlisted: [] };
     const wanted = new Map(
       meters.map(normalizeMeterCreate).map((definition) => [definition.slug, definition]),
     );
+    // One write transaction taken up front (BEGIN IMMEDIATE), over the meters as the database
+    // has them now: two processes starting on one file at once (two main jobs, an app and the
+    // command) sync one after the other, and the second finds the first one's meters.
+    const sync = this.database.transaction(() => {
+      this.#reloadMeters();
+      return this.#syncMeters({ wanted, prune });
+    });
+    try {
+      return sync.immediate();
+    } catch (error) {
+      // The meters this sync created or deleted are rolled back: forget them here too.
+      this.#reloadMeters();
+      throw error;
+    }
+  }
+
+  #syncMeters({
+    wanted,
+    prune,
+  }: {
+    wanted: Map<string, MeterCreate>;
+    prune: boolean;
+  }): MeterSyncOutcome {
+    const outcome: MeterSyncOutcome = { created: [], recreated: [], pruned: [], unlisted: [] };
     for (const meter of [...this.#meters.values()]) {
       const slug = meter.meter.slug;
       const row = this.database
@@ -389,8 +444,14 @@ export class OpenMeterStore {
  */
 export class MeterConflictError extends Error {
   override name = 'MeterConflictError' as const;
-  constructor(readonly slug: string) {
-    super(`A meter with slug "${slug}" exists already: delete it first or choose another slug.`);
+  constructor(
+    readonly slug: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `A meter with slug "${slug}" exists already: delete it first or choose another slug.`,
+      options,
+    );
   }
 }
 
