@@ -26,6 +26,8 @@ function runCli(
   child: ChildProcess;
   output: () => string;
   exit: Promise<number | null>;
+  /** Resolves with the first match in the output, when it arrives; rejects if the command ends first. */
+  waitForOutput: (pattern: RegExp) => Promise<RegExpExecArray>;
 } {
   const child = spawn(
     process.execPath,
@@ -45,26 +47,37 @@ function runCli(
     },
   );
   let output = '';
-  child.stdout.on('data', (chunk: Buffer) => {
+  const listeners = new Set<() => void>();
+  const append = (chunk: Buffer) => {
     output += chunk.toString();
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
+    for (const listener of listeners) listener();
+  };
+  child.stdout.on('data', append);
+  child.stderr.on('data', append);
   // 'close', not 'exit': output may still be in the pipes when the process exits.
   const exit = new Promise<number | null>((resolve) =>
     child.once('close', (code) => resolve(code)),
   );
-  return { child, output: () => output, exit };
-}
-
-async function waitFor(check: () => RegExpExecArray | null): Promise<RegExpExecArray> {
-  for (let attempt = 0; attempt < 300; attempt++) {
-    const match = check();
-    if (match) return match;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error('timed out');
+  // No deadline: the command is waited for however slow the machine (Vitest's timeout guards a
+  // hang), and a command that ends without the line fails at once, saying what it printed.
+  const waitForOutput = (pattern: RegExp) =>
+    new Promise<RegExpExecArray>((resolve, reject) => {
+      const check = () => {
+        const match = pattern.exec(output);
+        if (!match) return;
+        listeners.delete(check);
+        resolve(match);
+      };
+      listeners.add(check);
+      check();
+      void exit.then((code) => {
+        if (!listeners.delete(check)) return;
+        reject(
+          new Error(`openmeter-local exited (${code}) without printing ${pattern}: ${output}`),
+        );
+      });
+    });
+  return { child, output: () => output, exit, waitForOutput };
 }
 
 describe('openmeter-local command', () => {
@@ -82,9 +95,7 @@ describe('openmeter-local command', () => {
       '--log-level',
       'debug',
     ]);
-    const [, url] = await waitFor(() =>
-      /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(cli.output()),
-    );
+    const [, url] = await cli.waitForOutput(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
     const client = createOpenMeterClient({
       baseUrl: url as string,
       apiKey: 'cli-secret',
@@ -92,7 +103,7 @@ describe('openmeter-local command', () => {
     });
     await client.events.ingest(createPromptEvent({ id: 'cli-1' }));
     expect((await client.meters.query('tokens_total', {})).data[0]?.value).toBe(10);
-    await waitFor(() => /debug POST \/api\/v1\/events 204/.exec(cli.output()));
+    await cli.waitForOutput(/debug POST \/api\/v1\/events 204/);
     cli.child.kill('SIGTERM');
     expect(await cli.exit).toBe(0);
     expect(cli.output()).not.toContain('cli-secret');
@@ -108,9 +119,7 @@ describe('openmeter-local command', () => {
     writeFileSync(onlyTokens, testMeters.slice(0, testMeters.indexOf('  - slug: requests_total')));
     const run = async (args: string[]) => {
       const cli = runCli(['--port', '0', '--db', dbPath, ...args]);
-      const [, url] = await waitFor(() =>
-        /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(cli.output()),
-      );
+      const [, url] = await cli.waitForOutput(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
       const client = createOpenMeterClient({ baseUrl: url as string, retry: false });
       const meters = await client.meters.list({ includeDeleted: true });
       cli.child.kill('SIGTERM');
@@ -135,9 +144,7 @@ describe('openmeter-local command', () => {
     const typedIn = join(directory, 'project');
     mkdirSync(typedIn);
     const cli = runCli(['--port', '0'], { INIT_CWD: typedIn });
-    const [, url] = await waitFor(() =>
-      /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(cli.output()),
-    );
+    const [, url] = await cli.waitForOutput(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
     const client = createOpenMeterClient({ baseUrl: url as string, retry: false });
     const meters = await client.meters.list();
     cli.child.kill('SIGTERM');
