@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { acquireDirectoryLock, lockStaleAfterMs } from './acquire-directory-lock.js';
 import { OutboxLockedError } from './errors.js';
+import { waitUntil } from './testing/wait-until.js';
 
 const directories: string[] = [];
 function createDirectory(): string {
@@ -16,21 +17,21 @@ afterEach(() => {
     fs.rmSync(directory, { recursive: true, force: true });
 });
 
+// The lock's clock is injected: ages are exact, whatever the time between two lines of a test.
+const touchedAt = Date.parse('2026-01-01T00:00:00.000Z');
+
 function writeLock({
   directory,
   pid,
   hostname,
-  ageMs = 0,
 }: {
   directory: string;
   pid: number;
   hostname: string;
-  ageMs?: number;
 }) {
   const lockPath = path.join(directory, 'outbox.lock');
-  fs.writeFileSync(lockPath, JSON.stringify({ pid, hostname, since: new Date() }));
-  const touched = new Date(Date.now() - ageMs);
-  fs.utimesSync(lockPath, touched, touched);
+  fs.writeFileSync(lockPath, JSON.stringify({ pid, hostname, since: new Date(touchedAt) }));
+  fs.utimesSync(lockPath, new Date(touchedAt), new Date(touchedAt));
   return lockPath;
 }
 
@@ -58,13 +59,16 @@ describe('acquireDirectoryLock', () => {
   it('refuses a fresh lock from another host, naming it, and takes it over once untouched for long', () => {
     const directory = createDirectory();
     writeLock({ directory, pid: 1, hostname: 'previous-pod' });
-    expect(() => acquireDirectoryLock({ directory })).toThrow(
+    expect(() => acquireDirectoryLock({ directory, now: () => touchedAt })).toThrow(
       /locked by process 1 on host previous-pod .* taken over after 15 s/,
     );
-    writeLock({ directory, pid: 1, hostname: 'previous-pod', ageMs: lockStaleAfterMs + 1_000 });
+    expect(() =>
+      acquireDirectoryLock({ directory, now: () => touchedAt + lockStaleAfterMs }),
+    ).toThrow(OutboxLockedError);
     const reasons: string[] = [];
     acquireDirectoryLock({
       directory,
+      now: () => touchedAt + lockStaleAfterMs + 1_000,
       onStaleLock: ({ reason }) => reasons.push(reason),
     }).release();
     expect(reasons).toEqual(['it was last touched 16 s ago']);
@@ -72,14 +76,11 @@ describe('acquireDirectoryLock', () => {
 
   it('keeps a held lock fresh with its heartbeat', async () => {
     const directory = createDirectory();
-    const lock = acquireDirectoryLock({ directory, heartbeatMs: 20 });
-    const old = new Date(Date.now() - 60_000);
-    fs.lutimesSync(lock.path, old, old);
-    for (let attempt = 0; attempt < 500; attempt++) {
-      if (Date.now() - fs.lstatSync(lock.path).mtimeMs < 30_000) break;
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    expect(Date.now() - fs.lstatSync(lock.path).mtimeMs).toBeLessThan(30_000);
+    // The heartbeat stamps the lock with the injected clock: wait until it has, however late.
+    const heartbeatAt = touchedAt + 60_000;
+    const lock = acquireDirectoryLock({ directory, heartbeatMs: 20, now: () => heartbeatAt });
+    fs.lutimesSync(lock.path, new Date(touchedAt), new Date(touchedAt));
+    await waitUntil({ condition: () => fs.lstatSync(lock.path).mtimeMs === heartbeatAt });
     lock.release();
     expect(fs.existsSync(lock.path)).toBe(false);
   });

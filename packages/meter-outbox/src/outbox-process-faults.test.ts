@@ -11,6 +11,7 @@ import { readProcessState } from './read-process-state.js';
 import { runChild } from './testing/run-child.js';
 import { startIngestTarget } from './testing/start-ingest-target.js';
 import { createTestEvent } from './testing/start-test-openmeter.js';
+import { waitUntil } from './testing/wait-until.js';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -31,13 +32,6 @@ function recordingClient() {
     },
   };
 }
-async function until(condition: () => boolean, what: string) {
-  for (let attempt = 0; attempt < 3000; attempt++) {
-    if (condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 function tryMount(args: string[]): string | undefined {
   try {
@@ -56,7 +50,9 @@ describe('a live owner keeps its lock', () => {
     await owner.waitForLine(/^ready/);
     await owner.waitForLine(/^acked paused-20$/);
     owner.child.kill('SIGSTOP');
-    await until(() => readProcessState(owner.child.pid as number)?.state === 'T', 'the stop');
+    await waitUntil({
+      condition: () => readProcessState(owner.child.pid as number)?.state === 'T',
+    });
     // Age the lock far past the cross-host limit: on the same host, age does not matter.
     const lockPath = path.join(dir, 'outbox.lock');
     const longAgo = new Date(Date.now() - 3_600_000);
@@ -70,7 +66,7 @@ describe('a live owner keeps its lock', () => {
     );
     owner.child.kill('SIGCONT');
     const before = owner.lines.length;
-    await until(() => owner.lines.length > before + 20, 'more acks after SIGCONT');
+    await waitUntil({ condition: () => owner.lines.length > before + 20 });
     owner.child.kill('SIGTERM');
     await owner.exited;
     const acked = owner.lines
@@ -79,7 +75,7 @@ describe('a live owner keeps its lock', () => {
     expect(owner.lines.some((line) => line.startsWith('refused'))).toBe(false);
     const { received, client } = recordingClient();
     const reopened = await createUsageOutbox({ client, dir, logger: false, flushIntervalMs: 5 });
-    await reopened.flush({ deadlineMs: 20_000 });
+    expect((await reopened.flush()).drained).toBe(true);
     await reopened.close();
     const ids = new Set(received.map((event) => event.id));
     expect(acked.filter((id) => !ids.has(id))).toEqual([]);
@@ -103,7 +99,7 @@ describe('a live owner keeps its lock', () => {
       });
     });
     process.kill(pid, 'SIGKILL');
-    await until(() => readProcessState(pid)?.state === 'Z', 'the zombie');
+    await waitUntil({ condition: () => readProcessState(pid)?.state === 'Z' });
     const outbox = await createUsageOutbox({ client: never, dir, logger: false });
     expect(outbox.startupWarnings.map((notice) => notice.message).join('\n')).toMatch(
       /killed and not yet reaped \(zombie\)/,
@@ -176,7 +172,7 @@ describe('real file systems (tmpfs; skipped where mount is not allowed)', () => 
     const reopened = await createUsageOutbox({ client, dir, logger: false, flushIntervalMs: 5 });
     expect(reopened.stats().lostRecords).toBe(0);
     expect(() => reopened.enqueue(createTestEvent({ index: 99_999 }))).toThrow(OutboxWriteError);
-    await reopened.flush({ deadlineMs: 20_000 });
+    expect((await reopened.flush()).drained).toBe(true);
     await reopened.close();
     expect(received.map((event) => event.id).sort()).toEqual([...acknowledged].sort());
   });

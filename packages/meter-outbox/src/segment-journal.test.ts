@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type JournalFileSystem, nodeJournalFileSystem } from './journal-file-system.js';
 import { decodeJournalSegment } from './journal-record.js';
 import { openSegmentJournal } from './segment-journal.js';
+import { waitUntil } from './testing/wait-until.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -43,8 +44,8 @@ describe('openSegmentJournal, group durability', () => {
     journal.release(first);
     expect(fs.existsSync(firstFile)).toBe(true);
     await journal.sync();
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(fs.existsSync(firstFile)).toBe(false);
+    // Deleted once that sync is done: wait for the deletion, not for an amount of time.
+    await waitUntil({ condition: () => !fs.existsSync(firstFile) });
   });
 });
 

@@ -60,7 +60,7 @@ beforeAll(async () => {
     },
   ];
   const store = new OpenMeterStore({ dbPath });
-  store.syncConfigMeters(meters);
+  store.syncConfigMeters({ meters });
   const started = performance.now();
   const outcome = store.ingest({ events: createEvents(), ingestedAtMilliseconds: Date.now() });
   store.close();

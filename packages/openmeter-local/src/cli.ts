@@ -1,4 +1,7 @@
 #!/usr/bin/env node
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { openMeterMeters } from '@llm-meter/meter-core';
 import { createLogger } from './create-logger.js';
 import { CLI_USAGE, safeParseCliArguments } from './parse-cli-arguments.js';
 import { startOpenMeterLocal } from './start-open-meter-local.js';
@@ -23,11 +26,16 @@ async function main(): Promise<number> {
   const logger = createLogger({ level: settings.logLevel });
   let server: Awaited<ReturnType<typeof startOpenMeterLocal>>;
   try {
+    // The apps create the data directory on a fresh clone; so does the command.
+    if (settings.createDbFolder) createFolder(dirname(settings.dbPath));
     server = await startOpenMeterLocal({
       port: settings.port,
       host: settings.host,
       dbPath: settings.dbPath,
+      // Without a file, the LLM token meters the apps create on the same database.
+      meters: settings.metersFile === undefined ? openMeterMeters : undefined,
       metersFile: settings.metersFile,
+      pruneMeters: settings.pruneMeters,
       apiKey: settings.apiKey,
       logger,
     });
@@ -45,12 +53,23 @@ async function main(): Promise<number> {
     process.once('SIGTERM', stop);
   });
   process.stdout.write(
-    `openmeter-local listening on ${server.url} (db ${settings.dbPath}${settings.apiKey ? ', API key required' : ''})\n` +
+    `openmeter-local listening on ${server.url} (db ${settings.dbPath}, meters ${settings.metersFile ?? "from @llm-meter/meter-core, the apps' LLM token meters"}${settings.apiKey ? ', API key required' : ''})\n` +
       `Point the client at it: OPENMETER_URL=${server.url}\n`,
   );
   await stopped;
   await server.close();
   return 0;
+}
+
+function createFolder(folder: string): void {
+  try {
+    mkdirSync(folder, { recursive: true });
+  } catch (error) {
+    throw new Error(
+      `Cannot create the folder ${folder} for the database: ${(error as Error).message}; set LLM_METER_DATA_DIR or OPENMETER_LOCAL_DB, or pass --db.`,
+      { cause: error },
+    );
+  }
 }
 
 process.exitCode = await main();

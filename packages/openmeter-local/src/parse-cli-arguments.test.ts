@@ -8,8 +8,11 @@ describe('safeParseCliArguments', () => {
       value: {
         port: 8888,
         host: '127.0.0.1',
-        dbPath: '/work/openmeter-local.db',
+        dbPath: '/work/.llm-meter/openmeter-local.db',
+        dataDir: '/work/.llm-meter',
+        createDbFolder: true,
         metersFile: undefined,
+        pruneMeters: false,
         apiKey: undefined,
         logLevel: 'info',
         help: false,
@@ -25,6 +28,7 @@ describe('safeParseCliArguments', () => {
       value: {
         port: 9000,
         dbPath: '/tmp/env.db',
+        createDbFolder: true,
         metersFile: '/work/meters.yaml',
         apiKey: 'env-key',
       },
@@ -36,6 +40,7 @@ describe('safeParseCliArguments', () => {
       ':memory:',
       '--meters',
       'm.yaml',
+      '--prune-meters',
       '--api-key',
       'k',
       '--log-level',
@@ -45,10 +50,36 @@ describe('safeParseCliArguments', () => {
       value: {
         port: 0,
         dbPath: ':memory:',
+        createDbFolder: false,
         metersFile: '/work/m.yaml',
+        pruneMeters: true,
         apiKey: 'k',
         logLevel: 'debug',
       },
+    });
+  });
+
+  it("defaults to the apps' database in LLM_METER_DATA_DIR, where the command was typed", () => {
+    const typedIn = { INIT_CWD: '/home/me/project' };
+    expect(safeParseCliArguments({ argv: [], env: typedIn, cwd: '/repo/pkg' })).toMatchObject({
+      value: {
+        dataDir: '/home/me/project/.llm-meter',
+        dbPath: '/home/me/project/.llm-meter/openmeter-local.db',
+        createDbFolder: true,
+        metersFile: undefined,
+      },
+    });
+    const env = { ...typedIn, LLM_METER_DATA_DIR: 'data', OPENMETER_LOCAL_DB: 'om.db' };
+    expect(safeParseCliArguments({ argv: [], env, cwd: '/repo/pkg' })).toMatchObject({
+      value: { dataDir: '/home/me/project/data', dbPath: '/home/me/project/data/om.db' },
+    });
+    // A --db given on the command line is taken as it is: its folder must exist.
+    expect(safeParseCliArguments({ argv: ['--db', 'x.db'], env, cwd: '/repo/pkg' })).toMatchObject({
+      value: { dbPath: '/home/me/project/x.db', createDbFolder: false },
+    });
+    const blank = { LLM_METER_DATA_DIR: ' ', OPENMETER_LOCAL_DB: '', OPENMETER_LOCAL_METERS: '' };
+    expect(safeParseCliArguments({ argv: [], env: blank, cwd: '/w' })).toMatchObject({
+      value: { dbPath: '/w/.llm-meter/openmeter-local.db', metersFile: undefined },
     });
   });
 

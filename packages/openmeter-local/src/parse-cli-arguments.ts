@@ -9,8 +9,19 @@ import type { LogLevel } from './create-logger.js';
 export interface CliSettings {
   port: number;
   host: string;
+  /**
+   * The SQLite file: `--db`, else `OPENMETER_LOCAL_DB` (relative to `dataDir`), else
+   * `<dataDir>/openmeter-local.db`, the file the apps use.
+   */
   dbPath: string;
+  /** `LLM_METER_DATA_DIR` (default `.llm-meter`), where the apps keep their data. */
+  dataDir: string;
+  /** Create the database's folder when missing: true unless the path came from `--db`. */
+  createDbFolder: boolean;
+  /** Undefined: the meters `@llm-meter/meter-core` ships (`openMeterMeters`), as the apps use. */
   metersFile: string | undefined;
+  /** Delete the meters an earlier meters file created that this one does not define. */
+  pruneMeters: boolean;
   apiKey: string | undefined;
   logLevel: LogLevel;
   help: boolean;
@@ -37,20 +48,29 @@ Runs an OpenMeter-compatible server backed by SQLite, for development and tests.
 Options:
   --port <n>         TCP port (env OPENMETER_LOCAL_PORT, default 8888; 0 picks a free one)
   --host <address>   interface to bind (default 127.0.0.1)
-  --db <path>        SQLite file, or :memory: (env OPENMETER_LOCAL_DB, default ./openmeter-local.db)
+  --db <path>        SQLite file, or :memory: (env OPENMETER_LOCAL_DB, relative to the data
+                     directory; default <data dir>/openmeter-local.db, the apps' database)
   --meters <path>    meters YAML in OpenMeter's config format (env OPENMETER_LOCAL_METERS;
-                     default none: create meters with POST /api/v1/meters)
+                     default: the LLM token meters the apps use, from @llm-meter/meter-core,
+                     as in packages/meter-core/meters/openmeter-meters.yaml); meters already
+                     in the database that are not defined here are kept
+  --prune-meters     delete the meters an earlier meters file (or an app) created that are not
+                     defined now, and their readings; the events stay, and so do meters
+                     created with POST /api/v1/meters
   --api-key <key>    require Authorization: Bearer <key> (env OPENMETER_LOCAL_API_KEY)
   --log-level <lvl>  debug | info | warn | error | silent (default info; debug logs every request)
   -h, --help         show this help
 
-Relative paths are resolved against the directory the command was typed in (INIT_CWD when run
-through pnpm or npm).`;
+The data directory is LLM_METER_DATA_DIR (default .llm-meter), as for the apps, created when
+missing. It and relative --db and --meters paths are resolved against the directory the command
+was typed in (INIT_CWD when run through pnpm or npm).`;
 
 /**
- * Reads the command line of `openmeter-local`, falling back to OPENMETER_LOCAL_* variables.
- * Relative `--db` and `--meters` paths are resolved against where the command was typed:
- * `INIT_CWD` (set by pnpm and npm, which run scripts in the package's folder) or else `cwd`.
+ * Reads the command line of `openmeter-local`, falling back to OPENMETER_LOCAL_* variables and,
+ * like the apps, to the database in `LLM_METER_DATA_DIR` (default `.llm-meter`). Relative
+ * `--db` and `--meters` paths and the data directory are resolved against where the command was
+ * typed: `INIT_CWD` (set by pnpm and npm, which run scripts in the package's folder) or else
+ * `cwd`; a relative `OPENMETER_LOCAL_DB` against the data directory, as in the apps.
  * Unknown flags and bad values are reported in one sentence, not guessed.
  * @see https://nodejs.org/api/util.html#utilparseargsconfig
  */
@@ -78,6 +98,7 @@ export function safeParseCliArguments({
         host: { type: 'string' },
         db: { type: 'string' },
         meters: { type: 'string' },
+        'prune-meters': { type: 'boolean' },
         'api-key': { type: 'string' },
         'log-level': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -103,18 +124,27 @@ export function safeParseCliArguments({
       error: `--log-level must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`,
     };
   }
+  // Empty or blank variables count as unset, as in the apps' configuration.
+  const variable = (name: string) => env[name]?.trim() || undefined;
+  const dataDir = resolvePath(variable('LLM_METER_DATA_DIR') ?? '.llm-meter');
+  const dbFlag = values.db as string | undefined;
+  if (dbFlag === '') return { success: false, error: '--db must not be empty' };
+  const dbVariable = variable('OPENMETER_LOCAL_DB');
   const dbPath =
-    (values.db as string | undefined) ?? env.OPENMETER_LOCAL_DB ?? './openmeter-local.db';
-  if (dbPath === '') return { success: false, error: '--db must not be empty' };
-  const metersFile =
-    (values.meters as string | undefined) ?? (env.OPENMETER_LOCAL_METERS || undefined);
+    dbFlag !== undefined
+      ? resolvePath(dbFlag)
+      : resolve(dataDir, dbVariable ?? 'openmeter-local.db');
+  const metersFile = (values.meters as string | undefined) ?? variable('OPENMETER_LOCAL_METERS');
   return {
     success: true,
     value: {
       port,
       host: (values.host as string | undefined) ?? '127.0.0.1',
-      dbPath: dbPath === ':memory:' ? dbPath : resolvePath(dbPath),
+      dbPath: dbFlag === ':memory:' || dbVariable === ':memory:' ? ':memory:' : dbPath,
+      dataDir,
+      createDbFolder: dbFlag === undefined && dbVariable !== ':memory:',
       metersFile: metersFile === undefined ? undefined : resolvePath(metersFile),
+      pruneMeters: values['prune-meters'] === true,
       apiKey:
         (values['api-key'] as string | undefined) ?? (env.OPENMETER_LOCAL_API_KEY || undefined),
       logLevel,

@@ -1,10 +1,14 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { openMeterMeters } from '@llm-meter/meter-core';
 import { createOpenMeterClient } from '@llm-meter/openmeter-client';
+import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createOpenMeterLocal, startOpenMeterLocal } from './start-open-meter-local.js';
+import { OpenMeterStore } from './storage/open-meter-store.js';
 import {
   createPromptEvent,
   startTestServer,
@@ -13,6 +17,41 @@ import {
 } from './test-server.js';
 
 let current: TestServer | undefined;
+
+/** Runs `testing/start-on-go.ts` on `dbPath`: it starts openmeter-local when told to on stdin. */
+function startChild(dbPath: string) {
+  const child = spawn(
+    process.execPath,
+    ['--conditions=@llm-meter/source', '--import', 'tsx', 'src/testing/start-on-go.ts', dbPath],
+    { cwd: new URL('..', import.meta.url), stdio: ['pipe', 'pipe', 'inherit'] },
+  );
+  let output = '';
+  const listeners = new Set<() => void>();
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+    for (const listener of listeners) listener();
+  });
+  // 'close', not 'exit': the last line may still be in the pipe when the process exits.
+  const closed = new Promise<string>((resolve) => child.once('close', () => resolve(output)));
+  return {
+    process: child,
+    closed,
+    /** Resolves once a line matches; rejects if the child ends first. */
+    line(pattern: RegExp): Promise<void> {
+      return new Promise<void>((resolve, reject) => {
+        const check = () => {
+          if (output.split('\n').some((line) => pattern.test(line))) {
+            listeners.delete(check);
+            resolve();
+          }
+        };
+        listeners.add(check);
+        check();
+        void closed.then(() => reject(new Error(`the child ended without ${pattern}: ${output}`)));
+      });
+    },
+  };
+}
 afterEach(async () => {
   await current?.server.close();
   current = undefined;
@@ -173,7 +212,8 @@ describe('startOpenMeterLocal', () => {
       // The server may close the socket while the rest of the body is still being written;
       // what matters is the answer it sent first.
       outgoing.on('error', () => undefined);
-      setTimeout(() => reject(new Error('no answer to the oversized request')), 10_000).unref();
+      // No timer: a connection closed without an answer fails the test at once.
+      outgoing.on('close', () => reject(new Error('no answer to the oversized request')));
       outgoing.write('[');
       for (let index = 0; index < 100; index++) {
         outgoing.write(`${JSON.stringify(createPromptEvent({ id: `chunk-${index}` }))},`);
@@ -182,6 +222,53 @@ describe('startOpenMeterLocal', () => {
     });
     expect(status).toBe(413);
     expect(await current.client.events.list({ from: '2020-01-01T00:00:00Z' })).toEqual([]);
+  });
+
+  it('starts twice at once on one fresh database: both start, each meter exists once', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'openmeter-local-concurrent-'));
+    try {
+      // A few rounds: the two starts interleave differently each time.
+      for (let round = 0; round < 3; round++) {
+        const dbPath = join(directory, `round-${round}.db`);
+        const children = [startChild(dbPath), startChild(dbPath)];
+        await Promise.all(children.map((child) => child.line(/^ready$/)));
+        for (const child of children) child.process.stdin.write('go\n');
+        const outcomes = await Promise.all(children.map((child) => child.closed));
+        expect(outcomes, `round ${round}`).toEqual(['ready\nstarted\n', 'ready\nstarted\n']);
+        const store = new OpenMeterStore({ dbPath });
+        try {
+          const slugs = store.listMeters({ includeDeleted: true }).map((meter) => meter.slug);
+          expect(slugs.sort()).toEqual(openMeterMeters.map((meter) => meter.slug).sort());
+        } finally {
+          store.close();
+        }
+      }
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
+  it('says in one line that another process holds the database when its lock outlasts the busy timeout', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'openmeter-local-busy-'));
+    const dbPath = join(directory, 'busy.db');
+    new OpenMeterStore({ dbPath }).close();
+    // Another writer holds the write lock for as long as the test wants: no clock involved.
+    const holder = new BetterSqlite3(dbPath);
+    holder.exec('BEGIN IMMEDIATE');
+    try {
+      await expect(
+        startOpenMeterLocal({
+          dbPath,
+          meters: [{ slug: 'calls', eventType: 'x', aggregation: 'COUNT' }],
+        }),
+      ).rejects.toThrow(
+        /^Cannot start on the database .*busy\.db: another process kept it locked for writing for more than 5 s .*; start again once it is done, or use another --db/,
+      );
+    } finally {
+      holder.exec('ROLLBACK');
+      holder.close();
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 
   it('answers HEAD like GET without a body', async () => {

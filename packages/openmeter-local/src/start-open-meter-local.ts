@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
+import { SqliteError } from 'better-sqlite3';
 import type { Hono } from 'hono';
 import { type OpenMeterLocalLogger, silentLogger } from './create-logger.js';
 import { createOpenMeterApp } from './http/create-open-meter-app.js';
@@ -10,7 +11,11 @@ import { loadMetersFile } from './meters/load-meters-file.js';
 import { safeParseMeterCreate } from './meters/parse-meter-create.js';
 import type { MeterCreate } from './openmeter-types.js';
 import { createQueryRunner } from './query/create-query-runner.js';
-import { OpenMeterStore } from './storage/open-meter-store.js';
+import {
+  BUSY_TIMEOUT_MS,
+  type MeterSyncOutcome,
+  OpenMeterStore,
+} from './storage/open-meter-store.js';
 
 /**
  * Largest request line plus headers the socket server reads (Node's default is 16 KiB), so a
@@ -27,12 +32,19 @@ export interface OpenMeterLocalOptions {
   /** SQLite file, or ':memory:' (default) for a database that lives as long as the server. */
   dbPath?: string;
   /**
-   * Meter definitions. Nothing is assumed: without `meters` or `metersFile` the server starts
-   * with none (meters can still be created with `POST /api/v1/meters`).
+   * Meter definitions. Nothing is assumed: without `meters` or `metersFile` a new database starts
+   * with none (meters can still be created with `POST /api/v1/meters`). Meters already in the
+   * database that these do not define are kept unless `pruneMeters` is set.
    */
   meters?: readonly MeterCreate[];
   /** YAML file in OpenMeter's config format (`meters:`), added to `meters`. */
   metersFile?: string;
+  /**
+   * Delete the meters an earlier `meters` / `metersFile` created that these no longer define
+   * (meters created through the API stay). Default false: such meters are kept, with their
+   * readings, and only listed in an info log line.
+   */
+  pruneMeters?: boolean;
   /** When set, every request must send `Authorization: Bearer <apiKey>`. */
   apiKey?: string;
   /** Where to log; silent by default. */
@@ -113,21 +125,53 @@ function openStore({
   try {
     store = new OpenMeterStore({ dbPath });
   } catch (error) {
-    throw new Error(
-      `Cannot open the database ${dbPath}: ${(error as Error).message}; check --db / dbPath (its folder must exist and be writable).`,
-      { cause: error },
+    throw (
+      explainBusyDatabase({ error, dbPath }) ??
+      new Error(
+        `Cannot open the database ${dbPath}: ${(error as Error).message}; check --db / dbPath (its folder must exist and be writable).`,
+        { cause: error },
+      )
     );
   }
+  let outcome: MeterSyncOutcome;
   try {
-    store.syncConfigMeters(meters);
+    outcome = store.syncConfigMeters({ meters, prune: options.pruneMeters });
   } catch (error) {
     store.close();
-    throw error;
+    throw explainBusyDatabase({ error, dbPath }) ?? error;
   }
-  if (meters.length === 0 && store.listMeters().length === 0) {
+  if (outcome.unlisted.length > 0) {
+    logger.info(
+      `kept ${outcome.unlisted.length} meters an earlier meters file created and these meters do not define (pass --prune-meters / pruneMeters to delete them): ${outcome.unlisted.join(', ')}`,
+    );
+  }
+  if (outcome.pruned.length > 0) {
+    logger.info(
+      `deleted ${outcome.pruned.length} meters no longer defined (--prune-meters / pruneMeters): ${outcome.pruned.join(', ')}`,
+    );
+  }
+  if (store.listMeters().length === 0) {
     logger.warn('openmeter-local has no meters: pass meters or metersFile, or POST /api/v1/meters');
   }
   return { store, meters };
+}
+
+/**
+ * The one-line error for a database another process kept locked for writing longer than the
+ * busy timeout, or undefined for other errors.
+ */
+function explainBusyDatabase({
+  error,
+  dbPath,
+}: {
+  error: unknown;
+  dbPath: string;
+}): Error | undefined {
+  if (!(error instanceof SqliteError) || error.code !== 'SQLITE_BUSY') return undefined;
+  return new Error(
+    `Cannot start on the database ${dbPath}: another process kept it locked for writing for more than ${BUSY_TIMEOUT_MS / 1000} s (another openmeter-local, or an app that started one on the same file, busy creating meters or ingesting); start again once it is done, or use another --db / OPENMETER_LOCAL_DB / LLM_METER_DATA_DIR.`,
+    { cause: error },
+  );
 }
 
 /**

@@ -9,6 +9,9 @@ const outbox = await createUsageOutbox({
   client: createOpenMeterClient({ baseUrl: url }),
   dir,
   flushIntervalMs: 60_000,
+  // The drain on exit is what is tested, not how fast a loaded machine delivers: a bound far
+  // beyond any run (default 10 s).
+  drainOnExitMs: 10 * 60_000,
 });
 for (let index = 0; index < Number(count); index++) {
   outbox.enqueue(createTestEvent({ index, tokens: 2 }));

@@ -17,6 +17,11 @@ export interface FaultAnswer {
   body?: unknown;
   /** Wait before answering (and still ingest when `status` is 2xx / undefined). */
   delayMs?: number;
+  /**
+   * Hold the answer until this settles (and still ingest when `status` is 2xx / undefined): the
+   * test releases it on an event it waits for, never after an amount of time.
+   */
+  release?: Promise<unknown>;
 }
 
 /**
@@ -34,47 +39,60 @@ export async function startTestOpenMeter({
   const stored = new Map<string, StoredEvent>();
   let requestCount = 0;
   let ingestedDuplicates = 0;
+  // Requests being handled, counted until the handler is done (even when the client gave up).
+  let inFlight = 0;
+  const idleWaiters: Array<() => void> = [];
   const server = http.createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', async () => {
-      const index = requestCount++;
-      const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8') || '[]') as unknown;
-      const events = (Array.isArray(parsed) ? parsed : [parsed]) as StoredEvent[];
-      const answer = fault?.({ index, events });
-      if (answer?.delayMs) await new Promise((resolve) => setTimeout(resolve, answer.delayMs));
-      if (answer && answer.status >= 300) {
-        response.writeHead(answer.status, {
-          'content-type': 'application/problem+json',
-          ...answer.headers,
-        });
-        response.end(JSON.stringify(answer.body ?? { title: 'fault', status: answer.status }));
-        return;
+      inFlight++;
+      try {
+        await answer(chunks, response);
+      } finally {
+        inFlight--;
+        if (inFlight === 0) for (const resolve of idleWaiters.splice(0)) resolve();
       }
-      const invalid = events.findIndex(
-        (event) =>
-          Number.isNaN(Date.parse(event.time)) || typeof event.data?.total_tokens !== 'number',
-      );
-      if (invalid >= 0) {
-        response.writeHead(400, { 'content-type': 'application/problem+json' });
-        response.end(
-          JSON.stringify({
-            type: 'about:blank',
-            title: 'Bad Request',
-            status: 400,
-            detail: `event[${invalid}] (id ${events[invalid]?.id}) is invalid`,
-          }),
-        );
-        return;
-      }
-      for (const event of events) {
-        const key = `${event.source}\u0000${event.id}`;
-        if (stored.has(key)) ingestedDuplicates++;
-        else stored.set(key, event);
-      }
-      response.writeHead(204).end();
     });
   });
+  const answer = async (chunks: Buffer[], response: http.ServerResponse) => {
+    const index = requestCount++;
+    const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8') || '[]') as unknown;
+    const events = (Array.isArray(parsed) ? parsed : [parsed]) as StoredEvent[];
+    const scripted = fault?.({ index, events });
+    if (scripted?.delayMs) await new Promise((resolve) => setTimeout(resolve, scripted.delayMs));
+    if (scripted?.release) await scripted.release;
+    if (scripted && scripted.status >= 300) {
+      response.writeHead(scripted.status, {
+        'content-type': 'application/problem+json',
+        ...scripted.headers,
+      });
+      response.end(JSON.stringify(scripted.body ?? { title: 'fault', status: scripted.status }));
+      return;
+    }
+    const invalid = events.findIndex(
+      (event) =>
+        Number.isNaN(Date.parse(event.time)) || typeof event.data?.total_tokens !== 'number',
+    );
+    if (invalid >= 0) {
+      response.writeHead(400, { 'content-type': 'application/problem+json' });
+      response.end(
+        JSON.stringify({
+          type: 'about:blank',
+          title: 'Bad Request',
+          status: 400,
+          detail: `event[${invalid}] (id ${events[invalid]?.id}) is invalid`,
+        }),
+      );
+      return;
+    }
+    for (const event of events) {
+      const key = `${event.source}\u0000${event.id}`;
+      if (stored.has(key)) ingestedDuplicates++;
+      else stored.set(key, event);
+    }
+    response.writeHead(204).end();
+  };
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve());
@@ -89,6 +107,11 @@ export async function startTestOpenMeter({
     },
     get duplicates() {
       return ingestedDuplicates;
+    },
+    /** Resolves once no request is being answered (at once when none is). */
+    idle(): Promise<void> {
+      if (inFlight === 0) return Promise.resolve();
+      return new Promise<void>((resolve) => idleWaiters.push(resolve));
     },
     totalTokens() {
       let total = 0;

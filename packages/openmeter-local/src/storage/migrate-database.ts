@@ -75,20 +75,30 @@ const MIGRATIONS: readonly string[] = [
 
 /**
  * Brings a database to the newest schema, one transaction per version, and refuses a file
- * written by a newer release instead of guessing.
+ * written by a newer release instead of guessing. Each step reads the version inside a write
+ * transaction (`BEGIN IMMEDIATE`), so two processes opening one fresh file at once migrate it
+ * once: the second waits for the first, then finds nothing left to do.
  * @see https://www.sqlite.org/pragma.html#pragma_user_version
  */
 export function migrateDatabase(database: Database): void {
-  const current = database.pragma('user_version', { simple: true }) as number;
-  if (current > MIGRATIONS.length) {
-    throw new Error(
-      `The database has schema version ${current} but this openmeter-local knows only ${MIGRATIONS.length}: upgrade @llm-meter/openmeter-local or use another --db file.`,
-    );
-  }
-  for (let version = current; version < MIGRATIONS.length; version++) {
-    database.transaction(() => {
-      database.exec(MIGRATIONS[version] as string);
-      database.pragma(`user_version = ${version + 1}`);
-    })();
-  }
+  const readVersion = () => {
+    const current = database.pragma('user_version', { simple: true }) as number;
+    if (current > MIGRATIONS.length) {
+      throw new Error(
+        `The database has schema version ${current} but this openmeter-local knows only ${MIGRATIONS.length}: upgrade @llm-meter/openmeter-local or use another --db file.`,
+      );
+    }
+    return current;
+  };
+  // An up-to-date database (every start but the first) takes no write lock.
+  if (readVersion() === MIGRATIONS.length) return;
+  const step = database.transaction((): boolean => {
+    const version = readVersion();
+    if (version === MIGRATIONS.length) return false;
+    database.exec(MIGRATIONS[version] as string);
+    database.pragma(`user_version = ${version + 1}`);
+    return true;
+  });
+  let migrated = true;
+  while (migrated) migrated = step.immediate();
 }

@@ -8,7 +8,7 @@ import { DEFAULT_REQUEST_LIMITS } from '../http/request-limits.js';
 import { parseMeterQuery } from '../query/parse-meter-query.js';
 import { runMeterQuery } from '../query/run-meter-query.js';
 import { createPromptEvent, startTestServer } from '../test-server.js';
-import { OpenMeterStore } from './open-meter-store.js';
+import { MeterConflictError, OpenMeterStore } from './open-meter-store.js';
 
 const directories: string[] = [];
 function createTempDirectory(): string {
@@ -54,7 +54,63 @@ describe('file database across restarts', () => {
     }
   });
 
-  it('recreates a config meter whose definition changed and drops one no longer configured', async () => {
+  it('keeps meters a later start does not define, and deletes them only when asked to prune', async () => {
+    const dbPath = join(createTempDirectory(), 'meter.db');
+    const meters: MeterCreate[] = [
+      { slug: 'kept', eventType: 'prompt', aggregation: 'COUNT' },
+      { slug: 'unlisted', eventType: 'prompt', aggregation: 'SUM', valueProperty: '$.tokens' },
+    ];
+    const first = await startTestServer({ dbPath, meters, metersFile: undefined });
+    await first.client.events.ingest(createPromptEvent({ id: 'a', data: { tokens: 3 } }));
+    await first.client.meters.create({
+      slug: 'from_api',
+      eventType: 'prompt',
+      aggregation: 'COUNT',
+    });
+    const before = await first.client.meters.list();
+    await first.server.close();
+
+    // No meters at all (the standalone command without --meters used to do this): nothing goes.
+    const bare = await startTestServer({ dbPath, metersFile: undefined });
+    try {
+      expect(await bare.client.meters.list({ includeDeleted: true })).toEqual(before);
+      expect((await bare.client.meters.query('unlisted', {})).data[0]?.value).toBe(3);
+    } finally {
+      await bare.server.close();
+    }
+    // A meters file without one of them: that one stays too.
+    const partial = await startTestServer({
+      dbPath,
+      metersFile: undefined,
+      meters: [meters[0] as MeterCreate],
+    });
+    try {
+      expect(await partial.client.meters.list({ includeDeleted: true })).toEqual(before);
+    } finally {
+      await partial.server.close();
+    }
+    const pruned = await startTestServer({
+      dbPath,
+      metersFile: undefined,
+      meters: [meters[0] as MeterCreate],
+      pruneMeters: true,
+    });
+    try {
+      // Only meters of an earlier meters file go; one created through the API stays.
+      expect((await pruned.client.meters.list()).map((meter) => meter.slug)).toEqual([
+        'from_api',
+        'kept',
+      ]);
+      const deleted = (await pruned.client.meters.list({ includeDeleted: true })).find(
+        (meter) => meter.slug === 'unlisted',
+      );
+      expect(deleted?.deletedAt).toEqual(expect.any(String));
+    } finally {
+      await pruned.server.close();
+    }
+  });
+
+  it('recreates a config meter whose definition changed and drops one no longer configured when pruning', async () => {
     const dbPath = join(createTempDirectory(), 'meter.db');
     const meters: MeterCreate[] = [
       { slug: 'kept', eventType: 'prompt', aggregation: 'COUNT' },
@@ -69,6 +125,7 @@ describe('file database across restarts', () => {
     const second = await startTestServer({
       dbPath,
       metersFile: undefined,
+      pruneMeters: true,
       meters: [
         meters[0] as MeterCreate,
         { slug: 'changed', eventType: 'prompt', aggregation: 'SUM', valueProperty: '$.other' },
@@ -103,27 +160,87 @@ describe('file database across restarts', () => {
 describe('OpenMeterStore.syncConfigMeters', () => {
   it('keeps a meter whose definition only differs in field order', () => {
     const store = new OpenMeterStore({ dbPath: ':memory:' });
-    store.syncConfigMeters([
-      {
-        groupBy: { model: '$.model' },
-        valueProperty: '$.tokens',
-        eventType: 'prompt',
-        aggregation: 'SUM',
-        slug: 'tokens',
-      },
-    ]);
+    store.syncConfigMeters({
+      meters: [
+        {
+          groupBy: { model: '$.model' },
+          valueProperty: '$.tokens',
+          eventType: 'prompt',
+          aggregation: 'SUM',
+          slug: 'tokens',
+        },
+      ],
+    });
     const before = store.findMeter('tokens')?.meter.id;
-    store.syncConfigMeters([
-      {
-        slug: 'tokens',
-        aggregation: 'SUM',
-        eventType: 'prompt',
-        valueProperty: '$.tokens',
-        groupBy: { model: '$.model' },
-      },
-    ]);
+    const outcome = store.syncConfigMeters({
+      meters: [
+        {
+          slug: 'tokens',
+          aggregation: 'SUM',
+          eventType: 'prompt',
+          valueProperty: '$.tokens',
+          groupBy: { model: '$.model' },
+        },
+      ],
+    });
     expect(store.findMeter('tokens')?.meter.id).toBe(before);
+    expect(outcome).toEqual({ created: [], recreated: [], pruned: [], unlisted: [] });
     store.close();
+  });
+});
+
+describe('two processes on one database', () => {
+  const meters: MeterCreate[] = [
+    { slug: 'tokens', eventType: 'prompt', aggregation: 'SUM', valueProperty: '$.tokens' },
+    { slug: 'calls', eventType: 'prompt', aggregation: 'COUNT' },
+  ];
+
+  it('syncs meters another process created since this one opened the database, without failing on the slug', () => {
+    const dbPath = join(createTempDirectory(), 'shared.db');
+    // Opened first, so its list of meters (none) is stale once the other one has synced.
+    const late = new OpenMeterStore({ dbPath });
+    const early = new OpenMeterStore({ dbPath });
+    try {
+      expect(early.syncConfigMeters({ meters }).created).toEqual(['tokens', 'calls']);
+      expect(late.syncConfigMeters({ meters })).toEqual({
+        created: [],
+        recreated: [],
+        pruned: [],
+        unlisted: [],
+      });
+      expect(late.listMeters().map((meter) => meter.slug)).toEqual(['tokens', 'calls']);
+      expect(late.findMeter('tokens')?.meter.id).toBe(early.findMeter('tokens')?.meter.id);
+      // The late store counts with the meters it adopted.
+      late.ingest({
+        events: [
+          { event: createPromptEvent({ id: 'x', data: { tokens: 4 } }), timeMilliseconds: 0 },
+        ],
+        ingestedAtMilliseconds: 0,
+      });
+      const sum = late.database
+        .prepare(`SELECT sum(value) FROM ${late.findMeter('tokens')?.tableName}`)
+        .pluck()
+        .get();
+      expect(sum).toBe(4);
+    } finally {
+      late.close();
+      early.close();
+    }
+  });
+
+  it('answers a meter another process created with MeterConflictError, not a raw SQLite error', () => {
+    const dbPath = join(createTempDirectory(), 'shared.db');
+    const late = new OpenMeterStore({ dbPath });
+    const early = new OpenMeterStore({ dbPath });
+    try {
+      early.createMeter({ definition: meters[1] as MeterCreate, origin: 'api' });
+      expect(() =>
+        late.createMeter({ definition: meters[1] as MeterCreate, origin: 'api' }),
+      ).toThrow(MeterConflictError);
+    } finally {
+      late.close();
+      early.close();
+    }
   });
 });
 

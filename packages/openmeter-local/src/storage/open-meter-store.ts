@@ -18,6 +18,20 @@ import { TextDictionary } from './text-dictionary.js';
 export type MeterOrigin = 'config' | 'api';
 
 /**
+ * What `syncConfigMeters` did, by meter slug.
+ * @see https://openmeter.io/docs/concepts/usage-events
+ */
+export interface MeterSyncOutcome {
+  created: string[];
+  /** Defined differently than stored: deleted and created again from the new definition. */
+  recreated: string[];
+  /** Deleted because `prune` was set and the definitions no longer name them. */
+  pruned: string[];
+  /** From an earlier meters file, not named by the definitions, and kept (no `prune`). */
+  unlisted: string[];
+}
+
+/**
  * Counts of one `ingest` call.
  * @see https://openmeter.io/docs/concepts/usage-events
  */
@@ -27,6 +41,12 @@ export interface IngestOutcome {
 }
 
 const BACKFILL_PAGE = 5_000;
+
+/**
+ * How long a write waits for another process's write lock on the same file before failing with
+ * `SQLITE_BUSY` (better-sqlite3's default, made explicit for the message that names it).
+ */
+export const BUSY_TIMEOUT_MS = 5_000;
 
 interface MeterRow {
   seq: number;
@@ -56,7 +76,7 @@ export class OpenMeterStore {
   readonly entitlements: EntitlementStore;
 
   constructor({ dbPath }: { dbPath: string }) {
-    this.database = new BetterSqlite3(dbPath);
+    this.database = new BetterSqlite3(dbPath, { timeout: BUSY_TIMEOUT_MS });
     this.database.pragma('journal_mode = WAL');
     // WAL + NORMAL: a crash of the process never loses or half-stores a committed batch; an
     // OS crash or power cut may lose the last batches (never half of one). Fine for a
@@ -79,10 +99,26 @@ export class OpenMeterStore {
     );
     this.dictionary = new TextDictionary({ database: this.database });
     this.entitlements = new EntitlementStore(this.database);
+    this.#reloadMeters();
+  }
+
+  /**
+   * Makes the in-memory meters those of the database. Another process on the same file
+   * (another openmeter-local, or an app that started one) may have created or deleted meters
+   * since this store read them.
+   */
+  #reloadMeters(): void {
     const rows = this.database
       .prepare('SELECT * FROM meters WHERE deleted_at IS NULL ORDER BY seq')
       .all() as MeterRow[];
-    for (const row of rows) this.#register(row);
+    const active = new Set(rows.map((row) => row.seq));
+    for (const sequence of [...this.#meters.keys()]) {
+      if (active.has(sequence)) continue;
+      this.#meters.delete(sequence);
+      this.#valueInserts.delete(sequence);
+    }
+    for (const row of rows) if (!this.#meters.has(row.seq)) this.#register(row);
+    this.#rebuildTypeIndex();
   }
 
   /**
@@ -253,27 +289,37 @@ export class OpenMeterStore {
     const definition = normalizeMeterCreate(given);
     if (this.findMeter(definition.slug)) throw new MeterConflictError(definition.slug);
     let compiled: CompiledMeter | undefined;
-    this.#write(() => {
-      const now = new Date().toISOString();
-      const id = createUlid();
-      const result = this.database
-        .prepare(
-          'INSERT INTO meters (id, slug, origin, definition_json, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
-        )
-        .run(id, definition.slug, origin, JSON.stringify(definition), now, now);
-      const row = this.database
-        .prepare('SELECT * FROM meters WHERE seq = ?')
-        .get(result.lastInsertRowid) as MeterRow;
-      try {
-        compiled = this.#register(row);
-        this.#backfill(compiled);
-      } catch (error) {
-        this.#meters.delete(row.seq);
-        this.#valueInserts.delete(row.seq);
-        this.#rebuildTypeIndex();
-        throw error;
+    try {
+      this.#write(() => {
+        const now = new Date().toISOString();
+        const id = createUlid();
+        const result = this.database
+          .prepare(
+            'INSERT INTO meters (id, slug, origin, definition_json, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
+          )
+          .run(id, definition.slug, origin, JSON.stringify(definition), now, now);
+        const row = this.database
+          .prepare('SELECT * FROM meters WHERE seq = ?')
+          .get(result.lastInsertRowid) as MeterRow;
+        try {
+          compiled = this.#register(row);
+          this.#backfill(compiled);
+        } catch (error) {
+          this.#meters.delete(row.seq);
+          this.#valueInserts.delete(row.seq);
+          this.#rebuildTypeIndex();
+          throw error;
+        }
+      });
+    } catch (error) {
+      // Another process on the same file created the slug since this store read its meters:
+      // learn about that meter and answer as for a slug known here.
+      if (error instanceof BetterSqlite3.SqliteError && error.code === 'SQLITE_CONSTRAINT_UNIQUE') {
+        this.#reloadMeters();
+        throw new MeterConflictError(definition.slug, { cause: error });
       }
-    });
+      throw error;
+    }
     return (compiled as CompiledMeter).meter;
   }
 
@@ -317,29 +363,73 @@ export class OpenMeterStore {
   }
 
   /**
-   * Makes the meters that came from a meters file match `definitions`: unchanged ones keep
-   * their ID and readings, changed ones are recreated (and backfilled), removed ones deleted.
-   * Meters created through the API are left alone.
+   * Brings the meters of a meters file (or the `meters` option) into the database: a new one is
+   * created (and backfilled), one whose definition changed is recreated, an unchanged one keeps
+   * its ID and readings. Meters the definitions do not name are kept, whatever created them,
+   * unless `prune` is set: then the ones an earlier meters file created are deleted (meters
+   * created through the API always stay). A default never deletes what a user made.
    */
-  syncConfigMeters(definitions: readonly MeterCreate[]): void {
+  syncConfigMeters({
+    meters,
+    prune = false,
+  }: {
+    meters: readonly MeterCreate[];
+    /** Delete the meters an earlier meters file created that `meters` no longer defines. */
+    prune?: boolean | undefined;
+  }): MeterSyncOutcome {
     const wanted = new Map(
-      definitions.map(normalizeMeterCreate).map((definition) => [definition.slug, definition]),
+      meters.map(normalizeMeterCreate).map((definition) => [definition.slug, definition]),
     );
+    // One write transaction taken up front (BEGIN IMMEDIATE), over the meters as the database
+    // has them now: two processes starting on one file at once (two main jobs, an app and the
+    // command) sync one after the other, and the second finds the first one's meters.
+    const sync = this.database.transaction(() => {
+      this.#reloadMeters();
+      return this.#syncMeters({ wanted, prune });
+    });
+    try {
+      return sync.immediate();
+    } catch (error) {
+      // The meters this sync created or deleted are rolled back: forget them here too.
+      this.#reloadMeters();
+      throw error;
+    }
+  }
+
+  #syncMeters({
+    wanted,
+    prune,
+  }: {
+    wanted: Map<string, MeterCreate>;
+    prune: boolean;
+  }): MeterSyncOutcome {
+    const outcome: MeterSyncOutcome = { created: [], recreated: [], pruned: [], unlisted: [] };
     for (const meter of [...this.#meters.values()]) {
+      const slug = meter.meter.slug;
       const row = this.database
         .prepare('SELECT origin, definition_json FROM meters WHERE seq = ?')
         .get(meter.sequence) as {
         origin: MeterOrigin;
         definition_json: string;
       };
-      const definition = wanted.get(meter.meter.slug);
+      const definition = wanted.get(slug);
       if (definition && row.definition_json === JSON.stringify(definition)) {
-        wanted.delete(meter.meter.slug);
-      } else if (definition || row.origin === 'config') {
-        this.deleteMeter(meter.meter.slug);
+        wanted.delete(slug);
+      } else if (definition) {
+        this.deleteMeter(slug);
+        outcome.recreated.push(slug);
+      } else if (row.origin === 'config') {
+        if (prune) {
+          this.deleteMeter(slug);
+          outcome.pruned.push(slug);
+        } else outcome.unlisted.push(slug);
       }
     }
-    for (const definition of wanted.values()) this.createMeter({ definition, origin: 'config' });
+    for (const definition of wanted.values()) {
+      this.createMeter({ definition, origin: 'config' });
+      if (!outcome.recreated.includes(definition.slug)) outcome.created.push(definition.slug);
+    }
+    return outcome;
   }
 
   /** Closes the database (checkpointing the WAL). */
@@ -354,8 +444,14 @@ export class OpenMeterStore {
  */
 export class MeterConflictError extends Error {
   override name = 'MeterConflictError' as const;
-  constructor(readonly slug: string) {
-    super(`A meter with slug "${slug}" exists already: delete it first or choose another slug.`);
+  constructor(
+    readonly slug: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `A meter with slug "${slug}" exists already: delete it first or choose another slug.`,
+      options,
+    );
   }
 }
 

@@ -11,9 +11,10 @@ async function main(): Promise<number> {
     console.log(`${reconcileUsageText}
 
 Sets OpenMeter's metered tokens (by day, model and served tier) beside OpenAI's organisation
-Usage API, and their cost beside the Costs API, for the UTC days --from to --to (both included).
-Prints the drift table (--json: the report as JSON) and exits 1 when a row drifts past
---threshold percent, 2 when it cannot run.
+Usage API (its completions and embeddings reports), and their cost beside the Costs API, for the
+UTC days --from to --to (both included). Prints the drift table (--json: the report as JSON) and
+exits 1 when a row drifts past --threshold percent of OpenAI's figure, 2 when it cannot run. A
+row OpenAI reports nothing for (% n/a: usage OpenAI does not know) is drift at any threshold.
 
 Environment: OPENAI_ADMIN_KEY (an organisation admin key), OPENAI_BASE_URL (OpenAI's by default;
 openai-local's serves the same APIs), OPENMETER_URL and OPENMETER_API_KEY. OpenAI's usage has no

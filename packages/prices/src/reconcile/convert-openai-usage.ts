@@ -1,4 +1,8 @@
-import type { OpenAIBucket, OpenAIUsageCompletionsResult } from './openai-organization-types.js';
+import type {
+  OpenAIBucket,
+  OpenAIUsageCompletionsResult,
+  OpenAIUsageEmbeddingsResult,
+} from './openai-organization-types.js';
 import {
   formatUsageKey,
   type ReconcileDimensions,
@@ -7,23 +11,26 @@ import {
 } from './usage-key.js';
 
 /**
- * Turns the buckets of OpenAI's completions usage into rows keyed like the metered ones: one per
- * day, model, served tier (`batch` for Batch API usage, `default` when none is reported) and, when
- * the meters carry them, project and API key. Results for the same key are added up.
+ * Turns the buckets of OpenAI's completions and embeddings usage into rows keyed like the metered
+ * ones: one per day, model, served tier (`batch` for Batch API usage, `default` when none is
+ * reported, as for embeddings, whose report has no tier) and, when the meters carry them, project
+ * and API key. Embeddings count input tokens only. Results for the same key are added up.
  * @see https://platform.openai.com/docs/api-reference/usage/completions
+ * @see https://platform.openai.com/docs/api-reference/usage/embeddings
  */
 export function convertOpenAIUsage({
   buckets,
   dimensions,
 }: {
-  buckets: readonly OpenAIBucket<OpenAIUsageCompletionsResult>[];
+  buckets: readonly OpenAIBucket<OpenAIUsageCompletionsResult | OpenAIUsageEmbeddingsResult>[];
   dimensions: ReconcileDimensions;
 }): UsageRow[] {
   const rows = new Map<string, UsageRow>();
   for (const bucket of buckets) {
     const day = unixSecondsToDay(bucket.start_time);
     for (const result of bucket.results) {
-      const tier = result.batch ? 'batch' : (result.service_tier ?? 'default');
+      const completions = isCompletionsResult(result) ? result : undefined;
+      const tier = completions?.batch ? 'batch' : (completions?.service_tier ?? 'default');
       const key = {
         day,
         model: result.model ?? '(none)',
@@ -34,11 +41,17 @@ export function convertOpenAIUsage({
       const id = formatUsageKey(key);
       const row = rows.get(id) ?? { ...key, input: 0, cached: 0, output: 0, requests: 0 };
       row.input += result.input_tokens;
-      row.cached += result.input_cached_tokens ?? 0;
-      row.output += result.output_tokens;
+      row.cached += completions?.input_cached_tokens ?? 0;
+      row.output += completions?.output_tokens ?? 0;
       row.requests = (row.requests ?? 0) + result.num_model_requests;
       rows.set(id, row);
     }
   }
   return [...rows.values()];
+}
+
+function isCompletionsResult(
+  result: OpenAIUsageCompletionsResult | OpenAIUsageEmbeddingsResult,
+): result is OpenAIUsageCompletionsResult {
+  return result.object !== 'organization.usage.embeddings.result';
 }

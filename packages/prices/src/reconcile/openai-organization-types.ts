@@ -22,6 +22,22 @@ export interface OpenAIUsageCompletionsResult {
 }
 
 /**
+ * One result of `GET /v1/organization/usage/embeddings`: aggregated embeddings usage of one time
+ * bucket, for one combination of the `group_by` fields (`project_id`, `user_id`, `api_key_id`,
+ * `model`; no served tier or batch).
+ * @see https://platform.openai.com/docs/api-reference/usage/embeddings_object
+ */
+export interface OpenAIUsageEmbeddingsResult {
+  object: 'organization.usage.embeddings.result';
+  input_tokens: number;
+  num_model_requests: number;
+  project_id?: string | null;
+  user_id?: string | null;
+  api_key_id?: string | null;
+  model?: string | null;
+}
+
+/**
  * One result of `GET /v1/organization/costs`: an amount for one line item (and project).
  * @see https://platform.openai.com/docs/api-reference/usage/costs_object
  */

@@ -15,7 +15,7 @@ import { startOpenMeterLocal } from '@llm-meter/openmeter-local';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { priceUsageEvent } from '../price-usage-event.js';
-import { isPastThreshold } from './compare-usage.js';
+import { type DriftRow, isPastThreshold } from './compare-usage.js';
 import { formatReconcileReport } from './format-reconcile-report.js';
 import { reconcileUsage } from './reconcile-usage.js';
 
@@ -58,6 +58,36 @@ function reconcile(threshold = 0) {
     from: day,
     to: day,
     threshold,
+  });
+}
+
+const cli = fileURLToPath(new URL('./cli.ts', import.meta.url));
+
+/** Runs `llm-meter-reconcile` (the source, through tsx) against the given servers. */
+function runReconcileCommand({
+  args,
+  openaiUrl,
+  openmeterUrl,
+}: {
+  args: string[];
+  openaiUrl: string;
+  openmeterUrl: string;
+}) {
+  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', '--conditions=@llm-meter/source', cli, ...args],
+      {
+        env: {
+          ...process.env,
+          OPENAI_ADMIN_KEY: adminKey,
+          OPENAI_BASE_URL: openaiUrl,
+          OPENMETER_URL: openmeterUrl,
+        },
+      },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
   });
 }
 
@@ -150,24 +180,8 @@ describe('reconcileUsage against openai-local and openmeter-local', () => {
   });
 
   it('runs as a command: drift past the threshold exits 1, --json writes the report', async () => {
-    const cli = fileURLToPath(new URL('./cli.ts', import.meta.url));
     const run = (args: string[]) =>
-      new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-        execFile(
-          process.execPath,
-          ['--import', 'tsx', '--conditions=@llm-meter/source', cli, ...args],
-          {
-            env: {
-              ...process.env,
-              OPENAI_ADMIN_KEY: adminKey,
-              OPENAI_BASE_URL: openaiLocal.url,
-              OPENMETER_URL: openmeterLocal.url,
-            },
-          },
-          (error, stdout, stderr) =>
-            resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-        );
-      });
+      runReconcileCommand({ args, openaiUrl: openaiLocal.url, openmeterUrl: openmeterLocal.url });
     const json = await run(['--from', day, '--to', day, '--threshold', '0', '--json']);
     expect(json.stderr).toBe('');
     expect(json.code).toBe(1);
@@ -331,5 +345,87 @@ describe('reconcileUsage after settlement of an aborted stream', () => {
     expect(output?.settled).toBe(
       (billed.usage.completion_tokens ?? 0) - estimate.data.completion_tokens,
     );
+  });
+});
+
+describe('reconcileUsage with embeddings', () => {
+  const embeddingsDay = '2026-12-04';
+  let embeddingsOpenAI: Awaited<ReturnType<typeof startOpenAILocal>>;
+  let embeddingsOpenMeter: Awaited<ReturnType<typeof startOpenMeterLocal>>;
+
+  beforeAll(async () => {
+    const options = { port: 0, adminKey, now: () => new Date(`${embeddingsDay}T09:00:00.000Z`) };
+    embeddingsOpenAI = await startOpenAILocal(options);
+    embeddingsOpenMeter = await startOpenMeterLocal({ meters });
+  });
+
+  afterAll(async () => {
+    await embeddingsOpenAI?.close();
+    await embeddingsOpenMeter?.close();
+  });
+
+  it("sets metered embeddings beside OpenAI's embeddings usage, and --threshold applies to them", async () => {
+    const client = createOpenMeterClient({ baseUrl: embeddingsOpenMeter.url, retry: false });
+    const sdk = new OpenAI({ baseURL: embeddingsOpenAI.url, apiKey: 'sk-test', maxRetries: 0 });
+    const now = () => new Date(`${embeddingsDay}T09:00:00.000Z`);
+    const embed = async (input: string) => {
+      const request = { model: 'text-embedding-3-small', input };
+      return { request, response: await sdk.embeddings.create(request) };
+    };
+    const metered = await embed('The food was delicious and the waiter was very friendly.');
+    const event = toUsageEvent(metered.response, { subject: 'customer-acme', now });
+    expect(event.data).toMatchObject({ endpoint: 'embeddings', model: 'text-embedding-3-small' });
+    await client.events.ingest(event);
+    const chat = {
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user' as const, content: 'Name a colour.' }],
+    };
+    await client.events.ingest(
+      toUsageEvent(await sdk.chat.completions.create(chat), {
+        subject: 'customer-acme',
+        request: chat,
+      }),
+    );
+    const reconcileDay = (threshold: number) =>
+      reconcileUsage({
+        openmeter: client,
+        openai: { baseUrl: embeddingsOpenAI.url, adminKey },
+        from: embeddingsDay,
+        to: embeddingsDay,
+        threshold,
+      });
+
+    const matched = await reconcileDay(0);
+    const tokens = metered.response.usage.prompt_tokens;
+    expect(matched.rows.filter((row) => row.model === 'text-embedding-3-small')).toMatchObject([
+      { metric: 'input', serviceTier: 'default', metered: tokens, openai: tokens, difference: 0 },
+    ]);
+    expect(matched.rows.filter((row) => row.difference !== 0)).toEqual([]);
+    expect(matched.pastThreshold).toBe(0);
+    // The command of the report: `--threshold 1000` exited 1 on the embeddings row (n/a).
+    const command = await runReconcileCommand({
+      args: ['--from', embeddingsDay, '--to', embeddingsDay, '--threshold', '1000'],
+      openaiUrl: embeddingsOpenAI.url,
+      openmeterUrl: embeddingsOpenMeter.url,
+    });
+    expect(command.stdout).toMatch(
+      new RegExp(`text-embedding-3-small +default +input +${tokens} +${tokens} +0 +0\\.00%\n`),
+    );
+    expect(command.code).toBe(0);
+
+    // One more embedding that is not metered: OpenAI's figure is twice the metered one, -50%,
+    // drift past a threshold of 10% and not past one of 60%.
+    await embed('The food was delicious and the waiter was very friendly.');
+    const [input] = (await reconcileDay(10)).rows.filter(
+      (row) => row.model === 'text-embedding-3-small',
+    );
+    expect(input).toMatchObject({ metered: tokens, openai: 2 * tokens, percent: -50 });
+    expect(isPastThreshold({ row: input as DriftRow, threshold: 10 })).toBe(true);
+    expect(isPastThreshold({ row: input as DriftRow, threshold: 60 })).toBe(false);
+    expect(
+      (await reconcileDay(60)).rows
+        .filter((row) => isPastThreshold({ row, threshold: 60 }))
+        .map((row) => row.metric),
+    ).toEqual([]);
   });
 });

@@ -6,6 +6,7 @@ import { fetchOpenAIBuckets } from './fetch-openai-buckets.js';
 import type {
   OpenAICostsResult,
   OpenAIUsageCompletionsResult,
+  OpenAIUsageEmbeddingsResult,
 } from './openai-organization-types.js';
 import {
   type DimensionNames,
@@ -50,8 +51,9 @@ const dayPattern = /^\d{4}-\d{2}-\d{2}$/;
 const secondsPerDay = 86_400;
 
 /**
- * Sets OpenMeter's metered usage beside OpenAI's organisation Usage API (and the cost of the
- * metered tokens beside the Costs API) for whole UTC days, from `from` to `to` included.
+ * Sets OpenMeter's metered usage beside OpenAI's organisation Usage API (its completions and
+ * embeddings reports; the cost of the metered tokens beside the Costs API) for whole UTC days,
+ * from `from` to `to` included.
  * @see https://platform.openai.com/docs/api-reference/usage
  */
 export async function reconcileUsage(input: ReconcileUsageInput): Promise<ReconcileReport> {
@@ -79,12 +81,21 @@ export async function reconcileUsage(input: ReconcileUsageInput): Promise<Reconc
     ...(dimensions.projectId ? ['project_id'] : []),
     ...(dimensions.apiKeyId ? ['api_key_id'] : []),
   ];
+  // The embeddings report has no served tier or batch: grouping by them is refused there.
+  const embeddingsGroupBy = groupBy.filter(
+    (field) => field !== 'service_tier' && field !== 'batch',
+  );
   const common = { ...input.openai, startTime, endTime };
-  const [usageBuckets, costBuckets] = await Promise.all([
+  const [completionsBuckets, embeddingsBuckets, costBuckets] = await Promise.all([
     fetchOpenAIBuckets<OpenAIUsageCompletionsResult>({
       ...common,
       path: '/organization/usage/completions',
       groupBy,
+    }),
+    fetchOpenAIBuckets<OpenAIUsageEmbeddingsResult>({
+      ...common,
+      path: '/organization/usage/embeddings',
+      groupBy: embeddingsGroupBy,
     }),
     input.costs === false
       ? Promise.resolve(undefined)
@@ -96,7 +107,10 @@ export async function reconcileUsage(input: ReconcileUsageInput): Promise<Reconc
   ]);
   const comparison = compareUsage({
     metered: metered.rows,
-    openai: convertOpenAIUsage({ buckets: usageBuckets, dimensions }),
+    openai: convertOpenAIUsage({
+      buckets: [...completionsBuckets, ...embeddingsBuckets],
+      dimensions,
+    }),
     costs: costBuckets,
     dimensions,
   });
@@ -126,7 +140,7 @@ export async function reconcileUsage(input: ReconcileUsageInput): Promise<Reconc
 export function describeLimitations(dimensions: ReconcileDimensions): string[] {
   const limitations = [
     "OpenAI's usage has no end-customer dimension: this compares totals per model and day, not per customer. Per-customer reconciliation needs one OpenAI project or API key per customer, carried on the events as a project_id or api_key_id dimension.",
-    "OpenAI's costs of a day cover every line item billed to the organisation (embeddings, tools, other apps); the metered cost covers the metered completions tokens only, priced with @llm-meter/prices.",
+    "OpenAI's costs of a day cover every line item billed to the organisation (tools, audio, images, other apps); the metered cost covers the metered completions and embeddings tokens only, priced with @llm-meter/prices.",
     'Requests are not compared: the shipped meters sum tokens and count no requests.',
   ];
   if (!dimensions.serviceTier) {
