@@ -222,8 +222,10 @@ describe('events.ingest', () => {
       retry: fastRetry,
     });
     await client.events.ingest({ ...event, id: 'fixed' });
-    expect(recovering.requests).toHaveLength(2);
-    expect(recovering.requests[0]?.body).toBe(recovering.requests[1]?.body);
+    // On a loaded machine the quick answer can miss 100 ms too and be retried once more: the
+    // point is that a timeout is retried with the same body until an answer arrives.
+    expect(recovering.requests.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(recovering.requests.map((request) => request.body)).size).toBe(1);
   });
 
   test('a body that stalls after the headers is a timeout too, and is retried', async () => {
@@ -242,7 +244,8 @@ describe('events.ingest', () => {
     const again = await server(stalled, { ...stalled, stallBodyMs: 0 });
     const client = createOpenMeterClient({ baseUrl: again.url, timeoutMs: 150, retry: fastRetry });
     expect(await client.meters.list()).toEqual(JSON.parse(body));
-    expect(again.requests).toHaveLength(2);
+    // At least the stalled request and the one that answered (a loaded machine may need more).
+    expect(again.requests.length).toBeGreaterThanOrEqual(2);
   });
 
   test('a refused connection is an OpenMeterConnectionError, distinct from an HTTP error', async () => {
