@@ -1,7 +1,7 @@
 import { beforeAll, bench, describe } from 'vitest';
 import type { UsageEvent } from '../src/events/usage-event.js';
-import type { ChatCompletionChunkLike } from '../src/stream/chat-stream-meter.js';
-import { meterChatStream } from '../src/stream/meter-chat-stream.js';
+import type { ChatCompletionChunkLike } from '../src/providers/openai/stream/chat-stream-meter.js';
+import { meterChatStream } from '../src/providers/openai/stream/meter-chat-stream.js';
 
 // Cost of metering per chunk: a bare `for await` over 10k in-memory chunks against the same loop
 // through meterChatStream, for 1 B, 64 B and 1 KiB of content per chunk.

@@ -13,15 +13,15 @@ import {
   measurePromptAccuracy,
   measurePromptOutcomes,
   type PromptOutcome,
-} from '../src/count/__fixtures__/measure-prompt-accuracy.js';
+} from '../src/providers/openai/count/__fixtures__/measure-prompt-accuracy.js';
 import {
   type AccuracySummary,
   summarizeErrors,
-} from '../src/count/__fixtures__/summarize-errors.js';
+} from '../src/providers/openai/count/__fixtures__/summarize-errors.js';
 import {
   measureOutputAccuracy,
   measureOutputOutcomes,
-} from '../src/stream/__fixtures__/measure-output-accuracy.js';
+} from '../src/providers/openai/stream/__fixtures__/measure-output-accuracy.js';
 
 const includeNormalized = process.argv.includes('--all');
 const missesOf = process.argv.find((argument) => argument.startsWith('--misses='))?.slice(9);

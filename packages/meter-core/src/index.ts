@@ -2,41 +2,8 @@
 // meters and features, and token counting. Push meters live under `./push`; everything else is
 // internal. The rules are in CONTRIBUTING.md at the repository root.
 
-// Token counting (src/count/, src/tokenizer/).
-export type {
-  ChatPromptContentPart,
-  ChatPromptMessage,
-  ChatPromptRequest,
-  ChatPromptTokenCount,
-  ExcludedPromptPart,
-  ExcludedPromptPartKind,
-} from './count/count-chat-prompt-tokens.js';
-export { ChatPromptRequestError, countChatPromptTokens } from './count/count-chat-prompt-tokens.js';
-export type { FunctionDefinitionInput } from './count/count-function-definition-tokens.js';
-export type { ResponseFormatInput } from './count/count-response-format-tokens.js';
-export type { CountOptions } from './count/count-tokens.js';
-export { countTokens } from './count/count-tokens.js';
-// Usage events: responses, streams, token-type split.
-export type { OpenAIChatUsage } from './events/convert-chat-usage.js';
-export { convertChatUsage } from './events/convert-chat-usage.js';
-export type {
-  ResponsesInputItem,
-  ResponsesPromptRequest,
-} from './events/convert-responses-request.js';
-export type { OpenAIResponsesUsage } from './events/convert-responses-usage.js';
-export { convertResponsesUsage } from './events/convert-responses-usage.js';
 export { convertToTokenTypeEvents } from './events/convert-to-token-type-events.js';
 export type { UsageEventEnvelopeOptions } from './events/create-usage-event.js';
-export type {
-  ChatCompletionLike,
-  EmbeddingsPromptRequest,
-  EmbeddingsResponseLike,
-  MeterableResponse,
-  ResponseLike,
-  ResponseOutputItemLike,
-} from './events/response-types.js';
-export type { ToUsageEventOptions } from './events/to-usage-event.js';
-export { toUsageEvent } from './events/to-usage-event.js';
 export type {
   CloudEvent,
   DimensionValue,
@@ -60,16 +27,55 @@ export type { FeatureDefinition } from './meters/llm-cost-features.js';
 export { openMeterFeatures } from './meters/llm-cost-features.js';
 export type { MeterDefinition } from './meters/usage-meters.js';
 export { openMeterMeters, tokenTypeEventMeters, usageEventMeters } from './meters/usage-meters.js';
-export type { ChatCompletionChunkLike } from './stream/chat-stream-meter.js';
+// Token counting (src/count/, src/tokenizer/).
+export type {
+  ChatPromptContentPart,
+  ChatPromptMessage,
+  ChatPromptRequest,
+  ChatPromptTokenCount,
+  ExcludedPromptPart,
+  ExcludedPromptPartKind,
+} from './providers/openai/count/count-chat-prompt-tokens.js';
+export {
+  ChatPromptRequestError,
+  countChatPromptTokens,
+} from './providers/openai/count/count-chat-prompt-tokens.js';
+export type { FunctionDefinitionInput } from './providers/openai/count/count-function-definition-tokens.js';
+export type { ResponseFormatInput } from './providers/openai/count/count-response-format-tokens.js';
+// Usage events: responses, streams, token-type split.
+export type { OpenAIChatUsage } from './providers/openai/events/convert-chat-usage.js';
+export { convertChatUsage } from './providers/openai/events/convert-chat-usage.js';
+export type {
+  ResponsesInputItem,
+  ResponsesPromptRequest,
+} from './providers/openai/events/convert-responses-request.js';
+export type { OpenAIResponsesUsage } from './providers/openai/events/convert-responses-usage.js';
+export { convertResponsesUsage } from './providers/openai/events/convert-responses-usage.js';
+export type {
+  ChatCompletionLike,
+  EmbeddingsPromptRequest,
+  EmbeddingsResponseLike,
+  MeterableResponse,
+  ResponseLike,
+  ResponseOutputItemLike,
+} from './providers/openai/events/response-types.js';
+export type { ToUsageEventOptions } from './providers/openai/events/to-usage-event.js';
+export { toUsageEvent } from './providers/openai/events/to-usage-event.js';
+export type { ChatCompletionChunkLike } from './providers/openai/stream/chat-stream-meter.js';
+export type { MeterChatStreamOptions } from './providers/openai/stream/meter-chat-stream.js';
+export { meterChatStream } from './providers/openai/stream/meter-chat-stream.js';
+export type { MeterResponsesStreamOptions } from './providers/openai/stream/meter-responses-stream.js';
+export { meterResponsesStream } from './providers/openai/stream/meter-responses-stream.js';
+export type { ResponseStreamEventLike } from './providers/openai/stream/responses-stream-meter.js';
+export type {
+  StreamOptionsOf,
+  WithStreamUsage,
+} from './providers/openai/stream/with-stream-usage.js';
+export { withStreamUsage } from './providers/openai/stream/with-stream-usage.js';
 export type { MeteredStreamCallbacks } from './stream/create-metered-iterable.js';
-export type { MeterChatStreamOptions } from './stream/meter-chat-stream.js';
-export { meterChatStream } from './stream/meter-chat-stream.js';
-export type { MeterResponsesStreamOptions } from './stream/meter-responses-stream.js';
-export { meterResponsesStream } from './stream/meter-responses-stream.js';
-export type { ResponseStreamEventLike } from './stream/responses-stream-meter.js';
 export type { StreamEndReason, StreamMeterOptions } from './stream/stream-meter-options.js';
-export type { StreamOptionsOf, WithStreamUsage } from './stream/with-stream-usage.js';
-export { withStreamUsage } from './stream/with-stream-usage.js';
+export type { CountOptions } from './tokenizer/count-tokens.js';
+export { countTokens } from './tokenizer/count-tokens.js';
 export { encodingForModel } from './tokenizer/encoding-for-model.js';
 export type { EncodingName } from './tokenizer/encoding-name.js';
 export type { Tokenizer } from './tokenizer/get-tokenizer.js';

@@ -1,12 +1,12 @@
 // `@llm-meter/meter-core/push`: the push-based stream meters, for callers that drive a stream
 // themselves (crash-safe journaling, proxies): `push` every chunk, `finish` once.
-export type { ChatCompletionChunkLike } from './stream/chat-stream-meter.js';
-export { ChatStreamMeter } from './stream/chat-stream-meter.js';
+export type { ChatCompletionChunkLike } from './providers/openai/stream/chat-stream-meter.js';
+export { ChatStreamMeter } from './providers/openai/stream/chat-stream-meter.js';
+export type { ResponseStreamEventLike } from './providers/openai/stream/responses-stream-meter.js';
+export { ResponsesStreamMeter } from './providers/openai/stream/responses-stream-meter.js';
 export type {
   MeteredStreamCallbacks,
   PushStreamMeter,
 } from './stream/create-metered-iterable.js';
 export { createMeteredIterable } from './stream/create-metered-iterable.js';
-export type { ResponseStreamEventLike } from './stream/responses-stream-meter.js';
-export { ResponsesStreamMeter } from './stream/responses-stream-meter.js';
 export type { StreamEndReason, StreamMeterOptions } from './stream/stream-meter-options.js';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { readOpenAIFixtures } from './__fixtures__/read-openai-fixtures.js';
+import { readOpenAIFixtures } from '../providers/openai/events/__fixtures__/read-openai-fixtures.js';
+import type { MeterableResponse } from '../providers/openai/events/response-types.js';
+import { toUsageEvent } from '../providers/openai/events/to-usage-event.js';
 import { convertToTokenTypeEvents } from './convert-to-token-type-events.js';
-import type { MeterableResponse } from './response-types.js';
-import { toUsageEvent } from './to-usage-event.js';
 
 const records = readOpenAIFixtures();
 

@@ -1,8 +1,6 @@
-import { isReasoningModel } from '../count/chat-prompt-rules.js';
 import { type UsageRecord, usageFieldNames } from '../usage/usage-record.js';
 import {
   type DimensionValue,
-  defaultProvider,
   defaultUsageEventSource,
   defaultUsageEventType,
   type EstimateReason,
@@ -163,6 +161,8 @@ export function createUsageEvent({
   endpoint,
   tokens,
   estimateReason,
+  provider,
+  reasoningHidden = false,
   options,
 }: {
   /** The id the provider gave the response (or the fallback), checked here. */
@@ -178,17 +178,22 @@ export function createUsageEvent({
   tokens: UsageRecord;
   /** Set when the counts are estimates. */
   estimateReason?: EstimateReason | undefined;
+  /** Who served it unless `options.provider` says otherwise: the provider adapter's id. */
+  provider: string;
+  /**
+   * The model reasons in tokens no response shows (OpenAI's o-series): an estimate then flags
+   * `reasoning_tokens_unknown`.
+   */
+  reasoningHidden?: boolean | undefined;
   options: UsageEventEnvelopeOptions;
 }): UsageEvent {
   const dimensions = parseDimensions(options.dimensions);
   // Hidden reasoning never reaches a response without usage: say so instead of claiming 0.
-  const reasoningUnknown =
-    estimateReason !== undefined &&
-    [model, requestedModel].some((name) => typeof name === 'string' && isReasoningModel(name));
+  const reasoningUnknown = estimateReason !== undefined && reasoningHidden;
   const data: UsageEventData = {
     ...dimensions,
     provider: parseNonEmptyString({
-      value: options.provider ?? defaultProvider,
+      value: options.provider ?? provider,
       field: 'options.provider',
     }),
     model: parseNonEmptyString({ value: model, field: 'model' }),

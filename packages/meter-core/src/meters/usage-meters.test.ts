@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import featuresApi from '../../meters/features-api.json' with { type: 'json' };
 import metersApi from '../../meters/meters-api.json' with { type: 'json' };
-import { readOpenAIFixtures } from '../events/__fixtures__/read-openai-fixtures.js';
 import { convertToTokenTypeEvents } from '../events/convert-to-token-type-events.js';
-import type { MeterableResponse } from '../events/response-types.js';
-import { toUsageEvent } from '../events/to-usage-event.js';
+import { readOpenAIFixtures } from '../providers/openai/events/__fixtures__/read-openai-fixtures.js';
+import type { MeterableResponse } from '../providers/openai/events/response-types.js';
+import { toUsageEvent } from '../providers/openai/events/to-usage-event.js';
 import { convertMetersToYaml } from './convert-meters-to-yaml.js';
 import { openMeterFeatures } from './llm-cost-features.js';
 import { openMeterMeters, tokenTypeEventMeters, usageEventMeters } from './usage-meters.js';

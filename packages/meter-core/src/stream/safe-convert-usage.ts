@@ -1,4 +1,3 @@
-import type {} from '../events/usage-event.js';
 import { UsageEventError } from '../events/usage-event-error.js';
 import type { UsageRecord } from '../usage/usage-record.js';
 

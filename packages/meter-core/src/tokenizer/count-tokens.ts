@@ -1,6 +1,6 @@
-import { encodingForModel } from '../tokenizer/encoding-for-model.js';
-import type { EncodingName } from '../tokenizer/encoding-name.js';
-import { getTokenizer } from '../tokenizer/get-tokenizer.js';
+import { encodingForModel } from './encoding-for-model.js';
+import type { EncodingName } from './encoding-name.js';
+import { getTokenizer } from './get-tokenizer.js';
 
 /**
  * Options shared by the counting functions.

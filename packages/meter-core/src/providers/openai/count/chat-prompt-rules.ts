@@ -1,4 +1,4 @@
-import { baseModelName } from '../tokenizer/base-model-name.js';
+import { baseModelName } from '../../../tokenizer/base-model-name.js';
 
 /**
  * Fixed token costs of OpenAI's chat prompt format for one model family: each message is wrapped

@@ -1,5 +1,6 @@
-import { encodingForModel } from '../tokenizer/encoding-for-model.js';
-import { getTokenizer, type Tokenizer } from '../tokenizer/get-tokenizer.js';
+import type { CountOptions } from '../../../tokenizer/count-tokens.js';
+import { encodingForModel } from '../../../tokenizer/encoding-for-model.js';
+import { getTokenizer, type Tokenizer } from '../../../tokenizer/get-tokenizer.js';
 import { type ChatPromptRules, chatPromptRulesForModel } from './chat-prompt-rules.js';
 import {
   createFunctionDefinitionSection,
@@ -10,7 +11,6 @@ import {
   createResponseFormatSection,
   type ResponseFormatInput,
 } from './count-response-format-tokens.js';
-import type { CountOptions } from './count-tokens.js';
 import { countToolCallTokens, countToolResultTokens } from './count-tool-call-tokens.js';
 import { readImageDimensions } from './read-image-dimensions.js';
 

@@ -1,4 +1,4 @@
-import type { Tokenizer } from '../tokenizer/get-tokenizer.js';
+import type { Tokenizer } from '../../../tokenizer/get-tokenizer.js';
 import { renderFunctionDefinitions } from './render-function-definitions.js';
 
 /**

@@ -1,4 +1,4 @@
-import { baseModelName } from '../tokenizer/base-model-name.js';
+import { baseModelName } from '../../../tokenizer/base-model-name.js';
 import type { ImageDimensions } from './read-image-dimensions.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { Tokenizer } from '../tokenizer/get-tokenizer.js';
+import type { Tokenizer } from '../../../tokenizer/get-tokenizer.js';
 import type { ChatPromptRules } from './chat-prompt-rules.js';
 import { type FunctionCallInput, renderParallelCall } from './count-tool-call-tokens.js';
 

@@ -1,4 +1,4 @@
-import type { Tokenizer } from '../tokenizer/get-tokenizer.js';
+import type { Tokenizer } from '../../../tokenizer/get-tokenizer.js';
 
 /**
  * A function call from an assistant message in the history (`tool_calls[].function` or the legacy

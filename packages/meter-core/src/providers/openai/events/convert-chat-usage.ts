@@ -1,7 +1,7 @@
-import { checkUsageRecord } from '../usage/check-usage-record.js';
-import type { UsageRecord } from '../usage/usage-record.js';
-import { parseTokenCount } from './parse-token-count.js';
-import { UsageEventError } from './usage-event-error.js';
+import { parseTokenCount } from '../../../events/parse-token-count.js';
+import { UsageEventError } from '../../../events/usage-event-error.js';
+import { checkUsageRecord } from '../../../usage/check-usage-record.js';
+import type { UsageRecord } from '../../../usage/usage-record.js';
 
 /**
  * The usage object of a Chat Completion, a chat stream's last chunk or an Embeddings response

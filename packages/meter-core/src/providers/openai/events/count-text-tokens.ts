@@ -1,5 +1,5 @@
-import type { EncodingName } from '../tokenizer/encoding-name.js';
-import { getTokenizer } from '../tokenizer/get-tokenizer.js';
+import type { EncodingName } from '../../../tokenizer/encoding-name.js';
+import { getTokenizer } from '../../../tokenizer/get-tokenizer.js';
 
 /**
  * Sums the token counts of several texts, encoding each one once (completion text, refusals,

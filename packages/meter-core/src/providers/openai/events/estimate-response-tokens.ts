@@ -1,3 +1,6 @@
+import type { EncodingName } from '../../../tokenizer/encoding-name.js';
+import { getTokenizer } from '../../../tokenizer/get-tokenizer.js';
+import type { UsageRecord } from '../../../usage/usage-record.js';
 import { chatPromptRulesForModel } from '../count/chat-prompt-rules.js';
 import {
   type ChatPromptRequest,
@@ -5,9 +8,6 @@ import {
 } from '../count/count-chat-prompt-tokens.js';
 import { countOutputToolCallTokens } from '../count/count-output-tool-call-tokens.js';
 import type { FunctionCallInput } from '../count/count-tool-call-tokens.js';
-import type { EncodingName } from '../tokenizer/encoding-name.js';
-import { getTokenizer } from '../tokenizer/get-tokenizer.js';
-import type { UsageRecord } from '../usage/usage-record.js';
 import {
   convertResponsesRequest,
   type ResponsesPromptRequest,

@@ -1,6 +1,6 @@
-import { encodingForModel } from '../tokenizer/encoding-for-model.js';
-import type { EncodingName } from '../tokenizer/encoding-name.js';
-import { UnknownModelError } from '../tokenizer/unknown-model-error.js';
+import { encodingForModel } from '../../../tokenizer/encoding-for-model.js';
+import type { EncodingName } from '../../../tokenizer/encoding-name.js';
+import { UnknownModelError } from '../../../tokenizer/unknown-model-error.js';
 
 /**
  * Picks the encoding for an estimate: the caller's, else the model's, else `o200k_base` (the

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { convertToTokenTypeEvents } from '../../../events/convert-to-token-type-events.js';
+import { UsageEventError } from '../../../events/usage-event-error.js';
 import { readOpenAIFixtures } from './__fixtures__/read-openai-fixtures.js';
 import type { OpenAIChatUsage } from './convert-chat-usage.js';
 import type { OpenAIResponsesUsage } from './convert-responses-usage.js';
-import { convertToTokenTypeEvents } from './convert-to-token-type-events.js';
 import type { MeterableResponse } from './response-types.js';
 import { type ToUsageEventOptions, toUsageEvent } from './to-usage-event.js';
-import { UsageEventError } from './usage-event-error.js';
 
 const records = readOpenAIFixtures();
 const nonStream = records.filter(

@@ -1,15 +1,17 @@
-import type { ChatPromptRequest } from '../count/count-chat-prompt-tokens.js';
-import type { EncodingName } from '../tokenizer/encoding-name.js';
-import type { UsageRecord } from '../usage/usage-record.js';
-import { convertChatUsage } from './convert-chat-usage.js';
-import type { ResponsesPromptRequest } from './convert-responses-request.js';
-import { convertResponsesUsage } from './convert-responses-usage.js';
 import {
   convertTime,
   convertUnixSeconds,
-  createUsageEvent,
   type UsageEventEnvelopeOptions,
-} from './create-usage-event.js';
+} from '../../../events/create-usage-event.js';
+import type { UsageEvent } from '../../../events/usage-event.js';
+import { UsageEventError } from '../../../events/usage-event-error.js';
+import type { EncodingName } from '../../../tokenizer/encoding-name.js';
+import type { UsageRecord } from '../../../usage/usage-record.js';
+import type { ChatPromptRequest } from '../count/count-chat-prompt-tokens.js';
+import { convertChatUsage } from './convert-chat-usage.js';
+import type { ResponsesPromptRequest } from './convert-responses-request.js';
+import { convertResponsesUsage } from './convert-responses-usage.js';
+import { createOpenAIUsageEvent } from './create-openai-usage-event.js';
 import {
   estimateChatCompletionTokens,
   estimateEmbeddingsTokens,
@@ -26,8 +28,6 @@ import type {
   MeterableResponse,
   ResponseLike,
 } from './response-types.js';
-import type { UsageEvent } from './usage-event.js';
-import { UsageEventError } from './usage-event-error.js';
 
 /**
  * Options of {@link toUsageEvent}: the envelope (subject, source, type, dimensions, `id`
@@ -131,7 +131,7 @@ export function toUsageEvent(
   if (object === 'chat.completion') {
     const chat = response as ChatCompletionLike;
     const tokens = chatTokens(chat, safeOptions);
-    return createUsageEvent({
+    return createOpenAIUsageEvent({
       providerId: chat.id,
       time: convertUnixSeconds({ value: chat.created, field: 'created' }),
       model: chat.model,
@@ -146,7 +146,7 @@ export function toUsageEvent(
   if (object === 'response') {
     const responses = response as ResponseLike;
     const tokens = responsesTokens(responses, safeOptions);
-    return createUsageEvent({
+    return createOpenAIUsageEvent({
       providerId: responses.id,
       time: convertUnixSeconds({ value: responses.created_at, field: 'created_at' }),
       model: responses.model,
@@ -175,7 +175,7 @@ export function toUsageEvent(
       });
     }
     const tokens = embeddingsTokens(embeddings, safeOptions);
-    return createUsageEvent({
+    return createOpenAIUsageEvent({
       providerId: id,
       time: convertTime({ value: safeOptions.now(), field: 'options.now' }),
       model: embeddings.model,

@@ -1,12 +1,13 @@
+import { convertUnixSeconds } from '../../../events/create-usage-event.js';
+import type { EstimateReason, UsageEvent } from '../../../events/usage-event.js';
+import { resolveStreamIdentity } from '../../../stream/resolve-stream-identity.js';
+import { safeConvertUsage } from '../../../stream/safe-convert-usage.js';
+import type { StreamEndReason, StreamMeterOptions } from '../../../stream/stream-meter-options.js';
+import type { UsageRecord } from '../../../usage/usage-record.js';
 import type { ChatPromptRequest } from '../count/count-chat-prompt-tokens.js';
 import { convertChatUsage, type OpenAIChatUsage } from '../events/convert-chat-usage.js';
-import { convertUnixSeconds, createUsageEvent } from '../events/create-usage-event.js';
+import { createOpenAIUsageEvent } from '../events/create-openai-usage-event.js';
 import { estimateChatCompletionTokens } from '../events/estimate-response-tokens.js';
-import type { EstimateReason, UsageEvent } from '../events/usage-event.js';
-import type { UsageRecord } from '../usage/usage-record.js';
-import { resolveStreamIdentity } from './resolve-stream-identity.js';
-import { safeConvertUsage } from './safe-convert-usage.js';
-import type { StreamEndReason, StreamMeterOptions } from './stream-meter-options.js';
 
 /**
  * One chunk of a chat completion stream, declaring only the fields the meter reads.
@@ -162,7 +163,7 @@ export class ChatStreamMeter {
         encoding: this.#options.encoding,
       });
     }
-    return createUsageEvent({
+    return createOpenAIUsageEvent({
       providerId: id,
       time,
       model: this.#model ?? this.#request.model,

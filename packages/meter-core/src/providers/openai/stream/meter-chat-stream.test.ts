@@ -1,14 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
+import type { UsageEvent } from '../../../events/usage-event.js';
+import { UsageEventError } from '../../../events/usage-event-error.js';
+import { getTokenizer } from '../../../tokenizer/get-tokenizer.js';
 import {
   ChatPromptRequestError,
   countChatPromptTokens,
 } from '../count/count-chat-prompt-tokens.js';
 import { readOpenAIFixtures } from '../events/__fixtures__/read-openai-fixtures.js';
 import { resolveEstimateEncoding } from '../events/resolve-estimate-encoding.js';
-import type { UsageEvent } from '../events/usage-event.js';
-import { UsageEventError } from '../events/usage-event-error.js';
-import { getTokenizer } from '../tokenizer/get-tokenizer.js';
 import { createChunkStream } from './__fixtures__/create-chunk-stream.js';
 import type { ChatCompletionChunkLike } from './chat-stream-meter.js';
 import { meterChatStream } from './meter-chat-stream.js';

@@ -1,7 +1,10 @@
+import {
+  createMeteredIterable,
+  type MeteredStreamCallbacks,
+} from '../../../stream/create-metered-iterable.js';
+import type { StreamMeterOptions } from '../../../stream/stream-meter-options.js';
 import { type ChatPromptRequest, requireChatMessages } from '../count/count-chat-prompt-tokens.js';
 import { type ChatCompletionChunkLike, ChatStreamMeter } from './chat-stream-meter.js';
-import { createMeteredIterable, type MeteredStreamCallbacks } from './create-metered-iterable.js';
-import type { StreamMeterOptions } from './stream-meter-options.js';
 
 /**
  * Options of {@link meterChatStream}: the request body (for estimates), the event envelope and

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
+import type { UsageEvent } from '../../../events/usage-event.js';
+import { getTokenizer } from '../../../tokenizer/get-tokenizer.js';
 import { readOpenAIFixtures } from '../events/__fixtures__/read-openai-fixtures.js';
 import { resolveEstimateEncoding } from '../events/resolve-estimate-encoding.js';
-import type { UsageEvent } from '../events/usage-event.js';
-import { getTokenizer } from '../tokenizer/get-tokenizer.js';
 import { createChunkStream } from './__fixtures__/create-chunk-stream.js';
 import { meterResponsesStream } from './meter-responses-stream.js';
 import type { ResponseStreamEventLike } from './responses-stream-meter.js';

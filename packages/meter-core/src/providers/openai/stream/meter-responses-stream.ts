@@ -1,7 +1,10 @@
+import {
+  createMeteredIterable,
+  type MeteredStreamCallbacks,
+} from '../../../stream/create-metered-iterable.js';
+import type { StreamMeterOptions } from '../../../stream/stream-meter-options.js';
 import type { ResponsesPromptRequest } from '../events/convert-responses-request.js';
-import { createMeteredIterable, type MeteredStreamCallbacks } from './create-metered-iterable.js';
 import { type ResponseStreamEventLike, ResponsesStreamMeter } from './responses-stream-meter.js';
-import type { StreamMeterOptions } from './stream-meter-options.js';
 
 /**
  * Options of {@link meterResponsesStream}: the request body (for estimates), the event envelope

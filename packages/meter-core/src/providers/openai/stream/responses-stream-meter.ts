@@ -1,15 +1,16 @@
+import { convertUnixSeconds } from '../../../events/create-usage-event.js';
+import type { EstimateReason, UsageEvent } from '../../../events/usage-event.js';
+import { resolveStreamIdentity } from '../../../stream/resolve-stream-identity.js';
+import { safeConvertUsage } from '../../../stream/safe-convert-usage.js';
+import type { StreamEndReason, StreamMeterOptions } from '../../../stream/stream-meter-options.js';
+import type { UsageRecord } from '../../../usage/usage-record.js';
 import type { ResponsesPromptRequest } from '../events/convert-responses-request.js';
 import {
   convertResponsesUsage,
   type OpenAIResponsesUsage,
 } from '../events/convert-responses-usage.js';
-import { convertUnixSeconds, createUsageEvent } from '../events/create-usage-event.js';
+import { createOpenAIUsageEvent } from '../events/create-openai-usage-event.js';
 import { estimateResponsesTokens } from '../events/estimate-response-tokens.js';
-import type { EstimateReason, UsageEvent } from '../events/usage-event.js';
-import type { UsageRecord } from '../usage/usage-record.js';
-import { resolveStreamIdentity } from './resolve-stream-identity.js';
-import { safeConvertUsage } from './safe-convert-usage.js';
-import type { StreamEndReason, StreamMeterOptions } from './stream-meter-options.js';
 
 /**
  * One event of a Responses API stream, declaring only the fields the meter reads.
@@ -210,7 +211,7 @@ export class ResponsesStreamMeter {
         encoding: this.#options.encoding,
       });
     }
-    return createUsageEvent({
+    return createOpenAIUsageEvent({
       providerId: id,
       time,
       model: this.#model ?? this.#request.model,

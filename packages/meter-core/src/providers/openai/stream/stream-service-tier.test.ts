@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { UsageEvent } from '../../../events/usage-event.js';
 import { readOpenAIFixtures } from '../events/__fixtures__/read-openai-fixtures.js';
-import type { UsageEvent } from '../events/usage-event.js';
 import { createChunkStream } from './__fixtures__/create-chunk-stream.js';
 import type { ChatCompletionChunkLike } from './chat-stream-meter.js';
 import { meterChatStream } from './meter-chat-stream.js';

@@ -16,7 +16,7 @@ export interface RecordedExchange {
 
 // Recorded exchanges live beside the repository (see shared/fixtures/openai/README.md).
 const fixturesDirectory = fileURLToPath(
-  new URL('../../../../../../shared/fixtures/openai/', import.meta.url),
+  new URL('../../../../../../../../shared/fixtures/openai/', import.meta.url),
 );
 
 /** Every recorded chat completion exchange, read in place from `../shared/fixtures/openai/`. */

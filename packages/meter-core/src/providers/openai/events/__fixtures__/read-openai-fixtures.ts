@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 
 /**
  * One recorded OpenAI exchange of the shared fixtures, declaring only the fields tests read.
- * @see ../../../../../../shared/fixtures/openai/README.md
+ * @see ../../../../../../../../shared/fixtures/openai/README.md
  */
 export interface OpenAIFixtureRecord {
   /** `file#line` for test names. */
@@ -22,13 +22,16 @@ export interface OpenAIFixtureRecord {
 }
 
 // The fixtures live beside the repository (shared/fixtures/openai), never inside it.
-const fixturesDirectory = new URL('../../../../../../shared/fixtures/openai/', import.meta.url);
+const fixturesDirectory = new URL(
+  '../../../../../../../../shared/fixtures/openai/',
+  import.meta.url,
+);
 
 let cache: OpenAIFixtureRecord[] | undefined;
 
 /**
  * Reads every record of the shared OpenAI fixtures in place, once per test file.
- * @see ../../../../../../shared/fixtures/openai/README.md
+ * @see ../../../../../../../../shared/fixtures/openai/README.md
  */
 export function readOpenAIFixtures(): OpenAIFixtureRecord[] {
   if (cache) return cache;
