@@ -1,3 +1,4 @@
+import { getUsageProvider } from '@llm-meter/meter-core';
 import { describe, expect, it } from 'vitest';
 import { BudgetExceededError, BudgetUnavailableError } from './budget-exceeded-error.js';
 import { createBudgetGate } from './create-budget-gate.js';
@@ -44,6 +45,31 @@ describe('createBudgetGate', () => {
     // "Say hello" is 2 tokens; 3 per message, 1 for the role, 3 to prime the reply.
     expect(reservation.units).toBe(2 + 3 + 1 + 3 + 100);
     expect(reservation.available).toBe(1_000 - reservation.units);
+  });
+
+  it('books Responses and embeddings requests with the estimator that estimates streams', async () => {
+    const gate = createBudgetGate({
+      readValue: createValueSource({ hasAccess: true, balance: 10_000, usage: 0 }).readValue,
+      feature: 'tokens',
+      ...createClock(),
+    });
+    const responses = {
+      model: 'gpt-4.1-mini',
+      instructions: 'Answer briefly.',
+      input: 'Say hello',
+      max_output_tokens: 50,
+    };
+    const openai = getUsageProvider('openai');
+    const estimate = openai.estimateRequest(responses);
+    expect(estimate.promptTokens).toBeGreaterThan(0);
+    expect((await gate.reserve({ subject: 'customer-1', request: responses })).units).toBe(
+      estimate.promptTokens + 50,
+    );
+    const embeddings = { model: 'text-embedding-3-small', input: ['hello world'] };
+    expect((await gate.reserve({ subject: 'customer-1', request: embeddings })).units).toBe(2);
+    await expect(
+      gate.reserve({ subject: 'customer-1', provider: 'nobody', request: responses }),
+    ).rejects.toThrow('unknown provider "nobody"');
   });
 
   it('refuses with a typed error once reservations use up the balance', async () => {

@@ -72,6 +72,8 @@ export interface BudgetGate {
     subject: string;
     feature?: string | undefined;
     request?: BudgetRequest | undefined;
+    /** Whose API the request is for (meter-core's provider id). Default `openai`. */
+    provider?: string | undefined;
     /** Units to book instead of the request's worst case. */
     units?: number | undefined;
   }): Promise<Reservation>;
@@ -146,7 +148,7 @@ export function createBudgetGate(options: BudgetGateOptions): BudgetGate {
   };
 
   return {
-    async reserve({ subject, feature: featureKey, request, units: fixedUnits }) {
+    async reserve({ subject, feature: featureKey, request, provider, units: fixedUnits }) {
       const feature = featureKey ?? options.feature;
       if (!subject) throw new TypeError('reserve needs `subject` (the customer to check)');
       if (!feature) {
@@ -155,7 +157,7 @@ export function createBudgetGate(options: BudgetGateOptions): BudgetGate {
       const units =
         fixedUnits ??
         (request
-          ? estimateWorstCase({ request, defaultMaxOutputTokens, excludedPartTokens })
+          ? estimateWorstCase({ request, provider, defaultMaxOutputTokens, excludedPartTokens })
           : undefined);
       if (units === undefined || !Number.isFinite(units) || units < 0) {
         throw new TypeError(

@@ -72,6 +72,9 @@ export type {
   WithStreamUsage,
 } from './providers/openai/stream/with-stream-usage.js';
 export { withStreamUsage } from './providers/openai/stream/with-stream-usage.js';
+// Providers, reached by id (src/providers/registry.ts).
+export { getUsageProvider, usageProviderIds } from './providers/registry.js';
+export type { RequestEstimate, UsageProvider } from './providers/usage-provider.js';
 export type { MeteredStreamCallbacks } from './stream/create-metered-iterable.js';
 export type { StreamEndReason, StreamMeterOptions } from './stream/stream-meter-options.js';
 export type { CountOptions } from './tokenizer/count-tokens.js';

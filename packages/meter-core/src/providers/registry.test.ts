@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { countChatPromptTokens } from './openai/count/count-chat-prompt-tokens.js';
+import { convertResponsesRequest } from './openai/events/convert-responses-request.js';
+import { getUsageProvider, usageProviderIds } from './registry.js';
+
+describe('getUsageProvider', () => {
+  it('knows OpenAI and names the known providers for any other id', () => {
+    expect(usageProviderIds).toEqual(['openai']);
+    expect(getUsageProvider('openai').id).toBe('openai');
+    expect(() => getUsageProvider('anthropic')).toThrow(
+      'unknown provider "anthropic": this version of @llm-meter/meter-core knows openai',
+    );
+  });
+});
+
+describe("OpenAI's request estimate", () => {
+  const { estimateRequest } = getUsageProvider('openai');
+  const messages = [
+    { role: 'system' as const, content: 'You answer in one line.' },
+    { role: 'user' as const, content: 'What is metering?' },
+  ];
+
+  it('counts a chat prompt as stream estimates do, with its output limit and choices', () => {
+    const request = { model: 'gpt-4o-mini', messages, max_completion_tokens: 40, n: 2 };
+    expect(estimateRequest(request)).toEqual({
+      promptTokens: countChatPromptTokens(request).tokens,
+      excludedParts: 0,
+      maxOutputTokens: 40,
+      choices: 2,
+    });
+    expect(estimateRequest({ model: 'gpt-4o-mini', messages, max_tokens: 7 }).maxOutputTokens).toBe(
+      7,
+    );
+    expect(estimateRequest({ model: 'gpt-4o-mini', messages }).maxOutputTokens).toBeUndefined();
+  });
+
+  it('counts a Responses prompt through its chat form, and lists parts it cannot count', () => {
+    const request = {
+      model: 'gpt-4.1-mini',
+      instructions: 'You answer in one line.',
+      input: [
+        {
+          role: 'user',
+          content: [
+            { type: 'input_text', text: 'What is in this picture?' },
+            { type: 'input_image', image_url: 'https://example.com/a.png' },
+          ],
+        },
+      ],
+      max_output_tokens: 64,
+    };
+    const estimate = estimateRequest(request);
+    expect(estimate.maxOutputTokens).toBe(64);
+    expect(estimate.choices).toBe(1);
+    expect(estimate.promptTokens).toBe(
+      countChatPromptTokens({ ...convertResponsesRequest(request), model: 'gpt-4.1-mini' }).tokens,
+    );
+    expect(estimate.excludedParts).toBe(1);
+  });
+
+  it('counts embeddings input, with no output', () => {
+    expect(
+      estimateRequest({ model: 'text-embedding-3-small', input: ['hello world', [1, 2, 3]] }),
+    ).toEqual({ promptTokens: 5, excludedParts: 0, maxOutputTokens: 0, choices: 1 });
+  });
+
+  it.each([
+    [null, 'the request body must be an object with `model`'],
+    [{ model: 'gpt-4o' }, 'the request has neither `messages` (chat completions) nor `input`'],
+    [
+      { model: 'gpt-4o', messages, max_tokens: -1 },
+      'request.max_tokens must be a non-negative integer, got -1',
+    ],
+    [{ model: 'gpt-4.1', input: 42 }, 'Responses `input` must be a string or an array of items'],
+    [{ model: 'text-embedding-3-small', input: [{}] }, 'embeddings `input` must be a string'],
+  ])('refuses %o', (request, message) => {
+    expect(() => estimateRequest(request)).toThrow(message);
+  });
+});
