@@ -450,9 +450,11 @@ export async function createUsageOutbox(options: UsageOutboxOptions): Promise<Us
       });
       return;
     }
+    // Absolute: a relative `dir` means nothing to whoever reads the log later.
+    const where = path.resolve(dir);
     warn({
-      message: `${when} with ${left} undelivered: ${one ? 'it stays' : 'they stay'} journaled in ${dir} and ${one ? 'is' : 'are'} sent by the next outbox opened on that directory.`,
-      details: { pending, openStreams, dir },
+      message: `${when} with ${left} undelivered: ${one ? 'it stays' : 'they stay'} journaled in ${where} and ${one ? 'is' : 'are'} sent by the next outbox opened on that directory.`,
+      details: { pending, openStreams, dir: where },
     });
   };
 
