@@ -83,7 +83,7 @@ describe('startServices with data paths it cannot use', () => {
         env: { LLM_METER_DATA_DIR: root, OPENMETER_LOCAL_DB: join(file, 'om.db') },
       }),
       want: ({ file }: { root: string; file: string }) =>
-        `cannot create openmeter-local's database ${file} (EEXIST: file already exists, mkdir '${file}'): set OPENMETER_LOCAL_DB (now "${file}/om.db") to a SQLite file in a writable directory.`,
+        `cannot create the folder of openmeter-local's database ${file}/om.db (EEXIST: file already exists, mkdir '${file}'): set OPENMETER_LOCAL_DB (now "${file}/om.db") to a SQLite file in a writable directory.`,
     },
     {
       name: 'OPENMETER_LOCAL_DB not a SQLite file',

@@ -66,14 +66,19 @@ export async function startServices({
   const createDirectory = async ({
     directory,
     dataPath,
+    action = 'create',
+    path = directory,
   }: {
     directory: string;
     dataPath: AppDataPath;
+    /** How the message names the failure, when the directory holds the path (a file's folder). */
+    action?: string;
+    path?: string;
   }) => {
     try {
       await mkdir(directory, { recursive: true });
     } catch (error) {
-      throw explainDataPathError({ error, config, dataPath, action: 'create', path: directory });
+      throw explainDataPathError({ error, config, dataPath, action, path });
     }
   };
   try {
@@ -147,7 +152,12 @@ export async function startServices({
     let openmeterUrl = config.openmeter.url;
     if (openmeterUrl === undefined) {
       const dbPath = config.openmeter.localDbPath;
-      await createDirectory({ directory: dirname(dbPath), dataPath: 'openmeter-local' });
+      await createDirectory({
+        directory: dirname(dbPath),
+        dataPath: 'openmeter-local',
+        action: 'create the folder of',
+        path: dbPath,
+      });
       const { OpenMeterLocalDatabaseError, startOpenMeterLocal } = await import(
         '@llm-meter/openmeter-local'
       );
