@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -8,6 +8,7 @@ import {
   startAppProcess,
 } from '@llm-meter/app-kit/testing';
 import { usageEventMeters } from '@llm-meter/meter-core';
+import { startOpenAILocal } from '@llm-meter/openai-local';
 import { startOpenMeterLocal } from '@llm-meter/openmeter-local';
 import { describe, expect, test } from 'vitest';
 
@@ -94,6 +95,43 @@ describe('apps/blocking', { timeout: 120_000 }, () => {
       expect(`${result.stdout}${result.stderr}`).not.toContain(wrongKey);
     } finally {
       await server.close();
+    }
+  });
+
+  test('a data directory that cannot be created fails in one line naming LLM_METER_DATA_DIR', async () => {
+    // Root writes into a chmod'ed read-only directory, so the path goes under a regular file.
+    const root = mkdtempSync(join(tmpdir(), 'blocking-'));
+    const file = join(root, 'a-file');
+    writeFileSync(file, '');
+    const { done } = startAppProcess({
+      appDirectory,
+      env: cleanAppEnvironment({ LLM_METER_DATA_DIR: join(file, 'data') }),
+    });
+    const result = await done;
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(
+      `error: cannot create the outbox journal ${file}/data/outbox-blocking (ENOTDIR: not a directory, mkdir '${file}/data/outbox-blocking'): set LLM_METER_DATA_DIR (now "${file}/data") to a writable directory, or LLM_METER_OUTBOX_DIR for the outbox journal alone.\n`,
+    );
+  });
+
+  test('OPENAI_BASE_URL alone, to a server that wants a key, fails saying no key was set', async () => {
+    const openai = await startOpenAILocal({ apiKey: 'sk-the-right-key' });
+    try {
+      const { done } = startAppProcess({
+        appDirectory,
+        env: cleanAppEnvironment({
+          LLM_METER_DATA_DIR: mkdtempSync(join(tmpdir(), 'blocking-')),
+          OPENAI_BASE_URL: openai.url,
+        }),
+      });
+      const result = await done;
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe(
+        `error: the server at OPENAI_BASE_URL (${openai.url}) requires an API key (401) and none was set: set OPENAI_API_KEY.\n`,
+      );
+    } finally {
+      await openai.close();
     }
   });
 

@@ -1,4 +1,5 @@
 export { AppConfigError } from './app-config-error.js';
+export { createAppOutbox } from './create-app-outbox.js';
 export { createEventEnvelope } from './create-event-envelope.js';
 export {
   formatUsageTable,
@@ -8,6 +9,7 @@ export {
 export {
   type AppConfig,
   type AppDemoDefaults,
+  type AppPathVariables,
   appConfigDefaults,
   findRepositoryRoot,
   loadAppConfig,

@@ -31,6 +31,11 @@ describe('loadAppConfig', () => {
       outboxDir: '/srv/app/.llm-meter/outbox-blocking',
       dataDir: '/srv/app/.llm-meter',
       localTokensPerSecond: 200,
+      pathVariables: {
+        LLM_METER_DATA_DIR: undefined,
+        LLM_METER_OUTBOX_DIR: undefined,
+        OPENMETER_LOCAL_DB: undefined,
+      },
     });
   });
 
@@ -67,6 +72,11 @@ describe('loadAppConfig', () => {
     expect(config.openmeter.url).toBe('https://openmeter.cloud');
     expect(config.subjects).toEqual(['a', 'b']);
     expect(config.outboxDir).toBe('/var/lib/meter/box');
+    expect(config.pathVariables).toEqual({
+      LLM_METER_DATA_DIR: '/var/lib/meter',
+      LLM_METER_OUTBOX_DIR: 'box',
+      OPENMETER_LOCAL_DB: undefined,
+    });
     expect(config.localTokensPerSecond).toBe(0);
     expect(config.eventIds).toBe('generated');
   });

@@ -40,6 +40,18 @@ export interface AppConfig {
   dataDir: string;
   /** Tokens per second of openai-local's streams. */
   localTokensPerSecond: number;
+  /**
+   * The path variables as they were set (undefined: unset, the default applies), so an error
+   * about a path names the variable that decides it.
+   */
+  pathVariables: AppPathVariables;
+}
+
+/** The variables that decide where an app keeps its data, as set (undefined: unset). */
+export interface AppPathVariables {
+  LLM_METER_DATA_DIR: string | undefined;
+  LLM_METER_OUTBOX_DIR: string | undefined;
+  OPENMETER_LOCAL_DB: string | undefined;
 }
 
 /** Tiers openai-local can serve instead of the requested one (its `ServiceTier`). */
@@ -170,6 +182,11 @@ export function loadAppConfig({
     outboxDir: resolve(dataDir, text('LLM_METER_OUTBOX_DIR') ?? `outbox-${app}`),
     dataDir,
     localTokensPerSecond: tokensPerSecond,
+    pathVariables: {
+      LLM_METER_DATA_DIR: text('LLM_METER_DATA_DIR'),
+      LLM_METER_OUTBOX_DIR: text('LLM_METER_OUTBOX_DIR'),
+      OPENMETER_LOCAL_DB: text('OPENMETER_LOCAL_DB'),
+    },
   };
 }
 

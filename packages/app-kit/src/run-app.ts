@@ -1,11 +1,7 @@
-import {
-  closeOnSignals,
-  createProgressPrinter,
-  createUsageOutbox,
-  type UsageOutbox,
-} from '@llm-meter/meter-outbox';
+import { closeOnSignals, createProgressPrinter, type UsageOutbox } from '@llm-meter/meter-outbox';
 import OpenAI from 'openai';
 import { AppConfigError } from './app-config-error.js';
+import { createAppOutbox } from './create-app-outbox.js';
 import { formatUsageTable } from './format-usage-table.js';
 import { type AppConfig, type AppDemoDefaults, loadAppConfig } from './load-app-config.js';
 import { queryUsageTable } from './query-usage-table.js';
@@ -78,17 +74,20 @@ export async function runApp<Arguments>({
   let services: AppServices | undefined;
   let outbox: UsageOutbox | undefined;
   let openaiBaseUrl: string | undefined;
+  let openaiApiKeySet = true;
   const startedAt = new Date();
   try {
     const config = loadAppConfig({ app, defaults });
     openaiBaseUrl = config.openai.baseUrl;
+    // The embedded openai-local gets a key of its own; a bare OPENAI_BASE_URL gets none.
+    openaiApiKeySet = config.openai.apiKey !== undefined || config.openai.baseUrl === undefined;
     secrets = [config.openai.apiKey, config.openai.adminKey, config.openmeter.apiKey].filter(
       (key): key is string => !!key,
     );
     services = await startServices({ config, announce: print });
-    outbox = await createUsageOutbox({
+    outbox = await createAppOutbox({
+      config,
       client: services.openmeterIngest,
-      dir: config.outboxDir,
       logger: {
         warn: (message) => printError(`outbox: ${message}`),
         error: (message) => printError(`outbox: ${message}`),
@@ -130,7 +129,7 @@ export async function runApp<Arguments>({
       print(`\n${reconciliation.text}`);
     }
   } catch (error) {
-    printError(`error: ${describeError({ error, openaiBaseUrl })}`);
+    printError(`error: ${describeError({ error, openaiBaseUrl, openaiApiKeySet })}`);
     if (process.env.DEBUG && error instanceof Error && error.stack) printError(error.stack);
     process.exitCode = 1;
   } finally {
@@ -142,9 +141,12 @@ export async function runApp<Arguments>({
 function describeError({
   error,
   openaiBaseUrl,
+  openaiApiKeySet,
 }: {
   error: unknown;
   openaiBaseUrl: string | undefined;
+  /** False: OPENAI_BASE_URL alone, sent without a key (a placeholder). */
+  openaiApiKeySet: boolean;
 }): string {
   if (error instanceof AppConfigError) return error.message;
   // OpenAI-compatible servers serve the API under /v1; a base URL without it answers 404.
@@ -153,7 +155,9 @@ function describeError({
       ? ` OPENAI_BASE_URL usually ends in /v1 (e.g. ${new URL('v1', openaiBaseUrl.endsWith('/') ? openaiBaseUrl : `${openaiBaseUrl}/`).href}).`
       : '';
   if (error instanceof OpenAI.AuthenticationError) {
-    return 'OpenAI refused the API key (401): check OPENAI_API_KEY.';
+    return openaiApiKeySet
+      ? 'OpenAI refused the API key (401): check OPENAI_API_KEY.'
+      : `the server at OPENAI_BASE_URL (${openaiBaseUrl}) requires an API key (401) and none was set: set OPENAI_API_KEY.`;
   }
   if (error instanceof OpenAI.NotFoundError) {
     return `OpenAI answered 404 (${error.message}): check OPENAI_MODEL and OPENAI_BASE_URL.${hint}`;

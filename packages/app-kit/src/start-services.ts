@@ -11,6 +11,11 @@ import {
 } from '@llm-meter/openmeter-client';
 import OpenAI from 'openai';
 import { AppConfigError } from './app-config-error.js';
+import {
+  type AppDataPath,
+  explainDataPathError,
+  findSystemError,
+} from './explain-data-path-error.js';
 import type { AppConfig } from './load-app-config.js';
 
 /** The connected services of an app run, and how to stop the embedded ones. */
@@ -41,8 +46,11 @@ export const usageTableMeters = {
 
 /**
  * Connects to OpenAI and OpenMeter, starting openai-local and openmeter-local for whichever is
- * not configured and announcing each default in one line. Checks OpenMeter before any work:
- * a wrong key, an unreachable URL or a missing meter is an `AppConfigError` saying what to do.
+ * not configured and announcing each default in one line. Creates the data directories first
+ * (the outbox's, and the embedded servers' when they start): a path that cannot be created or
+ * opened is an `AppConfigError` naming the variable to change (`LLM_METER_DATA_DIR`,
+ * `LLM_METER_OUTBOX_DIR`, `OPENMETER_LOCAL_DB`). Checks OpenMeter before any work: a wrong key,
+ * an unreachable URL or a missing meter is an `AppConfigError` saying what to do.
  */
 export async function startServices({
   config,
@@ -55,7 +63,28 @@ export async function startServices({
   const close = async () => {
     for (const closer of closers.splice(0).reverse()) await closer();
   };
+  const createDirectory = async ({
+    directory,
+    dataPath,
+    action = 'create',
+    path = directory,
+  }: {
+    directory: string;
+    dataPath: AppDataPath;
+    /** How the message names the failure, when the directory holds the path (a file's folder). */
+    action?: string;
+    path?: string;
+  }) => {
+    try {
+      await mkdir(directory, { recursive: true });
+    } catch (error) {
+      throw explainDataPathError({ error, config, dataPath, action, path });
+    }
+  };
   try {
+    // The caller opens its outbox there: a directory that cannot be made fails before anything
+    // starts, naming its variable.
+    await createDirectory({ directory: config.outboxDir, dataPath: 'outbox' });
     let openaiBaseUrl = config.openai.baseUrl;
     let openaiKey = config.openai.apiKey;
     let openaiAdmin: AppServices['openaiAdmin'] =
@@ -75,11 +104,24 @@ export async function startServices({
       const firstLedger = !existsSync(ledger);
       // Made up per run: only this process reads openai-local's organisation endpoints.
       const adminKey = `sk-admin-local-${randomBytes(12).toString('hex')}`;
+      await createDirectory({ directory: localDataDir, dataPath: 'openai-local' });
       const local = await startOpenAILocal({
         tokensPerSecond: config.localTokensPerSecond,
         adminKey,
         dataDir: localDataDir,
         ...(localServeTier === undefined ? {} : { serveTier: localServeTier }),
+      }).catch((error: unknown) => {
+        // The ledger that cannot be read or opened (a directory in its place, a read-only file);
+        // a socket error (listen) is not about the data directory.
+        const system = findSystemError(error);
+        if (system === undefined || system.syscall === 'listen') throw error;
+        throw explainDataPathError({
+          error,
+          config,
+          dataPath: 'openai-local',
+          action: 'open',
+          path: system.path ?? ledger,
+        });
       });
       closers.push(() => local.close());
       openaiBaseUrl = local.url;
@@ -109,12 +151,29 @@ export async function startServices({
 
     let openmeterUrl = config.openmeter.url;
     if (openmeterUrl === undefined) {
-      await mkdir(dirname(config.openmeter.localDbPath), { recursive: true });
-      const { startOpenMeterLocal } = await import('@llm-meter/openmeter-local');
+      const dbPath = config.openmeter.localDbPath;
+      await createDirectory({
+        directory: dirname(dbPath),
+        dataPath: 'openmeter-local',
+        action: 'create the folder of',
+        path: dbPath,
+      });
+      const { OpenMeterLocalDatabaseError, startOpenMeterLocal } = await import(
+        '@llm-meter/openmeter-local'
+      );
       const local = await startOpenMeterLocal({
         meters: openMeterMeters,
-        dbPath: config.openmeter.localDbPath,
+        dbPath,
         apiKey: config.openmeter.apiKey,
+      }).catch((error: unknown) => {
+        if (!(error instanceof OpenMeterLocalDatabaseError)) throw error;
+        throw explainDataPathError({
+          error,
+          config,
+          dataPath: 'openmeter-local',
+          action: 'open',
+          path: dbPath,
+        });
       });
       closers.push(() => local.close());
       openmeterUrl = local.url;

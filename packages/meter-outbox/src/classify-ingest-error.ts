@@ -1,4 +1,4 @@
-import { InvalidEventError, isRetryableStatus } from '@llm-meter/openmeter-client';
+import { InvalidEventError, isRetryableStatus, OpenMeterError } from '@llm-meter/openmeter-client';
 
 /**
  * How the outbox reacts to a failed ingest.
@@ -15,6 +15,11 @@ export interface IngestFailure {
   status: number | undefined;
   retryAfterMs: number | undefined;
   problem: unknown;
+  /**
+   * Whether the request carried an API key (the OpenMeter client's `OpenMeterError.apiKeySet`),
+   * so a 401 or 403 can say a key is missing rather than refused; undefined when not known.
+   */
+  apiKeySet: boolean | undefined;
 }
 
 /**
@@ -37,7 +42,8 @@ export function classifyIngestError(error: unknown): IngestFailure {
   };
   const status = typeof fields.status === 'number' ? fields.status : undefined;
   const retryAfterMs = typeof fields.retryAfterMs === 'number' ? fields.retryAfterMs : undefined;
-  const base = { status, retryAfterMs, problem: fields.problem };
+  const apiKeySet = error instanceof OpenMeterError ? error.apiKeySet : undefined;
+  const base = { status, retryAfterMs, problem: fields.problem, apiKeySet };
   if (error instanceof InvalidEventError) return { kind: 'reject', ...base };
   if (status === 401 || status === 403 || status === 404 || status === 405)
     return { kind: 'configuration', ...base };

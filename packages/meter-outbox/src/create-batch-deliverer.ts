@@ -1,5 +1,6 @@
 import { computeBackoffDelay } from '@llm-meter/openmeter-client';
 import { classifyIngestError, type IngestFailure } from './classify-ingest-error.js';
+import { formatCount } from './format-count.js';
 import type { OutboxNoticeMap } from './outbox-emitter.js';
 import type { OutboxEvent, OutboxIngestClient } from './outbox-event.js';
 import type { OutboxEntry, OutboxLogger } from './usage-outbox-types.js';
@@ -84,16 +85,16 @@ export function createBatchDeliverer({
         // A blip is normal; a streak deserves a line (not one per attempt during a long outage).
         if (failure.kind === 'retry' && attempt % 20 === 3) {
           logger?.warn(
-            `OpenMeter still unavailable after ${attempt + 1} attempts (${error instanceof Error ? error.message : String(error)}); ${entries.length} events held, retrying in ${delayMs} ms. Nothing is dropped.`,
+            `OpenMeter still unavailable after ${attempt + 1} attempts (${error instanceof Error ? error.message : String(error)}); ${formatCount({ count: entries.length, noun: 'event' })} held, retrying in ${delayMs} ms. Nothing is dropped.`,
             { status: failure.status },
           );
         }
         if (failure.kind === 'configuration') {
-          const cause =
-            failure.status === 401 || failure.status === 403
-              ? 'refused the API key'
-              : 'has no ingest endpoint at this URL';
-          const message = `OpenMeter ${cause} (HTTP ${failure.status}): ${entries.length} events are held and retried, not dropped. Fix the API key, permissions or baseUrl; usage keeps accumulating in the outbox (maxPending ${maxPending}).`;
+          const message = describeConfigurationFailure({
+            failure,
+            events: entries.length,
+            maxPending,
+          });
           if (attempt % 10 === 0) logger?.error(message, { status: failure.status });
           hooks.emit('error', { error, message });
         }
@@ -121,4 +122,25 @@ export function createBatchDeliverer({
       }
     }
   };
+}
+
+// A wrong key, a missing key and a wrong URL need different fixes: say which one applies.
+function describeConfigurationFailure({
+  failure,
+  events,
+  maxPending,
+}: {
+  failure: IngestFailure;
+  events: number;
+  maxPending: number;
+}): string {
+  const held = `${formatCount({ count: events, noun: 'event' })} ${events === 1 ? 'is' : 'are'} held and retried, not dropped; usage keeps accumulating in the outbox (maxPending ${maxPending})`;
+  const authentication = failure.status === 401 || failure.status === 403;
+  if (authentication && failure.apiKeySet === false) {
+    return `OpenMeter requires an API key (HTTP ${failure.status}) and none was set: pass apiKey to createOpenMeterClient (e.g. from OPENMETER_API_KEY). ${held}.`;
+  }
+  if (authentication) {
+    return `OpenMeter refused the API key (HTTP ${failure.status}): check the key and its permissions. ${held}.`;
+  }
+  return `OpenMeter has no ingest endpoint at this URL (HTTP ${failure.status}): check the client's baseUrl. ${held}.`;
 }

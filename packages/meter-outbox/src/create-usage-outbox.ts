@@ -7,6 +7,7 @@ import { createBatchScheduler } from './create-batch-scheduler.js';
 import { createProgressPrinter } from './create-progress-printer.js';
 import { createUsageStreamHandle } from './create-usage-stream-handle.js';
 import { InvalidUsageEventError, OutboxClosedError, OutboxFullError } from './errors.js';
+import { formatCount } from './format-count.js';
 import { nodeJournalFileSystem } from './journal-file-system.js';
 import type { JournalRecord } from './journal-record.js';
 import { openJournalDirectory } from './open-journal-directory.js';
@@ -314,7 +315,7 @@ export async function createUsageOutbox(options: UsageOutboxOptions): Promise<Us
     deliver,
     isOwed: (entry) => !stopped && unsettled.has(entry.sequence),
     onDeliverError({ error, requeued }) {
-      const message = `Usage outbox could not settle a batch (${(error as Error).message}); ${requeued} events will be retried.`;
+      const message = `Usage outbox could not settle a batch (${(error as Error).message}); ${formatCount({ count: requeued, noun: 'event' })} will be retried.`;
       logger?.error(message);
       emitter.emit('error', { error, message });
     },
@@ -423,24 +424,75 @@ export async function createUsageOutbox(options: UsageOutboxOptions): Promise<Us
   });
   let closePromise: Promise<DrainResult> | undefined;
 
+  // What `close` could not deliver, said once through the logger (and the `warning` notice):
+  // how many, and where they wait (or that they are lost, in memory mode).
+  const reportUndelivered = ({ onExit }: { onExit: boolean }) => {
+    const pending = unsettled.size;
+    const openStreams = streams.size;
+    if (pending === 0 && openStreams === 0) return;
+    const left = [
+      pending > 0 ? formatCount({ count: pending, noun: 'event' }) : undefined,
+      openStreams > 0
+        ? `the crash ${openStreams === 1 ? 'event' : 'events'} of ${formatCount({ count: openStreams, noun: 'open stream' })}`
+        : undefined,
+    ]
+      .filter((part) => part !== undefined)
+      .join(' and ');
+    const one = pending + openStreams === 1;
+    const when = onExit ? `Process exiting after draining for ${drainOnExitMs} ms` : 'Closed';
+    if (durability === 'memory' || dir === undefined) {
+      const advice = onExit
+        ? 'Call `await outbox.close()` before exit, or use a `dir`.'
+        : `Use a \`dir\` to keep ${one ? 'it' : 'them'} across restarts.`;
+      warn({
+        message: `${when} with ${left} undelivered in a memory-mode outbox: ${one ? 'it is' : 'they are'} lost. ${advice}`,
+        details: { pending, openStreams },
+      });
+      return;
+    }
+    // Absolute: a relative `dir` means nothing to whoever reads the log later.
+    const where = path.resolve(dir);
+    warn({
+      message: `${when} with ${left} undelivered: ${one ? 'it stays' : 'they stay'} journaled in ${where} and ${one ? 'is' : 'are'} sent by the next outbox opened on that directory.`,
+      details: { pending, openStreams, dir: where },
+    });
+  };
+
   // A script that returns without `close()` would leave its events journaled (and unsent until
   // some later run): drain them when the process is about to exit normally.
   const onBeforeExit = () => {
     if (closePromise || drainOnExitMs === false) return;
     // A referenced timer keeps the process alive through retry pauses, up to the bound.
     const keepAlive = setTimeout(() => {}, drainOnExitMs + 1000);
-    void outbox
-      .close({ deadlineMs: drainOnExitMs, onProgress: createProgressPrinter() })
-      .then((outcome) => {
-        clearTimeout(keepAlive);
-        if (outcome.pending > 0 || outcome.openStreams > 0) {
-          logger?.warn(
-            durability === 'memory'
-              ? `Process exiting with ${outcome.pending} undelivered events in a memory-mode outbox: they are lost. Call \`await outbox.close()\` before exit, or use a \`dir\`.`
-              : `Process exiting with ${outcome.pending} events still owed after ${drainOnExitMs} ms: they stay journaled in ${dir} and are sent by the next outbox opened there.`,
-          );
-        }
+    void closeOutbox({
+      deadlineMs: drainOnExitMs,
+      onProgress: createProgressPrinter(),
+      onExit: true,
+    }).then(() => clearTimeout(keepAlive));
+  };
+  const closeOutbox = ({
+    deadlineMs = 5000,
+    onProgress,
+    onExit,
+  }: DrainOptions & { onExit: boolean }): Promise<DrainResult> => {
+    closePromise ??= (async () => {
+      closing = true;
+      process.off('beforeExit', onBeforeExit);
+      scheduler.drainNow();
+      const drained = await drain({
+        isDone: () => unsettled.size === 0 && streams.size === 0,
+        deadlineMs,
+        onProgress,
       });
+      stopped = true;
+      stopController.abort();
+      scheduler.stop();
+      await journal?.close();
+      lock?.release();
+      reportUndelivered({ onExit });
+      return result(drained);
+    })();
+    return closePromise;
   };
   if (drainOnExitMs !== false) process.on('beforeExit', onBeforeExit);
 
@@ -515,29 +567,8 @@ export async function createUsageOutbox(options: UsageOutboxOptions): Promise<Us
       });
       return result(drained);
     },
-    close({ deadlineMs = 5000, onProgress } = {}) {
-      closePromise ??= (async () => {
-        closing = true;
-        process.off('beforeExit', onBeforeExit);
-        scheduler.drainNow();
-        const drained = await drain({
-          isDone: () => unsettled.size === 0 && streams.size === 0,
-          deadlineMs,
-          onProgress,
-        });
-        stopped = true;
-        stopController.abort();
-        scheduler.stop();
-        await journal?.close();
-        lock?.release();
-        if (durability === 'memory' && (unsettled.size > 0 || streams.size > 0)) {
-          warn({
-            message: `Closed in memory mode with ${unsettled.size} undelivered events and ${streams.size} open streams: they are lost. Use a \`dir\` to keep them across restarts.`,
-          });
-        }
-        return result(drained);
-      })();
-      return closePromise;
+    close({ deadlineMs, onProgress } = {}) {
+      return closeOutbox({ deadlineMs, onProgress, onExit: false });
     },
     stats() {
       const oldest = unsettled.values().next();

@@ -1,3 +1,5 @@
+import { formatCount } from './format-count.js';
+
 /**
  * Thrown by `enqueue`/`openStream` when an event lacks a required CloudEvents attribute. Raised
  * before journaling, so a bad event never reaches disk or blocks the queue.
@@ -27,7 +29,7 @@ export class OutboxFullError extends Error {
     readonly maxPending: number,
   ) {
     super(
-      `Usage outbox is full: ${pending} events pending (maxPending ${maxPending}). OpenMeter is probably unreachable or slow; the event was NOT recorded. Retry after \`await outbox.flush()\`, raise maxPending, or fail the request.`,
+      `Usage outbox is full: ${formatCount({ count: pending, noun: 'event' })} pending (maxPending ${maxPending}). OpenMeter is probably unreachable or slow; the event was NOT recorded. Retry after \`await outbox.flush()\`, raise maxPending, or fail the request.`,
     );
   }
 }

@@ -6,6 +6,8 @@ export {
   OutboxClosedError,
   OutboxFullError,
   OutboxLockedError,
+  OutboxWriteError,
+  type OutboxWriteErrorCode,
 } from './errors.js';
 export type {
   DeadLetterNotice,

@@ -1,5 +1,6 @@
 import { acquireDirectoryLock, type DirectoryLock } from './acquire-directory-lock.js';
 import { convertWriteError } from './convert-write-error.js';
+import { formatCount } from './format-count.js';
 import { type JournalFileSystem, nodeJournalFileSystem } from './journal-file-system.js';
 import type { WarningNotice } from './outbox-emitter.js';
 import { createJournalReplay, type ReplayedEntry } from './replay-journal.js';
@@ -95,7 +96,7 @@ export function openJournalDirectory({
               details: { ...range, lostRecords: damage.lostRecords, reason: damage.reason },
             }
           : {
-              message: `Journal ${damage.file} is damaged at bytes ${damage.start}-${damage.end} (${damage.reason}): up to ${damage.lostRecords} record(s) there are unreadable and lost (bit rot or a failing disk, not a crash). Every readable record before and after was recovered; the file moves to quarantine/ once those are delivered.`,
+              message: `Journal ${damage.file} is damaged at bytes ${damage.start}-${damage.end} (${damage.reason}): up to ${formatCount({ count: damage.lostRecords, noun: 'record' })} there ${damage.lostRecords === 1 ? 'is' : 'are'} unreadable and lost (bit rot or a failing disk, not a crash). Every readable record before and after was recovered; the file moves to quarantine/ once those are delivered.`,
               details: { ...range, lostRecords: damage.lostRecords, reason: damage.reason },
             },
       );
@@ -105,7 +106,7 @@ export function openJournalDirectory({
     const crashed = replayed.openStreams;
     if (crashed.length > 0) {
       warnings.push({
-        message: `${crashed.length} stream(s) were still open when the previous process stopped; delivering the crash event each one journaled.`,
+        message: `${formatCount({ count: crashed.length, noun: 'stream' })} ${crashed.length === 1 ? 'was' : 'were'} still open when the previous process stopped; delivering the crash event ${crashed.length === 1 ? 'it' : 'each one'} journaled.`,
         details: { ids: crashed.map((stream) => stream.id) },
       });
     }

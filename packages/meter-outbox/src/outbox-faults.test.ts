@@ -3,6 +3,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createOpenMeterClient } from '@llm-meter/openmeter-client';
+import { startOpenMeterLocal } from '@llm-meter/openmeter-local';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createUsageOutbox } from './create-usage-outbox.js';
 import type { OutboxIngestClient } from './outbox-event.js';
@@ -12,6 +13,7 @@ import {
   type FaultAnswer,
   startTestOpenMeter,
 } from './testing/start-test-openmeter.js';
+import type { OutboxLogger, UsageOutbox } from './usage-outbox-types.js';
 
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
 afterEach(async () => {
@@ -20,24 +22,51 @@ afterEach(async () => {
 
 async function openOutbox({
   url,
-  client = createOpenMeterClient({ baseUrl: url, retry: false }),
+  apiKey,
+  client = createOpenMeterClient({ baseUrl: url, retry: false, apiKey }),
+  logger = false,
+  memory = false,
 }: {
   url: string;
+  apiKey?: string;
   /** Default: a client with its default timeout, so a slow answer is no timeout. */
   client?: OutboxIngestClient;
+  logger?: OutboxLogger | false;
+  /** No `dir`: the memory mode. */
+  memory?: boolean;
 }) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meter-outbox-'));
   cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
   const outbox = await createUsageOutbox({
     client,
-    dir,
+    dir: memory ? undefined : dir,
     batchSize: 100,
     flushIntervalMs: 5,
     retry: { initialDelayMs: 5, maxDelayMs: 40 },
-    logger: false,
+    logger,
   });
   cleanups.push(() => outbox.close({ deadlineMs: 100 }));
-  return outbox;
+  return { outbox, dir };
+}
+
+/** A logger that keeps every line, for tests that read what the outbox said. */
+function recordLogger() {
+  const lines: Array<{ level: 'warn' | 'error'; message: string }> = [];
+  const logger: OutboxLogger = {
+    warn: (message) => lines.push({ level: 'warn', message }),
+    error: (message) => lines.push({ level: 'error', message }),
+  };
+  return { lines, logger };
+}
+
+/** Resolves at the outbox's next `error` notice. */
+function nextError(outbox: UsageOutbox): Promise<string> {
+  return new Promise((resolve) => {
+    const unsubscribe = outbox.on('error', (notice) => {
+      unsubscribe();
+      resolve(notice.message);
+    });
+  });
 }
 
 async function faultyServer(fault: (request: { index: number }) => FaultAnswer | undefined) {
@@ -46,7 +75,7 @@ async function faultyServer(fault: (request: { index: number }) => FaultAnswer |
   return { server };
 }
 
-function enqueueMany(outbox: Awaited<ReturnType<typeof openOutbox>>, count: number) {
+function enqueueMany(outbox: UsageOutbox, count: number) {
   let tokens = 0;
   for (let index = 0; index < count; index++) {
     const event = createTestEvent({ index, tokens: (index % 7) + 1 });
@@ -67,7 +96,7 @@ async function findFreePort() {
 describe('delivery under faults', () => {
   it('keeps retrying while OpenMeter is down, and delivers everything once it is up on the same port', async () => {
     const port = await findFreePort();
-    const outbox = await openOutbox({ url: `http://127.0.0.1:${port}` });
+    const { outbox } = await openOutbox({ url: `http://127.0.0.1:${port}` });
     const retries: string[] = [];
     outbox.on('retry', (notice) => retries.push((notice.error as Error).name));
     const tokens = enqueueMany(outbox, 300);
@@ -98,7 +127,7 @@ describe('delivery under faults', () => {
       log.push(`request ${index}`);
       return index === 0 ? { status: 503, headers: { 'retry-after': '1' } } : undefined;
     });
-    const outbox = await openOutbox({ url: server.url });
+    const { outbox } = await openOutbox({ url: server.url });
     outbox.on('retry', (notice) => log.push(`retry after ${notice.delayMs} ms`));
     enqueueMany(outbox, 10);
     expect((await outbox.flush()).drained).toBe(true);
@@ -110,7 +139,7 @@ describe('delivery under faults', () => {
     const { server } = await faultyServer(({ index }) =>
       index < 25 ? { status: 429 } : undefined,
     );
-    const outbox = await openOutbox({ url: server.url });
+    const { outbox } = await openOutbox({ url: server.url });
     const tokens = enqueueMany(outbox, 1000);
     expect((await outbox.flush()).drained).toBe(true);
     expect(server.stored.size).toBe(1000);
@@ -139,7 +168,7 @@ describe('delivery under faults', () => {
           (calls++ === 0 ? impatient : patient).events.ingest(events, options),
       },
     };
-    const outbox = await openOutbox({ url: server.url, client });
+    const { outbox } = await openOutbox({ url: server.url, client });
     const errors: string[] = [];
     outbox.on('retry', (notice) => {
       errors.push((notice.error as Error).name);
@@ -159,14 +188,66 @@ describe('delivery under faults', () => {
     const { server } = await faultyServer(({ index }) =>
       index < 3 ? { status: index === 1 ? 403 : 401 } : undefined,
     );
-    const outbox = await openOutbox({ url: server.url });
+    const { outbox } = await openOutbox({ url: server.url, apiKey: 'om_wrong_key' });
     const errors: string[] = [];
     outbox.on('error', (notice) => errors.push(notice.message));
     enqueueMany(outbox, 20);
     expect((await outbox.flush()).drained).toBe(true);
     expect(errors).toHaveLength(3);
-    expect(errors[0]).toMatch(/refused the API key \(HTTP 401\).*not dropped/);
+    expect(errors[0]).toBe(
+      'OpenMeter refused the API key (HTTP 401): check the key and its permissions. 20 events are held and retried, not dropped; usage keeps accumulating in the outbox (maxPending 100000).',
+    );
     expect(outbox.stats()).toMatchObject({ delivered: 20, deadLettered: 0 });
     expect(server.stored.size).toBe(20);
+  });
+
+  // `close({ deadlineMs: 0 })` closes at once, without waiting for a delivery that cannot happen:
+  // what is left is then exactly what was enqueued, whatever the machine's speed.
+  it('says the key is missing, not refused, when OpenMeter wants one and none was set; close says what stays journaled and where', async () => {
+    const openmeter = await startOpenMeterLocal({ apiKey: 'om_local_secret' });
+    cleanups.push(() => openmeter.close());
+    const { lines, logger } = recordLogger();
+    const { outbox, dir } = await openOutbox({ url: openmeter.url, logger });
+    const error = nextError(outbox);
+    outbox.enqueue(createTestEvent({ index: 1 }));
+    expect(await error).toBe(
+      'OpenMeter requires an API key (HTTP 401) and none was set: pass apiKey to createOpenMeterClient (e.g. from OPENMETER_API_KEY). 1 event is held and retried, not dropped; usage keeps accumulating in the outbox (maxPending 100000).',
+    );
+    expect(await outbox.close({ deadlineMs: 0 })).toMatchObject({ drained: false, pending: 1 });
+    expect(lines.at(-1)).toEqual({
+      level: 'warn',
+      message: `Closed with 1 event undelivered: it stays journaled in ${dir} and is sent by the next outbox opened on that directory.`,
+    });
+  });
+
+  it('close with OpenMeter unreachable says how many events and open streams stay journaled, and where', async () => {
+    const port = await findFreePort();
+    const { lines, logger } = recordLogger();
+    const { outbox, dir } = await openOutbox({ url: `http://127.0.0.1:${port}`, logger });
+    enqueueMany(outbox, 2);
+    outbox.openStream(createTestEvent({ index: 3 }));
+    expect(await outbox.close({ deadlineMs: 0 })).toMatchObject({ pending: 2, openStreams: 1 });
+    expect(lines.filter((line) => line.message.startsWith('Closed'))).toEqual([
+      {
+        level: 'warn',
+        message: `Closed with 2 events and the crash event of 1 open stream undelivered: they stay journaled in ${dir} and are sent by the next outbox opened on that directory.`,
+      },
+    ]);
+
+    const memory = recordLogger();
+    const { outbox: inMemory } = await openOutbox({
+      url: `http://127.0.0.1:${port}`,
+      logger: memory.logger,
+      memory: true,
+    });
+    inMemory.enqueue(createTestEvent({ index: 4 }));
+    await inMemory.close({ deadlineMs: 0 });
+    expect(memory.lines.filter((line) => line.message.startsWith('Closed'))).toEqual([
+      {
+        level: 'warn',
+        message:
+          'Closed with 1 event undelivered in a memory-mode outbox: it is lost. Use a `dir` to keep it across restarts.',
+      },
+    ]);
   });
 });

@@ -97,9 +97,9 @@ describe('openStream', () => {
       id: 'event-7',
       data: { total_tokens: 38, usage_source: 'estimated', estimate_reason: 'crashed' },
     });
-    expect(warnings.join('\n')).toMatch(/1 stream\(s\) were still open/);
+    expect(warnings.join('\n')).toMatch(/1 stream was still open/);
     expect(second.startupWarnings.map((notice) => notice.message).join('\n')).toMatch(
-      /1 stream\(s\) were still open/,
+      /1 stream was still open/,
     );
     await second.close();
   });

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { formatCount } from './format-count.js';
 import { decodeSegmentFile, isUnwritten } from './journal-record.js';
 import { createJournalReplay } from './replay-journal.js';
 
@@ -122,12 +123,12 @@ export function formatJournalReport(report: JournalReport): string {
   const lines = [
     `outbox ${report.directory}`,
     `  segments:     ${report.segments.length} (${report.segments.reduce((total, segment) => total + segment.bytes, 0)} bytes, ${report.segments.reduce((total, segment) => total + segment.records, 0)} readable records)`,
-    `  pending:      ${report.pending.events} events + ${report.pending.openStreams} open stream crash events${report.pending.oldestEnqueuedAt ? ` (oldest enqueued ${report.pending.oldestEnqueuedAt})` : ''}`,
+    `  pending:      ${formatCount({ count: report.pending.events, noun: 'event' })} + ${formatCount({ count: report.pending.openStreams, noun: 'open stream crash event' })}${report.pending.oldestEnqueuedAt ? ` (oldest enqueued ${report.pending.oldestEnqueuedAt})` : ''}`,
     `  delivered:    ${report.delivered} acknowledged in the segments still on disk`,
-    `  damaged:      ${report.damaged.length === 0 ? 'none' : `${report.damaged.reduce((total, range) => total + range.lostRecords, 0)} record(s) lost at most`}`,
+    `  damaged:      ${report.damaged.length === 0 ? 'none' : `${report.damaged.reduce((total, range) => total + range.lostRecords, 0)} lost records at most`}`,
     ...report.damaged.map(
       (range) =>
-        `    ${range.file} bytes ${range.start}-${range.end}: ${range.lostRecords} record(s), ${range.reason}`,
+        `    ${range.file} bytes ${range.start}-${range.end}: ${formatCount({ count: range.lostRecords, noun: 'record' })}, ${range.reason}`,
     ),
     `  quarantined:  ${report.quarantined.length === 0 ? 'none' : report.quarantined.join(', ')}`,
     `  dead letters: ${report.deadLetters}${report.deadLetters > 0 ? ` (${path.join(report.directory, 'dead-letter.jsonl')})` : ''}`,

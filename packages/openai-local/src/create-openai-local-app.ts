@@ -16,6 +16,7 @@ import { handleModels } from './handle-models.js';
 import { handleOrganizationUsage } from './handle-organization-usage.js';
 import { handleResponses } from './handle-responses.js';
 import { handleRetrieve } from './handle-retrieve.js';
+import { createServedModels } from './known-models.js';
 import { OpenAIError } from './openai-error.js';
 import {
   createFaultError,
@@ -117,6 +118,7 @@ export function createOpenAILocalApp({
   const replayFallback = options.replayFallback ?? 'error';
   const bodyLimitBytes = options.bodyLimitBytes ?? 32 * 1024 * 1024;
   const headerFaultUses = new Map<string, number>();
+  const models = createServedModels({ models: options.models });
   let requestIndex = 0;
   let serverFaultUses = 0;
   // Not strict: a trailing slash (`/v1/models/`) names the same route, as before the move to Hono.
@@ -283,6 +285,7 @@ export function createOpenAILocalApp({
       requestId: context.get('requestId'),
       seed,
       tokensPerSecond,
+      models,
       promptCache,
       createdAt,
       now,

@@ -373,3 +373,68 @@ describe('POST /v1/chat/completions', () => {
     }
   });
 });
+
+describe('models openai-local does not serve', () => {
+  // Names meter-core can tokenize (a family it knows) but OpenAI has no model of: OpenAI answers
+  // 404 model_not_found, so openai-local does too instead of billing them.
+  it.each([
+    { model: 'gpt-4o-mini-2099-01-01', endpoint: '/chat/completions' },
+    { model: 'gpt-5.9', endpoint: '/chat/completions' },
+    { model: 'ft:gpt-4o-mini-2024-07-18:my-org::abc123', endpoint: '/chat/completions' },
+    { model: 'gpt-4-imaginary', endpoint: '/responses' },
+    { model: 'text-embedding-3-huge', endpoint: '/embeddings' },
+  ])(
+    "answers $model on $endpoint with OpenAI's 404 model_not_found body",
+    async ({ model, endpoint }) => {
+      const body =
+        endpoint === '/embeddings'
+          ? { model, input: 'Hello' }
+          : endpoint === '/responses'
+            ? { model, input: 'Hello' }
+            : { model, messages: [{ role: 'user', content: 'Hello' }] };
+      const response = await fetch(`${server.url}${endpoint}`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer test', 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      expect(response.status).toBe(404);
+      expect(await response.json()).toEqual({
+        error: {
+          message: `The model \`${model}\` does not exist or you do not have access to it.`,
+          type: 'invalid_request_error',
+          param: null,
+          code: 'model_not_found',
+        },
+      });
+    },
+  );
+
+  it('answers names given in the models option, and lists them', async () => {
+    const custom = await startOpenAILocal({
+      models: ['llama3.2', 'ft:gpt-4o-mini-2024-07-18:my-org::abc123'],
+    });
+    try {
+      const customClient = new OpenAI({ apiKey: 'test', baseURL: custom.url, maxRetries: 0 });
+      for (const model of ['llama3.2', 'ft:gpt-4o-mini-2024-07-18:my-org::abc123']) {
+        const completion = await customClient.chat.completions.create({ ...request, model });
+        expect(completion.model).toBe(model);
+        expect(completion.usage?.prompt_tokens).toBe(
+          countChatPromptTokens({ ...request, model }, { encoding: 'o200k_base' }).tokens,
+        );
+      }
+      const listed = await customClient.models.list();
+      expect(listed.data.map((entry) => entry.id)).toEqual(
+        expect.arrayContaining(['gpt-4o-mini', 'llama3.2']),
+      );
+      await expect(customClient.models.retrieve('llama3.2')).resolves.toMatchObject({
+        id: 'llama3.2',
+        owned_by: 'user',
+      });
+      await expect(
+        customClient.chat.completions.create({ ...request, model: 'mistral' }),
+      ).rejects.toMatchObject({ status: 404, code: 'model_not_found' });
+    } finally {
+      await custom.close();
+    }
+  });
+});

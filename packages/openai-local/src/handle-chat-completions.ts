@@ -80,7 +80,7 @@ function planAnswers({ context, chat }: { context: RequestContext; chat: ChatReq
  * @see https://platform.openai.com/docs/api-reference/chat/create
  */
 export async function handleChatCompletions(context: RequestContext): Promise<void> {
-  const chat = parseChatRequest(context.body);
+  const chat = parseChatRequest({ body: context.body, models: context.models });
   const serviceTier = resolveServiceTier({
     requested: context.body.service_tier,
     forced: context.forcedServiceTier,

@@ -41,7 +41,11 @@ function readInputs(input: unknown): EmbeddingInput[] {
 export async function handleEmbeddings(context: RequestContext): Promise<void> {
   const { body } = context;
   const model = readModel(body);
-  const encoding = resolveModelEncoding({ model, endpoint: 'embeddings' });
+  const encoding = resolveModelEncoding({
+    model,
+    endpoint: 'embeddings',
+    served: context.models,
+  });
   const inputs = readInputs(body.input);
   const modelDimensions = embeddingDimensionsFor(model) ?? 1536;
   const supportsDimensions = model.startsWith('text-embedding-3');

@@ -1,9 +1,8 @@
-import { knownModels } from './known-models.js';
 import { OpenAIError } from './openai-error.js';
 import type { RequestContext } from './request-context.js';
 
 /**
- * Answers `GET /v1/models` (the list) and `GET /v1/models/{id}` (one model, 404 when unknown).
+ * Answers `GET /v1/models` (the list) and `GET /v1/models/{id}` (one model, 404 when not served).
  * @see https://platform.openai.com/docs/api-reference/models/list
  */
 export async function handleModels({
@@ -14,10 +13,10 @@ export async function handleModels({
   modelId: string | undefined;
 }): Promise<void> {
   if (modelId === undefined) {
-    context.sendJson({ body: { object: 'list', data: knownModels } });
+    context.sendJson({ body: { object: 'list', data: [...context.models.values()] } });
     return;
   }
-  const model = knownModels.find((entry) => entry.id === modelId);
+  const model = context.models.get(modelId);
   if (model === undefined) {
     throw new OpenAIError({
       status: 404,

@@ -36,7 +36,7 @@ const deliveryFields = new Set([
  */
 export async function handleResponses(context: RequestContext): Promise<void> {
   const { body } = context;
-  const parsed = parseResponsesRequest(body);
+  const parsed = parseResponsesRequest({ body, models: context.models });
   const serviceTier = resolveServiceTier({
     requested: body.service_tier,
     forced: context.forcedServiceTier,

@@ -47,8 +47,9 @@ const embeddingDimensions: Record<string, number> = {
 };
 
 /**
- * The model list served by `GET /v1/models`: current aliases, their dated snapshots and the
- * embedding models. Other names that meter-core can tokenize are accepted too.
+ * The models openai-local serves by default, as `GET /v1/models` lists them: current aliases,
+ * their dated snapshots and the embedding models. Any other name answers 404
+ * `model_not_found`, as OpenAI does, unless it is added with the `models` option.
  * @see https://platform.openai.com/docs/models
  */
 export const knownModels: readonly ModelObject[] = [
@@ -58,13 +59,36 @@ export const knownModels: readonly ModelObject[] = [
     ...otherModels,
     ...Object.keys(embeddingDimensions),
   ]),
-].map((id) => ({
-  id,
-  object: 'model' as const,
-  created: 1_700_000_000,
-  owned_by:
-    id.startsWith('text-embedding-ada') || id.startsWith('gpt-3.5') ? 'openai-internal' : 'system',
-}));
+].map((id) => createModelObject(id));
+
+function createModelObject(id: string, ownedBy?: string): ModelObject {
+  return {
+    id,
+    object: 'model' as const,
+    created: 1_700_000_000,
+    owned_by:
+      ownedBy ??
+      (id.startsWith('text-embedding-ada') || id.startsWith('gpt-3.5')
+        ? 'openai-internal'
+        : 'system'),
+  };
+}
+
+/**
+ * The models a server answers, by id: {@link knownModels} plus the names given in the `models`
+ * option (a fine-tune, an OpenAI-compatible server's names), which are listed as owned by
+ * `user`.
+ * @see https://platform.openai.com/docs/api-reference/models/list
+ */
+export function createServedModels({
+  models = [],
+}: {
+  models?: readonly string[] | undefined;
+}): ReadonlyMap<string, ModelObject> {
+  const served = new Map(knownModels.map((model) => [model.id, model]));
+  for (const id of models) if (!served.has(id)) served.set(id, createModelObject(id, 'user'));
+  return served;
+}
 
 /**
  * Returns the name OpenAI reports for a requested model: the dated snapshot for an alias, the

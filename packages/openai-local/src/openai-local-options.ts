@@ -35,6 +35,14 @@ export interface OpenAILocalOptions {
   host?: string | undefined;
   /** Stream pace; 0 (default) sends as fast as possible. ~50 looks like gpt-4o-mini. */
   tokensPerSecond?: number | undefined;
+  /**
+   * Model ids answered besides `knownModels` (OpenAI's models), e.g. a fine-tune
+   * (`ft:gpt-4o-mini-2024-07-18:my-org::abc123`) or an OpenAI-compatible server's names
+   * (`llama3.2`): listed by `GET /v1/models` and answered like OpenAI's models (counted with
+   * `o200k_base` unless meter-core knows their family). Any other model answers 404
+   * `model_not_found`, as OpenAI does.
+   */
+  models?: readonly string[] | undefined;
   /** Varies every generated answer; the same seed and request always give the same text. Default 0. */
   seed?: number | undefined;
   /** JSONL files or directories of recorded exchanges to serve for matching requests. */

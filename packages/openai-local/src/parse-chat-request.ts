@@ -153,13 +153,21 @@ function readMessages(body: Record<string, unknown>): ChatRequest['messages'] {
 
 /**
  * Validates a chat completion body the way OpenAI does, throwing a 400 that names the field in
- * `param` (or a 404 for an unknown model), and returns what the answer depends on.
+ * `param` (or a 404 for a model the server does not serve), and returns what the answer depends
+ * on.
  * @see https://platform.openai.com/docs/api-reference/chat/create
  */
-export function parseChatRequest(body: Record<string, unknown>): ChatRequest {
+export function parseChatRequest({
+  body,
+  models,
+}: {
+  body: Record<string, unknown>;
+  /** The model ids the server answers. */
+  models: ReadonlyMap<string, unknown>;
+}): ChatRequest {
   const requested = readModel(body);
   const messages = readMessages(body);
-  const encoding = resolveModelEncoding({ model: requested, endpoint: 'chat' });
+  const encoding = resolveModelEncoding({ model: requested, endpoint: 'chat', served: models });
   const reasoning = isReasoningModel(requested);
   if (reasoning && body.max_tokens !== undefined && body.max_tokens !== null) {
     throw createInvalidRequestError({

@@ -35,6 +35,9 @@ describe('safeParseCliArguments', () => {
         },
       },
     });
+    expect(parse(['--model', 'llama3.2', '--model', 'qwen2'])).toMatchObject({
+      value: { options: { models: ['llama3.2', 'qwen2'] } },
+    });
     expect(parse(['--api-key', 'sk-flag'], { OPENAI_LOCAL_API_KEY: 'sk-env' })).toMatchObject({
       value: { options: { apiKey: 'sk-flag' } },
     });
@@ -49,6 +52,7 @@ describe('safeParseCliArguments', () => {
     { given: ['--body-limit', '0'], want: 'invalid --body-limit "0"' },
     { given: ['--prompt-cache-size', '1.5'], want: 'invalid --prompt-cache-size "1.5"' },
     { given: ['--api-key', ' '], want: 'empty --api-key' },
+    { given: ['--model', ' '], want: 'empty --model' },
     { given: ['extra'], want: 'Unexpected argument' },
   ])('refuses $given in one line naming the flag', ({ given, want }) => {
     const result = parse(given);

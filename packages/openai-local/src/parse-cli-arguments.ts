@@ -16,6 +16,8 @@ Options:
   --host <address>          interface to bind (default 127.0.0.1)
   --tokens-per-second <n>   stream pace, 0 = as fast as possible (env OPENAI_LOCAL_TOKENS_PER_SECOND; default 50)
   --seed <n>                varies the generated answers (default 0)
+  --model <id>              also answer this model id (repeatable; by default only OpenAI's
+                            models are answered, others get 404 model_not_found)
   --replay <path>           JSONL file or directory of recorded exchanges (repeatable)
   --replay-fallback <mode>  error (default) or generate, for requests not recorded
   --api-key <key>           the only Bearer key accepted (env OPENAI_LOCAL_API_KEY; default: any non-empty key)
@@ -70,6 +72,14 @@ function readNumber({
   return number;
 }
 
+function readModels(values: readonly string[] | undefined): string[] | undefined {
+  if (values === undefined) return undefined;
+  for (const value of values) {
+    if (value.trim() === '') throw new CliError('empty --model: pass a model id');
+  }
+  return values.map((value) => value.trim());
+}
+
 /**
  * Reads the command line of `openai-local`, falling back to `OPENAI_LOCAL_*` variables. Unknown
  * flags and bad values come back as one line naming the flag, never a stack trace; relative paths
@@ -96,6 +106,7 @@ export function safeParseCliArguments({
         host: { type: 'string' },
         'tokens-per-second': { type: 'string' },
         seed: { type: 'string' },
+        model: { type: 'string', multiple: true },
         replay: { type: 'string', multiple: true },
         'replay-fallback': { type: 'string' },
         'api-key': { type: 'string' },
@@ -154,6 +165,7 @@ export function safeParseCliArguments({
               flag: '--tokens-per-second',
             }) ?? 50,
           seed: readNumber({ value: values.seed, flag: '--seed', integer: true }),
+          models: readModels(values.model),
           replay: values.replay?.map(path),
           replayFallback,
           apiKey: key('--api-key', values['api-key'] ?? env.OPENAI_LOCAL_API_KEY),

@@ -57,13 +57,20 @@ function readForcedTool(body: Record<string, unknown>): ResponsesRequest['forced
 }
 
 /**
- * Validates a Responses body the way OpenAI does (400 naming the field, 404 for an unknown
- * model) and returns what the answer depends on.
+ * Validates a Responses body the way OpenAI does (400 naming the field, 404 for a model the
+ * server does not serve) and returns what the answer depends on.
  * @see https://platform.openai.com/docs/api-reference/responses/create
  */
-export function parseResponsesRequest(body: Record<string, unknown>): ResponsesRequest {
+export function parseResponsesRequest({
+  body,
+  models,
+}: {
+  body: Record<string, unknown>;
+  /** The model ids the server answers. */
+  models: ReadonlyMap<string, unknown>;
+}): ResponsesRequest {
   const requested = readModel(body);
-  const encoding = resolveModelEncoding({ model: requested, endpoint: 'chat' });
+  const encoding = resolveModelEncoding({ model: requested, endpoint: 'chat', served: models });
   const reasoning = isRecord(body.reasoning) ? body.reasoning : {};
   const input = body.input;
   if (!(typeof input === 'string' || Array.isArray(input))) {

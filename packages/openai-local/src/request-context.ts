@@ -3,6 +3,7 @@ import type { EncodingName } from '@llm-meter/meter-core';
 import type { BilledRequest } from './billed-request.js';
 import type { IdGenerator } from './create-id-generator.js';
 import type { PromptCache } from './create-prompt-cache.js';
+import type { ModelObject } from './known-models.js';
 import type { OpenAILocalFault } from './openai-local-fault.js';
 import type { ServiceTier } from './resolve-service-tier.js';
 
@@ -35,6 +36,8 @@ export interface RequestContext {
   requestId: string;
   seed: number;
   tokensPerSecond: number;
+  /** The models this server answers, by id (`knownModels` plus the `models` option). */
+  models: ReadonlyMap<string, ModelObject>;
   promptCache: PromptCache;
   /** Seconds since the epoch at request time, for `created` / `created_at`. */
   createdAt: number;

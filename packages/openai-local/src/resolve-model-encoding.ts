@@ -1,8 +1,6 @@
 import { type EncodingName, encodingForModel } from '@llm-meter/meter-core';
-import { embeddingDimensionsFor, knownModels } from './known-models.js';
+import { embeddingDimensionsFor } from './known-models.js';
 import { OpenAIError } from './openai-error.js';
-
-const knownIds = new Set(knownModels.map((model) => model.id));
 
 function modelNotFound(model: string, detail = ''): OpenAIError {
   return new OpenAIError({
@@ -13,24 +11,29 @@ function modelNotFound(model: string, detail = ''): OpenAIError {
 }
 
 /**
- * Checks that a model can serve an endpoint and returns its token encoding: any name meter-core
- * can tokenize is accepted (so new snapshots work), embedding models only on `/v1/embeddings`.
- * Throws a 404 `model_not_found` {@link OpenAIError} otherwise.
+ * Checks that a model can serve an endpoint and returns its token encoding. Only the models the
+ * server serves (`knownModels` plus the `models` option) are answered, the others get OpenAI's
+ * 404 `model_not_found`; a served name meter-core cannot tokenize (a custom name) counts with
+ * `o200k_base`. Embedding models answer only on `/v1/embeddings`, chat models only elsewhere.
  * @see https://platform.openai.com/docs/models
  */
 export function resolveModelEncoding({
   model,
   endpoint,
+  served,
 }: {
   model: string;
   endpoint: 'chat' | 'embeddings';
+  /** The ids the server answers. */
+  served: ReadonlySet<string> | ReadonlyMap<string, unknown>;
 }): EncodingName {
+  if (!served.has(model)) throw modelNotFound(model);
   let encoding: EncodingName;
   try {
     encoding = encodingForModel(model);
-  } catch (error) {
-    if (knownIds.has(model)) return 'o200k_base';
-    throw Object.assign(modelNotFound(model), { cause: error });
+  } catch {
+    // A custom name (`models` option): counted like OpenAI's current models.
+    encoding = 'o200k_base';
   }
   const isEmbedding = embeddingDimensionsFor(model) !== undefined;
   if (endpoint === 'embeddings' && !isEmbedding) {

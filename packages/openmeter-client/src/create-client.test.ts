@@ -273,6 +273,34 @@ describe('events.ingest', () => {
       expect(text).not.toContain(secret);
     }
   });
+
+  test('a 401 or 403 to a client without apiKey says no key was set and how to set one', async () => {
+    const recorder = await server(
+      problemAnswer(401, { title: 'Unauthorized', detail: 'missing bearer token' }),
+      problemAnswer(403, { title: 'Forbidden' }),
+      problemAnswer(401, { title: 'Unauthorized', detail: 'bad key' }),
+    );
+    const keyless = createOpenMeterClient({ baseUrl: recorder.url, retry: false });
+    for (const status of [401, 403]) {
+      const error = (await keyless.events.ingest(event).catch((caught: unknown) => caught)) as
+        | OpenMeterError
+        | undefined;
+      expect(error).toBeInstanceOf(OpenMeterError);
+      expect(error?.status).toBe(status);
+      expect(error?.apiKeySet).toBe(false);
+      expect(error?.message).toMatch(
+        /\. No API key was set: pass apiKey to createOpenMeterClient \(e\.g\. from OPENMETER_API_KEY\)\.$/,
+      );
+    }
+    const keyed = createOpenMeterClient({ baseUrl: recorder.url, apiKey: secret, retry: false });
+    const refused = (await keyed.events.ingest(event).catch((caught: unknown) => caught)) as
+      | OpenMeterError
+      | undefined;
+    expect(refused?.apiKeySet).toBe(true);
+    expect(refused?.message).toBe(
+      `Request failed with status code 401 Unauthorized: POST ${recorder.url}/api/v1/events: bad key`,
+    );
+  });
 });
 
 describe('base URL', () => {

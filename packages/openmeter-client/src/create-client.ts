@@ -108,7 +108,13 @@ export function createOpenMeterClient(options: OpenMeterClientOptions): OpenMete
   // One boundary where openapi-fetch's { data, error, response } becomes a value or an error.
   function unwrap<T>(result: { data?: T; error?: unknown; response: Response }, method: string): T {
     if (result.response.ok) return result.data as T;
-    throw createHttpError({ response: result.response, body: result.error, method, now: now() });
+    throw createHttpError({
+      response: result.response,
+      body: result.error,
+      method,
+      now: now(),
+      apiKeySet: Boolean(options.apiKey),
+    });
   }
 
   return {
@@ -212,11 +218,13 @@ function createHttpError({
   body,
   method,
   now,
+  apiKeySet,
 }: {
   response: Response;
   body: unknown;
   method: string;
   now: number;
+  apiKeySet: boolean;
 }): OpenMeterError {
   const problem = isProblem(body) ? body : undefined;
   const url = new URL(response.url || 'http://invalid');
@@ -227,6 +235,7 @@ function createHttpError({
     url: response.url ? url.toString() : '(unknown URL)',
     statusText: response.statusText,
     retryAfterMs: parseRetryAfter({ header: response.headers.get('retry-after'), now }),
+    apiKeySet,
     cause: problem ?? body,
   });
 }

@@ -27,7 +27,8 @@ export function isRetryableStatus(status: number): boolean {
 
 /**
  * OpenMeter answered with a non-2xx status. Carries the status, the parsed problem details
- * (when the answer was `application/problem+json`) and the server's `Retry-After`, if any.
+ * (when the answer was `application/problem+json`) and the server's `Retry-After`, if any. A 401
+ * or 403 to a client created without `apiKey` says that no key was set and how to set one.
  * @see https://www.rfc-editor.org/rfc/rfc7807
  */
 export class OpenMeterError extends OpenMeterClientError {
@@ -41,20 +42,33 @@ export class OpenMeterError extends OpenMeterClientError {
       url: string;
       statusText?: string;
       retryAfterMs?: number | undefined;
+      /** Whether the request carried the client's `apiKey`; undefined when not known. */
+      apiKeySet?: boolean | undefined;
       cause?: unknown;
     },
   ) {
     const reason = options.statusText ? ` ${options.statusText}` : '';
     const detail = problem?.detail ? `: ${problem.detail}` : '';
+    // "Refused the key" would send the reader hunting for a typo in a key that was never sent.
+    const noKey =
+      options.apiKeySet === false && (status === 401 || status === 403)
+        ? '. No API key was set: pass apiKey to createOpenMeterClient (e.g. from OPENMETER_API_KEY).'
+        : '';
     super(
       options.method,
       options.url,
-      `Request failed with status code ${status}${reason}: ${options.method} ${options.url}${detail}`,
+      `Request failed with status code ${status}${reason}: ${options.method} ${options.url}${detail}${noKey}`,
       { cause: options.cause },
     );
     this.isRetryable = isRetryableStatus(status);
     this.retryAfterMs = options.retryAfterMs;
+    this.apiKeySet = options.apiKeySet;
   }
+  /**
+   * Whether the request carried the client's `apiKey` (false: the client was created without
+   * one, so a 401 or 403 means a key is missing, not a wrong one); undefined when not known.
+   */
+  readonly apiKeySet: boolean | undefined;
   /** Milliseconds the server asked to wait before the next attempt (`Retry-After`). */
   readonly retryAfterMs: number | undefined;
 

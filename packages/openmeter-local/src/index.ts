@@ -12,6 +12,7 @@ export {
 } from './http/request-limits.js';
 export { loadMetersFile, parseMetersYaml } from './meters/load-meters-file.js';
 export { type ParseMeterCreateResult, safeParseMeterCreate } from './meters/parse-meter-create.js';
+export { OpenMeterLocalDatabaseError } from './open-meter-local-database-error.js';
 export {
   createOpenMeterLocal,
   MAX_HEADER_BYTES,

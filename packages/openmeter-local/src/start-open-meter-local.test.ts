@@ -7,6 +7,7 @@ import { openMeterMeters } from '@llm-meter/meter-core';
 import { createOpenMeterClient } from '@llm-meter/openmeter-client';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { OpenMeterLocalDatabaseError } from './open-meter-local-database-error.js';
 import { createOpenMeterLocal, startOpenMeterLocal } from './start-open-meter-local.js';
 import { OpenMeterStore } from './storage/open-meter-store.js';
 import {
@@ -187,6 +188,23 @@ describe('startOpenMeterLocal', () => {
           ],
         }),
       ).rejects.toThrow('Meter slug twice is defined twice');
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a database it cannot open with an OpenMeterLocalDatabaseError naming the path', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'openmeter-local-db-'));
+    try {
+      const notADatabase = join(directory, 'notes.txt');
+      writeFileSync(notADatabase, 'not SQLite');
+      for (const dbPath of [directory, join(notADatabase, 'x.db'), notADatabase]) {
+        const error = await startOpenMeterLocal({ dbPath }).catch((caught: unknown) => caught);
+        expect(error).toBeInstanceOf(OpenMeterLocalDatabaseError);
+        expect((error as OpenMeterLocalDatabaseError).dbPath).toBe(dbPath);
+        expect((error as Error).message).toMatch(/^Cannot open the database /);
+        expect((error as Error).cause).toBeInstanceOf(Error);
+      }
     } finally {
       rmSync(directory, { recursive: true, force: true });
     }

@@ -9,6 +9,7 @@ import { createProblem } from './http/http-problem.js';
 import { DEFAULT_REQUEST_LIMITS, type RequestLimits } from './http/request-limits.js';
 import { loadMetersFile } from './meters/load-meters-file.js';
 import { safeParseMeterCreate } from './meters/parse-meter-create.js';
+import { OpenMeterLocalDatabaseError } from './open-meter-local-database-error.js';
 import type { MeterCreate } from './openmeter-types.js';
 import { createQueryRunner } from './query/create-query-runner.js';
 import {
@@ -127,7 +128,8 @@ function openStore({
   } catch (error) {
     throw (
       explainBusyDatabase({ error, dbPath }) ??
-      new Error(
+      new OpenMeterLocalDatabaseError(
+        dbPath,
         `Cannot open the database ${dbPath}: ${(error as Error).message}; check --db / dbPath (its folder must exist and be writable).`,
         { cause: error },
       )

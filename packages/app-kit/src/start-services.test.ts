@@ -1,0 +1,119 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AppConfigError } from './app-config-error.js';
+import { loadAppConfig } from './load-app-config.js';
+import { startServices } from './start-services.js';
+
+// A read-only directory cannot be made as root (root writes anyway), so each case puts the path
+// where no directory can be: under a regular file (ENOTDIR), on a regular file (EEXIST), or a
+// directory where a file must be (EISDIR). Every one goes through the same mkdir/open paths.
+const roots: string[] = [];
+afterEach(() => {
+  for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true });
+});
+
+function createRoot(): { root: string; file: string } {
+  const root = mkdtempSync(join(tmpdir(), 'app-kit-data-'));
+  roots.push(root);
+  const file = join(root, 'a-file');
+  writeFileSync(file, 'not a directory\n');
+  return { root, file };
+}
+
+async function startWith({ env, cwd }: { env: Record<string, string>; cwd: string }) {
+  const config = loadAppConfig({
+    app: 'test',
+    defaults: { models: ['gpt-4o-mini'], subjects: ['customer-1'] },
+    env,
+    cwd,
+  });
+  const services = await startServices({ config, announce: () => {} });
+  await services.close();
+}
+
+describe('startServices with data paths it cannot use', () => {
+  it.each([
+    {
+      name: 'LLM_METER_DATA_DIR under a regular file',
+      given: ({ file }: { root: string; file: string }) => ({
+        env: { LLM_METER_DATA_DIR: join(file, 'data') },
+      }),
+      want: ({ file }: { root: string; file: string }) =>
+        `cannot create the outbox journal ${file}/data/outbox-test (ENOTDIR: not a directory, mkdir '${file}/data/outbox-test'): set LLM_METER_DATA_DIR (now "${file}/data") to a writable directory, or LLM_METER_OUTBOX_DIR for the outbox journal alone.`,
+    },
+    {
+      name: 'the default data directory where the command was typed, under a regular file',
+      given: () => ({ env: {}, cwdIsFile: true }),
+      want: ({ file }: { root: string; file: string }) =>
+        `cannot create the outbox journal ${file}/.llm-meter/outbox-test (ENOTDIR: not a directory, mkdir '${file}/.llm-meter/outbox-test'): set LLM_METER_DATA_DIR (unset: .llm-meter where the command was typed) to a writable directory, or LLM_METER_OUTBOX_DIR for the outbox journal alone.`,
+    },
+    {
+      name: 'LLM_METER_OUTBOX_DIR under a regular file',
+      given: ({ root, file }: { root: string; file: string }) => ({
+        env: { LLM_METER_DATA_DIR: join(root, 'data'), LLM_METER_OUTBOX_DIR: join(file, 'box') },
+      }),
+      want: ({ file }: { root: string; file: string }) =>
+        `cannot create the outbox journal ${file}/box (ENOTDIR: not a directory, mkdir '${file}/box'): set LLM_METER_OUTBOX_DIR (now "${file}/box") to a writable directory.`,
+    },
+    {
+      name: "openai-local's data directory on a regular file",
+      given: ({ root }: { root: string; file: string }) => {
+        writeFileSync(join(root, 'openai-local'), '');
+        return { env: { LLM_METER_DATA_DIR: root } };
+      },
+      want: ({ root }: { root: string; file: string }) =>
+        `cannot create openai-local's usage ledger ${root}/openai-local (EEXIST: file already exists, mkdir '${root}/openai-local'): set LLM_METER_DATA_DIR (now "${root}") to a writable directory.`,
+    },
+    {
+      name: "openai-local's ledger file a directory",
+      given: ({ root }: { root: string; file: string }) => {
+        mkdirSync(join(root, 'openai-local', 'openai-local-usage.jsonl'), { recursive: true });
+        return { env: { LLM_METER_DATA_DIR: root } };
+      },
+      want: ({ root }: { root: string; file: string }) =>
+        new RegExp(
+          `^cannot open openai-local's usage ledger ${root}/openai-local/openai-local-usage\\.jsonl \\(EISDIR: illegal operation on a directory, .*\\): set LLM_METER_DATA_DIR \\(now "${root}"\\) to a writable directory\\.$`,
+        ),
+    },
+    {
+      name: 'OPENMETER_LOCAL_DB under a regular file',
+      given: ({ root, file }: { root: string; file: string }) => ({
+        env: { LLM_METER_DATA_DIR: root, OPENMETER_LOCAL_DB: join(file, 'om.db') },
+      }),
+      want: ({ file }: { root: string; file: string }) =>
+        `cannot create the folder of openmeter-local's database ${file}/om.db (EEXIST: file already exists, mkdir '${file}'): set OPENMETER_LOCAL_DB (now "${file}/om.db") to a SQLite file in a writable directory.`,
+    },
+    {
+      name: 'OPENMETER_LOCAL_DB not a SQLite file',
+      given: ({ root, file }: { root: string; file: string }) => ({
+        env: { LLM_METER_DATA_DIR: root, OPENMETER_LOCAL_DB: file },
+      }),
+      want: ({ file }: { root: string; file: string }) =>
+        `cannot open openmeter-local's database ${file} (file is not a database): set OPENMETER_LOCAL_DB (now "${file}") to a SQLite file in a writable directory.`,
+    },
+    {
+      name: "openmeter-local's default database a directory",
+      given: ({ root }: { root: string; file: string }) => {
+        mkdirSync(join(root, 'openmeter-local.db'));
+        return { env: { LLM_METER_DATA_DIR: root } };
+      },
+      want: ({ root }: { root: string; file: string }) =>
+        `cannot open openmeter-local's database ${root}/openmeter-local.db (unable to open database file): set LLM_METER_DATA_DIR (now "${root}") to a writable directory, or OPENMETER_LOCAL_DB for openmeter-local's database alone.`,
+    },
+  ])(
+    '$name: one AppConfigError naming the path and the variable to set',
+    async ({ given, want }) => {
+      const paths = createRoot();
+      const { env, cwdIsFile } = given(paths) as { env: Record<string, string>; cwdIsFile?: true };
+      const error = await startWith({ env, cwd: cwdIsFile ? paths.file : paths.root }).catch(
+        (caught: unknown) => caught,
+      );
+      expect(error).toBeInstanceOf(AppConfigError);
+      const expected = want(paths);
+      if (typeof expected === 'string') expect((error as Error).message).toBe(expected);
+      else expect((error as Error).message).toMatch(expected);
+    },
+  );
+});
