@@ -16,6 +16,7 @@ import {
   explainDataPathError,
   findSystemError,
 } from './explain-data-path-error.js';
+import { importEmbeddedServer } from './import-embedded-server.js';
 import type { AppConfig } from './load-app-config.js';
 
 /** The connected services of an app run, and how to stop the embedded ones. */
@@ -98,7 +99,10 @@ export async function startServices({
     if (openaiKey === undefined && openaiBaseUrl === undefined) {
       // The simulators are loaded only when used: a configured app never loads them (nor the
       // native SQLite addon openmeter-local needs).
-      const { startOpenAILocal, usageLedgerFileName } = await import('@llm-meter/openai-local');
+      const { startOpenAILocal, usageLedgerFileName } = await importEmbeddedServer({
+        name: '@llm-meter/openai-local',
+        settings: 'OPENAI_API_KEY or OPENAI_BASE_URL',
+      });
       const { localDataDir, localServeTier } = config.openai;
       const ledger = join(localDataDir, usageLedgerFileName);
       const firstLedger = !existsSync(ledger);
@@ -158,9 +162,10 @@ export async function startServices({
         action: 'create the folder of',
         path: dbPath,
       });
-      const { OpenMeterLocalDatabaseError, startOpenMeterLocal } = await import(
-        '@llm-meter/openmeter-local'
-      );
+      const { OpenMeterLocalDatabaseError, startOpenMeterLocal } = await importEmbeddedServer({
+        name: '@llm-meter/openmeter-local',
+        settings: 'OPENMETER_URL',
+      });
       const local = await startOpenMeterLocal({
         meters: openMeterMeters,
         dbPath,
