@@ -15,5 +15,8 @@ export const vitestConfig = defineConfig({
     // spawns servers or child processes can take minutes.
     testTimeout: 120_000,
     hookTimeout: 120_000,
+    // `expect.poll` waits for an event, so its timeout is a hang guard too, not vitest's 1 s
+    // default (a deadline a loaded machine misses).
+    expect: { poll: { timeout: 100_000 } },
   },
 });
