@@ -38,10 +38,13 @@ interface RunningProxy {
 }
 
 /** Starts main.ts on a free port and waits for its "listening" line. */
-async function startProxy(env: Record<string, string> = {}): Promise<RunningProxy> {
+async function startProxy(
+  env: Record<string, string> = {},
+  args: string[] = [],
+): Promise<RunningProxy> {
   const child = spawn(
     process.execPath,
-    ['--conditions=@llm-meter/source', '--import', 'tsx', 'src/main.ts'],
+    ['--conditions=@llm-meter/source', '--import', 'tsx', 'src/main.ts', ...args],
     {
       cwd: appDirectory,
       env: {
@@ -214,5 +217,26 @@ describe('proxy main.ts in its own process', () => {
     expect(((await mine.json()) as { id: string }).id).toBe(id);
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
+  });
+
+  it('takes --port and --host over the environment, as LiteLLM and Portkey users type them', async () => {
+    const running = await startProxy({ LLM_METER_PROXY_PORT: 'not-a-port' }, [
+      '--',
+      '--port',
+      '0',
+      '--host=127.0.0.1',
+    ]);
+    expect(running.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
+    running.child.kill('SIGTERM');
+    expect(await running.exited).toBe(0);
+  });
+
+  it('stops with the fix when OPENAI_BASE_URL lacks /v1, instead of answering every call 404', async () => {
+    const withoutV1 = openai.url.replace(/\/v1$/, '');
+    const running = startProxy({ OPENAI_BASE_URL: withoutV1 });
+    await expect(running).rejects.toThrow(
+      `OPENAI_BASE_URL (${withoutV1}) answered 404 for GET /models: OpenAI-compatible servers serve the API under /v1, so every call would be a 404. Set OPENAI_BASE_URL=${withoutV1}/v1`,
+    );
+    await expect(running).rejects.toThrow(/proxy exited with 1/);
   });
 });

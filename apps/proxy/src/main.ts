@@ -1,18 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type ServerType, serve } from '@hono/node-server';
-import { AppConfigError, loadAppConfig, startServices } from '@llm-meter/app-kit';
+import { AppConfigError, createAppOutbox, loadAppConfig, startServices } from '@llm-meter/app-kit';
 import {
   createBudgetGate,
   createMemoryReservationStore,
   createRedisReservationStore,
 } from '@llm-meter/budget-gate';
-import { createUsageOutbox } from '@llm-meter/meter-outbox';
 import { createUsageSettler } from '@llm-meter/metering';
+import { checkUpstreamBaseUrl } from './check-upstream-base-url.js';
 import { createOutboxUsageSink } from './create-outbox-usage-sink.js';
 import { createProxyApp } from './create-proxy-app.js';
 import { createProxyMetrics } from './create-proxy-metrics.js';
 import { loadProxyConfig, ProxyConfigError } from './load-proxy-config.js';
+import { parseProxyArguments } from './parse-proxy-arguments.js';
 import {
   defaultServerKeyRoutes,
   formatAllowedRoutes,
@@ -21,7 +22,7 @@ import {
 import { createFileObjectOwners } from './tenancy/create-file-object-owners.js';
 import { createRedisObjectOwners } from './tenancy/create-redis-object-owners.js';
 
-const help = `Usage: pnpm proxy [-- --help]   (from the repository root; = pnpm --filter proxy start)
+const help = `Usage: pnpm proxy [-- --port N] [--host H] [--help]   (from the repository root)
 
 An OpenAI-compatible proxy that meters every response into OpenMeter. Point any client at
   OPENAI_BASE_URL=http://127.0.0.1:8787/v1
@@ -36,18 +37,21 @@ LLM_METER_PROXY_ALLOWED_PATHS (pass-through routes; with the server's key only G
 GET /v1/models/* and POST /v1/moderations by default).
 Without OPENAI_API_KEY/OPENAI_BASE_URL or OPENMETER_URL it starts the embedded servers.`;
 
-if (process.argv.includes('--help') || process.argv.includes('-h')) {
+const parsed = parseProxyArguments(process.argv.slice(2));
+if (!parsed.success) {
+  process.stderr.write(`proxy: ${parsed.message}\n`);
+  process.exit(1);
+}
+if (parsed.help) {
   process.stdout.write(`${help}\n`);
   process.exit(0);
 }
-// `--` is what pnpm needs before arguments meant for the script (pnpm keeps `--help` for itself).
-const unknown = process.argv
-  .slice(2)
-  .filter((argument) => argument !== '--help' && argument !== '--');
-if (unknown.length > 0) {
-  process.stderr.write(`proxy: unknown argument ${JSON.stringify(unknown[0])} (see --help)\n`);
-  process.exit(1);
-}
+// --port and --host win over the environment, and are checked as the settings they replace.
+const environment = {
+  ...process.env,
+  ...(parsed.port === undefined ? {} : { LLM_METER_PROXY_PORT: parsed.port }),
+  ...(parsed.host === undefined ? {} : { LLM_METER_PROXY_HOST: parsed.host }),
+};
 
 // Keys are never printed: any configured key in a line is masked.
 let secrets: string[] = [];
@@ -60,15 +64,26 @@ try {
   // The proxy serves the models and subjects its clients name: the demo lists are unused.
   const config = loadAppConfig({ app: 'proxy', defaults: { models: [], subjects: [] } });
   const proxy = loadProxyConfig({
-    env: process.env,
+    env: environment,
     // A relative path is taken from where the command was typed (pnpm runs this in apps/proxy).
     readFile: (path) => readFileSync(resolve(process.env.INIT_CWD || process.cwd(), path), 'utf8'),
   });
   secrets = [config.openai.apiKey, config.openmeter.apiKey].filter((key): key is string => !!key);
   const services = await startServices({ config, announce: print });
-  const outbox = await createUsageOutbox({
+  if (config.openai.baseUrl !== undefined) {
+    const misconfigured = await checkUpstreamBaseUrl({
+      baseUrl: config.openai.baseUrl,
+      apiKey: proxy.useServerKey ? config.openai.apiKey : undefined,
+    });
+    if (misconfigured) {
+      await services.close();
+      throw new ProxyConfigError(misconfigured);
+    }
+  }
+  // A locked or unwritable outbox is one line naming the setting to change.
+  const outbox = await createAppOutbox({
+    config,
     client: services.openmeterIngest,
-    dir: config.outboxDir,
     logger: {
       warn: (message) => printError(`outbox: ${message}`),
       error: (message) => printError(`outbox: ${message}`),

@@ -18,11 +18,13 @@ describe('loadAppConfig', () => {
         adminKey: undefined,
         localDataDir: '/srv/app/.llm-meter/openai-local',
         localServeTier: undefined,
+        localPort: 0,
       },
       openmeter: {
         url: undefined,
         apiKey: undefined,
         localDbPath: '/srv/app/.llm-meter/openmeter-local.db',
+        localPort: 0,
       },
       subjects: ['customer-acme'],
       eventSource: 'llm-meter',
@@ -59,6 +61,8 @@ describe('loadAppConfig', () => {
         LLM_METER_EVENT_IDS: 'generated',
         OPENAI_ADMIN_KEY: 'sk-admin-test',
         OPENAI_LOCAL_SERVE_TIER: 'flex',
+        OPENAI_LOCAL_PORT: '8080',
+        OPENMETER_LOCAL_PORT: '8888',
       },
     });
     expect(config.openai).toEqual({
@@ -68,8 +72,10 @@ describe('loadAppConfig', () => {
       adminKey: 'sk-admin-test',
       localDataDir: '/var/lib/meter/openai-local',
       localServeTier: 'flex',
+      localPort: 8080,
     });
     expect(config.openmeter.url).toBe('https://openmeter.cloud');
+    expect(config.openmeter.localPort).toBe(8888);
     expect(config.subjects).toEqual(['a', 'b']);
     expect(config.outboxDir).toBe('/var/lib/meter/box');
     expect(config.pathVariables).toEqual({
@@ -101,6 +107,10 @@ describe('loadAppConfig', () => {
     {
       env: { OPENAI_LOCAL_TOKENS_PER_SECOND: 'fast' },
       message: /OPENAI_LOCAL_TOKENS_PER_SECOND must be a number/,
+    },
+    {
+      env: { OPENMETER_LOCAL_PORT: '70000' },
+      message: /OPENMETER_LOCAL_PORT must be a port from 0 to 65535 \(0: a free one\), got "70000"/,
     },
     {
       env: { OPENAI_LOCAL_SERVE_TIER: 'batch' },

@@ -20,12 +20,16 @@ export interface AppConfig {
     localDataDir: string;
     /** Tier openai-local serves every request on, whatever the request asks (`OPENAI_LOCAL_SERVE_TIER`). */
     localServeTier: OpenAILocalServeTier | undefined;
+    /** `OPENAI_LOCAL_PORT`: openai-local's port; 0 (default) a free one each start. */
+    localPort: number;
   };
   openmeter: {
     /** Undefined: the app starts openmeter-local on `localDbPath`. */
     url: string | undefined;
     apiKey: string | undefined;
     localDbPath: string;
+    /** `OPENMETER_LOCAL_PORT`: openmeter-local's port; 0 (default) a free one each start. */
+    localPort: number;
   };
   subjects: string[];
   eventSource: string;
@@ -152,6 +156,18 @@ export function loadAppConfig({
     return value;
   };
 
+  /** A fixed port for an embedded server; unset or 0: a free one each start. */
+  const port = (name: string): number => {
+    const value = text(name);
+    if (value === undefined) return 0;
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65_535) {
+      throw new AppConfigError(
+        `${name} must be a port from 0 to 65535 (0: a free one), got "${value}"`,
+      );
+    }
+    return parsed;
+  };
   const dataDir = resolve(typedIn, text('LLM_METER_DATA_DIR') ?? appConfigDefaults.dataDir);
   const tokensPerSecond = Number(
     text('OPENAI_LOCAL_TOKENS_PER_SECOND') ?? appConfigDefaults.localTokensPerSecond,
@@ -169,11 +185,13 @@ export function loadAppConfig({
       adminKey: text('OPENAI_ADMIN_KEY'),
       localDataDir: resolve(dataDir, 'openai-local'),
       localServeTier: parseServeTier(text('OPENAI_LOCAL_SERVE_TIER')),
+      localPort: port('OPENAI_LOCAL_PORT'),
     },
     openmeter: {
       url: url({ name: 'OPENMETER_URL', example: 'https://openmeter.cloud' }),
       apiKey: text('OPENMETER_API_KEY'),
       localDbPath: resolve(dataDir, text('OPENMETER_LOCAL_DB') ?? 'openmeter-local.db'),
+      localPort: port('OPENMETER_LOCAL_PORT'),
     },
     subjects: list('LLM_METER_SUBJECTS', defaults.subjects),
     eventSource: text('LLM_METER_EVENT_SOURCE') ?? appConfigDefaults.eventSource,

@@ -111,6 +111,7 @@ export async function startServices({
       await createDirectory({ directory: localDataDir, dataPath: 'openai-local' });
       const local = await startOpenAILocal({
         tokensPerSecond: config.localTokensPerSecond,
+        port: config.openai.localPort,
         adminKey,
         dataDir: localDataDir,
         ...(localServeTier === undefined ? {} : { serveTier: localServeTier }),
@@ -170,6 +171,7 @@ export async function startServices({
         meters: openMeterMeters,
         dbPath,
         apiKey: config.openmeter.apiKey,
+        port: config.openmeter.localPort,
       }).catch((error: unknown) => {
         if (!(error instanceof OpenMeterLocalDatabaseError)) throw error;
         throw explainDataPathError({
