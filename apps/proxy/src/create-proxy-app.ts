@@ -55,11 +55,13 @@ export function createProxyApp(options: ProxyOptions): Hono<ProxyEnv> {
   const tenants = createTenantGuard({
     isolated: options.upstreamApiKey !== undefined,
     allowedRoutes: options.allowedRoutes,
+    meteredPaths: Object.keys(meteredRoutes),
     owners: options.objectOwners,
     onOwnerLookupError: (error) =>
       logger.warn(`proxy: could not look up an object's owner: ${(error as Error).message}`),
   });
-  const app = new Hono<ProxyEnv>();
+  // Not strict: `/v1/chat/completions/` is the metered route too, never an unmetered pass-through.
+  const app = new Hono<ProxyEnv>({ strict: false });
 
   app.onError((error) => {
     logger.warn(`proxy: internal error: ${(error as Error).message}`);
@@ -302,9 +304,13 @@ export function createProxyApp(options: ProxyOptions): Hono<ProxyEnv> {
     const streamOptions = body.stream_options as { include_usage?: unknown } | undefined;
     const clientAskedUsage = streamOptions?.include_usage === true;
     const addUsage = streaming && endpoint === 'chat' && !clientAskedUsage;
+    // With the server's key, upstream gets exactly what was checked (a duplicate key in the raw
+    // JSON could name another customer's previous_response_id).
     const upstreamBody = addUsage
       ? JSON.stringify({ ...body, stream_options: { ...streamOptions, include_usage: true } })
-      : raw;
+      : options.upstreamApiKey !== undefined && endpoint === 'responses'
+        ? JSON.stringify(body)
+        : raw;
 
     const envelope: ProxyEventEnvelope = {
       subject: subject.subject,

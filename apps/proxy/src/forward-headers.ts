@@ -16,6 +16,9 @@ const hopByHop = new Set([
   'expect',
 ]);
 
+// Headers that choose what the upstream key reaches: the proxy's to set, never a caller's.
+const serverKeyScoped = new Set(['authorization', 'openai-organization', 'openai-project']);
+
 /**
  * The caller's request headers as sent upstream: hop-by-hop headers, the subject header and
  * (with a server key) the caller's `authorization` removed; `accept-encoding: identity` so the
@@ -37,7 +40,8 @@ export function createUpstreamHeaders({
     const value = incoming[name];
     if (value === undefined || hopByHop.has(name)) continue;
     if (name === subjectHeader || name === 'accept-encoding') continue;
-    if (serverApiKey !== undefined && name === 'authorization') continue;
+    // With the server's key, the caller may not pick the organization or project it spends.
+    if (serverApiKey !== undefined && serverKeyScoped.has(name)) continue;
     headers[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   if (serverApiKey !== undefined) headers.authorization = `Bearer ${serverApiKey}`;

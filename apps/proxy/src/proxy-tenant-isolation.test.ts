@@ -1,6 +1,8 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ProxyStack, startProxyStack } from './__fixtures__/start-proxy-stack.js';
+import { createUpstreamHeaders } from './forward-headers.js';
+import { parseAllowedRoutes } from './tenancy/allowed-routes.js';
 
 // With the proxy's own upstream key every customer reaches the same upstream account: the proxy
 // must keep each customer's stored objects to that customer (issue: Bob read Alice's responses).
@@ -8,18 +10,20 @@ let stack: ProxyStack;
 let alice: OpenAI;
 let bob: OpenAI;
 
+const sharedKey = {
+  upstreamApiKey: 'sk-server-key',
+  subjects: {
+    header: 'openmeter-subject',
+    keySubjects: new Map([
+      ['sk-alice', 'alice'],
+      ['sk-bob', 'bob'],
+    ]),
+    trustRequestUser: false,
+  },
+};
+
 beforeAll(async () => {
-  stack = await startProxyStack({
-    upstreamApiKey: 'sk-server-key',
-    subjects: {
-      header: 'openmeter-subject',
-      keySubjects: new Map([
-        ['sk-alice', 'alice'],
-        ['sk-bob', 'bob'],
-      ]),
-      trustRequestUser: false,
-    },
-  });
+  stack = await startProxyStack(sharedKey);
   const client = (apiKey: string) => new OpenAI({ apiKey, baseURL: stack.proxyUrl, maxRetries: 0 });
   alice = client('sk-alice');
   bob = client('sk-bob');
@@ -160,11 +164,139 @@ describe('customers sharing the proxy key', () => {
     );
     expect(conversation.error.code).toBe('conversation_not_isolated');
     expect(conversation.upstream).toEqual([]);
-    const encoded = await fetch(`${stack.proxyUrl}/models/x%2F..%2F..%2Ffiles`, {
-      headers: { authorization: 'Bearer sk-bob' },
-    });
-    expect(encoded.status).toBe(400);
+    // A background response would finish unmetered (found by a review).
+    const background = await refused(
+      () => bob.responses.create({ model: 'gpt-4.1-mini', input: 'A novel', background: true }),
+      400,
+    );
+    expect(background.error.code).toBe('background_not_metered');
+    expect(background.upstream).toEqual([]);
+    for (const path of ['/models/x%2F..%2F..%2Ffiles', '/models//x']) {
+      const refusedPath = await fetch(`${stack.proxyUrl}${path}`, {
+        headers: { authorization: 'Bearer sk-bob' },
+      });
+      expect(refusedPath.status).toBe(400);
+    }
     // The default allow-list: the model list.
     expect((await bob.models.list()).data.length).toBeGreaterThan(0);
+  });
+});
+
+// Found by a review: an operator who allows everything must still not open other customers'
+// objects, unmetered model calls or chains onto them.
+describe('customers sharing the proxy key, with every pass-through path allowed', () => {
+  let open: ProxyStack;
+  const call = (path: string, init: RequestInit & { key: string }) =>
+    fetch(`${open.proxyUrl}${path}`, {
+      ...init,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${init.key}` },
+    });
+  beforeAll(async () => {
+    open = await startProxyStack({ ...sharedKey, allowedRoutes: parseAllowedRoutes('/v1/*') });
+  });
+  afterAll(async () => {
+    await open?.close();
+  });
+
+  it('refuses encoded ids, empty segments and other paths under the stored collections', async () => {
+    const created = await call('/responses', {
+      key: 'sk-alice',
+      method: 'POST',
+      body: JSON.stringify({ model: 'gpt-4.1-mini', input: 'Hello' }),
+    });
+    const { id } = (await created.json()) as { id: string };
+    const encodedId = `${id.slice(0, -1)}%${id.charCodeAt(id.length - 1).toString(16)}`;
+    const before = open.upstreamRequests.length;
+    for (const [method, path, status] of [
+      ['GET', `/responses/${encodedId}`, 400],
+      ['DELETE', `/responses/${encodedId}`, 400],
+      ['GET', '/chat/completion%73', 400],
+      ['GET', `/respons%65s/${id}`, 400],
+      ['POST', '/responses/input_tokens', 403],
+      ['POST', '/responses/compact', 403],
+      ['GET', `/responses/${id}/other`, 403],
+      ['POST', '//chat/completions', 400],
+    ] as const) {
+      const answer = await call(path, {
+        key: 'sk-bob',
+        method,
+        ...(method === 'POST'
+          ? { body: JSON.stringify({ model: 'gpt-4.1-mini', input: 'x' }) }
+          : {}),
+      });
+      expect([path, answer.status]).toEqual([path, status]);
+    }
+    expect(open.upstreamRequests.slice(before)).toEqual([]);
+  });
+
+  it('meters a trailing slash as the endpoint itself, with its checks', async () => {
+    const created = await call('/responses', {
+      key: 'sk-alice',
+      method: 'POST',
+      body: JSON.stringify({ model: 'gpt-4.1-mini', input: 'Hello' }),
+    });
+    const { id } = (await created.json()) as { id: string };
+    const chained = await call('/responses/', {
+      key: 'sk-bob',
+      method: 'POST',
+      body: JSON.stringify({ model: 'gpt-4.1-mini', input: 'Repeat', previous_response_id: id }),
+    });
+    expect(chained.status).toBe(400);
+    const metered = await call('/chat/completions/', {
+      key: 'sk-bob',
+      method: 'POST',
+      body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hi' }] }),
+    });
+    expect(metered.status).toBe(200);
+    const { id: completionId } = (await metered.json()) as { id: string };
+    expect((await open.listEvents('bob')).map((event) => event.id)).toContain(completionId);
+  });
+
+  it('sends upstream the body it checked, not a raw duplicate key', async () => {
+    const created = await call('/responses', {
+      key: 'sk-alice',
+      method: 'POST',
+      body: JSON.stringify({ model: 'gpt-4.1-mini', input: 'Hello' }),
+    });
+    const { id } = (await created.json()) as { id: string };
+    const duplicate = await call('/responses', {
+      key: 'sk-bob',
+      method: 'POST',
+      body: `{"model":"gpt-4.1-mini","input":"Hi","previous_response_id":"${id}","previous_response_id":null}`,
+    });
+    expect(duplicate.status).toBe(200);
+    expect(
+      ((await duplicate.json()) as { previous_response_id: unknown }).previous_response_id,
+    ).toBeNull();
+    const notString = await call('/responses', {
+      key: 'sk-bob',
+      method: 'POST',
+      body: JSON.stringify({ model: 'gpt-4.1-mini', input: 'Hi', previous_response_id: [id] }),
+    });
+    expect(notString.status).toBe(400);
+  });
+});
+
+describe('createUpstreamHeaders with the server key', () => {
+  it('keeps the caller from choosing the organization or project the key spends', () => {
+    expect(
+      createUpstreamHeaders({
+        incoming: {
+          authorization: 'Bearer sk-bob',
+          'openai-organization': 'org-other',
+          'openai-project': 'proj-internal',
+          'x-custom': 'kept',
+        },
+        subjectHeader: 'openmeter-subject',
+        serverApiKey: 'sk-server',
+      }),
+    ).toMatchObject({ authorization: 'Bearer sk-server', 'x-custom': 'kept' });
+    expect(
+      createUpstreamHeaders({
+        incoming: { 'openai-project': 'proj-internal', 'openai-organization': 'org-other' },
+        subjectHeader: 'openmeter-subject',
+        serverApiKey: 'sk-server',
+      }),
+    ).not.toHaveProperty('openai-project');
   });
 });

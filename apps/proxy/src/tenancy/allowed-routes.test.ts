@@ -5,7 +5,7 @@ import {
   isAllowedRoute,
   parseAllowedRoutes,
 } from './allowed-routes.js';
-import { classifyPassThrough, hasEncodedSeparator } from './classify-pass-through.js';
+import { classifyPassThrough, isStoredCollectionPath } from './classify-pass-through.js';
 
 describe('parseAllowedRoutes', () => {
   it('reads methods, exact paths and prefixes, comma- or line-separated', () => {
@@ -78,10 +78,11 @@ describe('classifyPassThrough', () => {
     expect(classifyPassThrough({ method, path })).toEqual(target);
   });
 
-  it('spots separators and dot segments hidden in percent-encoding', () => {
-    expect(hasEncodedSeparator('/v1/models/a%2F..%2Ffiles')).toBe(true);
-    expect(hasEncodedSeparator('/v1/models/a%5cb')).toBe(true);
-    expect(hasEncodedSeparator('/v1/responses/%2e%2e')).toBe(true);
-    expect(hasEncodedSeparator('/v1/models/ft%3Agpt-4o')).toBe(false);
+  it('tells the stored collections from other paths', () => {
+    expect(isStoredCollectionPath('/v1/responses')).toBe(true);
+    expect(isStoredCollectionPath('/v1/responses/input_tokens')).toBe(true);
+    expect(isStoredCollectionPath('/v1/chat/completions/')).toBe(true);
+    expect(isStoredCollectionPath('/v1/chat/completionsx')).toBe(false);
+    expect(isStoredCollectionPath('/v1/models')).toBe(false);
   });
 });

@@ -48,10 +48,7 @@ export function classifyPassThrough({
   return { kind: 'path' };
 }
 
-/**
- * Whether a raw path hides a separator or a dot segment in percent-encoding (`%2F`, `%5C`,
- * `%2E`), which an upstream might decode into another path than the one checked.
- */
-export function hasEncodedSeparator(path: string): boolean {
-  return /%(2f|5c|2e)/i.test(path);
+/** Whether a path lies in (or is) the stored responses or chat completions. */
+export function isStoredCollectionPath(path: string): boolean {
+  return /^\/v1\/(responses|chat\/completions)(\/|$)/.test(path);
 }

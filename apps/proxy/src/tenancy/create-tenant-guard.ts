@@ -7,7 +7,7 @@ import {
   isAllowedRoute,
   parseAllowedRoutes,
 } from './allowed-routes.js';
-import { classifyPassThrough, hasEncodedSeparator } from './classify-pass-through.js';
+import { classifyPassThrough, isStoredCollectionPath } from './classify-pass-through.js';
 import {
   createMemoryObjectOwners,
   type ObjectOwners,
@@ -59,11 +59,14 @@ const collectionNames: Record<OwnedCollection, string> = {
 export function createTenantGuard({
   isolated,
   allowedRoutes,
+  meteredPaths,
   owners = createMemoryObjectOwners(),
   onOwnerLookupError,
 }: {
   isolated: boolean;
   allowedRoutes: readonly AllowedRoute[] | undefined;
+  /** The metered endpoints (`/v1/chat/completions`, ...): never reached as a pass-through. */
+  meteredPaths: readonly string[];
   owners?: ObjectOwners | undefined;
   onOwnerLookupError?: ((error: unknown) => void) | undefined;
 }): TenantGuard {
@@ -106,15 +109,27 @@ export function createTenantGuard({
 
   return {
     async checkPassThrough({ method, path, subject }) {
+      // `/v1//chat/completions` is the metered endpoint to most upstreams: never unmetered.
+      const collapsed = path.replace(/\/{2,}/g, '/').replace(/\/+$/, '');
+      if (collapsed !== path.replace(/\/+$/, '') && meteredPaths.includes(collapsed)) {
+        return openAIErrorResponse({
+          status: 400,
+          message: `The path ${path} has an empty segment; call ${collapsed}.`,
+          type: 'invalid_request_error',
+          code: 'invalid_path',
+        });
+      }
       if (!isolated) {
         return routes === undefined || isAllowedRoute({ routes, method, path })
           ? undefined
           : refusePath(method, path);
       }
-      if (hasEncodedSeparator(path)) {
+      // OpenAI's paths and ids never need percent-encoding or empty segments; an upstream that
+      // decodes them would see another path than the one checked here.
+      if (path.includes('%') || path.includes('//')) {
         return openAIErrorResponse({
           status: 400,
-          message: `The path ${path} hides a separator or a dot segment in percent-encoding; the metering proxy does not forward such paths.`,
+          message: `The path ${path} has percent-encoding or an empty segment; the metering proxy forwards only plain paths when it uses its own upstream key.`,
           type: 'invalid_request_error',
           code: 'invalid_path',
         });
@@ -135,14 +150,39 @@ export function createTenantGuard({
           code: 'list_not_isolated',
         });
       }
+      // Below the stored collections only their objects pass (above): never an allow-list
+      // entry, which would reach other customers' objects or unmetered model calls.
+      if (isStoredCollectionPath(path)) return refusePath(method, path);
       return routes !== undefined && isAllowedRoute({ routes, method, path })
         ? undefined
         : refusePath(method, path);
     },
 
     async checkMetered({ endpoint, body, subject }) {
-      if (!isolated || endpoint !== 'responses') return undefined;
+      if (endpoint !== 'responses') return undefined;
+      // A background response answers `queued` with no usage and is finished later: nothing
+      // here would meter it, so it is refused rather than served unmetered.
+      if (body.background === true) {
+        return openAIErrorResponse({
+          status: 400,
+          message:
+            'The metering proxy does not forward background responses yet: they finish after the call returns, and it could not meter them. Send the request without `background`, or stream it.',
+          type: 'invalid_request_error',
+          code: 'background_not_metered',
+          param: 'background',
+        });
+      }
+      if (!isolated) return undefined;
       const previous = body.previous_response_id;
+      if (previous != null && typeof previous !== 'string') {
+        return openAIErrorResponse({
+          status: 400,
+          message: 'previous_response_id must be a string.',
+          type: 'invalid_request_error',
+          code: 'invalid_type',
+          param: 'previous_response_id',
+        });
+      }
       if (typeof previous === 'string' && previous !== '') {
         const owned = await owns('responses', previous, subject);
         if (owned instanceof Response) return owned;
