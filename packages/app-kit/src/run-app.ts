@@ -1,4 +1,5 @@
-import { closeOnSignals, createProgressPrinter, type UsageOutbox } from '@llm-meter/meter-outbox';
+import type { UsageOutbox } from '@llm-meter/meter-outbox';
+import { closeOnSignals, createProgressPrinter } from '@llm-meter/meter-outbox/node';
 import OpenAI from 'openai';
 import { AppConfigError } from './app-config-error.js';
 import { createAppOutbox } from './create-app-outbox.js';

@@ -1,5 +1,3 @@
-export { closeOnSignals } from './close-on-signals.js';
-export { createProgressPrinter } from './create-progress-printer.js';
 export { createUsageOutbox } from './create-usage-outbox.js';
 export {
   InvalidUsageEventError,
