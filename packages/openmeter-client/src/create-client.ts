@@ -125,7 +125,7 @@ export function createOpenMeterClient(options: OpenMeterClientOptions): OpenMete
         const events = prepareEvents({
           events: list,
           defaultSource,
-          now: new Date(now()),
+          now: () => new Date(now()),
           generateId,
         });
         const single = !isEventList(input);
