@@ -55,8 +55,13 @@ export interface UsageOutboxOptions {
   fileSystem?: JournalFileSystem;
   /** Default: `console`. */
   logger?: OutboxLogger | false;
-  /** Injected for tests. */
-  now?: () => number;
+  /**
+   * The clock: enqueue times (and the `time` of events enqueued without one), ages in `stats()`,
+   * dead-letter times, the lock's heartbeat and the journal's refusal pauses. Default
+   * `() => new Date()`. Deadlines of `flush`/`close` run on a monotonic timer instead.
+   */
+  now?: () => Date;
+  /** Jitter of retry delays, in [0, 1). Default `Math.random`. */
   random?: () => number;
 }
 
