@@ -41,8 +41,8 @@ export function createOutboxUsageSink({
 }): ProxyUsageSink {
   return {
     enqueue: (event) => outbox.enqueue(event),
-    openStream({ endpoint, request, envelope }): StreamMeterSession {
-      const options = { ...envelope, now: () => new Date() };
+    openStream({ endpoint, request, envelope, now }): StreamMeterSession {
+      const options = { ...envelope, now };
       // A stream the outbox refuses fails on every chunk: counted and reported once.
       let failed = false;
       const journalError = (error: unknown) => {

@@ -344,6 +344,7 @@ export function createProxyApp(options: ProxyOptions): Hono<ProxyEnv> {
           endpoint: endpoint as 'chat' | 'responses',
           request: body,
           envelope: { ...envelope, fallbackId: envelope.id ?? generateId() },
+          now,
         });
       } catch (error) {
         metrics.meteringFailures.inc({ stage: 'journal' });

@@ -27,6 +27,8 @@ export interface ProxyUsageSink {
     endpoint: 'chat' | 'responses';
     request: Record<string, unknown>;
     envelope: ProxyEventEnvelope;
+    /** The proxy's clock (`ProxyOptions.now`): dates a stream no chunk of which names a time. */
+    now: () => Date;
   }): StreamMeterSession;
 }
 
@@ -79,6 +81,10 @@ export interface ProxyOptions {
   logger?: { warn(message: string): void } | undefined;
   /** Where upstream requests go through (undici); default the global dispatcher. */
   dispatcher?: Dispatcher | undefined;
+  /**
+   * The clock of events whose response carries no time (embeddings, a stream cut before its
+   * first chunk), handed to the usage sink too. Default `() => new Date()`.
+   */
   now?: (() => Date) | undefined;
   generateId?: (() => string) | undefined;
 }

@@ -36,6 +36,7 @@ export async function runApp<Arguments>({
   parseArguments,
   argv = process.argv.slice(2),
   reconcile = false,
+  now = () => new Date(),
   main,
 }: {
   app: string;
@@ -50,6 +51,8 @@ export async function runApp<Arguments>({
    * embedded defaults; OpenAI's only with `OPENAI_ADMIN_KEY`): the last app of a job sets it.
    */
   reconcile?: boolean;
+  /** The clock of the run's start and end (the reconciliation's range). Default `() => new Date()`. */
+  now?: () => Date;
   main: (context: AppContext<Arguments>) => Promise<void>;
 }): Promise<void> {
   let secrets: string[] = [];
@@ -76,7 +79,7 @@ export async function runApp<Arguments>({
   let outbox: UsageOutbox | undefined;
   let openaiBaseUrl: string | undefined;
   let openaiApiKeySet = true;
-  const startedAt = new Date();
+  const startedAt = now();
   try {
     const config = loadAppConfig({ app, defaults });
     openaiBaseUrl = config.openai.baseUrl;
@@ -126,7 +129,7 @@ export async function runApp<Arguments>({
     );
     print(formatUsageTable(rows));
     if (reconcile) {
-      const reconciliation = await reconcileAppUsage({ services, from: startedAt, to: new Date() });
+      const reconciliation = await reconcileAppUsage({ services, from: startedAt, to: now() });
       print(`\n${reconciliation.text}`);
     }
   } catch (error) {

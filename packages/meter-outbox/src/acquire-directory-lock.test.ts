@@ -59,16 +59,16 @@ describe('acquireDirectoryLock', () => {
   it('refuses a fresh lock from another host, naming it, and takes it over once untouched for long', () => {
     const directory = createDirectory();
     writeLock({ directory, pid: 1, hostname: 'previous-pod' });
-    expect(() => acquireDirectoryLock({ directory, now: () => touchedAt })).toThrow(
+    expect(() => acquireDirectoryLock({ directory, now: () => new Date(touchedAt) })).toThrow(
       /locked by process 1 on host previous-pod .* taken over after 15 s/,
     );
     expect(() =>
-      acquireDirectoryLock({ directory, now: () => touchedAt + lockStaleAfterMs }),
+      acquireDirectoryLock({ directory, now: () => new Date(touchedAt + lockStaleAfterMs) }),
     ).toThrow(OutboxLockedError);
     const reasons: string[] = [];
     acquireDirectoryLock({
       directory,
-      now: () => touchedAt + lockStaleAfterMs + 1_000,
+      now: () => new Date(touchedAt + lockStaleAfterMs + 1_000),
       onStaleLock: ({ reason }) => reasons.push(reason),
     }).release();
     expect(reasons).toEqual(['it was last touched 16 s ago']);
@@ -78,7 +78,11 @@ describe('acquireDirectoryLock', () => {
     const directory = createDirectory();
     // The heartbeat stamps the lock with the injected clock: wait until it has, however late.
     const heartbeatAt = touchedAt + 60_000;
-    const lock = acquireDirectoryLock({ directory, heartbeatMs: 20, now: () => heartbeatAt });
+    const lock = acquireDirectoryLock({
+      directory,
+      heartbeatMs: 20,
+      now: () => new Date(heartbeatAt),
+    });
     fs.lutimesSync(lock.path, new Date(touchedAt), new Date(touchedAt));
     await waitUntil({ condition: () => fs.lstatSync(lock.path).mtimeMs === heartbeatAt });
     lock.release();

@@ -122,14 +122,15 @@ export function acquireDirectoryLock({
   directory,
   onStaleLock,
   onLockRecreated,
-  now = Date.now,
+  now = () => new Date(),
   heartbeatMs = lockHeartbeatMs,
   staleAfterMs = lockStaleAfterMs,
 }: {
   directory: string;
   onStaleLock?: (input: { path: string; ownerPid: number; reason: string }) => void;
   onLockRecreated?: (input: { path: string }) => void;
-  now?: () => number;
+  /** The clock the heartbeat stamps and staleness is judged by. Default `() => new Date()`. */
+  now?: () => Date;
   heartbeatMs?: number;
   staleAfterMs?: number;
 }): DirectoryLock {
@@ -212,7 +213,7 @@ function judgeLock({
 }: {
   lockPath: string;
   owner: LockOwner | undefined;
-  now: () => number;
+  now: () => Date;
   staleAfterMs: number;
 }): string | undefined {
   if (owner === undefined || owner.pid <= 0) return 'its owner is unknown';
@@ -228,7 +229,7 @@ function judgeLock({
     } catch {
       return undefined;
     }
-    const age = now() - touchedAt;
+    const age = now().getTime() - touchedAt;
     return age > staleAfterMs ? `it was last touched ${Math.round(age / 1000)} s ago` : undefined;
   }
   if (owner.pid === process.pid) {
@@ -264,7 +265,7 @@ function holdLock({
   content: string;
   token: string;
   create: (target: string) => boolean;
-  now: () => number;
+  now: () => Date;
   heartbeatMs: number;
   onLockRecreated: ((input: { path: string }) => void) | undefined;
 }): DirectoryLock {
@@ -298,7 +299,7 @@ function holdLock({
   const heartbeat = setInterval(() => {
     try {
       assertHeld();
-      const moment = new Date(now());
+      const moment = now();
       fs.lutimesSync(lockPath, moment, moment);
     } catch {
       // Reported by the next write; a missed touch only shortens the margin.

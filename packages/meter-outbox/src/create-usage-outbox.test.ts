@@ -215,7 +215,7 @@ describe('createUsageOutbox', () => {
     let clock = 1_000_000;
     const { outbox } = await setup({
       client: { events: { ingest: () => new Promise(() => {}) } },
-      now: () => clock,
+      now: () => new Date(clock),
     });
     expect(outbox.stats().oldestPendingAgeMs).toBe(0);
     outbox.enqueue(createTestEvent({ index: 1 }));

@@ -51,10 +51,12 @@ export async function createUsageOutbox(options: UsageOutboxOptions): Promise<Us
     segmentBytes = 8 * 1024 * 1024,
     memoryBytes = 64 * 1024 * 1024,
     drainOnExitMs = 10_000,
-    now = Date.now,
+    now: clock = () => new Date(),
     random = Math.random,
     fileSystem = nodeJournalFileSystem,
   } = options;
+  // Enqueue times, ages and journal pauses are kept in milliseconds since the epoch.
+  const now = () => clock().getTime();
   const reserveBytes = options.reserveBytes ?? 2 * segmentBytes;
   for (const [name, value] of Object.entries({
     batchSize,
@@ -123,7 +125,7 @@ export async function createUsageOutbox(options: UsageOutboxOptions): Promise<Us
       segmentBytes,
       reserveBytes,
       fileSystem: options.fileSystem,
-      now,
+      now: clock,
       onLockRecreated: ({ path: lockPath }) =>
         warn({
           message: `The outbox lock ${lockPath} was deleted while this process held it; re-created it. Do not delete the lock of a running outbox.`,
@@ -225,7 +227,7 @@ export async function createUsageOutbox(options: UsageOutboxOptions): Promise<Us
     const event = loadEvent(entry);
     if (deadLetterFile !== undefined) {
       const line = {
-        time: new Date(now()).toISOString(),
+        time: clock().toISOString(),
         status: failure.status,
         problem: failure.problem,
         message,

@@ -1,6 +1,6 @@
 import { InvalidUsageEventError, OutboxClosedError } from './errors.js';
 import type { JournalRecord } from './journal-record.js';
-import type { OutboxEvent } from './outbox-event.js';
+import type { OutboxEvent, OutboxEventInput } from './outbox-event.js';
 import { parseOutboxEvent } from './parse-outbox-event.js';
 import type { RecordLocation } from './segment-journal.js';
 import type { OutboxEntry, UsageStreamHandle } from './usage-outbox-types.js';
@@ -51,7 +51,7 @@ export function createUsageStreamHandle({
       );
     }
   };
-  const parseSameStream = (event: OutboxEvent, role: string) => {
+  const parseSameStream = (event: OutboxEventInput, role: string) => {
     const parsed = host.stampTime(parseOutboxEvent(event), stream.enqueuedAt);
     for (const field of ['id', 'source'] as const) {
       if (parsed[field] !== stream.event[field]) {

@@ -1,8 +1,10 @@
 import { formatCount } from './format-count.js';
 
 /**
- * Thrown by `enqueue`/`openStream` when an event lacks a required CloudEvents attribute. Raised
- * before journaling, so a bad event never reaches disk or blocks the queue.
+ * Thrown by `enqueue`/`openStream` (and a stream handle's `update`/`complete`) when meter-core's
+ * `parseCloudEvent` refuses the event (its `CloudEventError` is the `cause`), or when it is not
+ * JSON-serializable. Raised before journaling, so a bad event never reaches disk or blocks the
+ * queue.
  * @see https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/spec.md#required-attributes
  */
 export class InvalidUsageEventError extends Error {

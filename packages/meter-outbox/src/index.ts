@@ -15,7 +15,7 @@ export type {
   RetryNotice,
   WarningNotice,
 } from './outbox-emitter.js';
-export type { OutboxEvent, OutboxIngestClient } from './outbox-event.js';
+export type { OutboxEvent, OutboxEventInput, OutboxIngestClient } from './outbox-event.js';
 export type { JournalDurability } from './segment-journal.js';
 export type {
   DrainOptions,

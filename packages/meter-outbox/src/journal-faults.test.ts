@@ -72,7 +72,7 @@ describe('a disk that fills up (ENOSPC through the file-system seam)', () => {
       fileSystem: fillingFileSystem(space),
       segmentBytes: 4096,
       reserveBytes: 0,
-      now: () => clock,
+      now: () => new Date(clock),
     });
     const acknowledged: string[] = [];
     let refused: unknown;
@@ -202,7 +202,7 @@ function recover(dir: string) {
     fsyncIntervalMs: 50,
     segmentBytes: 1 << 20,
     reserveBytes: 0,
-    now: Date.now,
+    now: () => new Date(),
     onLockRecreated: () => {},
   });
   const ids = opened.recovered.map((entry) => entry.id);

@@ -49,7 +49,8 @@ export function openJournalDirectory({
   segmentBytes: number;
   reserveBytes: number;
   fileSystem?: JournalFileSystem | undefined;
-  now: () => number;
+  /** The clock of the lock's heartbeat and of the journal's refusal pauses. */
+  now: () => Date;
   onLockRecreated: (input: { path: string }) => void;
 }): OpenedJournalDirectory {
   const warnings: WarningNotice[] = [];

@@ -1,7 +1,8 @@
 /**
- * The CloudEvent the outbox carries: the fields it checks before journaling, plus the optional
- * ones (`time`, `data`, ...), which it passes through untouched. Structurally
- * compatible with the client's `OpenMeterEvent`.
+ * The CloudEvent the outbox journals and delivers, checked before journaling (meter-core's
+ * `parseCloudEvent`): `time` is an RFC 3339 string, or absent until `enqueue` stamps it; the
+ * other optional fields (`data`, ...) pass through untouched. Structurally compatible with the
+ * client's `OpenMeterEvent`.
  * @see https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/spec.md#required-attributes
  */
 export interface OutboxEvent {
@@ -15,6 +16,16 @@ export interface OutboxEvent {
   dataschema?: string | null | undefined;
   data?: { [key: string]: unknown } | null | undefined;
 }
+
+/**
+ * An event as `enqueue`, `openStream` and a stream handle's `update`/`complete` accept it: an
+ * {@link OutboxEvent} whose `time` may also be a `Date` (journaled and delivered as its RFC 3339
+ * string), e.g. `new Date(completion.created * 1000)`.
+ * @see https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/spec.md#time
+ */
+export type OutboxEventInput = Omit<OutboxEvent, 'time'> & {
+  time?: Date | string | null | undefined;
+};
 
 /**
  * What the outbox needs from an OpenMeter client: batch ingest that resolves on 2xx and rejects

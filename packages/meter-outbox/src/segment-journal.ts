@@ -102,7 +102,7 @@ export function openSegmentJournal({
   reserveBytes,
   fileSystem = nodeJournalFileSystem,
   beforeMutation = () => {},
-  now = Date.now,
+  now = () => new Date(),
   onRecord,
 }: {
   /** Hears every readable record found on open, oldest first (one segment in memory at a time). */
@@ -115,7 +115,8 @@ export function openSegmentJournal({
   reserveBytes: number;
   fileSystem?: JournalFileSystem;
   beforeMutation?: () => void;
-  now?: () => number;
+  /** The clock of the pause between free-space checks while refusing. Default `() => new Date()`. */
+  now?: () => Date;
 }): SegmentJournal {
   const fsys = fileSystem;
   const listSegments = () =>
@@ -229,7 +230,7 @@ export function openSegmentJournal({
         directory,
         `Usage outbox refuses new events: the file system holding ${directory} has ${free} bytes free, below the ${reserveBytes}-byte reserve the outbox keeps so that no write is ever torn. Free space there; events already journaled are kept and still delivered. Nothing of this event was recorded.`,
       );
-      refusingUntil = now() + 1000;
+      refusingUntil = now().getTime() + 1000;
       // The space written ahead is given back while events are refused.
       discardPrepared();
     } else refusal = undefined;
@@ -422,7 +423,7 @@ export function openSegmentJournal({
           directory,
           action: `appending to ${segmentName(segment)}`,
         }) as OutboxWriteError;
-        refusingUntil = now() + 1000;
+        refusingUntil = now().getTime() + 1000;
       }
       throw convertWriteError({
         error,
@@ -493,7 +494,7 @@ export function openSegmentJournal({
     },
     assertHeadroom() {
       if (refusal === undefined) return;
-      if (now() >= refusingUntil) checkHeadroom();
+      if (now().getTime() >= refusingUntil) checkHeadroom();
       if (refusal) throw refusal;
     },
     retain(segment) {

@@ -1,6 +1,6 @@
 import type { JournalFileSystem } from './journal-file-system.js';
 import type { OutboxSubscribe, WarningNotice } from './outbox-emitter.js';
-import type { OutboxEvent, OutboxIngestClient } from './outbox-event.js';
+import type { OutboxEvent, OutboxEventInput, OutboxIngestClient } from './outbox-event.js';
 import type { JournalDurability, RecordLocation } from './segment-journal.js';
 
 /**
@@ -55,8 +55,13 @@ export interface UsageOutboxOptions {
   fileSystem?: JournalFileSystem;
   /** Default: `console`. */
   logger?: OutboxLogger | false;
-  /** Injected for tests. */
-  now?: () => number;
+  /**
+   * The clock: enqueue times (and the `time` of events enqueued without one), ages in `stats()`,
+   * dead-letter times, the lock's heartbeat and the journal's refusal pauses. Default
+   * `() => new Date()`. Deadlines of `flush`/`close` run on a monotonic timer instead.
+   */
+  now?: () => Date;
+  /** Jitter of retry delays, in [0, 1). Default `Math.random`. */
   random?: () => number;
 }
 
@@ -127,9 +132,9 @@ export interface UsageStreamHandle {
    * `abandon` (e.g. the estimate so far, marked as a crash estimate by the caller). Same `id`
    * and `source` required.
    */
-  update(crashEvent: OutboxEvent): void;
+  update(crashEvent: OutboxEventInput): void;
   /** Replaces the crash event by the final event (same `id` and `source`) and enqueues it, atomically. */
-  complete(finalEvent: OutboxEvent): void;
+  complete(finalEvent: OutboxEventInput): void;
   /** Drops the crash event: nothing is metered for this stream. */
   abandon(): void;
 }
@@ -139,13 +144,16 @@ export interface UsageStreamHandle {
  * @see https://openmeter.io/docs/metering/events/usage-events
  */
 export interface UsageOutbox {
-  /** Journals the event and returns; delivery happens in the background. */
-  enqueue(event: OutboxEvent): void;
+  /**
+   * Checks the event (meter-core's `parseCloudEvent`, as the client and openmeter-local do;
+   * `time` may be a `Date`), journals it and returns; delivery happens in the background.
+   */
+  enqueue(event: OutboxEventInput): void;
   /**
    * Journals `crashEvent`, the event to deliver (unchanged) if this process dies before the
    * stream's `complete` or `abandon`; the handle replaces it with `update`.
    */
-  openStream(crashEvent: OutboxEvent): UsageStreamHandle;
+  openStream(crashEvent: OutboxEventInput): UsageStreamHandle;
   /** Makes the journal durable and waits until everything enqueued so far is settled. */
   flush(options?: DrainOptions): Promise<DrainResult>;
   /** Stops accepting events, drains until the deadline, keeps the rest journaled. Idempotent. */

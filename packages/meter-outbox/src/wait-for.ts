@@ -1,6 +1,7 @@
 /**
  * Waits until `isDone()` holds, re-checking whenever `nextChange()` resolves and at least every
- * `tickMs` (calling `onTick`), or until `deadlineMs` elapses. Resolves whether it got done.
+ * `tickMs` (calling `onTick`), or until `deadlineMs` elapses (monotonic time). Resolves whether it
+ * got done.
  * @see https://nodejs.org/api/timers.html#settimeoutcallback-delay-args
  */
 export async function waitFor({
@@ -16,10 +17,13 @@ export async function waitFor({
   onTick: (() => void) | undefined;
   tickMs?: number;
 }): Promise<boolean> {
-  const deadline = deadlineMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + deadlineMs;
-  let nextTick = Date.now() + tickMs;
+  // Deadlines are durations: measured on the monotonic clock, which no clock change (and no
+  // injected `now`) can stretch or cut short.
+  const deadline =
+    deadlineMs === undefined ? Number.POSITIVE_INFINITY : performance.now() + deadlineMs;
+  let nextTick = performance.now() + tickMs;
   while (!isDone()) {
-    const current = Date.now();
+    const current = performance.now();
     if (current >= deadline) return false;
     if (onTick && current >= nextTick) {
       onTick();

@@ -3,6 +3,7 @@ import { ChatStreamMeter } from '@llm-meter/meter-core/push';
 import {
   createUsageOutbox,
   type OutboxEvent,
+  type OutboxEventInput,
   type UsageOutbox,
   type UsageStreamHandle,
 } from '@llm-meter/meter-outbox';
@@ -34,7 +35,8 @@ async function createMemoryOutbox() {
 
 /** A real outbox whose stream handles also report every journaled snapshot. */
 function recordSnapshots(outbox: UsageOutbox) {
-  const snapshots: OutboxEvent[] = [];
+  // What the stream journaled, as handed to the outbox (a `time` may be a `Date` there).
+  const snapshots: OutboxEventInput[] = [];
   const recording: UsageOutbox = Object.create(outbox);
   recording.openStream = (event) => {
     const handle = outbox.openStream(event);

@@ -52,7 +52,8 @@ export function createEventStream({
   let dropped = false;
   let ended = false;
   const interval = tokensPerSecond > 0 ? 1000 / tokensPerSecond : 0;
-  let nextTokenAt = Date.now();
+  // Pacing is a matter of durations: the monotonic clock, which no clock change can jump.
+  let nextTokenAt = performance.now();
 
   const isOpen = () => !signal.aborted && !response.destroyed && !response.writableEnded;
 
@@ -75,7 +76,7 @@ export function createEventStream({
         stalled = true;
         if (!(await sleep({ milliseconds: fault.stallMs ?? Number.POSITIVE_INFINITY, signal })))
           return false;
-        nextTokenAt = Date.now();
+        nextTokenAt = performance.now();
       }
       if (!isOpen()) return false;
       const payload = typeof data === 'string' ? data : JSON.stringify(data);
@@ -98,7 +99,7 @@ export function createEventStream({
       if (interval === 0) return isOpen();
       // Schedule against a running clock so timer overhead does not slow the stream down.
       nextTokenAt += interval;
-      const wait = nextTokenAt - Date.now();
+      const wait = nextTokenAt - performance.now();
       if (wait > 0 && !(await sleep({ milliseconds: wait, signal }))) return false;
       return isOpen();
     },

@@ -34,6 +34,7 @@ type Environment = {
   Bindings: HttpBindings;
   Variables: {
     requestId: string;
+    /** When the request arrived, on the monotonic clock (`performance.now()`): for durations. */
     startedAt: number;
     signal: AbortSignal;
     apiKeyId: string;
@@ -160,7 +161,9 @@ export function createOpenAILocalApp({
 
   // Request id, shared headers, abort on disconnect and the request log, around everything.
   app.use('*', async (context, next) => {
-    const startedAt = Date.now();
+    // Durations only (processing time, the request log): the monotonic clock, not `now`.
+    const startedAt = performance.now();
+    const elapsedMs = () => Math.round(performance.now() - startedAt);
     const requestId = createId('req');
     const { outgoing } = context.env;
     const controller = new AbortController();
@@ -180,7 +183,7 @@ export function createOpenAILocalApp({
     context.set('signal', controller.signal);
     context.set('headers', () => ({
       'x-request-id': requestId,
-      'openai-processing-ms': String(Date.now() - startedAt),
+      'openai-processing-ms': String(elapsedMs()),
       'openai-version': '2020-10-01',
       'openai-organization': 'openai-local',
       'x-ratelimit-limit-requests': '10000',
@@ -201,7 +204,7 @@ export function createOpenAILocalApp({
           requestId,
           status,
           aborted: controller.signal.aborted,
-          milliseconds: Date.now() - startedAt,
+          milliseconds: elapsedMs(),
         },
       );
     }

@@ -38,7 +38,7 @@ describe('events.ingest', () => {
       baseUrl: recorder.url,
       apiKey: secret,
       generateId: () => 'generated-id-1',
-      now: () => Date.parse('2026-11-27T10:00:00.000Z'),
+      now: () => new Date('2026-11-27T10:00:00.000Z'),
     });
     await client.events.ingest(event);
     expect(recorder.requests).toHaveLength(1);

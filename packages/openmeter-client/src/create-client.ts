@@ -32,9 +32,13 @@ export interface OpenMeterClientOptions {
   defaultSource?: string;
   /** Called before each retry. */
   onRetry?: (info: { attempt: number; delayMs: number; reason: string; url: string }) => void;
-  /** Test seams: id generation and clock. */
+  /** Test seam: id generation. Default `crypto.randomUUID()`. */
   generateId?: () => string;
-  now?: () => number;
+  /**
+   * The clock: the `time` of events that have none, `Retry-After` dates and the retry budget.
+   * Default `() => new Date()`.
+   */
+  now?: () => Date;
 }
 
 /**
@@ -82,7 +86,7 @@ export interface OpenMeterClient {
  */
 export function createOpenMeterClient(options: OpenMeterClientOptions): OpenMeterClient {
   const baseUrl = normalizeBaseUrl(options.baseUrl);
-  const now = options.now ?? Date.now;
+  const now = options.now ?? (() => new Date());
   const generateId = options.generateId ?? (() => crypto.randomUUID());
   const defaultSource = options.defaultSource ?? 'llm-meter';
   const timeoutMs = options.timeoutMs ?? 30_000;
@@ -112,7 +116,7 @@ export function createOpenMeterClient(options: OpenMeterClientOptions): OpenMete
       response: result.response,
       body: result.error,
       method,
-      now: now(),
+      now: now().getTime(),
       apiKeySet: Boolean(options.apiKey),
     });
   }
@@ -125,7 +129,7 @@ export function createOpenMeterClient(options: OpenMeterClientOptions): OpenMete
         const events = prepareEvents({
           events: list,
           defaultSource,
-          now: new Date(now()),
+          now,
           generateId,
         });
         const single = !isEventList(input);

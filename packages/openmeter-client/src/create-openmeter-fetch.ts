@@ -9,7 +9,8 @@ export interface OpenMeterFetchOptions {
   timeoutMs: number;
   policy: RetryPolicy;
   random?: () => number;
-  now?: () => number;
+  /** The clock of `Retry-After` dates and of the retry budget. Default `() => new Date()`. */
+  now?: () => Date;
   sleep?: (ms: number, signal?: AbortSignal | null) => Promise<void>;
   /** Called before each retry, for logging and metrics. */
   onRetry?: (info: { attempt: number; delayMs: number; reason: string; url: string }) => void;
@@ -47,7 +48,8 @@ export function redactUrl(url: string): string {
  */
 export function createOpenMeterFetch(options: OpenMeterFetchOptions): typeof globalThis.fetch {
   const random = options.random ?? Math.random;
-  const now = options.now ?? Date.now;
+  const clock = options.now ?? (() => new Date());
+  const now = () => clock().getTime();
   const sleep = options.sleep ?? sleepWithSignal;
   const { policy } = options;
 

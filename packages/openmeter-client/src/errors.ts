@@ -111,8 +111,10 @@ export class OpenMeterTimeoutError extends OpenMeterClientError {
 }
 
 /**
- * An event handed to `events.ingest` is invalid (see `safeParseEvent`); nothing was sent.
- * Sending it again can never succeed, so the outbox dead-letters it at once.
+ * An event handed to `events.ingest` is invalid (meter-core's `parseCloudEvent` refused it, its
+ * `CloudEventError` is the `cause`); nothing was sent. `field` is prefixed with the event's place
+ * (`event.subject`, `events[2].time`). Sending it again can never succeed, so the outbox
+ * dead-letters it at once.
  * @see https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/spec.md#required-attributes
  */
 export class InvalidEventError extends Error {

@@ -1,3 +1,9 @@
+// The strict RFC 3339 parser lives beside the event check in meter-core; re-exported unchanged.
+export {
+  parseRfc3339,
+  type SafeParseRfc3339Result,
+  safeParseRfc3339,
+} from '@llm-meter/meter-core/cloudevents';
 export { computeBackoffDelay } from './compute-backoff-delay.js';
 export {
   createOpenMeterClient,
@@ -15,9 +21,7 @@ export {
   type Problem,
 } from './errors.js';
 export type { components, operations, paths } from './generated/schema.js';
-export { parseRfc3339, type SafeParseRfc3339Result, safeParseRfc3339 } from './parse-rfc3339.js';
 export type { RetryOptions } from './retry-policy.js';
-export { type EventIssue, type SafeParseEventResult, safeParseEvent } from './safe-parse-event.js';
 export type {
   IngestEventInput,
   IngestedEvent,

@@ -19,23 +19,25 @@ export interface OpenMeterLocalLogger {
 const ORDER: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3, silent: 4 };
 
 /**
- * Creates a logger writing one line per message to stderr (`level message {fields}`), dropping
- * messages below `level`.
+ * Creates a logger writing one line per message to stderr (`time level message {fields}`),
+ * dropping messages below `level`; `now` is the clock of the time, default `() => new Date()`.
  * @see https://nodejs.org/api/process.html#processstderr
  */
 export function createLogger({
   level,
   write = (line) => process.stderr.write(`${line}\n`),
+  now = () => new Date(),
 }: {
   level: LogLevel;
   write?: (line: string) => void;
+  now?: () => Date;
 }): OpenMeterLocalLogger {
   const emit =
     (messageLevel: Exclude<LogLevel, 'silent'>) =>
     (message: string, fields?: Record<string, unknown>) => {
       if (ORDER[messageLevel] < ORDER[level]) return;
       const suffix = fields && Object.keys(fields).length ? ` ${JSON.stringify(fields)}` : '';
-      write(`${new Date().toISOString()} ${messageLevel} ${message}${suffix}`);
+      write(`${now().toISOString()} ${messageLevel} ${message}${suffix}`);
     };
   return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') };
 }

@@ -295,4 +295,24 @@ describe('startOpenMeterLocal', () => {
     expect(response.status).toBe(200);
     expect(await response.text()).toBe('');
   });
+  it('reads time from its now option: ingestion, events without time, default ranges, ids', async () => {
+    const clock = '2024-05-01T12:00:00.000Z';
+    current = await startTestServer({ now: () => new Date(clock) });
+    // Sent as is: the client would fill in a time of its own.
+    const { time: _time, ...withoutTime } = createPromptEvent({ id: 'clocked' });
+    const ingested = await current.request('/api/v1/events', {
+      method: 'POST',
+      headers: { 'content-type': 'application/cloudevents+json' },
+      body: JSON.stringify(withoutTime),
+    });
+    expect(ingested.status).toBe(204);
+    // No `from`: the default window ends at the injected now, so the event is in it.
+    const [listed] = await current.client.events.list();
+    expect(listed?.event.time).toBe(clock);
+    expect(listed?.ingestedAt).toBe(clock);
+    const feature = await current.client.raw.POST('/api/v1/features', {
+      body: { key: 'clocked_tokens', name: 'Clocked tokens', meterSlug: 'tokens_total' },
+    });
+    expect(feature.data?.createdAt).toBe(clock);
+  });
 });

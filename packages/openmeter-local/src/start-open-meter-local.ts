@@ -54,6 +54,12 @@ export interface OpenMeterLocalOptions {
   maxBodyBytes?: number;
   /** Other request limits (nesting, filter sizes, listed errors); defaults in `DEFAULT_REQUEST_LIMITS`. */
   limits?: Partial<RequestLimits>;
+  /**
+   * The server's clock: ingestion and storage times, the default time of events without one,
+   * default query ranges, creation, reset and entitlement value times. Default
+   * `() => new Date()`.
+   */
+  now?: (() => Date) | undefined;
 }
 
 /**
@@ -124,7 +130,7 @@ function openStore({
   const dbPath = options.dbPath ?? ':memory:';
   let store: OpenMeterStore;
   try {
-    store = new OpenMeterStore({ dbPath });
+    store = new OpenMeterStore({ dbPath, now: options.now });
   } catch (error) {
     throw (
       explainBusyDatabase({ error, dbPath }) ??
@@ -191,6 +197,7 @@ export function createOpenMeterLocal(options: OpenMeterLocalOptions = {}): OpenM
     apiKey: options.apiKey,
     limits: resolveLimits(options),
     queries,
+    now: options.now,
   });
   return {
     app,
@@ -232,6 +239,7 @@ export async function startOpenMeterLocal(
     apiKey: options.apiKey,
     limits: resolveLimits(options),
     queries,
+    now: options.now,
   });
   const server = createAdaptorServer({
     fetch: app.fetch,

@@ -1,8 +1,8 @@
-import { safeParseRfc3339 } from '@llm-meter/openmeter-client';
+import { safeParseRfc3339 } from '@llm-meter/meter-core/cloudevents';
 
 /**
  * Parses an RFC 3339 date-time (`2024-01-01T00:00:00.001Z`, `...+01:00`) to milliseconds since
- * the epoch with the client's strict parser (the one envelope validation both sides share):
+ * the epoch with meter-core's strict parser (the one `parseCloudEvent` uses):
  * years 0000-0099 kept as written, no impossible dates. Returns `undefined` for anything else.
  * @see https://www.rfc-editor.org/rfc/rfc3339#section-5.6
  */

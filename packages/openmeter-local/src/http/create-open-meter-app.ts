@@ -51,6 +51,8 @@ export interface OpenMeterAppOptions {
   limits: RequestLimits;
   /** Runs meter queries; default: in process, on the store's own connection. */
   queries?: QueryRunner;
+  /** The server's clock; default `() => new Date()`. */
+  now?: (() => Date) | undefined;
 }
 
 interface Route {
@@ -148,6 +150,7 @@ export function createOpenMeterApp({
   apiKey,
   limits,
   queries = createQueryRunner({ store, dbPath: ':memory:' }),
+  now = () => new Date(),
 }: OpenMeterAppOptions): Hono {
   const app = new Hono({ strict: false });
   let requestCount = 0;
@@ -213,6 +216,7 @@ export function createOpenMeterApp({
           store,
           queries,
           limits,
+          now,
           parameters: context.req.param() as Record<string, string>,
         });
         return toResponse(reply);

@@ -136,7 +136,7 @@ function describeEntitlement({
   context: RouteContext;
   entitlement: StoredEntitlement;
 }): EntitlementMetered {
-  const now = Date.now();
+  const now = context.now().getTime();
   const step = parsePeriodInterval(entitlement.usagePeriod.interval);
   const resets = context.store.entitlements.listResets(entitlement.id).filter((r) => r.at <= now);
   let anchor = Date.parse(entitlement.usagePeriod.anchor);
@@ -159,10 +159,13 @@ function createGrant({
   entitlementId,
   body,
   annotations,
+  now: clock,
 }: {
   entitlementId: string;
   body: Record<string, unknown>;
   annotations?: Record<string, unknown>;
+  /** The server's clock: the grant's creation time and id. */
+  now: () => Date;
 }): EntitlementGrant {
   const amount = readNumber({ name: 'amount', value: body.amount, minimum: 0 });
   const priority = readNumber({
@@ -218,9 +221,10 @@ function createGrant({
     fallback: 0,
     minimum: 0,
   });
-  const now = new Date().toISOString();
+  const moment = clock();
+  const now = moment.toISOString();
   return {
-    id: createUlid(),
+    id: createUlid({ time: moment }),
     entitlementId,
     amount,
     priority,
@@ -272,7 +276,7 @@ export async function handleCreateEntitlement(context: RouteContext): Promise<Re
   const step = parsePeriodInterval(period.interval) as NonNullable<
     ReturnType<typeof parsePeriodInterval>
   >;
-  const now = Date.now();
+  const now = context.now().getTime();
   const anchor = period.anchor === undefined ? now : readTime('usagePeriod.anchor', period.anchor);
   let measureUsageFrom: number;
   if (body.measureUsageFrom === undefined || body.measureUsageFrom === 'NOW')
@@ -300,7 +304,7 @@ export async function handleCreateEntitlement(context: RouteContext): Promise<Re
   const interval = period.interval as string;
   const entitlement: StoredEntitlement = {
     type: 'metered',
-    id: createUlid(now),
+    id: createUlid({ time: new Date(now) }),
     subjectKey,
     featureId: feature.id,
     featureKey: feature.key,
@@ -337,6 +341,7 @@ export async function handleCreateEntitlement(context: RouteContext): Promise<Re
               maxRolloverAmount: issueAfterReset,
             },
             annotations: { issueAfterReset: true },
+            now: () => new Date(now),
           }),
         ];
   try {
@@ -402,7 +407,7 @@ export function handleDeleteEntitlement(context: RouteContext): Reply {
   const entitlement = findEntitlementOrThrow(context, 'entitlementId');
   context.store.entitlements.deleteEntitlement({
     id: entitlement.id,
-    at: new Date().toISOString(),
+    at: context.now().toISOString(),
   });
   return { status: 204 };
 }
@@ -417,7 +422,7 @@ export function handleDeleteEntitlement(context: RouteContext): Reply {
 export function handleGetEntitlementValue(context: RouteContext): Reply {
   const entitlement = findEntitlementOrThrow(context, 'entitlementIdOrFeatureKey');
   const timeText = context.url.searchParams.get('time');
-  const at = timeText === null ? Date.now() : readTime('time', timeText);
+  const at = timeText === null ? context.now().getTime() : readTime('time', timeText);
   const balance = computeBalance({ context, entitlement, at });
   return {
     status: 200,
@@ -443,7 +448,7 @@ export async function handleCreateGrant(context: RouteContext): Promise<Reply> {
     request: context.request,
     name: 'EntitlementGrantCreateInput',
   });
-  const grant = createGrant({ entitlementId: entitlement.id, body });
+  const grant = createGrant({ entitlementId: entitlement.id, body, now: context.now });
   context.store.entitlements.createGrant(grant);
   return { status: 201, body: grant };
 }
@@ -463,12 +468,12 @@ export function handleListGrants(context: RouteContext): Reply {
  * stays covered.
  * @see https://openmeter.io/docs/billing/entitlements/grant
  */
-export function handleVoidGrant({ store, parameters }: RouteContext): Reply {
+export function handleVoidGrant({ store, parameters, now: clock }: RouteContext): Reply {
   const id = parameters.grantId as string;
   const grant = store.entitlements.findGrant(id);
   if (!grant) throw new HttpProblem(404, `Grant ${id} not found.`);
   if (grant.voidedAt) throw new HttpProblem(409, `Grant ${id} was voided already.`);
-  const now = new Date().toISOString();
+  const now = clock().toISOString();
   store.entitlements.updateGrant({ ...grant, voidedAt: now, updatedAt: now });
   return { status: 204 };
 }
@@ -494,7 +499,7 @@ export async function handleResetEntitlement(context: RouteContext): Promise<Rep
           }),
           name: 'ResetEntitlementUsageInput',
         });
-  const now = Date.now();
+  const now = context.now().getTime();
   const at = body.effectiveAt === undefined ? now : readTime('effectiveAt', body.effectiveAt);
   if (at > now) throw badRequest('effectiveAt must not be in the future');
   if (at < Date.parse(entitlement.measureUsageFrom)) {

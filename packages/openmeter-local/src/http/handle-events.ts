@@ -34,7 +34,12 @@ function describeIssue(issue: EventValidationIssue): string {
  * `limits.maxListedErrors` of them). Duplicates on (source, id) are accepted and ignored.
  * @see https://openmeter.io/docs/api/cloud
  */
-export async function handleIngestEvents({ request, store, limits }: RouteContext): Promise<Reply> {
+export async function handleIngestEvents({
+  request,
+  store,
+  limits,
+  now: clock,
+}: RouteContext): Promise<Reply> {
   const mediaType = getMediaType(request.headers.get('content-type'));
   if (!CONTENT_TYPES.includes(mediaType)) {
     throw new HttpProblem(
@@ -53,7 +58,7 @@ export async function handleIngestEvents({ request, store, limits }: RouteContex
     throw new HttpProblem(400, 'application/cloudevents-batch+json must be a JSON array of events');
   }
   const candidates = Array.isArray(body) ? body : [body];
-  const now = Date.now();
+  const now = clock().getTime();
   const valid: ValidEvent[] = [];
   const issues: EventValidationIssue[] = [];
   let invalidCount = 0;
@@ -107,7 +112,7 @@ function parseTimeParameter(url: URL, name: string): number | undefined {
  * (1-100). Events a meter could not use carry `validationError`.
  * @see https://openmeter.io/docs/api/cloud
  */
-export function handleListEvents({ url, store }: RouteContext): Reply {
+export function handleListEvents({ url, store, now }: RouteContext): Reply {
   const limitText = url.searchParams.get('limit');
   const limit = limitText === null ? 100 : Number(limitText);
   if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
@@ -119,7 +124,7 @@ export function handleListEvents({ url, store }: RouteContext): Reply {
       'customerId is not supported by openmeter-local (it has no customers): filter by subject',
     );
   }
-  const from = parseTimeParameter(url, 'from') ?? Date.now() - DEFAULT_LIST_WINDOW;
+  const from = parseTimeParameter(url, 'from') ?? now().getTime() - DEFAULT_LIST_WINDOW;
   const to = parseTimeParameter(url, 'to');
   if (to !== undefined && from > to) throw new HttpProblem(400, 'from must not be after to');
   const events = store.listEvents({

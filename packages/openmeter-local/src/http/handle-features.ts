@@ -55,7 +55,7 @@ export function findFeatureOrThrow({ store, parameters }: RouteContext): Feature
  * `meterGroupByFilters`, `advancedMeterGroupByFilters`); 409 when the key is taken.
  * @see https://openmeter.io/docs/billing/entitlements/feature
  */
-export async function handleCreateFeature({ request, store }: RouteContext): Promise<Reply> {
+export async function handleCreateFeature({ request, store, now }: RouteContext): Promise<Reply> {
   const body = await readJsonObject({ request, name: 'FeatureCreateInputs' });
   const errors: string[] = [];
   if (typeof body.key !== 'string' || !KEY.test(body.key) || body.key.length > 64)
@@ -80,9 +80,10 @@ export async function handleCreateFeature({ request, store }: RouteContext): Pro
     }
   }
   if (errors.length) throw new HttpProblem(400, `Invalid feature: ${errors.join('; ')}`);
-  const now = new Date().toISOString();
+  const moment = now();
+  const createdAt = moment.toISOString();
   const feature: Feature = {
-    id: createUlid(),
+    id: createUlid({ time: moment }),
     key: body.key as string,
     name: body.name as string,
     ...(body.meterSlug === undefined ? {} : { meterSlug: body.meterSlug as string }),
@@ -96,8 +97,8 @@ export async function handleCreateFeature({ request, store }: RouteContext): Pro
             body.advancedMeterGroupByFilters as Feature['advancedMeterGroupByFilters'],
         }),
     ...(body.metadata === undefined ? {} : { metadata: body.metadata as Feature['metadata'] }),
-    createdAt: now,
-    updatedAt: now,
+    createdAt,
+    updatedAt: createdAt,
   };
   try {
     store.entitlements.createFeature(feature);
@@ -134,7 +135,7 @@ export function handleGetFeature(context: RouteContext): Reply {
 export function handleDeleteFeature(context: RouteContext): Reply {
   const feature = findFeatureOrThrow(context);
   if (!feature.archivedAt) {
-    context.store.entitlements.archiveFeature({ feature, at: new Date().toISOString() });
+    context.store.entitlements.archiveFeature({ feature, at: context.now().toISOString() });
   }
   return { status: 204 };
 }

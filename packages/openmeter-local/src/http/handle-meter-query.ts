@@ -89,7 +89,7 @@ export function handleListMeterSubjects({ url, store, parameters }: RouteContext
  * group-by key between `from` (default: 24 hours ago, as in the spec) and `to`, sorted.
  * @see https://openmeter.io/docs/api/cloud
  */
-export function handleListGroupByValues({ url, store, parameters }: RouteContext): Reply {
+export function handleListGroupByValues({ url, store, parameters, now }: RouteContext): Reply {
   const meter = findMeterOrThrow({ store, idOrSlug: parameters.meterIdOrSlug as string });
   const key = parameters.groupByKey as string;
   const index = meter.groupByKeys.indexOf(key);
@@ -100,7 +100,7 @@ export function handleListGroupByValues({ url, store, parameters }: RouteContext
     );
   }
   const column = key === 'subject' ? 'subject' : groupColumn(index);
-  const { from, to } = parseRange(url, Date.now() - 86_400_000);
+  const { from, to } = parseRange(url, now().getTime() - 86_400_000);
   const values = store.database
     .prepare(
       `SELECT text FROM dictionary WHERE id IN (SELECT DISTINCT ${column} FROM ${meter.tableName} WHERE time_ms >= ? AND time_ms <= ?) ORDER BY text`,

@@ -26,6 +26,8 @@ export interface RouteContext {
   /** Runs meter queries off the ingest path. */
   queries: QueryRunner;
   limits: RequestLimits;
+  /** The server's clock: ingestion times, default query ranges, creation and reset times. */
+  now: () => Date;
   /** Path parameters captured by the route, percent-decoded. */
   parameters: Record<string, string>;
 }

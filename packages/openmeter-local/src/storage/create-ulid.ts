@@ -4,12 +4,12 @@ const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
 /**
  * Creates a ULID (48-bit time, 80 random bits, Crockford base 32), the ID format OpenMeter
- * uses for meters.
+ * uses for meters, for the moment `time` (the server's clock).
  * @see https://github.com/ulid/spec
  */
-export function createUlid(nowMilliseconds: number = Date.now()): string {
+export function createUlid({ time: moment }: { time: Date }): string {
   let time = '';
-  let remaining = nowMilliseconds;
+  let remaining = moment.getTime();
   for (let index = 0; index < 10; index++) {
     time = CROCKFORD[remaining % 32] + time;
     remaining = Math.floor(remaining / 32);

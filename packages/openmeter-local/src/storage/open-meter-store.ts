@@ -74,8 +74,14 @@ export class OpenMeterStore {
   readonly dictionary: TextDictionary;
   /** Features, entitlements and grants. */
   readonly entitlements: EntitlementStore;
+  #now: () => Date;
 
-  constructor({ dbPath }: { dbPath: string }) {
+  /**
+   * Opens (and migrates) the database at `dbPath`; `now` is the clock of storage and creation
+   * times, default `() => new Date()`.
+   */
+  constructor({ dbPath, now = () => new Date() }: { dbPath: string; now?: () => Date }) {
+    this.#now = now;
     this.database = new BetterSqlite3(dbPath, { timeout: BUSY_TIMEOUT_MS });
     this.database.pragma('journal_mode = WAL');
     // WAL + NORMAL: a crash of the process never loses or half-stores a committed batch; an
@@ -207,7 +213,7 @@ export class OpenMeterStore {
     let stored = 0;
     let received = 0;
     this.#write(() => {
-      const storedAt = Date.now();
+      const storedAt = this.#now().getTime();
       let chunk: ValidEvent[] = [];
       const writeChunk = () => {
         // RETURNING lists only the rows inserted: a duplicate (stored earlier, or earlier in
@@ -291,8 +297,9 @@ export class OpenMeterStore {
     let compiled: CompiledMeter | undefined;
     try {
       this.#write(() => {
-        const now = new Date().toISOString();
-        const id = createUlid();
+        const moment = this.#now();
+        const now = moment.toISOString();
+        const id = createUlid({ time: moment });
         const result = this.database
           .prepare(
             'INSERT INTO meters (id, slug, origin, definition_json, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
@@ -349,7 +356,7 @@ export class OpenMeterStore {
     const meter = this.findMeter(idOrSlug);
     if (!meter) return false;
     this.database.transaction(() => {
-      const now = new Date().toISOString();
+      const now = this.#now().toISOString();
       this.database
         .prepare('UPDATE meters SET deleted_at = ?, updated_at = ? WHERE seq = ?')
         .run(now, now, meter.sequence);
