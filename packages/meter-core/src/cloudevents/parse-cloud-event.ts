@@ -24,6 +24,9 @@ export interface ParsedCloudEvent {
 // source, type or subject (JavaScript's \s differs: it has U+FEFF and lacks U+0085).
 const blankPattern =
   /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$/;
+
+/** Whether a text is empty or only whitespace, as OpenMeter's CloudEvents SDK reads it. */
+export const isBlankText = (text: string): boolean => blankPattern.test(text);
 // The longest RFC 3339 date-time (nine fraction digits and an offset) has 35 characters.
 const longestTimeText = 64;
 const requiredTexts = ['id', 'source', 'type', 'subject'] as const;

@@ -1,3 +1,5 @@
+import { isBlankText } from '../cloudevents/parse-cloud-event.js';
+import { safeParseRfc3339 } from '../cloudevents/parse-rfc3339.js';
 import { type UsageRecord, usageFieldNames } from '../usage/usage-record.js';
 import {
   type DimensionValue,
@@ -103,10 +105,13 @@ export function parseDimensions(
  * @see https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/spec.md#required-attributes
  */
 export function parseNonEmptyString({ value, field }: { value: unknown; field: string }): string {
-  if (typeof value !== 'string' || value.length === 0) {
+  if (typeof value !== 'string' || isBlankText(value)) {
     throw new UsageEventError({
       field,
-      message: value === undefined || value === null ? 'is missing' : 'must be a non-empty string',
+      message:
+        value === undefined || value === null
+          ? 'is missing'
+          : 'must be a non-empty string (not only whitespace)',
     });
   }
   return value;
@@ -134,8 +139,13 @@ export function convertUnixSeconds({ value, field }: { value: unknown; field: st
  * @see https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/spec.md#time
  */
 export function convertTime({ value, field }: { value: unknown; field: string }): string {
+  // Strings as OpenMeter reads them (RFC 3339), not whatever `Date` would parse.
   const date =
-    value instanceof Date ? value : typeof value === 'string' ? new Date(value) : undefined;
+    value instanceof Date
+      ? value
+      : typeof value === 'string' && safeParseRfc3339(value).success
+        ? new Date(value)
+        : undefined;
   if (date === undefined || Number.isNaN(date.getTime())) {
     throw new UsageEventError({
       field,
