@@ -1,6 +1,48 @@
+import { request } from 'node:http';
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
 import { startOpenAILocal } from './start-openai-local.js';
+
+/**
+ * POSTs a streaming chat request with node:http and counts the content tokens each read of the
+ * socket brought (an event counts in the read that completes it); `onRead` sees the counts so far
+ * after each read.
+ */
+function countTokensPerRead({
+  url,
+  body,
+  onRead,
+}: {
+  url: string;
+  body: unknown;
+  onRead: (counts: number[]) => void;
+}): Promise<number[]> {
+  return new Promise((resolve, reject) => {
+    const counts: number[] = [];
+    let pending = '';
+    const outgoing = request(`${url}/chat/completions`, {
+      method: 'POST',
+      agent: false,
+      headers: { 'content-type': 'application/json', authorization: 'Bearer test' },
+    });
+    outgoing.on('socket', (socket) => {
+      socket.on('data', (bytes: Buffer) => {
+        pending += bytes.toString('utf8');
+        const boundary = pending.lastIndexOf('\n\n');
+        const complete = boundary === -1 ? '' : pending.slice(0, boundary);
+        pending = boundary === -1 ? pending : pending.slice(boundary);
+        counts.push(complete.match(/"delta":\{"content":"[^"]/g)?.length ?? 0);
+        onRead(counts);
+      });
+    });
+    outgoing.on('error', reject);
+    outgoing.on('response', (incoming) => {
+      incoming.resume();
+      incoming.on('end', () => resolve(counts));
+    });
+    outgoing.end(JSON.stringify(body));
+  });
+}
 
 describe('createEventStream', () => {
   it('lets every client that aborts mid-stream leave its loop when the rest of the stream comes in one burst', async () => {
@@ -35,6 +77,35 @@ describe('createEventStream', () => {
           expect(aborted).toBe(true);
         }
       }
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('resumes its pace after a stall instead of sending the overdue tokens at once', async () => {
+    // 100 tokens a second; once the first token is in, this process (server and client) stops
+    // for 300 ms, as a busy server does, and some 30 tokens fall due. The client reads between
+    // two turns of the event loop, so each of its reads holds what one turn wrote: the token
+    // due and at most one more, never the backlog.
+    const server = await startOpenAILocal({ tokensPerSecond: 100 });
+    let stalled = false;
+    try {
+      const counts = await countTokensPerRead({
+        url: server.url,
+        body: {
+          model: 'gpt-4o-mini',
+          messages: [{ role: 'user', content: 'Write a poem.' }],
+          stream: true,
+        },
+        onRead: (countsSoFar) => {
+          if (stalled || !countsSoFar.some((count) => count > 0)) return;
+          stalled = true;
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);
+        },
+      });
+      // The answer outlasts the stall.
+      expect(counts.reduce((sum, count) => sum + count, 0)).toBeGreaterThan(32);
+      expect(Math.max(...counts)).toBeLessThanOrEqual(2);
     } finally {
       await server.close();
     }

@@ -78,7 +78,6 @@ export function createEventStream({
         stalled = true;
         if (!(await sleep({ milliseconds: fault.stallMs ?? Number.POSITIVE_INFINITY, signal })))
           return false;
-        nextTokenAt = Date.now();
       }
       if (!isOpen()) return false;
       const payload = typeof data === 'string' ? data : JSON.stringify(data);
@@ -99,9 +98,14 @@ export function createEventStream({
     },
     async pace() {
       if (interval === 0) return isOpen();
-      // Schedule against a running clock so timer overhead does not slow the stream down.
-      nextTokenAt += interval;
-      const wait = nextTokenAt - Date.now();
+      // Schedule against a running clock so timer overhead does not slow the stream down, but
+      // never behind now: after a stall (a fault, or an event loop busy for longer than a token)
+      // the stream resumes its pace instead of sending every overdue token at once. Such a burst
+      // can carry the rest of a short answer to a client still busy with its start, which then
+      // reads its abort point and the end of the response together (see `end`).
+      const now = Date.now();
+      nextTokenAt = Math.max(nextTokenAt + interval, now);
+      const wait = nextTokenAt - now;
       if (wait > 0 && !(await sleep({ milliseconds: wait, signal }))) return false;
       return isOpen();
     },
