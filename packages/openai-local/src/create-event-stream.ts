@@ -15,8 +15,8 @@ export interface EventStream {
   /** Waits the pause between two tokens; resolves false once the stream is gone. */
   pace(): Promise<boolean>;
   /**
-   * Ends the response normally, a turn of the event loop after the last event: resolves once it
-   * has ended, or once the stream is gone.
+   * Ends the response normally, two turns of the event loop after the last event: resolves once
+   * it has ended, or once the stream is gone.
    */
   end(): Promise<void>;
   /**
