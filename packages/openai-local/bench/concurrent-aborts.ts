@@ -4,7 +4,8 @@
 // tokens, paced the same way). Each server runs in its own process, as in development; the
 // `-inline` targets run it in this process. A client whose loop has neither returned nor moved
 // for WATCHDOG_MS counts as hung (the loop is left pending; the process exits at the end).
-// FETCH_MODULE=<path or package> gives the SDK that module's `fetch` (e.g. undici 7's).
+// FETCH_MODULE=<path or package> gives the SDK that module's `fetch` (e.g. undici 7's); BREAK=1
+// breaks out of the loop right after the abort.
 // Run: pnpm --filter @llm-meter/openai-local exec node --conditions=@llm-meter/source --import tsx bench/concurrent-aborts.ts
 // (ROUNDS=50 CLIENTS=8 AFTER=6 TPS=200 PLAIN_TOKENS=20 WATCHDOG_MS=2000
 //  TARGETS=openai-local,plain; also openai-local-inline, plain-inline)
@@ -21,6 +22,7 @@ const after = Number(process.env.AFTER ?? 6);
 const tokensPerSecond = Number(process.env.TPS ?? 200);
 const plainTokens = Number(process.env.PLAIN_TOKENS ?? 20);
 const watchdogMs = Number(process.env.WATCHDOG_MS ?? 2000);
+const breakAfterAbort = process.env.BREAK === '1';
 const targets = (process.env.TARGETS ?? 'openai-local,plain').split(',');
 const fetchOverride =
   process.env.FETCH_MODULE === undefined
@@ -138,6 +140,7 @@ async function runClient(baseURL: string): Promise<{ outcome: Outcome; chunks: n
       if (chunks === after) {
         aborted = true;
         stream.controller.abort();
+        if (breakAfterAbort) break;
       }
     }
   })();
