@@ -8,7 +8,8 @@
 // breaks out of the loop right after the abort.
 // Run: pnpm --filter @llm-meter/openai-local exec node --conditions=@llm-meter/source --import tsx bench/concurrent-aborts.ts
 // (ROUNDS=50 CLIENTS=8 AFTER=6 TPS=200 PLAIN_TOKENS=20 WATCHDOG_MS=2000
-//  TARGETS=openai-local,plain; also openai-local-inline, plain-inline)
+//  TARGETS=openai-local,plain; also openai-local-inline, plain-inline, or the base URL of a
+//  server already running, such as the proxy's)
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
@@ -100,6 +101,7 @@ async function startProcess(args: string[], env: Record<string, string> = {}): P
 }
 
 async function startTarget(name: string): Promise<Target> {
+  if (/^https?:\/\//.test(name)) return { url: name, close: async () => {} };
   switch (name) {
     case 'openai-local':
       return startProcess([
