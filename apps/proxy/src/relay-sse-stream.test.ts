@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { createServer, request, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
+import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type RelayEnd, relaySseStream } from './relay-sse-stream.js';
 
@@ -9,6 +10,17 @@ const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const close of closers.splice(0)) await close();
 });
+
+/** One chat completion chunk as an SSE event. */
+function chunkEvent(delta: Record<string, unknown>): string {
+  return `data: ${JSON.stringify({
+    id: 'chatcmpl-relay',
+    object: 'chat.completion.chunk',
+    created: 0,
+    model: 'gpt-4o-mini',
+    choices: [{ index: 0, delta, logprobs: null, finish_reason: null }],
+  })}\n\n`;
+}
 
 /** A server on 127.0.0.1 whose one handler is `handle`; resolves with its URL. */
 async function serve(handle: (outgoing: ServerResponse) => void): Promise<string> {
@@ -92,5 +104,51 @@ describe('relaySseStream', () => {
     });
     await expect(get(url)).rejects.toThrow();
     expect(await ended).toEqual({ reasons: ['aborted'], upstreamDestroyed: true });
+  });
+
+  it('lets SDK clients that abort inside the last burst of a stream leave their loops', async () => {
+    // Upstream sends two events, then, once the client has read them, the rest and its end at
+    // once, as a stream whose tail arrives in one read. Each client aborts at its sixth chunk,
+    // inside that burst. Had the relay ended the response in the same read as the burst, Node
+    // 20 and 22's fetch would never settle the SDK's next read after the abort, and these loops
+    // would never return (the test would time out).
+    const bursts = new Map<string, () => void>();
+    const url = await serve((outgoing) => {
+      const upstream = new PassThrough();
+      relaySseStream({
+        upstream,
+        outgoing,
+        status: 200,
+        headers: { 'content-type': 'text/event-stream' },
+        onEvent: () => true,
+        onEnd: () => undefined,
+      });
+      upstream.write(chunkEvent({ role: 'assistant', content: '' }));
+      upstream.write(chunkEvent({ content: 'token 0' }));
+      const rest = Array.from({ length: 20 }, (_, index) =>
+        chunkEvent({ content: ` token ${index + 1}` }),
+      );
+      bursts.set(String(outgoing.req.headers['x-client']), () =>
+        upstream.end(`${rest.join('')}data: [DONE]\n\n`),
+      );
+    });
+    const loops = Array.from({ length: 8 }, async (_, index) => {
+      const client = new OpenAI({ apiKey: 'test', baseURL: url, maxRetries: 0 });
+      const stream = await client.chat.completions.create(
+        { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hi' }], stream: true },
+        { headers: { 'x-client': String(index) } },
+      );
+      let chunks = 0;
+      for await (const _chunk of stream) {
+        chunks += 1;
+        if (chunks === 2) bursts.get(String(index))?.();
+        if (chunks === 6) stream.controller.abort();
+      }
+      return { chunks, aborted: stream.controller.signal.aborted };
+    });
+    for (const { chunks, aborted } of await Promise.all(loops)) {
+      expect(chunks).toBeGreaterThanOrEqual(6);
+      expect(aborted).toBe(true);
+    }
   });
 });

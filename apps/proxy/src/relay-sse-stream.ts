@@ -63,7 +63,11 @@ export function relaySseStream({
   upstream.once('end', () => {
     write(framer.flush());
     end('completed');
-    outgoing.end();
+    // The end goes out two turns after the last events, never in the same read: a caller that
+    // aborts while it reads them must still find the response unfinished, as Node 20 and 22's
+    // fetch (undici 6) never settles a read after an abort that comes once the whole response
+    // has arrived. Upstream's last events and its end often come in one read.
+    setImmediate(() => setImmediate(() => outgoing.end()));
   });
   upstream.once('error', (error) => {
     if (ended) return;

@@ -14,8 +14,11 @@ export interface EventStream {
   send(input: { data: unknown; event?: string | undefined }): Promise<boolean>;
   /** Waits the pause between two tokens; resolves false once the stream is gone. */
   pace(): Promise<boolean>;
-  /** Ends the response normally. */
-  end(): void;
+  /**
+   * Ends the response normally, two turns of the event loop after the last event: resolves once
+   * it has ended, or once the stream is gone.
+   */
+  end(): Promise<void>;
   /**
    * How the stream stands: `open`, `ended` (sent in full), `dropped` (the server broke it off,
    * a drop fault) or `aborted` (the client went away, or the server closed).
@@ -76,7 +79,6 @@ export function createEventStream({
         stalled = true;
         if (!(await sleep({ milliseconds: fault.stallMs ?? Number.POSITIVE_INFINITY, signal })))
           return false;
-        nextTokenAt = performance.now();
       }
       if (!isOpen()) return false;
       const payload = typeof data === 'string' ? data : JSON.stringify(data);
@@ -97,17 +99,30 @@ export function createEventStream({
     },
     async pace() {
       if (interval === 0) return isOpen();
-      // Schedule against a running clock so timer overhead does not slow the stream down.
-      nextTokenAt += interval;
-      const wait = nextTokenAt - performance.now();
+      // Schedule against a running clock so timer overhead does not slow the stream down, but
+      // never behind now: after a stall (a fault, or an event loop busy for longer than a token)
+      // the stream resumes its pace instead of sending every overdue token at once. Such a burst
+      // can carry the rest of a short answer to a client still busy with its start, which then
+      // reads its abort point and the end of the response together (see `end`).
+      const now = performance.now();
+      nextTokenAt = Math.max(nextTokenAt + interval, now);
+      const wait = nextTokenAt - now;
       if (wait > 0 && !(await sleep({ milliseconds: wait, signal }))) return false;
       return isOpen();
     },
-    end() {
-      if (isOpen()) {
-        ended = true;
-        response.end();
-      }
+    async end() {
+      if (!isOpen()) return;
+      // Everything is sent: the answer is complete even if the client leaves before the end.
+      ended = true;
+      // The end goes out on a later turn than the last events, never in the same read: a client
+      // that aborts while it reads those events must still find the response unfinished, as
+      // Node 20 and 22's fetch (undici 6) never settles a read after an abort that comes once
+      // the whole response has arrived, and the openai SDK's loop then never returns. The
+      // first turn lets the loop leave the phase that wrote the events, the second comes after
+      // the poll phase in which a client in this process reads them.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (isOpen()) response.end();
     },
     state() {
       if (ended) return 'ended';

@@ -344,5 +344,5 @@ async function streamChat({
     if (!(await stream.send({ data: chunk([], usage) }))) return;
   }
   if (!(await stream.send({ data: '[DONE]' }))) return;
-  stream.end();
+  await stream.end();
 }

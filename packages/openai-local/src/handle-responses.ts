@@ -316,7 +316,7 @@ export async function handleResponses(context: RequestContext): Promise<void> {
       !(await emit(`response.${status}`, { response: responseObject(status, finalItems, usage) }))
     )
       return;
-    stream.end();
+    await stream.end();
   };
   try {
     await run();

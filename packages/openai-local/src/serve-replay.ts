@@ -57,5 +57,5 @@ export async function serveReplay({
     if (!(await stream.send({ data: event, event: type }))) return;
   }
   if (!isResponses && !(await stream.send({ data: '[DONE]' }))) return;
-  stream.end();
+  await stream.end();
 }
