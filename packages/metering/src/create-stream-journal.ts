@@ -38,6 +38,15 @@ export interface StreamJournal<Chunk> {
   complete(event: UsageEvent): void;
   /** Drops the journaled record, metering nothing: upstream refused the request and billed nothing. */
   abandon(): void;
+  /**
+   * Names the stream by a better id than the provisional `fallbackId` the journal was created
+   * with, before any chunk named it: upstream's request id (`x-request-id`), which arrives with
+   * the response headers. The journaled record is re-keyed at once, so a process killed before
+   * the first chunk bills the stream under that id; an event the meter builds under the
+   * provisional id (no chunk carried one) takes it too. Does nothing once a chunk named the
+   * stream, and nothing to an `id` override.
+   */
+  setFallbackId(input: { fallbackId: string }): void;
   /** Journal records written so far (one per chunk once the stream is named, plus the prompt's). */
   readonly snapshots: number;
   /** The provider's response id, once a chunk carried it. */
@@ -75,6 +84,7 @@ export function createStreamJournal<Chunk>({
   reader,
   outbox,
   encoding,
+  fallbackId,
   onJournalError,
 }: {
   meter: JournaledStreamMeter<Chunk>;
@@ -82,6 +92,11 @@ export function createStreamJournal<Chunk>({
   outbox: UsageOutbox;
   /** The estimate's encoding, if the caller set one (else the model's, else o200k_base). */
   encoding?: EncodingName | undefined;
+  /**
+   * The `fallbackId` the meter was given: the id of its events until a chunk names the stream.
+   * Needed by `setFallbackId` (without it, `setFallbackId` does nothing).
+   */
+  fallbackId?: string | undefined;
   onJournalError: (error: unknown) => void;
 }): StreamJournal<Chunk> {
   let handle: UsageStreamHandle | undefined;
@@ -91,6 +106,14 @@ export function createStreamJournal<Chunk>({
   let addedCompletion = 0;
   let snapshots = 0;
   let responseId: string | undefined;
+  // The meter's events carry `provisionalId` until a chunk names the stream; `setFallbackId`
+  // gives them a better one (the meter itself is never asked to change).
+  const provisionalId = fallbackId;
+  let currentId = fallbackId;
+  const identify = (event: UsageEvent): UsageEvent =>
+    currentId !== provisionalId && event.id === provisionalId
+      ? { ...event, id: currentId as string }
+      : event;
   const countDelta = createDeltaTokenCounter({ encoding });
 
   const journal = (event: UsageEvent) => {
@@ -112,7 +135,7 @@ export function createStreamJournal<Chunk>({
 
   const reanchor = () => {
     try {
-      anchor = meter.finish({ reason: 'aborted' });
+      anchor = identify(meter.finish({ reason: 'aborted' }));
     } catch {
       // No id or time yet: nothing can be journaled under the final event's id.
       return false;
@@ -120,6 +143,24 @@ export function createStreamJournal<Chunk>({
     anchorChunks = chunks;
     addedCompletion = 0;
     return true;
+  };
+
+  /** Journals the anchor plus the completion tokens added since it was built. */
+  const journalProgress = () => {
+    const base = anchor as UsageEvent;
+    if (addedCompletion === 0 || base.data.usage_source === 'provider') {
+      journal(base);
+      return;
+    }
+    const completion = base.data.completion_tokens + addedCompletion;
+    journal({
+      ...base,
+      data: {
+        ...base.data,
+        completion_tokens: completion,
+        total_tokens: base.data.prompt_tokens + completion,
+      },
+    });
   };
 
   return {
@@ -150,22 +191,18 @@ export function createStreamJournal<Chunk>({
         if (text === '') return;
         addedCompletion += countDelta({ text, model: anchor.data.model });
       }
-      const base = anchor as UsageEvent;
-      if (addedCompletion === 0 || base.data.usage_source === 'provider') {
-        journal(base);
-        return;
-      }
-      const completion = base.data.completion_tokens + addedCompletion;
-      journal({
-        ...base,
-        data: {
-          ...base.data,
-          completion_tokens: completion,
-          total_tokens: base.data.prompt_tokens + completion,
-        },
-      });
+      journalProgress();
     },
-    finish: (options) => meter.finish(options),
+    finish: (options) => identify(meter.finish(options)),
+    setFallbackId({ fallbackId: better }) {
+      if (provisionalId === undefined || better === currentId) return;
+      const previousId = currentId;
+      currentId = better;
+      // Re-journal only a record keyed by the fallback id: not one a chunk (or `id`) named.
+      if (anchor === undefined || anchor.id !== previousId) return;
+      anchor = { ...anchor, id: better };
+      journalProgress();
+    },
     complete(event) {
       if (handle && handle.id === event.id) {
         try {
