@@ -1,3 +1,4 @@
+export { type CallJournal, createCallJournal } from './create-call-journal.js';
 export { createSettlementEvent } from './create-settlement-event.js';
 export {
   createStreamJournal,

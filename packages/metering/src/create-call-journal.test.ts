@@ -1,0 +1,163 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { countChatPromptTokens, countTokens, toUsageEvent } from '@llm-meter/meter-core';
+import { createUsageOutbox, type OutboxEvent, type UsageOutbox } from '@llm-meter/meter-outbox';
+import { type OpenAILocalServer, startOpenAILocal } from '@llm-meter/openai-local';
+import OpenAI from 'openai';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createCallJournal } from './create-call-journal.js';
+
+let server: OpenAILocalServer;
+let openai: OpenAI;
+beforeAll(async () => {
+  server = await startOpenAILocal({ tokensPerSecond: 0 });
+  openai = new OpenAI({ apiKey: 'openai-local', baseURL: server.url, maxRetries: 0 });
+});
+afterAll(() => server?.close());
+const directories: string[] = [];
+afterEach(() => {
+  for (const directory of directories.splice(0))
+    fs.rmSync(directory, { recursive: true, force: true });
+});
+
+const chatRequest = {
+  model: 'gpt-4o-mini',
+  messages: [{ role: 'user' as const, content: 'Name three lighthouses.' }],
+};
+const options = { subject: 'customer-call', fallbackId: 'provisional-1', now: () => new Date() };
+
+/** An outbox on a fresh directory that delivers nowhere, as a process that is about to die. */
+async function openDyingOutbox(): Promise<{ dir: string; outbox: UsageOutbox }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'metering-call-'));
+  directories.push(dir);
+  const outbox = await createUsageOutbox({
+    client: { events: { ingest: () => new Promise<void>(() => undefined) } },
+    dir,
+    logger: false,
+  });
+  return { dir, outbox };
+}
+
+/** What the next process delivers from `dir`: everything its predecessor left journaled. */
+async function deliverLeftovers(dir: string): Promise<OutboxEvent[]> {
+  const delivered: OutboxEvent[] = [];
+  const outbox = await createUsageOutbox({
+    client: { events: { ingest: async (events) => void delivered.push(...events) } },
+    dir,
+    logger: false,
+  });
+  await outbox.flush();
+  await outbox.close();
+  return delivered;
+}
+
+describe('createCallJournal', () => {
+  it('a call whose process dies before the answer is billed on the next start: a crashed estimate of its prompt, under the request id', async () => {
+    const { dir, outbox } = await openDyingOutbox();
+    const call = createCallJournal({
+      endpoint: 'chat.completions',
+      request: chatRequest,
+      outbox,
+      options,
+    });
+    call.start();
+    // What the crash leaves when upstream's headers had not arrived: the provisional id.
+    await outbox.close({ deadlineMs: 0 });
+    expect(await deliverLeftovers(dir)).toMatchObject([
+      {
+        id: 'provisional-1',
+        data: {
+          usage_source: 'estimated',
+          estimate_reason: 'crashed',
+          endpoint: 'chat.completions',
+          requested_model: 'gpt-4o-mini',
+          prompt_tokens: countChatPromptTokens(chatRequest).tokens,
+          completion_tokens: 0,
+          cached_tokens_unknown: true,
+        },
+      },
+    ]);
+
+    // Once the headers named the request, that is the id billed.
+    const next = await openDyingOutbox();
+    const named = createCallJournal({
+      endpoint: 'chat.completions',
+      request: chatRequest,
+      outbox: next.outbox,
+      options,
+    });
+    named.start();
+    named.setFallbackId({ fallbackId: 'req_0123456789abcdef' });
+    await next.outbox.close({ deadlineMs: 0 });
+    expect((await deliverLeftovers(next.dir)).map((event) => event.id)).toEqual([
+      'req_0123456789abcdef',
+    ]);
+  });
+
+  it("the answer's event replaces the pending record: only it is delivered", async () => {
+    const { dir, outbox } = await openDyingOutbox();
+    const call = createCallJournal({
+      endpoint: 'chat.completions',
+      request: chatRequest,
+      outbox,
+      options,
+    });
+    call.start();
+    const { data: completion, request_id } = await openai.chat.completions
+      .create(chatRequest)
+      .withResponse();
+    call.setFallbackId({ fallbackId: request_id as string });
+    call.complete(toUsageEvent(completion, { ...options, request: chatRequest }));
+    await outbox.close({ deadlineMs: 0 });
+    // Still owed (this outbox delivered nowhere), once, under the response id.
+    expect(await deliverLeftovers(dir)).toMatchObject([
+      {
+        id: completion.id,
+        data: {
+          usage_source: 'provider',
+          prompt_tokens: completion.usage?.prompt_tokens,
+          completion_tokens: completion.usage?.completion_tokens,
+        },
+      },
+    ]);
+  });
+
+  it('a call upstream refused bills nothing; a call left without an answer bills its prompt once', async () => {
+    const { dir, outbox } = await openDyingOutbox();
+    const refused = createCallJournal({
+      endpoint: 'responses',
+      request: { model: 'gpt-4.1-mini', input: 'Hello' },
+      outbox,
+      options: { ...options, fallbackId: 'refused-1' },
+    });
+    refused.start();
+    refused.abandon();
+    const embeddingsRequest = { model: 'text-embedding-3-small', input: ['one lighthouse', 'two'] };
+    const unanswered = createCallJournal({
+      endpoint: 'embeddings',
+      request: embeddingsRequest,
+      outbox,
+      options: { ...options, fallbackId: 'unanswered-1' },
+    });
+    unanswered.start();
+    unanswered.complete(unanswered.finish({ reason: 'aborted' }));
+    await outbox.close({ deadlineMs: 0 });
+    const inputTokens = embeddingsRequest.input.reduce(
+      (sum, text) => sum + countTokens({ text, model: embeddingsRequest.model }),
+      0,
+    );
+    expect(await deliverLeftovers(dir)).toMatchObject([
+      {
+        id: 'unanswered-1',
+        data: {
+          endpoint: 'embeddings',
+          usage_source: 'estimated',
+          estimate_reason: 'aborted',
+          prompt_tokens: inputTokens,
+          total_tokens: inputTokens,
+        },
+      },
+    ]);
+  });
+});
