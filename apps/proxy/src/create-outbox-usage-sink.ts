@@ -19,7 +19,8 @@ import type { ProxyUsageSink, StreamMeterSession } from './proxy-types.js';
 /**
  * The proxy's usage sink over the outbox. Finished responses are enqueued. A stream is journaled
  * with `@llm-meter/metering`'s stream journal: the prompt estimate before the request is sent
- * (under a provisional id), re-keyed to the provider's id when a chunk names it, then brought up
+ * (under a provisional id, then upstream's request id once its headers arrive), re-keyed to the
+ * provider's id when a chunk names it, then brought up
  * to date on every chunk; its one final event replaces the journaled record. So a proxy killed
  * mid-stream bills every chunk journaled before the kill, as a `crashed` estimate, on its next
  * start. With a `settler`, an estimate whose response id is known is settled against upstream's
@@ -43,6 +44,9 @@ export function createOutboxUsageSink({
     enqueue: (event) => outbox.enqueue(event),
     openStream({ endpoint, request, envelope, now }): StreamMeterSession {
       const options = { ...envelope, now };
+      // Upstream's request id may replace the provisional id before the first chunk; an `id`
+      // override (generated ids) names every event and is never replaced.
+      const fallbackId = envelope.id === undefined ? envelope.fallbackId : undefined;
       // A stream the outbox refuses fails on every chunk: counted and reported once.
       let failed = false;
       const journalError = (error: unknown) => {
@@ -57,12 +61,14 @@ export function createOutboxUsageSink({
               meter: new ChatStreamMeter({ request: request as never, options }),
               reader: chatChunkReader,
               outbox,
+              fallbackId,
               onJournalError: journalError,
             }) as StreamJournal<unknown>)
           : (createStreamJournal<ResponseStreamEventLike>({
               meter: new ResponsesStreamMeter({ request: request as never, options }),
               reader: responsesEventReader,
               outbox,
+              fallbackId,
               onJournalError: journalError,
             }) as StreamJournal<unknown>);
       journal.start();
@@ -90,6 +96,7 @@ export function createOutboxUsageSink({
           return event;
         },
         abandon: () => journal.abandon(),
+        setFallbackId: (input) => journal.setFallbackId(input),
       };
     },
   };

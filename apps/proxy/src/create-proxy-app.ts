@@ -381,6 +381,10 @@ export function createProxyApp(options: ProxyOptions): Hono<ProxyEnv> {
       metrics.upstreamLatency.observe({ route }, (performance.now() - started) / 1000);
     }
     const status = upstream.statusCode;
+    const requestId = headerValue(upstream.headers['x-request-id']);
+    // Before the caller sees the headers: a proxy killed before the first chunk bills the stream
+    // under the id upstream logged for the request, not a UUID of ours.
+    if (requestId) session?.setFallbackId({ fallbackId: requestId });
     const headers = createDownstreamHeaders({ upstream: upstream.headers });
     const outgoing = c.env.outgoing;
 
@@ -415,7 +419,7 @@ export function createProxyApp(options: ProxyOptions): Hono<ProxyEnv> {
         request: body,
         envelope: {
           ...envelope,
-          fallbackId: headerValue(upstream.headers['x-request-id']) ?? generateId(),
+          fallbackId: requestId ?? generateId(),
         },
       });
       settle(event);

@@ -189,6 +189,50 @@ describe('proxy main.ts in its own process', () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
+  it("a proxy killed -9 between upstream's headers and the first chunk bills the stream under upstream's x-request-id", async () => {
+    const subject = 'customer-killed-before-first-chunk';
+    const first = await startProxy();
+    const request = {
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user' as const, content: 'Write a haiku about buoys.' }],
+    };
+    // Upstream sends its headers, then holds the first chunk until the connection goes.
+    const response = await fetch(`${first.url}/chat/completions`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: 'Bearer sk-caller',
+        'openmeter-subject': subject,
+        'x-openai-local-fault': 'stall-after=0',
+      },
+      body: JSON.stringify({ ...request, stream: true }),
+    });
+    expect(response.status).toBe(200);
+    const requestId = response.headers.get('x-request-id');
+    expect(requestId).toMatch(/^req_[0-9a-f]{32}$/);
+    // The caller has the headers: the proxy journaled the request id before relaying them.
+    first.child.kill('SIGKILL');
+    expect(await first.exited).toBe(null);
+    await response.body?.cancel().catch(() => undefined);
+
+    const second = await startProxy();
+    await expect
+      .poll(async () => (await client.events.list({ subject })).length, { timeout: 60_000 })
+      .toBe(1);
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+    const [ingested] = await client.events.list({ subject });
+    expect(ingested?.event).toMatchObject({
+      id: requestId,
+      data: {
+        usage_source: 'estimated',
+        estimate_reason: 'crashed',
+        prompt_tokens: countChatPromptTokens(request).tokens,
+        completion_tokens: 0,
+      },
+    });
+  });
+
   it("keeps Alice's stored response from Bob across a restart, with the server's key", async () => {
     // No REDIS_URL: the owners live in the data directory's file.
     const env = { LLM_METER_PROXY_KEYS: 'sk-alice=alice,sk-bob=bob', REDIS_URL: '' };

@@ -16,6 +16,11 @@ export interface StreamMeterSession {
   finish(reason: StreamEndReason): UsageEvent | undefined;
   /** Drops the stream's journaled record: upstream refused the request and billed nothing. */
   abandon(): void;
+  /**
+   * Names the stream by upstream's request id (`x-request-id`) until a chunk names it, so a
+   * process killed before the first chunk bills it under that id (see `@llm-meter/metering`).
+   */
+  setFallbackId(input: { fallbackId: string }): void;
 }
 
 /** Where the proxy's usage goes: the outbox, or anything with its two calls. */
