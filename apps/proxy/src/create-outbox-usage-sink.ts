@@ -1,4 +1,4 @@
-import type { UsageEvent } from '@llm-meter/meter-core';
+import type { UsageEndpoint, UsageEvent } from '@llm-meter/meter-core';
 import {
   type ChatCompletionChunkLike,
   ChatStreamMeter,
@@ -8,16 +8,30 @@ import {
 import type { UsageOutbox } from '@llm-meter/meter-outbox';
 import {
   chatChunkReader,
+  createCallJournal,
   createStreamJournal,
   responsesEventReader,
   type StreamJournal,
   type UsageSettler,
 } from '@llm-meter/metering';
 import type { ProxyMetrics } from './create-proxy-metrics.js';
-import type { ProxyUsageSink, StreamMeterSession } from './proxy-types.js';
+import type {
+  CallMeterSession,
+  MeteredEndpoint,
+  ProxyUsageSink,
+  StreamMeterSession,
+} from './proxy-types.js';
+
+const usageEndpoints: Record<MeteredEndpoint, UsageEndpoint> = {
+  chat: 'chat.completions',
+  responses: 'responses',
+  embeddings: 'embeddings',
+};
 
 /**
- * The proxy's usage sink over the outbox. Finished responses are enqueued. A stream is journaled
+ * The proxy's usage sink over the outbox. A blocking call is journaled before it is sent (its
+ * prompt estimate, a `crashed` estimate if the proxy dies before the answer is metered) and
+ * replaced by the answer's event. A stream is journaled
  * with `@llm-meter/metering`'s stream journal: the prompt estimate before the request is sent
  * (under a provisional id, then upstream's request id once its headers arrive), re-keyed to the
  * provider's id when a chunk names it, then brought up
@@ -40,21 +54,58 @@ export function createOutboxUsageSink({
   /** A journaling or settlement failure; the response goes through regardless. */
   onJournalError: (error: unknown) => void;
 }): ProxyUsageSink {
+  // A request the outbox refuses fails on every chunk (and at its end): counted and reported once.
+  const createJournalError = () => {
+    let failed = false;
+    return (error: unknown) => {
+      if (failed) return;
+      failed = true;
+      metrics.meteringFailures.inc({ stage: 'journal' });
+      onJournalError(error);
+    };
+  };
   return {
     enqueue: (event) => outbox.enqueue(event),
+    openCall({ endpoint, request, envelope, now }): CallMeterSession {
+      const journalError = createJournalError();
+      const journal = createCallJournal({
+        endpoint: usageEndpoints[endpoint],
+        request,
+        outbox,
+        options: { ...envelope, now },
+        onJournalError: journalError,
+      });
+      journal.start();
+      const complete = (event: UsageEvent) => {
+        try {
+          journal.complete(event);
+        } catch (error) {
+          // Counted here if the call's journaling had not failed yet; the caller reports it.
+          journalError(error);
+          throw error;
+        }
+      };
+      return {
+        setFallbackId: (input) => journal.setFallbackId(input),
+        complete,
+        finish(reason) {
+          const event = journal.finish({ reason });
+          try {
+            complete(event);
+          } catch {
+            // Refused by the outbox: the answer (or its absence) has gone through regardless.
+          }
+          return event;
+        },
+        abandon: () => journal.abandon(),
+      };
+    },
     openStream({ endpoint, request, envelope, now }): StreamMeterSession {
       const options = { ...envelope, now };
       // Upstream's request id may replace the provisional id before the first chunk; an `id`
       // override (generated ids) names every event and is never replaced.
       const fallbackId = envelope.id === undefined ? envelope.fallbackId : undefined;
-      // A stream the outbox refuses fails on every chunk: counted and reported once.
-      let failed = false;
-      const journalError = (error: unknown) => {
-        if (failed) return;
-        failed = true;
-        metrics.meteringFailures.inc({ stage: 'journal' });
-        onJournalError(error);
-      };
+      const journalError = createJournalError();
       const journal: StreamJournal<unknown> =
         endpoint === 'chat'
           ? (createStreamJournal<ChatCompletionChunkLike>({

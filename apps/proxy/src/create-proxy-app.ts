@@ -7,6 +7,7 @@ import {
 } from '@llm-meter/budget-gate';
 import {
   type MeterableResponse,
+  type StreamEndReason,
   splitTokenTypes,
   toUsageEvent,
   type UsageEvent,
@@ -16,6 +17,7 @@ import { type Dispatcher, getGlobalDispatcher, request } from 'undici';
 import { createDownstreamHeaders, createUpstreamHeaders } from './forward-headers.js';
 import { openAIErrorResponse } from './openai-error-response.js';
 import type {
+  CallMeterSession,
   MeteredEndpoint,
   ProxyEventEnvelope,
   ProxyOptions,
@@ -335,23 +337,21 @@ export function createProxyApp(options: ProxyOptions): Hono<ProxyEnv> {
       });
     }
 
-    // A stream is metered from before the request is sent: a process that dies while upstream
-    // thinks still bills the prompt.
+    // Metered from before the request is sent: a process that dies while upstream thinks still
+    // bills the prompt, under upstream's request id once its headers came.
+    const fallbackId = envelope.id ?? generateId();
     let session: StreamMeterSession | undefined;
-    if (streaming) {
-      try {
-        session = usage.openStream({
-          endpoint: endpoint as 'chat' | 'responses',
-          request: body,
-          envelope: { ...envelope, fallbackId: envelope.id ?? generateId() },
-          now,
-        });
-      } catch (error) {
-        metrics.meteringFailures.inc({ stage: 'journal' });
-        logger.warn(
-          `proxy: could not journal the stream of ${subject.subject}: ${(error as Error).message}`,
-        );
-      }
+    let call: CallMeterSession | undefined;
+    try {
+      const journaled = { request: body, envelope: { ...envelope, fallbackId }, now };
+      if (streaming)
+        session = usage.openStream({ ...journaled, endpoint: endpoint as 'chat' | 'responses' });
+      else call = usage.openCall({ ...journaled, endpoint });
+    } catch (error) {
+      metrics.meteringFailures.inc({ stage: 'journal' });
+      logger.warn(
+        `proxy: could not journal the ${streaming ? 'stream' : 'call'} of ${subject.subject}: ${(error as Error).message}`,
+      );
     }
 
     const started = performance.now();
@@ -372,8 +372,14 @@ export function createProxyApp(options: ProxyOptions): Hono<ProxyEnv> {
       c.req.raw.signal.removeEventListener('abort', onClientGone);
       // A request that never reached upstream was billed nothing: its journaled estimate goes.
       // Once sent, upstream may have billed it, so it stays an estimate.
-      if (isConnectFailure(error)) session = abandonSession(session);
-      else finishSession(session, controller.signal.aborted ? 'aborted' : 'error');
+      if (isConnectFailure(error)) {
+        session = abandonSession(session);
+        call = abandonSession(call);
+      } else {
+        const reason = controller.signal.aborted ? 'aborted' : 'error';
+        finishSession(session, reason);
+        finishSession(call, reason);
+      }
       settle(undefined);
       count(route, 502);
       return unreachable(error);
@@ -382,9 +388,12 @@ export function createProxyApp(options: ProxyOptions): Hono<ProxyEnv> {
     }
     const status = upstream.statusCode;
     const requestId = headerValue(upstream.headers['x-request-id']);
-    // Before the caller sees the headers: a proxy killed before the first chunk bills the stream
-    // under the id upstream logged for the request, not a UUID of ours.
-    if (requestId) session?.setFallbackId({ fallbackId: requestId });
+    // Before the caller sees the headers: a proxy killed before the first chunk (or the answer's
+    // body) bills the request under the id upstream logged for it, not a UUID of ours.
+    if (requestId) {
+      session?.setFallbackId({ fallbackId: requestId });
+      call?.setFallbackId({ fallbackId: requestId });
+    }
     const headers = createDownstreamHeaders({ upstream: upstream.headers });
     const outgoing = c.env.outgoing;
 
@@ -394,6 +403,7 @@ export function createProxyApp(options: ProxyOptions): Hono<ProxyEnv> {
       // through as it came.
       c.req.raw.signal.removeEventListener('abort', onClientGone);
       session = abandonSession(session);
+      call = abandonSession(call);
       settle(undefined);
       relayBody({ upstream: upstream.body, outgoing, status, headers });
       return RESPONSE_ALREADY_SENT;
@@ -407,7 +417,8 @@ export function createProxyApp(options: ProxyOptions): Hono<ProxyEnv> {
       try {
         bytes = Buffer.from(await upstream.body.arrayBuffer());
       } catch (error) {
-        // Upstream broke off mid-body: no usage can be read from it.
+        // Upstream broke off mid-body: no usage can be read from it, but it may have billed.
+        finishSession(call, 'error');
         settle(undefined);
         count(route, 502);
         return unreachable(error);
@@ -416,11 +427,9 @@ export function createProxyApp(options: ProxyOptions): Hono<ProxyEnv> {
       const event = meterBlocking({
         bytes,
         owner,
+        call,
         request: body,
-        envelope: {
-          ...envelope,
-          fallbackId: requestId ?? generateId(),
-        },
+        envelope: { ...envelope, fallbackId: requestId ?? fallbackId },
       });
       settle(event);
       sendBody({ outgoing, status, headers, body: bytes });
@@ -477,9 +486,9 @@ export function createProxyApp(options: ProxyOptions): Hono<ProxyEnv> {
     }
   }
 
-  function finishSession(
-    session: StreamMeterSession | undefined,
-    reason: 'completed' | 'aborted' | 'error',
+  function finishSession<Reason extends StreamEndReason>(
+    session: { finish(reason: Reason): UsageEvent | undefined } | undefined,
+    reason: Reason,
   ): UsageEvent | undefined {
     if (!session) return undefined;
     try {
@@ -493,7 +502,7 @@ export function createProxyApp(options: ProxyOptions): Hono<ProxyEnv> {
     }
   }
 
-  function abandonSession(session: StreamMeterSession | undefined): undefined {
+  function abandonSession(session: { abandon(): void } | undefined): undefined {
     if (session) {
       try {
         session.abandon();
@@ -507,11 +516,14 @@ export function createProxyApp(options: ProxyOptions): Hono<ProxyEnv> {
   function meterBlocking({
     bytes,
     owner,
+    call,
     request,
     envelope,
   }: {
     bytes: Buffer;
     owner: OwnerRecorder | undefined;
+    /** The call's journaled record, which the answer's event replaces. */
+    call: CallMeterSession | undefined;
     request: Record<string, unknown>;
     envelope: ProxyEventEnvelope;
   }): UsageEvent | undefined {
@@ -524,13 +536,16 @@ export function createProxyApp(options: ProxyOptions): Hono<ProxyEnv> {
     } catch (error) {
       metrics.meteringFailures.inc({ stage: 'convert' });
       logger.warn(`proxy: a response could not be metered: ${(error as Error).message}`);
-      return undefined;
+      // Upstream answered, so it billed: what it answered cannot be read, the prompt can.
+      return finishSession(call, 'error');
     }
     try {
-      usage.enqueue(event);
+      if (call) call.complete(event);
+      else usage.enqueue(event);
       countEvent(event);
     } catch (error) {
-      metrics.meteringFailures.inc({ stage: 'journal' });
+      // The call's session counted its own journaling failure.
+      if (!call) metrics.meteringFailures.inc({ stage: 'journal' });
       logger.warn(
         `proxy: usage event ${event.id} could not be journaled: ${(error as Error).message}`,
       );

@@ -4,7 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { countChatPromptTokens, countTokens, openMeterMeters } from '@llm-meter/meter-core';
-import { type OpenAILocalServer, startOpenAILocal } from '@llm-meter/openai-local';
+import {
+  type FaultRequestInfo,
+  type OpenAILocalServer,
+  startOpenAILocal,
+} from '@llm-meter/openai-local';
 import { createOpenMeterClient, type OpenMeterClient } from '@llm-meter/openmeter-client';
 import { type OpenMeterLocal, startOpenMeterLocal } from '@llm-meter/openmeter-local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,10 +19,18 @@ let openmeter: OpenMeterLocal;
 let client: OpenMeterClient;
 let dir: string;
 const children = new Set<ChildProcess>();
+// Told of every request openai-local receives, before it answers (or holds its answer).
+const arrivalListeners = new Set<(request: FaultRequestInfo) => void>();
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'proxy-main-'));
-  openai = await startOpenAILocal({ tokensPerSecond: 0 });
+  openai = await startOpenAILocal({
+    tokensPerSecond: 0,
+    faults: (request) => {
+      for (const listener of arrivalListeners) listener(request);
+      return undefined;
+    },
+  });
   openmeter = await startOpenMeterLocal({ meters: [...openMeterMeters] });
   client = createOpenMeterClient({ baseUrl: openmeter.url });
 });
@@ -230,6 +242,59 @@ describe('proxy main.ts in its own process', () => {
         prompt_tokens: countChatPromptTokens(request).tokens,
         completion_tokens: 0,
       },
+    });
+  });
+
+  it('a proxy killed -9 while upstream holds a blocking answer bills the call once, as a crashed estimate of its prompt, on restart', async () => {
+    const subject = 'customer-killed-blocking';
+    const first = await startProxy();
+    const request = {
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user' as const, content: 'Held answer: name a lighthouse keeper.' }],
+    };
+    const arrived = new Promise<void>((resolve) => {
+      const listener = ({ body }: FaultRequestInfo) => {
+        if (!JSON.stringify(body).includes('Held answer')) return;
+        arrivalListeners.delete(listener);
+        resolve();
+      };
+      arrivalListeners.add(listener);
+    });
+    // Upstream holds its answer (headers included) far longer than the test lasts.
+    const calling = fetch(`${first.url}/chat/completions`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: 'Bearer sk-caller',
+        'openmeter-subject': subject,
+        'x-openai-local-fault': 'delay-ms=600000',
+      },
+      body: JSON.stringify(request),
+    }).catch((error: unknown) => error);
+    // Upstream has the request, so the proxy journaled the call before sending it: kill it.
+    await arrived;
+    first.child.kill('SIGKILL');
+    expect(await first.exited).toBe(null);
+    expect(await calling).toBeInstanceOf(Error);
+
+    const second = await startProxy();
+    await expect
+      .poll(async () => (await client.events.list({ subject })).length, { timeout: 60_000 })
+      .toBe(1);
+    expect(second.output()).toMatch(/1 event\(s\) journaled by an earlier run/);
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+    const [ingested] = await client.events.list({ subject });
+    // Upstream's headers never came: the id is the proxy's own, the best it had.
+    expect(ingested?.event.id).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+    );
+    expect(ingested?.event.data).toMatchObject({
+      endpoint: 'chat.completions',
+      usage_source: 'estimated',
+      estimate_reason: 'crashed',
+      prompt_tokens: countChatPromptTokens(request).tokens,
+      completion_tokens: 0,
     });
   });
 

@@ -1,4 +1,6 @@
 import { request } from 'node:http';
+import { countChatPromptTokens } from '@llm-meter/meter-core';
+import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type ProxyStack, startProxyStack } from './__fixtures__/start-proxy-stack.js';
 
@@ -90,6 +92,31 @@ describe('proxy transport', () => {
     const [event] = await stack.listEvents('customer-dropped');
     expect(event?.data).toMatchObject({ usage_source: 'estimated', estimate_reason: 'error' });
     expect(Number(event?.data.prompt_tokens)).toBeGreaterThan(0);
+  });
+
+  it('meters a blocking call upstream closes instead of answering as one estimate of its prompt', async () => {
+    // openai-local has generated (and billed) the answer, then closes the connection.
+    const client = stack.sdk('customer-dropped-blocking', {
+      'x-openai-local-fault': 'drop-after=0',
+    });
+    const request = {
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user' as const, content: 'Name a harbour.' }],
+    };
+    const failure = await client.chat.completions.create(request).catch((caught) => caught);
+    expect(failure).toBeInstanceOf(OpenAI.APIError);
+    expect((failure as InstanceType<typeof OpenAI.APIError>).status).toBe(502);
+    const events = await stack.listEvents('customer-dropped-blocking');
+    expect(events).toHaveLength(1);
+    expect(events[0]?.data).toMatchObject({
+      endpoint: 'chat.completions',
+      usage_source: 'estimated',
+      estimate_reason: 'error',
+      prompt_tokens: countChatPromptTokens(request).tokens,
+      completion_tokens: 0,
+    });
+    // Nothing is left journaled to be billed a second time after a restart.
+    expect(stack.outbox.stats().openStreams).toBe(0);
   });
 
   it('answers HEAD on a pass-through path with upstream status and headers, no body', async () => {

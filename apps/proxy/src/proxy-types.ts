@@ -23,7 +23,18 @@ export interface StreamMeterSession {
   setFallbackId(input: { fallbackId: string }): void;
 }
 
-/** Where the proxy's usage goes: the outbox, or anything with its two calls. */
+/**
+ * One blocking call's metering, journaled before it is sent: `complete` with the answer's event,
+ * `finish` when no answer came (the prompt estimate), `abandon` when upstream refused it.
+ */
+export interface CallMeterSession extends Pick<StreamMeterSession, 'abandon' | 'setFallbackId'> {
+  /** Replaces the journaled record by the answer's event (throws when it cannot be journaled). */
+  complete(event: UsageEvent): void;
+  /** Ends a call left without an answer; returns its estimate, once journaled, if one could be made. */
+  finish(reason: 'aborted' | 'error'): UsageEvent | undefined;
+}
+
+/** Where the proxy's usage goes: the outbox, or anything with its three calls. */
 export interface ProxyUsageSink {
   /** Journals a finished response's event (throws when it cannot be journaled). */
   enqueue(event: UsageEvent): void;
@@ -35,6 +46,14 @@ export interface ProxyUsageSink {
     /** The proxy's clock (`ProxyOptions.now`): dates a stream no chunk of which names a time. */
     now: () => Date;
   }): StreamMeterSession;
+  /** Starts a blocking call's crash-safe metering, before it is sent. */
+  openCall(input: {
+    endpoint: MeteredEndpoint;
+    request: Record<string, unknown>;
+    envelope: ProxyEventEnvelope;
+    /** The proxy's clock (`ProxyOptions.now`): dates the prompt estimate of a call left unanswered. */
+    now: () => Date;
+  }): CallMeterSession;
 }
 
 /** The CloudEvents envelope fields of one request's usage event. */
