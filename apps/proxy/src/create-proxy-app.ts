@@ -14,6 +14,7 @@ import {
 } from '@llm-meter/meter-core';
 import { type Context, Hono } from 'hono';
 import { type Dispatcher, getGlobalDispatcher, request } from 'undici';
+import { createAbortGrace, defaultAbortGraceMs } from './create-abort-grace.js';
 import { createDownstreamHeaders, createUpstreamHeaders } from './forward-headers.js';
 import { openAIErrorResponse } from './openai-error-response.js';
 import type {
@@ -54,6 +55,7 @@ export function createProxyApp(options: ProxyOptions): Hono<ProxyEnv> {
   const logger = options.logger ?? { warn: (message: string) => console.warn(message) };
   const generateId = options.generateId ?? (() => crypto.randomUUID());
   const now = options.now ?? (() => new Date());
+  const abortGraceMs = options.abortGraceMs ?? defaultAbortGraceMs;
   const tenants = createTenantGuard({
     isolated: options.upstreamApiKey !== undefined,
     allowedRoutes: options.allowedRoutes,
@@ -321,12 +323,8 @@ export function createProxyApp(options: ProxyOptions): Hono<ProxyEnv> {
       provider: options.events?.provider,
       id: options.events?.ids === 'generated' ? generateId() : undefined,
     };
-    const controller = new AbortController();
-    const onClientGone = () => controller.abort(new Error('the client closed the connection'));
-    c.req.raw.signal.addEventListener('abort', onClientGone, { once: true });
     if (c.req.raw.signal.aborted) {
       // Gone already (during the budget check): nothing is sent upstream, nothing is billed.
-      c.req.raw.signal.removeEventListener('abort', onClientGone);
       settle(undefined);
       count(route, 499);
       return openAIErrorResponse({
@@ -354,6 +352,13 @@ export function createProxyApp(options: ProxyOptions): Hono<ProxyEnv> {
       );
     }
 
+    // A caller that leaves once the request is sent does not stop upstream at once: what
+    // upstream has sent, or sends within the grace, is still read and metered.
+    const grace = createAbortGrace({
+      callerSignal: c.req.raw.signal,
+      graceMs: abortGraceMs,
+      sleep: options.sleep,
+    });
     const started = performance.now();
     let upstream: Dispatcher.ResponseData;
     try {
@@ -366,17 +371,17 @@ export function createProxyApp(options: ProxyOptions): Hono<ProxyEnv> {
           serverApiKey: options.upstreamApiKey,
         }),
         body: upstreamBody,
-        signal: controller.signal,
+        signal: grace.signal,
       });
     } catch (error) {
-      c.req.raw.signal.removeEventListener('abort', onClientGone);
+      grace.release();
       // A request that never reached upstream was billed nothing: its journaled estimate goes.
       // Once sent, upstream may have billed it, so it stays an estimate.
       if (isConnectFailure(error)) {
         session = abandonSession(session);
         call = abandonSession(call);
       } else {
-        const reason = controller.signal.aborted ? 'aborted' : 'error';
+        const reason = grace.signal.aborted ? 'aborted' : 'error';
         finishSession(session, reason);
         finishSession(call, reason);
       }
@@ -401,7 +406,7 @@ export function createProxyApp(options: ProxyOptions): Hono<ProxyEnv> {
       count(route, status);
       // OpenAI bills no tokens for a refused request: nothing is metered, and the answer passes
       // through as it came.
-      c.req.raw.signal.removeEventListener('abort', onClientGone);
+      grace.release();
       session = abandonSession(session);
       call = abandonSession(call);
       settle(undefined);
@@ -412,7 +417,7 @@ export function createProxyApp(options: ProxyOptions): Hono<ProxyEnv> {
     if (!streaming) {
       // Upstream has answered and billed: a caller leaving now must not stop the body being
       // read and metered.
-      c.req.raw.signal.removeEventListener('abort', onClientGone);
+      grace.release();
       let bytes: Buffer;
       try {
         bytes = Buffer.from(await upstream.body.arrayBuffer());
@@ -463,13 +468,10 @@ export function createProxyApp(options: ProxyOptions): Hono<ProxyEnv> {
         );
       },
       onEnd(reason) {
-        c.req.raw.signal.removeEventListener('abort', onClientGone);
-        if (reason === 'aborted') controller.abort(new Error('the client closed the connection'));
+        grace.release();
+        // Upstream aborted when the grace after the caller left ended: an estimate of what came.
         settle(
-          finishSession(
-            session,
-            reason === 'error' && controller.signal.aborted ? 'aborted' : reason,
-          ),
+          finishSession(session, reason === 'error' && grace.signal.aborted ? 'aborted' : reason),
         );
       },
     });

@@ -21,7 +21,12 @@ describe('loadProxyConfig', () => {
       redisUrl: undefined,
       maxBodyBytes: 33_554_432,
       allowedRoutes: undefined,
+      abortGraceMs: 200,
     });
+    expect(
+      loadProxyConfig({ env: { LLM_METER_PROXY_ABORT_GRACE_MS: '0' }, readFile: noFile })
+        .abortGraceMs,
+    ).toBe(0);
   });
 
   it('reads the allowed pass-through routes', () => {
@@ -62,6 +67,10 @@ describe('loadProxyConfig', () => {
     [
       { LLM_METER_PROXY_PORT: '80a' },
       'LLM_METER_PROXY_PORT must be a whole number from 0 to 65535, got "80a"',
+    ],
+    [
+      { LLM_METER_PROXY_ABORT_GRACE_MS: '2s' },
+      'LLM_METER_PROXY_ABORT_GRACE_MS must be a whole number from 0 to 60000, got "2s"',
     ],
     [
       { LLM_METER_PROXY_TRUST_REQUEST_USER: 'yes' },

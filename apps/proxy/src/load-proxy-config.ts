@@ -1,3 +1,4 @@
+import { defaultAbortGraceMs } from './create-abort-grace.js';
 import { parseKeySubjects, type SubjectPolicy } from './resolve-subject.js';
 import { type AllowedRoute, parseAllowedRoutes } from './tenancy/allowed-routes.js';
 
@@ -14,6 +15,8 @@ export interface ProxyConfig {
   maxBodyBytes: number;
   /** `LLM_METER_PROXY_ALLOWED_PATHS`; unset: the default of the key mode (see `createTenantGuard`). */
   allowedRoutes: AllowedRoute[] | undefined;
+  /** `LLM_METER_PROXY_ABORT_GRACE_MS`: how long upstream is still read after the caller left. */
+  abortGraceMs: number;
 }
 
 /** A setting that cannot be used; the message names the variable and what it takes. */
@@ -112,5 +115,6 @@ export function loadProxyConfig({
       1_024,
       1024 * 1024 * 1024,
     ),
+    abortGraceMs: integer('LLM_METER_PROXY_ABORT_GRACE_MS', defaultAbortGraceMs, 0, 60_000),
   };
 }

@@ -34,7 +34,8 @@ LLM_METER_PROXY_SUBJECT_HEADER (OpenMeter-Subject), LLM_METER_PROXY_KEYS (key=su
 LLM_METER_PROXY_KEYS_FILE, LLM_METER_PROXY_TRUST_REQUEST_USER (0), LLM_METER_PROXY_DEFAULT_SUBJECT,
 LLM_METER_BUDGET_FEATURE (enables the budget gate), REDIS_URL, LLM_METER_PROXY_MAX_BODY_BYTES,
 LLM_METER_PROXY_ALLOWED_PATHS (pass-through routes; with the server's key only GET /v1/models,
-GET /v1/models/* and POST /v1/moderations by default).
+GET /v1/models/* and POST /v1/moderations by default), LLM_METER_PROXY_ABORT_GRACE_MS (200: how
+long upstream is still read and metered after a caller left, 0 = abort it at once).
 Without OPENAI_API_KEY/OPENAI_BASE_URL or OPENMETER_URL it starts the embedded servers.`;
 
 const parsed = parseProxyArguments(process.argv.slice(2));
@@ -155,6 +156,7 @@ try {
     budget: gate && proxy.budgetFeature ? { gate, feature: proxy.budgetFeature } : undefined,
     events: { source: config.eventSource, type: config.eventType, ids: config.eventIds },
     maxBodyBytes: proxy.maxBodyBytes,
+    abortGraceMs: proxy.abortGraceMs,
     logger: { warn: printError },
   });
   const server: ServerType = await new Promise((resolve, reject) => {

@@ -1,6 +1,7 @@
 import type { BudgetGate } from '@llm-meter/budget-gate';
 import type { StreamEndReason, UsageEvent } from '@llm-meter/meter-core';
 import type { Dispatcher } from 'undici';
+import type { Sleep } from './create-abort-grace.js';
 import type { ProxyMetrics } from './create-proxy-metrics.js';
 import type { SubjectPolicy } from './resolve-subject.js';
 import type { AllowedRoute } from './tenancy/allowed-routes.js';
@@ -105,6 +106,13 @@ export interface ProxyOptions {
   logger?: { warn(message: string): void } | undefined;
   /** Where upstream requests go through (undici); default the global dispatcher. */
   dispatcher?: Dispatcher | undefined;
+  /**
+   * How long upstream is still read after the caller left, in milliseconds, before it is aborted
+   * (0: at once). Default 200 (`defaultAbortGraceMs`).
+   */
+  abortGraceMs?: number | undefined;
+  /** The grace's timer; injected by tests. Default `setTimeout` of `node:timers/promises`. */
+  sleep?: Sleep | undefined;
   /**
    * The clock of events whose response carries no time (embeddings, a stream cut before its
    * first chunk), handed to the usage sink too. Default `() => new Date()`.

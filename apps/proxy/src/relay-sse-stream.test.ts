@@ -81,10 +81,76 @@ describe('relaySseStream', () => {
     expect(ends).toEqual(['completed']);
   });
 
-  it('ends once as aborted, and stops upstream, when the caller left before the stream began', async () => {
-    let resolveEnded: (value: { reasons: RelayEnd[]; upstreamDestroyed: boolean }) => void = () =>
-      undefined;
-    const ended = new Promise<{ reasons: RelayEnd[]; upstreamDestroyed: boolean }>((resolve) => {
+  it('reads upstream on, unwritten, when the caller leaves mid-stream, and ends once as completed', async () => {
+    const upstream = new PassThrough();
+    const seen: string[] = [];
+    let resolveEnded: (reasons: RelayEnd[]) => void = () => undefined;
+    const ended = new Promise<RelayEnd[]>((resolve) => {
+      resolveEnded = resolve;
+    });
+    const url = await serve((outgoing) => {
+      const reasons: RelayEnd[] = [];
+      relaySseStream({
+        upstream,
+        outgoing,
+        status: 200,
+        headers: { 'content-type': 'text/event-stream' },
+        onEvent: (event) => {
+          seen.push(String(event.data));
+          return true;
+        },
+        onEnd: (reason) => {
+          reasons.push(reason);
+          resolveEnded(reasons);
+        },
+      });
+      upstream.write('data: one\n\n');
+      // Upstream sends the rest once the proxy saw the caller leave (after the relay did).
+      outgoing.once('close', () => {
+        upstream.write('data: two\n\n');
+        upstream.end('data: usage\n\n');
+      });
+    });
+    // The caller reads the first event, then leaves.
+    const caller = request(url, (incoming) => incoming.once('data', () => caller.destroy()));
+    caller.on('error', () => undefined).end();
+    expect(await ended).toEqual(['completed']);
+    expect(seen).toEqual(['one', 'two', 'usage']);
+  });
+
+  it('reads upstream to its end when the caller left before the stream began', async () => {
+    let resolveEnded: (value: { reasons: RelayEnd[]; seen: string[] }) => void = () => undefined;
+    const ended = new Promise<{ reasons: RelayEnd[]; seen: string[] }>((resolve) => {
+      resolveEnded = resolve;
+    });
+    const url = await serve((outgoing) => {
+      outgoing.destroy();
+      const upstream = new PassThrough();
+      const reasons: RelayEnd[] = [];
+      const seen: string[] = [];
+      relaySseStream({
+        upstream,
+        outgoing,
+        status: 200,
+        headers: {},
+        onEvent: (event) => {
+          seen.push(String(event.data));
+          return true;
+        },
+        onEnd: (reason) => {
+          reasons.push(reason);
+          resolveEnded({ reasons, seen });
+        },
+      });
+      upstream.end('data: all\n\ndata: usage\n\n');
+    });
+    await expect(get(url)).rejects.toThrow();
+    expect(await ended).toEqual({ reasons: ['completed'], seen: ['all', 'usage'] });
+  });
+
+  it('ends once as an error when upstream is destroyed after the caller left (the grace ended)', async () => {
+    let resolveEnded: (reasons: RelayEnd[]) => void = () => undefined;
+    const ended = new Promise<RelayEnd[]>((resolve) => {
       resolveEnded = resolve;
     });
     const url = await serve((outgoing) => {
@@ -97,13 +163,16 @@ describe('relaySseStream', () => {
         status: 200,
         headers: {},
         onEvent: () => true,
-        onEnd: (reason) => reasons.push(reason),
+        onEnd: (reason) => {
+          reasons.push(reason);
+          resolveEnded(reasons);
+        },
       });
-      // Nothing more can end it: the caller's close has come and gone.
-      setImmediate(() => resolveEnded({ reasons, upstreamDestroyed: upstream.destroyed }));
+      upstream.write('data: partial\n\n');
+      setImmediate(() => upstream.destroy(new Error('aborted after the grace')));
     });
     await expect(get(url)).rejects.toThrow();
-    expect(await ended).toEqual({ reasons: ['aborted'], upstreamDestroyed: true });
+    expect(await ended).toEqual(['error']);
   });
 
   it('lets SDK clients that abort inside the last burst of a stream leave their loops', async () => {

@@ -2,15 +2,17 @@ import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { createSseFramer, type SseEvent } from './create-sse-framer.js';
 
-/** How a relayed stream ended: upstream finished it, the caller left, or upstream broke off. */
-export type RelayEnd = 'completed' | 'aborted' | 'error';
+/** How a relayed stream ended: upstream finished it, or it broke off (or was aborted). */
+export type RelayEnd = 'completed' | 'error';
 
 /**
  * Relays an upstream server-sent event stream to the caller's response as its bytes arrive:
  * never buffered beyond one unfinished event, paused while the caller's socket is full. Every
  * whole event is handed to `onEvent` before it is written; `false` keeps it from the caller.
- * `onEnd` is called exactly once, however the stream ends; a caller that leaves stops the
- * upstream body, and an upstream that breaks off breaks the caller's connection the same way.
+ * A caller that leaves does not stop upstream: the rest is read at full speed and handed to
+ * `onEvent` (the answer upstream finished, its usage), unwritten, until upstream ends or its
+ * owner aborts it. `onEnd` is called exactly once, however the stream ends; an upstream that
+ * breaks off breaks the caller's connection the same way.
  * @see https://html.spec.whatwg.org/multipage/server-sent-events.html
  */
 export function relaySseStream({
@@ -30,6 +32,7 @@ export function relaySseStream({
 }): void {
   const framer = createSseFramer();
   let ended = false;
+  let callerGone = false;
   const end = (reason: RelayEnd) => {
     if (ended) return;
     ended = true;
@@ -38,27 +41,28 @@ export function relaySseStream({
   };
   const write = (events: SseEvent[]) => {
     let flowing = true;
-    for (const event of events) if (onEvent(event)) flowing = outgoing.write(event.bytes);
-    if (!flowing && !upstream.isPaused()) {
+    for (const event of events)
+      if (onEvent(event) && !callerGone) flowing = outgoing.write(event.bytes);
+    if (!flowing && !callerGone && !upstream.isPaused()) {
       upstream.pause();
       outgoing.once('drain', () => upstream.resume());
     }
   };
   const onCallerGone = () => {
-    end('aborted');
-    upstream.destroy();
+    callerGone = true;
+    // Paused for a caller that will never drain: read on, nothing is written any more.
+    upstream.resume();
   };
 
   if (outgoing.destroyed) {
-    // The caller left before the stream began: its 'close' has been and gone.
-    end('aborted');
-    upstream.destroy();
-    return;
+    // The caller left before the stream began (its 'close' has been and gone).
+    callerGone = true;
+  } else {
+    outgoing.writeHead(status, headers);
+    // The caller sees the status and headers at once, as upstream sent them, before any event.
+    outgoing.flushHeaders();
+    outgoing.once('close', onCallerGone);
   }
-  outgoing.writeHead(status, headers);
-  // The caller sees the status and headers at once, as upstream sent them, before any event.
-  outgoing.flushHeaders();
-  outgoing.once('close', onCallerGone);
   upstream.on('data', (chunk: Uint8Array) => write(framer.push(chunk)));
   upstream.once('end', () => {
     write(framer.flush());
@@ -67,11 +71,11 @@ export function relaySseStream({
     // aborts while it reads them must still find the response unfinished, as Node 20 and 22's
     // fetch (undici 6) never settles a read after an abort that comes once the whole response
     // has arrived. Upstream's last events and its end often come in one read.
-    setImmediate(() => setImmediate(() => outgoing.end()));
+    if (!callerGone) setImmediate(() => setImmediate(() => outgoing.end()));
   });
   upstream.once('error', (error) => {
     if (ended) return;
     end('error');
-    outgoing.destroy(error);
+    if (!callerGone) outgoing.destroy(error);
   });
 }
