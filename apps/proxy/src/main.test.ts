@@ -228,9 +228,7 @@ describe('proxy main.ts in its own process', () => {
     await response.body?.cancel().catch(() => undefined);
 
     const second = await startProxy();
-    await expect
-      .poll(async () => (await client.events.list({ subject })).length, { timeout: 60_000 })
-      .toBe(1);
+    await expect.poll(async () => (await client.events.list({ subject })).length).toBe(1);
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
     const [ingested] = await client.events.list({ subject });
@@ -278,9 +276,7 @@ describe('proxy main.ts in its own process', () => {
     expect(await calling).toBeInstanceOf(Error);
 
     const second = await startProxy();
-    await expect
-      .poll(async () => (await client.events.list({ subject })).length, { timeout: 60_000 })
-      .toBe(1);
+    await expect.poll(async () => (await client.events.list({ subject })).length).toBe(1);
     expect(second.output()).toMatch(/1 event\(s\) journaled by an earlier run/);
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);

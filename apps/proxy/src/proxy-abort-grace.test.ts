@@ -71,9 +71,7 @@ async function streamThenLeave({
 }
 
 async function eventsOf(subject: string) {
-  await expect
-    .poll(async () => (await stack.listEvents(subject)).length, { timeout: 20_000 })
-    .toBe(1);
+  await expect.poll(async () => (await stack.listEvents(subject)).length).toBe(1);
   return stack.listEvents(subject);
 }
 
@@ -151,7 +149,7 @@ describe('a caller that leaves while upstream is still sending', () => {
     });
     caller.on('error', () => undefined).end(body);
     // The call's record is journaled right before it is sent.
-    await expect.poll(() => stack.outbox.stats().openStreams, { timeout: 20_000 }).toBe(1);
+    await expect.poll(() => stack.outbox.stats().openStreams).toBe(1);
     caller.destroy();
     const [event] = await eventsOf(subject);
     expect(event?.id).toMatch(/^chatcmpl-/);
