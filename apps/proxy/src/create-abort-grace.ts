@@ -6,9 +6,7 @@ import { setTimeout as delay } from 'node:timers/promises';
  * tens of milliseconds), so 200 ms covers it on routes up to about 150 ms one way. Upstream still
  * generating keeps going for the grace too, which upstream bills and the proxy meters as it
  * reads: up to 0.2 s of output (10–40 tokens at 50–200 tokens/s) per stream whose caller left
- * early, billed to the customer who left. Longer graces buy little: with 500 ms (measured, see
- * the README's figures) output billed grew by 38–81% where callers left early in short answers,
- * to close a metering gap of under 2%.
+ * early, billed to the customer who left (see the README's "Caller leaves" figures).
  */
 export const defaultAbortGraceMs = 200;
 
