@@ -29,15 +29,13 @@ const usageEndpoints: Record<MeteredEndpoint, UsageEndpoint> = {
 };
 
 /**
- * The proxy's usage sink over the outbox. A blocking call is journaled before it is sent (its
- * prompt estimate, a `crashed` estimate if the proxy dies before the answer is metered) and
- * replaced by the answer's event. A stream is journaled
- * with `@llm-meter/metering`'s stream journal: the prompt estimate before the request is sent
- * (under a provisional id, then upstream's request id once its headers arrive), re-keyed to the
- * provider's id when a chunk names it, then brought up
- * to date on every chunk; its one final event replaces the journaled record. So a proxy killed
- * mid-stream bills every chunk journaled before the kill, as a `crashed` estimate, on its next
- * start. With a `settler`, an estimate whose response id is known is settled against upstream's
+ * The proxy's usage sink over the outbox, with `@llm-meter/metering`'s journals: every call is
+ * journaled before it is sent (its prompt estimate, under a provisional id, then upstream's
+ * request id once its headers arrive). A blocking call's record is replaced by the answer's
+ * event. A stream's is re-keyed to the provider's id when a chunk names it, brought up to date on
+ * every chunk, and replaced by the stream's one final event. So a proxy killed mid-call bills, on
+ * its next start, a `crashed` estimate of the prompt and of every chunk journaled before the
+ * kill. With a `settler`, an estimate whose response id is known is settled against upstream's
  * own usage (one correction event when it differs).
  * @see https://platform.openai.com/docs/api-reference/chat-streaming
  */
