@@ -14,11 +14,7 @@ import { createProxyApp } from './create-proxy-app.js';
 import { createProxyMetrics } from './create-proxy-metrics.js';
 import { loadProxyConfig, ProxyConfigError } from './load-proxy-config.js';
 import { parseProxyArguments } from './parse-proxy-arguments.js';
-import {
-  defaultServerKeyRoutes,
-  formatAllowedRoutes,
-  parseAllowedRoutes,
-} from './tenancy/allowed-routes.js';
+import { formatAllowedRoutes, resolveAllowedRoutes } from './tenancy/allowed-routes.js';
 import { createFileObjectOwners } from './tenancy/create-file-object-owners.js';
 import { createRedisObjectOwners } from './tenancy/create-redis-object-owners.js';
 
@@ -189,7 +185,7 @@ try {
   // Before "listening": whoever waits for that line has read this one too.
   if (proxy.useServerKey)
     print(
-      `proxy: callers share the server's OPENAI_API_KEY: each reaches only the stored responses and chat completions it created (owners in ${proxy.redisUrl ? 'Redis' : join(config.dataDir, 'proxy-object-owners.jsonl')}); other pass-through routes: ${formatAllowedRoutes(proxy.allowedRoutes ?? parseAllowedRoutes(defaultServerKeyRoutes))} (LLM_METER_PROXY_ALLOWED_PATHS)`,
+      `proxy: callers share the server's OPENAI_API_KEY: each reaches only the stored responses and chat completions it created (owners in ${proxy.redisUrl ? 'Redis' : join(config.dataDir, 'proxy-object-owners.jsonl')}); other pass-through routes: ${formatAllowedRoutes(resolveAllowedRoutes({ isolated: true, allowedRoutes: proxy.allowedRoutes }) ?? [])} (LLM_METER_PROXY_ALLOWED_PATHS)`,
     );
   print(
     `proxy: listening on http://${proxy.host}:${port}/v1 → ${services.openai.baseURL}${gate ? ` (budget gate on ${proxy.budgetFeature})` : ''}`,

@@ -17,6 +17,20 @@ export interface AllowedRoute {
 export const defaultServerKeyRoutes = 'GET /v1/models, GET /v1/models/*, POST /v1/moderations';
 
 /**
+ * The pass-through routes in force: the configured ones, else `defaultServerKeyRoutes` with the
+ * server's key, else none set (every path passes: upstream isolates callers' own keys).
+ */
+export function resolveAllowedRoutes({
+  isolated,
+  allowedRoutes,
+}: {
+  isolated: boolean;
+  allowedRoutes: readonly AllowedRoute[] | undefined;
+}): readonly AllowedRoute[] | undefined {
+  return allowedRoutes ?? (isolated ? parseAllowedRoutes(defaultServerKeyRoutes) : undefined);
+}
+
+/**
  * Parses allowed routes, comma- or line-separated: `GET /v1/models`, `POST /v1/moderations`,
  * `/v1/files/*` (any method; `/*` also allows everything below the path). Throws a TypeError
  * naming the entry that cannot be read.

@@ -2,10 +2,9 @@ import { openAIErrorResponse } from '../openai-error-response.js';
 import type { MeteredEndpoint } from '../proxy-types.js';
 import {
   type AllowedRoute,
-  defaultServerKeyRoutes,
   formatAllowedRoutes,
   isAllowedRoute,
-  parseAllowedRoutes,
+  resolveAllowedRoutes,
 } from './allowed-routes.js';
 import { classifyPassThrough, isStoredCollectionPath } from './classify-pass-through.js';
 import {
@@ -70,8 +69,7 @@ export function createTenantGuard({
   owners?: ObjectOwners | undefined;
   onOwnerLookupError?: ((error: unknown) => void) | undefined;
 }): TenantGuard {
-  const routes =
-    allowedRoutes ?? (isolated ? parseAllowedRoutes(defaultServerKeyRoutes) : undefined);
+  const routes = resolveAllowedRoutes({ isolated, allowedRoutes });
   const notFound = (collection: OwnedCollection, id: string) =>
     openAIErrorResponse({
       status: 404,
