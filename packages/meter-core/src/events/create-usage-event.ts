@@ -27,6 +27,9 @@ export const reservedDataKeys: ReadonlySet<string> = new Set([
   'cached_tokens_unknown',
   'reasoning_tokens_unknown',
   'settles',
+  // Provider-specific dimensions a provider's events carry (Anthropic's).
+  'inference_geo',
+  'advisor_model',
   ...usageFieldNames,
   'tokens',
   'type',

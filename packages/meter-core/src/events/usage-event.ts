@@ -8,10 +8,11 @@ import type { TokenType, UsageRecord } from '../usage/usage-record.js';
 export type DimensionValue = string | number | boolean | null;
 
 /**
- * The API a usage event was produced from.
+ * The API a usage event was produced from: OpenAI's chat completions, Responses and embeddings,
+ * Anthropic's Messages (`messages`).
  * @see https://platform.openai.com/docs/api-reference
  */
-export type UsageEndpoint = 'chat.completions' | 'responses' | 'embeddings';
+export type UsageEndpoint = 'chat.completions' | 'responses' | 'embeddings' | 'messages';
 
 /**
  * Where an event's numbers come from: the provider's own usage, an estimate (the provider's was

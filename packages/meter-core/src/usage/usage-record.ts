@@ -48,6 +48,13 @@ export const usageFields = {
   completion_image_tokens: { unit: 'tokens', partOf: 'completion_tokens' },
   accepted_prediction_tokens: { unit: 'tokens', partOf: 'completion_tokens' },
   rejected_prediction_tokens: { unit: 'tokens', partOf: 'completion_tokens' },
+  /**
+   * Input read by a second model consulted within the response (Anthropic's advisor), priced at
+   * that model's rates (`advisor_model`), not the response's.
+   */
+  advisor_input_tokens: { unit: 'tokens', partOf: 'prompt_tokens' },
+  /** Output written by that second model, priced at its rates. */
+  advisor_output_tokens: { unit: 'tokens', partOf: 'completion_tokens' },
   /** Server-side web searches, billed per call. */
   web_search_calls: { unit: 'calls' },
   /** Server-side web fetches, billed per call. */

@@ -1,0 +1,71 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import type { AnthropicUsage } from '../anthropic-message-types.js';
+
+/**
+ * One recorded Anthropic exchange of the shared fixtures, declaring only the fields tests read.
+ * @see ../../../../../../../../shared/fixtures/anthropic/README.md
+ */
+export interface AnthropicFixtureRecord {
+  /** `file#line` for test names. */
+  name: string;
+  /** The recording's file, one per source project. */
+  file: string;
+  endpoint: 'messages' | 'messages.count_tokens';
+  stream: boolean;
+  request: Record<string, unknown>;
+  response?: Record<string, unknown> | null;
+  sse_events?: Array<Record<string, unknown>> | null;
+  /** Blocking: `response.usage`; streams: the merged final usage; count_tokens: the response. */
+  usage: AnthropicUsage;
+  categories: string[];
+  provenance?: { recorder_text_normalization?: unknown } | null;
+}
+
+// The fixtures live beside the repository (shared/fixtures/anthropic), never inside it.
+const fixturesDirectory = new URL(
+  '../../../../../../../../shared/fixtures/anthropic/',
+  import.meta.url,
+);
+
+let cache: AnthropicFixtureRecord[] | undefined;
+
+/**
+ * Reads every record of the shared Anthropic fixtures in place, once per test file.
+ * @see ../../../../../../../../shared/fixtures/anthropic/README.md
+ */
+export function readAnthropicFixtures(): AnthropicFixtureRecord[] {
+  if (cache) return cache;
+  const records: AnthropicFixtureRecord[] = [];
+  for (const file of readdirSync(fixturesDirectory)
+    .filter((name) => name.endsWith('.jsonl'))
+    .sort()) {
+    const lines = readFileSync(new URL(file, fixturesDirectory), 'utf8').split('\n');
+    lines.forEach((line, index) => {
+      if (line.trim() === '') return;
+      records.push({
+        ...(JSON.parse(line) as Omit<AnthropicFixtureRecord, 'name' | 'file'>),
+        name: `${file}#${index + 1}`,
+        file,
+      });
+    });
+  }
+  cache = records;
+  return records;
+}
+
+/**
+ * Whether a record's text is as Anthropic counted it: pydantic-ai's cassette writer may have
+ * normalized the strings of JSON bodies (the request, a blocking answer), not SSE text; see the
+ * fixtures' README.
+ */
+export function isTextAsCounted({
+  record,
+  part,
+}: {
+  record: AnthropicFixtureRecord;
+  part: 'request' | 'answer';
+}): boolean {
+  const normalization = record.provenance?.recorder_text_normalization;
+  if (typeof normalization !== 'string' || !normalization.startsWith('possibly')) return true;
+  return part === 'answer' && record.stream;
+}
