@@ -1,14 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import { estimateAnthropicPromptTokens } from './anthropic/count/estimate-anthropic-prompt-tokens.js';
 import { countChatPromptTokens } from './openai/count/count-chat-prompt-tokens.js';
 import { convertResponsesRequest } from './openai/events/convert-responses-request.js';
 import { getUsageProvider, usageProviderIds } from './registry.js';
 
 describe('getUsageProvider', () => {
-  it('knows OpenAI and names the known providers for any other id', () => {
-    expect(usageProviderIds).toEqual(['openai']);
+  it('knows OpenAI and Anthropic and names the known providers for any other id', () => {
+    expect(usageProviderIds).toEqual(['openai', 'anthropic']);
     expect(getUsageProvider('openai').id).toBe('openai');
-    expect(() => getUsageProvider('anthropic')).toThrow(
-      'unknown provider "anthropic": this version of @llm-meter/meter-core knows openai',
+    expect(getUsageProvider('anthropic').id).toBe('anthropic');
+    expect(() => getUsageProvider('mistral')).toThrow(
+      'unknown provider "mistral": this version of @llm-meter/meter-core knows openai, anthropic',
     );
   });
 });
@@ -75,5 +77,44 @@ describe("OpenAI's request estimate", () => {
     [{ model: 'text-embedding-3-small', input: [{}] }, 'embeddings `input` must be a string'],
   ])('refuses %o', (request, message) => {
     expect(() => estimateRequest(request)).toThrow(message);
+  });
+});
+
+describe("Anthropic's request estimate", () => {
+  const { estimateRequest } = getUsageProvider('anthropic');
+  const request = {
+    model: 'claude-haiku-4-5',
+    max_tokens: 256,
+    system: 'You answer in one line.',
+    messages: [
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'What is in this picture?' },
+          { type: 'image', source: { type: 'url', url: 'https://example.com/a.png' } },
+        ],
+      },
+    ],
+  };
+
+  it('estimates the prompt with the calibrated model, lists parts it cannot count, and takes max_tokens', () => {
+    expect(estimateRequest(request)).toEqual({
+      promptTokens: estimateAnthropicPromptTokens({ request }).tokens,
+      excludedParts: 1,
+      maxOutputTokens: 256,
+      choices: 1,
+    });
+    expect(estimateAnthropicPromptTokens({ request }).tokens).toBeGreaterThan(10);
+  });
+
+  it.each([
+    [null, 'the request body must be an object with `model` and `messages`'],
+    [
+      { model: 'claude-haiku-4-5', max_tokens: 10 },
+      'an Anthropic Messages request needs `messages`',
+    ],
+    [{ ...request, max_tokens: 1.5 }, 'request.max_tokens must be a non-negative integer, got 1.5'],
+  ])('refuses %o', (body, message) => {
+    expect(() => estimateRequest(body)).toThrow(message);
   });
 });

@@ -1,16 +1,18 @@
+import { anthropicUsageProvider } from './anthropic/anthropic-usage-provider.js';
 import { openAIUsageProvider } from './openai/openai-usage-provider.js';
 import type { UsageProvider } from './usage-provider.js';
 
 // One line per provider: its folder under src/providers/ exports the adapter.
 const usageProviders: ReadonlyMap<string, UsageProvider> = new Map([
   [openAIUsageProvider.id, openAIUsageProvider],
+  [anthropicUsageProvider.id, anthropicUsageProvider],
 ]);
 
 /** The ids of the providers this version knows. */
 export const usageProviderIds: readonly string[] = [...usageProviders.keys()];
 
 /**
- * The adapter of a provider by its id (`openai`). Throws a TypeError naming the known ids for
+ * The adapter of a provider by its id (`openai`, `anthropic`). Throws a TypeError naming the known ids for
  * any other.
  */
 export function getUsageProvider(id: string): UsageProvider {

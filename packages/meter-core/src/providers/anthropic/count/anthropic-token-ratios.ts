@@ -1,9 +1,10 @@
 /**
  * The calibrated model of Anthropic token counts, which have no public tokenizer: text is
  * counted with the neutral BPE tokenizer (`o200k_base`) and scaled, plus fixed overheads per
- * message, tool definition and tool call. Fitted by least squares on the recorded exchanges of
- * two sources (Mirascope, pydantic-ai) and validated on the eight others
- * (`count/anthropic-estimate-accuracy.test.ts`; figures in the package README).
+ * message, tool definition and tool call. Fitted on the recorded exchanges of two sources
+ * (Mirascope, pydantic-ai: least squares, the small constants then set for the median relative
+ * error) and validated on the eight others (`count/anthropic-estimate-accuracy.test.ts`;
+ * figures in the package README, `pnpm accuracy-report:anthropic`).
  * @see https://docs.anthropic.com/en/docs/build-with-claude/token-counting
  */
 export const anthropicTokenRatios = {
@@ -18,9 +19,9 @@ export const anthropicTokenRatios = {
   /** The same when `tool_choice` forces a named tool (no choice to write out). */
   outputPerForcedToolCall: 26,
   /** Prompt: tokens every request adds. */
-  promptBase: 5,
+  promptBase: 3,
   /** Prompt: tokens each message adds (its role turn). */
-  promptPerMessage: 4.3,
+  promptPerMessage: 4,
   /** Prompt: Claude tokens per `o200k_base` token of a tool definition's JSON. */
   toolDefinitionRatio: 1.11,
   /** Prompt: tokens each tool definition adds. */

@@ -44,7 +44,8 @@ export function estimateAnthropicPromptTokens({
           countText(block.text);
           break;
         case 'thinking':
-          countText(block.thinking);
+        case 'redacted_thinking':
+          // Thinking of earlier turns is dropped from the context, not billed again.
           break;
         case 'tool_use':
         case 'server_tool_use':

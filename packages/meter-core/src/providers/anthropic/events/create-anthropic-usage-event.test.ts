@@ -301,11 +301,11 @@ describe('createAnthropicUsageEvent on hand-made messages', () => {
         "endpoint": "messages",
         "estimate_reason": "no_usage",
         "model": "claude-sonnet-4-5-20250929",
-        "prompt_tokens": 13,
+        "prompt_tokens": 10,
         "provider": "anthropic",
         "reasoning_tokens": 0,
         "requested_model": "claude-sonnet-4-5",
-        "total_tokens": 17,
+        "total_tokens": 14,
         "usage_source": "estimated",
       }
     `);
