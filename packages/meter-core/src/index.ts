@@ -27,6 +27,22 @@ export type { FeatureDefinition } from './meters/llm-cost-features.js';
 export { openMeterFeatures } from './meters/llm-cost-features.js';
 export type { MeterDefinition } from './meters/usage-meters.js';
 export { openMeterMeters, tokenTypeEventMeters, usageEventMeters } from './meters/usage-meters.js';
+// Anthropic Messages: usage events and the stream wrapper (src/providers/anthropic/).
+export type {
+  AnthropicCacheCreation,
+  AnthropicContentBlockLike,
+  AnthropicMessageLike,
+  AnthropicMessagesRequest,
+  AnthropicRequestBlockLike,
+  AnthropicUsage,
+  AnthropicUsageIteration,
+} from './providers/anthropic/events/anthropic-message-types.js';
+export { convertAnthropicUsage } from './providers/anthropic/events/convert-anthropic-usage.js';
+export type { CreateAnthropicUsageEventOptions } from './providers/anthropic/events/create-anthropic-usage-event.js';
+export { createAnthropicUsageEvent } from './providers/anthropic/events/create-anthropic-usage-event.js';
+export type { AnthropicStreamEventLike } from './providers/anthropic/stream/anthropic-stream-meter.js';
+export type { MeterAnthropicStreamOptions } from './providers/anthropic/stream/meter-anthropic-stream.js';
+export { meterAnthropicStream } from './providers/anthropic/stream/meter-anthropic-stream.js';
 // Token counting (src/count/, src/tokenizer/).
 export type {
   ChatPromptContentPart,

@@ -1,5 +1,7 @@
 // `@llm-meter/meter-core/push`: the push-based stream meters, for callers that drive a stream
 // themselves (crash-safe journaling, proxies): `push` every chunk, `finish` once.
+export type { AnthropicStreamEventLike } from './providers/anthropic/stream/anthropic-stream-meter.js';
+export { AnthropicStreamMeter } from './providers/anthropic/stream/anthropic-stream-meter.js';
 export type { ChatCompletionChunkLike } from './providers/openai/stream/chat-stream-meter.js';
 export { ChatStreamMeter } from './providers/openai/stream/chat-stream-meter.js';
 export type { ResponseStreamEventLike } from './providers/openai/stream/responses-stream-meter.js';
