@@ -93,7 +93,8 @@ export interface AnthropicMessagesRequest {
       }>
     | null
     | undefined;
-  tools?: ReadonlyArray<Readonly<Record<string, unknown>>> | null | undefined;
+  /** Tool definitions, counted by their JSON. */
+  tools?: ReadonlyArray<unknown> | null | undefined;
   tool_choice?: { type?: string | null | undefined } | null | undefined;
   thinking?: { type?: string | null | undefined } | null | undefined;
 }

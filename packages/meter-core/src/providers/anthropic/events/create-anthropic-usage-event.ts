@@ -1,9 +1,7 @@
 import { convertTime, type UsageEventEnvelopeOptions } from '../../../events/create-usage-event.js';
 import type { UsageEvent } from '../../../events/usage-event.js';
 import { UsageEventError } from '../../../events/usage-event-error.js';
-import type { UsageRecord } from '../../../usage/usage-record.js';
-import { estimateAnthropicOutputTokens } from '../count/estimate-anthropic-output-tokens.js';
-import { estimateAnthropicPromptTokens } from '../count/estimate-anthropic-prompt-tokens.js';
+import { estimateAnthropicMessageTokens } from '../count/estimate-anthropic-message-tokens.js';
 import type { AnthropicMessageLike, AnthropicMessagesRequest } from './anthropic-message-types.js';
 import { convertAnthropicUsage } from './convert-anthropic-usage.js';
 import { createMessagesUsageEvent } from './create-messages-usage-event.js';
@@ -26,35 +24,6 @@ export interface CreateAnthropicUsageEventOptions extends UsageEventEnvelopeOpti
    * `estimate_reason: "no_usage"`).
    */
   request?: AnthropicMessagesRequest | undefined;
-}
-
-/** Estimates a message that came without usage, from its request and content. */
-export function estimateMessageTokens({
-  request,
-  content,
-  outputFloor = 0,
-}: {
-  request: AnthropicMessagesRequest;
-  content: AnthropicMessageLike['content'];
-  /** Output already known to be billed (a stream's `message_start` count). */
-  outputFloor?: number | undefined;
-}): { tokens: UsageRecord; thinkingUnknown: boolean } {
-  const prompt = estimateAnthropicPromptTokens({ request }).tokens;
-  const output = estimateAnthropicOutputTokens({
-    blocks: Array.isArray(content) ? content : [],
-    toolChoice: request.tool_choice?.type,
-  });
-  const completion = Math.max(output.tokens, outputFloor);
-  return {
-    tokens: {
-      prompt_tokens: prompt,
-      completion_tokens: completion,
-      total_tokens: prompt + completion,
-      cached_tokens: 0,
-      reasoning_tokens: 0,
-    },
-    thinkingUnknown: output.thinkingUnknown,
-  };
 }
 
 /**
@@ -113,7 +82,7 @@ export function createAnthropicUsageEvent(
         'the message carries no usage: pass options.request to record an estimate (usage_source "estimated")',
     });
   }
-  const estimate = estimateMessageTokens({ request, content: message.content });
+  const estimate = estimateAnthropicMessageTokens({ request, content: message.content });
   return createMessagesUsageEvent({
     id: message.id,
     time,

@@ -259,4 +259,35 @@ describe('meterAnthropicStream', () => {
       ['estimated', 'error'],
     ]);
   });
+
+  it('reports exactly once for a stream failing, or left, at every point', async () => {
+    for (const record of streams.filter((candidate) => candidate.file.startsWith('simonw'))) {
+      const events = eventsOf(record);
+      for (let cut = 0; cut <= events.length; cut += 1) {
+        for (const ending of ['fail', 'break'] as const) {
+          const reported: UsageEvent[] = [];
+          const metered = meterAnthropicStream(
+            replay(events, ending === 'fail' ? cut : undefined),
+            {
+              ...options,
+              request: record.request,
+              onUsage: (event) => {
+                reported.push(event);
+              },
+            },
+          );
+          let read = 0;
+          try {
+            for await (const _event of metered) {
+              read += 1;
+              if (ending === 'break' && read === cut) break;
+            }
+          } catch {
+            // the replay's connection reset
+          }
+          expect(reported, `${record.name} ${ending} at ${cut}`).toHaveLength(1);
+        }
+      }
+    }
+  });
 });

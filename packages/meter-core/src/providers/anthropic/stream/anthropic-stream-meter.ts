@@ -4,6 +4,7 @@ import { UsageEventError } from '../../../events/usage-event-error.js';
 import { safeConvertUsage } from '../../../stream/safe-convert-usage.js';
 import type { StreamEndReason, StreamMeterOptions } from '../../../stream/stream-meter-options.js';
 import type { UsageRecord } from '../../../usage/usage-record.js';
+import { estimateAnthropicMessageTokens } from '../count/estimate-anthropic-message-tokens.js';
 import type {
   AnthropicContentBlockLike,
   AnthropicMessageLike,
@@ -11,7 +12,6 @@ import type {
   AnthropicUsage,
 } from '../events/anthropic-message-types.js';
 import { convertAnthropicUsage } from '../events/convert-anthropic-usage.js';
-import { estimateMessageTokens } from '../events/create-anthropic-usage-event.js';
 import { createMessagesUsageEvent } from '../events/create-messages-usage-event.js';
 
 /**
@@ -224,7 +224,7 @@ export class AnthropicStreamMeter {
       ? safeConvertUsage(() => convertAnthropicUsage({ usage: start }))
       : undefined;
     const floor = reported?.success ? reported.value.completion_tokens : 0;
-    const estimate = estimateMessageTokens({
+    const estimate = estimateAnthropicMessageTokens({
       request: this.#request,
       content: blocks,
       outputFloor: floor,
