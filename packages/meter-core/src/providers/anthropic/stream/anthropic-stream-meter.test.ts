@@ -137,6 +137,8 @@ describe('AnthropicStreamMeter on streams cut at every point', () => {
       events: [...beforeDelta, { type: 'error', error: { type: 'overloaded_error' } } as never],
     });
     expect(failed.data.estimate_reason).toBe('error');
+    // The searches the stream showed are counted, the input is message_start's (a floor).
+    expect(failed.data).toMatchObject({ web_search_calls: 2, prompt_tokens: 3 + 2474 });
     expect(meter({ record, events: beforeDelta }).data.estimate_reason).toBe('no_usage_chunk');
   });
 

@@ -229,18 +229,41 @@ export class AnthropicStreamMeter {
       content: blocks,
       outputFloor: floor,
     });
-    if (!reported?.success) return { ...estimate, inputReported: false };
+    const calls = this.#serverToolCalls();
+    if (!reported?.success) {
+      return {
+        tokens: { ...estimate.tokens, ...calls },
+        thinkingUnknown: estimate.thinkingUnknown,
+        inputReported: false,
+      };
+    }
     const completion = estimate.tokens.completion_tokens;
     const input = reported.value;
     return {
       tokens: {
         ...input,
+        ...calls,
         completion_tokens: completion,
         total_tokens: input.prompt_tokens + completion,
         reasoning_tokens: 0,
       },
       thinkingUnknown: estimate.thinkingUnknown,
       inputReported: true,
+    };
+  }
+
+  // The web searches and fetches the stream showed before it ended: a floor of those billed.
+  #serverToolCalls(): Pick<UsageRecord, 'web_search_calls' | 'web_fetch_calls'> {
+    let searches = 0;
+    let fetches = 0;
+    for (const block of this.#blocks.values()) {
+      if (block.type !== 'server_tool_use') continue;
+      if (block.name === 'web_search') searches += 1;
+      if (block.name === 'web_fetch') fetches += 1;
+    }
+    return {
+      ...(searches > 0 ? { web_search_calls: searches } : {}),
+      ...(fetches > 0 ? { web_fetch_calls: fetches } : {}),
     };
   }
 
