@@ -21,6 +21,7 @@ export const reservedDataKeys: ReadonlySet<string> = new Set([
   'model',
   'requested_model',
   'service_tier',
+  'traffic_type',
   'endpoint',
   'usage_source',
   'estimate_reason',
@@ -168,6 +169,7 @@ export function createUsageEvent({
   model,
   requestedModel,
   serviceTier,
+  trafficType,
   endpoint,
   tokens,
   estimateReason,
@@ -184,6 +186,8 @@ export function createUsageEvent({
   requestedModel?: unknown;
   /** The `service_tier` the provider reported, when it did (`auto` is left out). */
   serviceTier?: unknown;
+  /** Vertex AI's `trafficType`, when reported. */
+  trafficType?: unknown;
   endpoint: UsageEndpoint;
   tokens: UsageRecord;
   /** Set when the counts are estimates. */
@@ -215,6 +219,7 @@ export function createUsageEvent({
     ...(typeof serviceTier === 'string' && serviceTier && serviceTier !== 'auto'
       ? { service_tier: serviceTier }
       : {}),
+    ...(typeof trafficType === 'string' && trafficType ? { traffic_type: trafficType } : {}),
     endpoint,
     ...tokens,
     usage_source: estimateReason === undefined ? 'provider' : 'estimated',
