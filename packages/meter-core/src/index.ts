@@ -27,6 +27,22 @@ export type { FeatureDefinition } from './meters/llm-cost-features.js';
 export { openMeterFeatures } from './meters/llm-cost-features.js';
 export type { MeterDefinition } from './meters/usage-meters.js';
 export { openMeterMeters, tokenTypeEventMeters, usageEventMeters } from './meters/usage-meters.js';
+// Gemini (Generative Language API and Vertex AI): usage events and stream wrapper.
+export { convertGeminiUsage } from './providers/gemini/events/convert-gemini-usage.js';
+export type { GeminiUsageEventOptions } from './providers/gemini/events/create-gemini-event.js';
+export { createGeminiUsageEvent } from './providers/gemini/events/create-gemini-usage-event.js';
+export type {
+  GeminiContentLike,
+  GeminiEmbedResponseLike,
+  GeminiModalityTokenCount,
+  GeminiPartLike,
+  GeminiPromptRequest,
+  GeminiUsageMetadata,
+  GenerateContentResponseLike,
+} from './providers/gemini/events/gemini-response-types.js';
+export type { GeminiStreamMeterOptions } from './providers/gemini/stream/gemini-stream-meter.js';
+export type { MeterGeminiStreamOptions } from './providers/gemini/stream/meter-gemini-stream.js';
+export { meterGeminiStream } from './providers/gemini/stream/meter-gemini-stream.js';
 // Token counting (src/count/, src/tokenizer/).
 export type {
   ChatPromptContentPart,

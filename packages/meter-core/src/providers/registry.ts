@@ -1,9 +1,11 @@
+import { geminiUsageProvider } from './gemini/gemini-usage-provider.js';
 import { openAIUsageProvider } from './openai/openai-usage-provider.js';
 import type { UsageProvider } from './usage-provider.js';
 
 // One line per provider: its folder under src/providers/ exports the adapter.
 const usageProviders: ReadonlyMap<string, UsageProvider> = new Map([
   [openAIUsageProvider.id, openAIUsageProvider],
+  [geminiUsageProvider.id, geminiUsageProvider],
 ]);
 
 /** The ids of the providers this version knows. */
