@@ -10,7 +10,7 @@ import type {
 // did not normalize), opentelemetry-python-contrib, langchaingo and openllmetry; Mirascope and
 // llm-gemini are held out to validate it (gemini-tokens.test.ts, README "Gemini estimates").
 /** Gemini tokens per o200k_base token of visible text (candidatesTokenCount / BPE, fitted). */
-export const geminiTokensPerBpeToken = 1.0638;
+export const geminiTokensPerBpeToken = 1.0657;
 /** Tokens a function call costs beyond its rendered `name args` (median residual, fitted). */
 export const geminiTokensPerFunctionCall = 6;
 /** Tokens each prompt content (turn) costs beyond its text (median residual, fitted). */
@@ -88,18 +88,26 @@ export function estimateGeminiPromptTokens({
   let excludedParts = 0;
   const countPart = (part: GeminiPartLike | null | undefined) => {
     if (!part || typeof part !== 'object') return;
+    const functionCall = part.functionCall ?? part.function_call;
+    const functionResponse = part.functionResponse ?? part.function_response;
     if (typeof part.text === 'string') bpe += tokenizer.count(part.text);
-    else if (part.functionCall) {
-      bpe += tokenizer.count(renderCall(part.functionCall.name, part.functionCall.args));
-    } else if (part.functionResponse) {
-      bpe += tokenizer.count(
-        renderCall(part.functionResponse.name, part.functionResponse.response),
-      );
+    else if (functionCall) {
+      bpe += tokenizer.count(renderCall(functionCall.name, functionCall.args));
+    } else if (functionResponse) {
+      bpe += tokenizer.count(renderCall(functionResponse.name, functionResponse.response));
+      // Media a function returned (Gemini 3 multimodal function responses).
+      if (Array.isArray(functionResponse.parts)) {
+        for (const nested of functionResponse.parts) countPart(nested as GeminiPartLike);
+      }
     } else if (typeof part.executableCode?.code === 'string') {
       bpe += tokenizer.count(part.executableCode.code);
     } else if (typeof part.codeExecutionResult?.output === 'string') {
       bpe += tokenizer.count(part.codeExecutionResult.output);
-    } else if (part.inlineData !== undefined || part.fileData !== undefined) {
+    } else if (
+      [part.inlineData, part.fileData, part.inline_data, part.file_data].some(
+        (media) => media !== undefined && media !== null,
+      )
+    ) {
       excludedParts += 1;
     }
   };

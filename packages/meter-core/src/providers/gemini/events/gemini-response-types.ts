@@ -44,9 +44,17 @@ export interface GeminiPartLike {
   /** Set on thought summaries, which `thoughtsTokenCount` counts, not the visible output. */
   thought?: boolean | null | undefined;
   functionCall?: { name?: string | null | undefined; args?: unknown } | null | undefined;
-  functionResponse?: { name?: string | null | undefined; response?: unknown } | null | undefined;
+  functionResponse?:
+    | { name?: string | null | undefined; response?: unknown; parts?: unknown }
+    | null
+    | undefined;
   inlineData?: unknown;
   fileData?: unknown;
+  /** The proto field names, which the API accepts too (some clients send them). */
+  function_call?: GeminiPartLike['functionCall'];
+  function_response?: GeminiPartLike['functionResponse'];
+  inline_data?: unknown;
+  file_data?: unknown;
   executableCode?: { code?: string | null | undefined } | null | undefined;
   codeExecutionResult?: { output?: string | null | undefined } | null | undefined;
 }

@@ -22,8 +22,9 @@ export function addGeminiOutputParts({
   for (const part of parts) {
     if (!part || typeof part !== 'object' || part.thought === true) continue;
     if (typeof part.text === 'string') output.texts.push(part.text);
-    if (part.functionCall && typeof part.functionCall === 'object') {
-      output.functionCalls.push({ name: part.functionCall.name, args: part.functionCall.args });
+    const functionCall = part.functionCall ?? part.function_call;
+    if (functionCall && typeof functionCall === 'object') {
+      output.functionCalls.push({ name: functionCall.name, args: functionCall.args });
     }
     if (typeof part.executableCode?.code === 'string') output.texts.push(part.executableCode.code);
     if (typeof part.codeExecutionResult?.output === 'string') {

@@ -1,5 +1,6 @@
 import type { UsageEventEnvelopeOptions } from '../../../events/create-usage-event.js';
 import type { EstimateReason, UsageEvent } from '../../../events/usage-event.js';
+import { UsageEventError } from '../../../events/usage-event-error.js';
 import { resolveStreamIdentity } from '../../../stream/resolve-stream-identity.js';
 import { safeConvertUsage } from '../../../stream/safe-convert-usage.js';
 import type { StreamEndReason } from '../../../stream/stream-meter-options.js';
@@ -32,7 +33,11 @@ export interface GeminiStreamMeterOptions extends UsageEventEnvelopeOptions {
   fallbackId?: string | undefined;
   /** Clock read when no chunk carried a `createTime` (Generative Language API streams). */
   now?: (() => Date) | undefined;
-  /** The model in the request URL (`models/{model}:streamGenerateContent`): `requested_model`. */
+  /**
+   * The model in the request URL (`models/{model}:streamGenerateContent`): `requested_model`,
+   * and the model of a stream that fails before its first chunk. Required unless the request
+   * names it (`request.model`, as the `@google/genai` SDK's parameters do).
+   */
   requestedModel?: string | undefined;
 }
 
@@ -49,6 +54,7 @@ export interface GeminiStreamMeterOptions extends UsageEventEnvelopeOptions {
 export class GeminiStreamMeter {
   readonly #request: GeminiPromptRequest;
   readonly #options: GeminiStreamMeterOptions;
+  readonly #requestedModel: string | undefined;
   readonly #output: GeminiOutput = { texts: [], functionCalls: [] };
   #tail: GeminiOutput = { texts: [], functionCalls: [] };
   #id: string | undefined;
@@ -68,6 +74,16 @@ export class GeminiStreamMeter {
   }) {
     this.#request = request;
     this.#options = options;
+    this.#requestedModel =
+      readGeminiModelName(options?.requestedModel) ?? readGeminiModelName(request?.model);
+    if (this.#requestedModel === undefined) {
+      // A stream that fails before its first chunk still needs a model to be billed.
+      throw new UsageEventError({
+        field: 'options.requestedModel',
+        message:
+          'is missing: pass the model of the request URL (models/{model}:streamGenerateContent), or request.model',
+      });
+    }
   }
 
   /** Number of chunks pushed so far. */
@@ -141,9 +157,7 @@ export class GeminiStreamMeter {
       providerId: id,
       time,
       model: this.#model,
-      requestedModel:
-        readGeminiModelName(this.#options.requestedModel) ??
-        readGeminiModelName(this.#request.model),
+      requestedModel: this.#requestedModel,
       usage,
       endpoint: 'generateContent',
       tokens: tokens ?? this.#estimate(),
@@ -157,7 +171,12 @@ export class GeminiStreamMeter {
     const usage = this.#usage;
     const floor = usage
       ? safeConvertUsage(() =>
-          convertGeminiUsage({ usage, promptOptional: true, totalOptional: true }),
+          // Only the parts make the floor: a total that does not add up is not one of them.
+          convertGeminiUsage({
+            usage: { ...usage, totalTokenCount: undefined },
+            promptOptional: true,
+            totalOptional: true,
+          }),
         )
       : undefined;
     const seen = floor?.success ? floor.value : undefined;
