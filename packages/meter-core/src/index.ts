@@ -29,7 +29,7 @@ export type { MeterDefinition } from './meters/usage-meters.js';
 export { openMeterMeters, tokenTypeEventMeters, usageEventMeters } from './meters/usage-meters.js';
 // Gemini (Generative Language API and Vertex AI): usage events and stream wrapper.
 export { convertGeminiUsage } from './providers/gemini/events/convert-gemini-usage.js';
-export type { GeminiUsageEventOptions } from './providers/gemini/events/create-gemini-event.js';
+export type { GeminiUsageEventOptions } from './providers/gemini/events/create-gemini-usage-event.js';
 export { createGeminiUsageEvent } from './providers/gemini/events/create-gemini-usage-event.js';
 export type {
   GeminiContentLike,

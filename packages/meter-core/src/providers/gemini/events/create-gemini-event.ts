@@ -6,7 +6,7 @@ import {
 import type { EstimateReason, UsageEndpoint, UsageEvent } from '../../../events/usage-event.js';
 import { UsageEventError } from '../../../events/usage-event-error.js';
 import type { UsageRecord } from '../../../usage/usage-record.js';
-import type { GeminiPromptRequest, GenerateContentResponseLike } from './gemini-response-types.js';
+import type { GenerateContentResponseLike } from './gemini-response-types.js';
 import { readGeminiTrafficType } from './read-gemini-enum.js';
 
 /**
@@ -14,36 +14,6 @@ import { readGeminiTrafficType } from './read-gemini-enum.js';
  * OpenMeter's LLM cost database and genai-prices name Google.
  */
 export const geminiProviderId = 'google';
-
-/**
- * Options of {@link createGeminiUsageEvent}: the envelope (subject, source, type, dimensions,
- * `id` override, provider), what the response may lack (an id, a time, a model), and the
- * request (without usage it makes an estimate).
- * @see https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/spec.md
- */
-export interface GeminiUsageEventOptions extends UsageEventEnvelopeOptions {
-  /**
-   * Event id used only when the response carries no `responseId` (embeddings, some older
-   * responses), e.g. your own request id. `id` overrides every id; this only falls back.
-   */
-  fallbackId?: string | undefined;
-  /**
-   * Clock read only when the response has no `createTime`: the Generative Language API's
-   * responses have none (Vertex AI's do). E.g. `() => new Date()`.
-   */
-  now?: (() => Date) | undefined;
-  /**
-   * The model the request named, from the URL path (`models/{model}:generateContent`):
-   * `requested_model`, and the model of responses that report none (embeddings). A
-   * `models/` or `publishers/google/models/` prefix is dropped.
-   */
-  requestedModel?: string | undefined;
-  /**
-   * The request body: when the response has no usage the event is an estimate from it
-   * (`usage_source: "estimated"`, `estimate_reason: "no_usage"`).
-   */
-  request?: GeminiPromptRequest | undefined;
-}
 
 /** Drops the resource prefix of a model name (`models/`, `publishers/google/models/`). */
 export function readGeminiModelName(value: unknown): string | undefined {

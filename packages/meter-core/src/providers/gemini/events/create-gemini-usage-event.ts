@@ -1,3 +1,4 @@
+import type { UsageEventEnvelopeOptions } from '../../../events/create-usage-event.js';
 import type { UsageEvent } from '../../../events/usage-event.js';
 import { UsageEventError } from '../../../events/usage-event-error.js';
 import type { UsageRecord } from '../../../usage/usage-record.js';
@@ -8,16 +9,46 @@ import {
 import { convertGeminiUsage } from './convert-gemini-usage.js';
 import {
   createGeminiEvent,
-  type GeminiUsageEventOptions,
   readGeminiModelName,
   resolveGeminiTime,
 } from './create-gemini-event.js';
 import { estimateGeminiEmbedRequest } from './estimate-gemini-request.js';
 import type {
   GeminiEmbedResponseLike,
+  GeminiPromptRequest,
   GenerateContentResponseLike,
 } from './gemini-response-types.js';
 import { addGeminiOutputParts, type GeminiOutput } from './list-gemini-output.js';
+
+/**
+ * Options of {@link createGeminiUsageEvent}: the envelope (subject, source, type, dimensions,
+ * `id` override, provider), what the response may lack (an id, a time, a model), and the
+ * request (without usage it makes an estimate).
+ * @see https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/spec.md
+ */
+export interface GeminiUsageEventOptions extends UsageEventEnvelopeOptions {
+  /**
+   * Event id used only when the response carries no `responseId` (embeddings, some older
+   * responses), e.g. your own request id. `id` overrides every id; this only falls back.
+   */
+  fallbackId?: string | undefined;
+  /**
+   * Clock read only when the response has no `createTime`: the Generative Language API's
+   * responses have none (Vertex AI's do). E.g. `() => new Date()`.
+   */
+  now?: (() => Date) | undefined;
+  /**
+   * The model the request named, from the URL path (`models/{model}:generateContent`):
+   * `requested_model`, and the model of responses that report none (embeddings). A
+   * `models/` or `publishers/google/models/` prefix is dropped.
+   */
+  requestedModel?: string | undefined;
+  /**
+   * The request body: when the response has no usage the event is an estimate from it
+   * (`usage_source: "estimated"`, `estimate_reason: "no_usage"`).
+   */
+  request?: GeminiPromptRequest | undefined;
+}
 
 function noUsageError(): UsageEventError {
   return new UsageEventError({
