@@ -43,6 +43,22 @@ export { createAnthropicUsageEvent } from './providers/anthropic/events/create-a
 export type { AnthropicStreamEventLike } from './providers/anthropic/stream/anthropic-stream-meter.js';
 export type { MeterAnthropicStreamOptions } from './providers/anthropic/stream/meter-anthropic-stream.js';
 export { meterAnthropicStream } from './providers/anthropic/stream/meter-anthropic-stream.js';
+// Gemini (Generative Language API and Vertex AI): usage events and stream wrapper.
+export { convertGeminiUsage } from './providers/gemini/events/convert-gemini-usage.js';
+export type { GeminiUsageEventOptions } from './providers/gemini/events/create-gemini-usage-event.js';
+export { createGeminiUsageEvent } from './providers/gemini/events/create-gemini-usage-event.js';
+export type {
+  GeminiContentLike,
+  GeminiEmbedResponseLike,
+  GeminiModalityTokenCount,
+  GeminiPartLike,
+  GeminiPromptRequest,
+  GeminiUsageMetadata,
+  GenerateContentResponseLike,
+} from './providers/gemini/events/gemini-response-types.js';
+export type { GeminiStreamMeterOptions } from './providers/gemini/stream/gemini-stream-meter.js';
+export type { MeterGeminiStreamOptions } from './providers/gemini/stream/meter-gemini-stream.js';
+export { meterGeminiStream } from './providers/gemini/stream/meter-gemini-stream.js';
 // Token counting (src/count/, src/tokenizer/).
 export type {
   ChatPromptContentPart,

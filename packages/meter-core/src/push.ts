@@ -2,6 +2,11 @@
 // themselves (crash-safe journaling, proxies): `push` every chunk, `finish` once.
 export type { AnthropicStreamEventLike } from './providers/anthropic/stream/anthropic-stream-meter.js';
 export { AnthropicStreamMeter } from './providers/anthropic/stream/anthropic-stream-meter.js';
+export type { GenerateContentResponseLike } from './providers/gemini/events/gemini-response-types.js';
+export type { GeminiDecodedChunks } from './providers/gemini/stream/gemini-chunk-decoder.js';
+export { GeminiChunkDecoder } from './providers/gemini/stream/gemini-chunk-decoder.js';
+export type { GeminiStreamMeterOptions } from './providers/gemini/stream/gemini-stream-meter.js';
+export { GeminiStreamMeter } from './providers/gemini/stream/gemini-stream-meter.js';
 export type { ChatCompletionChunkLike } from './providers/openai/stream/chat-stream-meter.js';
 export { ChatStreamMeter } from './providers/openai/stream/chat-stream-meter.js';
 export type { ResponseStreamEventLike } from './providers/openai/stream/responses-stream-meter.js';

@@ -21,6 +21,7 @@ export const reservedDataKeys: ReadonlySet<string> = new Set([
   'model',
   'requested_model',
   'service_tier',
+  'traffic_type',
   'endpoint',
   'usage_source',
   'estimate_reason',
@@ -171,6 +172,7 @@ export function createUsageEvent({
   model,
   requestedModel,
   serviceTier,
+  trafficType,
   endpoint,
   tokens,
   estimateReason,
@@ -187,6 +189,8 @@ export function createUsageEvent({
   requestedModel?: unknown;
   /** The `service_tier` the provider reported, when it did (`auto` is left out). */
   serviceTier?: unknown;
+  /** Vertex AI's `trafficType`, when reported. */
+  trafficType?: unknown;
   endpoint: UsageEndpoint;
   tokens: UsageRecord;
   /** Set when the counts are estimates. */
@@ -218,6 +222,7 @@ export function createUsageEvent({
     ...(typeof serviceTier === 'string' && serviceTier && serviceTier !== 'auto'
       ? { service_tier: serviceTier }
       : {}),
+    ...(typeof trafficType === 'string' && trafficType ? { traffic_type: trafficType } : {}),
     endpoint,
     ...tokens,
     usage_source: estimateReason === undefined ? 'provider' : 'estimated',

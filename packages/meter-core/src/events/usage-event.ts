@@ -9,10 +9,18 @@ export type DimensionValue = string | number | boolean | null;
 
 /**
  * The API a usage event was produced from: OpenAI's chat completions, Responses and embeddings,
- * Anthropic's Messages (`messages`).
+ * Anthropic's Messages (`messages`), Gemini's `generateContent`, `embedContent` and
+ * `batchEmbedContents`.
  * @see https://platform.openai.com/docs/api-reference
  */
-export type UsageEndpoint = 'chat.completions' | 'responses' | 'embeddings' | 'messages';
+export type UsageEndpoint =
+  | 'chat.completions'
+  | 'responses'
+  | 'embeddings'
+  | 'messages'
+  | 'generateContent'
+  | 'embedContent'
+  | 'batchEmbedContents';
 
 /**
  * Where an event's numbers come from: the provider's own usage, an estimate (the provider's was
@@ -81,6 +89,11 @@ export interface PricingFields {
   requested_model?: string;
   /** The tier that served the request (`default`, `flex`, `priority`, ...), as reported. */
   service_tier?: string;
+  /**
+   * Vertex AI's traffic type (`ON_DEMAND`, `ON_DEMAND_FLEX`, `PROVISIONED_THROUGHPUT`), as
+   * reported: whether the tokens are paid per token or from provisioned throughput.
+   */
+  traffic_type?: string;
 }
 
 /**

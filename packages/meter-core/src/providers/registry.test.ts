@@ -5,12 +5,13 @@ import { convertResponsesRequest } from './openai/events/convert-responses-reque
 import { getUsageProvider, usageProviderIds } from './registry.js';
 
 describe('getUsageProvider', () => {
-  it('knows OpenAI and Anthropic and names the known providers for any other id', () => {
-    expect(usageProviderIds).toEqual(['openai', 'anthropic']);
+  it('knows OpenAI, Anthropic and Google and names the known providers for any other id', () => {
+    expect(usageProviderIds).toEqual(['openai', 'anthropic', 'google']);
     expect(getUsageProvider('openai').id).toBe('openai');
     expect(getUsageProvider('anthropic').id).toBe('anthropic');
+    expect(getUsageProvider('google').id).toBe('google');
     expect(() => getUsageProvider('mistral')).toThrow(
-      'unknown provider "mistral": this version of @llm-meter/meter-core knows openai, anthropic',
+      'unknown provider "mistral": this version of @llm-meter/meter-core knows openai, anthropic, google',
     );
   });
 });
@@ -116,5 +117,57 @@ describe("Anthropic's request estimate", () => {
     [{ ...request, max_tokens: 1.5 }, 'request.max_tokens must be a non-negative integer, got 1.5'],
   ])('refuses %o', (body, message) => {
     expect(() => estimateRequest(body)).toThrow(message);
+describe("Gemini's request estimate", () => {
+  const { estimateRequest } = getUsageProvider('google');
+  const contents = [{ role: 'user', parts: [{ text: 'What is metering?' }] }];
+
+  it('estimates a generateContent body with its output limit and candidate count', () => {
+    const estimate = estimateRequest({
+      contents,
+      systemInstruction: { parts: [{ text: 'You answer in one line.' }] },
+      generationConfig: { maxOutputTokens: 40, candidateCount: 2 },
+    });
+    expect(estimate).toEqual({
+      promptTokens: expect.any(Number),
+      excludedParts: 0,
+      maxOutputTokens: 40,
+      choices: 2,
+    });
+    expect(estimate.promptTokens).toBeGreaterThan(5);
+    expect(estimateRequest({ contents }).maxOutputTokens).toBeUndefined();
+  });
+
+  it('lists media it cannot count, and reads the @google/genai SDK form', () => {
+    const estimate = estimateRequest({
+      model: 'gemini-2.5-flash',
+      contents: [
+        {
+          role: 'user',
+          parts: [
+            { text: 'Describe it.' },
+            { inlineData: { mimeType: 'image/png', data: 'AA==' } },
+          ],
+        },
+      ],
+      config: { maxOutputTokens: 64 },
+    });
+    expect(estimate).toMatchObject({ excludedParts: 1, maxOutputTokens: 64, choices: 1 });
+  });
+
+  it('estimates embeddings bodies with no output', () => {
+    expect(
+      estimateRequest({ requests: [{ content: { parts: [{ text: 'hello world' }] } }] }),
+    ).toMatchObject({ maxOutputTokens: 0, choices: 1, excludedParts: 0 });
+  });
+
+  it.each([
+    [null, 'the request body must be an object with `contents`'],
+    [{ model: 'gemini-2.5-flash' }, 'the request has neither `contents` (generateContent)'],
+    [
+      { contents, generationConfig: { maxOutputTokens: -1 } },
+      'request.generationConfig.maxOutputTokens must be a non-negative integer, got -1',
+    ],
+  ])('refuses %o', (request, message) => {
+    expect(() => estimateRequest(request)).toThrow(message);
   });
 });

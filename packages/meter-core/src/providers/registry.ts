@@ -1,4 +1,5 @@
 import { anthropicUsageProvider } from './anthropic/anthropic-usage-provider.js';
+import { geminiUsageProvider } from './gemini/gemini-usage-provider.js';
 import { openAIUsageProvider } from './openai/openai-usage-provider.js';
 import type { UsageProvider } from './usage-provider.js';
 
@@ -6,6 +7,7 @@ import type { UsageProvider } from './usage-provider.js';
 const usageProviders: ReadonlyMap<string, UsageProvider> = new Map([
   [openAIUsageProvider.id, openAIUsageProvider],
   [anthropicUsageProvider.id, anthropicUsageProvider],
+  [geminiUsageProvider.id, geminiUsageProvider],
 ]);
 
 /** The ids of the providers this version knows. */

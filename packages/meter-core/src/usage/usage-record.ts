@@ -42,6 +42,9 @@ export const usageFields = {
   cache_write_1h_tokens: { unit: 'tokens', partOf: 'cache_write_tokens' },
   prompt_audio_tokens: { unit: 'tokens', partOf: 'prompt_tokens' },
   prompt_image_tokens: { unit: 'tokens', partOf: 'prompt_tokens' },
+  prompt_video_tokens: { unit: 'tokens', partOf: 'prompt_tokens' },
+  /** Input a server-side tool (search, code execution) added to the prompt, billed as input. */
+  tool_use_prompt_tokens: { unit: 'tokens', partOf: 'prompt_tokens' },
   /** Output spent on hidden reasoning. */
   reasoning_tokens: { unit: 'tokens', partOf: 'completion_tokens', always: true },
   completion_audio_tokens: { unit: 'tokens', partOf: 'completion_tokens' },
