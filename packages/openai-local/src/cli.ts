@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-import { cliUsage, safeParseCliArguments } from './parse-cli-arguments.js';
-import { startOpenAILocal } from './start-openai-local.js';
+import { cliUsage, safeParseCliArguments } from './cli/parse-cli-arguments.js';
+import { startOpenAILocal } from './server/start-openai-local.js';
 
 const parsed = safeParseCliArguments({
   argv: process.argv.slice(2),
