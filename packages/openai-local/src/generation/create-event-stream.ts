@@ -36,16 +36,23 @@ export function createEventStream({
   fault,
   tokensPerSecond,
   headers,
+  framing = 'sse',
 }: {
   response: ServerResponse;
   signal: AbortSignal;
   fault: OpenAILocalFault;
   tokensPerSecond: number;
   headers: Record<string, string>;
+  /**
+   * `sse` (default): `data:` events. `json-array`: each event an element of one JSON array sent
+   * as it grows, as Gemini's `streamGenerateContent` answers without `alt=sse`.
+   */
+  framing?: 'sse' | 'json-array' | undefined;
 }): EventStream {
   response.writeHead(200, {
     ...headers,
-    'content-type': 'text/event-stream; charset=utf-8',
+    'content-type':
+      framing === 'sse' ? 'text/event-stream; charset=utf-8' : 'application/json; charset=UTF-8',
     'cache-control': 'no-cache',
     connection: 'keep-alive',
   });
@@ -82,7 +89,10 @@ export function createEventStream({
       }
       if (!isOpen()) return false;
       const payload = typeof data === 'string' ? data : JSON.stringify(data);
-      const text = `${event === undefined ? '' : `event: ${event}\n`}data: ${payload}\n\n`;
+      const text =
+        framing === 'sse'
+          ? `${event === undefined ? '' : `event: ${event}\n`}data: ${payload}\n\n`
+          : `${sent === 0 ? '[' : '\n,\r\n'}${payload}`;
       sent += 1;
       if (!response.write(text)) {
         await new Promise<void>((resolve) => {
@@ -122,7 +132,7 @@ export function createEventStream({
       // the poll phase in which a client in this process reads them.
       await new Promise<void>((resolve) => setImmediate(resolve));
       await new Promise<void>((resolve) => setImmediate(resolve));
-      if (isOpen()) response.end();
+      if (isOpen()) response.end(framing === 'sse' ? undefined : sent === 0 ? '[]' : '\n]');
     },
     state() {
       if (ended) return 'ended';

@@ -127,7 +127,7 @@ export function findPrice({
   prices = priceTable,
 }: {
   model: string;
-  tier: ServiceTier;
+  tier: string;
   prices?: readonly PriceRow[] | undefined;
 }): PriceRow | undefined {
   return prices.find((row) => row.model === model && row.tier === tier);

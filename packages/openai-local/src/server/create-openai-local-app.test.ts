@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isSameKey } from '../providers/openai/check-authorization.js';
+import { isSameKey } from './is-same-key.js';
 import type { OpenAILocalServer } from './openai-local-options.js';
 import { startOpenAILocal } from './start-openai-local.js';
 

@@ -5,6 +5,27 @@ import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { PromptCache } from '../generation/create-prompt-cache.js';
 import type { UsageLedger } from '../ledger/create-usage-ledger.js';
+import { handleCostReport } from '../providers/anthropic/admin-api/handle-cost-report.js';
+import { handleUsageReport } from '../providers/anthropic/admin-api/handle-usage-report.js';
+import {
+  AnthropicError,
+  type AnthropicErrorBody,
+  anthropicErrorType,
+} from '../providers/anthropic/anthropic-error.js';
+import {
+  checkAnthropicAdminAuthorization,
+  checkAnthropicAuthorization,
+} from '../providers/anthropic/check-anthropic-authorization.js';
+import type { AnthropicPromptCache } from '../providers/anthropic/create-anthropic-prompt-cache.js';
+import { handleCountTokens as handleAnthropicCountTokens } from '../providers/anthropic/handle-count-tokens.js';
+import { handleMessages } from '../providers/anthropic/handle-messages.js';
+import { checkGeminiAuthorization } from '../providers/gemini/check-gemini-authorization.js';
+import {
+  GeminiError,
+  type GeminiErrorBody,
+  geminiStatusName,
+} from '../providers/gemini/gemini-error.js';
+import { handleGeminiModelCall } from '../providers/gemini/handle-gemini-model-call.js';
 import {
   checkAdminAuthorization,
   checkAuthorization,
@@ -30,6 +51,7 @@ import {
 } from './openai-local-fault.js';
 import type { OpenAILocalOptions } from './openai-local-options.js';
 import { parseJsonBody } from './parse-json-body.js';
+import { providerOfPath } from './provider-of-path.js';
 import type { RequestContext } from './request-context.js';
 import { sleep } from './sleep.js';
 
@@ -44,6 +66,12 @@ type Environment = {
     headers: () => Record<string, string>;
   };
 };
+
+/**
+ * The organization id openai-local answers in Anthropic's `anthropic-organization-id` header.
+ * @see https://docs.anthropic.com/en/api/overview#response-headers
+ */
+export const anthropicOrganizationId = '00000000-0000-4000-8000-00000000a10c';
 
 const postEndpoints: Record<
   string,
@@ -97,6 +125,7 @@ export interface OpenAILocalAppInput {
   options: OpenAILocalOptions;
   createId: IdGenerator;
   promptCache: PromptCache;
+  anthropicPromptCache: AnthropicPromptCache;
   replay: ReplayStore | undefined;
   ledger: UsageLedger;
   openRequests: Set<AbortController>;
@@ -113,6 +142,7 @@ export function createOpenAILocalApp({
   options,
   createId,
   promptCache,
+  anthropicPromptCache,
   replay,
   ledger,
   openRequests,
@@ -184,7 +214,25 @@ export function createOpenAILocalApp({
     context.set('requestId', requestId);
     context.set('startedAt', startedAt);
     context.set('signal', controller.signal);
-    context.set('headers', () => ({
+    const provider = providerOfPath(context.req.path);
+    context.set('headers', (): Record<string, string> => {
+      if (provider === 'anthropic') {
+        return {
+          'request-id': requestId,
+          'anthropic-organization-id': anthropicOrganizationId,
+          'x-request-id': requestId,
+        };
+      }
+      if (provider === 'gemini') {
+        return {
+          'x-request-id': requestId,
+          'server-timing': `gfet4t7; dur=${elapsedMs()}`,
+          vary: 'Origin, X-Origin, Referer',
+        };
+      }
+      return openAIHeaders();
+    });
+    const openAIHeaders = () => ({
       'x-request-id': requestId,
       'openai-processing-ms': String(elapsedMs()),
       'openai-version': '2020-10-01',
@@ -195,7 +243,7 @@ export function createOpenAILocalApp({
       'x-ratelimit-limit-tokens': '10000000',
       'x-ratelimit-remaining-tokens': '9999000',
       'x-ratelimit-reset-tokens': '6ms',
-    }));
+    });
     try {
       await next();
     } finally {
@@ -228,23 +276,40 @@ export function createOpenAILocalApp({
     await next();
   });
 
-  app.use('/v1/organization/*', async (context, next) => {
-    const key = checkAdminAuthorization({
-      authorization: context.req.header('authorization'),
-      adminKey,
-      apiKey,
-    });
-    context.set('apiKeyId', createApiKeyId(key));
-    await next();
-  });
+  // Each provider's key check, on its own header, with its own error shape.
   app.use('*', async (context, next) => {
-    if (!context.req.path.startsWith('/v1/organization/')) {
-      const key = checkAuthorization({
+    const path = context.req.path;
+    const provider = providerOfPath(path);
+    let key: string;
+    if (provider === 'anthropic' && path.startsWith('/v1/organizations/')) {
+      key = checkAnthropicAdminAuthorization({
+        apiKeyHeader: context.req.header('x-api-key'),
         authorization: context.req.header('authorization'),
+        adminKey,
+      });
+    } else if (provider === 'anthropic') {
+      key = checkAnthropicAuthorization({
+        apiKeyHeader: context.req.header('x-api-key'),
+        authorization: context.req.header('authorization'),
+        versionHeader: context.req.header('anthropic-version'),
         apiKey,
       });
-      context.set('apiKeyId', createApiKeyId(key));
+    } else if (provider === 'gemini') {
+      key = checkGeminiAuthorization({
+        apiKeyHeader: context.req.header('x-goog-api-key'),
+        keyParameter: context.req.query('key'),
+        apiKey,
+      });
+    } else if (path.startsWith('/v1/organization/')) {
+      key = checkAdminAuthorization({
+        authorization: context.req.header('authorization'),
+        adminKey,
+        apiKey,
+      });
+    } else {
+      key = checkAuthorization({ authorization: context.req.header('authorization'), apiKey });
     }
+    context.set('apiKeyId', createApiKeyId(key));
     await next();
   });
 
@@ -293,6 +358,7 @@ export function createOpenAILocalApp({
       tokensPerSecond,
       models,
       promptCache,
+      anthropicPromptCache,
       createdAt,
       now,
       forcedServiceTier: fault.serveTier ?? options.serveTier,
@@ -310,6 +376,7 @@ export function createOpenAILocalApp({
       bill: (input) =>
         ledger.record({
           ...input,
+          provider: input.provider ?? 'openai',
           created_at: createdAt,
           project_id: projectId,
           api_key_id: apiKeyId,
@@ -402,25 +469,92 @@ export function createOpenAILocalApp({
     ),
   );
 
+  app.post('/v1/messages', (context) => serve(context, handleMessages));
+  app.post('/v1/messages/count_tokens', (context) => serve(context, handleAnthropicCountTokens));
+  app.get('/v1/organizations/usage_report/messages', (context) =>
+    serve(context, (requestContext) =>
+      handleUsageReport({
+        context: requestContext,
+        ledger,
+        query: new URL(context.req.url).searchParams,
+      }),
+    ),
+  );
+  app.get('/v1/organizations/cost_report', (context) =>
+    serve(context, (requestContext) =>
+      handleCostReport({
+        context: requestContext,
+        ledger,
+        query: new URL(context.req.url).searchParams,
+      }),
+    ),
+  );
+  for (const apiVersion of ['v1beta', 'v1']) {
+    app.post(`/${apiVersion}/models/:call{.+:[A-Za-z]+}`, (context) =>
+      serve(context, (requestContext) =>
+        handleGeminiModelCall({
+          context: requestContext,
+          apiVersion,
+          call: context.req.param('call'),
+          query: new URL(context.req.url).searchParams,
+        }),
+      ),
+    );
+  }
+
   const sendError = (context: Context<Environment>, error: unknown): Response => {
+    const known =
+      error instanceof OpenAIError ||
+      error instanceof AnthropicError ||
+      error instanceof GeminiError;
     const openAIError =
       error instanceof OpenAIError
         ? error
         : new OpenAIError({
-            status: 500,
+            status:
+              error instanceof AnthropicError || error instanceof GeminiError ? error.status : 500,
             type: 'server_error',
-            message: `openai-local failed: ${error instanceof Error ? error.message : String(error)}`,
+            message: known
+              ? (error as Error).message
+              : `openai-local failed: ${error instanceof Error ? error.message : String(error)}`,
+            headers:
+              error instanceof AnthropicError || error instanceof GeminiError ? error.headers : {},
             cause: error,
           });
-    if (!(error instanceof OpenAIError))
-      logger?.warn(openAIError.message, { event: 'error', error });
+    if (!known) logger?.warn(openAIError.message, { event: 'error', error });
     const { outgoing } = context.env;
     if (outgoing.headersSent || outgoing.destroyed) {
       // Mid-stream: the client sees a broken stream, as when OpenAI fails after the headers.
       outgoing.destroy();
       return RESPONSE_ALREADY_SENT;
     }
-    return context.json(openAIError.toBody(), openAIError.status as 400, {
+    const provider = providerOfPath(context.req.path);
+    const body =
+      provider === 'anthropic'
+        ? ({
+            type: 'error',
+            error: {
+              type:
+                error instanceof AnthropicError
+                  ? error.type
+                  : anthropicErrorType(openAIError.status),
+              message: openAIError.message,
+            },
+            request_id: context.get('requestId'),
+          } satisfies AnthropicErrorBody)
+        : provider === 'gemini'
+          ? ({
+              error: {
+                code: openAIError.status,
+                message: openAIError.message,
+                status:
+                  error instanceof GeminiError
+                    ? error.statusName
+                    : geminiStatusName(openAIError.status),
+              },
+            } satisfies GeminiErrorBody)
+          : openAIError.toBody();
+    return context.json(body, openAIError.status as 400, {
       ...context.get('headers')(),
       ...openAIError.headers,
     });

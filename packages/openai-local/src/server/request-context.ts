@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { EncodingName } from '@llm-meter/meter-core';
 import type { PromptCache } from '../generation/create-prompt-cache.js';
 import type { BilledRequest } from '../ledger/billed-request.js';
+import type { AnthropicPromptCache } from '../providers/anthropic/create-anthropic-prompt-cache.js';
 import type { ModelObject } from '../providers/openai/known-models.js';
 import type { ServiceTier } from '../providers/openai/resolve-service-tier.js';
 import type { IdGenerator } from './create-id-generator.js';
@@ -39,6 +40,8 @@ export interface RequestContext {
   /** The models this server answers, by id (`knownModels` plus the `models` option). */
   models: ReadonlyMap<string, ModelObject>;
   promptCache: PromptCache;
+  /** Anthropic's prompt cache (breakpoints with lifetimes), shared by every request. */
+  anthropicPromptCache: AnthropicPromptCache;
   /** Seconds since the epoch at request time, for `created` / `created_at`. */
   createdAt: number;
   /** The server's clock, for `completed_at`. */

@@ -1,8 +1,9 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
-import { createPromptCache } from '../generation/create-prompt-cache.js';
+import { createPromptCache, defaultPromptCacheSize } from '../generation/create-prompt-cache.js';
 import { createUsageLedger } from '../ledger/create-usage-ledger.js';
+import { createAnthropicPromptCache } from '../providers/anthropic/create-anthropic-prompt-cache.js';
 import { createReplayStore, type ReplayStore } from '../replay/create-replay-store.js';
 import { createIdGenerator } from './create-id-generator.js';
 import { createOpenAILocalApp } from './create-openai-local-app.js';
@@ -40,6 +41,9 @@ export async function startOpenAILocal(
     options,
     createId: createIdGenerator({ seed }),
     promptCache: createPromptCache({ maxPrefixes: options.promptCacheSize }),
+    anthropicPromptCache: createAnthropicPromptCache({
+      maxPrefixes: options.promptCacheSize ?? defaultPromptCacheSize,
+    }),
     replay,
     ledger: createUsageLedger({ dataDir: options.dataDir, logger }),
     openRequests,

@@ -184,6 +184,8 @@ export function aggregateUsage({
   for (const entry of entries) {
     if (entry.created_at < query.pageStart || entry.created_at >= Math.min(pageEnd, query.endTime))
       continue;
+    // OpenAI's reports cover OpenAI's requests only (lines without a provider are OpenAI's).
+    if ((entry.provider ?? 'openai') !== 'openai') continue;
     if (wanted !== undefined && !wanted.includes(entry.endpoint)) continue;
     if (!matchesFilters({ entry, query })) continue;
     const index = Math.floor((entry.created_at - query.pageStart) / query.bucketSeconds);
