@@ -58,5 +58,5 @@ console.error(
     options.apiKey === undefined
       ? 'any OPENAI_API_KEY'
       : 'OPENAI_API_KEY to the key it was started with'
-  }.${options.dataDir === undefined ? '' : ` Usage ledger in ${options.dataDir}.`} Ctrl-C to stop.`,
+  }; for Anthropic ANTHROPIC_BASE_URL=${server.url.replace(/\/v1$/, '')}, for Gemini GOOGLE_GEMINI_BASE_URL=${server.url.replace(/\/v1$/, '')}.${options.dataDir === undefined ? '' : ` Usage ledger in ${options.dataDir}.`} Ctrl-C to stop.`,
 );

@@ -1,6 +1,15 @@
-export type { BilledEndpoint, BilledOutcome, BilledRequest } from './ledger/billed-request.js';
+export type {
+  BilledEndpoint,
+  BilledOutcome,
+  BilledProvider,
+  BilledRequest,
+} from './ledger/billed-request.js';
 export { usageLedgerFileName } from './ledger/create-usage-ledger.js';
 export { findPrice, type PriceRow, priceTable } from './ledger/price-table.js';
+export {
+  type AnthropicPriceRow,
+  anthropicPriceTable,
+} from './providers/anthropic/admin-api/anthropic-price-table.js';
 export { knownModels, type ModelObject } from './providers/openai/known-models.js';
 export type { ServiceTier } from './providers/openai/resolve-service-tier.js';
 export {

@@ -9,19 +9,21 @@ import type { OpenAILocalOptions } from '../server/openai-local-options.js';
  */
 export const cliUsage = `Usage: openai-local [options]
 
-A local OpenAI-compatible server for development and tests (a simulator, not a model).
+A local server for development and tests that speaks OpenAI's, Anthropic's Messages and
+Gemini's generateContent APIs (a simulator, not a model).
 
 Options:
   --port <n>                TCP port (env OPENAI_LOCAL_PORT; default 0 = any free port)
   --host <address>          interface to bind (default 127.0.0.1)
   --tokens-per-second <n>   stream pace, 0 = as fast as possible (env OPENAI_LOCAL_TOKENS_PER_SECOND; default 50)
   --seed <n>                varies the generated answers (default 0)
-  --model <id>              also answer this model id (repeatable; by default only OpenAI's
+  --model <id>              also answer this OpenAI model id (repeatable; by default only OpenAI's
                             models are answered, others get 404 model_not_found)
   --replay <path>           JSONL file or directory of recorded exchanges (repeatable)
   --replay-fallback <mode>  error (default) or generate, for requests not recorded
-  --api-key <key>           the only Bearer key accepted (env OPENAI_LOCAL_API_KEY; default: any non-empty key)
-  --admin-key <key>         admin key for /v1/organization/usage and /costs (env OPENAI_LOCAL_ADMIN_KEY)
+  --api-key <key>           the only key accepted, by every provider's API (env OPENAI_LOCAL_API_KEY; default: any non-empty key)
+  --admin-key <key>         admin key for OpenAI's /v1/organization/usage and /costs and Anthropic's
+                            /v1/organizations/usage_report and /cost_report (env OPENAI_LOCAL_ADMIN_KEY)
   --data-dir <path>         keep the usage ledger here across restarts (env OPENAI_LOCAL_DATA_DIR; default: memory)
   --serve-tier <tier>       serve every request on default, flex, priority or scale, whatever it asks
   --body-limit <bytes>      largest request body accepted (default 33554432 = 32 MiB)

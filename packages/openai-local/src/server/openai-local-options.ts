@@ -89,6 +89,11 @@ export interface OpenAILocalOptions {
 export interface OpenAILocalServer {
   /** Base URL for the SDK's `baseURL`, ending in `/v1`, e.g. `http://127.0.0.1:41234/v1`. */
   url: string;
+  /**
+   * The server's origin without `/v1`, e.g. `http://127.0.0.1:41234`: the `baseURL` of
+   * `@anthropic-ai/sdk` and the `httpOptions.baseUrl` of `@google/genai`.
+   */
+  origin: string;
   port: number;
   /** Stops accepting connections, ends open streams at once and resolves when all is closed. */
   close(): Promise<void>;

@@ -11,7 +11,8 @@ import type { OpenAILocalOptions, OpenAILocalServer } from './openai-local-optio
 
 /**
  * Starts a local server that speaks OpenAI's wire protocol (chat completions, responses,
- * embeddings, models, retrieval, and the organisation Usage and Costs APIs) with deterministic
+ * embeddings, models, retrieval, and the organisation Usage and Costs APIs), Anthropic's
+ * Messages API (with its Admin usage and cost reports) and Gemini's generateContent, with deterministic
  * generated answers, replay of recorded exchanges and fault injection, for development and tests
  * without an OpenAI key. It is a simulator, not a model.
  * @see https://platform.openai.com/docs/api-reference/introduction
@@ -62,6 +63,7 @@ export async function startOpenAILocal(
   const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
     url: `http://${urlHost}:${address.port}/v1`,
+    origin: `http://${urlHost}:${address.port}`,
     port: address.port,
     close: () => {
       // Idempotent: test teardown and signal handlers may both close.
