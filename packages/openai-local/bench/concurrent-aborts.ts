@@ -15,7 +15,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
-import { startOpenAILocal } from '../src/start-openai-local.js';
+import { startOpenAILocal } from '../src/server/start-openai-local.js';
 
 const rounds = Number(process.env.ROUNDS ?? 50);
 const clients = Number(process.env.CLIENTS ?? 8);

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-import { cliUsage, safeParseCliArguments } from './parse-cli-arguments.js';
-import { startOpenAILocal } from './start-openai-local.js';
+import { cliUsage, safeParseCliArguments } from './cli/parse-cli-arguments.js';
+import { startOpenAILocal } from './server/start-openai-local.js';
 
 const parsed = safeParseCliArguments({
   argv: process.argv.slice(2),
@@ -58,5 +58,5 @@ console.error(
     options.apiKey === undefined
       ? 'any OPENAI_API_KEY'
       : 'OPENAI_API_KEY to the key it was started with'
-  }.${options.dataDir === undefined ? '' : ` Usage ledger in ${options.dataDir}.`} Ctrl-C to stop.`,
+  }; for Anthropic ANTHROPIC_BASE_URL=${server.url.replace(/\/v1$/, '')}, for Gemini GOOGLE_GEMINI_BASE_URL=${server.url.replace(/\/v1$/, '')}.${options.dataDir === undefined ? '' : ` Usage ledger in ${options.dataDir}.`} Ctrl-C to stop.`,
 );

@@ -1,18 +1,27 @@
-export type { BilledEndpoint, BilledOutcome, BilledRequest } from './billed-request.js';
-export { usageLedgerFileName } from './create-usage-ledger.js';
-export { knownModels, type ModelObject } from './known-models.js';
+export type {
+  BilledEndpoint,
+  BilledOutcome,
+  BilledProvider,
+  BilledRequest,
+} from './ledger/billed-request.js';
+export { usageLedgerFileName } from './ledger/create-usage-ledger.js';
+export { findPrice, type PriceRow, priceTable } from './ledger/price-table.js';
+export {
+  type AnthropicPriceRow,
+  anthropicPriceTable,
+} from './providers/anthropic/admin-api/anthropic-price-table.js';
+export { knownModels, type ModelObject } from './providers/openai/known-models.js';
+export type { ServiceTier } from './providers/openai/resolve-service-tier.js';
 export {
   createFaultError,
   faultHeaderName,
   type OpenAILocalFault,
   parseFaultHeader,
-} from './openai-local-fault.js';
+} from './server/openai-local-fault.js';
 export type {
   FaultRequestInfo,
   OpenAILocalLogger,
   OpenAILocalOptions,
   OpenAILocalServer,
-} from './openai-local-options.js';
-export { findPrice, type PriceRow, priceTable } from './price-table.js';
-export type { ServiceTier } from './resolve-service-tier.js';
-export { startOpenAILocal } from './start-openai-local.js';
+} from './server/openai-local-options.js';
+export { startOpenAILocal } from './server/start-openai-local.js';
