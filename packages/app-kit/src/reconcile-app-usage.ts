@@ -1,9 +1,10 @@
 import {
-  describeLimitations,
+  createOpenAIUsageReport,
+  describeOpenAILimitations,
   formatDriftTable,
   type ReconcileReport,
   reconcileUsage,
-} from '@llm-meter/prices';
+} from '@llm-meter/reconcile';
 import { AppConfigError } from './app-config-error.js';
 import type { AppServices } from './start-services.js';
 
@@ -45,7 +46,7 @@ export async function reconcileAppUsage({
   try {
     report = await reconcileUsage({
       openmeter: services.openmeter,
-      openai: { baseUrl: admin.baseUrl, adminKey: admin.adminKey },
+      usageReport: createOpenAIUsageReport({ baseUrl: admin.baseUrl, adminKey: admin.adminKey }),
       from: day(from),
       to: day(to),
       threshold: admin.local ? localThreshold : openaiThreshold,
@@ -66,7 +67,7 @@ export async function reconcileAppUsage({
 // The limitations of every reconciliation (those left with every dimension present): the app
 // says them in one line and prints in full only those that depend on the meters and the data.
 const standingLimitations = new Set(
-  describeLimitations({ serviceTier: true, projectId: true, apiKeyId: true }),
+  describeOpenAILimitations({ serviceTier: true, projectId: true, apiKeyId: true }),
 );
 
 /**

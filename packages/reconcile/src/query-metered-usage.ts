@@ -15,7 +15,7 @@ export const defaultReconcileMeters: ReconcileMeters = {
   output: 'llm_completion_tokens',
 };
 
-/** Names of the meter dimensions that carry the served tier, the OpenAI project and API key. */
+/** Names of the meter dimensions that carry the served tier, the provider's project and API key. */
 export interface DimensionNames {
   serviceTier: string;
   projectId: string;
@@ -42,7 +42,7 @@ export async function queryMeteredUsage({
   to,
   meters = defaultReconcileMeters,
   dimensionNames = defaultDimensionNames,
-  provider = 'openai',
+  provider,
 }: {
   client: OpenMeterClient;
   from: Date;
@@ -50,11 +50,11 @@ export async function queryMeteredUsage({
   meters?: ReconcileMeters;
   dimensionNames?: DimensionNames;
   /** Only usage of this provider is compared (events without `provider` count as it). */
-  provider?: string;
+  provider: string;
 }): Promise<{
   rows: MeteredUsageRow[];
   dimensions: ReconcileDimensions;
-  /** Providers whose metered usage was left out (OpenAI's usage covers OpenAI only). */
+  /** Providers whose metered usage was left out (a provider's report covers its own usage only). */
   otherProviders: string[];
 }> {
   const definitions = await Promise.all(

@@ -1,14 +1,14 @@
-import type {
-  OpenAIBucket,
-  OpenAIUsageCompletionsResult,
-  OpenAIUsageEmbeddingsResult,
-} from './openai-organization-types.js';
 import {
   formatUsageKey,
   type ReconcileDimensions,
   type UsageRow,
   unixSecondsToDay,
-} from './usage-key.js';
+} from '../../usage-key.js';
+import type {
+  OpenAIBucket,
+  OpenAIUsageCompletionsResult,
+  OpenAIUsageEmbeddingsResult,
+} from './openai-organization-types.js';
 
 /**
  * Turns the buckets of OpenAI's completions and embeddings usage into rows keyed like the metered

@@ -1,13 +1,12 @@
-import { priceUsage } from '../price-usage.js';
-import type { OpenAIBucket, OpenAICostsResult } from './openai-organization-types.js';
+import { priceUsage } from '@llm-meter/prices';
 import {
   formatUsageKey,
   type MeteredUsageRow,
   type ReconcileDimensions,
   type UsageKey,
   type UsageRow,
-  unixSecondsToDay,
 } from './usage-key.js';
+import type { ReportedCost } from './usage-report-client.js';
 
 /** What a drift row compares. */
 export type DriftMetric = 'input' | 'cached' | 'output' | 'requests' | 'cost_usd';
@@ -55,7 +54,7 @@ export function compareUsage({
 }: {
   metered: readonly MeteredUsageRow[];
   openai: readonly UsageRow[];
-  costs?: readonly OpenAIBucket<OpenAICostsResult>[] | undefined;
+  costs?: readonly ReportedCost[] | undefined;
   dimensions: ReconcileDimensions;
 }): UsageComparison {
   const meteredByKey = new Map(metered.map((row) => [formatUsageKey(row), row]));
@@ -105,7 +104,7 @@ function compareCosts({
   unpriced,
 }: {
   metered: readonly MeteredUsageRow[];
-  costs: readonly OpenAIBucket<OpenAICostsResult>[];
+  costs: readonly ReportedCost[];
   dimensions: ReconcileDimensions;
   unpriced: string[];
 }): DriftRow[] {
@@ -143,12 +142,7 @@ function compareCosts({
     }
     entry(costKey(row.day, row.projectId)).metered += price.usd;
   }
-  for (const bucket of costs) {
-    const day = unixSecondsToDay(bucket.start_time);
-    for (const result of bucket.results) {
-      entry(costKey(day, result.project_id ?? '(none)')).openai += result.amount.value;
-    }
-  }
+  for (const cost of costs) entry(costKey(cost.day, cost.projectId)).openai += cost.usd;
   const rows: DriftRow[] = [];
   for (const { key, metered: mine, openai: theirs } of sums.values()) {
     const difference = Math.abs(mine - theirs) < costEpsilon ? 0 : mine - theirs;

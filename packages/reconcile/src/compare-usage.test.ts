@@ -1,13 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import costsPage from './__fixtures__/costs-page.json' with { type: 'json' };
-import usagePage from './__fixtures__/usage-completions-page.json' with { type: 'json' };
 import { compareUsage, isPastThreshold } from './compare-usage.js';
-import { convertOpenAIUsage } from './convert-openai-usage.js';
+import costsPage from './providers/openai/__fixtures__/costs-page.json' with { type: 'json' };
+import usagePage from './providers/openai/__fixtures__/usage-completions-page.json' with {
+  type: 'json',
+};
+import { convertOpenAICosts } from './providers/openai/convert-openai-costs.js';
+import { convertOpenAIUsage } from './providers/openai/convert-openai-usage.js';
 import type {
   OpenAIBucket,
   OpenAICostsResult,
   OpenAIUsageCompletionsResult,
-} from './openai-organization-types.js';
+} from './providers/openai/openai-organization-types.js';
 import type { MeteredUsageRow, ReconcileDimensions } from './usage-key.js';
 
 const byTier: ReconcileDimensions = { serviceTier: true, projectId: false, apiKeyId: false };
@@ -195,7 +198,7 @@ describe('compareUsage', () => {
         meteredRow({ model: 'my-finetune', input: 5, output: 1 }),
       ],
       openai,
-      costs,
+      costs: convertOpenAICosts({ buckets: costs }),
       dimensions: byTier,
     });
     const cost = rows.find((row) => row.metric === 'cost_usd');
@@ -209,7 +212,7 @@ describe('compareUsage', () => {
     const { rows } = compareUsage({
       metered: [],
       openai: [],
-      costs: costsPage.data as OpenAIBucket<OpenAICostsResult>[],
+      costs: convertOpenAICosts({ buckets: costsPage.data as OpenAIBucket<OpenAICostsResult>[] }),
       dimensions: noDimensions,
     });
     expect(rows).toEqual([
