@@ -7,6 +7,7 @@ import {
   type OpenMeterEvent,
 } from '@llm-meter/openmeter-client';
 import { afterAll, beforeAll, bench, describe, expect } from 'vitest';
+import { createUsageBatch } from './create-usage-batch.js';
 import { LLM_METERS_FILE, spawnCliServer } from './spawn-cli-server.js';
 
 // The load of issue 12: the `openmeter-local` command in its own process (file database,
@@ -18,7 +19,6 @@ const CLIENTS = 8;
 const BATCH_SIZE = 200;
 const BATCHES_PER_CLIENT = 10;
 const QUERY_INTERVAL_MS = 100;
-const MODELS = ['gpt-4o', 'gpt-4o-mini', 'gpt-4.1', 'o3', 'o4-mini'];
 
 let directory: string;
 let stopServer: () => Promise<void>;
@@ -32,28 +32,15 @@ const ingestLatencies: number[] = [];
 const queryLatencies: number[] = [];
 
 function createBatch(): OpenMeterEvent[] {
-  const now = Date.now();
-  return Array.from({ length: BATCH_SIZE }, () => {
-    const index = next++;
-    return {
-      specversion: '1.0',
-      id: `load-${index}`,
-      source: 'load-bench',
-      type: 'openai',
-      subject: `customer-${index % 100}`,
-      time: new Date(now + index).toISOString(),
-      data: {
-        model: MODELS[index % MODELS.length],
-        endpoint: 'chat.completions',
-        usage_source: 'response',
-        prompt_tokens: 120,
-        completion_tokens: 80,
-        total_tokens: 200,
-        cached_tokens: 0,
-        reasoning_tokens: 0,
-      },
-    };
+  const events = createUsageBatch({
+    size: BATCH_SIZE,
+    first: next,
+    idPrefix: 'load',
+    source: 'load-bench',
+    now: Date.now(),
   });
+  next += BATCH_SIZE;
+  return events;
 }
 
 function percentile(values: number[], fraction: number): number {
