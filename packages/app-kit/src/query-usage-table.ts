@@ -61,15 +61,14 @@ export async function queryUsageTable({
           model,
           serviceTier,
           provider,
-          input: 0,
-          cached: 0,
-          output: 0,
-          total: 0,
+          prompt_tokens: 0,
+          cached_tokens: 0,
+          completion_tokens: 0,
+          total_tokens: 0,
         };
         rows.set(key, row);
       }
-      const field = column === 'prompt' ? 'input' : column === 'completion' ? 'output' : column;
-      row[field] += item.value;
+      row[column] += item.value;
     }
   });
   return [...rows.values()].sort(
