@@ -47,9 +47,9 @@ function meteredRow(row: Partial<MeteredUsageRow>): MeteredUsageRow {
     serviceTier: 'default',
     projectId: '*',
     apiKeyId: '*',
-    input: 0,
-    cached: 0,
-    output: 0,
+    prompt_tokens: 0,
+    cached_tokens: 0,
+    completion_tokens: 0,
     estimatedInput: 0,
     estimatedOutput: 0,
     ...row,
@@ -69,9 +69,9 @@ describe('convertOpenAIUsage', () => {
         serviceTier: '*',
         projectId: '*',
         apiKeyId: '*',
-        input: 1000,
-        cached: 800,
-        output: 500,
+        prompt_tokens: 1000,
+        cached_tokens: 800,
+        completion_tokens: 500,
         requests: 5,
       },
     ]);
@@ -94,7 +94,9 @@ describe('convertOpenAIUsage', () => {
       ],
       dimensions: byTier,
     });
-    expect(rows.map((row) => [row.model, row.serviceTier, row.input, row.requests])).toEqual([
+    expect(
+      rows.map((row) => [row.model, row.serviceTier, row.prompt_tokens, row.requests]),
+    ).toEqual([
       ['gpt-4o-mini-2024-07-18', 'default', 15, 2],
       ['gpt-4o-mini-2024-07-18', 'batch', 7, 1],
       ['o4-mini-2025-04-16', 'flex', 3, 1],
@@ -121,7 +123,7 @@ describe('compareUsage', () => {
 
   it('shows no drift when the metered tokens equal OpenAI’s', () => {
     const { rows } = compareUsage({
-      metered: [meteredRow({ input: 2350, cached: 1152, output: 97 })],
+      metered: [meteredRow({ prompt_tokens: 2350, cached_tokens: 1152, completion_tokens: 97 })],
       openai,
       dimensions: byTier,
     });
@@ -138,9 +140,9 @@ describe('compareUsage', () => {
     const { rows } = compareUsage({
       metered: [
         meteredRow({
-          input: 2350,
-          cached: 1152,
-          output: 101,
+          prompt_tokens: 2350,
+          cached_tokens: 1152,
+          completion_tokens: 101,
           estimatedInput: 1175,
           estimatedOutput: 16,
         }),
@@ -157,7 +159,9 @@ describe('compareUsage', () => {
 
   it('says n/a and drifts when one side has usage the other lacks', () => {
     const { rows } = compareUsage({
-      metered: [meteredRow({ model: 'gpt-4.1-mini-2025-04-14', input: 10, output: 2 })],
+      metered: [
+        meteredRow({ model: 'gpt-4.1-mini-2025-04-14', prompt_tokens: 10, completion_tokens: 2 }),
+      ],
       openai,
       dimensions: byTier,
     });
@@ -194,8 +198,8 @@ describe('compareUsage', () => {
     ];
     const { rows, unpriced } = compareUsage({
       metered: [
-        meteredRow({ input: 2350, cached: 1152, output: 97 }),
-        meteredRow({ model: 'my-finetune', input: 5, output: 1 }),
+        meteredRow({ prompt_tokens: 2350, cached_tokens: 1152, completion_tokens: 97 }),
+        meteredRow({ model: 'my-finetune', prompt_tokens: 5, completion_tokens: 1 }),
       ],
       openai,
       costs: convertOpenAICosts({ buckets: costs }),

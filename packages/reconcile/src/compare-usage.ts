@@ -3,6 +3,7 @@ import {
   formatUsageKey,
   type MeteredUsageRow,
   type ReconcileDimensions,
+  type ReconciledTokens,
   type UsageKey,
   type UsageRow,
 } from './usage-key.js';
@@ -35,7 +36,12 @@ export interface UsageComparison {
   unpriced: string[];
 }
 
-const tokenMetrics = ['input', 'cached', 'output'] as const;
+// Each token metric of the drift table and the usage record's field it compares.
+const tokenMetrics = {
+  input: 'prompt_tokens',
+  cached: 'cached_tokens',
+  output: 'completion_tokens',
+} as const satisfies { [Metric in DriftMetric]?: keyof ReconciledTokens };
 // Float sums of prices differ in the last bits; below this a cost difference is no drift.
 const costEpsilon = 1e-9;
 
@@ -65,7 +71,9 @@ export function compareUsage({
   for (const [id, key] of [...keys].sort(([a], [b]) => a.localeCompare(b))) {
     const mine = meteredByKey.get(id);
     const theirs = openaiByKey.get(id);
-    for (const metric of tokenMetrics) {
+    for (const [metric, field] of Object.entries(tokenMetrics) as Array<
+      [keyof typeof tokenMetrics, keyof ReconciledTokens]
+    >) {
       const [estimated, settled] =
         metric === 'input'
           ? [mine?.estimatedInput ?? 0, mine?.settledInput ?? 0]
@@ -75,8 +83,8 @@ export function compareUsage({
       pushDrift(rows, {
         key,
         metric,
-        metered: mine?.[metric] ?? 0,
-        openai: theirs?.[metric] ?? 0,
+        metered: mine?.[field] ?? 0,
+        openai: theirs?.[field] ?? 0,
         estimated,
         settled,
       });
@@ -130,11 +138,7 @@ function compareCosts({
       model: row.model,
       serviceTier: row.serviceTier === '*' ? undefined : row.serviceTier,
       at: new Date(`${row.day}T00:00:00.000Z`),
-      usage: {
-        prompt_tokens: row.input,
-        cached_tokens: row.cached,
-        completion_tokens: row.output,
-      },
+      usage: row,
     });
     if (price.status === 'unpriced') {
       unpriced.push(`${row.day} ${row.model} ${row.serviceTier}: ${price.message}`);

@@ -29,6 +29,7 @@ export {
 export type {
   MeteredUsageRow,
   ReconcileDimensions,
+  ReconciledTokens,
   UsageCounts,
   UsageKey,
   UsageRow,

@@ -39,10 +39,16 @@ export function convertOpenAIUsage({
         apiKeyId: dimensions.apiKeyId ? (result.api_key_id ?? '(none)') : '*',
       };
       const id = formatUsageKey(key);
-      const row = rows.get(id) ?? { ...key, input: 0, cached: 0, output: 0, requests: 0 };
-      row.input += result.input_tokens;
-      row.cached += completions?.input_cached_tokens ?? 0;
-      row.output += completions?.output_tokens ?? 0;
+      const row = rows.get(id) ?? {
+        ...key,
+        prompt_tokens: 0,
+        cached_tokens: 0,
+        completion_tokens: 0,
+        requests: 0,
+      };
+      row.prompt_tokens += result.input_tokens;
+      row.cached_tokens += completions?.input_cached_tokens ?? 0;
+      row.completion_tokens += completions?.output_tokens ?? 0;
       row.requests = (row.requests ?? 0) + result.num_model_requests;
       rows.set(id, row);
     }
