@@ -15,7 +15,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createOpenMeterClient } from '@llm-meter/openmeter-client';
 import OpenAI from 'openai';
-import { freePort, sourceNodeArgs, startBenchProcess } from './start-bench-process.js';
+import {
+  freePort,
+  openMeterLocalArgs,
+  sourceNodeArgs,
+  startBenchProcess,
+} from './start-bench-process.js';
 
 const graces = (process.env.GRACES ?? '0,200').split(',').map(Number);
 const rounds = Number(process.env.ROUNDS ?? 25);
@@ -127,19 +132,7 @@ try {
     {},
     /http:\/\//,
   );
-  await start(
-    [
-      join(root, 'packages/openmeter-local/src/cli.ts'),
-      '--port',
-      String(openmeterPort),
-      '--meters',
-      join(root, 'packages/meter-core/meters/openmeter-meters.yaml'),
-      '--db',
-      join(dir, 'om.db'),
-    ],
-    {},
-    /http:\/\//,
-  );
+  await start(openMeterLocalArgs({ port: openmeterPort, db: join(dir, 'om.db') }), {}, /http:\/\//);
   const proxies: Array<{ grace: number; url: string }> = [];
   for (const grace of graces) {
     const port = await freePort();

@@ -12,7 +12,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, sourceNodeArgs, startBenchProcess } from './start-bench-process.js';
+import {
+  freePort,
+  openMeterLocalArgs,
+  sourceNodeArgs,
+  startBenchProcess,
+} from './start-bench-process.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const blockSeconds = Math.min(seconds, Number(process.env.BENCH_BLOCK_SECONDS ?? 1));
@@ -170,16 +175,7 @@ try {
   await start(
     'openmeter-local',
     process.execPath,
-    [
-      ...tsx,
-      join(root, 'packages/openmeter-local/src/cli.ts'),
-      '--port',
-      String(openmeterPort),
-      '--meters',
-      join(root, 'packages/meter-core/meters/openmeter-meters.yaml'),
-      '--db',
-      join(dir, 'om.db'),
-    ],
+    [...tsx, ...openMeterLocalArgs({ port: openmeterPort, db: join(dir, 'om.db') })],
     {},
     /listening|http:\/\//,
   );

@@ -2,6 +2,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
 /** Node's arguments to run a workspace TypeScript entry from its sources. */
 export const sourceNodeArgs = ['--conditions=@llm-meter/source', '--import', 'tsx'];
@@ -51,4 +55,20 @@ export async function startBenchProcess({
     child.once('exit', (code) => reject(new Error(`${name} exited with ${code}: ${output}`)));
   });
   return child;
+}
+
+/**
+ * The arguments of the `openmeter-local` command from its sources, on 127.0.0.1:`port` with
+ * meter-core's shipped meters and its database in `db`.
+ */
+export function openMeterLocalArgs({ port, db }: { port: number; db: string }): string[] {
+  return [
+    join(root, 'packages/openmeter-local/src/cli.ts'),
+    '--port',
+    String(port),
+    '--meters',
+    join(root, 'packages/meter-core/meters/openmeter-meters.yaml'),
+    '--db',
+    db,
+  ];
 }

@@ -1,13 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  createOpenMeterClient,
-  type OpenMeterClient,
-  type OpenMeterEvent,
-} from '@llm-meter/openmeter-client';
+import { createOpenMeterClient, type OpenMeterClient } from '@llm-meter/openmeter-client';
 import { afterAll, beforeAll, bench, describe, expect } from 'vitest';
-import { createUsageBatch } from './create-usage-batch.js';
+import { createUsageBatchMaker } from './create-usage-batch.js';
 import { LLM_METERS_FILE, spawnCliServer } from './spawn-cli-server.js';
 
 // The load of issue 12: the `openmeter-local` command in its own process (file database,
@@ -24,24 +20,17 @@ let directory: string;
 let stopServer: () => Promise<void>;
 let clients: OpenMeterClient[];
 let queryClient: OpenMeterClient;
-let next = 0;
 let sent = 0;
 // Latencies of the warm-up iteration (cold JIT, first query plans) are not recorded.
 let iteration = 0;
 const ingestLatencies: number[] = [];
 const queryLatencies: number[] = [];
 
-function createBatch(): OpenMeterEvent[] {
-  const events = createUsageBatch({
-    size: BATCH_SIZE,
-    first: next,
-    idPrefix: 'load',
-    source: 'load-bench',
-    now: Date.now(),
-  });
-  next += BATCH_SIZE;
-  return events;
-}
+const createBatch = createUsageBatchMaker({
+  size: BATCH_SIZE,
+  idPrefix: 'load',
+  source: 'load-bench',
+});
 
 function percentile(values: number[], fraction: number): number {
   const sorted = [...values].sort((left, right) => left - right);

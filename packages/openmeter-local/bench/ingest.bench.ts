@@ -1,14 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  createOpenMeterClient,
-  type OpenMeterClient,
-  type OpenMeterEvent,
-} from '@llm-meter/openmeter-client';
+import { createOpenMeterClient, type OpenMeterClient } from '@llm-meter/openmeter-client';
 import { afterAll, beforeAll, bench, describe, expect } from 'vitest';
 import { type OpenMeterLocal, startOpenMeterLocal } from '../src/start-open-meter-local.js';
-import { createUsageBatch } from './create-usage-batch.js';
+import { createUsageBatchMaker } from './create-usage-batch.js';
 import { LLM_METERS_FILE, spawnCliServer } from './spawn-cli-server.js';
 
 // End-to-end ingestion through the HTTP API with the generated client: batches of 500 usage
@@ -24,21 +20,14 @@ let server: OpenMeterLocal;
 let client: OpenMeterClient;
 let stopChild: () => Promise<void>;
 let childClient: OpenMeterClient;
-let next = 0;
 let sent = 0;
 let childSent = 0;
 
-function createBatch(): OpenMeterEvent[] {
-  const events = createUsageBatch({
-    size: BATCH_SIZE,
-    first: next,
-    idPrefix: 'bench',
-    source: 'ingest-bench',
-    now: Date.now(),
-  });
-  next += BATCH_SIZE;
-  return events;
-}
+const createBatch = createUsageBatchMaker({
+  size: BATCH_SIZE,
+  idPrefix: 'bench',
+  source: 'ingest-bench',
+});
 
 beforeAll(async () => {
   directory = mkdtempSync(join(tmpdir(), 'openmeter-local-ingest-'));
