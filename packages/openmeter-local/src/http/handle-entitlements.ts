@@ -18,8 +18,8 @@ import {
 } from '../entitlements/usage-period.js';
 import { formatRfc3339, parseRfc3339 } from '../events/parse-rfc3339.js';
 import { createUlid } from '../storage/create-ulid.js';
-import { readJsonObject } from './handle-features.js';
 import { HttpProblem } from './http-problem.js';
+import { readJsonObject } from './read-json-object.js';
 import type { Reply, RouteContext } from './reply.js';
 
 const MINUTE = 60_000;

@@ -1,38 +1,11 @@
 import { EntitlementConflictError } from '../entitlements/entitlement-store.js';
 import type { Feature } from '../entitlements/entitlement-types.js';
 import { createUlid } from '../storage/create-ulid.js';
-import { getMediaType } from './handle-events.js';
 import { HttpProblem } from './http-problem.js';
-import { readJsonBody } from './read-body.js';
+import { readJsonObject } from './read-json-object.js';
 import type { Reply, RouteContext } from './reply.js';
 
 const KEY = /^[a-z0-9]+(?:_[a-z0-9]+)*$/;
-
-/**
- * Reads a JSON object body, answering 415 for another content type and 400 for anything but
- * an object.
- * @see https://www.rfc-editor.org/rfc/rfc9110#status.415
- */
-export async function readJsonObject({
-  request,
-  name,
-}: {
-  request: Request;
-  name: string;
-}): Promise<Record<string, unknown>> {
-  const mediaType = getMediaType(request.headers.get('content-type'));
-  if (mediaType !== 'application/json') {
-    throw new HttpProblem(
-      415,
-      `Content-Type ${mediaType || '(none)'} is not supported: send application/json`,
-    );
-  }
-  const body = await readJsonBody(request);
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new HttpProblem(400, `The body must be a JSON object (${name})`);
-  }
-  return body as Record<string, unknown>;
-}
 
 /**
  * The feature named by the `featureId` path parameter (id or key), or a 404 problem.

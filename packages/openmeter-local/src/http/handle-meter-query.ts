@@ -6,10 +6,9 @@ import {
   type RawMeterQuery,
 } from '../query/parse-meter-query.js';
 import { groupColumn } from '../storage/meter-value-table.js';
-import { getMediaType } from './handle-events.js';
 import { findMeterOrThrow } from './handle-meters.js';
 import { HttpProblem } from './http-problem.js';
-import { readJsonBody } from './read-body.js';
+import { readJsonObject } from './read-json-object.js';
 import type { Reply, RouteContext } from './reply.js';
 
 /**
@@ -22,18 +21,7 @@ export async function handleQueryMeter(context: RouteContext): Promise<Reply> {
   const meter = findMeterOrThrow({ store, idOrSlug: parameters.meterIdOrSlug as string });
   let raw: RawMeterQuery;
   if (request.method === 'POST') {
-    const mediaType = getMediaType(request.headers.get('content-type'));
-    if (mediaType !== 'application/json') {
-      throw new HttpProblem(
-        415,
-        `Content-Type ${mediaType || '(none)'} is not supported: send application/json`,
-      );
-    }
-    const body = await readJsonBody(request);
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      throw new HttpProblem(400, 'The query body must be a JSON object (MeterQueryRequest)');
-    }
-    raw = body as RawMeterQuery;
+    raw = (await readJsonObject({ request, name: 'MeterQueryRequest' })) as RawMeterQuery;
   } else {
     raw = convertSearchParamsToRawQuery(url.searchParams);
   }

@@ -2,9 +2,9 @@ import type { CompiledMeter } from '../meters/compile-meter.js';
 import { safeParseMeterCreate } from '../meters/parse-meter-create.js';
 import type { Meter } from '../openmeter-types.js';
 import { MeterConflictError, type OpenMeterStore } from '../storage/open-meter-store.js';
-import { getMediaType } from './handle-events.js';
 import { HttpProblem } from './http-problem.js';
 import { readJsonBody } from './read-body.js';
+import { requireJsonMediaType } from './read-json-object.js';
 import type { Reply, RouteContext } from './reply.js';
 
 const ORDER_FIELDS = {
@@ -88,13 +88,7 @@ export function handleListMeters({ url, store }: RouteContext): Reply {
  * @see https://openmeter.io/docs/api/cloud
  */
 export async function handleCreateMeter({ request, store }: RouteContext): Promise<Reply> {
-  const mediaType = getMediaType(request.headers.get('content-type'));
-  if (mediaType !== 'application/json') {
-    throw new HttpProblem(
-      415,
-      `Content-Type ${mediaType || '(none)'} is not supported: send application/json`,
-    );
-  }
+  requireJsonMediaType(request);
   const parsed = safeParseMeterCreate(await readJsonBody(request));
   if (!parsed.success) {
     throw new HttpProblem(400, `Invalid meter: ${parsed.errors.join('; ')}`, {
