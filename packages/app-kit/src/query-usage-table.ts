@@ -7,7 +7,6 @@ import { usageTableMeters } from './start-services.js';
  * (windowSize DAY, UTC), and joins them into table rows sorted by day, subject, model and tier.
  * `service_tier` and `provider` are grouped by only when every meter read carries them (the
  * shipped meters do; meters created before may not).
- * @see https://openmeter.io/docs/api/cloud#tag/meters/operation/queryMeter
  */
 export async function queryUsageTable({
   client,

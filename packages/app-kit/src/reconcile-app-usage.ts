@@ -23,7 +23,6 @@ const openaiThreshold = 1;
  * on the embedded defaults, OpenAI's with `OPENAI_ADMIN_KEY`) for the UTC days from `from` to
  * `to`, by model and served tier, and renders the drift report. Without an admin key it says so
  * in one line instead.
- * @see https://platform.openai.com/docs/api-reference/usage
  */
 export async function reconcileAppUsage({
   services,

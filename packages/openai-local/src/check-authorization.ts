@@ -8,7 +8,6 @@ const minimumKeyLengthToHint = 20;
 /**
  * Masks an API key for an error message as OpenAI does (`sk-***wxyz`), but hides keys shorter
  * than 20 characters entirely (`***`), since their ends would give most of them away.
- * @see https://platform.openai.com/docs/guides/error-codes
  */
 export function maskApiKey(key: string): string {
   return key.length >= minimumKeyLengthToHint ? `${key.slice(0, 3)}***${key.slice(-4)}` : '***';
@@ -17,7 +16,6 @@ export function maskApiKey(key: string): string {
 /**
  * Compares two keys in time that does not depend on where they differ (nor on their lengths:
  * both sides are hashed to 32 bytes first), so a client cannot guess a key byte by byte.
- * @see https://nodejs.org/api/crypto.html#cryptotimingsafeequala-b
  */
 export function isSameKey({ given, expected }: { given: string; expected: string }): boolean {
   const digest = (key: string) => createHash('sha256').update(key, 'utf8').digest();
@@ -26,7 +24,6 @@ export function isSameKey({ given, expected }: { given: string; expected: string
 
 /**
  * The Bearer key of an `Authorization` header, or '' when there is none.
- * @see https://www.rfc-editor.org/rfc/rfc6750#section-2.1
  */
 export function readBearerKey(authorization: string | undefined): string {
   const header = authorization ?? '';
@@ -54,7 +51,6 @@ function incorrectKeyError({ key, hint }: { key: string; hint: string }): OpenAI
  * Returns the request's Bearer key, or throws OpenAI's 401 `invalid_api_key` error when there is
  * none, or when it is not `apiKey` (compared in constant time) when one is set. The message
  * never echoes more of the key than {@link maskApiKey}.
- * @see https://platform.openai.com/docs/api-reference/authentication
  */
 export function checkAuthorization({
   authorization,
@@ -79,7 +75,6 @@ export function checkAuthorization({
  * key the server does not know, answers 401 `invalid_api_key`; a valid project key (or any key
  * when the server has no admin key) answers the 401 OpenAI sends for a key without the
  * `api.usage.read` scope. Keys are compared in constant time.
- * @see https://platform.openai.com/docs/api-reference/admin-api-keys
  */
 export function checkAdminAuthorization({
   authorization,

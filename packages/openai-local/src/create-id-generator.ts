@@ -6,7 +6,6 @@ const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
  * Generates OpenAI-style ids (`chatcmpl-…`, `resp_…`, `msg_…`, `call_…`, `req_…`). Ids never
  * repeat: each mixes the seed, a random per-server nonce and a per-server counter, because
  * metering deduplicates on ids and a real server never reuses one.
- * @see https://platform.openai.com/docs/api-reference/chat/object#chat/object-id
  */
 export type IdGenerator = (
   kind: 'chatcmpl' | 'resp' | 'msg' | 'call' | 'fc' | 'rs' | 'req',
@@ -14,7 +13,6 @@ export type IdGenerator = (
 
 /**
  * Creates an {@link IdGenerator} for one server instance.
- * @see https://platform.openai.com/docs/api-reference/responses/object#responses/object-id
  */
 export function createIdGenerator({ seed }: { seed: number }): IdGenerator {
   const nonce = randomBytes(8).toString('hex');

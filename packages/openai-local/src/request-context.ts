@@ -10,7 +10,6 @@ import type { ServiceTier } from './resolve-service-tier.js';
 /**
  * What a handler reports when it bills a request; the server adds when, and who (project, key,
  * user).
- * @see https://platform.openai.com/docs/api-reference/usage/completions_object
  */
 export type BillInput = Omit<
   BilledRequest,
@@ -19,7 +18,6 @@ export type BillInput = Omit<
 
 /**
  * Everything an endpoint handler needs for one request, so handlers stay free of server wiring.
- * @see https://platform.openai.com/docs/api-reference/introduction
  */
 export interface RequestContext {
   /** The Node response, written directly by streams (their faults act on the socket). */
@@ -55,7 +53,6 @@ export interface RequestContext {
 
 /**
  * A model's encoding and the resolved snapshot name, looked up once per request.
- * @see https://platform.openai.com/docs/models
  */
 export interface ResolvedModel {
   requested: string;

@@ -9,7 +9,6 @@ const KEY = /^[a-z0-9]+(?:_[a-z0-9]+)*$/;
 
 /**
  * The feature named by the `featureId` path parameter (id or key), or a 404 problem.
- * @see https://openmeter.io/docs/billing/entitlements/feature
  */
 export function findFeatureOrThrow({ store, parameters }: RouteContext): Feature {
   const idOrKey = parameters.featureId as string;
@@ -26,7 +25,6 @@ export function findFeatureOrThrow({ store, parameters }: RouteContext): Feature
 /**
  * `POST /api/v1/features`: creates a feature (201), optionally tied to a meter (`meterSlug`,
  * `meterGroupByFilters`, `advancedMeterGroupByFilters`); 409 when the key is taken.
- * @see https://openmeter.io/docs/billing/entitlements/feature
  */
 export async function handleCreateFeature({ request, store, now }: RouteContext): Promise<Reply> {
   const body = await readJsonObject({ request, name: 'FeatureCreateInputs' });
@@ -86,7 +84,6 @@ export async function handleCreateFeature({ request, store, now }: RouteContext)
 /**
  * `GET /api/v1/features`: features oldest first (`includeArchived=true` adds archived ones,
  * `meterSlug` filters).
- * @see https://openmeter.io/docs/billing/entitlements/feature
  */
 export function handleListFeatures({ url, store }: RouteContext): Reply {
   const meterSlugs = url.searchParams.getAll('meterSlug');
@@ -96,14 +93,13 @@ export function handleListFeatures({ url, store }: RouteContext): Reply {
   return { status: 200, body: features };
 }
 
-/** `GET /api/v1/features/{featureId}` (id or key). @see https://openmeter.io/docs/billing/entitlements/feature */
+/** `GET /api/v1/features/{featureId}` (id or key). */
 export function handleGetFeature(context: RouteContext): Reply {
   return { status: 200, body: findFeatureOrThrow(context) };
 }
 
 /**
  * `DELETE /api/v1/features/{featureId}`: archives the feature (204).
- * @see https://openmeter.io/docs/billing/entitlements/feature
  */
 export function handleDeleteFeature(context: RouteContext): Reply {
   const feature = findFeatureOrThrow(context);

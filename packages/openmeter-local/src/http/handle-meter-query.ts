@@ -14,7 +14,6 @@ import type { Reply, RouteContext } from './reply.js';
 /**
  * `GET` and `POST /api/v1/meters/{meterIdOrSlug}/query`: usage per window, subject and group,
  * as JSON (`MeterQueryResult`) or as CSV when the `Accept` header asks for `text/csv`.
- * @see https://openmeter.io/docs/api/cloud
  */
 export async function handleQueryMeter(context: RouteContext): Promise<Reply> {
   const { request, url, store, parameters, limits, queries } = context;
@@ -58,7 +57,6 @@ function parseRange(url: URL, defaultFrom: number | undefined): { from: number; 
 /**
  * `GET /api/v1/meters/{meterIdOrSlug}/subjects`: the subjects with readings between `from`
  * and `to` (both inclusive), sorted.
- * @see https://openmeter.io/docs/api/cloud
  */
 export function handleListMeterSubjects({ url, store, parameters }: RouteContext): Reply {
   const meter = findMeterOrThrow({ store, idOrSlug: parameters.meterIdOrSlug as string });
@@ -75,7 +73,6 @@ export function handleListMeterSubjects({ url, store, parameters }: RouteContext
 /**
  * `GET /api/v1/meters/{meterIdOrSlug}/group-by/{groupByKey}/values`: the distinct values of one
  * group-by key between `from` (default: 24 hours ago, as in the spec) and `to`, sorted.
- * @see https://openmeter.io/docs/api/cloud
  */
 export function handleListGroupByValues({ url, store, parameters, now }: RouteContext): Reply {
   const meter = findMeterOrThrow({ store, idOrSlug: parameters.meterIdOrSlug as string });

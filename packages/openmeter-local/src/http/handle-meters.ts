@@ -17,7 +17,6 @@ const ORDER_FIELDS = {
 
 /**
  * The active meter named by the `meterIdOrSlug` path parameter, or a 404 problem.
- * @see https://openmeter.io/docs/api/cloud
  */
 export function findMeterOrThrow({
   store,
@@ -56,7 +55,6 @@ function parsePositiveInteger({
 /**
  * `GET /api/v1/meters`: meters ordered by `orderBy` (key, name, aggregation, createdAt,
  * updatedAt) and `order`, paged by `page`/`pageSize`, deleted ones with `includeDeleted=true`.
- * @see https://openmeter.io/docs/api/cloud
  */
 export function handleListMeters({ url, store }: RouteContext): Reply {
   const orderBy = url.searchParams.get('orderBy') ?? 'key';
@@ -85,7 +83,6 @@ export function handleListMeters({ url, store }: RouteContext): Reply {
 /**
  * `POST /api/v1/meters`: creates a meter (201) that also counts events ingested before it
  * existed. 400 for an invalid definition, 409 when the slug is taken.
- * @see https://openmeter.io/docs/api/cloud
  */
 export async function handleCreateMeter({ request, store }: RouteContext): Promise<Reply> {
   requireJsonMediaType(request);
@@ -104,7 +101,7 @@ export async function handleCreateMeter({ request, store }: RouteContext): Promi
   }
 }
 
-/** `GET /api/v1/meters/{meterIdOrSlug}`. @see https://openmeter.io/docs/api/cloud */
+/** `GET /api/v1/meters/{meterIdOrSlug}`. */
 export function handleGetMeter({ store, parameters }: RouteContext): Reply {
   return {
     status: 200,
@@ -115,7 +112,6 @@ export function handleGetMeter({ store, parameters }: RouteContext): Reply {
 /**
  * `DELETE /api/v1/meters/{meterIdOrSlug}`: 204, and the meter's readings are dropped (the events
  * stay).
- * @see https://openmeter.io/docs/api/cloud
  */
 export function handleDeleteMeter({ store, parameters }: RouteContext): Reply {
   const idOrSlug = parameters.meterIdOrSlug as string;

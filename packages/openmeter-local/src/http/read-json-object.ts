@@ -16,7 +16,6 @@ export function requireJsonMediaType(request: Request): void {
 /**
  * Reads a JSON object body, answering 415 for another content type and 400 for anything but
  * an object.
- * @see https://www.rfc-editor.org/rfc/rfc9110#status.415
  */
 export async function readJsonObject({
   request,

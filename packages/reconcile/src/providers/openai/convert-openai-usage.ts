@@ -15,8 +15,6 @@ import type {
  * ones: one per day, model, served tier (`batch` for Batch API usage, `default` when none is
  * reported, as for embeddings, whose report has no tier) and, when the meters carry them, project
  * and API key. Embeddings count input tokens only. Results for the same key are added up.
- * @see https://platform.openai.com/docs/api-reference/usage/completions
- * @see https://platform.openai.com/docs/api-reference/usage/embeddings
  */
 export function convertOpenAIUsage({
   buckets,
