@@ -21,7 +21,7 @@ const root = dirname(dirname(fileURLToPath(import.meta.url)));
 
 // failureStatus: what the command itself exits with when it cannot run (a failed build here).
 const commands = {
-  reconcile: { directory: 'packages/prices', entry: 'dist/reconcile/cli.js', failureStatus: 2 },
+  reconcile: { directory: 'packages/reconcile', entry: 'dist/cli.js', failureStatus: 2 },
   'openmeter-local': {
     directory: 'packages/openmeter-local',
     entry: 'dist/cli.js',

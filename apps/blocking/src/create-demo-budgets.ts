@@ -28,7 +28,6 @@ export interface DemoBudget {
  * with a daily usage period (from midnight UTC) and a grant of its day's tokens that each reset
  * issues again (`issueAfterReset`). What earlier runs created is kept as it is. Only ever called
  * on the embedded openmeter-local: a user's OpenMeter is never changed.
- * @see https://openmeter.io/docs/billing/entitlements/entitlement
  */
 export async function createDemoBudgets({
   client,

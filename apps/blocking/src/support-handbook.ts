@@ -2,7 +2,6 @@
  * The system prompt the blocking app's questions share: a support handbook of about 1,100
  * tokens, long enough for OpenAI's prompt caching (prefixes of 1,024+ tokens), so the usage
  * table shows cached input tokens billed apart.
- * @see https://platform.openai.com/docs/guides/prompt-caching
  */
 export const supportHandbook = `You are the support assistant of Lumen Analytics, a hosted product-analytics service. Answer
 customer questions briefly and accurately, using only the handbook below. When the handbook does

@@ -8,14 +8,19 @@
 // of content chunks, as the chaos run's clients did; some answers end before that point.
 // Run: pnpm --filter proxy exec node --conditions=@llm-meter/source --import tsx bench/caller-leaves.ts
 // (GRACES=0,200 ROUNDS=25 CLIENTS=8 TPS=200 MAX_TOKENS=40 SEED=1)
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createOpenMeterClient } from '@llm-meter/openmeter-client';
 import OpenAI from 'openai';
+import {
+  freePort,
+  openMeterLocalArgs,
+  sourceNodeArgs,
+  startBenchProcess,
+} from './start-bench-process.js';
 
 const graces = (process.env.GRACES ?? '0,200').split(',').map(Number);
 const rounds = Number(process.env.ROUNDS ?? 25);
@@ -37,36 +42,15 @@ function random(): number {
   return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/** Starts a process and waits until its output matches `ready`. */
-async function start(args: string[], env: Record<string, string>, ready: RegExp) {
-  const child = spawn(
-    process.execPath,
-    ['--conditions=@llm-meter/source', '--import', 'tsx', ...args],
-    {
-      env: { ...process.env, LLM_METER_DOTENV: '0', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  children.push(child);
-  let output = '';
-  await new Promise<void>((resolve, reject) => {
-    const onData = (data: Buffer) => {
-      output += data;
-      if (ready.test(output)) resolve();
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) =>
-      reject(new Error(`${args.join(' ')} exited with ${code}: ${output}`)),
-    );
+/** Starts a workspace entry from its sources and waits until its output matches `ready`. */
+function start(args: string[], env: Record<string, string>, ready: RegExp) {
+  return startBenchProcess({
+    name: args.join(' '),
+    command: process.execPath,
+    args: [...sourceNodeArgs, ...args],
+    env: { LLM_METER_DOTENV: '0', ...env },
+    ready,
+    children,
   });
 }
 
@@ -148,19 +132,7 @@ try {
     {},
     /http:\/\//,
   );
-  await start(
-    [
-      join(root, 'packages/openmeter-local/src/cli.ts'),
-      '--port',
-      String(openmeterPort),
-      '--meters',
-      join(root, 'packages/meter-core/meters/openmeter-meters.yaml'),
-      '--db',
-      join(dir, 'om.db'),
-    ],
-    {},
-    /http:\/\//,
-  );
+  await start(openMeterLocalArgs({ port: openmeterPort, db: join(dir, 'om.db') }), {}, /http:\/\//);
   const proxies: Array<{ grace: number; url: string }> = [];
   for (const grace of graces) {
     const port = await freePort();

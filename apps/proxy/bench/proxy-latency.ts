@@ -6,13 +6,18 @@
 // proxy, Portkey, direct, ...), so every target meets openai-local in the same state: measured
 // one target after the other, the later ones met an openai-local that had already answered
 // tens of thousands of requests, which moved the figures more than the proxy itself did.
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  freePort,
+  openMeterLocalArgs,
+  sourceNodeArgs,
+  startBenchProcess,
+} from './start-bench-process.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const blockSeconds = Math.min(seconds, Number(process.env.BENCH_BLOCK_SECONDS ?? 1));
@@ -22,36 +27,14 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..', '..');
 const children: ChildProcess[] = [];
 
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
-}
-
-async function start(
+function start(
   name: string,
   command: string,
   args: string[],
   env: Record<string, string>,
   ready: RegExp,
 ) {
-  const child = spawn(command, args, {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let output = '';
-  await new Promise<void>((resolve, reject) => {
-    const onData = (data: Buffer) => {
-      output += data;
-      if (ready.test(output)) resolve();
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`${name} exited with ${code}: ${output}`)));
-  });
+  return startBenchProcess({ name, command, args, env, ready, children });
 }
 
 const chatBody = JSON.stringify({
@@ -174,7 +157,7 @@ try {
     freePort(),
     freePort(),
   ]);
-  const tsx = ['--conditions=@llm-meter/source', '--import', 'tsx'];
+  const tsx = sourceNodeArgs;
   await start(
     'openai-local',
     process.execPath,
@@ -192,16 +175,7 @@ try {
   await start(
     'openmeter-local',
     process.execPath,
-    [
-      ...tsx,
-      join(root, 'packages/openmeter-local/src/cli.ts'),
-      '--port',
-      String(openmeterPort),
-      '--meters',
-      join(root, 'packages/meter-core/meters/openmeter-meters.yaml'),
-      '--db',
-      join(dir, 'om.db'),
-    ],
+    [...tsx, ...openMeterLocalArgs({ port: openmeterPort, db: join(dir, 'om.db') })],
     {},
     /listening|http:\/\//,
   );

@@ -26,7 +26,6 @@ export interface AbortGrace {
  * `graceMs` has passed, so that what upstream has already sent, or sends meanwhile (the rest of
  * an answer it has finished, its usage chunk), is still read and metered exactly. Upstream that
  * is still going when the grace ends is aborted, and what it sent is billed as an estimate.
- * @see https://nodejs.org/api/globals.html#class-abortsignal
  */
 export function createAbortGrace({
   callerSignal,

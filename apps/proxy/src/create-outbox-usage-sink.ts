@@ -37,7 +37,6 @@ const usageEndpoints: Record<MeteredEndpoint, UsageEndpoint> = {
  * its next start, a `crashed` estimate of the prompt and of every chunk journaled before the
  * kill. With a `settler`, an estimate whose response id is known is settled against upstream's
  * own usage (one correction event when it differs).
- * @see https://platform.openai.com/docs/api-reference/chat-streaming
  */
 export function createOutboxUsageSink({
   outbox,

@@ -44,7 +44,6 @@ type ProxyEnv = { Bindings: HttpBindings };
  * (exactly one usage event per response, streams included), every other `/v1/*` path is passed
  * through unmetered, `/healthz` and `/metrics` answer locally. Upstream answers pass through
  * unchanged, written straight to the caller's socket; metering never fails a call.
- * @see https://platform.openai.com/docs/api-reference
  */
 export function createProxyApp(options: ProxyOptions): Hono<ProxyEnv> {
   const upstreamBase = options.upstreamBaseUrl.replace(/\/+$/, '');

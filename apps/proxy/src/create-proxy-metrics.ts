@@ -19,7 +19,6 @@ export interface ProxyMetrics {
  * Creates the proxy's metrics: requests by route and status, tokens by type, usage events by
  * source and estimate reason, metering failures, upstream latency (time to response headers),
  * and the outbox's pending events and dead letters read at scrape time.
- * @see https://prometheus.io/docs/instrumenting/exposition_formats/
  */
 export function createProxyMetrics({
   outbox,

@@ -11,7 +11,6 @@ export interface SseEvent {
  * Splits a byte stream into whole server-sent events, push-based: `push(bytes)` returns the
  * events completed by these bytes (each with its original bytes, so it can be forwarded
  * unchanged), `flush()` the unterminated rest. Only the bytes of an unfinished event are held.
- * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#parsing-an-event-stream
  */
 export function createSseFramer() {
   let pending = new Uint8Array(0);

@@ -23,7 +23,6 @@ const serverKeyScoped = new Set(['authorization', 'openai-organization', 'openai
  * The caller's request headers as sent upstream: hop-by-hop headers, the subject header and
  * (with a server key) the caller's `authorization` removed; `accept-encoding: identity` so the
  * proxy reads the usage in the body as it arrives.
- * @see https://www.rfc-editor.org/rfc/rfc9110#section-7.6.1
  */
 export function createUpstreamHeaders({
   incoming,

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type ServerType, serve } from '@hono/node-server';
-import { AppConfigError, createAppOutbox, loadAppConfig, startServices } from '@llm-meter/app-kit';
+import { AppConfigError, loadAppConfig, openAppOutbox, startServices } from '@llm-meter/app-kit';
 import {
   createBudgetGate,
   createMemoryReservationStore,
@@ -78,17 +78,12 @@ try {
     }
   }
   // A locked or unwritable outbox is one line naming the setting to change.
-  const outbox = await createAppOutbox({
+  const outbox = await openAppOutbox({
     config,
     client: services.openmeterIngest,
-    logger: {
-      warn: (message) => printError(`outbox: ${message}`),
-      error: (message) => printError(`outbox: ${message}`),
-    },
+    print,
+    printError,
   });
-  const recovered = outbox.stats().pending;
-  if (recovered > 0)
-    print(`outbox: ${recovered} event(s) journaled by an earlier run will be delivered`);
   const metrics = createProxyMetrics({ outbox });
   // Settling an estimate retrieves the response upstream, which takes a key of the account that
   // created it: the proxy's own key, or openai-local's (which takes any). Callers' keys are

@@ -1,7 +1,6 @@
 /**
  * An error answered the way OpenAI answers errors, so every OpenAI client reads it: a JSON
  * body `{ error: { message, type, param, code } }` with the given status.
- * @see https://platform.openai.com/docs/guides/error-codes/api-errors
  */
 export function openAIErrorResponse({
   status,

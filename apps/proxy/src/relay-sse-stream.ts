@@ -13,7 +13,6 @@ export type RelayEnd = 'completed' | 'error';
  * `onEvent` (the answer upstream finished, its usage), unwritten, until upstream ends or its
  * owner aborts it. `onEnd` is called exactly once, however the stream ends; an upstream that
  * breaks off breaks the caller's connection the same way.
- * @see https://html.spec.whatwg.org/multipage/server-sent-events.html
  */
 export function relaySseStream({
   upstream,

@@ -14,7 +14,6 @@ import type { AppConfig } from './load-app-config.js';
  * Opens the app's outbox in `config.outboxDir`. A directory that cannot be created or written is
  * an `AppConfigError` naming `LLM_METER_OUTBOX_DIR` (or `LLM_METER_DATA_DIR`, which holds it by
  * default), and so is one another live process holds.
- * @see https://openmeter.io/docs/metering/events/usage-events
  */
 export async function createAppOutbox({
   config,

@@ -6,7 +6,6 @@ import type { AppConfig } from './load-app-config.js';
  * The envelope of one request's usage event: subject, the configured source and type, a
  * `feature` dimension, and a fresh event id when the server's own ids cannot be trusted
  * (`LLM_METER_EVENT_IDS=generated`).
- * @see https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/spec.md#id
  */
 export function createEventEnvelope({
   config,

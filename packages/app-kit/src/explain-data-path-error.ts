@@ -32,7 +32,6 @@ const dataPaths: Record<
 /**
  * The first system error (one with an errno `code` such as `ENOTDIR`) in `error`'s `cause` chain,
  * for failures that wrap what the file system said.
- * @see https://nodejs.org/api/errors.html#class-systemerror
  */
 export function findSystemError(error: unknown): NodeJS.ErrnoException | undefined {
   let current = error;
@@ -49,7 +48,6 @@ export function findSystemError(error: unknown): NodeJS.ErrnoException | undefin
  * permission, a path under a regular file, a file that is not a database) into an
  * `AppConfigError` naming the path, what the system said and the variable to change: the path's
  * own (`LLM_METER_OUTBOX_DIR`, `OPENMETER_LOCAL_DB`) when it is set, else `LLM_METER_DATA_DIR`.
- * @see https://man7.org/linux/man-pages/man3/errno.3.html
  */
 export function explainDataPathError({
   error,

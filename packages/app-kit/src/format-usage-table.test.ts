@@ -12,10 +12,10 @@ test('aligns columns, prices each row at its served tier, totals and names the p
       model: 'gpt-4o-mini-2024-07-18',
       serviceTier: 'default',
       provider: 'openai',
-      input: 1200,
-      cached: 1024,
-      output: 35,
-      total: 1235,
+      prompt_tokens: 1200,
+      cached_tokens: 1024,
+      completion_tokens: 35,
+      total_tokens: 1235,
     },
     {
       day,
@@ -23,10 +23,10 @@ test('aligns columns, prices each row at its served tier, totals and names the p
       model: 'o4-mini-2025-04-16',
       serviceTier: 'flex',
       provider: 'openai',
-      input: 9,
-      cached: 0,
-      output: 10,
-      total: 19,
+      prompt_tokens: 9,
+      cached_tokens: 0,
+      completion_tokens: 10,
+      total_tokens: 19,
     },
   ]);
   // gpt-4o-mini: 176 × $0.15 + 1024 × $0.075 + 35 × $0.60 per 1M = $0.000124;
@@ -50,30 +50,30 @@ test('an unknown model or a tier the model is not offered at is unpriced with th
       subject: 'a',
       model: 'gpt-9-ultra',
       serviceTier: 'default',
-      input: 10,
-      cached: 0,
-      output: 5,
-      total: 15,
+      prompt_tokens: 10,
+      cached_tokens: 0,
+      completion_tokens: 5,
+      total_tokens: 15,
     },
     {
       day,
       subject: 'a',
       model: 'gpt-4o-mini',
       serviceTier: 'flex',
-      input: 10,
-      cached: 0,
-      output: 5,
-      total: 15,
+      prompt_tokens: 10,
+      cached_tokens: 0,
+      completion_tokens: 5,
+      total_tokens: 15,
     },
     {
       day,
       subject: 'a',
       model: 'gpt-4o-mini',
       serviceTier: 'default',
-      input: 10,
-      cached: 0,
-      output: 5,
-      total: 15,
+      prompt_tokens: 10,
+      cached_tokens: 0,
+      completion_tokens: 5,
+      total_tokens: 15,
     },
   ];
   expect(rows.map((row) => priceUsageTableRow(row).cell)).toEqual([
@@ -93,7 +93,15 @@ test('an unknown model or a tier the model is not offered at is unpriced with th
 
 test('rows without a metered tier show "-" and are priced at default, said under the table', () => {
   const table = formatUsageTable([
-    { day, subject: 'a', model: 'gpt-4.1-mini', input: 100, cached: 0, output: 10, total: 110 },
+    {
+      day,
+      subject: 'a',
+      model: 'gpt-4.1-mini',
+      prompt_tokens: 100,
+      cached_tokens: 0,
+      completion_tokens: 10,
+      total_tokens: 110,
+    },
   ]);
   const lines = table.split('\n');
   expect(lines[2]?.split(/ {2,}/)).toEqual([

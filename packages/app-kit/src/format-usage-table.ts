@@ -1,3 +1,4 @@
+import type { UsageRecord } from '@llm-meter/meter-core';
 import {
   describePrices,
   type PricedUsageRow,
@@ -5,8 +6,14 @@ import {
   totalUsageCost,
 } from '@llm-meter/prices';
 
+/** The usage record's fields the usage table sums (one shipped meter each). */
+export type UsageTableTokens = Pick<
+  UsageRecord,
+  'prompt_tokens' | 'cached_tokens' | 'completion_tokens' | 'total_tokens'
+>;
+
 /** One row of the usage table: a subject's tokens on one model and served tier (and day). */
-export interface UsageTableRow {
+export interface UsageTableRow extends UsageTableTokens {
   day: string;
   subject: string;
   model: string;
@@ -18,10 +25,6 @@ export interface UsageTableRow {
   serviceTier?: string | undefined;
   /** `openai`, or the provider an OpenAI-compatible server was metered as; undefined: `openai`. */
   provider?: string | undefined;
-  input: number;
-  cached: number;
-  output: number;
-  total: number;
 }
 
 const columns = [
@@ -47,11 +50,7 @@ export function priceUsageTableRow(row: UsageTableRow): PricedUsageRow {
     model: row.model,
     serviceTier: row.serviceTier,
     provider: row.provider,
-    usage: {
-      prompt_tokens: row.input,
-      cached_tokens: row.cached,
-      completion_tokens: row.output,
-    },
+    usage: row,
   });
   return priced.price.status === 'priced'
     ? priced
@@ -64,7 +63,7 @@ export function priceUsageTableRow(row: UsageTableRow): PricedUsageRow {
  */
 export function formatUsageTable(rows: readonly UsageTableRow[]): string {
   if (rows.length === 0) return '(no usage recorded)';
-  const sum = (key: 'input' | 'cached' | 'output' | 'total') =>
+  const sum = (key: keyof UsageTableTokens) =>
     String(rows.reduce((total, row) => total + row[key], 0));
   const priced = rows.map(priceUsageTableRow);
   const cells = [
@@ -74,10 +73,10 @@ export function formatUsageTable(rows: readonly UsageTableRow[]): string {
       row.subject,
       row.model,
       row.serviceTier ?? '-',
-      String(row.input),
-      String(row.cached),
-      String(row.output),
-      String(row.total),
+      String(row.prompt_tokens),
+      String(row.cached_tokens),
+      String(row.completion_tokens),
+      String(row.total_tokens),
       priced[index]?.cell ?? '',
     ]),
     [
@@ -85,10 +84,10 @@ export function formatUsageTable(rows: readonly UsageTableRow[]): string {
       'all',
       '',
       '',
-      sum('input'),
-      sum('cached'),
-      sum('output'),
-      sum('total'),
+      sum('prompt_tokens'),
+      sum('cached_tokens'),
+      sum('completion_tokens'),
+      sum('total_tokens'),
       totalUsageCost(priced).cell,
     ],
   ];

@@ -15,6 +15,7 @@ export {
   loadAppConfig,
   type OpenAILocalServeTier,
 } from './load-app-config.js';
+export { openAppOutbox } from './open-app-outbox.js';
 export { queryUsageTable } from './query-usage-table.js';
 export {
   type AppReconciliation,

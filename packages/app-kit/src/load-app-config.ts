@@ -96,7 +96,6 @@ export function findRepositoryRoot(from: string): string {
  * root when it exists (variables already set win; `LLM_METER_DOTENV=0` skips the file). Relative
  * paths are taken from where the command was typed (`INIT_CWD`, which pnpm sets, else `cwd`).
  * Throws `AppConfigError` naming a bad variable.
- * @see https://nodejs.org/api/process.html#processloadenvfilepath
  */
 export function loadAppConfig({
   app,

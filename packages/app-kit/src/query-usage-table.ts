@@ -7,7 +7,6 @@ import { usageTableMeters } from './start-services.js';
  * (windowSize DAY, UTC), and joins them into table rows sorted by day, subject, model and tier.
  * `service_tier` and `provider` are grouped by only when every meter read carries them (the
  * shipped meters do; meters created before may not).
- * @see https://openmeter.io/docs/api/cloud#tag/meters/operation/queryMeter
  */
 export async function queryUsageTable({
   client,
@@ -61,15 +60,14 @@ export async function queryUsageTable({
           model,
           serviceTier,
           provider,
-          input: 0,
-          cached: 0,
-          output: 0,
-          total: 0,
+          prompt_tokens: 0,
+          cached_tokens: 0,
+          completion_tokens: 0,
+          total_tokens: 0,
         };
         rows.set(key, row);
       }
-      const field = column === 'prompt' ? 'input' : column === 'completion' ? 'output' : column;
-      row[field] += item.value;
+      row[column] += item.value;
     }
   });
   return [...rows.values()].sort(

@@ -1,9 +1,10 @@
 import {
-  describeLimitations,
+  createOpenAIUsageReport,
+  describeOpenAILimitations,
   formatDriftTable,
   type ReconcileReport,
   reconcileUsage,
-} from '@llm-meter/prices';
+} from '@llm-meter/reconcile';
 import { AppConfigError } from './app-config-error.js';
 import type { AppServices } from './start-services.js';
 
@@ -22,7 +23,6 @@ const openaiThreshold = 1;
  * on the embedded defaults, OpenAI's with `OPENAI_ADMIN_KEY`) for the UTC days from `from` to
  * `to`, by model and served tier, and renders the drift report. Without an admin key it says so
  * in one line instead.
- * @see https://platform.openai.com/docs/api-reference/usage
  */
 export async function reconcileAppUsage({
   services,
@@ -45,7 +45,7 @@ export async function reconcileAppUsage({
   try {
     report = await reconcileUsage({
       openmeter: services.openmeter,
-      openai: { baseUrl: admin.baseUrl, adminKey: admin.adminKey },
+      usageReport: createOpenAIUsageReport({ baseUrl: admin.baseUrl, adminKey: admin.adminKey }),
       from: day(from),
       to: day(to),
       threshold: admin.local ? localThreshold : openaiThreshold,
@@ -66,7 +66,7 @@ export async function reconcileAppUsage({
 // The limitations of every reconciliation (those left with every dimension present): the app
 // says them in one line and prints in full only those that depend on the meters and the data.
 const standingLimitations = new Set(
-  describeLimitations({ serviceTier: true, projectId: true, apiKeyId: true }),
+  describeOpenAILimitations({ serviceTier: true, projectId: true, apiKeyId: true }),
 );
 
 /**

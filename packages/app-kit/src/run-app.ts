@@ -2,9 +2,9 @@ import type { UsageOutbox } from '@llm-meter/meter-outbox';
 import { closeOnSignals, createProgressPrinter } from '@llm-meter/meter-outbox/node';
 import OpenAI from 'openai';
 import { AppConfigError } from './app-config-error.js';
-import { createAppOutbox } from './create-app-outbox.js';
 import { formatUsageTable } from './format-usage-table.js';
 import { type AppConfig, type AppDemoDefaults, loadAppConfig } from './load-app-config.js';
+import { openAppOutbox } from './open-app-outbox.js';
 import { queryUsageTable } from './query-usage-table.js';
 import { reconcileAppUsage } from './reconcile-app-usage.js';
 import { type AppServices, explainOpenMeterError, startServices } from './start-services.js';
@@ -89,17 +89,12 @@ export async function runApp<Arguments>({
       (key): key is string => !!key,
     );
     services = await startServices({ config, announce: print });
-    outbox = await createAppOutbox({
+    outbox = await openAppOutbox({
       config,
       client: services.openmeterIngest,
-      logger: {
-        warn: (message) => printError(`outbox: ${message}`),
-        error: (message) => printError(`outbox: ${message}`),
-      },
+      print,
+      printError,
     });
-    const recovered = outbox.stats().pending;
-    if (recovered > 0)
-      print(`outbox: ${recovered} event(s) journaled by an earlier run will be delivered`);
     closeOnSignals({ outbox, onProgress: createProgressPrinter() });
 
     await main({

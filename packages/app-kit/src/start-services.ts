@@ -16,6 +16,7 @@ import {
   explainDataPathError,
   findSystemError,
 } from './explain-data-path-error.js';
+import type { UsageTableTokens } from './format-usage-table.js';
 import { importEmbeddedServer } from './import-embedded-server.js';
 import type { AppConfig } from './load-app-config.js';
 
@@ -39,11 +40,11 @@ const openaiDefaultBaseUrl = 'https://api.openai.com/v1';
 
 /** The meters the usage table reads; they must exist on the OpenMeter the app talks to. */
 export const usageTableMeters = {
-  prompt: 'llm_prompt_tokens',
-  cached: 'llm_cached_tokens',
-  completion: 'llm_completion_tokens',
-  total: 'llm_tokens_total',
-} as const;
+  prompt_tokens: 'llm_prompt_tokens',
+  cached_tokens: 'llm_cached_tokens',
+  completion_tokens: 'llm_completion_tokens',
+  total_tokens: 'llm_tokens_total',
+} as const satisfies { [Field in keyof UsageTableTokens]: string };
 
 /**
  * Connects to OpenAI and OpenMeter, starting openai-local and openmeter-local for whichever is

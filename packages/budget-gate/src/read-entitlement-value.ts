@@ -22,7 +22,6 @@ export class EntitlementValueError extends Error {
 
 /**
  * Reads `GET /api/v1/subjects/{subject}/entitlements/{feature}/value` through the client.
- * @see https://openmeter.io/docs/api/cloud#tag/entitlements/operation/getEntitlementValue
  */
 export async function readEntitlementValue({
   client,

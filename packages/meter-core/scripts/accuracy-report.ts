@@ -7,7 +7,6 @@
  * Run: pnpm accuracy-report [--all] [--misses=<category>]
  *   --all      also count prompts whose text the recorder may have normalized (see README there)
  *   --misses   list each miss of one prompt or output category with its error
- * @see https://cookbook.openai.com/examples/how_to_count_tokens_with_tiktoken
  */
 import {
   measurePromptAccuracy,

@@ -10,7 +10,6 @@ import { readProcessState } from './read-process-state.js';
  * A held directory lock. `assertHeld()` is the fencing check: it throws
  * {@link OutboxLockLostError} once the lock belongs to someone else (and re-creates a lock file
  * deleted under a live owner); `release()` removes the lock only if it is still this one.
- * @see https://man7.org/linux/man-pages/man2/symlink.2.html
  */
 export interface DirectoryLock {
   readonly path: string;
@@ -116,7 +115,6 @@ function readOwner(lockPath: string): { owner: LockOwner | undefined; raw: strin
  *   {@link lockStaleAfterMs}.
  * Otherwise it throws {@link OutboxLockedError}. `onLockRecreated` hears of a lock file deleted
  * under this owner and re-created by it.
- * @see https://man7.org/linux/man-pages/man2/symlink.2.html
  */
 export function acquireDirectoryLock({
   directory,

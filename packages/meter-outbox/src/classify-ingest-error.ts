@@ -2,13 +2,11 @@ import { InvalidEventError, isRetryableStatus, OpenMeterError } from '@llm-meter
 
 /**
  * How the outbox reacts to a failed ingest.
- * @see https://www.rfc-editor.org/rfc/rfc9110#section-15.5
  */
 export type IngestFailureKind = 'retry' | 'configuration' | 'reject';
 
 /**
  * A failed ingest, read from the client's error.
- * @see https://www.rfc-editor.org/rfc/rfc9110#section-15.5
  */
 export interface IngestFailure {
   kind: IngestFailureKind;
@@ -31,7 +29,6 @@ export interface IngestFailure {
  * revenue over a typo. Other 4xx that are not retryable ({@link isRetryableStatus}) are `reject`
  * (bisect and dead-letter); everything else (network, timeout, 408/409/429/5xx, unknown throws)
  * is `retry`.
- * @see https://www.rfc-editor.org/rfc/rfc9110#section-15.5
  */
 export function classifyIngestError(error: unknown): IngestFailure {
   const fields = (typeof error === 'object' && error !== null ? error : {}) as {

@@ -11,7 +11,6 @@ const codes: Record<string, OutboxWriteErrorCode> = {
 /**
  * Whether `error` is a system error (it has a string errno `code` such as `ENOSPC`), as opposed
  * to a bug (a `TypeError`, a stack overflow) that must not be reported as a disk problem.
- * @see https://nodejs.org/api/errors.html#class-systemerror
  */
 export function isSystemError(error: unknown): error is NodeJS.ErrnoException & { code: string } {
   return (
@@ -25,7 +24,6 @@ export function isSystemError(error: unknown): error is NodeJS.ErrnoException & 
  * Turns a system error met while `action` (e.g. "appending to segment-000000000001.log") into an
  * {@link OutboxWriteError} that names the directory and what to do; other errors (bugs) are
  * returned unchanged.
- * @see https://man7.org/linux/man-pages/man3/errno.3.html
  */
 export function convertWriteError({
   error,

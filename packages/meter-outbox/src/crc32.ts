@@ -14,7 +14,6 @@ for (let index = 0; index < 256; index++) {
 /**
  * CRC-32 (IEEE 802.3, the zlib/PNG polynomial) of `bytes` between `start` and `end`, used to
  * detect torn or corrupt journal records. Uses `zlib.crc32` when the runtime has it (Node 20.15+).
- * @see https://www.rfc-editor.org/rfc/rfc1952#section-8
  */
 export function crc32({
   bytes,
@@ -31,7 +30,6 @@ export function crc32({
 
 /**
  * The table-driven CRC-32 that {@link crc32} falls back to on runtimes without `zlib.crc32`.
- * @see https://www.rfc-editor.org/rfc/rfc1952#section-8
  */
 export function crc32Portable({
   bytes,

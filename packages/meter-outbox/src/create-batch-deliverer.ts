@@ -12,7 +12,6 @@ type SendOutcome =
 
 /**
  * What the deliverer reports back to the outbox.
- * @see https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/
  */
 export interface BatchDelivererHooks {
   onDelivered(entries: OutboxEntry[]): void;
@@ -26,7 +25,6 @@ export interface BatchDelivererHooks {
  * configuration failures without limit (backoff with full jitter, or `Retry-After`) until it
  * succeeds or `isStopped()`. A non-retryable 4xx bisects the batch so the good events are
  * delivered and each bad one is handed to `onRejected` (log2(batch) extra requests per bad event).
- * @see https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/
  */
 export function createBatchDeliverer({
   client,

@@ -2,7 +2,6 @@ import type { OutboxEntry } from './usage-outbox-types.js';
 
 /**
  * The queue of entries waiting to be sent, and the workers that send them.
- * @see https://openmeter.io/docs/api/cloud#tag/events/operation/ingestEvents
  */
 export interface BatchScheduler {
   /** Queues an entry; starts a worker at a full batch, or arms the flush timer. */
@@ -18,7 +17,6 @@ export interface BatchScheduler {
  * after the first of a partial batch, with at most `concurrency` batches in flight. A batch whose
  * `deliver` throws is put back at the head of the queue (what `isOwed` still reports) and retried
  * after `backoff(attempt)`.
- * @see https://openmeter.io/docs/api/cloud#tag/events/operation/ingestEvents
  */
 export function createBatchScheduler({
   batchSize,

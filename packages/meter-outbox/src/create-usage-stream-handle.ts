@@ -7,7 +7,6 @@ import type { OutboxEntry, UsageStreamHandle } from './usage-outbox-types.js';
 
 /**
  * The outbox operations a stream handle needs.
- * @see https://openmeter.io/docs/metering/events/usage-events
  */
 export interface UsageStreamHost {
   /** Journals a live record (fenced, headroom checked); undefined in memory mode. */
@@ -29,7 +28,6 @@ export interface UsageStreamHost {
  * if the process dies), `complete` atomically closes the stream and enqueues its final event
  * (same `id` and `source`, so dedup can never count both), `abandon` closes it without metering.
  * The outbox never looks inside these events.
- * @see https://openmeter.io/docs/metering/events/usage-events
  */
 export function createUsageStreamHandle({
   stream,

@@ -104,7 +104,6 @@ export class OutboxWriteError extends Error {
  * Thrown by `enqueue`/`openStream` once this outbox no longer owns its directory's lock (another
  * process took it over, e.g. after this one was paused past the cross-host staleness limit):
  * writing on would put events into files the new owner may delete. Close this outbox.
- * @see https://man7.org/linux/man-pages/man2/open.2.html
  */
 export class OutboxLockLostError extends Error {
   override name = 'OutboxLockLostError' as const;

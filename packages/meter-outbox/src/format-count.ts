@@ -1,7 +1,6 @@
 /**
  * A count with its noun in the right number, for messages: `1 event`, `2 events`, `1 open
  * stream`. The plural is the noun plus `s` unless `plural` is given.
- * @see https://www.unicode.org/cldr/charts/latest/supplemental/language_plural_rules.html#en
  */
 export function formatCount({
   count,

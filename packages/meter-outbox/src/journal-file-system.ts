@@ -3,7 +3,6 @@ import * as fs from 'node:fs';
 /**
  * The file-system calls the journal makes, as a seam: tests wrap them to inject faults (a disk
  * that fills up mid-write, short writes, a read-only file system) without a real device.
- * @see https://man7.org/linux/man-pages/man2/write.2.html
  */
 export interface JournalFileSystem {
   openSync(path: string, flags: string): number;
@@ -64,7 +63,6 @@ async function preallocateFile(path: string, length: number): Promise<number> {
 
 /**
  * {@link JournalFileSystem} over `node:fs`.
- * @see https://nodejs.org/api/fs.html
  */
 export const nodeJournalFileSystem: JournalFileSystem = {
   openSync: (path, flags) => fs.openSync(path, flags),

@@ -9,7 +9,6 @@ import type { OutboxEvent } from './outbox-event.js';
  *   so a crash can never leave both or neither.
  * - `stream-abandon`: closes stream `s` without metering.
  * - `ack`: sequences delivered or dead-lettered.
- * @see https://www.rfc-editor.org/rfc/rfc1952#section-8
  */
 export type JournalRecord =
   | { k: 'event'; s: number; t: number; e: OutboxEvent }
@@ -21,17 +20,14 @@ export type JournalRecord =
 /**
  * The 4 bytes that open every record. 0xFF never occurs in UTF-8, so the marker can never be
  * found inside a JSON payload: after damage, the reader resynchronises on the next marker.
- * @see https://www.rfc-editor.org/rfc/rfc3629#section-1
  */
 export const recordMagic = Buffer.from([0xff, 0x4d, 0x4f, 0x31]);
 /**
  * Bytes before each payload: magic, u32 LE payload length, u32 LE CRC-32 of length + payload.
- * @see https://www.rfc-editor.org/rfc/rfc1952#section-8
  */
 export const recordHeaderBytes = 12;
 /**
  * Larger lengths can only come from corruption.
- * @see https://www.rfc-editor.org/rfc/rfc1952#section-8
  */
 export const maxRecordBytes = 64 * 1024 * 1024;
 
@@ -41,7 +37,6 @@ export const maxRecordBytes = 64 * 1024 * 1024;
  * With `scratch`, encodes into it (growing it as needed) and returns a view that is valid until
  * the next call: no buffer is allocated per record, which keeps large events from churning the
  * garbage collector. Throws `TypeError` for what JSON cannot hold (BigInt, cycles).
- * @see https://www.rfc-editor.org/rfc/rfc1952#section-8
  */
 export function encodeJournalRecord(record: JournalRecord, scratch?: { buffer: Buffer }): Buffer {
   const json = JSON.stringify(record);
@@ -69,7 +64,6 @@ function checksumOf(bytes: Buffer, offset: number, payloadLength: number): numbe
 
 /**
  * A record read back with where it lies in its segment.
- * @see https://www.rfc-editor.org/rfc/rfc1952#section-8
  */
 export interface LocatedRecord {
   record: JournalRecord;
@@ -80,7 +74,6 @@ export interface LocatedRecord {
 /**
  * A stretch of a segment that held no readable record: `[start, end)` in bytes, and how many
  * records it held at most (record markers found in it, at least one).
- * @see https://www.rfc-editor.org/rfc/rfc1952#section-8
  */
 export interface DamagedRange {
   start: number;
@@ -93,7 +86,6 @@ export interface DamagedRange {
 
 /**
  * Every readable record of a segment and every damaged range between them.
- * @see https://www.rfc-editor.org/rfc/rfc1952#section-8
  */
 export interface DecodedSegment {
   records: LocatedRecord[];
@@ -138,7 +130,6 @@ function readRecordAt(bytes: Buffer, offset: number): ReadAttempt {
  * reported with its byte range and the number of record starts found in it. Zero bytes from a
  * record boundary to the end are space written ahead of use (segments are pre-written with zeros,
  * see the segment journal), not damage: no record starts with a zero byte. Never throws.
- * @see https://www.rfc-editor.org/rfc/rfc1952#section-8
  */
 export function decodeJournalSegment(bytes: Buffer): DecodedSegment {
   const records: LocatedRecord[] = [];
@@ -190,7 +181,6 @@ export function decodeJournalSegment(bytes: Buffer): DecodedSegment {
 
 /**
  * Whether a segment file holds nothing: empty, or zeros only (pre-written and never used).
- * @see https://www.rfc-editor.org/rfc/rfc1952#section-8
  */
 export function isUnwritten(bytes: Buffer): boolean {
   return isZeroFrom(bytes, 0);
@@ -201,7 +191,6 @@ export function isUnwritten(bytes: Buffer): boolean {
  * only while the file is still a pre-written segment's size (`segmentBytes`: never cut back to
  * its records); anywhere else they are damage, a torn tail in the `newest` file, and
  * `zeroTailFrom` is then the file's end.
- * @see https://www.rfc-editor.org/rfc/rfc1952#section-8
  */
 export function decodeSegmentFile({
   bytes,

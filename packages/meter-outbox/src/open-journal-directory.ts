@@ -13,7 +13,6 @@ import {
 
 /**
  * A locked, recovered journal directory, ready for appends.
- * @see https://man7.org/linux/man-pages/man2/fsync.2.html
  */
 export interface OpenedJournalDirectory {
   lock: DirectoryLock;
@@ -31,7 +30,6 @@ export interface OpenedJournalDirectory {
  * unacknowledged events and the crash events of streams never closed are owed again, a torn
  * tail is cut off, damaged stretches are skipped and reported with their byte ranges and the
  * records they held.
- * @see https://man7.org/linux/man-pages/man2/fsync.2.html
  */
 export function openJournalDirectory({
   directory,

@@ -69,7 +69,6 @@ export interface OutboxNoticeMap {
 
 /**
  * Subscribes to outbox notices; returns a function that unsubscribes.
- * @see https://nodejs.org/api/events.html
  */
 export type OutboxSubscribe = <Name extends keyof OutboxNoticeMap>(
   name: Name,
@@ -79,7 +78,6 @@ export type OutboxSubscribe = <Name extends keyof OutboxNoticeMap>(
 /**
  * A tiny typed emitter. Unlike `node:events`, an `error` notice without listeners does not throw
  * (the flusher must keep running), and a throwing listener cannot break delivery.
- * @see https://nodejs.org/api/events.html#error-events
  */
 export function createOutboxEmitter(): {
   on: OutboxSubscribe;

@@ -1,3 +1,5 @@
+import type { ParsedCloudEvent } from '@llm-meter/meter-core/cloudevents';
+
 /**
  * The CloudEvent the outbox journals and delivers, checked before journaling (meter-core's
  * `parseCloudEvent`): `time` is an RFC 3339 string, or absent until `enqueue` stamps it; the
@@ -5,16 +7,10 @@
  * client's `OpenMeterEvent`.
  * @see https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/spec.md#required-attributes
  */
-export interface OutboxEvent {
+export interface OutboxEvent extends Omit<ParsedCloudEvent, 'specversion'> {
+  // Wider than the parsed `'1.0'`: the client's `OpenMeterEvent` (and events journaled by
+  // earlier versions) type it as a string, and the check refuses anything but `1.0` anyway.
   specversion: string;
-  id: string;
-  source: string;
-  type: string;
-  subject: string;
-  time?: string | null | undefined;
-  datacontenttype?: 'application/json' | null | undefined;
-  dataschema?: string | null | undefined;
-  data?: { [key: string]: unknown } | null | undefined;
 }
 
 /**

@@ -9,7 +9,6 @@ import type { OutboxEvent } from './outbox-event.js';
  * event with a `Date` time turned into its RFC 3339 string (otherwise the event itself). Throws
  * {@link InvalidUsageEventError} naming the first bad field (and listing all), with the check's
  * `CloudEventError` as `cause`.
- * @see https://openmeter.io/docs/metering/events/usage-events
  */
 export function parseOutboxEvent(value: unknown): OutboxEvent {
   try {

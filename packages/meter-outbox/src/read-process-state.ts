@@ -5,7 +5,6 @@ import * as fs from 'node:fs';
  * zombie, ...) and its start time (clock ticks after boot, which tells a reused pid apart).
  * Undefined when no such process exists. Without `/proc` (not Linux) it falls back to
  * `kill(pid, 0)`, which cannot see zombies or reuse.
- * @see https://man7.org/linux/man-pages/man5/proc_pid_stat.5.html
  */
 export function readProcessState(
   pid: number,

@@ -4,7 +4,6 @@ import type { RecordLocation } from './segment-journal.js';
 /**
  * An event or stream crash event found unsettled in the journal: where its record lies (the
  * event itself is read back from there when sent, so a large backlog is not held in memory).
- * @see https://openmeter.io/docs/metering/events/usage-events
  */
 export interface ReplayedEntry {
   sequence: number;
@@ -15,7 +14,6 @@ export interface ReplayedEntry {
 
 /**
  * What the journal says is still owed.
- * @see https://openmeter.io/docs/metering/events/usage-events
  */
 export interface ReplayedJournal {
   /** Unacknowledged events, by ascending sequence. */
@@ -29,7 +27,6 @@ export interface ReplayedJournal {
  * Folds journal records, fed oldest first with `add`, into the set of events still owed, keeping
  * only sequences and locations. Acknowledgements are sticky, so a record copied forward never
  * revives a settled sequence.
- * @see https://openmeter.io/docs/metering/events/usage-events
  */
 export function createJournalReplay(): {
   add(record: JournalRecord, location?: RecordLocation): void;
@@ -105,7 +102,6 @@ export function createJournalReplay(): {
 
 /**
  * {@link createJournalReplay} over a list of records.
- * @see https://openmeter.io/docs/metering/events/usage-events
  */
 export function replayJournal(records: Iterable<JournalRecord>): ReplayedJournal {
   const replay = createJournalReplay();

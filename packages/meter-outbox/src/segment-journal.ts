@@ -19,7 +19,6 @@ export type JournalDurability = 'fsync-each' | 'group' | 'os';
 
 /**
  * Where a record lies: its segment and byte range.
- * @see https://man7.org/linux/man-pages/man2/pread.2.html
  */
 export interface RecordLocation {
   segment: number;
@@ -29,7 +28,6 @@ export interface RecordLocation {
 
 /**
  * A damaged stretch found while reading the journal on open (`tail`: a torn last write).
- * @see https://man7.org/linux/man-pages/man2/fsync.2.html
  */
 export interface JournalDamage extends DamagedRange {
   file: string;
@@ -40,7 +38,6 @@ export interface JournalDamage extends DamagedRange {
 
 /**
  * Append-only segmented journal with per-segment live counts.
- * @see https://man7.org/linux/man-pages/man2/fsync.2.html
  */
 export interface SegmentJournal {
   /** Damaged stretches found on open. */
@@ -76,7 +73,6 @@ const segmentPattern = /^segment-(\d{12})\.log$/;
 const preparedPattern = /^segment-next-[0-9a-f]+\.prepared$/;
 /**
  * The file name of segment number `segment`.
- * @see https://man7.org/linux/man-pages/man2/open.2.html
  */
 export const segmentName = (segment: number) => `segment-${String(segment).padStart(12, '0')}.log`;
 
@@ -92,7 +88,6 @@ export const segmentName = (segment: number) => `segment-${String(segment).padSt
  * one fills, then renamed into place at rotation: an append then overwrites pages the kernel
  * already holds instead of allocating new ones, which on a disk holding a large backlog made
  * each 20 KB `write` several times slower. Retired segments are cut back to their last record.
- * @see https://man7.org/linux/man-pages/man2/fsync.2.html
  */
 export function openSegmentJournal({
   directory,

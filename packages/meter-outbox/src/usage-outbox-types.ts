@@ -172,7 +172,6 @@ export interface UsageOutbox {
 
 /**
  * An event owed to OpenMeter (internal): its journal sequence, enqueue time and segment.
- * @see https://openmeter.io/docs/metering/events/usage-events
  */
 export interface OutboxEntry {
   sequence: number;

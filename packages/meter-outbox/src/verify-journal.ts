@@ -8,7 +8,6 @@ const segmentPattern = /^segment-(\d{12})\.log$/;
 
 /**
  * What an outbox directory holds, read without changing anything.
- * @see https://man7.org/linux/man-pages/man2/pread.2.html
  */
 export interface JournalReport {
   directory: string;
@@ -27,7 +26,6 @@ export interface JournalReport {
 /**
  * Reads an outbox directory (segments, quarantine, dead letters, lock) read-only and reports
  * what it holds; used by the `meter-outbox-verify` command.
- * @see https://man7.org/linux/man-pages/man2/pread.2.html
  */
 export function verifyJournal(
   directory: string,
@@ -117,7 +115,6 @@ export function verifyJournal(
 
 /**
  * Formats a {@link JournalReport} as the lines `meter-outbox-verify` prints.
- * @see https://man7.org/linux/man-pages/man2/pread.2.html
  */
 export function formatJournalReport(report: JournalReport): string {
   const lines = [

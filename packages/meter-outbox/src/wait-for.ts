@@ -2,7 +2,6 @@
  * Waits until `isDone()` holds, re-checking whenever `nextChange()` resolves and at least every
  * `tickMs` (calling `onTick`), or until `deadlineMs` elapses (monotonic time). Resolves whether it
  * got done.
- * @see https://nodejs.org/api/timers.html#settimeoutcallback-delay-args
  */
 export async function waitFor({
   isDone,

@@ -4,10 +4,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { countChatPromptTokens, countTokens } from '@llm-meter/meter-core';
-import { createUsageOutbox, type OutboxEvent } from '@llm-meter/meter-outbox';
+import type { OutboxEvent } from '@llm-meter/meter-outbox';
 import { startOpenAILocal } from '@llm-meter/openai-local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { crashTestPrompt } from './testing/crash-test-prompt.js';
+import { deliverLeftovers } from './testing/journal-outbox.js';
 
 const packageDirectory = fileURLToPath(new URL('..', import.meta.url));
 let openaiUrl = '';
@@ -81,14 +82,7 @@ async function streamThenKill({
 
 /** Opens the outbox the killed child left and returns the crashed estimate it delivers. */
 async function recoverCrashedEvent(dir: string): Promise<OutboxEvent> {
-  const delivered: OutboxEvent[] = [];
-  const outbox = await createUsageOutbox({
-    client: { events: { ingest: async (events) => void delivered.push(...events) } },
-    dir,
-    logger: false,
-  });
-  await outbox.flush();
-  await outbox.close();
+  const delivered = await deliverLeftovers(dir);
   expect(delivered).toHaveLength(1);
   return delivered[0] as OutboxEvent;
 }

@@ -1,12 +1,13 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { countChatPromptTokens, countTokens, toUsageEvent } from '@llm-meter/meter-core';
-import { createUsageOutbox, type OutboxEvent, type UsageOutbox } from '@llm-meter/meter-outbox';
 import { type OpenAILocalServer, startOpenAILocal } from '@llm-meter/openai-local';
 import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createCallJournal } from './create-call-journal.js';
+import {
+  deliverLeftovers,
+  openDyingOutbox as openJournalOutbox,
+} from './testing/journal-outbox.js';
 
 let server: OpenAILocalServer;
 let openai: OpenAI;
@@ -27,30 +28,7 @@ const chatRequest = {
 };
 const options = { subject: 'customer-call', fallbackId: 'provisional-1', now: () => new Date() };
 
-/** An outbox on a fresh directory that delivers nowhere, as a process that is about to die. */
-async function openDyingOutbox(): Promise<{ dir: string; outbox: UsageOutbox }> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'metering-call-'));
-  directories.push(dir);
-  const outbox = await createUsageOutbox({
-    client: { events: { ingest: () => new Promise<void>(() => undefined) } },
-    dir,
-    logger: false,
-  });
-  return { dir, outbox };
-}
-
-/** What the next process delivers from `dir`: everything its predecessor left journaled. */
-async function deliverLeftovers(dir: string): Promise<OutboxEvent[]> {
-  const delivered: OutboxEvent[] = [];
-  const outbox = await createUsageOutbox({
-    client: { events: { ingest: async (events) => void delivered.push(...events) } },
-    dir,
-    logger: false,
-  });
-  await outbox.flush();
-  await outbox.close();
-  return delivered;
-}
+const openDyingOutbox = () => openJournalOutbox({ prefix: 'metering-call-', directories });
 
 describe('createCallJournal', () => {
   it('a call whose process dies before the answer is billed on the next start: a crashed estimate of its prompt, under the request id', async () => {

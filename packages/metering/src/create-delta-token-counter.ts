@@ -4,7 +4,6 @@ import { countTokens, type EncodingName, UnknownModelError } from '@llm-meter/me
  * Builds a counter of the tokens in one chunk's new text, in the caller's encoding, else the
  * model's, else `o200k_base` (the encoding of every current OpenAI family): a snapshot in the
  * wrong vocabulary is better than none. The model's encoding is looked up once per model.
- * @see https://github.com/openai/tiktoken/blob/main/tiktoken/model.py
  */
 export function createDeltaTokenCounter({
   encoding,

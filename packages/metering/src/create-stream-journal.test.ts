@@ -1,14 +1,16 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { countChatPromptTokens } from '@llm-meter/meter-core';
 import { type ChatCompletionChunkLike, ChatStreamMeter } from '@llm-meter/meter-core/push';
-import { createUsageOutbox, type OutboxEvent, type UsageOutbox } from '@llm-meter/meter-outbox';
+import type { UsageOutbox } from '@llm-meter/meter-outbox';
 import { type OpenAILocalServer, startOpenAILocal } from '@llm-meter/openai-local';
 import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createStreamJournal } from './create-stream-journal.js';
 import { chatChunkReader } from './meter-chat-stream-into-outbox.js';
+import {
+  deliverLeftovers,
+  openDyingOutbox as openJournalOutbox,
+} from './testing/journal-outbox.js';
 
 let server: OpenAILocalServer;
 let openai: OpenAI;
@@ -28,30 +30,7 @@ const request = {
   messages: [{ role: 'user' as const, content: 'Name three lighthouses.' }],
 };
 
-/** An outbox on a fresh directory that delivers nowhere, as a process that is about to die. */
-async function openDyingOutbox() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'metering-journal-'));
-  directories.push(dir);
-  const outbox = await createUsageOutbox({
-    client: { events: { ingest: () => new Promise<void>(() => undefined) } },
-    dir,
-    logger: false,
-  });
-  return { dir, outbox };
-}
-
-/** What the next process delivers from `dir`: the crash events its predecessor left open. */
-async function deliverLeftovers(dir: string): Promise<OutboxEvent[]> {
-  const delivered: OutboxEvent[] = [];
-  const outbox = await createUsageOutbox({
-    client: { events: { ingest: async (events) => void delivered.push(...events) } },
-    dir,
-    logger: false,
-  });
-  await outbox.flush();
-  await outbox.close();
-  return delivered;
-}
+const openDyingOutbox = () => openJournalOutbox({ prefix: 'metering-journal-', directories });
 
 /**
  * A chat stream's journal, created before the request is sent under the provisional id

@@ -75,7 +75,6 @@ const settledEndpoints = new Set(['chat.completions', 'responses']);
  * correction is enqueued before its settlement is marked ended, and its deterministic id makes a
  * replay harmless. What cannot be retrieved stays an estimate.
  * @see https://platform.openai.com/docs/api-reference/responses/get
- * @see https://platform.openai.com/docs/api-reference/chat/get
  */
 export function createUsageSettler({
   client,

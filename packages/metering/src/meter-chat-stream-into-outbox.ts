@@ -1,13 +1,9 @@
 import type { ChatPromptRequest } from '@llm-meter/meter-core';
 import { requireChatMessages } from '@llm-meter/meter-core/internal';
-import {
-  type ChatCompletionChunkLike,
-  ChatStreamMeter,
-  createMeteredIterable,
-} from '@llm-meter/meter-core/push';
-import { createStreamJournal, type StreamChunkReader } from './create-stream-journal.js';
+import { type ChatCompletionChunkLike, ChatStreamMeter } from '@llm-meter/meter-core/push';
+import type { StreamChunkReader } from './create-stream-journal.js';
+import { meterJournaledStream } from './meter-journaled-stream.js';
 import type { MeterStreamIntoOutboxOptions } from './meter-stream-into-outbox-options.js';
-import { startJournaledStream } from './start-journaled-stream.js';
 
 /**
  * Reads chat completion chunks for {@link createStreamJournal}: the chunk's `id`, the text its
@@ -50,28 +46,12 @@ export const chatChunkReader: StreamChunkReader<ChatCompletionChunkLike> = {
 export function meterChatStreamIntoOutbox<Chunk extends ChatCompletionChunkLike>(
   input: MeterStreamIntoOutboxOptions<Chunk> & { request: ChatPromptRequest },
 ): AsyncIterableIterator<Chunk> {
-  const { stream, request, outbox, signal, onUsage, onUsageError } = input;
+  const { request } = input;
   // A legacy completions stream could only be estimated as zero: refuse it before journaling.
   requireChatMessages({ request, caller: 'meterChatStreamIntoOutbox' });
-  const { options, onJournalError } = startJournaledStream(input);
-  const journal = createStreamJournal<Chunk>({
-    meter: new ChatStreamMeter({ request, options }),
+  return meterJournaledStream<Chunk>({
+    input,
+    createMeter: (options) => new ChatStreamMeter({ request, options }),
     reader: chatChunkReader,
-    outbox,
-    encoding: options.encoding,
-    onJournalError,
-  });
-  journal.start();
-  return createMeteredIterable<Chunk>({
-    stream,
-    meter: journal,
-    callbacks: {
-      signal,
-      onUsageError,
-      onUsage(event) {
-        journal.complete(event);
-        onUsage?.(event, { responseId: journal.responseId });
-      },
-    },
   });
 }

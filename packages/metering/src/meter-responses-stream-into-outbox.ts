@@ -1,12 +1,8 @@
 import type { ResponsesPromptRequest } from '@llm-meter/meter-core';
-import {
-  createMeteredIterable,
-  type ResponseStreamEventLike,
-  ResponsesStreamMeter,
-} from '@llm-meter/meter-core/push';
-import { createStreamJournal, type StreamChunkReader } from './create-stream-journal.js';
+import { type ResponseStreamEventLike, ResponsesStreamMeter } from '@llm-meter/meter-core/push';
+import type { StreamChunkReader } from './create-stream-journal.js';
+import { meterJournaledStream } from './meter-journaled-stream.js';
 import type { MeterStreamIntoOutboxOptions } from './meter-stream-into-outbox-options.js';
-import { startJournaledStream } from './start-journaled-stream.js';
 
 // The event types that name the response, and the deltas of text billed as output (as the
 // Responses meter of meter-core reads them).
@@ -66,26 +62,10 @@ export const responsesEventReader: StreamChunkReader<ResponseStreamEventLike> = 
 export function meterResponsesStreamIntoOutbox<Event extends ResponseStreamEventLike>(
   input: MeterStreamIntoOutboxOptions<Event> & { request: ResponsesPromptRequest },
 ): AsyncIterableIterator<Event> {
-  const { stream, request, outbox, signal, onUsage, onUsageError } = input;
-  const { options, onJournalError } = startJournaledStream(input);
-  const journal = createStreamJournal<Event>({
-    meter: new ResponsesStreamMeter({ request, options }),
+  const { request } = input;
+  return meterJournaledStream<Event>({
+    input,
+    createMeter: (options) => new ResponsesStreamMeter({ request, options }),
     reader: responsesEventReader,
-    outbox,
-    encoding: options.encoding,
-    onJournalError,
-  });
-  journal.start();
-  return createMeteredIterable<Event>({
-    stream,
-    meter: journal,
-    callbacks: {
-      signal,
-      onUsageError,
-      onUsage(event) {
-        journal.complete(event);
-        onUsage?.(event, { responseId: journal.responseId });
-      },
-    },
   });
 }

@@ -42,8 +42,6 @@ const unfinishedStatuses = new Set(['queued', 'in_progress']);
  * `GET /v1/chat/completions/{id}` for a chat completion created with `store: true`. A 404, a
  * 408/409/429/5xx, a network failure or a response still in progress is worth retrying; another
  * 4xx is not.
- * @see https://platform.openai.com/docs/api-reference/responses/get
- * @see https://platform.openai.com/docs/api-reference/chat/get
  */
 export async function retrieveExactUsage({
   client,

@@ -4,7 +4,6 @@ import type { UsageEvent } from '@llm-meter/meter-core';
 
 /**
  * An estimate waiting for OpenAI's exact usage, as journaled.
- * @see https://platform.openai.com/docs/api-reference/responses/get
  */
 export interface PendingSettlement {
   estimate: UsageEvent;
@@ -25,7 +24,6 @@ type JournalLine =
  * tracked estimate, a line per ended settlement. Appends reach the OS before they return, so a
  * killed process loses none; a torn last line is ignored. Opening rewrites the file with only
  * what is still pending.
- * @see https://jsonlines.org/
  */
 export interface SettlementJournal {
   readonly pending: PendingSettlement[];
@@ -36,7 +34,6 @@ export interface SettlementJournal {
 /**
  * Opens (creating if needed) the settlement journal in `dir`. Keep `dir` under one process's
  * lock, e.g. the outbox's own directory.
- * @see https://jsonlines.org/
  */
 export function openSettlementJournal({ dir }: { dir: string }): SettlementJournal {
   fs.mkdirSync(dir, { recursive: true });

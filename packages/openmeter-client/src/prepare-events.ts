@@ -13,7 +13,6 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
  * (a `Date` time becomes its RFC 3339 string; a `time` such as `"Jan 1 2024"` or a blank
  * `subject` is refused here, not by OpenMeter), and throws `InvalidEventError` naming the field
  * of the first bad event, with the check's `CloudEventError` as `cause`.
- * @see https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/spec.md#required-attributes
  */
 export function prepareEvents({
   events,

@@ -37,7 +37,6 @@ export function createRetryPolicy(retry: RetryOptions | false | undefined): Retr
 /**
  * Parses a `Retry-After` header, in seconds or as an HTTP date, into milliseconds from `now`.
  * Returns undefined when absent or unreadable.
- * @see https://www.rfc-editor.org/rfc/rfc9110#field.retry-after
  */
 export function parseRetryAfter({
   header,

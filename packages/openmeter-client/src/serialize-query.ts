@@ -7,7 +7,6 @@ const jsonParameters = new Set(['advancedMeterGroupByFilters']);
  * keys (`form`, exploded), objects as `deepObject` (`filterGroupBy[model]=gpt-4o`), and a
  * `Date` as its RFC 3339 string, and `content: application/json` parameters (such as
  * `advancedMeterGroupByFilters`) as JSON. Undefined and null values are left out.
- * @see https://spec.openapis.org/oas/v3.0.3#style-values
  */
 export function serializeQuery(query: Record<string, unknown> | undefined): string {
   if (!query) return '';

@@ -1,12 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  createOpenMeterClient,
-  type OpenMeterClient,
-  type OpenMeterEvent,
-} from '@llm-meter/openmeter-client';
+import { createOpenMeterClient, type OpenMeterClient } from '@llm-meter/openmeter-client';
 import { afterAll, beforeAll, bench, describe, expect } from 'vitest';
+import { createUsageBatchMaker } from './create-usage-batch.js';
 import { LLM_METERS_FILE, spawnCliServer } from './spawn-cli-server.js';
 
 // The load of issue 12: the `openmeter-local` command in its own process (file database,
@@ -18,43 +15,22 @@ const CLIENTS = 8;
 const BATCH_SIZE = 200;
 const BATCHES_PER_CLIENT = 10;
 const QUERY_INTERVAL_MS = 100;
-const MODELS = ['gpt-4o', 'gpt-4o-mini', 'gpt-4.1', 'o3', 'o4-mini'];
 
 let directory: string;
 let stopServer: () => Promise<void>;
 let clients: OpenMeterClient[];
 let queryClient: OpenMeterClient;
-let next = 0;
 let sent = 0;
 // Latencies of the warm-up iteration (cold JIT, first query plans) are not recorded.
 let iteration = 0;
 const ingestLatencies: number[] = [];
 const queryLatencies: number[] = [];
 
-function createBatch(): OpenMeterEvent[] {
-  const now = Date.now();
-  return Array.from({ length: BATCH_SIZE }, () => {
-    const index = next++;
-    return {
-      specversion: '1.0',
-      id: `load-${index}`,
-      source: 'load-bench',
-      type: 'openai',
-      subject: `customer-${index % 100}`,
-      time: new Date(now + index).toISOString(),
-      data: {
-        model: MODELS[index % MODELS.length],
-        endpoint: 'chat.completions',
-        usage_source: 'response',
-        prompt_tokens: 120,
-        completion_tokens: 80,
-        total_tokens: 200,
-        cached_tokens: 0,
-        reasoning_tokens: 0,
-      },
-    };
-  });
-}
+const createBatch = createUsageBatchMaker({
+  size: BATCH_SIZE,
+  idPrefix: 'load',
+  source: 'load-bench',
+});
 
 function percentile(values: number[], fraction: number): number {
   const sorted = [...values].sort((left, right) => left - right);

@@ -1,13 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  createOpenMeterClient,
-  type OpenMeterClient,
-  type OpenMeterEvent,
-} from '@llm-meter/openmeter-client';
+import { createOpenMeterClient, type OpenMeterClient } from '@llm-meter/openmeter-client';
 import { afterAll, beforeAll, bench, describe, expect } from 'vitest';
 import { type OpenMeterLocal, startOpenMeterLocal } from '../src/start-open-meter-local.js';
+import { createUsageBatchMaker } from './create-usage-batch.js';
 import { LLM_METERS_FILE, spawnCliServer } from './spawn-cli-server.js';
 
 // End-to-end ingestion through the HTTP API with the generated client: batches of 500 usage
@@ -17,41 +14,20 @@ import { LLM_METERS_FILE, spawnCliServer } from './spawn-cli-server.js';
 // core) and server as the `openmeter-local` command in a child process (how apps use it).
 const BATCH_SIZE = 500;
 const BATCHES_PER_ITERATION = 20;
-const MODELS = ['gpt-4o', 'gpt-4o-mini', 'gpt-4.1', 'o3', 'o4-mini'];
 
 let directory: string;
 let server: OpenMeterLocal;
 let client: OpenMeterClient;
 let stopChild: () => Promise<void>;
 let childClient: OpenMeterClient;
-let next = 0;
 let sent = 0;
 let childSent = 0;
 
-function createBatch(): OpenMeterEvent[] {
-  const now = Date.now();
-  return Array.from({ length: BATCH_SIZE }, () => {
-    const index = next++;
-    return {
-      specversion: '1.0',
-      id: `bench-${index}`,
-      source: 'ingest-bench',
-      type: 'openai',
-      subject: `customer-${index % 100}`,
-      time: new Date(now + index).toISOString(),
-      data: {
-        model: MODELS[index % MODELS.length],
-        endpoint: 'chat.completions',
-        usage_source: 'response',
-        prompt_tokens: 120,
-        completion_tokens: 80,
-        total_tokens: 200,
-        cached_tokens: 0,
-        reasoning_tokens: 0,
-      },
-    };
-  });
-}
+const createBatch = createUsageBatchMaker({
+  size: BATCH_SIZE,
+  idPrefix: 'bench',
+  source: 'ingest-bench',
+});
 
 beforeAll(async () => {
   directory = mkdtempSync(join(tmpdir(), 'openmeter-local-ingest-'));

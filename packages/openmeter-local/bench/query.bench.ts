@@ -6,6 +6,7 @@ import { afterAll, beforeAll, bench, describe, expect } from 'vitest';
 import type { ValidEvent } from '../src/events/validate-event.js';
 import { type OpenMeterLocal, startOpenMeterLocal } from '../src/start-open-meter-local.js';
 import { OpenMeterStore } from '../src/storage/open-meter-store.js';
+import { benchModels } from './create-usage-batch.js';
 
 // SUM of tokens by subject and model per DAY over 1,000,000 stored events (30 days, 100
 // subjects, 5 models), asked end to end over HTTP with the generated client. The data is
@@ -13,7 +14,6 @@ import { OpenMeterStore } from '../src/storage/open-meter-store.js';
 const EVENT_COUNT = 1_000_000;
 const DAYS = 30;
 const SUBJECTS = 100;
-const MODELS = ['gpt-4o', 'gpt-4o-mini', 'gpt-4.1', 'o3', 'o4-mini'];
 const START = Date.parse('2025-01-01T00:00:00Z');
 
 function* createEvents(): Generator<ValidEvent> {
@@ -34,7 +34,7 @@ function* createEvents(): Generator<ValidEvent> {
         time: new Date(time).toISOString(),
         data: {
           tokens: (index % 1000) + 1,
-          model: MODELS[Math.floor(index / SUBJECTS) % MODELS.length],
+          model: benchModels[Math.floor(index / SUBJECTS) % benchModels.length],
           type: 'input',
         },
       },
@@ -70,7 +70,7 @@ beforeAll(async () => {
     windowSize: 'DAY',
     groupBy: ['subject', 'model'],
   });
-  expect(result.data).toHaveLength(DAYS * SUBJECTS * MODELS.length);
+  expect(result.data).toHaveLength(DAYS * SUBJECTS * benchModels.length);
   const total = result.data.reduce((sum, row) => sum + row.value, 0);
   expect(total).toBe(500_500_000);
 }, 600_000);

@@ -3,7 +3,6 @@ import { createRequire } from 'node:module';
 
 /**
  * meter-core's LLM token meters file, the meters the apps run openmeter-local with.
- * @see https://openmeter.io/docs/cloud/meters
  */
 export const LLM_METERS_FILE = createRequire(import.meta.url).resolve(
   '@llm-meter/meter-core/meters/openmeter-meters.yaml',
@@ -12,7 +11,6 @@ export const LLM_METERS_FILE = createRequire(import.meta.url).resolve(
 /**
  * Starts the `openmeter-local` command in its own process (its own core and event loop) and
  * resolves with its URL once it listens.
- * @see https://nodejs.org/api/child_process.html#child_processspawncommand-args-options
  */
 export async function spawnCliServer(
   args: string[],

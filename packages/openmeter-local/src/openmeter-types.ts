@@ -15,9 +15,9 @@ export type {
   WindowSize,
 } from '@llm-meter/openmeter-client';
 
-/** A meter aggregation (SUM, COUNT, ...). @see https://openmeter.io/docs/api/cloud */
+/** A meter aggregation (SUM, COUNT, ...). */
 export type MeterAggregation = components['schemas']['MeterAggregation'];
-/** The body of `POST /api/v1/meters/{meterIdOrSlug}/query`. @see https://openmeter.io/docs/api/cloud */
+/** The body of `POST /api/v1/meters/{meterIdOrSlug}/query`. */
 export type MeterQueryRequest = components['schemas']['MeterQueryRequest'];
-/** An advanced group-by filter. @see https://openmeter.io/docs/api/cloud */
+/** An advanced group-by filter. */
 export type FilterString = components['schemas']['FilterString'];

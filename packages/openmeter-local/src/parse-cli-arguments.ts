@@ -4,7 +4,6 @@ import type { LogLevel } from './create-logger.js';
 
 /**
  * Settings of the `openmeter-local` command, after flags and environment fallbacks.
- * @see https://nodejs.org/api/util.html#utilparseargsconfig
  */
 export interface CliSettings {
   port: number;
@@ -29,7 +28,6 @@ export interface CliSettings {
 
 /**
  * What `safeParseCliArguments` returns.
- * @see https://nodejs.org/api/util.html#utilparseargsconfig
  */
 export type ParseCliArgumentsResult =
   | { success: true; value: CliSettings }
@@ -39,7 +37,6 @@ const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'sile
 
 /**
  * Usage text of the `openmeter-local` command.
- * @see https://nodejs.org/api/util.html#utilparseargsconfig
  */
 export const CLI_USAGE = `Usage: openmeter-local [options]
 
@@ -72,7 +69,6 @@ was typed in (INIT_CWD when run through pnpm or npm).`;
  * typed: `INIT_CWD` (set by pnpm and npm, which run scripts in the package's folder) or else
  * `cwd`; a relative `OPENMETER_LOCAL_DB` against the data directory, as in the apps.
  * Unknown flags and bad values are reported in one sentence, not guessed.
- * @see https://nodejs.org/api/util.html#utilparseargsconfig
  */
 export function safeParseCliArguments({
   argv,

@@ -188,8 +188,21 @@ function explainBusyDatabase({
  * @see https://hono.dev/docs/api/hono#fetch
  */
 export function createOpenMeterLocal(options: OpenMeterLocalOptions = {}): OpenMeterLocalApp {
+  const { app, store, queries } = openApp(options);
+  return {
+    app,
+    fetch: createAppFetch(app),
+    close: async () => {
+      await queries.close();
+      store.close();
+    },
+  };
+}
+
+// The store, its query runner and the Hono app, as both entry points open them.
+function openApp(options: OpenMeterLocalOptions) {
   const logger = options.logger ?? silentLogger;
-  const { store } = openStore({ options, logger });
+  const { store, meters } = openStore({ options, logger });
   const queries = createQueryRunner({ store, dbPath: options.dbPath ?? ':memory:' });
   const app = createOpenMeterApp({
     store,
@@ -199,14 +212,7 @@ export function createOpenMeterLocal(options: OpenMeterLocalOptions = {}): OpenM
     queries,
     now: options.now,
   });
-  return {
-    app,
-    fetch: createAppFetch(app),
-    close: async () => {
-      await queries.close();
-      store.close();
-    },
-  };
+  return { app, store, meters, queries, logger };
 }
 
 function createAppFetch(app: Hono): typeof globalThis.fetch {
@@ -230,17 +236,7 @@ export async function startOpenMeterLocal(
   options: StartOpenMeterLocalOptions = {},
 ): Promise<OpenMeterLocal> {
   const { port = 0, host = '127.0.0.1', dbPath = ':memory:' } = options;
-  const logger = options.logger ?? silentLogger;
-  const { store, meters } = openStore({ options, logger });
-  const queries = createQueryRunner({ store, dbPath });
-  const app = createOpenMeterApp({
-    store,
-    logger,
-    apiKey: options.apiKey,
-    limits: resolveLimits(options),
-    queries,
-    now: options.now,
-  });
+  const { app, store, meters, queries, logger } = openApp(options);
   const server = createAdaptorServer({
     fetch: app.fetch,
     // An embedded server must not replace the process's global Request and Response.

@@ -9,7 +9,6 @@ import {
 
 /**
  * Path of the meters file the tests use.
- * @see https://openmeter.io/docs/api/cloud
  */
 export const TEST_METERS_FILE = fileURLToPath(
   new URL('./__fixtures__/test-meters.yaml', import.meta.url),
@@ -17,7 +16,6 @@ export const TEST_METERS_FILE = fileURLToPath(
 
 /**
  * A running server plus a generated client pointed at it (tests only).
- * @see https://openmeter.io/docs/api/cloud
  */
 export interface TestServer {
   server: OpenMeterLocal;
@@ -28,7 +26,6 @@ export interface TestServer {
 
 /**
  * Starts openmeter-local on a free port with the test meters unless told otherwise.
- * @see https://openmeter.io/docs/api/cloud
  */
 export async function startTestServer(
   options: StartOpenMeterLocalOptions = {},
@@ -48,7 +45,6 @@ export async function startTestServer(
 
 /**
  * Builds a valid prompt event; fields can be overridden.
- * @see https://openmeter.io/docs/api/cloud
  */
 export function createPromptEvent(
   overrides: Partial<OpenMeterEvent> & { id: string },

@@ -28,8 +28,6 @@ const collectionActions = new Set(['input_tokens', 'compact']);
  * Classifies a pass-through request by its raw (still percent-encoded) path: a stored response
  * or chat completion, with any method and any of its sub-resources; the list of stored chat
  * completions; or another path.
- * @see https://platform.openai.com/docs/api-reference/responses/get
- * @see https://platform.openai.com/docs/api-reference/chat/list
  */
 export function classifyPassThrough({
   method,

@@ -14,7 +14,6 @@ import { UsageEventError } from './usage-event-error.js';
 
 /**
  * Keys of usage and token-type event data that extra dimensions may not overwrite.
- * @see https://openmeter.io/docs/metering/events/usage-events
  */
 export const reservedDataKeys: ReadonlySet<string> = new Set([
   'provider',
@@ -70,7 +69,6 @@ export interface UsageEventEnvelopeOptions {
 /**
  * Validates the caller's extra dimensions: identifier keys, JSON scalar values, finite numbers,
  * no reserved key. Throws {@link UsageEventError} naming `dimensions.<key>`.
- * @see https://openmeter.io/docs/metering/events/usage-events
  */
 export function parseDimensions(
   dimensions: Readonly<Record<string, unknown>> | undefined,
@@ -106,7 +104,6 @@ export function parseDimensions(
 
 /**
  * Reads a non-empty string option or response field, throwing {@link UsageEventError} otherwise.
- * @see https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/spec.md#required-attributes
  */
 export function parseNonEmptyString({ value, field }: { value: unknown; field: string }): string {
   if (typeof value !== 'string' || isBlankText(value)) {
@@ -123,7 +120,6 @@ export function parseNonEmptyString({ value, field }: { value: unknown; field: s
 
 /**
  * Converts a Unix timestamp in seconds (OpenAI's `created`, `created_at`) into an RFC 3339 string.
- * @see https://platform.openai.com/docs/api-reference/chat/object#chat/object-created
  */
 export function convertUnixSeconds({ value, field }: { value: unknown; field: string }): string {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
@@ -140,7 +136,6 @@ export function convertUnixSeconds({ value, field }: { value: unknown; field: st
 
 /**
  * Converts a caller-supplied time (a `Date` or an RFC 3339 string) into an RFC 3339 string.
- * @see https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/spec.md#time
  */
 export function convertTime({ value, field }: { value: unknown; field: string }): string {
   // Strings as OpenMeter reads them (RFC 3339), not whatever `Date` would parse.
@@ -164,7 +159,6 @@ export function convertTime({ value, field }: { value: unknown; field: string })
  * Builds a usage CloudEvent from already validated token counts, validating the envelope
  * (subject, source, type, id, model, provider, dimensions). `options.id` overrides the provider's
  * id. Internal: used by `toUsageEvent` and the stream meters.
- * @see https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/spec.md
  */
 export function createUsageEvent({
   providerId,

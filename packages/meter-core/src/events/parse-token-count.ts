@@ -3,7 +3,6 @@ import { UsageEventError } from './usage-event-error.js';
 /**
  * Reads one token count: a non-negative safe integer, or `undefined` when absent and optional.
  * Throws {@link UsageEventError} naming `field` otherwise (negative, fractional, NaN, strings).
- * @see https://platform.openai.com/docs/api-reference/chat/object#chat/object-usage
  */
 export function parseTokenCount({
   value,

@@ -6,7 +6,6 @@ const quote = (value: string) => JSON.stringify(value);
 /**
  * Renders meters in OpenMeter's config file format (a `meters:` list of slug, description,
  * eventType, aggregation, valueProperty and groupBy); the config format has no `name`.
- * @see https://openmeter.io/docs/metering/guides/common-examples
  */
 export function convertMetersToYaml(meters: readonly MeterDefinition[]): string {
   const lines = [

@@ -6,7 +6,6 @@ import type { StreamMeterOptions } from './stream-meter-options.js';
  * Picks a stream's event id and time: the ones its chunks carried, else the caller's fallback
  * id and clock. Throws {@link UsageEventError} (field `id` or `created`) when neither exists,
  * which happens only when the stream failed before its first chunk.
- * @see https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/spec.md#id
  */
 export function resolveStreamIdentity({
   id,

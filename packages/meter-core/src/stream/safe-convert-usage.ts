@@ -4,7 +4,6 @@ import type { UsageRecord } from '../usage/usage-record.js';
 /**
  * Runs a usage conversion and returns its result instead of throwing a `UsageEventError`, so a
  * stream meter can fall back to an estimate when the provider's usage is malformed.
- * @see https://platform.openai.com/docs/api-reference/chat/object#chat/object-usage
  */
 export function safeConvertUsage(
   convert: () => UsageRecord,

@@ -7,7 +7,6 @@ const scanLimit = 96;
 /**
  * Merges a piece by repeatedly scanning for its lowest-ranked adjacent pair, leftmost first, as
  * tiktoken does; appends the resulting ranks to `output`. Quadratic: for short pieces only.
- * @see https://github.com/openai/tiktoken/blob/main/src/lib.rs
  */
 export function bytePairEncodeByScan({
   piece,
@@ -134,7 +133,6 @@ const positionScale = 4294967296;
 /**
  * Merges a piece with a priority queue over a linked list of parts: same result as the scan
  * (lowest rank first, leftmost on ties), in O(n log n) for pieces of any length.
- * @see https://github.com/openai/tiktoken/blob/main/src/lib.rs
  */
 export function bytePairEncodeByHeap({
   piece,
@@ -201,7 +199,6 @@ export function bytePairEncodeByHeap({
  * Appends the ranks of one pre-tokenized piece (the first `length` bytes of `piece`, its UTF-8) to
  * `output`, exactly as tiktoken's byte-pair merge would, choosing the faster strategy for its
  * length.
- * @see https://github.com/openai/tiktoken/blob/main/src/lib.rs
  */
 export function bytePairEncode({
   piece,

@@ -21,7 +21,6 @@ const cacheUnitCapacity = 2_097_152;
  * Builds a byte-pair tokenizer from an encoding's rank data: tiktoken's pre-tokenizer pattern
  * splits the text, then each piece merges in O(n log n). Output is identical to tiktoken's
  * `encode_ordinary`: special-token text is plain text.
- * @see https://github.com/openai/tiktoken/blob/main/src/lib.rs
  */
 export function createBpeTokenizer({
   encoding,

@@ -4,7 +4,6 @@ import type { EncodingData } from './encoding-data.js';
  * The ranks of one encoding in flat typed arrays: the bytes of every rank side by side, and an
  * open-addressing hash table from byte sequence to rank. Building it is a single pass over the
  * rank data with no string per token, so the first count of a process stays fast.
- * @see https://github.com/openai/tiktoken/blob/main/src/lib.rs
  */
 export interface RankTable {
   /** Bytes of every rank; rank `r` is `bytes[starts[r]]` up to (excluding) `bytes[ends[r]]`. */
@@ -28,7 +27,6 @@ export interface RankTable {
 
 /**
  * Rank used for "these bytes have no rank": above every real rank so it never wins a comparison.
- * @see https://github.com/openai/tiktoken/blob/main/src/lib.rs
  */
 export const noRank = 0x7fffffff;
 
@@ -98,7 +96,6 @@ function grow(array: Int32Array, minimum: number): Int32Array<ArrayBuffer> {
 /**
  * Parses js-tiktoken's compact rank data (`<tag> <first rank> <base64 bytes>...` lines of
  * consecutive ranks) into a {@link RankTable}, decoding the base64 straight into one byte array.
- * @see https://github.com/openai/tiktoken/blob/main/tiktoken/load.py
  */
 export function createRankTable(data: EncodingData): RankTable {
   const text = data.bpe_ranks;

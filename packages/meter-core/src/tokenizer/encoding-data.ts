@@ -2,7 +2,6 @@
  * Rank data of one encoding as js-tiktoken ships it: the pre-tokenizer pattern, the special tokens
  * and the byte-sequence ranks (base64, grouped in runs of consecutive ranks). Loaded per encoding
  * on first use by `loadEncodingData`.
- * @see https://github.com/openai/tiktoken/blob/main/tiktoken_ext/openai_public.py
  */
 export interface EncodingData {
   pat_str: string;

@@ -7,7 +7,6 @@ export type EncodingName = 'o200k_base' | 'cl100k_base' | 'p50k_base' | 'r50k_ba
 
 /**
  * Every supported encoding name, in order from newest to oldest.
- * @see https://github.com/openai/tiktoken/blob/main/tiktoken_ext/openai_public.py
  */
 export const encodingNames: readonly EncodingName[] = [
   'o200k_base',
@@ -18,7 +17,6 @@ export const encodingNames: readonly EncodingName[] = [
 
 /**
  * Tells whether a string names a supported encoding.
- * @see https://github.com/openai/tiktoken/blob/main/tiktoken_ext/openai_public.py
  */
 export function isEncodingName(value: unknown): value is EncodingName {
   return typeof value === 'string' && (encodingNames as readonly string[]).includes(value);

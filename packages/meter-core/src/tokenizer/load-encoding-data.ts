@@ -52,7 +52,6 @@ function requireRankModule(encoding: keyof typeof rankModules): EncodingData {
  * per encoding, on its first use. `p50k_base` is `r50k_base` plus one token for each run of 2 to
  * 25 spaces (ranks 50257 to 50280; same pattern and special token), so it is derived rather than
  * loaded: a test checks it against js-tiktoken's `p50k_base` character for character.
- * @see https://github.com/openai/tiktoken/blob/main/tiktoken_ext/openai_public.py
  */
 export function loadEncodingData(encoding: EncodingName): EncodingData {
   let data: EncodingData;
@@ -70,7 +69,6 @@ export function loadEncodingData(encoding: EncodingName): EncodingData {
 /**
  * Names of the encodings whose rank data this process has loaded so far, in load order: lets
  * tests check that importing the package loads none.
- * @see https://github.com/openai/tiktoken/blob/main/tiktoken_ext/openai_public.py
  */
 export function loadedEncodings(): EncodingName[] {
   return [...loaded];

@@ -2,7 +2,6 @@
  * Rewrites every capturing group `(...)` of a regular expression source as a non-capturing group
  * `(?:...)`, leaving escapes, character classes and other `(?` groups alone: the same matches,
  * without the cost of recording captures nobody reads.
- * @see https://tc39.es/ecma262/#sec-patterns
  */
 export function withoutCapturingGroups(source: string): string {
   let result = '';

@@ -5,7 +5,6 @@ import type { OpenAILocalOptions } from '../server/openai-local-options.js';
 
 /**
  * Usage text of the `openai-local` command.
- * @see https://nodejs.org/api/util.html#utilparseargsconfig
  */
 export const cliUsage = `Usage: openai-local [options]
 
@@ -33,7 +32,6 @@ Options:
 
 /**
  * Settings of the `openai-local` command: the server options plus what only the command uses.
- * @see https://nodejs.org/api/util.html#utilparseargsconfig
  */
 export interface CliSettings {
   help: boolean;
@@ -43,7 +41,6 @@ export interface CliSettings {
 
 /**
  * What {@link safeParseCliArguments} returns: the settings, or a one-line error naming the flag.
- * @see https://nodejs.org/api/util.html#utilparseargsconfig
  */
 export type ParseCliArgumentsResult =
   | { success: true; value: CliSettings }
@@ -86,7 +83,6 @@ function readModels(values: readonly string[] | undefined): string[] | undefined
  * Reads the command line of `openai-local`, falling back to `OPENAI_LOCAL_*` variables. Unknown
  * flags and bad values come back as one line naming the flag, never a stack trace; relative paths
  * resolve from `cwd` (where the command was typed).
- * @see https://nodejs.org/api/util.html#utilparseargsconfig
  */
 export function safeParseCliArguments({
   argv,

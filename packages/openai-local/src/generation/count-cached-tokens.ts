@@ -6,7 +6,6 @@ import type { PromptCache } from './create-prompt-cache.js';
  * Returns `cached_tokens` for a prompt: the prefix (1,024 + k·128 tokens) already seen by this
  * server for the same model, never more than the prompt itself. `promptText` must serialize the
  * prompt in order (tools, then messages) so a longer conversation shares its prefix.
- * @see https://platform.openai.com/docs/guides/prompt-caching
  */
 export function countCachedTokens({
   promptCache,

@@ -8,7 +8,6 @@ import { truncateToTokens } from './split-into-token-chunks.js';
 
 /**
  * What the answer must look like: free text, any JSON object, or JSON for a schema.
- * @see https://platform.openai.com/docs/api-reference/chat/create#chat-create-response_format
  */
 export type AnswerFormat =
   | { type: 'text' }
@@ -17,7 +16,6 @@ export type AnswerFormat =
 
 /**
  * One generated answer: either text or a single function call, with its token counts.
- * @see https://platform.openai.com/docs/api-reference/chat/object
  */
 export interface Answer {
   /** The visible text, or the call's JSON arguments for a tool call. */
@@ -50,7 +48,6 @@ function reasoningBudget({ effort, key }: { effort: string | undefined; key: str
 /**
  * Generates the deterministic answer for a request: the same key (request hash + server seed +
  * choice index) always gives the same text, reasoning and cut.
- * @see https://platform.openai.com/docs/api-reference/chat/object
  */
 export function createAnswer({
   key,

@@ -4,7 +4,6 @@ import { sleep } from '../server/sleep.js';
 
 /**
  * A server-sent events writer with pacing and the stream faults (drop, stall) built in.
- * @see https://html.spec.whatwg.org/multipage/server-sent-events.html
  */
 export interface EventStream {
   /**
@@ -28,7 +27,6 @@ export interface EventStream {
 
 /**
  * Sends the stream headers right away (as OpenAI does) and returns an {@link EventStream}.
- * @see https://platform.openai.com/docs/api-reference/chat-streaming
  */
 export function createEventStream({
   response,

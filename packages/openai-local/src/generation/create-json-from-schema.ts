@@ -105,7 +105,6 @@ function createValue({
 /**
  * Builds a deterministic JSON value that is valid for common JSON Schemas (objects, arrays,
  * enums, `$ref`, `anyOf`, numeric bounds), for `json_schema` answers and tool-call arguments.
- * @see https://platform.openai.com/docs/guides/structured-outputs#supported-schemas
  */
 export function createJsonFromSchema({
   schema,

@@ -6,7 +6,6 @@ const cacheIncrement = 128;
 
 /**
  * Remembers the token prefixes of earlier prompts, like OpenAI's automatic prompt caching.
- * @see https://platform.openai.com/docs/guides/prompt-caching
  */
 export interface PromptCache {
   /**
@@ -24,7 +23,6 @@ export const defaultPromptCacheSize = 10_000;
  * 128-token boundary past 1,024 (one prefix each), never the tokens themselves, and forgets the
  * least recently used prefixes beyond `maxPrefixes` (default 10,000; 0 caches nothing), so a
  * long-running server stays bounded as OpenAI's cache evicts too.
- * @see https://platform.openai.com/docs/guides/prompt-caching
  */
 export function createPromptCache({
   maxPrefixes = defaultPromptCacheSize,

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 
 /**
  * A deterministic pseudo-random source: the same key always yields the same sequence.
- * @see https://platform.openai.com/docs/api-reference/chat/create#chat-create-seed
  */
 export interface SeededRandom {
   /** A float in [0, 1). */
@@ -16,7 +15,6 @@ export interface SeededRandom {
 /**
  * Creates a {@link SeededRandom} from any string key (a request hash plus the server seed), using
  * SHA-256 to spread the key and mulberry32 to draw numbers from it.
- * @see https://platform.openai.com/docs/api-reference/chat/create#chat-create-seed
  */
 export function createSeededRandom(key: string): SeededRandom {
   let state = createHash('sha256').update(key).digest().readUInt32LE(0);

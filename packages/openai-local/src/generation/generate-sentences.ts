@@ -109,7 +109,6 @@ const words = [
 /**
  * Builds a few plausible English-looking sentences from a built-in word list; the same random
  * source always yields the same text.
- * @see https://platform.openai.com/docs/api-reference/chat/object
  */
 export function generateSentences({
   random,
@@ -135,7 +134,6 @@ export function generateSentences({
 
 /**
  * Picks a single word from the built-in word list (for JSON string values and keys).
- * @see https://platform.openai.com/docs/guides/structured-outputs
  */
 export function generateWord(random: SeededRandom): string {
   return random.pick(words);

@@ -7,7 +7,6 @@ interface TokenCodec {
 /**
  * One stream delta and the number of tokens it carries (more than 1 only where a character
  * spans tokens).
- * @see https://platform.openai.com/docs/api-reference/chat-streaming/streaming
  */
 export interface TokenPiece {
   text: string;
@@ -19,7 +18,6 @@ export interface TokenPiece {
  * inside a multi-byte UTF-8 character is merged with the following ones until the delta is valid
  * text, so every piece decodes cleanly, the pieces join to exactly `text`, and their token counts
  * add up to the tokens of `text` (what a stream cut after any piece has generated).
- * @see https://platform.openai.com/docs/api-reference/chat-streaming/streaming
  */
 export function splitIntoTokenPieces({
   text,
@@ -46,7 +44,6 @@ export function splitIntoTokenPieces({
 
 /**
  * The deltas of {@link splitIntoTokenPieces}, as text only.
- * @see https://platform.openai.com/docs/api-reference/chat-streaming/streaming
  */
 export function splitIntoTokenChunks(input: { text: string; tokenizer: TokenCodec }): string[] {
   return splitIntoTokenPieces(input).map((piece) => piece.text);
@@ -55,7 +52,6 @@ export function splitIntoTokenChunks(input: { text: string; tokenizer: TokenCode
 /**
  * Returns the longest prefix of `text` that is at most `maxTokens` tokens, cut on a token
  * boundary (and never inside a character), with its token count.
- * @see https://platform.openai.com/docs/api-reference/chat/create#chat-create-max_completion_tokens
  */
 export function truncateToTokens({
   text,

@@ -1,7 +1,6 @@
 /**
  * Serializes JSON with object keys sorted at every depth, so two bodies that differ only in key
  * order give the same string (used for replay matching and answer hashing).
- * @see https://www.rfc-editor.org/rfc/rfc8785
  */
 export function stableStringify(value: unknown): string {
   if (Array.isArray(value))

@@ -22,7 +22,6 @@ export const usageLedgerFileName = 'openai-local-usage.jsonl';
  * Every request openai-local billed, in the order billed, in memory and (with a data directory)
  * appended to a JSONL file that the next start reads back, so retrieval and the organisation
  * Usage and Costs APIs survive a restart.
- * @see https://platform.openai.com/docs/api-reference/usage
  */
 export interface UsageLedger {
   /** Records a billed request (persisted before it returns when there is a data directory). */
@@ -69,7 +68,6 @@ function isObjectDeletion(value: unknown): value is ObjectDeletion {
 /**
  * How many retrievable objects the ledger keeps in memory; older ones are read back from the
  * ledger file when there is one, and forgotten (404) when there is not.
- * @see https://platform.openai.com/docs/api-reference/responses/get
  */
 export const retainedObjectsInMemory = 10_000;
 
@@ -91,7 +89,6 @@ function isBilledRequest(value: unknown): value is BilledRequest {
  * are read back from. A torn last line, left by a process
  * killed mid-write, is removed with a warning; any other unreadable line stops the start with an
  * error naming the file and line.
- * @see https://jsonlines.org/
  */
 export function createUsageLedger({
   dataDir,

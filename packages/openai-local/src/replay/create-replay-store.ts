@@ -6,7 +6,6 @@ import { isRecord } from '../providers/openai/request-fields.js';
 /**
  * One recorded exchange in the shared fixtures format (one JSON object per JSONL line); only the
  * fields replay reads.
- * @see https://platform.openai.com/docs/api-reference/chat/object
  */
 export interface ReplayRecord {
   endpoint: string;
@@ -18,7 +17,6 @@ export interface ReplayRecord {
 
 /**
  * Recorded exchanges indexed by endpoint and request body (key order ignored).
- * @see https://platform.openai.com/docs/api-reference/chat/create
  */
 export interface ReplayStore {
   /** Number of exchanges loaded. */
@@ -66,7 +64,6 @@ function parseRecord({
 
 /**
  * Loads JSONL files and directories of `.jsonl` files into a {@link ReplayStore}.
- * @see https://platform.openai.com/docs/api-reference/chat/create
  */
 export function createReplayStore(paths: readonly string[]): ReplayStore {
   const records = new Map<string, ReplayRecord[]>();

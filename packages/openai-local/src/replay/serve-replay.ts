@@ -28,7 +28,6 @@ function isUsageEvent({ event, type }: { event: unknown; type: string | undefine
  * with `data: [DONE]`; Responses streams carry `event:` lines and end on their last event, as
  * OpenAI sends them. The no-usage fault leaves out the chat usage chunk, or the terminal
  * Responses event (`response.completed`, `.incomplete`, `.failed`).
- * @see https://platform.openai.com/docs/api-reference/responses-streaming
  */
 export async function serveReplay({
   context,

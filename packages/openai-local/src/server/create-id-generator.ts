@@ -7,7 +7,6 @@ const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
  * `msg_01…` and `toolu_01…`, Gemini's `responseId`). Ids never
  * repeat: each mixes the seed, a random per-server nonce and a per-server counter, because
  * metering deduplicates on ids and a real server never reuses one.
- * @see https://platform.openai.com/docs/api-reference/chat/object#chat/object-id
  */
 export type IdGenerator = (
   kind:
@@ -28,7 +27,6 @@ const base58 = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
 
 /**
  * Creates an {@link IdGenerator} for one server instance.
- * @see https://platform.openai.com/docs/api-reference/responses/object#responses/object-id
  */
 export function createIdGenerator({ seed }: { seed: number }): IdGenerator {
   const nonce = randomBytes(8).toString('hex');

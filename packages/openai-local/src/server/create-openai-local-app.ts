@@ -97,20 +97,17 @@ const postEndpoints: Record<
 /**
  * The project a request is billed to: the `OpenAI-Project` header the SDK sends for its `project`
  * option, or openai-local's one default project.
- * @see https://platform.openai.com/docs/api-reference/authentication
  */
 export const defaultProjectId = 'proj_openai_local';
 
 /**
  * The one organisation member openai-local bills every request to (`user_id` in the Usage API).
- * @see https://platform.openai.com/docs/api-reference/usage/completions_object
  */
 export const defaultUserId = 'user_openai_local';
 
 /**
  * The `api_key_id` the Usage API reports for a key: `key_` and 16 hex digits of its SHA-256, so
  * the key itself is never stored or shown.
- * @see https://platform.openai.com/docs/api-reference/usage/completions_object
  */
 export function createApiKeyId(key: string): string {
   return `key_${createHash('sha256').update(key, 'utf8').digest('hex').slice(0, 16)}`;
@@ -119,7 +116,6 @@ export function createApiKeyId(key: string): string {
 /**
  * What the app needs from the server that runs it: its settings plus the state shared by every
  * request (ids, prompt cache, replay records, usage ledger, open requests).
- * @see https://hono.dev/docs/getting-started/nodejs
  */
 export interface OpenAILocalAppInput {
   options: OpenAILocalOptions;
@@ -136,7 +132,6 @@ export interface OpenAILocalAppInput {
  * Builds openai-local's Hono app for `@hono/node-server`: routing, key checks, body limit, path
  * checks and OpenAI-style errors as middleware. Streams write to the Node response themselves,
  * because their faults (dropped connections) act on the socket.
- * @see https://hono.dev/docs/api/hono
  */
 export function createOpenAILocalApp({
   options,

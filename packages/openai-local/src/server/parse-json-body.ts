@@ -3,7 +3,6 @@ import { isRecord } from '../providers/openai/request-fields.js';
 
 /**
  * Parses a JSON object body, answering OpenAI's 400 when it is not valid JSON or not an object.
- * @see https://platform.openai.com/docs/guides/error-codes
  */
 export function parseJsonBody(text: string): Record<string, unknown> {
   let body: unknown;

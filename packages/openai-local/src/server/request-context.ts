@@ -11,7 +11,6 @@ import type { OpenAILocalFault } from './openai-local-fault.js';
 /**
  * What a handler reports when it bills a request; the server adds when, and who (project, key,
  * user).
- * @see https://platform.openai.com/docs/api-reference/usage/completions_object
  */
 export type BillInput = Omit<
   BilledRequest,
@@ -20,7 +19,6 @@ export type BillInput = Omit<
 
 /**
  * Everything an endpoint handler needs for one request, so handlers stay free of server wiring.
- * @see https://platform.openai.com/docs/api-reference/introduction
  */
 export interface RequestContext {
   /** The Node response, written directly by streams (their faults act on the socket). */
@@ -58,7 +56,6 @@ export interface RequestContext {
 
 /**
  * A model's encoding and the resolved snapshot name, looked up once per request.
- * @see https://platform.openai.com/docs/models
  */
 export interface ResolvedModel {
   requested: string;

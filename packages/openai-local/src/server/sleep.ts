@@ -1,7 +1,6 @@
 /**
  * Waits `milliseconds` (forever when Infinity) or until the signal aborts, whichever comes first;
  * resolves `false` when aborted so callers stop quietly.
- * @see https://nodejs.org/api/timers.html#timerspromisessettimeoutdelay-value-options
  */
 export function sleep({
   milliseconds,

@@ -2,7 +2,6 @@ import { findPeriod, type PeriodStep } from './usage-period.js';
 
 /**
  * A grant as the burn-down needs it, times in milliseconds.
- * @see https://openmeter.io/docs/billing/entitlements/grant
  */
 export interface BalanceGrant {
   id: string;
@@ -19,7 +18,6 @@ export interface BalanceGrant {
 
 /**
  * A manual reset of an entitlement.
- * @see https://openmeter.io/docs/billing/entitlements/entitlement
  */
 export interface BalanceReset {
   at: number;
@@ -29,7 +27,6 @@ export interface BalanceReset {
 
 /**
  * The state of a metered entitlement at one instant.
- * @see https://openmeter.io/docs/billing/entitlements/entitlement
  */
 export interface EntitlementBalance {
   balance: number;
@@ -69,7 +66,6 @@ function compareBurnOrder(left: BalanceGrant, right: BalanceGrant): number {
  * grant's balance becomes `min(maxRolloverAmount, max(balance, minRolloverAmount))`, and overage
  * is forgiven unless preserved. When no grant's rollover depends on its past balance and no
  * overage is preserved, the past periods cannot matter and only the current one is measured.
- * @see https://openmeter.io/docs/billing/entitlements/grant
  */
 export function computeEntitlementBalance({
   measureUsageFrom,

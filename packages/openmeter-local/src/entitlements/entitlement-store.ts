@@ -4,7 +4,6 @@ import type { EntitlementGrant, Feature, StoredEntitlement } from './entitlement
 
 /**
  * A second active entitlement for the same subject and feature, or a taken feature key.
- * @see https://openmeter.io/docs/billing/entitlements/entitlement
  */
 export class EntitlementConflictError extends Error {
   override name = 'EntitlementConflictError' as const;
@@ -17,7 +16,6 @@ function isUniqueViolation(error: unknown): boolean {
 /**
  * Features, entitlements, grants and manual resets in openmeter-local's SQLite database, kept as
  * the JSON objects the API answers with.
- * @see https://openmeter.io/docs/billing/entitlements/entitlement
  */
 export class EntitlementStore {
   readonly #database: Database;

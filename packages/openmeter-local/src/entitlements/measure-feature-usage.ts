@@ -10,7 +10,6 @@ import type { Feature } from './entitlement-types.js';
  * Creates the usage measure of a feature for one subject: the feature's meter aggregated over
  * `[from, to)`, filtered by the subject and the feature's group-by filters, from the stored
  * events.
- * @see https://openmeter.io/docs/billing/entitlements/feature
  */
 export function createFeatureUsageMeasure({
   store,

@@ -2,7 +2,6 @@
  * A recurring period as the entitlements engine uses it: a calendar step (`months`, for MONTH
  * and YEAR, follows month ends like OpenMeter) or a fixed one (`milliseconds`, for DAY, WEEK and
  * ISO 8601 durations in days, weeks, hours or minutes), from an anchor.
- * @see https://openmeter.io/docs/billing/entitlements/entitlement
  */
 export interface PeriodStep {
   months: number;
@@ -15,7 +14,6 @@ const DAY = 86_400_000;
 /**
  * Reads `DAY`, `WEEK`, `MONTH`, `YEAR` or an ISO 8601 duration with whole units (`P1D`, `P2W`,
  * `P1M`, `PT1H`); months and years cannot be mixed with smaller units. Undefined when invalid.
- * @see https://www.rfc-editor.org/rfc/rfc3339#appendix-A
  */
 export function parsePeriodInterval(interval: unknown): PeriodStep | undefined {
   if (typeof interval !== 'string') return undefined;
@@ -34,7 +32,6 @@ export function parsePeriodInterval(interval: unknown): PeriodStep | undefined {
 
 /**
  * The ISO 8601 spelling OpenMeter answers for an interval (`intervalISO`).
- * @see https://openmeter.io/docs/billing/entitlements/entitlement
  */
 export function formatIntervalIso(interval: string): string {
   return { DAY: 'P1D', WEEK: 'P1W', MONTH: 'P1M', YEAR: 'P1Y' }[interval] ?? interval;
@@ -43,7 +40,6 @@ export function formatIntervalIso(interval: string): string {
 /**
  * The n-th boundary after `anchor` (n may be negative). Calendar steps keep the anchor's day of
  * month, clamped to shorter months (Jan 31 + 1 month = Feb 28/29).
- * @see https://openmeter.io/docs/billing/entitlements/entitlement
  */
 export function addPeriods({
   anchor,
@@ -69,7 +65,6 @@ export function addPeriods({
 
 /**
  * The period `[from, to)` of the recurrence that contains `at`.
- * @see https://openmeter.io/docs/billing/entitlements/entitlement
  */
 export function findPeriod({
   anchor,

@@ -4,7 +4,6 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 /**
  * Whether a string is well-formed UTF-16 (no lone surrogate), i.e. survives the UTF-8 round
  * trip through SQLite unchanged.
- * @see https://tc39.es/ecma262/#sec-string.prototype.iswellformed
  */
 export function isWellFormedText(text: string): boolean {
   return !LONE_SURROGATE.test(text);
@@ -12,7 +11,6 @@ export function isWellFormedText(text: string): boolean {
 
 /**
  * A problem `findJsonProblem` found: the dotted path of the offending member and what is wrong.
- * @see https://www.rfc-editor.org/rfc/rfc8259
  */
 export interface JsonProblem {
   field: string;
@@ -40,7 +38,6 @@ function describePath(frame: Frame): string {
  * object or array nested deeper than `maxDepth` (the value itself is depth 1) or the first key or
  * string holding a lone surrogate, which SQLite would store as U+FFFD, so that what is stored
  * would differ from what was sent.
- * @see https://www.rfc-editor.org/rfc/rfc8259#section-8.2
  */
 export function findJsonProblem({
   value,

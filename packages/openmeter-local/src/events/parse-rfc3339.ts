@@ -4,7 +4,6 @@ import { safeParseRfc3339 } from '@llm-meter/meter-core/cloudevents';
  * Parses an RFC 3339 date-time (`2024-01-01T00:00:00.001Z`, `...+01:00`) to milliseconds since
  * the epoch with meter-core's strict parser (the one `parseCloudEvent` uses):
  * years 0000-0099 kept as written, no impossible dates. Returns `undefined` for anything else.
- * @see https://www.rfc-editor.org/rfc/rfc3339#section-5.6
  */
 export function parseRfc3339(text: string): number | undefined {
   const result = safeParseRfc3339(text);
@@ -14,7 +13,6 @@ export function parseRfc3339(text: string): number | undefined {
 /**
  * Formats milliseconds since the epoch as RFC 3339 in UTC, the way OpenMeter answers
  * (`2024-01-01T00:00:00Z`, with milliseconds only when they are not zero).
- * @see https://www.rfc-editor.org/rfc/rfc3339#section-5.6
  */
 export function formatRfc3339(milliseconds: number): string {
   const text = new Date(milliseconds).toISOString();

@@ -3,8 +3,7 @@ import type { OpenMeterEvent } from '../openmeter-types.js';
 import { findJsonProblem } from './find-json-problem.js';
 
 /**
- * One problem with one event of an ingest request. @see https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/spec.md
- * @see https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/spec.md
+ * One problem with one event of an ingest request.
  */
 export interface EventValidationIssue {
   index: number;
@@ -15,7 +14,6 @@ export interface EventValidationIssue {
 
 /**
  * An event that passed validation, with its time resolved to milliseconds.
- * @see https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/spec.md
  */
 export interface ValidEvent {
   event: OpenMeterEvent;
@@ -24,7 +22,6 @@ export interface ValidEvent {
 
 /**
  * What `validateEvent` returns: the usable event or every problem found in it.
- * @see https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/spec.md
  */
 export type ValidateEventResult =
   | { success: true; value: ValidEvent }
@@ -43,7 +40,6 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * URI when set. On top, this server's own limits: no object or array nested deeper than
  * `maxDepth`, and no lone UTF-16 surrogate in any key or string (SQLite would store U+FFFD
  * instead, so the stored event would not be the one sent).
- * @see https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/spec.md#required-attributes
  */
 export function validateEvent({
   candidate,

@@ -8,7 +8,6 @@ function hash(text: string): Buffer {
  * Creates a check of the `Authorization: Bearer <key>` header against `apiKey`, comparing
  * SHA-256 digests in constant time so neither the key's content nor its length leaks through
  * timing.
- * @see https://www.rfc-editor.org/rfc/rfc6750#section-2.1
  */
 export function createAuthorizationCheck(
   apiKey: string,

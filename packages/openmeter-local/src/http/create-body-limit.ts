@@ -6,7 +6,6 @@ import { HttpProblem } from './http-problem.js';
  * `Content-Length` says so, else while the body streams in, before more than `maxBytes` is
  * buffered. (Hono's own body-limit clones the request, which fails on @hono/node-server's
  * request objects when the globals are not overridden.)
- * @see https://www.rfc-editor.org/rfc/rfc9110#status.413
  */
 export function createBodyLimit(maxBytes: number): MiddlewareHandler {
   const tooLarge = () =>

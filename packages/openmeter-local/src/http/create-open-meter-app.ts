@@ -121,7 +121,6 @@ function toResponse(reply: Reply): Response {
 /**
  * Middleware answering 401 unless the request carries `Authorization: Bearer <apiKey>`, checked
  * in constant time.
- * @see https://www.rfc-editor.org/rfc/rfc6750#section-3
  */
 export function createBearerAuth(apiKey: string): MiddlewareHandler {
   const isAuthorized = createAuthorizationCheck(apiKey);

@@ -18,8 +18,8 @@ import {
 } from '../entitlements/usage-period.js';
 import { formatRfc3339, parseRfc3339 } from '../events/parse-rfc3339.js';
 import { createUlid } from '../storage/create-ulid.js';
-import { readJsonObject } from './handle-features.js';
 import { HttpProblem } from './http-problem.js';
+import { readJsonObject } from './read-json-object.js';
 import type { Reply, RouteContext } from './reply.js';
 
 const MINUTE = 60_000;
@@ -248,7 +248,6 @@ function createGrant({
  * defaults to now), `measureUsageFrom` (a date-time, `NOW` or `CURRENT_PERIOD_START`; default
  * now), `isSoftLimit`, `preserveOverageAtReset` and `issueAfterReset` (a grant of that amount
  * that every reset refills). 409 when the subject already has an entitlement to the feature.
- * @see https://openmeter.io/docs/billing/entitlements/entitlement
  */
 export async function handleCreateEntitlement(context: RouteContext): Promise<Reply> {
   const { request, store, parameters } = context;
@@ -354,7 +353,7 @@ export async function handleCreateEntitlement(context: RouteContext): Promise<Re
   return { status: 201, body: describeEntitlement({ context, entitlement }) };
 }
 
-/** `GET /api/v1/subjects/{subjectIdOrKey}/entitlements`. @see https://openmeter.io/docs/billing/entitlements/entitlement */
+/** `GET /api/v1/subjects/{subjectIdOrKey}/entitlements`. */
 export function handleListSubjectEntitlements(context: RouteContext): Reply {
   const subjectKey = context.parameters.subjectIdOrKey as string;
   const entitlements = context.store.entitlements.listEntitlements({ subjectKey });
@@ -364,7 +363,7 @@ export function handleListSubjectEntitlements(context: RouteContext): Reply {
   };
 }
 
-/** `GET /api/v1/entitlements`: every active entitlement. @see https://openmeter.io/docs/billing/entitlements/entitlement */
+/** `GET /api/v1/entitlements`: every active entitlement. */
 export function handleListEntitlements(context: RouteContext): Reply {
   const subjects = context.url.searchParams.getAll('subject');
   const features = context.url.searchParams.getAll('feature');
@@ -383,7 +382,7 @@ export function handleListEntitlements(context: RouteContext): Reply {
   };
 }
 
-/** `GET /api/v1/entitlements/{entitlementId}`. @see https://openmeter.io/docs/billing/entitlements/entitlement */
+/** `GET /api/v1/entitlements/{entitlementId}`. */
 export function handleGetEntitlementById(context: RouteContext): Reply {
   const id = context.parameters.entitlementId as string;
   const entitlement = context.store.entitlements.findEntitlement({ idOrFeatureKey: id });
@@ -396,13 +395,13 @@ export function handleGetEntitlementById(context: RouteContext): Reply {
   return { status: 200, body: describeEntitlement({ context, entitlement }) };
 }
 
-/** `GET /api/v1/subjects/{subjectIdOrKey}/entitlements/{entitlementId}`. @see https://openmeter.io/docs/billing/entitlements/entitlement */
+/** `GET /api/v1/subjects/{subjectIdOrKey}/entitlements/{entitlementId}`. */
 export function handleGetEntitlement(context: RouteContext): Reply {
   const entitlement = findEntitlementOrThrow(context, 'entitlementId');
   return { status: 200, body: describeEntitlement({ context, entitlement }) };
 }
 
-/** `DELETE /api/v1/subjects/{subjectIdOrKey}/entitlements/{entitlementId}` (204). @see https://openmeter.io/docs/billing/entitlements/entitlement */
+/** `DELETE /api/v1/subjects/{subjectIdOrKey}/entitlements/{entitlementId}` (204). */
 export function handleDeleteEntitlement(context: RouteContext): Reply {
   const entitlement = findEntitlementOrThrow(context, 'entitlementId');
   context.store.entitlements.deleteEntitlement({
@@ -417,7 +416,6 @@ export function handleDeleteEntitlement(context: RouteContext): Reply {
  * `hasAccess` (balance above 0, or a soft limit), `balance`, `usage` and `overage` of the
  * current usage period and `totalAvailableGrantAmount`, at `time` (default now), computed from
  * the stored events.
- * @see https://openmeter.io/docs/billing/entitlements/entitlement
  */
 export function handleGetEntitlementValue(context: RouteContext): Reply {
   const entitlement = findEntitlementOrThrow(context, 'entitlementIdOrFeatureKey');
@@ -440,7 +438,6 @@ export function handleGetEntitlementValue(context: RouteContext): Reply {
  * `POST /api/v1/subjects/{subjectIdOrKey}/entitlements/{entitlementIdOrFeatureKey}/grants`:
  * grants `amount` from `effectiveAt` (ceiled to the minute) until its `expiration`, burnt in
  * `priority` order (1 first); `minRolloverAmount`/`maxRolloverAmount` say what a reset keeps.
- * @see https://openmeter.io/docs/billing/entitlements/grant
  */
 export async function handleCreateGrant(context: RouteContext): Promise<Reply> {
   const entitlement = findEntitlementOrThrow(context, 'entitlementIdOrFeatureKey');
@@ -453,7 +450,7 @@ export async function handleCreateGrant(context: RouteContext): Promise<Reply> {
   return { status: 201, body: grant };
 }
 
-/** `GET /api/v1/subjects/{subjectIdOrKey}/entitlements/{entitlementIdOrFeatureKey}/grants`. @see https://openmeter.io/docs/billing/entitlements/grant */
+/** `GET /api/v1/subjects/{subjectIdOrKey}/entitlements/{entitlementIdOrFeatureKey}/grants`. */
 export function handleListGrants(context: RouteContext): Reply {
   const entitlement = findEntitlementOrThrow(context, 'entitlementIdOrFeatureKey');
   const includeDeleted = context.url.searchParams.get('includeDeleted') === 'true';
@@ -466,7 +463,6 @@ export function handleListGrants(context: RouteContext): Reply {
 /**
  * `DELETE /api/v1/grants/{grantId}`: voids a grant from now on (204); what it already covered
  * stays covered.
- * @see https://openmeter.io/docs/billing/entitlements/grant
  */
 export function handleVoidGrant({ store, parameters, now: clock }: RouteContext): Reply {
   const id = parameters.grantId as string;
@@ -483,7 +479,6 @@ export function handleVoidGrant({ store, parameters, now: clock }: RouteContext)
  * usage period at `effectiveAt` (default now, never in the future), rolling grants over; the
  * anchor moves there unless `retainAnchor`; `preserveOverage` overrides the entitlement's
  * `preserveOverageAtReset`.
- * @see https://openmeter.io/docs/billing/entitlements/entitlement
  */
 export async function handleResetEntitlement(context: RouteContext): Promise<Reply> {
   const entitlement = findEntitlementOrThrow(context, 'entitlementId');

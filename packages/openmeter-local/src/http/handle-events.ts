@@ -17,7 +17,6 @@ const DEFAULT_LIST_WINDOW = 72 * 3_600_000;
 
 /**
  * The media type of a request without parameters, lowercased (`application/json`).
- * @see https://www.rfc-editor.org/rfc/rfc9110#field.content-type
  */
 export function getMediaType(contentType: string | null | undefined): string {
   return (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
@@ -32,7 +31,6 @@ function describeIssue(issue: EventValidationIssue): string {
  * `POST /api/v1/events`: validates every event of the request first and stores all of them in
  * one transaction, or none (400 naming each invalid event and field, the first
  * `limits.maxListedErrors` of them). Duplicates on (source, id) are accepted and ignored.
- * @see https://openmeter.io/docs/api/cloud
  */
 export async function handleIngestEvents({
   request,
@@ -110,7 +108,6 @@ function parseTimeParameter(url: URL, name: string): number | undefined {
  * `GET /api/v1/events`: stored events newest first, filtered by event time (`from` defaults to
  * 72 hours ago, as in OpenMeter), ingestion time, partial `subject` and `id`, up to `limit`
  * (1-100). Events a meter could not use carry `validationError`.
- * @see https://openmeter.io/docs/api/cloud
  */
 export function handleListEvents({ url, store, now }: RouteContext): Reply {
   const limitText = url.searchParams.get('limit');

@@ -1,42 +1,14 @@
 import { EntitlementConflictError } from '../entitlements/entitlement-store.js';
 import type { Feature } from '../entitlements/entitlement-types.js';
 import { createUlid } from '../storage/create-ulid.js';
-import { getMediaType } from './handle-events.js';
 import { HttpProblem } from './http-problem.js';
-import { readJsonBody } from './read-body.js';
+import { readJsonObject } from './read-json-object.js';
 import type { Reply, RouteContext } from './reply.js';
 
 const KEY = /^[a-z0-9]+(?:_[a-z0-9]+)*$/;
 
 /**
- * Reads a JSON object body, answering 415 for another content type and 400 for anything but
- * an object.
- * @see https://www.rfc-editor.org/rfc/rfc9110#status.415
- */
-export async function readJsonObject({
-  request,
-  name,
-}: {
-  request: Request;
-  name: string;
-}): Promise<Record<string, unknown>> {
-  const mediaType = getMediaType(request.headers.get('content-type'));
-  if (mediaType !== 'application/json') {
-    throw new HttpProblem(
-      415,
-      `Content-Type ${mediaType || '(none)'} is not supported: send application/json`,
-    );
-  }
-  const body = await readJsonBody(request);
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new HttpProblem(400, `The body must be a JSON object (${name})`);
-  }
-  return body as Record<string, unknown>;
-}
-
-/**
  * The feature named by the `featureId` path parameter (id or key), or a 404 problem.
- * @see https://openmeter.io/docs/billing/entitlements/feature
  */
 export function findFeatureOrThrow({ store, parameters }: RouteContext): Feature {
   const idOrKey = parameters.featureId as string;
@@ -53,7 +25,6 @@ export function findFeatureOrThrow({ store, parameters }: RouteContext): Feature
 /**
  * `POST /api/v1/features`: creates a feature (201), optionally tied to a meter (`meterSlug`,
  * `meterGroupByFilters`, `advancedMeterGroupByFilters`); 409 when the key is taken.
- * @see https://openmeter.io/docs/billing/entitlements/feature
  */
 export async function handleCreateFeature({ request, store, now }: RouteContext): Promise<Reply> {
   const body = await readJsonObject({ request, name: 'FeatureCreateInputs' });
@@ -113,7 +84,6 @@ export async function handleCreateFeature({ request, store, now }: RouteContext)
 /**
  * `GET /api/v1/features`: features oldest first (`includeArchived=true` adds archived ones,
  * `meterSlug` filters).
- * @see https://openmeter.io/docs/billing/entitlements/feature
  */
 export function handleListFeatures({ url, store }: RouteContext): Reply {
   const meterSlugs = url.searchParams.getAll('meterSlug');
@@ -123,14 +93,13 @@ export function handleListFeatures({ url, store }: RouteContext): Reply {
   return { status: 200, body: features };
 }
 
-/** `GET /api/v1/features/{featureId}` (id or key). @see https://openmeter.io/docs/billing/entitlements/feature */
+/** `GET /api/v1/features/{featureId}` (id or key). */
 export function handleGetFeature(context: RouteContext): Reply {
   return { status: 200, body: findFeatureOrThrow(context) };
 }
 
 /**
  * `DELETE /api/v1/features/{featureId}`: archives the feature (204).
- * @see https://openmeter.io/docs/billing/entitlements/feature
  */
 export function handleDeleteFeature(context: RouteContext): Reply {
   const feature = findFeatureOrThrow(context);

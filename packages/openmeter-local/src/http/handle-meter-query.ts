@@ -6,34 +6,21 @@ import {
   type RawMeterQuery,
 } from '../query/parse-meter-query.js';
 import { groupColumn } from '../storage/meter-value-table.js';
-import { getMediaType } from './handle-events.js';
 import { findMeterOrThrow } from './handle-meters.js';
 import { HttpProblem } from './http-problem.js';
-import { readJsonBody } from './read-body.js';
+import { readJsonObject } from './read-json-object.js';
 import type { Reply, RouteContext } from './reply.js';
 
 /**
  * `GET` and `POST /api/v1/meters/{meterIdOrSlug}/query`: usage per window, subject and group,
  * as JSON (`MeterQueryResult`) or as CSV when the `Accept` header asks for `text/csv`.
- * @see https://openmeter.io/docs/api/cloud
  */
 export async function handleQueryMeter(context: RouteContext): Promise<Reply> {
   const { request, url, store, parameters, limits, queries } = context;
   const meter = findMeterOrThrow({ store, idOrSlug: parameters.meterIdOrSlug as string });
   let raw: RawMeterQuery;
   if (request.method === 'POST') {
-    const mediaType = getMediaType(request.headers.get('content-type'));
-    if (mediaType !== 'application/json') {
-      throw new HttpProblem(
-        415,
-        `Content-Type ${mediaType || '(none)'} is not supported: send application/json`,
-      );
-    }
-    const body = await readJsonBody(request);
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      throw new HttpProblem(400, 'The query body must be a JSON object (MeterQueryRequest)');
-    }
-    raw = body as RawMeterQuery;
+    raw = (await readJsonObject({ request, name: 'MeterQueryRequest' })) as RawMeterQuery;
   } else {
     raw = convertSearchParamsToRawQuery(url.searchParams);
   }
@@ -70,7 +57,6 @@ function parseRange(url: URL, defaultFrom: number | undefined): { from: number; 
 /**
  * `GET /api/v1/meters/{meterIdOrSlug}/subjects`: the subjects with readings between `from`
  * and `to` (both inclusive), sorted.
- * @see https://openmeter.io/docs/api/cloud
  */
 export function handleListMeterSubjects({ url, store, parameters }: RouteContext): Reply {
   const meter = findMeterOrThrow({ store, idOrSlug: parameters.meterIdOrSlug as string });
@@ -87,7 +73,6 @@ export function handleListMeterSubjects({ url, store, parameters }: RouteContext
 /**
  * `GET /api/v1/meters/{meterIdOrSlug}/group-by/{groupByKey}/values`: the distinct values of one
  * group-by key between `from` (default: 24 hours ago, as in the spec) and `to`, sorted.
- * @see https://openmeter.io/docs/api/cloud
  */
 export function handleListGroupByValues({ url, store, parameters, now }: RouteContext): Reply {
   const meter = findMeterOrThrow({ store, idOrSlug: parameters.meterIdOrSlug as string });

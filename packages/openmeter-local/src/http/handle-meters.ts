@@ -2,9 +2,9 @@ import type { CompiledMeter } from '../meters/compile-meter.js';
 import { safeParseMeterCreate } from '../meters/parse-meter-create.js';
 import type { Meter } from '../openmeter-types.js';
 import { MeterConflictError, type OpenMeterStore } from '../storage/open-meter-store.js';
-import { getMediaType } from './handle-events.js';
 import { HttpProblem } from './http-problem.js';
 import { readJsonBody } from './read-body.js';
+import { requireJsonMediaType } from './read-json-object.js';
 import type { Reply, RouteContext } from './reply.js';
 
 const ORDER_FIELDS = {
@@ -17,7 +17,6 @@ const ORDER_FIELDS = {
 
 /**
  * The active meter named by the `meterIdOrSlug` path parameter, or a 404 problem.
- * @see https://openmeter.io/docs/api/cloud
  */
 export function findMeterOrThrow({
   store,
@@ -56,7 +55,6 @@ function parsePositiveInteger({
 /**
  * `GET /api/v1/meters`: meters ordered by `orderBy` (key, name, aggregation, createdAt,
  * updatedAt) and `order`, paged by `page`/`pageSize`, deleted ones with `includeDeleted=true`.
- * @see https://openmeter.io/docs/api/cloud
  */
 export function handleListMeters({ url, store }: RouteContext): Reply {
   const orderBy = url.searchParams.get('orderBy') ?? 'key';
@@ -85,16 +83,9 @@ export function handleListMeters({ url, store }: RouteContext): Reply {
 /**
  * `POST /api/v1/meters`: creates a meter (201) that also counts events ingested before it
  * existed. 400 for an invalid definition, 409 when the slug is taken.
- * @see https://openmeter.io/docs/api/cloud
  */
 export async function handleCreateMeter({ request, store }: RouteContext): Promise<Reply> {
-  const mediaType = getMediaType(request.headers.get('content-type'));
-  if (mediaType !== 'application/json') {
-    throw new HttpProblem(
-      415,
-      `Content-Type ${mediaType || '(none)'} is not supported: send application/json`,
-    );
-  }
+  requireJsonMediaType(request);
   const parsed = safeParseMeterCreate(await readJsonBody(request));
   if (!parsed.success) {
     throw new HttpProblem(400, `Invalid meter: ${parsed.errors.join('; ')}`, {
@@ -110,7 +101,7 @@ export async function handleCreateMeter({ request, store }: RouteContext): Promi
   }
 }
 
-/** `GET /api/v1/meters/{meterIdOrSlug}`. @see https://openmeter.io/docs/api/cloud */
+/** `GET /api/v1/meters/{meterIdOrSlug}`. */
 export function handleGetMeter({ store, parameters }: RouteContext): Reply {
   return {
     status: 200,
@@ -121,7 +112,6 @@ export function handleGetMeter({ store, parameters }: RouteContext): Reply {
 /**
  * `DELETE /api/v1/meters/{meterIdOrSlug}`: 204, and the meter's readings are dropped (the events
  * stay).
- * @see https://openmeter.io/docs/api/cloud
  */
 export function handleDeleteMeter({ store, parameters }: RouteContext): Reply {
   const idOrSlug = parameters.meterIdOrSlug as string;

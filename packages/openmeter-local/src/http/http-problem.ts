@@ -4,7 +4,6 @@ import type { ProblemResponse } from '../openmeter-types.js';
 /**
  * A failure that becomes an RFC 7807 `application/problem+json` answer. Thrown anywhere below
  * the request handler and converted once, at the edge.
- * @see https://www.rfc-editor.org/rfc/rfc7807
  */
 export class HttpProblem extends Error {
   override name = 'HttpProblem' as const;
@@ -30,7 +29,6 @@ export class HttpProblem extends Error {
 /**
  * Builds the problem body OpenMeter sends: `type`, `title`, `status`, `detail`, `instance`,
  * plus optional `extensions`.
- * @see https://www.rfc-editor.org/rfc/rfc7807
  */
 export function createProblem({
   status,

@@ -3,7 +3,6 @@ import { HttpProblem } from './http-problem.js';
 /**
  * Reads a request body as JSON, answering 400 with the parser's message when it is malformed.
  * The body-limit middleware has already bounded its size.
- * @see https://www.rfc-editor.org/rfc/rfc8259
  */
 export async function readJsonBody(request: Request): Promise<unknown> {
   const text = await request.text();

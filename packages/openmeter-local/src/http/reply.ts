@@ -4,7 +4,6 @@ import type { RequestLimits } from './request-limits.js';
 
 /**
  * What a route handler answers; turned into a `Response` by the app.
- * @see https://fetch.spec.whatwg.org/#response-class
  */
 export interface Reply {
   status: number;
@@ -16,7 +15,6 @@ export interface Reply {
 
 /**
  * Everything a route handler may use.
- * @see https://fetch.spec.whatwg.org/#request-class
  */
 export interface RouteContext {
   /** The request; its body is already bounded by the body-limit middleware. */
@@ -34,6 +32,5 @@ export interface RouteContext {
 
 /**
  * A route handler.
- * @see https://openmeter.io/docs/api/cloud
  */
 export type RouteHandler = (context: RouteContext) => Promise<Reply> | Reply;

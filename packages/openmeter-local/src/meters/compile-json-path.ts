@@ -1,12 +1,10 @@
 /**
  * A JSONPath reduced to the property names and array indexes it walks.
- * @see https://www.rfc-editor.org/rfc/rfc9535
  */
 export type JsonPathSegments = ReadonlyArray<string | number>;
 
 /**
  * What `safeCompileJsonPath` returns.
- * @see https://www.rfc-editor.org/rfc/rfc9535
  */
 export type CompileJsonPathResult =
   | { success: true; value: JsonPathSegments }
@@ -18,7 +16,6 @@ const NAME = /^[A-Za-z_$][\w$-]*/;
  * Compiles the JSONPath subset meters use to read event data: `$.tokens`, `$.usage.input`,
  * `$["model name"]`, `$['model']`, `$.items[0]`. Wildcards, filters and recursive descent are
  * refused with a message, because a meter must pick exactly one value.
- * @see https://www.rfc-editor.org/rfc/rfc9535
  */
 export function safeCompileJsonPath(path: string): CompileJsonPathResult {
   if (!path.startsWith('$')) {
@@ -66,7 +63,6 @@ export function safeCompileJsonPath(path: string): CompileJsonPathResult {
 
 /**
  * Reads the value a compiled JSONPath points at, or `undefined` when any step is missing.
- * @see https://www.rfc-editor.org/rfc/rfc9535
  */
 export function readJsonPath({
   root,

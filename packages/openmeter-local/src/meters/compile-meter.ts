@@ -3,7 +3,6 @@ import { type JsonPathSegments, readJsonPath, safeCompileJsonPath } from './comp
 
 /**
  * A stored meter with its JSONPaths compiled, ready to read events.
- * @see https://openmeter.io/docs/cloud/meters
  */
 export interface CompiledMeter {
   /** Internal row number; names the meter's value table. */
@@ -20,7 +19,6 @@ export interface CompiledMeter {
 
 /**
  * A meter's reading of one event: what it counts, or why it cannot.
- * @see https://openmeter.io/docs/cloud/meters
  */
 export type MeterReading =
   | { success: true; value: number | null; text: string | null; groups: Array<string | null> }
@@ -34,7 +32,6 @@ function compileOrThrow(path: string): JsonPathSegments {
 
 /**
  * Compiles a stored meter definition for reading events.
- * @see https://openmeter.io/docs/cloud/meters
  */
 export function compileMeter({
   sequence,
@@ -74,7 +71,6 @@ function convertGroupValue(value: unknown): string | null {
  * SUM/AVG/MIN/MAX/LATEST, a string (or number) for UNIQUE_COUNT, nothing for COUNT; plus the
  * group-by values as strings (null when missing). A missing or non-numeric value, or one
  * beyond ±(2^53 - 1) (1e308 or 1e400, whose sums overflow or lose units), is reported, not thrown: the event stays stored and uncounted, as in OpenMeter.
- * @see https://openmeter.io/docs/cloud/meters
  */
 export function readMeterValue({
   meter,

@@ -4,7 +4,6 @@ import type { FilterString } from '../openmeter-types.js';
  * Turns an advanced group-by filter (`$eq`, `$ne`, `$in`, `$nin`, `$gt`, `$gte`, `$lt`, `$lte`,
  * `$and`, `$or`) into SQL over a dictionary-id column, pushing its parameters. Each condition
  * selects the ids whose text matches; a negative one also keeps rows where the value is missing.
- * @see https://openmeter.io/docs/api/cloud
  */
 export function buildFilterSql({
   column,

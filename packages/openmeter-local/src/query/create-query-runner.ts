@@ -13,7 +13,6 @@ import { runMeterQuery } from './run-meter-query.js';
  * database, so ingestion on the main thread is never stalled by a query (the worker also
  * checkpoints the WAL, which the store then leaves to it); in process for `:memory:` (which no
  * second connection can open).
- * @see https://nodejs.org/api/worker_threads.html
  */
 export interface QueryRunner {
   run(input: { meter: CompiledMeter; query: MeterQuery }): Promise<MeterQueryResult>;
@@ -39,7 +38,6 @@ function startWorker(dbPath: string): Worker {
 
 /**
  * Creates the query runner of a store; see `QueryRunner`.
- * @see https://www.sqlite.org/wal.html
  */
 export function createQueryRunner({
   store,

@@ -3,7 +3,6 @@ import { convertWallTimeToInstant, getTimeZoneOffset } from './time-zone-offset.
 
 /**
  * One aggregation window, `[start, end)` in milliseconds since the epoch.
- * @see https://openmeter.io/docs/api/cloud
  */
 export interface TimeWindow {
   start: number;
@@ -17,7 +16,6 @@ const DAY = 86_400_000;
  * The window of `windowSize` in `timeZone` that contains `instant`. MINUTE and HOUR windows are
  * real minutes and hours (a repeated wall-clock hour is two windows); DAY and MONTH windows run
  * from local midnight to local midnight, so they last 23 or 25 hours across a DST change.
- * @see https://openmeter.io/docs/api/cloud
  */
 export function findWindow({
   windowSize,
@@ -53,7 +51,6 @@ export function findWindow({
 /**
  * Every window of `windowSize` in `timeZone` that overlaps `[from, to)`, in order; stops early
  * (returning undefined) once more than `limit` windows would be needed.
- * @see https://openmeter.io/docs/api/cloud
  */
 export function createWindows({
   windowSize,

@@ -7,7 +7,6 @@ function quote(value: string): string {
 /**
  * Renders a meter query result as CSV: `window_start,window_end,subject,<group-by keys>,value`,
  * one line per row, RFC 4180 quoting.
- * @see https://www.rfc-editor.org/rfc/rfc4180
  */
 export function formatMeterQueryCsv({
   result,

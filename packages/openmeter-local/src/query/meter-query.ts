@@ -2,7 +2,6 @@ import type { FilterString, WindowSize } from '../openmeter-types.js';
 
 /**
  * A meter query after parsing and validation, the same whether it came by GET or POST.
- * @see https://openmeter.io/docs/api/cloud
  */
 export interface MeterQuery {
   /** Inclusive start, milliseconds since the epoch. */

@@ -22,7 +22,6 @@ const FILTER_OPERATORS = new Set([
 
 /**
  * The query fields both the GET query string and the POST body carry, before validation.
- * @see https://openmeter.io/docs/api/cloud
  */
 export interface RawMeterQuery {
   from?: unknown;
@@ -126,7 +125,6 @@ function checkFilter({
  * RFC 3339 bounds, at most `limits.maxFilterValues` filter values and `$and`/`$or` nested at
  * most `limits.maxFilterDepth` deep) and normalizes it. A subject filter also groups by subject, as in OpenMeter.
  * Throws a 400 `HttpProblem` naming the parameter to fix.
- * @see https://openmeter.io/docs/api/cloud
  */
 export function parseMeterQuery({
   raw,
@@ -220,7 +218,6 @@ export function parseMeterQuery({
  * Reads a meter query from a GET query string as the spec encodes it: `subject` and `groupBy`
  * repeated (form, explode), `filterGroupBy[key]=value` (deepObject), and
  * `advancedMeterGroupByFilters` as JSON.
- * @see https://swagger.io/docs/specification/v3_0/serialization/
  */
 export function convertSearchParamsToRawQuery(searchParams: URLSearchParams): RawMeterQuery {
   const single = (name: string) => searchParams.get(name) ?? undefined;

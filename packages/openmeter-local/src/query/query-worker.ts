@@ -15,7 +15,6 @@ import { runMeterQuery } from './run-meter-query.js';
 
 /**
  * A query sent to the worker.
- * @see https://nodejs.org/api/worker_threads.html
  */
 export interface QueryWorkerRequest {
   type: 'query';
@@ -27,7 +26,6 @@ export interface QueryWorkerRequest {
 
 /**
  * Asks the worker to close its connections and stop.
- * @see https://nodejs.org/api/worker_threads.html
  */
 export interface QueryWorkerClose {
   type: 'close';

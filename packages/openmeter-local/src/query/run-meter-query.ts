@@ -56,7 +56,6 @@ function finishValue({
 /**
  * What `runMeterQuery` reads: a SQLite connection (the store's, or a worker's read-only one) and
  * the dictionary that turns its text ids back into subjects and group-by values.
- * @see https://www.sqlite.org/wal.html
  */
 export interface MeterQuerySource {
   database: Database;
@@ -66,7 +65,6 @@ export interface MeterQuerySource {
 /**
  * Aggregates a meter's readings per window, subject and group-by values, the way OpenMeter's
  * query endpoint does: events in `[from, to)`, only windows that have data, values as numbers.
- * @see https://openmeter.io/docs/api/cloud
  */
 export function runMeterQuery({
   store,

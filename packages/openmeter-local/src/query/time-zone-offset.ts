@@ -20,7 +20,6 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
 
 /**
  * Whether `timeZone` is an IANA time zone name this runtime knows (`Europe/Berlin`, `UTC`).
- * @see https://www.iana.org/time-zones
  */
 export function isTimeZone(timeZone: string): boolean {
   try {
@@ -33,7 +32,6 @@ export function isTimeZone(timeZone: string): boolean {
 
 /**
  * Offset of `timeZone` from UTC at an instant, in milliseconds (Berlin in summer: +7,200,000).
- * @see https://www.iana.org/time-zones
  */
 export function getTimeZoneOffset({
   timeZone,
@@ -63,7 +61,6 @@ export function getTimeZoneOffset({
  * The instant at which a wall-clock time (expressed as if it were UTC milliseconds) happens in
  * `timeZone`. A wall time skipped by a DST gap resolves to the first instant after the gap; a
  * repeated one to its first occurrence.
- * @see https://www.iana.org/time-zones
  */
 export function convertWallTimeToInstant({
   timeZone,

@@ -5,7 +5,6 @@ const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 /**
  * Creates a ULID (48-bit time, 80 random bits, Crockford base 32), the ID format OpenMeter
  * uses for meters, for the moment `time` (the server's clock).
- * @see https://github.com/ulid/spec
  */
 export function createUlid({ time: moment }: { time: Date }): string {
   let time = '';

@@ -3,7 +3,6 @@ import type { IngestedEvent, OpenMeterEvent } from '../openmeter-types.js';
 
 /**
  * Filters of `listStoredEvents`, in milliseconds since the epoch.
- * @see https://openmeter.io/docs/api/cloud
  */
 export interface ListEventsFilter {
   fromMilliseconds?: number | undefined;
@@ -25,7 +24,6 @@ interface EventRow {
 /**
  * Lists stored events newest first as `IngestedEvent`s, each with the validation errors the
  * meters reported for it joined into `validationError`.
- * @see https://openmeter.io/docs/api/cloud
  */
 export function listStoredEvents({
   database,

@@ -5,7 +5,6 @@
  * insertions stays, and memory stays bounded (at most 2 x `capacity` entries) however many
  * distinct subjects and group values arrive. Cheaper per hit than an exact LRU (no reordering
  * of a hot entry), which matters on the ingest path.
- * @see https://en.wikipedia.org/wiki/Cache_replacement_policies#Segmented_LRU_(SLRU)
  */
 export class LruMap<Key, Value> {
   #young = new Map<Key, Value>();

@@ -4,7 +4,6 @@ import type { CompiledMeter } from '../meters/compile-meter.js';
 /**
  * Column name of the n-th group-by key of a meter's value table. Keys become positional
  * columns so user-chosen names never reach SQL text.
- * @see https://www.sqlite.org/withoutrowid.html
  */
 export function groupColumn(index: number): string {
   return `g_${index}`;
@@ -15,7 +14,6 @@ export function groupColumn(index: number): string {
  * numeric value, text value for UNIQUE_COUNT and group-by values, the texts stored as integer
  * ids of the `dictionary` table. Clustered by time (WITHOUT ROWID), so a time range is one
  * contiguous read of small rows, and queries never parse event JSON.
- * @see https://www.sqlite.org/withoutrowid.html
  */
 export function createMeterValueTable({
   database,

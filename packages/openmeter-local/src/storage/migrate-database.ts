@@ -78,7 +78,6 @@ const MIGRATIONS: readonly string[] = [
  * written by a newer release instead of guessing. Each step reads the version inside a write
  * transaction (`BEGIN IMMEDIATE`), so two processes opening one fresh file at once migrate it
  * once: the second waits for the first, then finds nothing left to do.
- * @see https://www.sqlite.org/pragma.html#pragma_user_version
  */
 export function migrateDatabase(database: Database): void {
   const readVersion = () => {

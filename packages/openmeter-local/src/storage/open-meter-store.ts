@@ -13,13 +13,11 @@ import { TextDictionary } from './text-dictionary.js';
 
 /**
  * Where a meter came from: the meters file (replaced on restart) or the API (kept).
- * @see https://openmeter.io/docs/concepts/usage-events
  */
 export type MeterOrigin = 'config' | 'api';
 
 /**
  * What `syncConfigMeters` did, by meter slug.
- * @see https://openmeter.io/docs/concepts/usage-events
  */
 export interface MeterSyncOutcome {
   created: string[];
@@ -33,7 +31,6 @@ export interface MeterSyncOutcome {
 
 /**
  * Counts of one `ingest` call.
- * @see https://openmeter.io/docs/concepts/usage-events
  */
 export interface IngestOutcome {
   stored: number;
@@ -62,7 +59,6 @@ interface MeterRow {
 /**
  * The embedded database of openmeter-local: events deduplicated on (source, id), meters, and
  * each meter's reading of each event in a side table. Every write is one transaction.
- * @see https://openmeter.io/docs/concepts/usage-events
  */
 export class OpenMeterStore {
   readonly database: Database;
@@ -446,8 +442,7 @@ export class OpenMeterStore {
 }
 
 /**
- * A meter with this slug exists already. @see https://openmeter.io/docs/api/cloud
- * @see https://openmeter.io/docs/concepts/usage-events
+ * A meter with this slug exists already.
  */
 export class MeterConflictError extends Error {
   override name = 'MeterConflictError' as const;

@@ -4,7 +4,6 @@ import type { Database, Statement } from 'better-sqlite3';
  * Collects rows for one table and writes them with multi-row `INSERT ... VALUES (...), (...)`
  * statements, which cost SQLite and the native binding far less per row than one statement
  * per row. Call `flush` before the transaction ends.
- * @see https://www.sqlite.org/lang_insert.html
  */
 export class RowBatcher {
   readonly #database: Database;

@@ -6,7 +6,6 @@ import { LruMap } from './lru-map.js';
  * the `dictionary` table, so meter tables hold and sort integers instead of strings. The most
  * recently used ids are cached in memory (at most `cacheSize` each way, so memory stays bounded);
  * call `forget` after a rolled-back transaction, whose new ids are gone.
- * @see https://www.sqlite.org/lang_createtable.html#rowid
  */
 export class TextDictionary {
   readonly #insert: Statement;

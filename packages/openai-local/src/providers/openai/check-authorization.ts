@@ -3,7 +3,6 @@ import { OpenAIError } from './openai-error.js';
 
 /**
  * The Bearer key of an `Authorization` header, or '' when there is none.
- * @see https://www.rfc-editor.org/rfc/rfc6750#section-2.1
  */
 export function readBearerKey(authorization: string | undefined): string {
   const header = authorization ?? '';
@@ -31,7 +30,6 @@ function incorrectKeyError({ key, hint }: { key: string; hint: string }): OpenAI
  * Returns the request's Bearer key, or throws OpenAI's 401 `invalid_api_key` error when there is
  * none, or when it is not `apiKey` (compared in constant time) when one is set. The message
  * never echoes more of the key than {@link maskApiKey}.
- * @see https://platform.openai.com/docs/api-reference/authentication
  */
 export function checkAuthorization({
   authorization,
@@ -56,7 +54,6 @@ export function checkAuthorization({
  * key the server does not know, answers 401 `invalid_api_key`; a valid project key (or any key
  * when the server has no admin key) answers the 401 OpenAI sends for a key without the
  * `api.usage.read` scope. Keys are compared in constant time.
- * @see https://platform.openai.com/docs/api-reference/admin-api-keys
  */
 export function checkAdminAuthorization({
   authorization,

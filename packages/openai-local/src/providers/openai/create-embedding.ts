@@ -4,7 +4,6 @@ import { createSeededRandom } from '../../generation/create-seeded-random.js';
  * Builds a deterministic unit-length embedding of float32 values for an input: the full model
  * size is drawn from a hash of the input, then shortened to `dimensions` and re-normalized, the
  * way OpenAI shortens text-embedding-3 vectors.
- * @see https://platform.openai.com/docs/guides/embeddings#use-cases
  */
 export function createEmbedding({
   key,
@@ -25,7 +24,6 @@ export function createEmbedding({
 
 /**
  * Encodes a vector as OpenAI's `encoding_format: "base64"`: little-endian float32 bytes, base64.
- * @see https://platform.openai.com/docs/api-reference/embeddings/create#embeddings-create-encoding_format
  */
 export function encodeEmbeddingBase64(vector: readonly number[]): string {
   const bytes = Buffer.alloc(vector.length * 4);

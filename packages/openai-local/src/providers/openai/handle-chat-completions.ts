@@ -77,7 +77,6 @@ function planAnswers({ context, chat }: { context: RequestContext; chat: ChatReq
  * `[DONE]`), with usage counted by meter-core and `service_tier` as served. Bills what it
  * generated: everything, or for a stream that ended early the tokens sent up to that point; with
  * `store: true` the completion can be retrieved.
- * @see https://platform.openai.com/docs/api-reference/chat/create
  */
 export async function handleChatCompletions(context: RequestContext): Promise<void> {
   const chat = parseChatRequest({ body: context.body, models: context.models });

@@ -7,7 +7,6 @@ import { objectNotFound } from './handle-retrieve.js';
  * Answers `DELETE /v1/responses/{id}` and `DELETE /v1/chat/completions/{id}`: the stored object
  * is gone for retrieval from then on (404, as on OpenAI), while what its request billed stays in
  * the usage and costs reports.
- * @see https://platform.openai.com/docs/api-reference/responses/delete
  */
 export async function handleDelete({
   context,

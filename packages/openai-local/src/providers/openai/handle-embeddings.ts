@@ -36,7 +36,6 @@ function readInputs(input: unknown): EmbeddingInput[] {
  * Answers `POST /v1/embeddings` with deterministic unit vectors (`float` or `base64`), the
  * model's size or `dimensions`, and usage counted with meter-core (token arrays count their
  * length).
- * @see https://platform.openai.com/docs/api-reference/embeddings/create
  */
 export async function handleEmbeddings(context: RequestContext): Promise<void> {
   const { body } = context;

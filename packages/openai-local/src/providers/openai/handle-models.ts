@@ -3,7 +3,6 @@ import { OpenAIError } from './openai-error.js';
 
 /**
  * Answers `GET /v1/models` (the list) and `GET /v1/models/{id}` (one model, 404 when not served).
- * @see https://platform.openai.com/docs/api-reference/models/list
  */
 export async function handleModels({
   context,

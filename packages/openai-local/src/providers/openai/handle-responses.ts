@@ -32,7 +32,6 @@ const deliveryFields = new Set([
  * (`response.created` … `response.completed`, or `response.incomplete` when cut by
  * `max_output_tokens`), each event with its `sequence_number`. The no-usage fault leaves out the
  * terminal event, the only one that carries usage.
- * @see https://platform.openai.com/docs/api-reference/responses-streaming
  */
 export async function handleResponses(context: RequestContext): Promise<void> {
   const { body } = context;

@@ -10,8 +10,6 @@ import { OpenAIError } from './openai-error.js';
  * `finish_reason` for a chat completion). Chat completions are kept only when created with
  * `store: true`, responses unless created with `store: false`, as OpenAI does; others answer 404.
  * A Responses stream still being generated answers `status: "in_progress"` without usage.
- * @see https://platform.openai.com/docs/api-reference/responses/get
- * @see https://platform.openai.com/docs/api-reference/chat/get
  */
 export async function handleRetrieve({
   context,

@@ -78,7 +78,6 @@ function createModelObject(id: string, ownedBy?: string): ModelObject {
  * The models a server answers, by id: {@link knownModels} plus the names given in the `models`
  * option (a fine-tune, an OpenAI-compatible server's names), which are listed as owned by
  * `user`.
- * @see https://platform.openai.com/docs/api-reference/models/list
  */
 export function createServedModels({
   models = [],
@@ -93,7 +92,6 @@ export function createServedModels({
 /**
  * Returns the name OpenAI reports for a requested model: the dated snapshot for an alias, the
  * name itself otherwise.
- * @see https://platform.openai.com/docs/models
  */
 export function resolveModelSnapshot(model: string): string {
   return snapshots[model] ?? model;
@@ -102,7 +100,6 @@ export function resolveModelSnapshot(model: string): string {
 /**
  * Tells whether a model thinks before answering (o-series and gpt-5 except the chat variants),
  * so its usage carries `reasoning_tokens`.
- * @see https://platform.openai.com/docs/guides/reasoning
  */
 export function isReasoningModel(model: string): boolean {
   if (/^o\d/.test(model)) return true;
@@ -111,7 +108,6 @@ export function isReasoningModel(model: string): boolean {
 
 /**
  * Returns the default vector size of an embedding model, or undefined for other models.
- * @see https://platform.openai.com/docs/guides/embeddings#embedding-models
  */
 export function embeddingDimensionsFor(model: string): number | undefined {
   const base = Object.keys(embeddingDimensions).find(

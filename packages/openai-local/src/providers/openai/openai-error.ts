@@ -1,6 +1,5 @@
 /**
  * The error body OpenAI sends with every non-2xx answer.
- * @see https://platform.openai.com/docs/guides/error-codes
  */
 export interface OpenAIErrorBody {
   error: { message: string; type: string; param: string | null; code: string | null };
@@ -9,7 +8,6 @@ export interface OpenAIErrorBody {
 /**
  * An error answer to send to the client: HTTP status plus OpenAI's error body fields. Handlers
  * throw it and the server turns it into the response at one place.
- * @see https://platform.openai.com/docs/guides/error-codes
  */
 export class OpenAIError extends Error {
   override name = 'OpenAIError' as const;
@@ -54,7 +52,6 @@ export class OpenAIError extends Error {
 
 /**
  * Builds the 400 answer for a malformed request field, naming the field in `param` as OpenAI does.
- * @see https://platform.openai.com/docs/guides/error-codes
  */
 export function createInvalidRequestError({
   param,

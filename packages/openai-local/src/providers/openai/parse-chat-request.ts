@@ -9,7 +9,6 @@ const roles = new Set(['system', 'developer', 'user', 'assistant', 'tool', 'func
 
 /**
  * The fields of a chat completion request that shape the answer, validated.
- * @see https://platform.openai.com/docs/api-reference/chat/create
  */
 export interface ChatRequest {
   model: ResolvedModel;
@@ -155,7 +154,6 @@ function readMessages(body: Record<string, unknown>): ChatRequest['messages'] {
  * Validates a chat completion body the way OpenAI does, throwing a 400 that names the field in
  * `param` (or a 404 for a model the server does not serve), and returns what the answer depends
  * on.
- * @see https://platform.openai.com/docs/api-reference/chat/create
  */
 export function parseChatRequest({
   body,

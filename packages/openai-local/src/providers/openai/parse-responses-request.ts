@@ -7,7 +7,6 @@ import { resolveModelEncoding } from './resolve-model-encoding.js';
 
 /**
  * The fields of a Responses request that shape the answer, validated.
- * @see https://platform.openai.com/docs/api-reference/responses/create
  */
 export interface ResponsesRequest {
   model: ResolvedModel;
@@ -59,7 +58,6 @@ function readForcedTool(body: Record<string, unknown>): ResponsesRequest['forced
 /**
  * Validates a Responses body the way OpenAI does (400 naming the field, 404 for a model the
  * server does not serve) and returns what the answer depends on.
- * @see https://platform.openai.com/docs/api-reference/responses/create
  */
 export function parseResponsesRequest({
   body,

@@ -2,7 +2,6 @@ import { createInvalidRequestError } from './openai-error.js';
 
 /**
  * Reads an optional positive integer field, throwing OpenAI's 400 naming the field otherwise.
- * @see https://platform.openai.com/docs/guides/error-codes
  */
 export function readPositiveInteger({
   body,
@@ -43,7 +42,6 @@ export function readPositiveInteger({
 
 /**
  * Reads the required `model` field, throwing OpenAI's 400 when it is missing or not a string.
- * @see https://platform.openai.com/docs/api-reference/chat/create#chat-create-model
  */
 export function readModel(body: Record<string, unknown>): string {
   const model = body.model;
@@ -59,7 +57,6 @@ export function readModel(body: Record<string, unknown>): string {
 
 /**
  * Tells whether a value is a JSON object (not null, not an array).
- * @see https://www.rfc-editor.org/rfc/rfc8259#section-4
  */
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);

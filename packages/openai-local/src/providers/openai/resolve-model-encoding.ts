@@ -15,7 +15,6 @@ function modelNotFound(model: string, detail = ''): OpenAIError {
  * server serves (`knownModels` plus the `models` option) are answered, the others get OpenAI's
  * 404 `model_not_found`; a served name meter-core cannot tokenize (a custom name) counts with
  * `o200k_base`. Embedding models answer only on `/v1/embeddings`, chat models only elsewhere.
- * @see https://platform.openai.com/docs/models
  */
 export function resolveModelEncoding({
   model,

@@ -9,13 +9,11 @@ export type ServiceTier = 'default' | 'flex' | 'priority' | 'scale';
 
 /**
  * The tiers a server option or a fault may serve instead of the requested one.
- * @see https://platform.openai.com/docs/guides/flex-processing
  */
 export const serviceTiers: readonly ServiceTier[] = ['default', 'flex', 'priority', 'scale'];
 
 /**
  * Tells whether a value names a tier that can serve a request.
- * @see https://platform.openai.com/docs/api-reference/chat/create#chat-create-service_tier
  */
 export function isServiceTier(value: unknown): value is ServiceTier {
   return typeof value === 'string' && (serviceTiers as readonly string[]).includes(value);
@@ -25,7 +23,6 @@ export function isServiceTier(value: unknown): value is ServiceTier {
  * Decides the tier that serves a request: the forced tier when the server or a fault says so,
  * else the requested one, with `auto` (and no request) served as `default`, as OpenAI does for a
  * project without Scale Tier. An unknown value answers OpenAI's 400 naming `service_tier`.
- * @see https://platform.openai.com/docs/api-reference/responses/create#responses-create-service_tier
  */
 export function resolveServiceTier({
   requested,

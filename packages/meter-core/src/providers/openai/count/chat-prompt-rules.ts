@@ -3,7 +3,6 @@ import { baseModelName } from '../../../tokenizer/base-model-name.js';
 /**
  * Fixed token costs of OpenAI's chat prompt format for one model family: each message is wrapped
  * in start/role/end tokens, and the prompt ends by priming the assistant's reply.
- * @see https://cookbook.openai.com/examples/how_to_count_tokens_with_tiktoken
  */
 export interface ChatPromptRules {
   /** Tokens added to every message besides its fields' text. */
@@ -51,7 +50,6 @@ const originalGpt4 = /^gpt-4(?:-0314|-0613|-32k(?:-0314|-0613)?)?$/;
 /**
  * Whether the model may spend hidden reasoning tokens: the o-series and the gpt-5 family (not
  * the `gpt-5-chat` models, which do not reason). A stream without usage never shows them.
- * @see https://platform.openai.com/docs/guides/reasoning
  */
 export function isReasoningModel(model: string): boolean {
   const name = baseModelName(model);
@@ -62,7 +60,6 @@ export function isReasoningModel(model: string): boolean {
  * Returns the chat prompt format costs for a model: 4 tokens per message and -1 per name for the
  * gpt-3.5-turbo-0301 snapshot; 3 per message and +1 per name otherwise; 3 tokens of reply priming,
  * or 2 plus a tools preamble and per-call extra for o-series and gpt-5 models.
- * @see https://cookbook.openai.com/examples/how_to_count_tokens_with_tiktoken
  */
 export function chatPromptRulesForModel(model: string): ChatPromptRules {
   const name = baseModelName(model);

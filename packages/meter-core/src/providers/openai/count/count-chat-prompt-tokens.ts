@@ -340,7 +340,6 @@ export class ChatPromptRequestError extends TypeError {
  * Returns the `messages` of a chat completion request; throws `ChatPromptRequestError` when
  * there is no `messages` array, naming the caller and, for a legacy completions body (`prompt`), what to
  * use instead: its usage cannot be estimated as a chat prompt, and a silent 0 would go unbilled.
- * @see https://platform.openai.com/docs/api-reference/completions
  */
 export function requireChatMessages({
   request,

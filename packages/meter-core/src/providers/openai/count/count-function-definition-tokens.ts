@@ -34,7 +34,6 @@ function startsWithUncommentedProperty(definition: FunctionDefinitionInput): boo
  * The tools section of the system message for function definitions: its text (joined to the
  * system message by the caller) and the fitted tokens counted besides that text. Undefined for an
  * empty list.
- * @see https://cookbook.openai.com/articles/openai-harmony#function-calling
  */
 export function createFunctionDefinitionSection(
   functions: readonly FunctionDefinitionInput[],
@@ -50,7 +49,6 @@ export function createFunctionDefinitionSection(
 /**
  * Estimates the prompt tokens that function definitions add to a system message of their own:
  * the tokens of their rendering plus the fitted adjustment. Returns 0 for an empty list.
- * @see https://cookbook.openai.com/articles/openai-harmony#function-calling
  */
 export function countFunctionDefinitionTokens({
   functions,

@@ -20,7 +20,6 @@ const tileCosts: ReadonlyArray<readonly [family: RegExp, base: number, tile: num
  * costs the base; otherwise the image is scaled to fit 2048×2048, then its short side to 768, and
  * each 512-pixel tile costs `tile` more. Returns undefined when the model's image pricing is not
  * known here or the size is needed and unknown. `auto` is taken as `high`.
- * @see https://platform.openai.com/docs/guides/images-vision#calculating-costs
  */
 export function countImageTokens({
   model,

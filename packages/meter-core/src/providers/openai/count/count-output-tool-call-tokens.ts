@@ -21,7 +21,6 @@ function parseArguments(text: string): { success: true; value: unknown } | { suc
  * recipient, its arguments and a fitted framing; several calls are one
  * `multi_tool_use.parallel` message on chat-format models and one message per call on
  * reasoning models. Only the shape of the calls counts, never which tool was called.
- * @see https://platform.openai.com/docs/guides/function-calling
  */
 export function countOutputToolCallTokens({
   calls,

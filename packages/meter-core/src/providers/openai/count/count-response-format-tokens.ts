@@ -43,7 +43,6 @@ const responseFormatAdjustment = 4;
  * the schema's name, its description as a comment and its compact JSON without validation
  * keywords, plus the fitted tokens counted besides that text. `null` for formats that add
  * nothing (`text`, `json_object`), undefined for unknown types.
- * @see https://platform.openai.com/docs/guides/structured-outputs
  */
 export function createResponseFormatSection(
   responseFormat: ResponseFormatInput,

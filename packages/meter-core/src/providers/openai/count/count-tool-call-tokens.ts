@@ -3,7 +3,6 @@ import type { Tokenizer } from '../../../tokenizer/get-tokenizer.js';
 /**
  * A function call from an assistant message in the history (`tool_calls[].function` or the legacy
  * `function_call`), declaring only the fields the estimate reads.
- * @see https://platform.openai.com/docs/api-reference/chat/create#chat-create-messages
  */
 export interface FunctionCallInput {
   name?: string | null | undefined;
@@ -37,7 +36,6 @@ function compactArguments({ text, tokenizer }: { text: string; tokenizer: Tokeni
  * Estimates the prompt tokens the function calls of one assistant message add to its message
  * cost: the name and arguments of a single call with its framing, or the
  * `multi_tool_use.parallel` wrapper of several. The framing constants are fitted, not published.
- * @see https://platform.openai.com/docs/guides/function-calling
  */
 export function countToolCallTokens({
   calls,
@@ -82,7 +80,6 @@ const toolResultFraming = 2;
 /**
  * Estimates the prompt tokens a `tool` message adds besides the usual message cost: the name of
  * the function whose call it answers, plus fitted framing.
- * @see https://platform.openai.com/docs/guides/function-calling
  */
 export function countToolResultTokens({
   functionName,

@@ -1,6 +1,5 @@
 /**
  * Width and height of an image in pixels.
- * @see https://platform.openai.com/docs/guides/images-vision#calculating-costs
  */
 export interface ImageDimensions {
   width: number;
@@ -80,7 +79,6 @@ function readWebp(bytes: Uint8Array): ImageDimensions | undefined {
 /**
  * Reads the pixel size of an image sent inline as a base64 `data:` URL (PNG, JPEG, GIF or WebP),
  * from its header. Returns undefined for remote URLs, whose size the request does not carry.
- * @see https://platform.openai.com/docs/guides/images-vision#calculating-costs
  */
 export function readImageDimensions(url: string): ImageDimensions | undefined {
   const match = /^data:image\/[\w.+-]+;base64,/.exec(url);

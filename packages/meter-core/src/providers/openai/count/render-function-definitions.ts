@@ -102,7 +102,6 @@ function renderProperties({ schema, root }: { schema: Schema; root: Schema }): s
  * Renders function definitions the way OpenAI's chat format presents them to the model: a
  * TypeScript-like `namespace functions` with the description as comments and the JSON Schema
  * parameters as an object type, one property per line.
- * @see https://cookbook.openai.com/articles/openai-harmony#function-calling
  */
 export function renderFunctionDefinitions(functions: readonly FunctionDefinitionInput[]): string {
   let text = '# Tools\n\n## functions\n\nnamespace functions {\n\n';

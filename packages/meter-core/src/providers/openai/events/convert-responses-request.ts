@@ -32,7 +32,6 @@ const asString = (value: unknown): string | undefined =>
  * Converts a Responses request into the chat request shape `countChatPromptTokens` reads:
  * instructions become a system message, input items become messages, function tools become chat
  * tools. The Responses API adds its own overhead, so this remains an estimate.
- * @see https://platform.openai.com/docs/guides/migrate-to-responses
  */
 export function convertResponsesRequest(request: ResponsesPromptRequest): ChatPromptRequest {
   const messages: ChatPromptMessage[] = [];

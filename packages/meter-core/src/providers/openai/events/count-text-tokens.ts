@@ -4,7 +4,6 @@ import { getTokenizer } from '../../../tokenizer/get-tokenizer.js';
 /**
  * Sums the token counts of several texts, encoding each one once (completion text, refusals,
  * tool-call names and arguments). Empty texts cost nothing.
- * @see https://cookbook.openai.com/examples/how_to_count_tokens_with_tiktoken
  */
 export function countTextTokens({
   texts,

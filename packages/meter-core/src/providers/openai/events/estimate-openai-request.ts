@@ -18,7 +18,6 @@ const fallbackModel = 'gpt-4o';
  * completion (output limit `max_completion_tokens` or `max_tokens`, times `n`), `input` with an
  * embedding model is embeddings (no output), any other `input` is a Responses request (output
  * limit `max_output_tokens`). The prompt is counted the way estimates of streams count it.
- * @see https://platform.openai.com/docs/api-reference/chat/create#chat-create-max_completion_tokens
  */
 export function estimateOpenAIRequest({ request }: { request: unknown }): RequestEstimate {
   if (!request || typeof request !== 'object' || Array.isArray(request)) {

@@ -69,7 +69,6 @@ function estimateOutputTokens({
  * `countChatPromptTokens`, the completion from every choice's content and refusal plus its
  * function calls with their fitted framing (one group of calls per choice). Hidden reasoning
  * tokens cannot be estimated.
- * @see https://cookbook.openai.com/examples/how_to_count_tokens_with_tiktoken
  */
 export function estimateChatCompletionTokens({
   request,
@@ -109,7 +108,6 @@ const responsesTokensPerOutputMessage = 1;
  * Estimates the usage of a Responses API exchange: the request converted to chat messages, the
  * output text and refusals, the function calls with their fitted framing, plus one token per
  * assistant message. Hidden reasoning tokens cannot be estimated.
- * @see https://platform.openai.com/docs/api-reference/responses/object#responses/object-usage
  */
 export function estimateResponsesTokens({
   request,
@@ -149,7 +147,6 @@ export function estimateResponsesTokens({
 /**
  * Estimates the usage of an embeddings request: the tokens of each input string, or the length
  * of each token array. Embeddings have no completion tokens.
- * @see https://platform.openai.com/docs/api-reference/embeddings/create#embeddings-create-input
  */
 export function estimateEmbeddingsTokens({
   request,
@@ -179,7 +176,6 @@ export function estimateEmbeddingsTokens({
 /**
  * Lists the generated texts of a chat completion other than function calls: content and
  * refusal of every choice.
- * @see https://platform.openai.com/docs/api-reference/chat/object#chat/object-choices
  */
 export function* listChatCompletionTexts(response: ChatCompletionLike): Generator<string> {
   for (const choice of response.choices ?? []) {
@@ -193,7 +189,6 @@ export function* listChatCompletionTexts(response: ChatCompletionLike): Generato
 /**
  * Lists the function calls of each choice of a chat completion (`tool_calls`, custom tool
  * calls with their input as arguments, the legacy `function_call`).
- * @see https://platform.openai.com/docs/api-reference/chat/object#chat/object-choices
  */
 export function* listChatCompletionToolCalls(
   response: ChatCompletionLike,
@@ -214,7 +209,6 @@ export function* listChatCompletionToolCalls(
 /**
  * Lists the generated texts of a Responses API response other than function calls: output
  * text and refusals.
- * @see https://platform.openai.com/docs/api-reference/responses/object#responses/object-output
  */
 export function* listResponseOutputTexts(
   output: ReadonlyArray<ResponseOutputItemLike> | null | undefined,
@@ -230,7 +224,6 @@ export function* listResponseOutputTexts(
 /**
  * Lists the function and custom tool calls of a Responses API response, the input of a custom
  * tool standing for arguments.
- * @see https://platform.openai.com/docs/api-reference/responses/object#responses/object-output
  */
 export function listResponseToolCalls(
   output: ReadonlyArray<ResponseOutputItemLike> | null | undefined,

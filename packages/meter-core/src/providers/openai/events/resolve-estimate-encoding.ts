@@ -6,7 +6,6 @@ import { UnknownModelError } from '../../../tokenizer/unknown-model-error.js';
  * Picks the encoding for an estimate: the caller's, else the model's, else `o200k_base` (the
  * encoding of every current OpenAI family), because an estimate with the wrong vocabulary is
  * better than an unmetered response.
- * @see https://github.com/openai/tiktoken/blob/main/tiktoken/model.py
  */
 export function resolveEstimateEncoding({
   model,

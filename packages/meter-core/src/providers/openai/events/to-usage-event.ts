@@ -116,7 +116,6 @@ function embeddingsTokens(
  * event. Throws {@link UsageEventError} naming the field for bad input; a response without usage
  * becomes an estimate when `options.request` is given.
  * @see https://platform.openai.com/docs/api-reference/chat/object
- * @see https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/spec.md
  */
 export function toUsageEvent(
   response: MeterableResponse,

@@ -4,7 +4,6 @@ import { createPageCursor, type UsageQuery, type UsageReportKind } from './parse
 
 /**
  * One bucket of a Usage or Costs page.
- * @see https://platform.openai.com/docs/api-reference/usage/completions_object
  */
 export interface UsageBucket {
   object: 'bucket';
@@ -15,7 +14,6 @@ export interface UsageBucket {
 
 /**
  * A page of the Usage or Costs API.
- * @see https://platform.openai.com/docs/api-reference/usage/completions
  */
 export interface UsagePage {
   object: 'page';
@@ -32,7 +30,6 @@ const groupedFields: Record<UsageReportKind, string[]> = {
 
 /**
  * One priced part of a billed request, as a Costs API line item.
- * @see https://platform.openai.com/docs/api-reference/usage/costs_object
  */
 export interface CostLine {
   entry: BilledRequest;
@@ -44,7 +41,6 @@ export interface CostLine {
  * Splits a billed request into priced line items (`<model>, input`, `<model>, cached input`,
  * `<model>, output`; other tiers than default put the tier first: `<model>, flex input`). A
  * model or tier without a price row yields no lines and is reported through `onUnpriced`.
- * @see https://platform.openai.com/docs/api-reference/usage/costs_object
  */
 export function priceBilledRequest({
   entry,
@@ -140,8 +136,6 @@ function createResult({
  * billed requests: every bucket of the page in order (empty ones with `results: []`), one result
  * per combination of the `group_by` fields (ungrouped fields are null), and `next_page` while
  * buckets remain before `end_time`.
- * @see https://platform.openai.com/docs/api-reference/usage/completions
- * @see https://platform.openai.com/docs/api-reference/usage/costs
  */
 export function aggregateUsage({
   entries,

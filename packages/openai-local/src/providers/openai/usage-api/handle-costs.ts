@@ -10,7 +10,6 @@ import { parseUsageQuery } from './parse-usage-query.js';
  * `limit`/`page`) by pricing what openai-local billed with its dated price table, on the tier
  * that served each request. Requests on a model or tier without a price row are left out and
  * logged (`event: "unpriced"`), never charged $0.
- * @see https://platform.openai.com/docs/api-reference/usage/costs
  */
 export async function handleCosts({
   context,

@@ -8,8 +8,6 @@ import { parseUsageQuery } from './parse-usage-query.js';
  * Answers `GET /v1/organization/usage/completions` and `/v1/organization/usage/embeddings` from
  * what openai-local billed (admin key checked before): buckets of 1m, 1h or 1d, `group_by`,
  * filters and `limit`/`page` pagination, in OpenAI's page shape.
- * @see https://platform.openai.com/docs/api-reference/usage/completions
- * @see https://platform.openai.com/docs/api-reference/usage/embeddings
  */
 export async function handleOrganizationUsage({
   context,

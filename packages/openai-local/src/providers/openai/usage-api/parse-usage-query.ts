@@ -2,14 +2,12 @@ import { OpenAIError } from '../openai-error.js';
 
 /**
  * Which organisation report a query is for.
- * @see https://platform.openai.com/docs/api-reference/usage
  */
 export type UsageReportKind = 'completions' | 'embeddings' | 'costs';
 
 /**
  * A validated Usage or Costs query: the time range in seconds, the bucket width, the grouping,
  * the filters and the page.
- * @see https://platform.openai.com/docs/api-reference/usage/completions
  */
 export interface UsageQuery {
   /** Start of the first bucket: `start_time` rounded down to the bucket width. */
@@ -80,7 +78,6 @@ function readSeconds(query: URLSearchParams, name: string): number | undefined {
 
 /**
  * Creates the opaque `next_page` cursor for the page that starts at a bucket.
- * @see https://platform.openai.com/docs/api-reference/usage/completions#usage-completions-page
  */
 export function createPageCursor(bucketStart: number): string {
   return `page_${Buffer.from(`openai-local:${bucketStart}`).toString('base64url')}`;
@@ -104,8 +101,6 @@ function readPageCursor(page: string): number {
  * Reads and checks a Usage or Costs query string, answering OpenAI's 400 naming the parameter
  * for a missing `start_time`, an unknown `bucket_width` or `group_by` value, a `limit` out of
  * range or a `page` cursor that this server did not issue.
- * @see https://platform.openai.com/docs/api-reference/usage/completions
- * @see https://platform.openai.com/docs/api-reference/usage/costs
  */
 export function parseUsageQuery({
   query,

@@ -2,7 +2,6 @@ import { readdirSync, readFileSync } from 'node:fs';
 
 /**
  * One recorded OpenAI exchange of the shared fixtures, declaring only the fields tests read.
- * @see ../../../../../../../../shared/fixtures/openai/README.md
  */
 export interface OpenAIFixtureRecord {
   /** `file#line` for test names. */
@@ -31,7 +30,6 @@ let cache: OpenAIFixtureRecord[] | undefined;
 
 /**
  * Reads every record of the shared OpenAI fixtures in place, once per test file.
- * @see ../../../../../../../../shared/fixtures/openai/README.md
  */
 export function readOpenAIFixtures(): OpenAIFixtureRecord[] {
   if (cache) return cache;

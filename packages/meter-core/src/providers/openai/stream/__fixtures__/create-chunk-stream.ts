@@ -1,7 +1,6 @@
 /**
  * An in-memory async iterable over recorded chunks that can fail after `failAfter` chunks,
  * standing in for the openai SDK's stream; `returned` tells whether the consumer closed it.
- * @see https://tc39.es/ecma262/#sec-asynciterator-interface
  */
 export function createChunkStream<Chunk>({
   chunks,

@@ -5,7 +5,6 @@ import type { AddressInfo } from 'node:net';
  * How the replay server plays a recorded stream: all of it (`complete`), cut by destroying the
  * socket after `at` events (`cut`), an error event after `at` events (`error`), or `at` events
  * and then silence with the connection kept open (`hang`, for aborts).
- * @see https://html.spec.whatwg.org/multipage/server-sent-events.html
  */
 export interface SseScenario {
   events: ReadonlyArray<Record<string, unknown>>;
@@ -16,7 +15,6 @@ export interface SseScenario {
 /**
  * Starts an HTTP server on 127.0.0.1 that answers every POST with the current scenario's
  * recorded SSE events, as api.openai.com streams them (`data: {...}` lines, then `[DONE]`).
- * @see https://platform.openai.com/docs/api-reference/chat-streaming
  */
 export async function createSseServer(): Promise<{
   baseURL: string;

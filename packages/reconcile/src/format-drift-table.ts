@@ -1,4 +1,4 @@
-import { formatUsd } from '../format-usd.js';
+import { formatUsd } from '@llm-meter/prices';
 import { type DriftRow, isPastThreshold } from './compare-usage.js';
 import type { ReconcileDimensions } from './usage-key.js';
 

@@ -1,21 +1,22 @@
 import type { MeterQueryRow, OpenMeterClient } from '@llm-meter/openmeter-client';
-import { formatUsageKey, type MeteredUsageRow, type ReconcileDimensions } from './usage-key.js';
+import {
+  formatUsageKey,
+  type MeteredUsageRow,
+  type ReconcileDimensions,
+  type ReconciledTokens,
+} from './usage-key.js';
 
-/** Slugs of the meters read for each token count. */
-export interface ReconcileMeters {
-  input: string;
-  cached: string;
-  output: string;
-}
+/** Slugs of the meters read for each token count, by the usage record's field they sum. */
+export type ReconcileMeters = { [Field in keyof ReconciledTokens]: string };
 
 /** The shipped meters of `@llm-meter/meter-core`. */
 export const defaultReconcileMeters: ReconcileMeters = {
-  input: 'llm_prompt_tokens',
-  cached: 'llm_cached_tokens',
-  output: 'llm_completion_tokens',
+  prompt_tokens: 'llm_prompt_tokens',
+  cached_tokens: 'llm_cached_tokens',
+  completion_tokens: 'llm_completion_tokens',
 };
 
-/** Names of the meter dimensions that carry the served tier, the OpenAI project and API key. */
+/** Names of the meter dimensions that carry the served tier, the provider's project and API key. */
 export interface DimensionNames {
   serviceTier: string;
   projectId: string;
@@ -42,7 +43,7 @@ export async function queryMeteredUsage({
   to,
   meters = defaultReconcileMeters,
   dimensionNames = defaultDimensionNames,
-  provider = 'openai',
+  provider,
 }: {
   client: OpenMeterClient;
   from: Date;
@@ -50,11 +51,11 @@ export async function queryMeteredUsage({
   meters?: ReconcileMeters;
   dimensionNames?: DimensionNames;
   /** Only usage of this provider is compared (events without `provider` count as it). */
-  provider?: string;
+  provider: string;
 }): Promise<{
   rows: MeteredUsageRow[];
   dimensions: ReconcileDimensions;
-  /** Providers whose metered usage was left out (OpenAI's usage covers OpenAI only). */
+  /** Providers whose metered usage was left out (a provider's report covers its own usage only). */
   otherProviders: string[];
 }> {
   const definitions = await Promise.all(
@@ -106,7 +107,14 @@ export async function queryMeteredUsage({
       const id = formatUsageKey(key);
       let row = rows.get(id);
       if (!row) {
-        row = { ...key, input: 0, cached: 0, output: 0, estimatedInput: 0, estimatedOutput: 0 };
+        row = {
+          ...key,
+          prompt_tokens: 0,
+          cached_tokens: 0,
+          completion_tokens: 0,
+          estimatedInput: 0,
+          estimatedOutput: 0,
+        };
         rows.set(id, row);
       }
       add({ row, metric, item, source: group.usage_source });
@@ -128,11 +136,13 @@ function add({
 }) {
   row[metric] += item.value;
   if (source === 'estimated') {
-    if (metric === 'input') row.estimatedInput += item.value;
-    if (metric === 'output') row.estimatedOutput += item.value;
+    if (metric === 'prompt_tokens') row.estimatedInput += item.value;
+    if (metric === 'completion_tokens') row.estimatedOutput += item.value;
   }
   if (source === 'settled') {
-    if (metric === 'input') row.settledInput = (row.settledInput ?? 0) + item.value;
-    if (metric === 'output') row.settledOutput = (row.settledOutput ?? 0) + item.value;
+    if (metric === 'prompt_tokens') row.settledInput = (row.settledInput ?? 0) + item.value;
+    if (metric === 'completion_tokens') {
+      row.settledOutput = (row.settledOutput ?? 0) + item.value;
+    }
   }
 }

@@ -1,13 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import costsPage from './__fixtures__/costs-page.json' with { type: 'json' };
-import usagePage from './__fixtures__/usage-completions-page.json' with { type: 'json' };
 import { compareUsage, isPastThreshold } from './compare-usage.js';
-import { convertOpenAIUsage } from './convert-openai-usage.js';
+import costsPage from './providers/openai/__fixtures__/costs-page.json' with { type: 'json' };
+import usagePage from './providers/openai/__fixtures__/usage-completions-page.json' with {
+  type: 'json',
+};
+import { convertOpenAICosts } from './providers/openai/convert-openai-costs.js';
+import { convertOpenAIUsage } from './providers/openai/convert-openai-usage.js';
 import type {
   OpenAIBucket,
   OpenAICostsResult,
   OpenAIUsageCompletionsResult,
-} from './openai-organization-types.js';
+} from './providers/openai/openai-organization-types.js';
 import type { MeteredUsageRow, ReconcileDimensions } from './usage-key.js';
 
 const byTier: ReconcileDimensions = { serviceTier: true, projectId: false, apiKeyId: false };
@@ -44,9 +47,9 @@ function meteredRow(row: Partial<MeteredUsageRow>): MeteredUsageRow {
     serviceTier: 'default',
     projectId: '*',
     apiKeyId: '*',
-    input: 0,
-    cached: 0,
-    output: 0,
+    prompt_tokens: 0,
+    cached_tokens: 0,
+    completion_tokens: 0,
     estimatedInput: 0,
     estimatedOutput: 0,
     ...row,
@@ -66,9 +69,9 @@ describe('convertOpenAIUsage', () => {
         serviceTier: '*',
         projectId: '*',
         apiKeyId: '*',
-        input: 1000,
-        cached: 800,
-        output: 500,
+        prompt_tokens: 1000,
+        cached_tokens: 800,
+        completion_tokens: 500,
         requests: 5,
       },
     ]);
@@ -91,7 +94,9 @@ describe('convertOpenAIUsage', () => {
       ],
       dimensions: byTier,
     });
-    expect(rows.map((row) => [row.model, row.serviceTier, row.input, row.requests])).toEqual([
+    expect(
+      rows.map((row) => [row.model, row.serviceTier, row.prompt_tokens, row.requests]),
+    ).toEqual([
       ['gpt-4o-mini-2024-07-18', 'default', 15, 2],
       ['gpt-4o-mini-2024-07-18', 'batch', 7, 1],
       ['o4-mini-2025-04-16', 'flex', 3, 1],
@@ -118,7 +123,7 @@ describe('compareUsage', () => {
 
   it('shows no drift when the metered tokens equal OpenAI’s', () => {
     const { rows } = compareUsage({
-      metered: [meteredRow({ input: 2350, cached: 1152, output: 97 })],
+      metered: [meteredRow({ prompt_tokens: 2350, cached_tokens: 1152, completion_tokens: 97 })],
       openai,
       dimensions: byTier,
     });
@@ -135,9 +140,9 @@ describe('compareUsage', () => {
     const { rows } = compareUsage({
       metered: [
         meteredRow({
-          input: 2350,
-          cached: 1152,
-          output: 101,
+          prompt_tokens: 2350,
+          cached_tokens: 1152,
+          completion_tokens: 101,
           estimatedInput: 1175,
           estimatedOutput: 16,
         }),
@@ -154,7 +159,9 @@ describe('compareUsage', () => {
 
   it('says n/a and drifts when one side has usage the other lacks', () => {
     const { rows } = compareUsage({
-      metered: [meteredRow({ model: 'gpt-4.1-mini-2025-04-14', input: 10, output: 2 })],
+      metered: [
+        meteredRow({ model: 'gpt-4.1-mini-2025-04-14', prompt_tokens: 10, completion_tokens: 2 }),
+      ],
       openai,
       dimensions: byTier,
     });
@@ -191,11 +198,11 @@ describe('compareUsage', () => {
     ];
     const { rows, unpriced } = compareUsage({
       metered: [
-        meteredRow({ input: 2350, cached: 1152, output: 97 }),
-        meteredRow({ model: 'my-finetune', input: 5, output: 1 }),
+        meteredRow({ prompt_tokens: 2350, cached_tokens: 1152, completion_tokens: 97 }),
+        meteredRow({ model: 'my-finetune', prompt_tokens: 5, completion_tokens: 1 }),
       ],
       openai,
-      costs,
+      costs: convertOpenAICosts({ buckets: costs }),
       dimensions: byTier,
     });
     const cost = rows.find((row) => row.metric === 'cost_usd');
@@ -209,7 +216,7 @@ describe('compareUsage', () => {
     const { rows } = compareUsage({
       metered: [],
       openai: [],
-      costs: costsPage.data as OpenAIBucket<OpenAICostsResult>[],
+      costs: convertOpenAICosts({ buckets: costsPage.data as OpenAIBucket<OpenAICostsResult>[] }),
       dimensions: noDimensions,
     });
     expect(rows).toEqual([

@@ -37,7 +37,6 @@ const maxPages = 1000;
 /**
  * Reads every page of an organisation Usage or Costs endpoint (`bucket_width=1d`, `group_by`
  * repeated per field, `page=<next_page>` while `has_more`), and returns all buckets in order.
- * @see https://platform.openai.com/docs/api-reference/usage/completions
  */
 export async function fetchOpenAIBuckets<Result>({
   baseUrl,

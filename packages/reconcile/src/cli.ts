@@ -1,12 +1,17 @@
 #!/usr/bin/env node
 import { createOpenMeterClient } from '@llm-meter/openmeter-client';
-import { defaultOpenAIBaseUrl } from './fetch-openai-buckets.js';
 import { formatReconcileReport } from './format-reconcile-report.js';
 import { reconcileUsageText, safeParseReconcileArguments } from './parse-reconcile-arguments.js';
+import { defaultUsageReportProvider, getUsageReportProvider } from './providers/registry.js';
 import { reconcileUsage } from './reconcile-usage.js';
 
 // Exit statuses: 0 no drift past the threshold, 1 drift past it, 2 the command could not run.
 async function main(): Promise<number> {
+  const provider = getUsageReportProvider(defaultUsageReportProvider);
+  if (provider === undefined) {
+    console.error(`no usage report client is registered for ${defaultUsageReportProvider}`);
+    return 2;
+  }
   if (process.argv.includes('--help') || process.argv.includes('-h')) {
     console.log(`${reconcileUsageText}
 
@@ -16,8 +21,7 @@ UTC days --from to --to (both included). Prints the drift table (--json: the rep
 exits 1 when a row drifts past --threshold percent of OpenAI's figure, 2 when it cannot run. A
 row OpenAI reports nothing for (% n/a: usage OpenAI does not know) is drift at any threshold.
 
-Environment: OPENAI_ADMIN_KEY (an organisation admin key), OPENAI_BASE_URL (OpenAI's by default;
-openai-local's serves the same APIs), OPENMETER_URL and OPENMETER_API_KEY. OpenAI's usage has no
+Environment: ${provider.environmentHelp}, OPENMETER_URL and OPENMETER_API_KEY. OpenAI's usage has no
 end-customer dimension: reconciling per customer needs one OpenAI project or key per customer.`);
     return 0;
   }
@@ -26,11 +30,9 @@ end-customer dimension: reconciling per customer needs one OpenAI project or key
     console.error(parsed.error);
     return 2;
   }
-  const adminKey = process.env.OPENAI_ADMIN_KEY;
-  if (!adminKey) {
-    console.error(
-      'OPENAI_ADMIN_KEY is not set: the organisation Usage and Costs APIs need an admin key (platform.openai.com, Organization settings, Admin keys).',
-    );
+  const usageReport = provider.createFromEnvironment(process.env);
+  if (!usageReport.success) {
+    console.error(usageReport.error);
     return 2;
   }
   const openmeterUrl = process.env.OPENMETER_URL;
@@ -46,7 +48,7 @@ end-customer dimension: reconciling per customer needs one OpenAI project or key
       baseUrl: openmeterUrl,
       apiKey: process.env.OPENMETER_API_KEY || undefined,
     }),
-    openai: { baseUrl: process.env.OPENAI_BASE_URL || defaultOpenAIBaseUrl, adminKey },
+    usageReport: usageReport.value,
     from: args.from,
     to: args.to,
     threshold: args.threshold,

@@ -1,13 +1,13 @@
-import { priceUsage } from '../price-usage.js';
-import type { OpenAIBucket, OpenAICostsResult } from './openai-organization-types.js';
+import { priceUsage } from '@llm-meter/prices';
 import {
   formatUsageKey,
   type MeteredUsageRow,
   type ReconcileDimensions,
+  type ReconciledTokens,
   type UsageKey,
   type UsageRow,
-  unixSecondsToDay,
 } from './usage-key.js';
+import type { ReportedCost } from './usage-report-client.js';
 
 /** What a drift row compares. */
 export type DriftMetric = 'input' | 'cached' | 'output' | 'requests' | 'cost_usd';
@@ -36,7 +36,12 @@ export interface UsageComparison {
   unpriced: string[];
 }
 
-const tokenMetrics = ['input', 'cached', 'output'] as const;
+// Each token metric of the drift table and the usage record's field it compares.
+const tokenMetrics = {
+  input: 'prompt_tokens',
+  cached: 'cached_tokens',
+  output: 'completion_tokens',
+} as const satisfies { [Metric in DriftMetric]?: keyof ReconciledTokens };
 // Float sums of prices differ in the last bits; below this a cost difference is no drift.
 const costEpsilon = 1e-9;
 
@@ -55,7 +60,7 @@ export function compareUsage({
 }: {
   metered: readonly MeteredUsageRow[];
   openai: readonly UsageRow[];
-  costs?: readonly OpenAIBucket<OpenAICostsResult>[] | undefined;
+  costs?: readonly ReportedCost[] | undefined;
   dimensions: ReconcileDimensions;
 }): UsageComparison {
   const meteredByKey = new Map(metered.map((row) => [formatUsageKey(row), row]));
@@ -66,7 +71,9 @@ export function compareUsage({
   for (const [id, key] of [...keys].sort(([a], [b]) => a.localeCompare(b))) {
     const mine = meteredByKey.get(id);
     const theirs = openaiByKey.get(id);
-    for (const metric of tokenMetrics) {
+    for (const [metric, field] of Object.entries(tokenMetrics) as Array<
+      [keyof typeof tokenMetrics, keyof ReconciledTokens]
+    >) {
       const [estimated, settled] =
         metric === 'input'
           ? [mine?.estimatedInput ?? 0, mine?.settledInput ?? 0]
@@ -76,8 +83,8 @@ export function compareUsage({
       pushDrift(rows, {
         key,
         metric,
-        metered: mine?.[metric] ?? 0,
-        openai: theirs?.[metric] ?? 0,
+        metered: mine?.[field] ?? 0,
+        openai: theirs?.[field] ?? 0,
         estimated,
         settled,
       });
@@ -105,7 +112,7 @@ function compareCosts({
   unpriced,
 }: {
   metered: readonly MeteredUsageRow[];
-  costs: readonly OpenAIBucket<OpenAICostsResult>[];
+  costs: readonly ReportedCost[];
   dimensions: ReconcileDimensions;
   unpriced: string[];
 }): DriftRow[] {
@@ -131,11 +138,7 @@ function compareCosts({
       model: row.model,
       serviceTier: row.serviceTier === '*' ? undefined : row.serviceTier,
       at: new Date(`${row.day}T00:00:00.000Z`),
-      usage: {
-        prompt_tokens: row.input,
-        cached_tokens: row.cached,
-        completion_tokens: row.output,
-      },
+      usage: row,
     });
     if (price.status === 'unpriced') {
       unpriced.push(`${row.day} ${row.model} ${row.serviceTier}: ${price.message}`);
@@ -143,12 +146,7 @@ function compareCosts({
     }
     entry(costKey(row.day, row.projectId)).metered += price.usd;
   }
-  for (const bucket of costs) {
-    const day = unixSecondsToDay(bucket.start_time);
-    for (const result of bucket.results) {
-      entry(costKey(day, result.project_id ?? '(none)')).openai += result.amount.value;
-    }
-  }
+  for (const cost of costs) entry(costKey(cost.day, cost.projectId)).openai += cost.usd;
   const rows: DriftRow[] = [];
   for (const { key, metered: mine, openai: theirs } of sums.values()) {
     const difference = Math.abs(mine - theirs) < costEpsilon ? 0 : mine - theirs;

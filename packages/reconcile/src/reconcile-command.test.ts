@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // `pnpm reconcile`, the README's command, run from the repository root as a user types it: its
 // exit status must be the command's own (0 no drift, 1 drift, 2 cannot run), which a filtered
 // `pnpm --filter … reconcile` turned into 1 every time, with pnpm's failure block after it.
-const repositoryRoot = fileURLToPath(new URL('../../../../', import.meta.url));
+const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const day = '2026-12-03';
 const adminKey = 'sk-admin-reconcile-command-test';
 

@@ -1,22 +1,20 @@
-import type {
-  OpenAIBucket,
-  OpenAIUsageCompletionsResult,
-  OpenAIUsageEmbeddingsResult,
-} from './openai-organization-types.js';
 import {
   formatUsageKey,
   type ReconcileDimensions,
   type UsageRow,
   unixSecondsToDay,
-} from './usage-key.js';
+} from '../../usage-key.js';
+import type {
+  OpenAIBucket,
+  OpenAIUsageCompletionsResult,
+  OpenAIUsageEmbeddingsResult,
+} from './openai-organization-types.js';
 
 /**
  * Turns the buckets of OpenAI's completions and embeddings usage into rows keyed like the metered
  * ones: one per day, model, served tier (`batch` for Batch API usage, `default` when none is
  * reported, as for embeddings, whose report has no tier) and, when the meters carry them, project
  * and API key. Embeddings count input tokens only. Results for the same key are added up.
- * @see https://platform.openai.com/docs/api-reference/usage/completions
- * @see https://platform.openai.com/docs/api-reference/usage/embeddings
  */
 export function convertOpenAIUsage({
   buckets,
@@ -39,10 +37,16 @@ export function convertOpenAIUsage({
         apiKeyId: dimensions.apiKeyId ? (result.api_key_id ?? '(none)') : '*',
       };
       const id = formatUsageKey(key);
-      const row = rows.get(id) ?? { ...key, input: 0, cached: 0, output: 0, requests: 0 };
-      row.input += result.input_tokens;
-      row.cached += completions?.input_cached_tokens ?? 0;
-      row.output += completions?.output_tokens ?? 0;
+      const row = rows.get(id) ?? {
+        ...key,
+        prompt_tokens: 0,
+        cached_tokens: 0,
+        completion_tokens: 0,
+        requests: 0,
+      };
+      row.prompt_tokens += result.input_tokens;
+      row.cached_tokens += completions?.input_cached_tokens ?? 0;
+      row.completion_tokens += completions?.output_tokens ?? 0;
       row.requests = (row.requests ?? 0) + result.num_model_requests;
       rows.set(id, row);
     }

@@ -1,7 +1,6 @@
 /**
  * One result of `GET /v1/organization/usage/completions`: aggregated completions usage of one
  * time bucket, for one combination of the `group_by` fields (the others are null).
- * @see https://platform.openai.com/docs/api-reference/usage/completions_object
  */
 export interface OpenAIUsageCompletionsResult {
   object: 'organization.usage.completions.result';
@@ -25,7 +24,6 @@ export interface OpenAIUsageCompletionsResult {
  * One result of `GET /v1/organization/usage/embeddings`: aggregated embeddings usage of one time
  * bucket, for one combination of the `group_by` fields (`project_id`, `user_id`, `api_key_id`,
  * `model`; no served tier or batch).
- * @see https://platform.openai.com/docs/api-reference/usage/embeddings_object
  */
 export interface OpenAIUsageEmbeddingsResult {
   object: 'organization.usage.embeddings.result';
@@ -39,7 +37,6 @@ export interface OpenAIUsageEmbeddingsResult {
 
 /**
  * One result of `GET /v1/organization/costs`: an amount for one line item (and project).
- * @see https://platform.openai.com/docs/api-reference/usage/costs_object
  */
 export interface OpenAICostsResult {
   object: 'organization.costs.result';
@@ -51,7 +48,6 @@ export interface OpenAICostsResult {
 /**
  * A time bucket of the organisation Usage or Costs API (`start_time`, `end_time` in Unix
  * seconds, end exclusive).
- * @see https://platform.openai.com/docs/api-reference/usage
  */
 export interface OpenAIBucket<Result> {
   object: 'bucket';
@@ -62,7 +58,6 @@ export interface OpenAIBucket<Result> {
 
 /**
  * A page of buckets; `next_page` is passed back as `page` while `has_more` is true.
- * @see https://platform.openai.com/docs/api-reference/usage
  */
 export interface OpenAIBucketPage<Result> {
   object: 'page';

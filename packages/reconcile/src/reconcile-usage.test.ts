@@ -12,11 +12,12 @@ import { createSettlementEvent } from '@llm-meter/metering';
 import { startOpenAILocal } from '@llm-meter/openai-local';
 import { createOpenMeterClient, type MeterCreate } from '@llm-meter/openmeter-client';
 import { startOpenMeterLocal } from '@llm-meter/openmeter-local';
+import { priceUsageEvent } from '@llm-meter/prices';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { priceUsageEvent } from '../price-usage-event.js';
 import { type DriftRow, isPastThreshold } from './compare-usage.js';
 import { formatReconcileReport } from './format-reconcile-report.js';
+import { createOpenAIUsageReport } from './providers/openai/create-openai-usage-report.js';
 import { reconcileUsage } from './reconcile-usage.js';
 
 // End to end on 127.0.0.1: openai-local serves and bills (its organisation Usage and Costs APIs),
@@ -54,7 +55,7 @@ async function ingest(event: UsageEvent) {
 function reconcile(threshold = 0) {
   return reconcileUsage({
     openmeter,
-    openai: { baseUrl: openaiLocal.url, adminKey },
+    usageReport: createOpenAIUsageReport({ baseUrl: openaiLocal.url, adminKey }),
     from: day,
     to: day,
     threshold,
@@ -259,7 +260,7 @@ describe('reconcileUsage per project (one OpenAI project per customer)', () => {
     }
     const report = await reconcileUsage({
       openmeter: client,
-      openai: { baseUrl: projectOpenAI.url, adminKey },
+      usageReport: createOpenAIUsageReport({ baseUrl: projectOpenAI.url, adminKey }),
       from: projectDay,
       to: projectDay,
       threshold: 0,
@@ -323,7 +324,7 @@ describe('reconcileUsage after settlement of an aborted stream', () => {
     const reconcileDay = () =>
       reconcileUsage({
         openmeter: client,
-        openai: { baseUrl: settleOpenAI.url, adminKey },
+        usageReport: createOpenAIUsageReport({ baseUrl: settleOpenAI.url, adminKey }),
         from: settleDay,
         to: settleDay,
         threshold: 0,
@@ -389,7 +390,7 @@ describe('reconcileUsage with embeddings', () => {
     const reconcileDay = (threshold: number) =>
       reconcileUsage({
         openmeter: client,
-        openai: { baseUrl: embeddingsOpenAI.url, adminKey },
+        usageReport: createOpenAIUsageReport({ baseUrl: embeddingsOpenAI.url, adminKey }),
         from: embeddingsDay,
         to: embeddingsDay,
         threshold,

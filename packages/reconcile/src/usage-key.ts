@@ -1,3 +1,5 @@
+import type { UsageRecord } from '@llm-meter/meter-core';
+
 /**
  * Dimensions both sides of a reconciliation can be split by. `serviceTier` is `batch` for Batch
  * API usage, and `*` when the metered side does not carry the tier; `projectId` and `apiKeyId`
@@ -12,11 +14,14 @@ export interface UsageKey {
   apiKeyId: string;
 }
 
+/** The usage record's fields a reconciliation compares (one shipped meter each). */
+export type ReconciledTokens = Pick<
+  UsageRecord,
+  'prompt_tokens' | 'cached_tokens' | 'completion_tokens'
+>;
+
 /** Token counts (and, when known, requests) of one usage key. */
-export interface UsageCounts {
-  input: number;
-  cached: number;
-  output: number;
+export interface UsageCounts extends ReconciledTokens {
   /** Requests; undefined when a side does not count them. */
   requests?: number | undefined;
 }
