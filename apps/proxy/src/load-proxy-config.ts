@@ -1,4 +1,4 @@
-import { defaultAbortGraceMs } from './create-abort-grace.js';
+import { defaultAbortGraceMs } from './relay/create-abort-grace.js';
 import { parseKeySubjects, type SubjectPolicy } from './resolve-subject.js';
 import { type AllowedRoute, parseAllowedRoutes } from './tenancy/allowed-routes.js';
 

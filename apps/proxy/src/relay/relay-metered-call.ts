@@ -1,0 +1,300 @@
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
+import type { Context } from 'hono';
+import { type Dispatcher, request } from 'undici';
+import { reserveBudget } from '../budget/reserve-budget.js';
+import type { MeteredRoute, ProviderAdapter } from '../providers/provider-adapter.js';
+import type { CallMeterSession, ProxyEventEnvelope, StreamMeterSession } from '../proxy-types.js';
+import { resolveSubject } from '../resolve-subject.js';
+import { createAbortGrace } from './create-abort-grace.js';
+import type { SessionMetering } from './create-session-metering.js';
+import { createDownstreamHeaders, createUpstreamHeaders } from './forward-headers.js';
+import type { ProxyContext, ProxyEnv } from './proxy-context.js';
+import { refuseUnmappedKey } from './refuse-unmapped-key.js';
+import { relayBody, sendBody } from './relay-body.js';
+import { relayStream } from './relay-stream.js';
+
+/**
+ * Relays one metered request: reads and checks it (subject, tenant, budget), journals it before
+ * it is sent, forwards it as the provider's adapter prepared it, and answers the caller with
+ * upstream's answer, unbuffered for streams, while the adapter's meters turn it into exactly one
+ * usage event. A caller that leaves does not stop upstream at once (the abort grace); upstream's
+ * errors pass through unchanged and bill nothing; the proxy's own errors are in the provider's
+ * error shape.
+ */
+export async function relayMeteredCall({
+  context,
+  metering,
+  adapter,
+  route,
+  c,
+}: {
+  context: ProxyContext;
+  metering: SessionMetering;
+  adapter: ProviderAdapter;
+  route: MeteredRoute;
+  c: Context<ProxyEnv>;
+}): Promise<Response> {
+  const { options, count, logger, metrics, now, generateId } = context;
+  const { subjects, usage } = options;
+  const label = route.endpoint;
+  const refuse = (error: Parameters<ProviderAdapter['errorResponse']>[0]) => {
+    count(label, error.status);
+    return adapter.errorResponse(error);
+  };
+  const read = await context.readBody(c);
+  if (!read.success) return refuse(read.error);
+  const raw = read.body.toString('utf8');
+  let body: Record<string, unknown>;
+  try {
+    body = JSON.parse(raw);
+    if (!body || typeof body !== 'object' || Array.isArray(body)) throw new Error('not an object');
+  } catch {
+    return refuse({
+      status: 400,
+      message: 'We could not parse the JSON body of your request: it must be a JSON object.',
+      kind: 'invalid_request',
+      code: null,
+    });
+  }
+  const apiKey = adapter.auth.apiKeyOf({
+    headers: c.env.incoming.headers,
+    query: new URL(c.req.url).searchParams,
+  });
+  const unmapped = refuseUnmappedKey({ options, apiKey });
+  if (unmapped) return refuse(unmapped);
+  const subject = resolveSubject({
+    policy: subjects,
+    apiKey,
+    headerValue: c.req.header(subjects.header),
+    body,
+  });
+  if (!subject.success) {
+    return refuse({
+      status: 400,
+      message: subject.message,
+      kind: 'invalid_request',
+      code: 'missing_subject',
+    });
+  }
+  const foreign = await context.tenants.checkMetered({
+    endpoint: route.endpoint,
+    body,
+    subject: subject.subject,
+  });
+  if (foreign) {
+    count(label, foreign.status);
+    return foreign;
+  }
+  const owner = context.tenants.ownerRecorder({
+    endpoint: route.endpoint,
+    body,
+    subject: subject.subject,
+  });
+
+  const budget = await reserveBudget({
+    budget: options.budget,
+    subject: subject.subject,
+    request: body,
+    onSettleError(error) {
+      metrics.meteringFailures.inc({ stage: 'budget_settle' });
+      logger.warn(
+        `proxy: could not settle the budget reservation of ${subject.subject}: ${(error as Error).message}`,
+      );
+    },
+  });
+  if (!budget.success) return refuse(budget.error);
+  const settle = budget.hold.settle;
+
+  const prepared = adapter.prepareCall({
+    route,
+    params: c.req.param() as Record<string, string>,
+    body,
+    raw,
+    serverKey: options.upstreamApiKey !== undefined,
+  });
+  if (!prepared.success) {
+    settle(undefined);
+    return refuse(prepared.error);
+  }
+  const call = prepared.call;
+  const streaming = call.streaming;
+
+  const envelope: ProxyEventEnvelope = {
+    subject: subject.subject,
+    source: options.events?.source,
+    type: options.events?.type,
+    provider: options.events?.provider,
+    id: options.events?.ids === 'generated' ? generateId() : undefined,
+  };
+  if (c.req.raw.signal.aborted) {
+    // Gone already (during the budget check): nothing is sent upstream, nothing is billed.
+    settle(undefined);
+    return refuse({
+      status: 499,
+      message: 'The client closed the connection before the request was sent upstream.',
+      kind: 'invalid_request',
+      code: 'client_closed_request',
+    });
+  }
+
+  // Metered from before the request is sent: a process that dies while upstream thinks still
+  // bills the prompt, under upstream's request id once its headers came.
+  const fallbackId = envelope.id ?? generateId();
+  let session: StreamMeterSession | undefined;
+  let callSession: CallMeterSession | undefined;
+  try {
+    const journaled = { envelope: { ...envelope, fallbackId }, now };
+    if (streaming)
+      session = usage.openStream({
+        ...journaled,
+        metering: call.streamMetering(),
+        retrievable: call.retrievable,
+      });
+    else
+      callSession = usage.openCall({ ...journaled, request: body, endpoint: call.usageEndpoint });
+  } catch (error) {
+    metrics.meteringFailures.inc({ stage: 'journal' });
+    logger.warn(
+      `proxy: could not journal the ${streaming ? 'stream' : 'call'} of ${subject.subject}: ${(error as Error).message}`,
+    );
+  }
+
+  // A caller that leaves once the request is sent does not stop upstream at once: what
+  // upstream has sent, or sends within the grace, is still read and metered.
+  const grace = createAbortGrace({
+    callerSignal: c.req.raw.signal,
+    graceMs: context.abortGraceMs,
+    sleep: options.sleep,
+  });
+  const started = performance.now();
+  let upstream: Dispatcher.ResponseData;
+  try {
+    upstream = await request(context.upstreamUrl({ c, basePath: adapter.basePath }), {
+      dispatcher: context.dispatcher,
+      method: route.method,
+      headers: createUpstreamHeaders({
+        incoming: c.env.incoming.headers,
+        subjectHeader: subjects.header,
+        serverKey:
+          options.upstreamApiKey === undefined
+            ? undefined
+            : { apiKey: options.upstreamApiKey, auth: adapter.auth },
+      }),
+      body: call.upstreamBody,
+      signal: grace.signal,
+    });
+  } catch (error) {
+    grace.release();
+    // A request that never reached upstream was billed nothing: its journaled estimate goes.
+    // Once sent, upstream may have billed it, so it stays an estimate.
+    if (isConnectFailure(error)) {
+      session = metering.abandon(session);
+      callSession = metering.abandon(callSession);
+    } else {
+      const reason = grace.signal.aborted ? 'aborted' : 'error';
+      metering.finish(session, reason);
+      metering.finish(callSession, reason);
+    }
+    settle(undefined);
+    return refuse(context.unreachable(error));
+  } finally {
+    metrics.upstreamLatency.observe({ route: label }, (performance.now() - started) / 1000);
+  }
+  const status = upstream.statusCode;
+  const requestId =
+    adapter.requestIdHeader === undefined
+      ? undefined
+      : headerValue(upstream.headers[adapter.requestIdHeader]);
+  // Before the caller sees the headers: a proxy killed before the first chunk (or the answer's
+  // body) bills the request under the id upstream logged for it, not a UUID of ours.
+  if (requestId) {
+    session?.setFallbackId({ fallbackId: requestId });
+    callSession?.setFallbackId({ fallbackId: requestId });
+  }
+  const headers = createDownstreamHeaders({ upstream: upstream.headers });
+  const outgoing = c.env.outgoing;
+
+  if (status < 200 || status > 299) {
+    count(label, status);
+    // Upstream bills no tokens for a refused request: nothing is metered, and the answer passes
+    // through as it came.
+    grace.release();
+    session = metering.abandon(session);
+    callSession = metering.abandon(callSession);
+    settle(undefined);
+    relayBody({ upstream: upstream.body, outgoing, status, headers });
+    return RESPONSE_ALREADY_SENT;
+  }
+
+  if (!streaming) {
+    // Upstream has answered and billed: a caller leaving now must not stop the body being read
+    // and metered.
+    grace.release();
+    let bytes: Buffer;
+    try {
+      bytes = Buffer.from(await upstream.body.arrayBuffer());
+    } catch (error) {
+      // Upstream broke off mid-body: no usage can be read from it, but it may have billed.
+      metering.finish(callSession, 'error');
+      settle(undefined);
+      return refuse(context.unreachable(error));
+    }
+    count(label, status);
+    const event = metering.meterBlocking({
+      bytes,
+      owner,
+      session: callSession,
+      call,
+      envelope: { ...envelope, fallbackId: requestId ?? fallbackId },
+    });
+    settle(event);
+    sendBody({ outgoing, status, headers, body: bytes });
+    return RESPONSE_ALREADY_SENT;
+  }
+
+  count(label, status);
+  relayStream({
+    upstream: upstream.body,
+    outgoing,
+    status,
+    headers,
+    framer: call.createFramer(),
+    onEvent(event) {
+      if (event.data === undefined) return true;
+      const chunk = call.chunkOf(event.data);
+      if (!chunk) return true;
+      // Before the chunk reaches the caller: its id must find its owner at once.
+      owner?.observe(chunk);
+      metering.push(session, chunk);
+      return call.forwards(chunk);
+    },
+    onEnd(reason) {
+      grace.release();
+      // Upstream aborted when the grace after the caller left ended: an estimate of what came.
+      settle(
+        metering.finish(session, reason === 'error' && grace.signal.aborted ? 'aborted' : reason),
+      );
+    },
+  });
+  return RESPONSE_ALREADY_SENT;
+}
+
+// Failures to open the connection: the request was never sent.
+const connectFailures = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+function isConnectFailure(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  const causeCode = ((error as { cause?: unknown } | undefined)?.cause as { code?: unknown })?.code;
+  return connectFailures.has(String(code)) || connectFailures.has(String(causeCode));
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
