@@ -1,6 +1,7 @@
 import type { BudgetGate } from '@llm-meter/budget-gate';
 import type { StreamEndReason, UsageEndpoint, UsageEvent } from '@llm-meter/meter-core';
 import type { Dispatcher } from 'undici';
+import type { AccessLog } from './access-log/access-log-entry.js';
 import type { ProxyMetrics } from './create-proxy-metrics.js';
 import type { ProviderAdapter, StreamMetering } from './providers/provider-adapter.js';
 import type { Sleep } from './relay/create-abort-grace.js';
@@ -107,6 +108,11 @@ export interface ProxyOptions {
   objectOwners?: ObjectOwners | undefined;
   /** Largest request body accepted, in bytes. Default 32 MiB. */
   maxBodyBytes?: number | undefined;
+  /**
+   * Where one line per proxied request goes once it has ended (see `AccessLogEntry`); default
+   * none. Never given a key or a body.
+   */
+  accessLog?: AccessLog | undefined;
   /** Where metering failures and other warnings are reported (keys never appear). */
   logger?: { warn(message: string): void } | undefined;
   /** Where upstream requests go through (undici); default the global dispatcher. */

@@ -1,11 +1,14 @@
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
+import type { UsageEvent } from '@llm-meter/meter-core';
 import type { Context } from 'hono';
 import { type Dispatcher, request } from 'undici';
+import { createRequestLog } from '../access-log/create-request-log.js';
 import { reserveBudget } from '../budget/reserve-budget.js';
 import type { MeteredRoute, ProviderAdapter } from '../providers/provider-adapter.js';
 import type { CallMeterSession, ProxyEventEnvelope, StreamMeterSession } from '../proxy-types.js';
 import { resolveSubject } from '../resolve-subject.js';
 import { createAbortGrace } from './create-abort-grace.js';
+import { createEventHeaders } from './create-event-headers.js';
 import type { SessionMetering } from './create-session-metering.js';
 import { createDownstreamHeaders, createUpstreamHeaders } from './forward-headers.js';
 import type { ProxyContext, ProxyEnv } from './proxy-context.js';
@@ -37,8 +40,27 @@ export async function relayMeteredCall({
   const { options, count, logger, metrics, now, generateId } = context;
   const { subjects, usage } = options;
   const label = route.endpoint;
-  const refuse = (error: Parameters<ProviderAdapter['errorResponse']>[0]) => {
+  const url = new URL(c.req.url);
+  const log = createRequestLog({
+    accessLog: options.accessLog,
+    now,
+    provider: options.events?.provider ?? adapter.id,
+    method: c.req.method,
+    path: url.pathname,
+    route: label,
+    onError: (error) => logger.warn(`proxy: access log: ${(error as Error).message}`),
+  });
+  const refuse = (
+    error: Parameters<ProviderAdapter['errorResponse']>[0],
+    event?: UsageEvent | undefined,
+  ) => {
     count(label, error.status);
+    log.end({
+      status: error.status,
+      errorCode: error.code,
+      event,
+      callerLeft: c.req.raw.signal.aborted,
+    });
     return adapter.errorResponse(error);
   };
   const read = await context.readBody(c);
@@ -58,7 +80,7 @@ export async function relayMeteredCall({
   }
   const apiKey = adapter.auth.apiKeyOf({
     headers: c.env.incoming.headers,
-    query: new URL(c.req.url).searchParams,
+    query: url.searchParams,
   });
   const unmapped = refuseUnmappedKey({ options, apiKey });
   if (unmapped) return refuse(unmapped);
@@ -81,8 +103,13 @@ export async function relayMeteredCall({
     body,
     subject: subject.subject,
   });
+  log.set({
+    subject: subject.subject,
+    model: typeof body.model === 'string' ? body.model : undefined,
+  });
   if (foreign) {
     count(label, foreign.status);
+    log.end({ status: foreign.status });
     return foreign;
   }
   const owner = context.tenants.ownerRecorder({
@@ -118,6 +145,7 @@ export async function relayMeteredCall({
   }
   const call = prepared.call;
   const streaming = call.streaming;
+  log.set({ model: call.model, stream: streaming });
 
   const envelope: ProxyEventEnvelope = {
     subject: subject.subject,
@@ -187,16 +215,16 @@ export async function relayMeteredCall({
     grace.release();
     // A request that never reached upstream was billed nothing: its journaled estimate goes.
     // Once sent, upstream may have billed it, so it stays an estimate.
+    let estimate: UsageEvent | undefined;
     if (isConnectFailure(error)) {
       session = metering.abandon(session);
       callSession = metering.abandon(callSession);
     } else {
       const reason = grace.signal.aborted ? 'aborted' : 'error';
-      metering.finish(session, reason);
-      metering.finish(callSession, reason);
+      estimate = metering.finish(session, reason) ?? metering.finish(callSession, reason);
     }
     settle(undefined);
-    return refuse(context.unreachable(error));
+    return refuse(context.unreachable(error), estimate);
   } finally {
     metrics.upstreamLatency.observe({ route: label }, (performance.now() - started) / 1000);
   }
@@ -208,6 +236,7 @@ export async function relayMeteredCall({
   // Before the caller sees the headers: a proxy killed before the first chunk (or the answer's
   // body) bills the request under the id upstream logged for it, not a UUID of ours.
   if (requestId) {
+    log.set({ request_id: requestId });
     session?.setFallbackId({ fallbackId: requestId });
     callSession?.setFallbackId({ fallbackId: requestId });
   }
@@ -222,7 +251,13 @@ export async function relayMeteredCall({
     session = metering.abandon(session);
     callSession = metering.abandon(callSession);
     settle(undefined);
-    relayBody({ upstream: upstream.body, outgoing, status, headers });
+    relayBody({
+      upstream: upstream.body,
+      outgoing,
+      status,
+      headers,
+      onEnd: () => log.end({ status, callerLeft: c.req.raw.signal.aborted }),
+    });
     return RESPONSE_ALREADY_SENT;
   }
 
@@ -235,9 +270,9 @@ export async function relayMeteredCall({
       bytes = Buffer.from(await upstream.body.arrayBuffer());
     } catch (error) {
       // Upstream broke off mid-body: no usage can be read from it, but it may have billed.
-      metering.finish(callSession, 'error');
+      const estimate = metering.finish(callSession, 'error');
       settle(undefined);
-      return refuse(context.unreachable(error));
+      return refuse(context.unreachable(error), estimate);
     }
     count(label, status);
     const event = metering.meterBlocking({
@@ -248,7 +283,13 @@ export async function relayMeteredCall({
       envelope: { ...envelope, fallbackId: requestId ?? fallbackId },
     });
     settle(event);
-    sendBody({ outgoing, status, headers, body: bytes });
+    sendBody({
+      outgoing,
+      status,
+      headers: { ...headers, ...createEventHeaders({ event }) },
+      body: bytes,
+    });
+    log.end({ status, event, callerLeft: c.req.raw.signal.aborted });
     return RESPONSE_ALREADY_SENT;
   }
 
@@ -257,7 +298,8 @@ export async function relayMeteredCall({
     upstream: upstream.body,
     outgoing,
     status,
-    headers,
+    // Sent before the first event, never delayed: the event id only when known now.
+    headers: { ...headers, ...createEventHeaders({ id: envelope.id }) },
     framer: call.createFramer(),
     onEvent(event) {
       if (event.data === undefined) return true;
@@ -266,14 +308,19 @@ export async function relayMeteredCall({
       // Before the chunk reaches the caller: its id must find its owner at once.
       owner?.observe(chunk);
       metering.push(session, chunk);
-      return call.forwards(chunk);
+      const forwarded = call.forwards(chunk);
+      if (forwarded) log.firstByte();
+      return forwarded;
     },
     onEnd(reason) {
       grace.release();
       // Upstream aborted when the grace after the caller left ended: an estimate of what came.
-      settle(
-        metering.finish(session, reason === 'error' && grace.signal.aborted ? 'aborted' : reason),
+      const event = metering.finish(
+        session,
+        reason === 'error' && grace.signal.aborted ? 'aborted' : reason,
       );
+      settle(event);
+      log.end({ status, event, callerLeft: c.req.raw.signal.aborted });
     },
   });
   return RESPONSE_ALREADY_SENT;

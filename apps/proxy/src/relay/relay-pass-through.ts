@@ -1,7 +1,8 @@
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { Context } from 'hono';
 import { type Dispatcher, request } from 'undici';
-import type { ProviderAdapter } from '../providers/provider-adapter.js';
+import { createRequestLog } from '../access-log/create-request-log.js';
+import type { ProviderAdapter, ProxyError } from '../providers/provider-adapter.js';
 import { createDownstreamHeaders, createUpstreamHeaders } from './forward-headers.js';
 import type { ProxyContext, ProxyEnv } from './proxy-context.js';
 import { refuseUnmappedKey } from './refuse-unmapped-key.js';
@@ -23,32 +24,43 @@ export async function relayPassThrough({
   const { options, count } = context;
   const route = 'passthrough';
   const url = new URL(c.req.url);
+  const method = c.req.method;
+  const log = createRequestLog({
+    accessLog: options.accessLog,
+    now: context.now,
+    provider: options.events?.provider ?? adapter.id,
+    method,
+    path: url.pathname,
+    route,
+    onError: (error) => context.logger.warn(`proxy: access log: ${(error as Error).message}`),
+  });
+  const refuse = (error: ProxyError) => {
+    count(route, error.status);
+    log.end({ status: error.status, errorCode: error.code });
+    return adapter.errorResponse(error);
+  };
   const apiKey = adapter.auth.apiKeyOf({
     headers: c.env.incoming.headers,
     query: url.searchParams,
   });
   const refused = refuseUnmappedKey({ options, apiKey });
-  if (refused) {
-    count(route, refused.status);
-    return adapter.errorResponse(refused);
-  }
-  const method = c.req.method;
+  if (refused) return refuse(refused);
+  const keySubject = apiKey === undefined ? undefined : options.subjects.keySubjects.get(apiKey);
+  log.set({ subject: keySubject ?? (c.req.header(options.subjects.header)?.trim() || undefined) });
   const outOfScope = await context.tenants.checkPassThrough({
     method,
     path: url.pathname,
-    subject: apiKey === undefined ? undefined : options.subjects.keySubjects.get(apiKey),
+    subject: keySubject,
   });
   if (outOfScope) {
     count(route, outOfScope.status);
+    log.end({ status: outOfScope.status });
     return outOfScope;
   }
   let body: Buffer | undefined;
   if (method !== 'GET' && method !== 'HEAD') {
     const read = await context.readBody(c);
-    if (!read.success) {
-      count(route, read.error.status);
-      return adapter.errorResponse(read.error);
-    }
+    if (!read.success) return refuse(read.error);
     body = read.body;
   }
   let upstream: Dispatcher.ResponseData;
@@ -68,10 +80,11 @@ export async function relayPassThrough({
       signal: c.req.raw.signal,
     });
   } catch (error) {
-    count(route, 502);
-    return adapter.errorResponse(context.unreachable(error));
+    return refuse(context.unreachable(error));
   }
   count(route, upstream.statusCode);
+  const status = upstream.statusCode;
+  const end = () => log.end({ status, callerLeft: c.req.raw.signal.aborted });
   const headers = createDownstreamHeaders({ upstream: upstream.headers });
   if (method === 'HEAD') {
     // Hono answers HEAD itself from the returned response (headers, no body).
@@ -80,13 +93,15 @@ export async function relayPassThrough({
     for (const [name, value] of Object.entries(headers))
       for (const one of Array.isArray(value) ? value : [value])
         if (one !== undefined) answer.append(name, String(one));
+    end();
     return new Response(null, { status: upstream.statusCode, headers: answer });
   }
   relayBody({
     upstream: upstream.body,
     outgoing: c.env.outgoing,
-    status: upstream.statusCode,
+    status,
     headers,
+    onEnd: end,
   });
   return RESPONSE_ALREADY_SENT;
 }
