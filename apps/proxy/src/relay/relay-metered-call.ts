@@ -3,16 +3,14 @@ import type { UsageEvent } from '@llm-meter/meter-core';
 import type { Context } from 'hono';
 import { type Dispatcher, request } from 'undici';
 import { createRequestLog } from '../access-log/create-request-log.js';
-import { reserveBudget } from '../budget/reserve-budget.js';
-import type { MeteredRoute, ProviderAdapter } from '../providers/provider-adapter.js';
+import type { MeteredRoute, ProviderAdapter, ProxyError } from '../providers/provider-adapter.js';
 import type { CallMeterSession, ProxyEventEnvelope, StreamMeterSession } from '../proxy-types.js';
-import { resolveSubject } from '../resolve-subject.js';
+import { admitMeteredCall } from './admit-metered-call.js';
 import { createAbortGrace } from './create-abort-grace.js';
 import { createEventHeaders } from './create-event-headers.js';
 import type { SessionMetering } from './create-session-metering.js';
 import { createDownstreamHeaders, createUpstreamHeaders } from './forward-headers.js';
 import type { ProxyContext, ProxyEnv } from './proxy-context.js';
-import { refuseUnmappedKey } from './refuse-unmapped-key.js';
 import { relayBody, sendBody } from './relay-body.js';
 import { relayStream } from './relay-stream.js';
 
@@ -50,10 +48,7 @@ export async function relayMeteredCall({
     route: label,
     onError: (error) => logger.warn(`proxy: access log: ${(error as Error).message}`),
   });
-  const refuse = (
-    error: Parameters<ProviderAdapter['errorResponse']>[0],
-    event?: UsageEvent | undefined,
-  ) => {
+  const refuse = (error: ProxyError, event?: UsageEvent | undefined) => {
     count(label, error.status);
     log.end({
       status: error.status,
@@ -63,92 +58,14 @@ export async function relayMeteredCall({
     });
     return adapter.errorResponse(error);
   };
-  const read = await context.readBody(c);
-  if (!read.success) return refuse(read.error);
-  const raw = read.body.toString('utf8');
-  let body: Record<string, unknown>;
-  try {
-    body = JSON.parse(raw);
-    if (!body || typeof body !== 'object' || Array.isArray(body)) throw new Error('not an object');
-  } catch {
-    return refuse({
-      status: 400,
-      message: 'We could not parse the JSON body of your request: it must be a JSON object.',
-      kind: 'invalid_request',
-      code: null,
-    });
-  }
-  const apiKey = adapter.auth.apiKeyOf({
-    headers: c.env.incoming.headers,
-    query: url.searchParams,
-  });
-  const unmapped = refuseUnmappedKey({ options, apiKey });
-  if (unmapped) return refuse(unmapped);
-  const subject = resolveSubject({
-    policy: subjects,
-    apiKey,
-    headerValue: c.req.header(subjects.header),
-    body,
-  });
-  if (!subject.success) {
-    return refuse({
-      status: 400,
-      message: subject.message,
-      kind: 'invalid_request',
-      code: 'missing_subject',
-    });
-  }
-  const foreign = await context.tenants.checkMetered({
-    endpoint: route.endpoint,
-    body,
-    subject: subject.subject,
-  });
-  log.set({
-    subject: subject.subject,
-    model: typeof body.model === 'string' ? body.model : undefined,
-  });
-  if (foreign) {
-    count(label, foreign.status);
-    log.end({ status: foreign.status });
-    return foreign;
-  }
-  const owner = context.tenants.ownerRecorder({
-    endpoint: route.endpoint,
-    body,
-    subject: subject.subject,
-  });
-
-  const budget = await reserveBudget({
-    budget: options.budget,
-    subject: subject.subject,
-    request: body,
-    onSettleError(error) {
-      metrics.meteringFailures.inc({ stage: 'budget_settle' });
-      logger.warn(
-        `proxy: could not settle the budget reservation of ${subject.subject}: ${(error as Error).message}`,
-      );
-    },
-  });
-  if (!budget.success) return refuse(budget.error);
-  const settle = budget.hold.settle;
-
-  const prepared = adapter.prepareCall({
-    route,
-    params: c.req.param() as Record<string, string>,
-    body,
-    raw,
-    serverKey: options.upstreamApiKey !== undefined,
-  });
-  if (!prepared.success) {
-    settle(undefined);
-    return refuse(prepared.error);
-  }
-  const call = prepared.call;
+  const admission = await admitMeteredCall({ context, adapter, route, c, log, refuse });
+  if (!admission.success) return admission.response;
+  const { body, subject, call, owner } = admission.admitted;
+  const settle = admission.admitted.hold.settle;
   const streaming = call.streaming;
-  log.set({ model: call.model, stream: streaming });
 
   const envelope: ProxyEventEnvelope = {
-    subject: subject.subject,
+    subject,
     source: options.events?.source,
     type: options.events?.type,
     provider: options.events?.provider,
@@ -183,7 +100,7 @@ export async function relayMeteredCall({
   } catch (error) {
     metrics.meteringFailures.inc({ stage: 'journal' });
     logger.warn(
-      `proxy: could not journal the ${streaming ? 'stream' : 'call'} of ${subject.subject}: ${(error as Error).message}`,
+      `proxy: could not journal the ${streaming ? 'stream' : 'call'} of ${subject}: ${(error as Error).message}`,
     );
   }
 
