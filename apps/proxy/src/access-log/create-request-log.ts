@@ -63,31 +63,27 @@ export function createRequestLog({
       if (ended) return;
       ended = true;
       const data = event?.data;
-      const entry: AccessLogEntry = {
-        time,
-        subject: fields.subject,
-        provider: data?.provider ?? provider,
-        model: data?.model ?? fields.model,
-        method,
-        path,
-        route,
-        stream: fields.stream,
-        status,
-        error_code: errorCode ?? undefined,
-        prompt_tokens: data?.prompt_tokens,
-        completion_tokens: data?.completion_tokens,
-        total_tokens: data?.total_tokens,
-        usage_source: data?.usage_source,
-        estimate_reason: data?.estimate_reason,
-        event_id: event?.id,
-        request_id: fields.request_id,
-        caller_left: callerLeft ? true : undefined,
-        latency_ms: milliseconds(performance.now() - started),
-        ttfb_ms: ttfb === undefined ? undefined : milliseconds(ttfb),
-      };
-      // Unknown fields are left out, in the object as in its JSON line.
-      for (const key of Object.keys(entry) as Array<keyof AccessLogEntry>)
-        if (entry[key] === undefined) delete entry[key];
+      // Unknown fields are left out, in the object as in its JSON line (and in this order).
+      const entry = { time } as AccessLogEntry;
+      put(entry, 'subject', fields.subject);
+      put(entry, 'provider', data?.provider ?? provider);
+      put(entry, 'model', data?.model ?? fields.model);
+      put(entry, 'method', method);
+      put(entry, 'path', path);
+      put(entry, 'route', route);
+      put(entry, 'stream', fields.stream);
+      put(entry, 'status', status);
+      put(entry, 'error_code', errorCode ?? undefined);
+      put(entry, 'prompt_tokens', data?.prompt_tokens);
+      put(entry, 'completion_tokens', data?.completion_tokens);
+      put(entry, 'total_tokens', data?.total_tokens);
+      put(entry, 'usage_source', data?.usage_source);
+      put(entry, 'estimate_reason', data?.estimate_reason);
+      put(entry, 'event_id', event?.id);
+      put(entry, 'request_id', fields.request_id);
+      put(entry, 'caller_left', callerLeft ? true : undefined);
+      put(entry, 'latency_ms', milliseconds(performance.now() - started));
+      put(entry, 'ttfb_ms', ttfb === undefined ? undefined : milliseconds(ttfb));
       try {
         accessLog.write(entry);
       } catch (error) {
@@ -95,4 +91,12 @@ export function createRequestLog({
       }
     },
   };
+}
+
+function put<Key extends keyof AccessLogEntry>(
+  entry: AccessLogEntry,
+  key: Key,
+  value: AccessLogEntry[Key] | undefined,
+): void {
+  if (value !== undefined) entry[key] = value;
 }
