@@ -1,32 +1,13 @@
-import type { UsageEndpoint, UsageEvent } from '@llm-meter/meter-core';
-import {
-  type ChatCompletionChunkLike,
-  ChatStreamMeter,
-  type ResponseStreamEventLike,
-  ResponsesStreamMeter,
-} from '@llm-meter/meter-core/push';
+import type { UsageEvent } from '@llm-meter/meter-core';
 import type { UsageOutbox } from '@llm-meter/meter-outbox';
 import {
-  chatChunkReader,
   createCallJournal,
   createStreamJournal,
-  responsesEventReader,
   type StreamJournal,
   type UsageSettler,
 } from '@llm-meter/metering';
 import type { ProxyMetrics } from './create-proxy-metrics.js';
-import type {
-  CallMeterSession,
-  MeteredEndpoint,
-  ProxyUsageSink,
-  StreamMeterSession,
-} from './proxy-types.js';
-
-const usageEndpoints: Record<MeteredEndpoint, UsageEndpoint> = {
-  chat: 'chat.completions',
-  responses: 'responses',
-  embeddings: 'embeddings',
-};
+import type { CallMeterSession, ProxyUsageSink, StreamMeterSession } from './proxy-types.js';
 
 /**
  * The proxy's usage sink over the outbox, with `@llm-meter/metering`'s journals: every call is
@@ -66,7 +47,7 @@ export function createOutboxUsageSink({
     openCall({ endpoint, request, envelope, now }): CallMeterSession {
       const journalError = createJournalError();
       const journal = createCallJournal({
-        endpoint: usageEndpoints[endpoint],
+        endpoint,
         request,
         outbox,
         options: { ...envelope, now },
@@ -97,32 +78,20 @@ export function createOutboxUsageSink({
         abandon: () => journal.abandon(),
       };
     },
-    openStream({ endpoint, request, envelope, now }): StreamMeterSession {
+    openStream({ metering, envelope, now, retrievable }): StreamMeterSession {
       const options = { ...envelope, now };
       // Upstream's request id may replace the provisional id before the first chunk; an `id`
       // override (generated ids) names every event and is never replaced.
       const fallbackId = envelope.id === undefined ? envelope.fallbackId : undefined;
       const journalError = createJournalError();
-      const journal: StreamJournal<unknown> =
-        endpoint === 'chat'
-          ? (createStreamJournal<ChatCompletionChunkLike>({
-              meter: new ChatStreamMeter({ request: request as never, options }),
-              reader: chatChunkReader,
-              outbox,
-              fallbackId,
-              onJournalError: journalError,
-            }) as StreamJournal<unknown>)
-          : (createStreamJournal<ResponseStreamEventLike>({
-              meter: new ResponsesStreamMeter({ request: request as never, options }),
-              reader: responsesEventReader,
-              outbox,
-              fallbackId,
-              onJournalError: journalError,
-            }) as StreamJournal<unknown>);
+      const journal: StreamJournal<unknown> = createStreamJournal<unknown>({
+        meter: metering.createMeter(options),
+        reader: metering.reader,
+        outbox,
+        fallbackId,
+        onJournalError: journalError,
+      });
       journal.start();
-      // OpenAI keeps a chat completion only when created with `store: true`, a response unless
-      // created with `store: false`: only those can be retrieved to settle an estimate.
-      const retrievable = endpoint === 'chat' ? request.store === true : request.store !== false;
       return {
         push: (chunk) => journal.push(chunk),
         finish(reason): UsageEvent {

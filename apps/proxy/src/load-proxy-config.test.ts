@@ -22,11 +22,24 @@ describe('loadProxyConfig', () => {
       maxBodyBytes: 33_554_432,
       allowedRoutes: undefined,
       abortGraceMs: 200,
+      accessLog: undefined,
     });
     expect(
       loadProxyConfig({ env: { LLM_METER_PROXY_ABORT_GRACE_MS: '0' }, readFile: noFile })
         .abortGraceMs,
     ).toBe(0);
+  });
+
+  it.each([
+    ['0', undefined],
+    ['off', undefined],
+    ['stdout', { kind: 'stdout' }],
+    ['1', { kind: 'stdout' }],
+    ['logs/access.jsonl', { kind: 'file', path: 'logs/access.jsonl' }],
+  ])('reads LLM_METER_PROXY_ACCESS_LOG=%s', (value, accessLog) => {
+    expect(
+      loadProxyConfig({ env: { LLM_METER_PROXY_ACCESS_LOG: value }, readFile: noFile }).accessLog,
+    ).toEqual(accessLog);
   });
 
   it('reads the allowed pass-through routes', () => {

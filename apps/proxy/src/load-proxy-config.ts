@@ -1,4 +1,5 @@
-import { defaultAbortGraceMs } from './create-abort-grace.js';
+import type { AccessLogTarget } from './access-log/create-access-log.js';
+import { defaultAbortGraceMs } from './relay/create-abort-grace.js';
 import { parseKeySubjects, type SubjectPolicy } from './resolve-subject.js';
 import { type AllowedRoute, parseAllowedRoutes } from './tenancy/allowed-routes.js';
 
@@ -17,6 +18,8 @@ export interface ProxyConfig {
   allowedRoutes: AllowedRoute[] | undefined;
   /** `LLM_METER_PROXY_ABORT_GRACE_MS`: how long upstream is still read after the caller left. */
   abortGraceMs: number;
+  /** `LLM_METER_PROXY_ACCESS_LOG`: where the access log goes; unset: no access log. */
+  accessLog: AccessLogTarget | undefined;
 }
 
 /** A setting that cannot be used; the message names the variable and what it takes. */
@@ -116,5 +119,16 @@ export function loadProxyConfig({
       1024 * 1024 * 1024,
     ),
     abortGraceMs: integer('LLM_METER_PROXY_ABORT_GRACE_MS', defaultAbortGraceMs, 0, 60_000),
+    accessLog: accessLogTarget(value('LLM_METER_PROXY_ACCESS_LOG')),
   };
+}
+
+/**
+ * `LLM_METER_PROXY_ACCESS_LOG`: unset, `0`, `false` or `off` for none; `1`, `true`, `stdout` or
+ * `-` for stdout; anything else is a file path.
+ */
+function accessLogTarget(raw: string | undefined): AccessLogTarget | undefined {
+  if (raw === undefined || ['0', 'false', 'off'].includes(raw.toLowerCase())) return undefined;
+  if (['1', 'true', 'stdout', '-'].includes(raw.toLowerCase())) return { kind: 'stdout' };
+  return { kind: 'file', path: raw };
 }

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -341,6 +341,46 @@ describe('proxy main.ts in its own process', () => {
     const running = startProxy({ OPENAI_BASE_URL: withoutV1 });
     await expect(running).rejects.toThrow(
       `OPENAI_BASE_URL (${withoutV1}) answered 404 for GET /models: OpenAI-compatible servers serve the API under /v1, so every call would be a 404. Set OPENAI_BASE_URL=${withoutV1}/v1`,
+    );
+    await expect(running).rejects.toThrow(/proxy exited with 1/);
+  });
+  it('writes one JSON line per request to the --access-log file, and never the key', async () => {
+    const file = join(dir, 'access.jsonl');
+    const callerKey = 'sk-main-access-log-caller-key';
+    const running = await startProxy({}, ['--access-log', file]);
+    expect(running.output()).toContain(`proxy: access log (JSON lines) to ${file}`);
+    const response = await fetch(`${running.url}/chat/completions?key=${callerKey}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${callerKey}`,
+        'openmeter-subject': 'customer-access-log',
+      },
+      body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    const completion = (await response.json()) as { id: string; usage: { total_tokens: number } };
+    expect(response.headers.get('x-llm-meter-event-id')).toBe(completion.id);
+    running.child.kill('SIGTERM');
+    expect(await running.exited).toBe(0);
+    const text = await readFile(file, 'utf8');
+    const lines = text.trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0] as string)).toMatchObject({
+      subject: 'customer-access-log',
+      path: '/v1/chat/completions',
+      status: 200,
+      event_id: completion.id,
+      total_tokens: completion.usage.total_tokens,
+    });
+    expect(text).not.toContain(callerKey);
+  });
+
+  it('stops with the setting named when the access log file cannot be opened', async () => {
+    const running = startProxy({
+      LLM_METER_PROXY_ACCESS_LOG: join(dir, 'no-such-directory', 'access.jsonl'),
+    });
+    await expect(running).rejects.toThrow(
+      /proxy: LLM_METER_PROXY_ACCESS_LOG: cannot open .*no-such-directory/,
     );
     await expect(running).rejects.toThrow(/proxy exited with 1/);
   });

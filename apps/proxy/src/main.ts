@@ -8,6 +8,7 @@ import {
   createRedisReservationStore,
 } from '@llm-meter/budget-gate';
 import { createUsageSettler } from '@llm-meter/metering';
+import { createAccessLog } from './access-log/create-access-log.js';
 import { checkUpstreamBaseUrl } from './check-upstream-base-url.js';
 import { createOutboxUsageSink } from './create-outbox-usage-sink.js';
 import { createProxyApp } from './create-proxy-app.js';
@@ -18,7 +19,7 @@ import { formatAllowedRoutes, resolveAllowedRoutes } from './tenancy/allowed-rou
 import { createFileObjectOwners } from './tenancy/create-file-object-owners.js';
 import { createRedisObjectOwners } from './tenancy/create-redis-object-owners.js';
 
-const help = `Usage: pnpm proxy [-- --port N] [--host H] [--help]   (from the repository root)
+const help = `Usage: pnpm proxy [-- --port N] [--host H] [--access-log [FILE]] [--help]   (from the repository root)
 
 An OpenAI-compatible proxy that meters every response into OpenMeter. Point any client at
   OPENAI_BASE_URL=http://127.0.0.1:8787/v1
@@ -31,7 +32,9 @@ LLM_METER_PROXY_KEYS_FILE, LLM_METER_PROXY_TRUST_REQUEST_USER (0), LLM_METER_PRO
 LLM_METER_BUDGET_FEATURE (enables the budget gate), REDIS_URL, LLM_METER_PROXY_MAX_BODY_BYTES,
 LLM_METER_PROXY_ALLOWED_PATHS (pass-through routes; with the server's key only GET /v1/models,
 GET /v1/models/* and POST /v1/moderations by default), LLM_METER_PROXY_ABORT_GRACE_MS (200: how
-long upstream is still read and metered after a caller left, 0 = abort it at once).
+long upstream is still read and metered after a caller left, 0 = abort it at once),
+LLM_METER_PROXY_ACCESS_LOG (unset: none; stdout, or a file: one JSON line per request, never a
+key or a body; --access-log alone is stdout, --access-log FILE a file).
 Without OPENAI_API_KEY/OPENAI_BASE_URL or OPENMETER_URL it starts the embedded servers.`;
 
 const parsed = parseProxyArguments(process.argv.slice(2));
@@ -48,6 +51,7 @@ const environment = {
   ...process.env,
   ...(parsed.port === undefined ? {} : { LLM_METER_PROXY_PORT: parsed.port }),
   ...(parsed.host === undefined ? {} : { LLM_METER_PROXY_HOST: parsed.host }),
+  ...(parsed.accessLog === undefined ? {} : { LLM_METER_PROXY_ACCESS_LOG: parsed.accessLog }),
 };
 
 // Keys are never printed: any configured key in a line is masked.
@@ -66,6 +70,31 @@ try {
     readFile: (path) => readFileSync(resolve(process.env.INIT_CWD || process.cwd(), path), 'utf8'),
   });
   secrets = [config.openai.apiKey, config.openmeter.apiKey].filter((key): key is string => !!key);
+  // One JSON line per request; a relative file is taken from where the command was typed.
+  const accessLogTarget =
+    proxy.accessLog?.kind === 'file'
+      ? {
+          kind: 'file' as const,
+          path: resolve(process.env.INIT_CWD || process.cwd(), proxy.accessLog.path),
+        }
+      : proxy.accessLog;
+  let accessLog: ReturnType<typeof createAccessLog> | undefined;
+  try {
+    accessLog = accessLogTarget
+      ? createAccessLog({
+          target: accessLogTarget,
+          onError: (error) =>
+            printError(
+              `proxy: access log: ${(error as Error).message} (check LLM_METER_PROXY_ACCESS_LOG)`,
+            ),
+        })
+      : undefined;
+  } catch (error) {
+    throw new ProxyConfigError(
+      `LLM_METER_PROXY_ACCESS_LOG: cannot open ${accessLogTarget?.kind === 'file' ? accessLogTarget.path : 'stdout'}: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
   const services = await startServices({ config, announce: print });
   if (config.openai.baseUrl !== undefined) {
     const misconfigured = await checkUpstreamBaseUrl({
@@ -132,6 +161,7 @@ try {
           onError: onOwnerError,
         });
   const app = createProxyApp({
+    accessLog,
     allowedRoutes: proxy.allowedRoutes,
     objectOwners,
     upstreamBaseUrl: services.openai.baseURL,
@@ -170,6 +200,7 @@ try {
     await outbox.close({ deadlineMs: 10_000 });
     await gate?.close();
     await objectOwners?.close();
+    await accessLog?.close();
     await services.close();
     process.exit(0);
   };
@@ -181,6 +212,10 @@ try {
   if (proxy.useServerKey)
     print(
       `proxy: callers share the server's OPENAI_API_KEY: each reaches only the stored responses and chat completions it created (owners in ${proxy.redisUrl ? 'Redis' : join(config.dataDir, 'proxy-object-owners.jsonl')}); other pass-through routes: ${formatAllowedRoutes(resolveAllowedRoutes({ isolated: true, allowedRoutes: proxy.allowedRoutes }) ?? [])} (LLM_METER_PROXY_ALLOWED_PATHS)`,
+    );
+  if (accessLogTarget)
+    print(
+      `proxy: access log (JSON lines) to ${accessLogTarget?.kind === 'file' ? accessLogTarget.path : 'stdout'} (LLM_METER_PROXY_ACCESS_LOG)`,
     );
   print(
     `proxy: listening on http://${proxy.host}:${port}/v1 → ${services.openai.baseURL}${gate ? ` (budget gate on ${proxy.budgetFeature})` : ''}`,

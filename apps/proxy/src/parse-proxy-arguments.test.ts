@@ -11,6 +11,13 @@ describe('parseProxyArguments', () => {
     ],
     [['--', '--help'], { success: true, help: true, host: undefined, port: undefined }],
     [['-h'], { success: true, help: true, host: undefined, port: undefined }],
+    [['--access-log'], { success: true, help: false, accessLog: 'stdout' }],
+    [
+      ['--access-log', '--port', '1'],
+      { success: true, help: false, accessLog: 'stdout', port: '1' },
+    ],
+    [['--access-log', 'access.jsonl'], { success: true, help: false, accessLog: 'access.jsonl' }],
+    [['--access-log=logs/a.jsonl'], { success: true, help: false, accessLog: 'logs/a.jsonl' }],
   ])('reads %o', (argv, expected) => {
     expect(parseProxyArguments(argv)).toEqual(expected);
   });

@@ -1,7 +1,8 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ProxyStack, startProxyStack } from './__fixtures__/start-proxy-stack.js';
-import { createUpstreamHeaders } from './forward-headers.js';
+import { openAIAdapter } from './providers/openai/openai-adapter.js';
+import { createUpstreamHeaders } from './relay/forward-headers.js';
 import { parseAllowedRoutes } from './tenancy/allowed-routes.js';
 
 // With the proxy's own upstream key every customer reaches the same upstream account: the proxy
@@ -288,14 +289,14 @@ describe('createUpstreamHeaders with the server key', () => {
           'x-custom': 'kept',
         },
         subjectHeader: 'openmeter-subject',
-        serverApiKey: 'sk-server',
+        serverKey: { apiKey: 'sk-server', auth: openAIAdapter.auth },
       }),
     ).toMatchObject({ authorization: 'Bearer sk-server', 'x-custom': 'kept' });
     expect(
       createUpstreamHeaders({
         incoming: { 'openai-project': 'proj-internal', 'openai-organization': 'org-other' },
         subjectHeader: 'openmeter-subject',
-        serverApiKey: 'sk-server',
+        serverKey: { apiKey: 'sk-server', auth: openAIAdapter.auth },
       }),
     ).not.toHaveProperty('openai-project');
   });

@@ -1,14 +1,13 @@
 import type { BudgetGate } from '@llm-meter/budget-gate';
-import type { StreamEndReason, UsageEvent } from '@llm-meter/meter-core';
+import type { StreamEndReason, UsageEndpoint, UsageEvent } from '@llm-meter/meter-core';
 import type { Dispatcher } from 'undici';
-import type { Sleep } from './create-abort-grace.js';
+import type { AccessLog } from './access-log/access-log-entry.js';
 import type { ProxyMetrics } from './create-proxy-metrics.js';
+import type { ProviderAdapter, StreamMetering } from './providers/provider-adapter.js';
+import type { Sleep } from './relay/create-abort-grace.js';
 import type { SubjectPolicy } from './resolve-subject.js';
 import type { AllowedRoute } from './tenancy/allowed-routes.js';
 import type { ObjectOwners } from './tenancy/object-owners.js';
-
-/** The metered endpoints. */
-export type MeteredEndpoint = 'chat' | 'responses' | 'embeddings';
 
 /** One stream's metering: every parsed chunk pushed as it passes, one `finish` at the end. */
 export interface StreamMeterSession {
@@ -41,15 +40,17 @@ export interface ProxyUsageSink {
   enqueue(event: UsageEvent): void;
   /** Starts a stream's crash-safe metering (see `@llm-meter/metering`). */
   openStream(input: {
-    endpoint: 'chat' | 'responses';
-    request: Record<string, unknown>;
+    /** The provider's stream meter and chunk reader (see the provider's adapter). */
+    metering: StreamMetering;
     envelope: ProxyEventEnvelope;
     /** The proxy's clock (`ProxyOptions.now`): dates a stream no chunk of which names a time. */
     now: () => Date;
+    /** Upstream keeps the answer: an estimate can be settled against it. */
+    retrievable: boolean;
   }): StreamMeterSession;
   /** Starts a blocking call's crash-safe metering, before it is sent. */
   openCall(input: {
-    endpoint: MeteredEndpoint;
+    endpoint: UsageEndpoint;
     request: Record<string, unknown>;
     envelope: ProxyEventEnvelope;
     /** The proxy's clock (`ProxyOptions.now`): dates the prompt estimate of a call left unanswered. */
@@ -73,6 +74,11 @@ export interface ProxyEventEnvelope {
 export interface ProxyOptions {
   /** Upstream base URL ending in `/v1`, e.g. `https://api.openai.com/v1`. */
   upstreamBaseUrl: string;
+  /**
+   * The providers served, each on its routes (see `providers/registry.ts`). Default
+   * `providerAdapters`: OpenAI.
+   */
+  providers?: readonly ProviderAdapter[] | undefined;
   /** The proxy's own upstream key; when unset, the caller's `authorization` is passed through. */
   upstreamApiKey?: string | undefined;
   subjects: SubjectPolicy;
@@ -102,6 +108,11 @@ export interface ProxyOptions {
   objectOwners?: ObjectOwners | undefined;
   /** Largest request body accepted, in bytes. Default 32 MiB. */
   maxBodyBytes?: number | undefined;
+  /**
+   * Where one line per proxied request goes once it has ended (see `AccessLogEntry`); default
+   * none. Never given a key or a body.
+   */
+  accessLog?: AccessLog | undefined;
   /** Where metering failures and other warnings are reported (keys never appear). */
   logger?: { warn(message: string): void } | undefined;
   /** Where upstream requests go through (undici); default the global dispatcher. */

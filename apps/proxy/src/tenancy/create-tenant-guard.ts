@@ -1,5 +1,4 @@
-import { openAIErrorResponse } from '../openai-error-response.js';
-import type { MeteredEndpoint } from '../proxy-types.js';
+import type { ProxyError } from '../providers/provider-adapter.js';
 import {
   type AllowedRoute,
   formatAllowedRoutes,
@@ -29,13 +28,13 @@ export interface TenantGuard {
   }): Promise<Response | undefined>;
   /** The refusal of a metered request that names another customer's object, or undefined. */
   checkMetered(input: {
-    endpoint: MeteredEndpoint;
+    endpoint: string;
     body: Record<string, unknown>;
     subject: string;
   }): Promise<Response | undefined>;
   /** A recorder for a metered request whose answer is stored upstream; undefined otherwise. */
   ownerRecorder(input: {
-    endpoint: MeteredEndpoint;
+    endpoint: string;
     body: Record<string, unknown>;
     subject: string;
   }): OwnerRecorder | undefined;
@@ -61,6 +60,7 @@ export function createTenantGuard({
   meteredPaths,
   owners = createMemoryObjectOwners(),
   onOwnerLookupError,
+  errorResponse,
 }: {
   isolated: boolean;
   allowedRoutes: readonly AllowedRoute[] | undefined;
@@ -68,13 +68,15 @@ export function createTenantGuard({
   meteredPaths: readonly string[];
   owners?: ObjectOwners | undefined;
   onOwnerLookupError?: ((error: unknown) => void) | undefined;
+  /** Writes a refusal in the error shape of the provider the stored objects belong to. */
+  errorResponse: (error: ProxyError) => Response;
 }): TenantGuard {
   const routes = resolveAllowedRoutes({ isolated, allowedRoutes });
   const notFound = (collection: OwnedCollection, id: string) =>
-    openAIErrorResponse({
+    errorResponse({
       status: 404,
       message: `No ${collectionNames[collection]} found with id '${id}'.`,
-      type: 'invalid_request_error',
+      kind: 'invalid_request',
       code: null,
     });
   /** Whether `subject` created the object; a failed lookup is a 503, never a yes. */
@@ -87,21 +89,21 @@ export function createTenantGuard({
       return (await owners.ownerOf({ collection, id })) === subject;
     } catch (error) {
       onOwnerLookupError?.(error);
-      return openAIErrorResponse({
+      return errorResponse({
         status: 503,
         message: `The metering proxy could not check who created ${collectionNames[collection]} '${id}' (${(error as Error).message}); try again.`,
-        type: 'server_error',
+        kind: 'server',
         code: 'owner_lookup_failed',
       });
     }
   };
   const refusePath = (method: string, path: string) =>
-    openAIErrorResponse({
+    errorResponse({
       status: 403,
       message: isolated
         ? `The metering proxy does not forward ${method} ${path}: it calls upstream with its own key for every customer, so it forwards only the metered endpoints, each customer's own stored responses and chat completions, and the routes in LLM_METER_PROXY_ALLOWED_PATHS (now: ${formatAllowedRoutes(routes ?? [])}). Objects behind an allowed route are shared by all customers.`
         : `The metering proxy does not forward ${method} ${path}: it is not in LLM_METER_PROXY_ALLOWED_PATHS (${formatAllowedRoutes(routes ?? [])}).`,
-      type: 'invalid_request_error',
+      kind: 'invalid_request',
       code: 'path_not_allowed',
     });
 
@@ -110,10 +112,10 @@ export function createTenantGuard({
       // `/v1//chat/completions` is the metered endpoint to most upstreams: never unmetered.
       const collapsed = path.replace(/\/{2,}/g, '/').replace(/\/+$/, '');
       if (collapsed !== path.replace(/\/+$/, '') && meteredPaths.includes(collapsed)) {
-        return openAIErrorResponse({
+        return errorResponse({
           status: 400,
           message: `The path ${path} has an empty segment; call ${collapsed}.`,
-          type: 'invalid_request_error',
+          kind: 'invalid_request',
           code: 'invalid_path',
         });
       }
@@ -125,10 +127,10 @@ export function createTenantGuard({
       // OpenAI's paths and ids never need percent-encoding or empty segments; an upstream that
       // decodes them would see another path than the one checked here.
       if (path.includes('%') || path.includes('//')) {
-        return openAIErrorResponse({
+        return errorResponse({
           status: 400,
           message: `The path ${path} has percent-encoding or an empty segment; the metering proxy forwards only plain paths when it uses its own upstream key.`,
-          type: 'invalid_request_error',
+          kind: 'invalid_request',
           code: 'invalid_path',
         });
       }
@@ -140,11 +142,11 @@ export function createTenantGuard({
         return owned ? undefined : notFound(target.collection, target.id);
       }
       if (target.kind === 'list') {
-        return openAIErrorResponse({
+        return errorResponse({
           status: 403,
           message:
             "The metering proxy does not list stored chat completions: it calls upstream with one key for every customer, so the list would show other customers' completions. Retrieve your own by id (GET /v1/chat/completions/{id}).",
-          type: 'invalid_request_error',
+          kind: 'invalid_request',
           code: 'list_not_isolated',
         });
       }
@@ -161,11 +163,11 @@ export function createTenantGuard({
       // A background response answers `queued` with no usage and is finished later: nothing
       // here would meter it, so it is refused rather than served unmetered.
       if (body.background === true) {
-        return openAIErrorResponse({
+        return errorResponse({
           status: 400,
           message:
             'The metering proxy does not forward background responses yet: they finish after the call returns, and it could not meter them. Send the request without `background`, or stream it.',
-          type: 'invalid_request_error',
+          kind: 'invalid_request',
           code: 'background_not_metered',
           param: 'background',
         });
@@ -173,10 +175,10 @@ export function createTenantGuard({
       if (!isolated) return undefined;
       const previous = body.previous_response_id;
       if (previous != null && typeof previous !== 'string') {
-        return openAIErrorResponse({
+        return errorResponse({
           status: 400,
           message: 'previous_response_id must be a string.',
-          type: 'invalid_request_error',
+          kind: 'invalid_request',
           code: 'invalid_type',
           param: 'previous_response_id',
         });
@@ -185,21 +187,21 @@ export function createTenantGuard({
         const owned = await owns('responses', previous, subject);
         if (owned instanceof Response) return owned;
         if (!owned) {
-          return openAIErrorResponse({
+          return errorResponse({
             status: 400,
             message: `Previous response with id '${previous}' not found.`,
-            type: 'invalid_request_error',
+            kind: 'invalid_request',
             code: 'previous_response_not_found',
             param: 'previous_response_id',
           });
         }
       }
       if (body.conversation != null) {
-        return openAIErrorResponse({
+        return errorResponse({
           status: 400,
           message:
             'The metering proxy does not forward `conversation`: it calls upstream with one key for every customer and cannot tell whose conversation it is. Chain responses with previous_response_id instead.',
-          type: 'invalid_request_error',
+          kind: 'invalid_request',
           code: 'conversation_not_isolated',
           param: 'conversation',
         });

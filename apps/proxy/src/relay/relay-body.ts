@@ -12,15 +12,18 @@ export function relayBody({
   outgoing,
   status,
   headers,
+  onEnd,
 }: {
   upstream: Readable;
   outgoing: ServerResponse;
   status: number;
   headers: OutgoingHttpHeaders;
+  /** Called once the body has been relayed, or either side broke off. */
+  onEnd?: (() => void) | undefined;
 }): void {
   outgoing.writeHead(status, headers);
   // Either side closing early ends both; there is nothing to meter on these answers.
-  pipeline(upstream, outgoing, () => undefined);
+  pipeline(upstream, outgoing, () => onEnd?.());
 }
 
 /** Answers the caller with a whole body read from upstream, its length set. */

@@ -8,11 +8,21 @@ export interface SseEvent {
 }
 
 /**
+ * Splits a streamed answer's bytes into whole events, push-based: server-sent events
+ * ({@link createSseFramer}), or another provider's stream format (a streamed JSON array), each
+ * event with its bytes exactly as received and its `data` text.
+ */
+export interface StreamFramer {
+  push(chunk: Uint8Array): SseEvent[];
+  flush(): SseEvent[];
+}
+
+/**
  * Splits a byte stream into whole server-sent events, push-based: `push(bytes)` returns the
  * events completed by these bytes (each with its original bytes, so it can be forwarded
  * unchanged), `flush()` the unterminated rest. Only the bytes of an unfinished event are held.
  */
-export function createSseFramer() {
+export function createSseFramer(): StreamFramer {
   let pending = new Uint8Array(0);
   const decoder = new TextDecoder();
 

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type RelayEnd, relaySseStream } from './relay-sse-stream.js';
+import { type RelayEnd, relayStream } from './relay-stream.js';
 
 const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -52,13 +52,13 @@ function get(url: string) {
   });
 }
 
-describe('relaySseStream', () => {
+describe('relayStream', () => {
   it('relays whole events as they come, keeps the ones refused, and ends once as completed', async () => {
     const ends: RelayEnd[] = [];
     const seen: string[] = [];
     const url = await serve((outgoing) => {
       const upstream = new PassThrough();
-      relaySseStream({
+      relayStream({
         upstream,
         outgoing,
         status: 200,
@@ -90,7 +90,7 @@ describe('relaySseStream', () => {
     });
     const url = await serve((outgoing) => {
       const reasons: RelayEnd[] = [];
-      relaySseStream({
+      relayStream({
         upstream,
         outgoing,
         status: 200,
@@ -128,7 +128,7 @@ describe('relaySseStream', () => {
       const upstream = new PassThrough();
       const reasons: RelayEnd[] = [];
       const seen: string[] = [];
-      relaySseStream({
+      relayStream({
         upstream,
         outgoing,
         status: 200,
@@ -157,7 +157,7 @@ describe('relaySseStream', () => {
       outgoing.destroy();
       const upstream = new PassThrough();
       const reasons: RelayEnd[] = [];
-      relaySseStream({
+      relayStream({
         upstream,
         outgoing,
         status: 200,
@@ -184,7 +184,7 @@ describe('relaySseStream', () => {
     const bursts = new Map<string, () => void>();
     const url = await serve((outgoing) => {
       const upstream = new PassThrough();
-      relaySseStream({
+      relayStream({
         upstream,
         outgoing,
         status: 200,

@@ -1,12 +1,13 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
-import { createSseFramer, type SseEvent } from './create-sse-framer.js';
+import { createSseFramer, type SseEvent, type StreamFramer } from './create-sse-framer.js';
 
 /** How a relayed stream ended: upstream finished it, or it broke off (or was aborted). */
 export type RelayEnd = 'completed' | 'error';
 
 /**
- * Relays an upstream server-sent event stream to the caller's response as its bytes arrive:
+ * Relays an upstream stream (server-sent events, or the format `framer` splits) to the
+ * caller's response as its bytes arrive:
  * never buffered beyond one unfinished event, paused while the caller's socket is full. Every
  * whole event is handed to `onEvent` before it is written; `false` keeps it from the caller.
  * A caller that leaves does not stop upstream: the rest is read at full speed and handed to
@@ -14,11 +15,12 @@ export type RelayEnd = 'completed' | 'error';
  * owner aborts it. `onEnd` is called exactly once, however the stream ends; an upstream that
  * breaks off breaks the caller's connection the same way.
  */
-export function relaySseStream({
+export function relayStream({
   upstream,
   outgoing,
   status,
   headers,
+  framer = createSseFramer(),
   onEvent,
   onEnd,
 }: {
@@ -26,10 +28,11 @@ export function relaySseStream({
   outgoing: ServerResponse;
   status: number;
   headers: OutgoingHttpHeaders;
+  /** Splits the stream into events; default server-sent events. */
+  framer?: StreamFramer | undefined;
   onEvent: (event: SseEvent) => boolean;
   onEnd: (reason: RelayEnd) => void;
 }): void {
-  const framer = createSseFramer();
   let ended = false;
   let callerGone = false;
   const end = (reason: RelayEnd) => {

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import type { ProviderAuth } from '../providers/provider-adapter.js';
 
 // Hop-by-hop headers (RFC 9110 §7.6.1) and those the proxy recomputes are never forwarded.
 const hopByHop = new Set([
@@ -16,34 +17,34 @@ const hopByHop = new Set([
   'expect',
 ]);
 
-// Headers that choose what the upstream key reaches: the proxy's to set, never a caller's.
-const serverKeyScoped = new Set(['authorization', 'openai-organization', 'openai-project']);
-
 /**
  * The caller's request headers as sent upstream: hop-by-hop headers, the subject header and
- * (with a server key) the caller's `authorization` removed; `accept-encoding: identity` so the
+ * (with the proxy's own key) the headers carrying the caller's key or choosing what a key
+ * reaches replaced by the proxy's key; `accept-encoding: identity` so the
  * proxy reads the usage in the body as it arrives.
  */
 export function createUpstreamHeaders({
   incoming,
   subjectHeader,
-  serverApiKey,
+  serverKey,
 }: {
   /** Node's parsed request headers: names in lower case. */
   incoming: IncomingHttpHeaders;
   subjectHeader: string;
-  serverApiKey: string | undefined;
+  /** The proxy's own upstream key and how the provider takes it; unset: the caller's passes. */
+  serverKey: { apiKey: string; auth: ProviderAuth } | undefined;
 }): Record<string, string> {
   const headers: Record<string, string> = {};
+  const scoped = serverKey?.auth.scopedHeaders;
   for (const name in incoming) {
     const value = incoming[name];
     if (value === undefined || hopByHop.has(name)) continue;
     if (name === subjectHeader || name === 'accept-encoding') continue;
-    // With the server's key, the caller may not pick the organization or project it spends.
-    if (serverApiKey !== undefined && serverKeyScoped.has(name)) continue;
+    // With the server's key, the caller may not pick the key, organization or project it spends.
+    if (scoped?.includes(name)) continue;
     headers[name] = Array.isArray(value) ? value.join(', ') : value;
   }
-  if (serverApiKey !== undefined) headers.authorization = `Bearer ${serverApiKey}`;
+  if (serverKey) Object.assign(headers, serverKey.auth.serverKeyHeaders(serverKey.apiKey));
   headers['accept-encoding'] = 'identity';
   return headers;
 }

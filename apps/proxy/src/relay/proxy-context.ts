@@ -1,0 +1,96 @@
+import type { HttpBindings } from '@hono/node-server';
+import type { Context } from 'hono';
+import { type Dispatcher, getGlobalDispatcher } from 'undici';
+import type { ProxyMetrics } from '../create-proxy-metrics.js';
+import type { ProxyError } from '../providers/provider-adapter.js';
+import type { ProxyOptions } from '../proxy-types.js';
+import type { TenantGuard } from '../tenancy/create-tenant-guard.js';
+import { defaultAbortGraceMs } from './create-abort-grace.js';
+import { readRequestBody } from './read-request-body.js';
+
+/** Hono's environment on `@hono/node-server`: the Node request and response. */
+export type ProxyEnv = { Bindings: HttpBindings };
+
+/** What every relayed request shares: the options with their defaults, and the helpers on them. */
+export interface ProxyContext {
+  options: ProxyOptions;
+  /** Upstream base URL without a trailing slash. */
+  upstreamBase: string;
+  dispatcher: Dispatcher;
+  metrics: ProxyMetrics;
+  logger: { warn(message: string): void };
+  generateId: () => string;
+  now: () => Date;
+  abortGraceMs: number;
+  maxBodyBytes: number;
+  tenants: TenantGuard;
+  /** Counts an answered request by route and status. */
+  count(route: string, status: number): void;
+  /** The upstream URL of a request: its path below `basePath`, and its query. */
+  upstreamUrl(input: { c: Context<ProxyEnv>; basePath: string }): string;
+  /** The request body, or the error refusing it (413 over `maxBodyBytes`). */
+  readBody(
+    c: Context<ProxyEnv>,
+  ): Promise<{ success: true; body: Buffer } | { success: false; error: ProxyError }>;
+  /** The 502 of an upstream that could not be reached (or broke off). */
+  unreachable(error: unknown): ProxyError;
+}
+
+/** Resolves the proxy's options into the context its relays share. */
+export function createProxyContext({
+  options,
+  tenants,
+}: {
+  options: ProxyOptions;
+  tenants: TenantGuard;
+}): ProxyContext {
+  const upstreamBase = options.upstreamBaseUrl.replace(/\/+$/, '');
+  const maxBodyBytes = options.maxBodyBytes ?? 32 * 1024 * 1024;
+  const { metrics } = options;
+  return {
+    options,
+    upstreamBase,
+    // undici's request API, not fetch: a fraction of fetch's cost per call, and a Node stream
+    // body that is written to the caller's socket without web-stream conversions.
+    dispatcher: options.dispatcher ?? getGlobalDispatcher(),
+    metrics,
+    logger: options.logger ?? { warn: (message: string) => console.warn(message) },
+    generateId: options.generateId ?? (() => crypto.randomUUID()),
+    now: options.now ?? (() => new Date()),
+    abortGraceMs: options.abortGraceMs ?? defaultAbortGraceMs,
+    maxBodyBytes,
+    tenants,
+    count(route, status) {
+      metrics.requests.inc({ route, status: String(status) });
+    },
+    upstreamUrl({ c, basePath }) {
+      const url = new URL(c.req.url);
+      return `${upstreamBase}${url.pathname.slice(basePath.length)}${url.search}`;
+    },
+    async readBody(c) {
+      const read = await readRequestBody({ incoming: c.env.incoming, maxBytes: maxBodyBytes });
+      if (read.success) return read;
+      return {
+        success: false,
+        error: {
+          status: 413,
+          message: `The request body is larger than the proxy accepts (${maxBodyBytes} bytes).`,
+          kind: 'invalid_request',
+          code: 'request_too_large',
+        },
+      };
+    },
+    unreachable(error) {
+      const reason =
+        error instanceof Error
+          ? ((error.cause as Error | undefined)?.message ?? error.message)
+          : String(error);
+      return {
+        status: 502,
+        message: `The metering proxy could not reach the upstream API (${upstreamBase}): ${reason}`,
+        kind: 'upstream',
+        code: 'upstream_unreachable',
+      };
+    },
+  };
+}
