@@ -117,6 +117,9 @@ describe("Anthropic's request estimate", () => {
     [{ ...request, max_tokens: 1.5 }, 'request.max_tokens must be a non-negative integer, got 1.5'],
   ])('refuses %o', (body, message) => {
     expect(() => estimateRequest(body)).toThrow(message);
+  });
+});
+
 describe("Gemini's request estimate", () => {
   const { estimateRequest } = getUsageProvider('google');
   const contents = [{ role: 'user', parts: [{ text: 'What is metering?' }] }];
