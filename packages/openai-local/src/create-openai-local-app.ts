@@ -307,6 +307,7 @@ export function createOpenAILocalApp({
       bill: (input) =>
         ledger.record({
           ...input,
+          request_id: context.get('requestId'),
           created_at: createdAt,
           project_id: projectId,
           api_key_id: apiKeyId,
