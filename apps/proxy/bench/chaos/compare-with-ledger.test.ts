@@ -215,7 +215,7 @@ describe('compareWithLedger', () => {
     `);
     expect(summary.failures).toMatchInlineSnapshot(`
       [
-        "hung: client 3 chat-stream-abort (response ?, request req_h) never settled",
+        "hung: client 3 chat-stream-abort (response ?, request req_h): never settled",
         "lost: b (chat.completions, completed, request req_b): billed 20 + 8, metered 0 + 0, no event",
       ]
     `);

@@ -83,7 +83,7 @@ export function formatChaosSummary({
   const failures: string[] = [];
   for (const call of calls.hung)
     failures.push(
-      `hung: client ${call.client} ${call.kind} (response ${call.responseId ?? '?'}, request ${call.requestId ?? '?'}) never settled`,
+      `hung: client ${call.client} ${call.kind} (response ${call.responseId ?? '?'}, request ${call.requestId ?? '?'}): ${call.error ?? 'never settled'}`,
     );
   for (const response of lost) failures.push(`lost: ${describe(response)}`);
   for (const response of doubleCounted) failures.push(`double-counted: ${describe(response)}`);

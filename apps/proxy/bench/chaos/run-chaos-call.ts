@@ -129,5 +129,9 @@ export async function runChaosCall({
   );
   call.outcome = await Promise.race([settled, hung]);
   clearTimeout(timer);
+  if (call.outcome === 'hung')
+    call.error = left
+      ? `still in its for await loop ${hangMs} ms after its controller.abort()`
+      : `unsettled after ${hangMs} ms`;
   return call;
 }
