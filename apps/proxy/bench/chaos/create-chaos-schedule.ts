@@ -9,11 +9,11 @@ export interface ChaosSchedule {
 }
 
 /**
- * Spreads the kills evenly over the run (2 kills in 40 s: at 13.3 s and 26.7 s) and centres the
- * OpenMeter outage on the middle of the run (8 s: from 16 s to 24 s), so each kill's restart and
- * the outage meet calls in flight and the outbox has a backlog to deliver when OpenMeter returns.
- * A kill that falls inside the outage is moved just after it: the proxy refuses to start while
- * OpenMeter is unreachable, and the run is about what a restart recovers.
+ * Centres the OpenMeter outage on the middle of the run (8 s of 40: from 16 s to 24 s) and spreads
+ * the kills evenly over the time outside it (2 kills: at 10.7 s and 29.3 s), so each kill meets
+ * calls in flight and the outbox has a backlog to deliver when OpenMeter returns. Kills stay out
+ * of the outage because the proxy refuses to start while OpenMeter is unreachable: a kill there
+ * would keep it down until the outage ends, and the run is about what a restart recovers.
  */
 export function createChaosSchedule({
   seconds,
@@ -25,16 +25,17 @@ export function createChaosSchedule({
   outageSeconds: number;
 }): ChaosSchedule {
   const durationMs = seconds * 1000;
+  const outageMs = outageSeconds * 1000;
   const outage =
-    outageSeconds > 0
+    outageMs > 0
       ? {
-          startMs: Math.round((durationMs - outageSeconds * 1000) / 2),
-          endMs: Math.round((durationMs + outageSeconds * 1000) / 2),
+          startMs: Math.round((durationMs - outageMs) / 2),
+          endMs: Math.round((durationMs + outageMs) / 2),
         }
       : undefined;
   const killsAtMs = Array.from({ length: kills }, (_, index) => {
-    const at = Math.round((durationMs * (index + 1)) / (kills + 1));
-    return outage && at >= outage.startMs && at < outage.endMs ? outage.endMs + 500 : at;
+    const at = Math.round(((durationMs - outageMs) * (index + 1)) / (kills + 1));
+    return outage && at >= outage.startMs ? at + outageMs : at;
   });
   return { killsAtMs, outage };
 }

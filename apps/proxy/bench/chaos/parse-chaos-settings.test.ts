@@ -28,13 +28,16 @@ describe('parseChaosSettings', () => {
 });
 
 describe('createChaosSchedule', () => {
-  it('spreads the kills and centres the outage, moving a kill out of the outage', () => {
+  it('centres the outage and spreads the kills over the time outside it', () => {
     expect(createChaosSchedule({ seconds: 40, kills: 2, outageSeconds: 8 })).toEqual({
-      killsAtMs: [13_333, 26_667],
+      killsAtMs: [10_667, 29_333],
       outage: { startMs: 16_000, endMs: 24_000 },
     });
     expect(createChaosSchedule({ seconds: 40, kills: 3, outageSeconds: 8 }).killsAtMs).toEqual([
-      10_000, 24_500, 30_000,
+      8_000, 24_000, 32_000,
+    ]);
+    expect(createChaosSchedule({ seconds: 40, kills: 1, outageSeconds: 0 }).killsAtMs).toEqual([
+      20_000,
     ]);
     expect(createChaosSchedule({ seconds: 10, kills: 0, outageSeconds: 0 })).toEqual({
       killsAtMs: [],
