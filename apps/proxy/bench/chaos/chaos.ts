@@ -154,16 +154,23 @@ try {
   };
   const downtimes: string[] = [];
   let outageMs = 0;
-  // Kills and the outage run on their own timelines: a slow restart does not delay the outage.
+  // Kills and the outage each keep their own time, but never meet: the proxy does not start while
+  // OpenMeter is unreachable, so on a slow machine a restart still under way when the outage is
+  // due delays the outage, and a kill due while OpenMeter is down waits for it to be back.
+  let proxyUp: Promise<unknown> = Promise.resolve();
+  let openmeterUp: Promise<unknown> = Promise.resolve();
   const kills = (async () => {
     for (const killAt of schedule.killsAtMs) {
       await at(killAt);
+      await openmeterUp;
       const killedAt = performance.now();
       proxy.child.kill('SIGKILL');
       await proxy.exited;
       running.delete(proxy);
       log.write(`[chaos] ${elapsed()} s: proxy killed (SIGKILL)\n`);
-      proxy = await startProxy();
+      const restarted = startProxy();
+      proxyUp = restarted;
+      proxy = await restarted;
       restarts += 1;
       downtimes.push(`${((performance.now() - killedAt) / 1000).toFixed(1)} s`);
       log.write(`[chaos] ${elapsed()} s: proxy restarted\n`);
@@ -172,14 +179,25 @@ try {
   const outage = (async () => {
     if (!schedule.outage) return;
     await at(schedule.outage.startMs);
+    await proxyUp;
+    let back: () => void = () => undefined;
+    openmeterUp = new Promise<void>((resolve) => {
+      back = resolve;
+    });
     const stoppedAt = performance.now();
     openmeter.child.kill('SIGTERM');
     await openmeter.exited;
     running.delete(openmeter);
     log.write(`[chaos] ${elapsed()} s: openmeter-local stopped\n`);
-    await at(schedule.outage.endMs);
+    await sleep(
+      Math.max(
+        0,
+        schedule.outage.endMs - schedule.outage.startMs - (performance.now() - stoppedAt),
+      ),
+    );
     openmeter = await startOpenMeter();
     outageMs = performance.now() - stoppedAt;
+    back();
     log.write(`[chaos] ${elapsed()} s: openmeter-local started again\n`);
   })();
 
