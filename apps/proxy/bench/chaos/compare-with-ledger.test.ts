@@ -202,6 +202,7 @@ describe('compareWithLedger', () => {
       calls sent                    | 4 (answered 1, left by the client 1, failed 1, hung 1)
       failed calls by error         | APIConnectionError 1
       billed upstream               | 3 responses (2 completed)
+      events found by               | response id 2, request id 0, paired by endpoint, prompt and time 0
       hung calls (clients stuck)    | 1
       lost (billed, no event)       | 1
       double-counted                | 0

@@ -42,6 +42,8 @@ export function formatChaosSummary({
     errors.set(error, (errors.get(error) ?? 0) + 1);
   }
   const failedBy = [...errors].map(([error, times]) => `${error} ${times}`).join(', ');
+  const matched = (by: ComparedResponse['matchedBy']) =>
+    responses.filter((response) => response.matchedBy === by).length;
   const rows: Array<[string, string]> = [
     ['run', run],
     [
@@ -50,6 +52,10 @@ export function formatChaosSummary({
     ],
     ['failed calls by error', failedBy || '-'],
     ['billed upstream', `${responses.length} responses (${finished.length} completed)`],
+    [
+      'events found by',
+      `response id ${matched('id')}, request id ${matched('request_id')}, paired by endpoint, prompt and time ${matched('paired')}`,
+    ],
     ['hung calls (clients stuck)', String(calls.hung.length)],
     ['lost (billed, no event)', String(lost.length)],
     ['double-counted', String(doubleCounted.length)],
