@@ -23,8 +23,9 @@ export interface AbortGrace {
 
 /**
  * Watches the caller of one upstream request: when it leaves, upstream is aborted only once
- * `graceMs` has passed, so that what upstream has already sent, or sends meanwhile (the rest of
- * an answer it has finished, its usage chunk), is still read and metered exactly. Upstream that
+ * `graceMs` has passed and what has reached the socket by then has been read, so that what
+ * upstream has already sent, or sends meanwhile (the rest of an answer it has finished, its
+ * usage chunk), is still read and metered exactly. Upstream that
  * is still going when the grace ends is aborted, and what it sent is billed as an estimate.
  */
 export function createAbortGrace({
@@ -45,8 +46,15 @@ export function createAbortGrace({
   };
   const onCallerGone = () => {
     if (graceMs <= 0) abort();
-    // Rejected when released first: nothing to abort then.
-    else sleep({ ms: graceMs, signal: released.signal }).then(abort, () => undefined);
+    // Rejected when released first: nothing to abort then. The timer fires before the event
+    // loop reads its sockets: on a busy process the rest of an answer upstream has finished (and
+    // billed) can be waiting unread in the socket then. Abort only after that read (the check
+    // phase comes after the poll phase), so it is metered rather than cut off.
+    else
+      sleep({ ms: graceMs, signal: released.signal }).then(
+        () => setImmediate(abort),
+        () => undefined,
+      );
   };
   callerSignal.addEventListener('abort', onCallerGone, { once: true });
   return {

@@ -36,6 +36,11 @@ export type BilledOutcome = 'completed' | 'incomplete' | 'aborted' | 'failed';
 export interface BilledRequest {
   /** The response id (`chatcmpl-…`, `resp_…`); for embeddings the request id (`req_…`). */
   id: string;
+  /**
+   * The request id sent as `x-request-id` (`req_…`), the only id a client or proxy has for a
+   * request whose answer it never read. Absent from ledger lines written before it was recorded.
+   */
+  request_id?: string;
   endpoint: BilledEndpoint;
   /** Who answered; absent (OpenAI) on lines written before other providers were simulated. */
   provider?: BilledProvider | undefined;

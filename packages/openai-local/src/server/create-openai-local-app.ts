@@ -372,6 +372,7 @@ export function createOpenAILocalApp({
         ledger.record({
           ...input,
           provider: input.provider ?? 'openai',
+          request_id: context.get('requestId'),
           created_at: createdAt,
           project_id: projectId,
           api_key_id: apiKeyId,

@@ -14,7 +14,7 @@ import type { OpenAILocalFault } from './openai-local-fault.js';
  */
 export type BillInput = Omit<
   BilledRequest,
-  'created_at' | 'project_id' | 'api_key_id' | 'user_id' | 'batch'
+  'created_at' | 'project_id' | 'api_key_id' | 'user_id' | 'batch' | 'request_id'
 >;
 
 /**

@@ -1,0 +1,62 @@
+import { once } from 'node:events';
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { request } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAbortGrace } from './create-abort-grace.js';
+
+let answer: ServerResponse | undefined;
+const server = createServer((_request, response) => {
+  response.writeHead(200, { 'content-type': 'text/plain' });
+  response.write('first;');
+  answer = response;
+});
+let url: string;
+beforeAll(async () => {
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+describe('createAbortGrace', () => {
+  it('reads what upstream has already sent before it aborts upstream at the end of the grace', async () => {
+    const caller = new AbortController();
+    let endGrace: () => void = () => undefined;
+    const grace = createAbortGrace({
+      callerSignal: caller.signal,
+      graceMs: 200,
+      // The grace's timer is the test's.
+      sleep: () =>
+        new Promise<void>((resolve) => {
+          endGrace = resolve;
+        }),
+    });
+    const upstream = await request(url, { signal: grace.signal });
+    let received = '';
+    const ended = new Promise<string>((resolve) => {
+      upstream.body.on('data', (chunk: Buffer) => {
+        received += chunk.toString('utf8');
+      });
+      upstream.body.once('end', () => {
+        grace.release();
+        resolve('end');
+      });
+      upstream.body.once('error', () => resolve('aborted'));
+    });
+    await expect.poll(() => received).toBe('first;');
+    caller.abort();
+    // A busy process: the rest of the answer, and its end, reach the proxy's socket in the same
+    // turn of the event loop as the grace's timer fires, before the socket is read. Upstream
+    // has finished and billed it all: it must be read, not cut off unread.
+    setTimeout(() => {
+      answer?.end('rest');
+      endGrace();
+    }, 0);
+    expect(await ended).toBe('end');
+    expect(received).toBe('first;rest');
+  });
+});
