@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BilledRequest } from './billed-request.js';
-import { usageLedgerFileName } from './create-usage-ledger.js';
 import type { OpenAILocalServer } from '../server/openai-local-options.js';
 import { startOpenAILocal } from '../server/start-openai-local.js';
+import type { BilledRequest } from './billed-request.js';
+import { usageLedgerFileName } from './create-usage-ledger.js';
 
 let dataDir: string;
 let server: OpenAILocalServer;
