@@ -92,6 +92,8 @@ export interface DecodedSegment {
   damaged: DamagedRange[];
   /** Where the zero bytes that end the segment begin: space written ahead, never used. */
   zeroTailFrom: number;
+  /** The highest sequence number read (or passed in), for the next segment's gaps. */
+  highestSequence: number | undefined;
 }
 
 type ReadAttempt = { ok: true; located: LocatedRecord } | { ok: false; reason: string };
@@ -99,6 +101,41 @@ type ReadAttempt = { ok: true; located: LocatedRecord } | { ok: false; reason: s
 // Every payload starts with this (the `k` key comes first): a second signature of a record
 // start, for a record whose marker itself was damaged.
 const payloadPrefix = Buffer.from('{"k":"');
+
+/**
+ * Adds to `starts` the records of a damaged stretch from `from` whose signatures were damaged
+ * but whose length field still reaches exactly the next record start (or one of `ends`): read
+ * backwards from the end, each one found is a boundary for the one before it. In JSON text no 4
+ * bytes read as a length that small, so text never passes for a record start.
+ */
+function addChainedStarts({
+  bytes,
+  from,
+  starts,
+  ends,
+}: {
+  bytes: Buffer;
+  from: number;
+  starts: Set<number>;
+  ends: number[];
+}): void {
+  const end = Math.max(...ends);
+  const boundaries = new Set<number>([...starts, ...ends]);
+  for (let candidate = end - recordHeaderBytes - 1; candidate > from; candidate--) {
+    const payloadLength = bytes.readUInt32LE(candidate + 4);
+    if (payloadLength === 0 || payloadLength > end - candidate) continue;
+    if (!boundaries.has(candidate + recordHeaderBytes + payloadLength)) continue;
+    boundaries.add(candidate);
+    starts.add(candidate);
+  }
+}
+
+/** Where the data of a segment ends: before the zeros written ahead that end it, if any. */
+function dataEnd(bytes: Buffer, from: number): number {
+  let end = bytes.length;
+  while (end > from && bytes[end - 1] === 0) end -= 1;
+  return end;
+}
 
 function readRecordAt(bytes: Buffer, offset: number): ReadAttempt {
   if (bytes.length - offset < recordHeaderBytes) return { ok: false, reason: 'torn record header' };
@@ -127,21 +164,30 @@ function readRecordAt(bytes: Buffer, offset: number): ReadAttempt {
  * Decodes every readable record of a segment. After a torn or damaged record it resynchronises on
  * the next record start (marker, or payload prefix) that opens a whole, checksummed record, so
  * one flipped byte costs at most one record, not the rest of the segment; each skipped stretch is
- * reported with its byte range and the number of record starts found in it. Zero bytes from a
+ * reported with its byte range and the number of records it held: the record starts found in it
+ * (by signature, or by a length field reaching the next start), or the gap in sequence numbers
+ * across it when that is larger (`previousSequence`: the highest before this segment). Zero bytes from a
  * record boundary to the end are space written ahead of use (segments are pre-written with zeros,
  * see the segment journal), not damage: no record starts with a zero byte. Never throws.
  */
-export function decodeJournalSegment(bytes: Buffer): DecodedSegment {
+export function decodeJournalSegment(
+  bytes: Buffer,
+  { previousSequence }: { previousSequence?: number | undefined } = {},
+): DecodedSegment {
   const records: LocatedRecord[] = [];
   const damaged: DamagedRange[] = [];
+  // The highest sequence number seen so far (`undefined`: unknown, nothing before this segment
+  // was read): the sequence gap across a damaged stretch counts the records lost in it.
+  let highestSequence = previousSequence;
   let offset = 0;
   while (offset < bytes.length) {
     if (bytes[offset] === 0 && isZeroFrom(bytes, offset)) {
-      return { records, damaged, zeroTailFrom: offset };
+      return { records, damaged, zeroTailFrom: offset, highestSequence };
     }
     const attempt = readRecordAt(bytes, offset);
     if (attempt.ok) {
       records.push(attempt.located);
+      highestSequence = highestSequenceOf(attempt.located.record, highestSequence);
       offset += attempt.located.length;
       continue;
     }
@@ -151,6 +197,7 @@ export function decodeJournalSegment(bytes: Buffer): DecodedSegment {
     const starts = new Set<number>([offset]);
     let end = bytes.length;
     let tail = true;
+    let next: JournalRecord | undefined;
     let byMarker = bytes.indexOf(recordMagic, offset + 1);
     let byPrefix = bytes.indexOf(payloadPrefix, offset + recordHeaderBytes + 1);
     while (byMarker !== -1 || byPrefix !== -1) {
@@ -160,23 +207,73 @@ export function decodeJournalSegment(bytes: Buffer): DecodedSegment {
       if (candidate === markerStart) byMarker = bytes.indexOf(recordMagic, byMarker + 1);
       if (candidate === prefixStart) byPrefix = bytes.indexOf(payloadPrefix, byPrefix + 1);
       if (candidate <= offset) continue;
-      if (readRecordAt(bytes, candidate).ok) {
+      const found = readRecordAt(bytes, candidate);
+      if (found.ok) {
+        next = found.located.record;
         end = candidate;
         tail = false;
         break;
       }
       starts.add(candidate);
     }
+    addChainedStarts({
+      bytes,
+      from: offset,
+      starts,
+      ends: tail ? [bytes.length, dataEnd(bytes, offset)] : [end],
+    });
+    // A record whose marker and payload prefix were both damaged leaves no start to find: the
+    // gap between the sequence numbers on either side of the stretch counts it (acks and
+    // abandons take no sequence number, so only the starts found count those).
+    const gap = sequenceGap({ before: highestSequence, after: next, bytes: end - offset });
     damaged.push({
       start: offset,
       end,
-      lostRecords: starts.size,
+      lostRecords: Math.max(starts.size, gap),
       reason: attempt.reason,
       tail,
     });
     offset = end;
   }
-  return { records, damaged, zeroTailFrom: bytes.length };
+  return { records, damaged, zeroTailFrom: bytes.length, highestSequence };
+}
+
+/** The sequence number a record introduces (an event's, a stream's, a completion's new one). */
+function newSequenceOf(record: JournalRecord): number | undefined {
+  if (record.k === 'event' || record.k === 'stream-open') return record.s;
+  if (record.k === 'stream-complete') return record.n;
+  return undefined;
+}
+
+function highestSequenceOf(record: JournalRecord, highest: number | undefined): number | undefined {
+  const sequence = newSequenceOf(record);
+  if (sequence === undefined || !Number.isSafeInteger(sequence)) return highest;
+  return highest === undefined ? sequence : Math.max(highest, sequence);
+}
+
+// The fewest bytes a record taking a sequence number can take (`{"k":"event","s":1,"t":0,"e":{}}`
+// behind its header): a gap wider than the stretch could hold is not believed.
+const smallestSequencedRecordBytes = recordHeaderBytes + 30;
+
+/**
+ * How many sequence-numbered records a damaged stretch of `bytes` held, from the numbers on either
+ * side: sequence numbers are handed out in the order records are written, so a record after the
+ * stretch numbered `after` while `before` was the highest before it leaves `after - before - 1`
+ * records in between. A record copied forward by compaction keeps its old, lower number, and a
+ * stream's updates repeat theirs: those give no gap. 0 when either side is unknown.
+ */
+function sequenceGap({
+  before,
+  after,
+  bytes,
+}: {
+  before: number | undefined;
+  after: JournalRecord | undefined;
+  bytes: number;
+}): number {
+  const sequence = after === undefined ? undefined : newSequenceOf(after);
+  if (before === undefined || sequence === undefined || sequence <= before) return 0;
+  return Math.min(sequence - before - 1, Math.floor(bytes / smallestSequencedRecordBytes));
 }
 
 /**
@@ -196,12 +293,18 @@ export function decodeSegmentFile({
   bytes,
   segmentBytes,
   newest,
+  previousSequence,
 }: {
   bytes: Buffer;
   segmentBytes: number;
   newest: boolean;
+  /**
+   * The highest sequence number of the segments before this one (0 before the first segment
+   * a directory ever had), so damage at the start of the segment is counted by the gap too.
+   */
+  previousSequence?: number | undefined;
 }): DecodedSegment {
-  const decoded = decodeJournalSegment(bytes);
+  const decoded = decodeJournalSegment(bytes, { previousSequence });
   if (decoded.zeroTailFrom < bytes.length && bytes.length !== segmentBytes) {
     decoded.damaged.push({
       start: decoded.zeroTailFrom,

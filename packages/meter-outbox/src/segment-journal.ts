@@ -126,11 +126,13 @@ export function openSegmentJournal({
   // segment. The others were never used and go.
   let adoptAs = (listSegments().at(-1) ?? 0) + 1;
   let adopted = false;
+  const adoptedSegments = new Set<number>();
   for (const name of fsys.readdirSync(directory).filter((entry) => preparedPattern.test(entry))) {
     const file = path.join(directory, name);
     try {
       if (isUnwritten(fsys.readFileSync(file))) fsys.rmSync(file, { force: true });
       else {
+        adoptedSegments.add(adoptAs);
         fsys.renameSync(file, path.join(directory, segmentName(adoptAs++)));
         adopted = true;
       }
@@ -146,11 +148,17 @@ export function openSegmentJournal({
   const writtenCounts = new Map<number, number>();
   const damagedSegments = new Set<number>();
   const quarantinedFiles: string[] = [];
+  // Segment 1 is created only in a directory holding none, where sequence numbers start at 1:
+  // damage at its very start is counted by the sequence gap too. After older segments went, the
+  // number before the first one left is unknown.
+  let previousSequence =
+    segmentIds[0] === 1 && !adoptedSegments.has(1) ? 0 : (undefined as number | undefined);
   for (const segment of segmentIds) {
     const file = path.join(directory, segmentName(segment));
     const bytes = fsys.readFileSync(file);
     const isNewest = segment === segmentIds.at(-1);
-    const decoded = decodeSegmentFile({ bytes, segmentBytes, newest: isNewest });
+    const decoded = decodeSegmentFile({ bytes, segmentBytes, newest: isNewest, previousSequence });
+    previousSequence = decoded.highestSequence;
     if (decoded.records.length === 0 && decoded.damaged.length === 0) {
       // An empty segment (created, or pre-written with zeros, and never written): nothing to keep.
       try {

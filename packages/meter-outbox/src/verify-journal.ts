@@ -53,13 +53,22 @@ export function verifyJournal(
   const segments: JournalReport['segments'] = [];
   const damaged: JournalReport['damaged'] = [];
   let nextSegment = 0;
+  // As the outbox's open: sequence numbers start at 1 in segment 1, the first of a directory.
+  let previousSequence: number | undefined;
   for (const [index, entry] of files.entries()) {
     const { name } = entry;
     const file = path.join(directory, name);
     const bytes = entry.bytes ?? read(name);
-    // The same reading as the outbox's open (zeros written ahead against zeros from damage).
-    const decoded = decodeSegmentFile({ bytes, segmentBytes, newest: index === files.length - 1 });
     const match = segmentPattern.exec(name);
+    if (index === 0 && match && Number(match[1]) === 1) previousSequence = 0;
+    // The same reading as the outbox's open (zeros written ahead against zeros from damage).
+    const decoded = decodeSegmentFile({
+      bytes,
+      segmentBytes,
+      newest: index === files.length - 1,
+      previousSequence,
+    });
+    previousSequence = decoded.highestSequence;
     const segment = match ? Number(match[1]) : nextSegment;
     nextSegment = segment + 1;
     for (const located of decoded.records) {
