@@ -76,6 +76,7 @@ export function estimateChatCompletionTokens({
   toolCallGroups = [],
   model,
   encoding,
+  countPrompt,
 }: {
   request: ChatPromptRequest;
   /** Generated text: content and refusals. */
@@ -85,11 +86,15 @@ export function estimateChatCompletionTokens({
   /** The model the response reported; the request's model is the fallback. */
   model: string | null | undefined;
   encoding?: EncodingName | null | undefined;
+  /** Counts the request's prompt in an encoding (a stream meter's, remembered between calls). */
+  countPrompt?: ((encoding: EncodingName) => number) | undefined;
 }): UsageRecord {
   const modelName = model ?? request.model ?? '';
   const resolved = resolveEstimateEncoding({ model: modelName, encoding });
   return estimateTokens({
-    promptTokens: countChatPromptTokens(request, { encoding: resolved }).tokens,
+    promptTokens: countPrompt
+      ? countPrompt(resolved)
+      : countChatPromptTokens(request, { encoding: resolved }).tokens,
     completionTokens: estimateOutputTokens({
       texts: completionTexts,
       toolCallGroups,
@@ -116,6 +121,7 @@ export function estimateResponsesTokens({
   toolCalls = [],
   model,
   encoding,
+  countPrompt,
 }: {
   request: ResponsesPromptRequest;
   /** Generated text: output text, refusals, code and other tool input. */
@@ -126,8 +132,9 @@ export function estimateResponsesTokens({
   toolCalls?: readonly FunctionCallInput[] | undefined;
   model: string | null | undefined;
   encoding?: EncodingName | null | undefined;
+  /** Counts the request's prompt in an encoding (a stream meter's, remembered between calls). */
+  countPrompt?: ((encoding: EncodingName) => number) | undefined;
 }): UsageRecord {
-  const chatRequest = convertResponsesRequest(request);
   const modelName = model ?? request.model ?? '';
   const resolved = resolveEstimateEncoding({ model: modelName, encoding });
   const output = estimateOutputTokens({
@@ -137,7 +144,9 @@ export function estimateResponsesTokens({
     encoding: resolved,
   });
   return estimateTokens({
-    promptTokens: countChatPromptTokens(chatRequest, { encoding: resolved }).tokens,
+    promptTokens: countPrompt
+      ? countPrompt(resolved)
+      : countChatPromptTokens(convertResponsesRequest(request), { encoding: resolved }).tokens,
     completionTokens:
       output.tokens +
       (outputMessageCount + output.toolCallMessages) * responsesTokensPerOutputMessage,

@@ -3,8 +3,12 @@ import type { EstimateReason, UsageEvent } from '../../../events/usage-event.js'
 import { resolveStreamIdentity } from '../../../stream/resolve-stream-identity.js';
 import { safeConvertUsage } from '../../../stream/safe-convert-usage.js';
 import type { StreamEndReason, StreamMeterOptions } from '../../../stream/stream-meter-options.js';
+import type { EncodingName } from '../../../tokenizer/encoding-name.js';
 import type { UsageRecord } from '../../../usage/usage-record.js';
-import type { ChatPromptRequest } from '../count/count-chat-prompt-tokens.js';
+import {
+  type ChatPromptRequest,
+  countChatPromptTokens,
+} from '../count/count-chat-prompt-tokens.js';
 import { convertChatUsage, type OpenAIChatUsage } from '../events/convert-chat-usage.js';
 import { createOpenAIUsageEvent } from '../events/create-openai-usage-event.js';
 import { estimateChatCompletionTokens } from '../events/estimate-response-tokens.js';
@@ -74,6 +78,17 @@ export class ChatStreamMeter {
   #serviceTier: string | undefined;
   #usage: OpenAIChatUsage | undefined;
   #chunkCount = 0;
+  // The prompt never changes: counted once per encoding, however often `finish` is called (a
+  // journal calls it on every snapshot).
+  #prompt: { encoding: EncodingName; tokens: number } | undefined;
+  readonly #countPrompt = (encoding: EncodingName): number => {
+    if (this.#prompt?.encoding !== encoding)
+      this.#prompt = {
+        encoding,
+        tokens: countChatPromptTokens(this.#request, { encoding }).tokens,
+      };
+    return this.#prompt.tokens;
+  };
 
   constructor({ request, options }: { request: ChatPromptRequest; options: StreamMeterOptions }) {
     this.#request = request;
@@ -161,6 +176,7 @@ export class ChatStreamMeter {
         toolCallGroups: this.#toolCallGroups(),
         model: this.#model,
         encoding: this.#options.encoding,
+        countPrompt: this.#countPrompt,
       });
     }
     return createOpenAIUsageEvent({

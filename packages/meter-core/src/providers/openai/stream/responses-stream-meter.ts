@@ -3,8 +3,13 @@ import type { EstimateReason, UsageEvent } from '../../../events/usage-event.js'
 import { resolveStreamIdentity } from '../../../stream/resolve-stream-identity.js';
 import { safeConvertUsage } from '../../../stream/safe-convert-usage.js';
 import type { StreamEndReason, StreamMeterOptions } from '../../../stream/stream-meter-options.js';
+import type { EncodingName } from '../../../tokenizer/encoding-name.js';
 import type { UsageRecord } from '../../../usage/usage-record.js';
-import type { ResponsesPromptRequest } from '../events/convert-responses-request.js';
+import { countChatPromptTokens } from '../count/count-chat-prompt-tokens.js';
+import {
+  convertResponsesRequest,
+  type ResponsesPromptRequest,
+} from '../events/convert-responses-request.js';
 import {
   convertResponsesUsage,
   type OpenAIResponsesUsage,
@@ -75,6 +80,17 @@ export class ResponsesStreamMeter {
   readonly #texts = new Map<string, string>();
   readonly #messageItems = new Set<string>();
   readonly #calls = new Map<string, { name: string; arguments: string }>();
+  // The prompt never changes: counted once per encoding, however often `finish` is called (a
+  // journal calls it on every snapshot).
+  #prompt: { encoding: EncodingName; tokens: number } | undefined;
+  readonly #countPrompt = (encoding: EncodingName): number => {
+    if (this.#prompt?.encoding !== encoding)
+      this.#prompt = {
+        encoding,
+        tokens: countChatPromptTokens(convertResponsesRequest(this.#request), { encoding }).tokens,
+      };
+    return this.#prompt.tokens;
+  };
   #id: string | undefined;
   #createdAt: number | undefined;
   #model: string | undefined;
@@ -209,6 +225,7 @@ export class ResponsesStreamMeter {
         toolCalls: [...this.#calls.values()],
         model: this.#model,
         encoding: this.#options.encoding,
+        countPrompt: this.#countPrompt,
       });
     }
     return createOpenAIUsageEvent({
