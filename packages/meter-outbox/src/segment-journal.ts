@@ -366,10 +366,11 @@ export function openSegmentJournal({
     writtenCounts.set(segment, 0);
     if (durability === 'fsync-each') syncDirectory();
     else if (durability === 'group') {
-      retiring = Promise.all([
-        retiring,
-        new Promise<void>((resolve) => setImmediate(resolve)),
-      ]).then(syncDirectory);
+      // In the thread pool, like the group commit: a directory's fsync waits for the file
+      // system's journal, which must not stall the event loop (and every enqueue) meanwhile.
+      retiring = Promise.all([retiring, syncDirectoryInBackground({ fsys, directory })]).then(
+        () => {},
+      );
     }
     // The one after this is pre-written while this one fills.
     setImmediate(prepareNext);
@@ -599,6 +600,30 @@ function truncateTornTail({
   } catch {
     return false;
   }
+}
+
+/** `syncDirectoryOf` with the fsync itself off the calling thread; never rejects. */
+function syncDirectoryInBackground({
+  fsys,
+  directory,
+}: {
+  fsys: JournalFileSystem;
+  directory: string;
+}): Promise<void> {
+  let fd: number;
+  try {
+    fd = fsys.openSync(directory, 'r');
+  } catch {
+    return Promise.resolve();
+  }
+  return new Promise<void>((resolve) =>
+    fsys.fdatasync(fd, () => {
+      try {
+        fsys.closeSync(fd);
+      } catch {}
+      resolve();
+    }),
+  );
 }
 
 /** fsync of a directory, so renames in it survive power loss; not supported everywhere. */
