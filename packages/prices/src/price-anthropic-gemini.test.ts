@@ -8,9 +8,11 @@ import { priceUsageEvent } from './price-usage-event.js';
 // 2026-12-07: Anthropic's https://platform.claude.com/docs/en/about-claude/pricing (USD per 1M
 // tokens: base input, 5-minute cache write 1.25x, 1-hour cache write 2x, cache read 0.1x,
 // output; web search $10 per 1,000 searches, web fetch no charge beyond its tokens; prompts above
-// 200K input tokens on Sonnet 4/4.5 at $6 / $22.50) and Google's
-// https://ai.google.dev/gemini-api/docs/pricing (gemini-2.5-flash $0.30 input, $1.00 audio
-// input, $0.03 cached, $2.50 output thinking included; gemini-2.5-pro $1.25 / $10 up to 200K).
+// 200K input tokens on Sonnet 4/4.5 at $6 / $22.50; the Anthropic page as mirrored, US-only
+// inference 1.1x from the data-residency docs) and Google's
+// https://ai.google.dev/gemini-api/docs/pricing (gemini-2.5-flash $0.30 input, $2.50 output
+// thinking included; gemini-2.5-pro $1.25 / $10 up to 200K, $2.50 / $15 above, as quoted from
+// that page; the audio-input $1.00 and cached $0.03 rates are genai-prices 0.1.8's).
 const perMillion = 1_000_000;
 // Recordings carry no time for Anthropic and the Generative Language API: price them on a day.
 const now = () => new Date('2026-12-01T12:00:00.000Z');
