@@ -47,15 +47,25 @@ describe('apps/blocking', { timeout: 120_000 }, () => {
     );
 
     const usage = parsePrintedUsage(result.stdout);
-    expect(usage).toHaveLength(5);
+    // Five OpenAI calls (one refused), then one Claude and one Gemini call, metered the same way.
+    expect(usage).toHaveLength(7);
     expect(usage.filter((line) => line.subject === 'customer-initech')).toHaveLength(1);
     expect(new Set(usage.map((line) => line.subject)).size).toBe(3);
-    expect(new Set(usage.map((line) => line.model)).size).toBe(2);
-    expect(new Set(usage.map((line) => line.id)).size).toBe(5);
+    expect(new Set(usage.map((line) => line.model)).size).toBe(4);
+    expect(new Set(usage.map((line) => line.id)).size).toBe(7);
+    expect(usage.slice(-2).map((line) => [line.model, line.source])).toEqual([
+      ['claude-haiku-4-5-20251001', 'provider, anthropic'],
+      ['gemini-2.5-flash', 'provider, google'],
+    ]);
     for (const line of usage) {
-      expect(line.source).toBe('provider');
+      expect(line.source).toMatch(/^provider(, anthropic|, google)?$/);
       expect(line.total).toBe(line.prompt + line.completion);
     }
+    // The usage table prices them at their providers' rates, never as unpriced.
+    expect(result.stdout).toMatch(
+      /^\S+ +customer-acme +claude-haiku-4-5-20251001 +standard .* \$\d/m,
+    );
+    expect(result.stdout).toMatch(/^\S+ +customer-acme +gemini-2\.5-flash .* \$\d/m);
     expect(result.stdout).toMatch(
       /subject\s+model\s+tier\s+input\s+cached\s+output\s+total\s+cost/,
     );
@@ -260,7 +270,8 @@ describe('apps/blocking', { timeout: 120_000 }, () => {
     }).done;
     expect(result.code).toBe(0);
     const usage = parsePrintedUsage(result.stdout);
-    expect(usage).toHaveLength(3);
+    // Three OpenAI calls, one Claude and one Gemini call.
+    expect(usage).toHaveLength(5);
     for (const line of usage)
       expect(line.id).toMatch(
         /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,

@@ -4,6 +4,7 @@ import { toUsageEvent } from '@llm-meter/meter-core';
 import { createBlockingGate } from './create-blocking-gate.js';
 import { demoDefaults } from './demo-defaults.js';
 import { formatRefusal } from './format-refusal.js';
+import { meterClaudeAndGemini } from './meter-claude-and-gemini.js';
 import { supportHandbook } from './support-handbook.js';
 
 // Sends support questions (the arguments, or a default set) with a shared system prompt, spread
@@ -94,6 +95,22 @@ await runApp({
         print(
           `${subject}  ${data.model}  prompt=${data.prompt_tokens} cached=${data.cached_tokens ?? 0} completion=${data.completion_tokens} total=${data.total_tokens} (${data.usage_source})  id=${event.id}`,
         );
+      }
+      // On the embedded defaults, one Claude and one Gemini call beside the OpenAI ones (not gated).
+      if (config.openai.apiKey === undefined && config.openai.baseUrl === undefined) {
+        const events = await meterClaudeAndGemini({
+          origin: new URL(openai.baseURL).origin,
+          config,
+          subject: config.subjects[0] as string,
+          prompt: list[0] as string,
+          enqueue: (event) => outbox.enqueue(event),
+        });
+        for (const event of events) {
+          const { data } = event;
+          print(
+            `${event.subject}  ${data.model}  prompt=${data.prompt_tokens} cached=${data.cached_tokens ?? 0} completion=${data.completion_tokens} total=${data.total_tokens} (${data.usage_source}, ${data.provider})  id=${event.id}`,
+          );
+        }
       }
     } finally {
       await gate?.close();

@@ -18,6 +18,11 @@ export {
 } from './price-usage-row.js';
 export { describePrices, genaiPricesVersion } from './prices-version.js';
 export {
+  anthropicInferenceGeoMultipliers,
+  googleStandardTrafficTypes,
+  providerPriceRulesChecked,
+} from './provider-price-rules.js';
+export {
   findServiceTierPrice,
   type PricedServiceTier,
   type ServiceTierPriceRow,

@@ -2,27 +2,28 @@
 import { createOpenMeterClient } from '@llm-meter/openmeter-client';
 import { formatReconcileReport } from './format-reconcile-report.js';
 import { reconcileUsageText, safeParseReconcileArguments } from './parse-reconcile-arguments.js';
-import { defaultUsageReportProvider, getUsageReportProvider } from './providers/registry.js';
-import { reconcileUsage } from './reconcile-usage.js';
+import { listUsageReportProviders } from './providers/registry.js';
+import { type ReconcileReport, reconcileUsage } from './reconcile-usage.js';
+import type { UsageReportClient } from './usage-report-client.js';
 
 // Exit statuses: 0 no drift past the threshold, 1 drift past it, 2 the command could not run.
 async function main(): Promise<number> {
-  const provider = getUsageReportProvider(defaultUsageReportProvider);
-  if (provider === undefined) {
-    console.error(`no usage report client is registered for ${defaultUsageReportProvider}`);
-    return 2;
-  }
+  const providers = listUsageReportProviders();
   if (process.argv.includes('--help') || process.argv.includes('-h')) {
     console.log(`${reconcileUsageText}
 
-Sets OpenMeter's metered tokens (by day, model and served tier) beside OpenAI's organisation
-Usage API (its completions and embeddings reports), and their cost beside the Costs API, for the
-UTC days --from to --to (both included). Prints the drift table (--json: the report as JSON) and
-exits 1 when a row drifts past --threshold percent of OpenAI's figure, 2 when it cannot run. A
-row OpenAI reports nothing for (% n/a: usage OpenAI does not know) is drift at any threshold.
+Sets OpenMeter's metered tokens (by day, model and served tier) beside each provider's own usage
+report, and their cost beside its cost report, for the UTC days --from to --to (both included):
+OpenAI's organisation Usage and Costs APIs, Anthropic's Admin API usage and cost reports, for
+every provider whose key is set (Gemini has no usage API: the report says so). Prints one drift
+table per provider (--json: { reports, notReconciled }) and exits 1 when a row drifts past
+--threshold percent of the provider's figure, 2 when it cannot run. A row the provider reports
+nothing for (% n/a) is drift at any threshold.
 
-Environment: ${provider.environmentHelp}, OPENMETER_URL and OPENMETER_API_KEY. OpenAI's usage has no
-end-customer dimension: reconciling per customer needs one OpenAI project or key per customer.`);
+Environment: OPENMETER_URL and OPENMETER_API_KEY, and per provider:
+${providers.map((provider) => `  ${provider.name}: ${provider.environmentHelp.replace(/\n/g, ' ')}`).join('\n')}
+Provider usage has no end-customer dimension: reconciling per customer needs one project,
+workspace or key per customer.`);
     return 0;
   }
   const parsed = safeParseReconcileArguments(process.argv.slice(2));
@@ -30,9 +31,15 @@ end-customer dimension: reconciling per customer needs one OpenAI project or key
     console.error(parsed.error);
     return 2;
   }
-  const usageReport = provider.createFromEnvironment(process.env);
-  if (!usageReport.success) {
-    console.error(usageReport.error);
+  const clients: UsageReportClient[] = [];
+  const notReconciled: Array<{ provider: string; name: string; reason: string }> = [];
+  for (const provider of providers) {
+    const created = provider.createFromEnvironment(process.env);
+    if (created.success) clients.push(created.value);
+    else notReconciled.push({ provider: provider.id, name: provider.name, reason: created.error });
+  }
+  if (clients.length === 0) {
+    for (const { reason } of notReconciled) console.error(reason);
     return 2;
   }
   const openmeterUrl = process.env.OPENMETER_URL;
@@ -43,19 +50,38 @@ end-customer dimension: reconciling per customer needs one OpenAI project or key
     return 2;
   }
   const args = parsed.value;
-  const report = await reconcileUsage({
-    openmeter: createOpenMeterClient({
-      baseUrl: openmeterUrl,
-      apiKey: process.env.OPENMETER_API_KEY || undefined,
-    }),
-    usageReport: usageReport.value,
-    from: args.from,
-    to: args.to,
-    threshold: args.threshold,
-    costs: args.costs,
+  const openmeter = createOpenMeterClient({
+    baseUrl: openmeterUrl,
+    apiKey: process.env.OPENMETER_API_KEY || undefined,
   });
-  console.log(args.json ? JSON.stringify(report, null, 2) : formatReconcileReport(report));
-  return report.pastThreshold > 0 ? 1 : 0;
+  const reports: ReconcileReport[] = [];
+  for (const usageReport of clients) {
+    reports.push(
+      await reconcileUsage({
+        openmeter,
+        usageReport,
+        from: args.from,
+        to: args.to,
+        threshold: args.threshold,
+        costs: args.costs,
+      }),
+    );
+  }
+  if (args.json) {
+    console.log(JSON.stringify({ reports, notReconciled }, null, 2));
+  } else {
+    const sections = reports.map((report) => formatReconcileReport(report));
+    if (notReconciled.length > 0) {
+      sections.push(
+        [
+          'Not reconciled:',
+          ...notReconciled.map(({ name, reason }) => `  ${name}: ${reason}`),
+        ].join('\n'),
+      );
+    }
+    console.log(sections.join('\n\n'));
+  }
+  return reports.some((report) => report.pastThreshold > 0) ? 1 : 0;
 }
 
 main().then(

@@ -57,7 +57,10 @@ export function compareUsage({
   openai,
   costs,
   dimensions,
+  provider,
 }: {
+  /** The provider whose usage is compared, for its prices (default `openai`). */
+  provider?: string | undefined;
   metered: readonly MeteredUsageRow[];
   openai: readonly UsageRow[];
   costs?: readonly ReportedCost[] | undefined;
@@ -101,7 +104,7 @@ export function compareUsage({
     }
   }
   const unpriced: string[] = [];
-  if (costs) rows.push(...compareCosts({ metered, costs, dimensions, unpriced }));
+  if (costs) rows.push(...compareCosts({ metered, costs, dimensions, unpriced, provider }));
   return { rows, unpriced };
 }
 
@@ -110,11 +113,13 @@ function compareCosts({
   costs,
   dimensions,
   unpriced,
+  provider,
 }: {
   metered: readonly MeteredUsageRow[];
   costs: readonly ReportedCost[];
   dimensions: ReconcileDimensions;
   unpriced: string[];
+  provider: string | undefined;
 }): DriftRow[] {
   const costKey = (day: string, projectId: string): UsageKey => ({
     day,
@@ -136,6 +141,7 @@ function compareCosts({
   for (const row of metered) {
     const price = priceUsage({
       model: row.model,
+      provider,
       serviceTier: row.serviceTier === '*' ? undefined : row.serviceTier,
       at: new Date(`${row.day}T00:00:00.000Z`),
       usage: row,

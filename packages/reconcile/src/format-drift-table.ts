@@ -3,7 +3,8 @@ import { type DriftRow, isPastThreshold } from './compare-usage.js';
 import type { ReconcileDimensions } from './usage-key.js';
 
 /**
- * Renders drift rows as an aligned text table: key columns, the metric, metered, OpenAI's,
+ * Renders drift rows as an aligned text table: key columns, the metric, metered, the provider's
+ * (headed by its id, `openai` by default),
  * difference and percentage; rows past the threshold are marked `!`; the last columns show how
  * many metered tokens are estimates and the corrections settlement made to them.
  */
@@ -11,10 +12,13 @@ export function formatDriftTable({
   rows,
   dimensions,
   threshold,
+  reportedBy = 'openai',
 }: {
   rows: readonly DriftRow[];
   dimensions: ReconcileDimensions;
   threshold: number;
+  /** The provider whose figures the `openai` field of the rows holds, for the column header. */
+  reportedBy?: string | undefined;
 }): string {
   if (rows.length === 0) return '(no usage on either side)';
   const header = [
@@ -25,7 +29,7 @@ export function formatDriftTable({
     ...(dimensions.apiKeyId ? ['api key'] : []),
     'metric',
     'metered',
-    'openai',
+    reportedBy,
     'difference',
     '%',
     '',

@@ -7,12 +7,13 @@ import type { ReconcileReport } from './reconcile-usage.js';
  */
 export function formatReconcileReport(report: ReconcileReport): string {
   const lines = [
-    `Reconciliation ${report.from} to ${report.to} (UTC days): OpenMeter (metered) against OpenAI's organisation usage and costs`,
+    `Reconciliation ${report.from} to ${report.to} (UTC days): OpenMeter (metered) against ${report.providerName}'s usage and cost reports`,
     '',
     formatDriftTable({
       rows: report.rows,
       dimensions: report.dimensions,
       threshold: report.threshold,
+      reportedBy: report.provider,
     }),
     '',
     report.pastThreshold === 0

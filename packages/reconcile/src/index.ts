@@ -8,12 +8,18 @@ export {
 export { formatDriftTable } from './format-drift-table.js';
 export { formatReconcileReport } from './format-reconcile-report.js';
 export {
+  type CreateAnthropicUsageReportInput,
+  createAnthropicUsageReport,
+} from './providers/anthropic/create-anthropic-usage-report.js';
+export { describeAnthropicLimitations } from './providers/anthropic/describe-anthropic-limitations.js';
+export { AnthropicAdminError } from './providers/anthropic/fetch-anthropic-report.js';
+export {
   type CreateOpenAIUsageReportInput,
   createOpenAIUsageReport,
 } from './providers/openai/create-openai-usage-report.js';
 export { describeOpenAILimitations } from './providers/openai/describe-openai-limitations.js';
 export { OpenAIAdminError } from './providers/openai/fetch-openai-buckets.js';
-export { getUsageReportProvider } from './providers/registry.js';
+export { getUsageReportProvider, listUsageReportProviders } from './providers/registry.js';
 export {
   type DimensionNames,
   defaultDimensionNames,

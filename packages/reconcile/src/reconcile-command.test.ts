@@ -33,6 +33,21 @@ beforeAll(async () => {
   const metered = await openai.chat.completions.create(request);
   await openmeter.events.ingest(toUsageEvent(metered, { subject: 'customer-acme', request }));
   await openai.chat.completions.create(request);
+  // One Claude message, not metered: Anthropic's table shows it.
+  const claude = await fetch(`${openaiLocal.url}/messages`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-api-key': 'sk-ant-test',
+      'anthropic-version': '2023-06-01',
+    },
+    body: JSON.stringify({
+      model: 'claude-haiku-4-5',
+      max_tokens: 20,
+      messages: [{ role: 'user', content: 'Name a prime number.' }],
+    }),
+  });
+  expect(claude.status).toBe(200);
 });
 
 afterAll(async () => {
@@ -59,7 +74,7 @@ function runPnpmReconcile({
   const [command, prefix] = pnpmCommand();
   const baseEnv: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) {
-    if (!/^(OPENAI_|OPENMETER_|LLM_METER_)/.test(name)) baseEnv[name] = value;
+    if (!/^(OPENAI_|ANTHROPIC_|OPENMETER_|LLM_METER_)/.test(name)) baseEnv[name] = value;
   }
   const child = spawn(command, [...prefix, 'reconcile', ...args], {
     cwd: repositoryRoot,
@@ -86,8 +101,9 @@ describe('pnpm reconcile from the repository root', () => {
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     // pnpm 12 always adds its one ELIFECYCLE line; nothing else follows the command's error.
+    // One line per provider, each naming what to set (Gemini: that it has no usage API).
     expect(result.stderr).toMatch(
-      /\nOPENAI_ADMIN_KEY is not set: the organisation Usage and Costs APIs need an admin key [^\n]*\n\[ELIFECYCLE\] Command failed with exit code 2\.\n$/,
+      /\nOPENAI_ADMIN_KEY is not set: the organisation Usage and Costs APIs need an admin key [^\n]*\nANTHROPIC_ADMIN_KEY is not set: [^\n]*\nGoogle publishes no usage or cost report API for Gemini[^\n]*\n\[ELIFECYCLE\] Command failed with exit code 2\.\n$/,
     );
     expect(result.stderr).not.toContain('ERR_PNPM');
   });
@@ -103,8 +119,13 @@ describe('pnpm reconcile from the repository root', () => {
       env,
     });
     expect(drift.code).toBe(1);
-    const report = JSON.parse(drift.stdout) as { pastThreshold: number };
-    expect(report.pastThreshold).toBeGreaterThan(0);
+    const output = JSON.parse(drift.stdout) as {
+      reports: Array<{ provider: string; pastThreshold: number }>;
+      notReconciled: Array<{ provider: string }>;
+    };
+    expect(output.reports.map((report) => report.provider)).toEqual(['openai']);
+    expect(output.reports[0]?.pastThreshold).toBeGreaterThan(0);
+    expect(output.notReconciled.map((entry) => entry.provider)).toEqual(['anthropic', 'google']);
     expect(drift.stderr).not.toContain('ERR_PNPM');
 
     const within = await runPnpmReconcile({
@@ -113,5 +134,25 @@ describe('pnpm reconcile from the repository root', () => {
     });
     expect(within.code).toBe(0);
     expect(within.stdout).toMatch(/^day +model +tier +metric +metered +openai +difference/m);
+  });
+
+  it('shows Anthropic beside OpenAI, and says Gemini has no usage API', async () => {
+    const result = await runPnpmReconcile({
+      args: ['--from', day, '--to', day, '--threshold', '100000'],
+      env: {
+        OPENAI_ADMIN_KEY: adminKey,
+        OPENAI_BASE_URL: openaiLocal.url,
+        ANTHROPIC_ADMIN_KEY: adminKey,
+        ANTHROPIC_BASE_URL: openaiLocal.url.replace(/\/v1$/, ''),
+        OPENMETER_URL: openmeterLocal.url,
+      },
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("against OpenAI's usage and cost reports");
+    expect(result.stdout).toContain("against Anthropic's usage and cost reports");
+    expect(result.stdout).toMatch(/^day +model +tier +metric +metered +anthropic +difference/m);
+    expect(result.stdout).toMatch(
+      /Not reconciled:\n {2}Google \(Gemini\): Google publishes no usage or cost report API/,
+    );
   });
 });

@@ -186,9 +186,12 @@ describe('reconcileUsage against openai-local and openmeter-local', () => {
     const json = await run(['--from', day, '--to', day, '--threshold', '0', '--json']);
     expect(json.stderr).toBe('');
     expect(json.code).toBe(1);
-    const report = JSON.parse(json.stdout) as { pastThreshold: number; limitations: string[] };
-    expect(report.pastThreshold).toBeGreaterThan(0);
-    expect(report.limitations[0]).toMatch(/no end-customer dimension/);
+    const output = JSON.parse(json.stdout) as {
+      reports: Array<{ pastThreshold: number; limitations: string[] }>;
+    };
+    expect(output.reports).toHaveLength(1);
+    expect(output.reports[0]?.pastThreshold).toBeGreaterThan(0);
+    expect(output.reports[0]?.limitations[0]).toMatch(/no end-customer dimension/);
 
     const text = await run(['--from', day, '--to', day, '--threshold', '100000']);
     expect(text.code).toBe(0);
@@ -207,7 +210,8 @@ describe('reconcileUsage against openai-local and openmeter-local', () => {
     const help = await run(['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^usage: llm-meter-reconcile --from YYYY-MM-DD --to YYYY-MM-DD/);
-    expect(help.stdout).toContain('no\nend-customer dimension');
+    expect(help.stdout).toContain('Provider usage has no end-customer dimension');
+    expect(help.stdout).toContain('ANTHROPIC_ADMIN_KEY');
     // Four child processes that each load tsx: minutes on a busy 2-core machine, never a timing claim.
   }, 240_000);
 });

@@ -28,6 +28,10 @@ export interface ReconcileUsageInput {
 
 /** The result of a reconciliation, as printed and as written by `--json`. */
 export interface ReconcileReport {
+  /** The provider whose reports the metered usage was set beside (`openai`, `anthropic`). */
+  provider: string;
+  /** Its name in messages (`OpenAI`, `Anthropic`). */
+  providerName: string;
   from: string;
   to: string;
   threshold: number;
@@ -80,8 +84,11 @@ export async function reconcileUsage(input: ReconcileUsageInput): Promise<Reconc
     openai: reported,
     costs,
     dimensions,
+    provider: input.usageReport.provider,
   });
   return {
+    provider: input.usageReport.provider,
+    providerName: input.usageReport.name,
     from: input.from,
     to: input.to,
     threshold: input.threshold,

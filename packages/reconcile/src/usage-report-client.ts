@@ -37,6 +37,8 @@ export interface UsageReportClient {
 export interface UsageReportProvider {
   /** The provider as the usage events' `provider` field names it. */
   id: string;
+  /** The provider's name in messages, e.g. `Anthropic`. */
+  name: string;
   /** The client, or one line saying which environment variable to set. */
   createFromEnvironment(
     environment: Readonly<Record<string, string | undefined>>,

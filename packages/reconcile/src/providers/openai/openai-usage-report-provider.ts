@@ -5,6 +5,7 @@ import { defaultOpenAIBaseUrl } from './fetch-openai-buckets.js';
 /** OpenAI in the registry: `OPENAI_ADMIN_KEY` and `OPENAI_BASE_URL` from the environment. */
 export const openAIUsageReportProvider: UsageReportProvider = {
   id: 'openai',
+  name: 'OpenAI',
   createFromEnvironment(environment) {
     const adminKey = environment.OPENAI_ADMIN_KEY;
     if (!adminKey) {

@@ -1,0 +1,25 @@
+import type { ReconcileDimensions } from '../../usage-key.js';
+
+/**
+ * Says plainly what a reconciliation with Anthropic's Admin API reports, split by these
+ * dimensions, cannot tell.
+ * @see https://docs.anthropic.com/en/api/admin-api/usage-cost/get-messages-usage-report
+ */
+export function describeAnthropicLimitations(dimensions: ReconcileDimensions): string[] {
+  const limitations = [
+    "Anthropic's usage report has no end-customer dimension: this compares totals per model and day. Per-customer reconciliation needs one workspace or API key per customer, carried on the events as a project_id (the workspace) or api_key_id dimension.",
+    "Anthropic's costs of a day cover everything billed to the organisation (web searches, code execution, other apps); the metered cost covers the metered tokens only, priced with @llm-meter/prices, and the shipped meters carry no cache-write tokens apart, so cache writes are priced there as input.",
+    'Requests are not compared: the usage report counts none.',
+  ];
+  if (!dimensions.serviceTier) {
+    limitations.push(
+      'The meters carry no service_tier dimension: all tiers of a model are compared together.',
+    );
+  }
+  if (!dimensions.projectId && !dimensions.apiKeyId) {
+    limitations.push(
+      "The meters carry no project_id or api_key_id: usage of the organisation's other workspaces and keys shows as drift.",
+    );
+  }
+  return limitations;
+}

@@ -1,0 +1,139 @@
+import type { AnthropicReportBucket, AnthropicReportPage } from './anthropic-admin-types.js';
+
+/** Anthropic's API base URL, used when none is given. */
+export const defaultAnthropicBaseUrl = 'https://api.anthropic.com';
+
+// The API version the Admin API's reports are documented with.
+const anthropicVersion = '2023-06-01';
+// 1d buckets: Anthropic allows up to 31 per page.
+const bucketsPerPage = 31;
+const maxPages = 1000;
+
+/** A failed call to Anthropic's Admin API: method, URL (no key) and status in the message. */
+export class AnthropicAdminError extends Error {
+  override name = 'AnthropicAdminError' as const;
+  constructor(
+    readonly status: number | undefined,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Input of `fetchAnthropicReport`. */
+export interface FetchAnthropicReportInput {
+  /** e.g. `https://api.anthropic.com`, or openai-local's `http://127.0.0.1:PORT`. */
+  baseUrl: string;
+  /** An Admin API key (`sk-ant-admin…`, `ANTHROPIC_ADMIN_KEY`). */
+  adminKey: string;
+  /** `/v1/organizations/usage_report/messages` or `/v1/organizations/cost_report`. */
+  path: string;
+  /** Unix seconds; start inclusive, end exclusive. */
+  startTime: number;
+  endTime: number;
+  groupBy: readonly string[];
+  fetch?: typeof globalThis.fetch;
+}
+
+/**
+ * Reads every page of an Admin API usage or cost report (`bucket_width=1d`, `group_by[]` per
+ * field, `page=<next_page>` while `has_more`) and returns all buckets in order.
+ * @see https://docs.anthropic.com/en/api/admin-api/usage-cost/get-messages-usage-report
+ */
+export async function fetchAnthropicReport<Result>({
+  baseUrl,
+  adminKey,
+  path,
+  startTime,
+  endTime,
+  groupBy,
+  fetch = globalThis.fetch,
+}: FetchAnthropicReportInput): Promise<AnthropicReportBucket<Result>[]> {
+  const buckets: AnthropicReportBucket<Result>[] = [];
+  const seenPages = new Set<string>();
+  let page: string | null = null;
+  for (let count = 0; count < maxPages; count += 1) {
+    const query = new URLSearchParams({
+      starting_at: rfc3339(startTime),
+      ending_at: rfc3339(endTime),
+      bucket_width: '1d',
+      limit: String(bucketsPerPage),
+    });
+    for (const field of groupBy) query.append('group_by[]', field);
+    if (page) query.set('page', page);
+    const url = `${baseUrl.replace(/\/+$/, '')}${path}?${query}`;
+    const body = await getJson({ url, adminKey, fetch });
+    if (!isReportPage(body)) {
+      throw new AnthropicAdminError(
+        200,
+        `GET ${url} answered something that is not a report page (data[] and has_more): is this Anthropic's Admin API?`,
+      );
+    }
+    buckets.push(...(body.data as AnthropicReportBucket<Result>[]));
+    if (!body.has_more) return buckets;
+    if (!body.next_page || seenPages.has(body.next_page)) {
+      throw new AnthropicAdminError(
+        200,
+        `GET ${url} says has_more but its next_page ${JSON.stringify(body.next_page)} is missing or repeats`,
+      );
+    }
+    seenPages.add(body.next_page);
+    page = body.next_page;
+  }
+  throw new AnthropicAdminError(undefined, `GET ${baseUrl}${path} had more than ${maxPages} pages`);
+}
+
+function rfc3339(seconds: number): string {
+  return new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+async function getJson({
+  url,
+  adminKey,
+  fetch,
+}: {
+  url: string;
+  adminKey: string;
+  fetch: typeof globalThis.fetch;
+}): Promise<unknown> {
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      headers: { 'x-api-key': adminKey, 'anthropic-version': anthropicVersion },
+    });
+  } catch (error) {
+    throw new AnthropicAdminError(
+      undefined,
+      `GET ${url} failed: ${error instanceof Error ? error.message : String(error)}; check ANTHROPIC_BASE_URL and the network`,
+      { cause: error },
+    );
+  }
+  const text = await response.text();
+  if (!response.ok) {
+    const hint =
+      response.status === 401 || response.status === 403
+        ? ' (the usage and cost reports need an Admin API key, sk-ant-admin…, in ANTHROPIC_ADMIN_KEY)'
+        : '';
+    throw new AnthropicAdminError(
+      response.status,
+      `Request failed with status code ${response.status} ${response.statusText}: GET ${url}${hint}: ${text.slice(0, 300)}`,
+    );
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new AnthropicAdminError(response.status, `GET ${url} answered invalid JSON`, {
+      cause: error,
+    });
+  }
+}
+
+function isReportPage(body: unknown): body is AnthropicReportPage<unknown> {
+  return (
+    typeof body === 'object' &&
+    body !== null &&
+    Array.isArray((body as { data?: unknown }).data) &&
+    typeof (body as { has_more?: unknown }).has_more === 'boolean'
+  );
+}
