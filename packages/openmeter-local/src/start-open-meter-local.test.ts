@@ -264,7 +264,7 @@ describe('startOpenMeterLocal', () => {
     } finally {
       rmSync(directory, { recursive: true, force: true });
     }
-  });
+  }, 600_000); // six child processes that load TypeScript: minutes on a busy 2-core machine
 
   it('says in one line that another process holds the database when its lock outlasts the busy timeout', async () => {
     const directory = mkdtempSync(join(tmpdir(), 'openmeter-local-busy-'));
