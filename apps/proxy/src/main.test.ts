@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Anthropic from '@anthropic-ai/sdk';
+import { GoogleGenAI } from '@google/genai';
 import { countChatPromptTokens, countTokens, openMeterMeters } from '@llm-meter/meter-core';
 import {
   type FaultRequestInfo,
@@ -255,6 +256,55 @@ describe('proxy main.ts in its own process', () => {
     // Every text delta that reached the client but (at most) the last one is billed.
     const covered = countTokens({ text: texts.slice(0, killAfter - 1).join(''), model: 'gpt-4o' });
     expect(Number(event.data.completion_tokens)).toBeGreaterThanOrEqual(covered - killAfter);
+  });
+
+  it('a proxy killed -9 mid-way through a Gemini stream bills it once, as a crashed estimate, on restart', async () => {
+    const subject = 'customer-killed-gemini';
+    const first = await startProxy();
+    const gemini = new GoogleGenAI({
+      apiKey: 'gemini-caller',
+      httpOptions: {
+        baseUrl: first.url.replace(/\/v1$/, ''),
+        // openai-local streams Gemini in 3 chunks, the last two with the answer's end and usage:
+        // it stalls after the first, and the kill lands mid-stream.
+        headers: { 'OpenMeter-Subject': subject, 'x-openai-local-fault': 'stall-after=1' },
+      },
+    });
+    const killAfter = 1;
+    const texts: string[] = [];
+    let responseId: string | undefined;
+    const reading = (async () => {
+      for await (const chunk of await gemini.models.generateContentStream({
+        model: 'gemini-2.0-flash',
+        contents: 'Write a long essay about lighthouses.',
+      })) {
+        responseId = chunk.responseId;
+        texts.push(chunk.text ?? '');
+        if (texts.length === killAfter) first.child.kill('SIGKILL');
+      }
+    })().catch(() => undefined);
+    expect(await first.exited).toBe(null);
+    await reading;
+    expect(texts.length).toBeGreaterThanOrEqual(killAfter);
+    expect(responseId).toBeDefined();
+
+    const second = await startProxy();
+    await expect
+      .poll(async () => (await client.events.list({ subject })).length, { timeout: 60_000 })
+      .toBe(1);
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+    const [ingested] = await client.events.list({ subject });
+    const event = ingested?.event as unknown as { id: string; data: Record<string, unknown> };
+    expect(event.id).toBe(responseId);
+    expect(event.data).toMatchObject({
+      endpoint: 'generateContent',
+      usage_source: 'estimated',
+      estimate_reason: 'crashed',
+    });
+    expect(Number(event.data.prompt_tokens)).toBeGreaterThan(0);
+    // The chunk journaled before the kill is billed: at least its text.
+    expect(Number(event.data.completion_tokens)).toBeGreaterThan(0);
   });
 
   it("a proxy killed -9 between upstream's headers and the first chunk bills the stream under upstream's x-request-id", async () => {

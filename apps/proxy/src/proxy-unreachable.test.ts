@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import Anthropic from '@anthropic-ai/sdk';
+import { ApiError, GoogleGenAI } from '@google/genai';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ProxyStack, startProxyStack } from './__fixtures__/start-proxy-stack.js';
@@ -64,5 +65,23 @@ describe('upstream unreachable', () => {
       expect((error as Error).message).toMatch(/could not reach the upstream API/);
     }
     expect(await stack.listEvents('customer-unreachable-anthropic')).toEqual([]);
+  });
+
+  it("answers 502 in Gemini's error form, read by its SDK as an ApiError", async () => {
+    const client = new GoogleGenAI({
+      apiKey: 'gemini-caller',
+      httpOptions: {
+        baseUrl: stack.proxyOrigin,
+        headers: { 'OpenMeter-Subject': 'customer-unreachable-gemini' },
+      },
+    });
+    const error = await client.models
+      .generateContent({ model: 'gemini-2.0-flash', contents: 'hi' })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).status).toBe(502);
+    expect((error as ApiError).message).toMatch(/UNAVAILABLE/);
+    expect((error as ApiError).message).toMatch(/could not reach the upstream API/);
+    expect(await stack.listEvents('customer-unreachable-gemini')).toEqual([]);
   });
 });
