@@ -1,6 +1,8 @@
 // Latency the proxy adds over calling openai-local directly, beside Portkey's gateway routed to
 // the same openai-local. Every server runs in its own process; this process only sends load.
 // Run: pnpm --filter proxy bench  (BENCH_SECONDS=10 BENCH_RATE=200 by default)
+// BENCH_PROVIDER=anthropic or google measures Anthropic's /v1/messages or Gemini's
+// :generateContent (openai-local simulates both) instead of OpenAI's chat completions.
 //
 // Each figure is measured in one-second blocks that take turns between the targets (direct,
 // proxy, Portkey, direct, ...), so every target meets openai-local in the same state: measured
@@ -37,20 +39,64 @@ function start(
   return startBenchProcess({ name, command, args, env, ready, children });
 }
 
-const chatBody = JSON.stringify({
-  model: 'gpt-4o-mini',
-  messages: [{ role: 'user', content: 'Say hello in five words.' }],
-  max_completion_tokens: 16,
-});
-const streamBody = JSON.stringify({
-  model: 'gpt-4o-mini',
-  messages: [{ role: 'user', content: 'Say hello in five words.' }],
-  max_completion_tokens: 16,
-  stream: true,
-});
+const benchProvider = process.env.BENCH_PROVIDER ?? 'openai';
+const prompt = 'Say hello in five words.';
+// Each provider's API as the bench calls it: the path below the target's origin, the bodies and
+// the caller's key header; Portkey's provider name for it.
+const providers = {
+  openai: {
+    label: 'small chat completions',
+    path: (_stream: boolean) => '/v1/chat/completions',
+    body: (stream: boolean) =>
+      JSON.stringify({
+        model: 'gpt-4o-mini',
+        messages: [{ role: 'user', content: prompt }],
+        max_completion_tokens: 16,
+        ...(stream ? { stream: true } : {}),
+      }),
+    headers: { authorization: 'Bearer sk-bench' } as Record<string, string>,
+    portkey: 'openai',
+  },
+  anthropic: {
+    label: 'small Anthropic messages (/v1/messages)',
+    path: (_stream: boolean) => '/v1/messages',
+    body: (stream: boolean) =>
+      JSON.stringify({
+        model: 'claude-haiku-4-5',
+        max_tokens: 16,
+        messages: [{ role: 'user', content: prompt }],
+        ...(stream ? { stream: true } : {}),
+      }),
+    headers: { 'x-api-key': 'sk-ant-bench', 'anthropic-version': '2023-06-01' } as Record<
+      string,
+      string
+    >,
+    portkey: 'anthropic',
+  },
+  google: {
+    label: 'small Gemini answers (/v1beta/models/…:generateContent)',
+    path: (stream: boolean) =>
+      stream
+        ? '/v1beta/models/gemini-2.0-flash:streamGenerateContent?alt=sse'
+        : '/v1beta/models/gemini-2.0-flash:generateContent',
+    body: (_stream: boolean) =>
+      JSON.stringify({
+        contents: [{ parts: [{ text: prompt }] }],
+        generationConfig: { maxOutputTokens: 16 },
+      }),
+    headers: { 'x-goog-api-key': 'gemini-bench' } as Record<string, string>,
+    portkey: 'google',
+  },
+};
+const api = providers[benchProvider as keyof typeof providers];
+if (!api)
+  throw new Error(`BENCH_PROVIDER must be openai, anthropic or google, got ${benchProvider}`);
+const chatBody = api.body(false);
+const streamBody = api.body(true);
 
 interface Target {
   name: string;
+  /** The target's origin: the API's paths follow. */
   url: string;
   headers: Record<string, string>;
 }
@@ -61,11 +107,11 @@ async function timeRequest(
   stream: boolean,
 ): Promise<{ total: number; firstByte: number; error?: string }> {
   const start = performance.now();
-  const response = await fetch(`${target.url}/chat/completions`, {
+  const response = await fetch(`${target.url}${api.path(stream)}`, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
-      authorization: 'Bearer sk-bench',
+      ...api.headers,
       ...target.headers,
     },
     body,
@@ -87,7 +133,6 @@ async function timeRequest(
     if (Number.isNaN(firstByte)) firstByte = performance.now() - start;
     if (done) break;
   }
-  void stream;
   return { total: performance.now() - start, firstByte };
 }
 
@@ -185,6 +230,8 @@ try {
     [...tsx, join(here, '../src/main.ts')],
     {
       OPENAI_BASE_URL: `http://127.0.0.1:${openaiPort}/v1`,
+      ANTHROPIC_BASE_URL: `http://127.0.0.1:${openaiPort}`,
+      GEMINI_BASE_URL: `http://127.0.0.1:${openaiPort}`,
       OPENMETER_URL: `http://127.0.0.1:${openmeterPort}`,
       LLM_METER_PROXY_PORT: String(proxyPort),
       LLM_METER_PROXY_DEFAULT_SUBJECT: 'customer-bench',
@@ -207,14 +254,14 @@ try {
   );
 
   const targets: Target[] = [
-    { name: 'direct (openai-local)', url: `http://127.0.0.1:${openaiPort}/v1`, headers: {} },
-    { name: 'llm-meter proxy', url: `http://127.0.0.1:${proxyPort}/v1`, headers: {} },
+    { name: 'direct (openai-local)', url: `http://127.0.0.1:${openaiPort}`, headers: {} },
+    { name: 'llm-meter proxy', url: `http://127.0.0.1:${proxyPort}`, headers: {} },
     {
       name: "Portkey's gateway",
-      url: `http://127.0.0.1:${portkeyPort}/v1`,
+      url: `http://127.0.0.1:${portkeyPort}`,
       headers: {
-        'x-portkey-provider': 'openai',
-        'x-portkey-custom-host': `http://127.0.0.1:${openaiPort}/v1`,
+        'x-portkey-provider': api.portkey,
+        'x-portkey-custom-host': `http://127.0.0.1:${openaiPort}${benchProvider === 'google' ? '' : '/v1'}`,
       },
     },
   ];
@@ -238,7 +285,7 @@ try {
   });
   const direct = rows[0] as (typeof rows)[number];
   console.log(
-    `\n${rounds * blockSeconds} s at ${rate} requests/s per figure and target (${rounds} interleaved blocks of ${blockSeconds} s), small chat completions, Node ${process.version}`,
+    `\n${rounds * blockSeconds} s at ${rate} requests/s per figure and target (${rounds} interleaved blocks of ${blockSeconds} s), ${api.label}, Node ${process.version}`,
   );
   console.log(
     'target                  p50 ms  p99 ms  added p50  added p99  stream TTFB p50/p99 ms  req/s (16 clients)  failed',

@@ -44,10 +44,11 @@ export function createOutboxUsageSink({
   };
   return {
     enqueue: (event) => outbox.enqueue(event),
-    openCall({ endpoint, request, envelope, now }): CallMeterSession {
+    openCall({ endpoint, promptMeter, request, envelope, now }): CallMeterSession {
       const journalError = createJournalError();
       const journal = createCallJournal({
         endpoint,
+        promptMeter,
         request,
         outbox,
         options: { ...envelope, now },

@@ -1,5 +1,4 @@
 import { Hono } from 'hono';
-import type { ProviderAdapter } from './providers/provider-adapter.js';
 import { providerAdapters } from './providers/registry.js';
 import type { ProxyOptions } from './proxy-types.js';
 import { createSessionMetering } from './relay/create-session-metering.js';
@@ -21,6 +20,11 @@ export function createProxyApp(options: ProxyOptions): Hono<ProxyEnv> {
   // Paths no provider owns (and the proxy's own failures) answer in the first provider's shape.
   const [fallback] = providers;
   if (!fallback) throw new TypeError('createProxyApp: options.providers names no provider');
+  const served = providers.flatMap((provider) =>
+    provider.basePath === undefined
+      ? provider.routes.map((route) => route.path)
+      : [`${provider.basePath}/*`],
+  );
   const logger = options.logger ?? { warn: (message: string) => console.warn(message) };
   const tenants = createTenantGuard({
     isolated: options.upstreamApiKey !== undefined,
@@ -53,7 +57,7 @@ export function createProxyApp(options: ProxyOptions): Hono<ProxyEnv> {
   app.notFound((c) =>
     fallback.errorResponse({
       status: 404,
-      message: `Unknown path ${c.req.path}: the proxy serves ${providers.map((provider) => `${provider.basePath}/*`).join(', ')}, /healthz and /metrics.`,
+      message: `Unknown path ${c.req.path}: the proxy serves ${served.join(', ')}, /healthz and /metrics.`,
       kind: 'invalid_request',
       code: 'unknown_url',
     }),
@@ -67,13 +71,15 @@ export function createProxyApp(options: ProxyOptions): Hono<ProxyEnv> {
     });
   });
 
-  const relayProvider = (adapter: ProviderAdapter) => {
+  // Every provider's metered routes before any pass-through: Anthropic's `/v1/messages` lies
+  // below OpenAI's `/v1`.
+  for (const adapter of providers)
     for (const route of adapter.routes)
       app.on(route.method, route.path, (c) =>
         relayMeteredCall({ context, metering, adapter, route, c }),
       );
-    app.all(`${adapter.basePath}/*`, (c) => relayPassThrough({ context, adapter, c }));
-  };
-  for (const adapter of providers) relayProvider(adapter);
+  for (const adapter of providers)
+    if (adapter.basePath !== undefined)
+      app.all(`${adapter.basePath}/*`, (c) => relayPassThrough({ context, adapter, c }));
   return app;
 }

@@ -17,6 +17,10 @@ describe('loadProxyConfig', () => {
         defaultSubject: undefined,
       },
       useServerKey: false,
+      upstreams: {
+        anthropic: { baseUrl: undefined, apiKey: undefined },
+        google: { baseUrl: undefined, apiKey: undefined },
+      },
       budgetFeature: undefined,
       redisUrl: undefined,
       maxBodyBytes: 33_554_432,
@@ -28,6 +32,38 @@ describe('loadProxyConfig', () => {
       loadProxyConfig({ env: { LLM_METER_PROXY_ABORT_GRACE_MS: '0' }, readFile: noFile })
         .abortGraceMs,
     ).toBe(0);
+  });
+
+  it("reads Anthropic's and Gemini's upstreams, their keys used only with mapped keys", () => {
+    const env = {
+      ANTHROPIC_BASE_URL: 'http://127.0.0.1:9000/',
+      ANTHROPIC_API_KEY: 'sk-ant-server',
+      GEMINI_BASE_URL: 'https://generativelanguage.googleapis.com',
+      GEMINI_API_KEY: 'gemini-server',
+    };
+    expect(loadProxyConfig({ env, readFile: noFile }).upstreams).toEqual({
+      anthropic: { baseUrl: 'http://127.0.0.1:9000', apiKey: undefined },
+      google: { baseUrl: 'https://generativelanguage.googleapis.com', apiKey: undefined },
+    });
+    const mapped = loadProxyConfig({
+      env: { ...env, LLM_METER_PROXY_KEYS: 'sk-a=acme' },
+      readFile: noFile,
+    });
+    expect(mapped.upstreams.anthropic.apiKey).toBe('sk-ant-server');
+    expect(mapped.upstreams.google.apiKey).toBe('gemini-server');
+    expect(mapped.useServerKey).toBe(false);
+  });
+
+  it('refuses a provider base URL with the API version the SDKs add, naming the fix', () => {
+    expect(() =>
+      loadProxyConfig({
+        env: { GEMINI_BASE_URL: 'http://127.0.0.1:9000/v1beta' },
+        readFile: noFile,
+      }),
+    ).toThrow('Set GEMINI_BASE_URL=http://127.0.0.1:9000');
+    expect(() =>
+      loadProxyConfig({ env: { ANTHROPIC_BASE_URL: 'api.anthropic.com' }, readFile: noFile }),
+    ).toThrow('ANTHROPIC_BASE_URL must be a URL such as https://api.anthropic.com');
   });
 
   it.each([

@@ -10,6 +10,16 @@ export interface ProxyConfig {
   subjects: SubjectPolicy;
   /** Use the proxy's OPENAI_API_KEY upstream (callers authenticate with mapped keys). */
   useServerKey: boolean;
+  /**
+   * Anthropic's and Gemini's upstreams (`ANTHROPIC_BASE_URL`/`ANTHROPIC_API_KEY`,
+   * `GEMINI_BASE_URL`/`GEMINI_API_KEY`), by provider id. `baseUrl` unset: the embedded
+   * simulator when OpenAI's is embedded, else the provider's own API. `apiKey` is set only when
+   * the proxy uses its own key for that provider (a key set and keys mapped to subjects).
+   */
+  upstreams: Record<
+    'anthropic' | 'google',
+    { baseUrl: string | undefined; apiKey: string | undefined }
+  >;
   /** Feature key of the budget gate; unset: no gate. */
   budgetFeature: string | undefined;
   redisUrl: string | undefined;
@@ -58,6 +68,28 @@ export function loadProxyConfig({
     if (raw === undefined || raw === '0' || raw === 'false') return false;
     if (raw === '1' || raw === 'true') return true;
     throw new ProxyConfigError(`${name} must be 1 or 0, got ${JSON.stringify(raw)}`);
+  };
+  // A provider's base URL is its host: the SDK's paths (`/v1/messages`, `/v1beta/models/…`) follow.
+  const baseUrl = (name: string, example: string) => {
+    const raw = value(name);
+    if (raw === undefined) return undefined;
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      throw new ProxyConfigError(
+        `${name} must be a URL such as ${example}, got ${JSON.stringify(raw)}`,
+      );
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new ProxyConfigError(
+        `${name} must be an http(s) URL such as ${example}, got ${JSON.stringify(raw)}`,
+      );
+    if (/\/v1(beta)?\/?$/.test(url.pathname))
+      throw new ProxyConfigError(
+        `${name} must not end in ${url.pathname.replace(/\/$/, '')}: the SDKs' paths start with it (every call would be a 404). Set ${name}=${raw.replace(/\/v1(beta)?\/?$/, '')}`,
+      );
+    return raw.replace(/\/+$/, '');
   };
   let keySubjects = new Map<string, string>();
   try {
@@ -110,6 +142,16 @@ export function loadProxyConfig({
       defaultSubject: value('LLM_METER_PROXY_DEFAULT_SUBJECT'),
     },
     useServerKey: keySubjects.size > 0 && value('OPENAI_API_KEY') !== undefined,
+    upstreams: {
+      anthropic: {
+        baseUrl: baseUrl('ANTHROPIC_BASE_URL', 'https://api.anthropic.com'),
+        apiKey: keySubjects.size > 0 ? value('ANTHROPIC_API_KEY') : undefined,
+      },
+      google: {
+        baseUrl: baseUrl('GEMINI_BASE_URL', 'https://generativelanguage.googleapis.com'),
+        apiKey: keySubjects.size > 0 ? value('GEMINI_API_KEY') : undefined,
+      },
+    },
     budgetFeature: value('LLM_METER_BUDGET_FEATURE'),
     redisUrl: value('REDIS_URL'),
     maxBodyBytes: integer(

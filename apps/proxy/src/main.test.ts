@@ -3,6 +3,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Anthropic from '@anthropic-ai/sdk';
+import { GoogleGenAI } from '@google/genai';
 import { countChatPromptTokens, countTokens, openMeterMeters } from '@llm-meter/meter-core';
 import {
   type FaultRequestInfo,
@@ -63,6 +65,8 @@ async function startProxy(
         ...process.env,
         OPENAI_BASE_URL: openai.url,
         OPENAI_API_KEY: 'sk-proxy-main-test-key',
+        ANTHROPIC_BASE_URL: openai.origin,
+        GEMINI_BASE_URL: openai.origin,
         OPENMETER_URL: openmeter.url,
         LLM_METER_DATA_DIR: dir,
         LLM_METER_PROXY_PORT: '0',
@@ -199,6 +203,108 @@ describe('proxy main.ts in its own process', () => {
     expect(await third.exited).toBe(0);
     const ids = (await client.events.list({})).map((listed) => listed.event.id);
     expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('a proxy killed -9 mid-way through an Anthropic stream bills it once, as a crashed estimate, on restart', async () => {
+    const subject = 'customer-killed-anthropic';
+    const first = await startProxy();
+    const anthropic = new Anthropic({
+      apiKey: 'sk-ant-caller',
+      baseURL: first.url.replace(/\/v1$/, ''),
+      maxRetries: 0,
+      // Upstream stalls after 16 events (never ends on its own): the kill lands mid-stream.
+      defaultHeaders: { 'OpenMeter-Subject': subject, 'x-openai-local-fault': 'stall-after=16' },
+    });
+    const stream = anthropic.messages.stream({
+      model: 'claude-sonnet-4-5',
+      max_tokens: 400,
+      messages: [{ role: 'user', content: 'Write a long essay about lighthouses.' }],
+    });
+    const killAfter = 8;
+    const texts: string[] = [];
+    let started: { id: string; usage: { input_tokens: number } } | undefined;
+    const reading = (async () => {
+      for await (const event of stream) {
+        if (event.type === 'message_start') started = event.message;
+        if (event.type !== 'content_block_delta' || event.delta.type !== 'text_delta') continue;
+        texts.push(event.delta.text);
+        if (texts.length === killAfter) first.child.kill('SIGKILL');
+      }
+    })().catch(() => undefined);
+    expect(await first.exited).toBe(null);
+    await reading;
+    expect(texts.length).toBeGreaterThanOrEqual(killAfter);
+    expect(started?.id).toMatch(/^msg_/);
+
+    const second = await startProxy();
+    await expect
+      .poll(async () => (await client.events.list({ subject })).length, { timeout: 60_000 })
+      .toBe(1);
+    expect(second.output()).toMatch(/1 event\(s\) journaled by an earlier run/);
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+    const [ingested] = await client.events.list({ subject });
+    const event = ingested?.event as unknown as { id: string; data: Record<string, unknown> };
+    expect(event.id).toBe(started?.id);
+    expect(event.data).toMatchObject({
+      endpoint: 'messages',
+      usage_source: 'estimated',
+      estimate_reason: 'crashed',
+      // message_start's input side is Anthropic's own.
+      prompt_tokens: started?.usage.input_tokens,
+    });
+    // Every text delta that reached the client but (at most) the last one is billed.
+    const covered = countTokens({ text: texts.slice(0, killAfter - 1).join(''), model: 'gpt-4o' });
+    expect(Number(event.data.completion_tokens)).toBeGreaterThanOrEqual(covered - killAfter);
+  });
+
+  it('a proxy killed -9 mid-way through a Gemini stream bills it once, as a crashed estimate, on restart', async () => {
+    const subject = 'customer-killed-gemini';
+    const first = await startProxy();
+    const gemini = new GoogleGenAI({
+      apiKey: 'gemini-caller',
+      httpOptions: {
+        baseUrl: first.url.replace(/\/v1$/, ''),
+        // openai-local streams Gemini in 3 chunks, the last two with the answer's end and usage:
+        // it stalls after the first, and the kill lands mid-stream.
+        headers: { 'OpenMeter-Subject': subject, 'x-openai-local-fault': 'stall-after=1' },
+      },
+    });
+    const killAfter = 1;
+    const texts: string[] = [];
+    let responseId: string | undefined;
+    const reading = (async () => {
+      for await (const chunk of await gemini.models.generateContentStream({
+        model: 'gemini-2.0-flash',
+        contents: 'Write a long essay about lighthouses.',
+      })) {
+        responseId = chunk.responseId;
+        texts.push(chunk.text ?? '');
+        if (texts.length === killAfter) first.child.kill('SIGKILL');
+      }
+    })().catch(() => undefined);
+    expect(await first.exited).toBe(null);
+    await reading;
+    expect(texts.length).toBeGreaterThanOrEqual(killAfter);
+    expect(responseId).toBeDefined();
+
+    const second = await startProxy();
+    await expect
+      .poll(async () => (await client.events.list({ subject })).length, { timeout: 60_000 })
+      .toBe(1);
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+    const [ingested] = await client.events.list({ subject });
+    const event = ingested?.event as unknown as { id: string; data: Record<string, unknown> };
+    expect(event.id).toBe(responseId);
+    expect(event.data).toMatchObject({
+      endpoint: 'generateContent',
+      usage_source: 'estimated',
+      estimate_reason: 'crashed',
+    });
+    expect(Number(event.data.prompt_tokens)).toBeGreaterThan(0);
+    // The chunk journaled before the kill is billed: at least its text.
+    expect(Number(event.data.completion_tokens)).toBeGreaterThan(0);
   });
 
   it("a proxy killed -9 between upstream's headers and the first chunk bills the stream under upstream's x-request-id", async () => {

@@ -21,11 +21,15 @@ import { createRedisObjectOwners } from './tenancy/create-redis-object-owners.js
 
 const help = `Usage: pnpm proxy [-- --port N] [--host H] [--access-log [FILE]] [--help]   (from the repository root)
 
-An OpenAI-compatible proxy that meters every response into OpenMeter. Point any client at
-  OPENAI_BASE_URL=http://127.0.0.1:8787/v1
+A proxy that meters every OpenAI, Anthropic and Gemini response into OpenMeter. Point clients at
+  OPENAI_BASE_URL=http://127.0.0.1:8787/v1, ANTHROPIC_BASE_URL=http://127.0.0.1:8787 or
+  Gemini's base URL http://127.0.0.1:8787
 and name the customer with the OpenMeter-Subject header (or map API keys to subjects).
 
-Settings (environment or the repository's .env): OPENAI_API_KEY, OPENAI_BASE_URL, OPENMETER_URL,
+Settings (environment or the repository's .env): OPENAI_API_KEY, OPENAI_BASE_URL,
+ANTHROPIC_BASE_URL, ANTHROPIC_API_KEY, GEMINI_BASE_URL, GEMINI_API_KEY (a provider's key is the
+proxy's own only with mapped keys; base URLs default to the embedded simulator when OpenAI's is
+embedded, else to https://api.anthropic.com and https://generativelanguage.googleapis.com), OPENMETER_URL,
 OPENMETER_API_KEY, LLM_METER_PROXY_HOST (127.0.0.1), LLM_METER_PROXY_PORT (8787),
 LLM_METER_PROXY_SUBJECT_HEADER (OpenMeter-Subject), LLM_METER_PROXY_KEYS (key=subject,...),
 LLM_METER_PROXY_KEYS_FILE, LLM_METER_PROXY_TRUST_REQUEST_USER (0), LLM_METER_PROXY_DEFAULT_SUBJECT,
@@ -69,7 +73,12 @@ try {
     // A relative path is taken from where the command was typed (pnpm runs this in apps/proxy).
     readFile: (path) => readFileSync(resolve(process.env.INIT_CWD || process.cwd(), path), 'utf8'),
   });
-  secrets = [config.openai.apiKey, config.openmeter.apiKey].filter((key): key is string => !!key);
+  secrets = [
+    config.openai.apiKey,
+    config.openmeter.apiKey,
+    process.env.ANTHROPIC_API_KEY?.trim(),
+    process.env.GEMINI_API_KEY?.trim(),
+  ].filter((key): key is string => !!key);
   // One JSON line per request; a relative file is taken from where the command was typed.
   const accessLogTarget =
     proxy.accessLog?.kind === 'file'
@@ -160,7 +169,25 @@ try {
           file: join(config.dataDir, 'proxy-object-owners.jsonl'),
           onError: onOwnerError,
         });
+  // The embedded openai-local simulates Anthropic and Gemini too, below its root.
+  const simulatorRoot = embeddedUpstream
+    ? services.openai.baseURL.replace(/\/v1\/?$/, '')
+    : undefined;
+  const upstreams = {
+    anthropic: {
+      baseUrl: proxy.upstreams.anthropic.baseUrl ?? simulatorRoot ?? 'https://api.anthropic.com',
+      apiKey: proxy.upstreams.anthropic.apiKey,
+    },
+    google: {
+      baseUrl:
+        proxy.upstreams.google.baseUrl ??
+        simulatorRoot ??
+        'https://generativelanguage.googleapis.com',
+      apiKey: proxy.upstreams.google.apiKey,
+    },
+  };
   const app = createProxyApp({
+    upstreams,
     accessLog,
     allowedRoutes: proxy.allowedRoutes,
     objectOwners,
@@ -219,6 +246,9 @@ try {
     );
   print(
     `proxy: listening on http://${proxy.host}:${port}/v1 → ${services.openai.baseURL}${gate ? ` (budget gate on ${proxy.budgetFeature})` : ''}`,
+  );
+  print(
+    `proxy: Anthropic /v1/messages → ${upstreams.anthropic.baseUrl} (${upstreams.anthropic.apiKey ? "the server's ANTHROPIC_API_KEY" : "callers' keys"}), Gemini /v1beta/models/… → ${upstreams.google.baseUrl} (${upstreams.google.apiKey ? "the server's GEMINI_API_KEY" : "callers' keys"})`,
   );
   print(
     `proxy: point clients at OPENAI_BASE_URL=http://${proxy.host}:${port}/v1 and name the customer with the ${proxy.subjects.header} header${proxy.subjects.defaultSubject ? ` (default subject ${proxy.subjects.defaultSubject})` : ''}`,

@@ -1,3 +1,4 @@
+import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ProxyStack, startProxyStack } from './__fixtures__/start-proxy-stack.js';
@@ -100,5 +101,25 @@ describe('budget gate in front of upstream', () => {
     expect(await stack.meterTotal({ meter: 'llm_tokens_total', subject })).toBe(
       admitted.usage?.total_tokens,
     );
+
+    // An Anthropic call over the budget: Anthropic's RateLimitError, before upstream.
+    const anthropic = await new Anthropic({
+      apiKey: 'sk-ant-caller',
+      baseURL: stack.proxyOrigin,
+      maxRetries: 0,
+      defaultHeaders: { 'OpenMeter-Subject': subject },
+    }).messages
+      .create({
+        model: 'claude-sonnet-4-5',
+        max_tokens: 100,
+        messages: [{ role: 'user', content: 'Write a long story' }],
+      })
+      .catch((caught: unknown) => caught);
+    expect(anthropic).toBeInstanceOf(Anthropic.RateLimitError);
+    expect((anthropic as InstanceType<typeof Anthropic.RateLimitError>).error).toMatchObject({
+      type: 'error',
+      error: { type: 'rate_limit_error' },
+    });
+    expect(stack.upstreamRequests.slice(seen)).toEqual([]);
   });
 });

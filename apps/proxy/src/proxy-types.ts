@@ -3,7 +3,7 @@ import type { StreamEndReason, UsageEndpoint, UsageEvent } from '@llm-meter/mete
 import type { Dispatcher } from 'undici';
 import type { AccessLog } from './access-log/access-log-entry.js';
 import type { ProxyMetrics } from './create-proxy-metrics.js';
-import type { ProviderAdapter, StreamMetering } from './providers/provider-adapter.js';
+import type { MeteredCall, ProviderAdapter, StreamMetering } from './providers/provider-adapter.js';
 import type { Sleep } from './relay/create-abort-grace.js';
 import type { SubjectPolicy } from './resolve-subject.js';
 import type { AllowedRoute } from './tenancy/allowed-routes.js';
@@ -51,6 +51,8 @@ export interface ProxyUsageSink {
   /** Starts a blocking call's crash-safe metering, before it is sent. */
   openCall(input: {
     endpoint: UsageEndpoint;
+    /** The provider's prompt meter (see `MeteredCall.promptMeter`); unset: OpenAI's of `endpoint`. */
+    promptMeter?: MeteredCall['promptMeter'];
     request: Record<string, unknown>;
     envelope: ProxyEventEnvelope;
     /** The proxy's clock (`ProxyOptions.now`): dates the prompt estimate of a call left unanswered. */
@@ -70,6 +72,12 @@ export interface ProxyEventEnvelope {
   fallbackId?: string | undefined;
 }
 
+/** Where one provider's calls go, and the proxy's own key for it. */
+export interface ProviderUpstream {
+  baseUrl: string;
+  apiKey?: string | undefined;
+}
+
 /** Everything `createProxyApp` is built from. */
 export interface ProxyOptions {
   /** Upstream base URL ending in `/v1`, e.g. `https://api.openai.com/v1`. */
@@ -81,6 +89,12 @@ export interface ProxyOptions {
   providers?: readonly ProviderAdapter[] | undefined;
   /** The proxy's own upstream key; when unset, the caller's `authorization` is passed through. */
   upstreamApiKey?: string | undefined;
+  /**
+   * The upstream of each other provider by its id (`anthropic`, `google`): its base URL (a host,
+   * e.g. `https://api.anthropic.com`) and the proxy's own key for it (unset: the caller's key is
+   * passed through). A provider without one is refused with a 502 naming its setting.
+   */
+  upstreams?: Readonly<Record<string, ProviderUpstream | undefined>> | undefined;
   subjects: SubjectPolicy;
   usage: ProxyUsageSink;
   metrics: ProxyMetrics;

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import { countChatPromptTokens, countTokens, toUsageEvent } from '@llm-meter/meter-core';
+import { AnthropicStreamMeter } from '@llm-meter/meter-core/push';
 import { type OpenAILocalServer, startOpenAILocal } from '@llm-meter/openai-local';
 import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -31,6 +32,40 @@ const options = { subject: 'customer-call', fallbackId: 'provisional-1', now: ()
 const openDyingOutbox = () => openJournalOutbox({ prefix: 'metering-call-', directories });
 
 describe('createCallJournal', () => {
+  it("journals another provider's call with its prompt meter: Anthropic's prompt, billed on the next start", async () => {
+    const { dir, outbox } = await openDyingOutbox();
+    const request = {
+      model: 'claude-sonnet-4-5',
+      max_tokens: 100,
+      messages: [{ role: 'user' as const, content: 'Name three lighthouses.' }],
+    };
+    const call = createCallJournal({
+      promptMeter: (meterOptions) => new AnthropicStreamMeter({ request, options: meterOptions }),
+      request,
+      outbox,
+      options: { ...options, fallbackId: 'provisional-anthropic' },
+    });
+    call.start();
+    await outbox.close({ deadlineMs: 0 });
+    const expected = new AnthropicStreamMeter({
+      request,
+      options: { ...options, fallbackId: 'provisional-anthropic' },
+    }).finish({ reason: 'error' });
+    expect(expected.data.prompt_tokens).toBeGreaterThan(0);
+    expect(await deliverLeftovers(dir)).toMatchObject([
+      {
+        id: 'provisional-anthropic',
+        data: {
+          usage_source: 'estimated',
+          estimate_reason: 'crashed',
+          endpoint: 'messages',
+          prompt_tokens: expected.data.prompt_tokens,
+          completion_tokens: 0,
+        },
+      },
+    ]);
+  });
+
   it('a call whose process dies before the answer is billed on the next start: a crashed estimate of its prompt, under the request id', async () => {
     const { dir, outbox } = await openDyingOutbox();
     const call = createCallJournal({

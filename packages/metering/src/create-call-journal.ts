@@ -44,13 +44,20 @@ const noChunks: StreamChunkReader<never> = {
  */
 export function createCallJournal({
   endpoint,
+  promptMeter,
   request,
   outbox,
   options,
   generateId = randomUUID,
   onJournalError = () => undefined,
 }: {
-  endpoint: UsageEndpoint;
+  /** OpenAI's endpoint of the call, whose meter estimates the prompt (unless `promptMeter`). */
+  endpoint?: UsageEndpoint | undefined;
+  /**
+   * Another provider's meter, made with the same `options`, whose event with nothing pushed is
+   * the prompt estimate (Anthropic's `AnthropicStreamMeter`, Gemini's `GeminiStreamMeter`).
+   */
+  promptMeter?: ((options: StreamMeterOptions) => JournaledStreamMeter<never>) | undefined;
   /** The request body about to be sent: its prompt is the estimate. */
   request: Record<string, unknown>;
   outbox: UsageOutbox;
@@ -68,7 +75,9 @@ export function createCallJournal({
     now: options.now ?? (() => new Date()),
   };
   return createStreamJournal<never>({
-    meter: createPromptMeter({ endpoint, request, options: meterOptions }),
+    meter: promptMeter
+      ? promptMeter(meterOptions)
+      : createPromptMeter({ endpoint, request, options: meterOptions }),
     reader: noChunks,
     outbox,
     encoding: options.encoding,
@@ -84,10 +93,12 @@ function createPromptMeter({
   request,
   options,
 }: {
-  endpoint: UsageEndpoint;
+  endpoint: UsageEndpoint | undefined;
   request: Record<string, unknown>;
   options: StreamMeterOptions;
 }): JournaledStreamMeter<never> {
+  if (endpoint === undefined)
+    throw new TypeError('createCallJournal: pass the endpoint (OpenAI) or a promptMeter');
   if (endpoint === 'chat.completions')
     return new ChatStreamMeter({ request: request as unknown as ChatPromptRequest, options });
   if (endpoint === 'responses') return new ResponsesStreamMeter({ request, options });

@@ -1,3 +1,4 @@
+export { anthropicEventReader } from './anthropic-event-reader.js';
 export { type CallJournal, createCallJournal } from './create-call-journal.js';
 export { createSettlementEvent } from './create-settlement-event.js';
 export {
@@ -12,6 +13,7 @@ export {
   type UsageSettler,
   type UsageSettlerOptions,
 } from './create-usage-settler.js';
+export { geminiChunkReader } from './gemini-chunk-reader.js';
 export { chatChunkReader, meterChatStreamIntoOutbox } from './meter-chat-stream-into-outbox.js';
 export {
   meterResponsesStreamIntoOutbox,

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +7,12 @@ import { type BudgetGate, createBudgetGate } from '@llm-meter/budget-gate';
 import { openMeterMeters } from '@llm-meter/meter-core';
 import { createUsageOutbox, type UsageOutbox } from '@llm-meter/meter-outbox';
 import { createUsageSettler, type UsageSettler } from '@llm-meter/metering';
-import { type OpenAILocalServer, startOpenAILocal } from '@llm-meter/openai-local';
+import {
+  type BilledRequest,
+  type OpenAILocalServer,
+  startOpenAILocal,
+  usageLedgerFileName,
+} from '@llm-meter/openai-local';
 import { createOpenMeterClient, type OpenMeterClient } from '@llm-meter/openmeter-client';
 import { type OpenMeterLocal, startOpenMeterLocal } from '@llm-meter/openmeter-local';
 import OpenAI from 'openai';
@@ -25,6 +30,10 @@ export const openaiLocalAdminKey = 'sk-admin-proxy-stack';
  */
 export interface ProxyStack {
   proxyUrl: string;
+  /** The proxy's origin (no `/v1`): the base URL of `@anthropic-ai/sdk` and `@google/genai`. */
+  proxyOrigin: string;
+  /** What openai-local billed so far (its usage ledger), every provider's. */
+  ledger(): Promise<BilledRequest[]>;
   openai: OpenAILocalServer;
   /** Every request openai-local answered, as `METHOD /path STATUS`. */
   upstreamRequests: string[];
@@ -61,6 +70,7 @@ export async function startProxyStack({
   const upstreamRequests: string[] = [];
   const openai = await startOpenAILocal({
     tokensPerSecond: 0,
+    dataDir: join(dir, 'openai-local'),
     adminKey: openaiLocalAdminKey,
     logger: {
       info: (message, fields) => {
@@ -94,6 +104,8 @@ export async function startProxyStack({
     : undefined;
   const app = createProxyApp({
     upstreamBaseUrl: openai.url,
+    // openai-local answers Anthropic's and Gemini's APIs below its origin.
+    upstreams: { anthropic: { baseUrl: openai.origin }, google: { baseUrl: openai.origin } },
     subjects: { header: 'openmeter-subject', keySubjects: new Map(), trustRequestUser: false },
     usage: createOutboxUsageSink({
       outbox,
@@ -114,6 +126,16 @@ export async function startProxyStack({
   const { port } = server.address() as AddressInfo;
   return {
     proxyUrl: `http://127.0.0.1:${port}/v1`,
+    proxyOrigin: `http://127.0.0.1:${port}`,
+    async ledger() {
+      const text = await readFile(join(dir, 'openai-local', usageLedgerFileName), 'utf8').catch(
+        () => '',
+      );
+      return text
+        .split('\n')
+        .filter((line) => line !== '')
+        .map((line) => JSON.parse(line) as BilledRequest);
+    },
     openai,
     upstreamRequests,
     settler,

@@ -21,11 +21,14 @@ export async function reserveBudget({
   budget,
   subject,
   request,
+  provider,
   onSettleError,
 }: {
   budget: { gate: BudgetGate; feature: string } | undefined;
   subject: string;
   request: Record<string, unknown>;
+  /** Whose request it is (meter-core's provider id), for its worst case. */
+  provider: string;
   onSettleError: (error: unknown) => void;
 }): Promise<{ success: true; hold: BudgetHold } | { success: false; error: ProxyError }> {
   if (!budget) return { success: true, hold: { settle: () => undefined } };
@@ -34,6 +37,7 @@ export async function reserveBudget({
       subject,
       feature: budget.feature,
       request,
+      provider,
     });
     return {
       success: true,

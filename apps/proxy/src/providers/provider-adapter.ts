@@ -28,6 +28,8 @@ export interface ProviderAuth {
    * organization and project): dropped when the proxy calls upstream with its own key.
    */
   readonly scopedHeaders: readonly string[];
+  /** Query parameters that carry a key (Gemini's `?key=`): dropped with the server's key. */
+  readonly scopedQuery?: readonly string[] | undefined;
   /** The headers that send the proxy's own key upstream. */
   serverKeyHeaders(apiKey: string): Record<string, string>;
 }
@@ -60,6 +62,12 @@ export interface MeteredCall {
   usageEndpoint: UsageEndpoint;
   /** Whether upstream keeps the answer, so that an estimate of it can be settled later. */
   retrievable: boolean;
+  /**
+   * The meter of a blocking call's journal: made with the call's envelope, nothing pushed, its
+   * event is the prompt estimate billed if the proxy dies before the answer is metered. Unset:
+   * `@llm-meter/metering`'s own for OpenAI's `usageEndpoint`.
+   */
+  promptMeter?: ((options: StreamMeterOptions) => JournaledStreamMeter<never>) | undefined;
   /** A stream's metering (only called when `streaming`). */
   streamMetering(): StreamMetering;
   /** Splits the stream's bytes into events: SSE, or a streamed JSON array. */
@@ -85,10 +93,18 @@ export interface ProviderAdapter {
   /** The provider's id, as in the usage event's `provider` field (`openai`). */
   readonly id: string;
   /**
-   * The path prefix of its API on the proxy and upstream (`/v1`, Gemini's `/v1beta`): every path
-   * below it that is not a metered route is passed through.
+   * The path prefix below which every path that is not a metered route is passed through
+   * (OpenAI's `/v1`, Gemini's `/v1beta`); undefined: only its metered routes are served
+   * (Anthropic's `/v1` is OpenAI's).
    */
-  readonly basePath: string;
+  readonly basePath: string | undefined;
+  /**
+   * The part of a proxy path its upstream base URL already ends with: OpenAI's `/v1`
+   * (`OPENAI_BASE_URL=…/v1`), none for Anthropic and Gemini, whose base URLs are hosts.
+   */
+  readonly upstreamPathPrefix: string;
+  /** The setting naming its upstream (`OPENAI_BASE_URL`), for errors and the start line. */
+  readonly upstreamSetting: string;
   readonly routes: readonly MeteredRoute[];
   readonly auth: ProviderAuth;
   /**
@@ -107,6 +123,8 @@ export interface ProviderAdapter {
     params: Readonly<Record<string, string>>;
     body: Record<string, unknown>;
     raw: string;
+    /** The request's query (Gemini's `alt=sse` chooses the stream's format). */
+    query: URLSearchParams;
     /** The proxy calls upstream with its own key: send exactly what was checked. */
     serverKey: boolean;
   }): { success: true; call: MeteredCall } | { success: false; error: ProxyError };

@@ -36,7 +36,10 @@ export async function admitMeteredCall({
   c,
   log,
   refuse,
+  serverKey,
 }: {
+  /** The proxy calls this provider with its own key. */
+  serverKey: boolean;
   context: ProxyContext;
   adapter: ProviderAdapter;
   route: MeteredRoute;
@@ -66,7 +69,7 @@ export async function admitMeteredCall({
     headers: c.env.incoming.headers,
     query: new URL(c.req.url).searchParams,
   });
-  const unmapped = refuseUnmappedKey({ options, apiKey });
+  const unmapped = refuseUnmappedKey({ options, serverKey, apiKey });
   if (unmapped) return refused(unmapped);
   const subject = resolveSubject({
     policy: subjects,
@@ -99,7 +102,8 @@ export async function admitMeteredCall({
     params: c.req.param() as Record<string, string>,
     body,
     raw,
-    serverKey: options.upstreamApiKey !== undefined,
+    query: new URL(c.req.url).searchParams,
+    serverKey,
   });
   if (!prepared.success) return refused(prepared.error);
   log.set({ model: prepared.call.model, stream: prepared.call.streaming });
@@ -112,6 +116,7 @@ export async function admitMeteredCall({
     budget: options.budget,
     subject: subject.subject,
     request: body,
+    provider: adapter.id,
     onSettleError(error) {
       metrics.meteringFailures.inc({ stage: 'budget_settle' });
       logger.warn(

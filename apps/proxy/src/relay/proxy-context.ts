@@ -2,8 +2,8 @@ import type { HttpBindings } from '@hono/node-server';
 import type { Context } from 'hono';
 import { type Dispatcher, getGlobalDispatcher } from 'undici';
 import type { ProxyMetrics } from '../create-proxy-metrics.js';
-import type { ProxyError } from '../providers/provider-adapter.js';
-import type { ProxyOptions } from '../proxy-types.js';
+import type { ProviderAdapter, ProxyError } from '../providers/provider-adapter.js';
+import type { ProviderUpstream, ProxyOptions } from '../proxy-types.js';
 import type { TenantGuard } from '../tenancy/create-tenant-guard.js';
 import { defaultAbortGraceMs } from './create-abort-grace.js';
 import { readRequestBody } from './read-request-body.js';
@@ -14,8 +14,11 @@ export type ProxyEnv = { Bindings: HttpBindings };
 /** What every relayed request shares: the options with their defaults, and the helpers on them. */
 export interface ProxyContext {
   options: ProxyOptions;
-  /** Upstream base URL without a trailing slash. */
-  upstreamBase: string;
+  /**
+   * A provider's upstream: its base URL without a trailing slash, and the proxy's own key for it
+   * (undefined: the caller's key passes); undefined when none is configured.
+   */
+  upstreamOf(adapter: ProviderAdapter): ResolvedUpstream | undefined;
   dispatcher: Dispatcher;
   metrics: ProxyMetrics;
   logger: { warn(message: string): void };
@@ -26,14 +29,30 @@ export interface ProxyContext {
   tenants: TenantGuard;
   /** Counts an answered request by route and status. */
   count(route: string, status: number): void;
-  /** The upstream URL of a request: its path below `basePath`, and its query. */
-  upstreamUrl(input: { c: Context<ProxyEnv>; basePath: string }): string;
+  /**
+   * The upstream URL of a request: its path below the adapter's `upstreamPathPrefix`, and its
+   * query (without the key parameters when the proxy sends its own key).
+   */
+  upstreamUrl(input: {
+    c: Context<ProxyEnv>;
+    adapter: ProviderAdapter;
+    upstream: ResolvedUpstream;
+  }): string;
   /** The request body, or the error refusing it (413 over `maxBodyBytes`). */
   readBody(
     c: Context<ProxyEnv>,
   ): Promise<{ success: true; body: Buffer } | { success: false; error: ProxyError }>;
   /** The 502 of an upstream that could not be reached (or broke off). */
-  unreachable(error: unknown): ProxyError;
+  unreachable(error: unknown, upstream: ResolvedUpstream): ProxyError;
+  /** The 502 of a provider whose upstream is not configured. */
+  unconfigured(adapter: ProviderAdapter): ProxyError;
+}
+
+/** One provider's upstream as a request uses it. */
+export interface ResolvedUpstream {
+  base: string;
+  /** The proxy's own key for it; undefined: the caller's key passes through. */
+  apiKey: string | undefined;
 }
 
 /** Resolves the proxy's options into the context its relays share. */
@@ -44,12 +63,23 @@ export function createProxyContext({
   options: ProxyOptions;
   tenants: TenantGuard;
 }): ProxyContext {
-  const upstreamBase = options.upstreamBaseUrl.replace(/\/+$/, '');
+  const resolve = (upstream: ProviderUpstream | undefined): ResolvedUpstream | undefined =>
+    upstream && { base: upstream.baseUrl.replace(/\/+$/, ''), apiKey: upstream.apiKey };
+  // OpenAI's is the proxy's first upstream; every other provider's is in `upstreams`.
+  const openai = resolve({ baseUrl: options.upstreamBaseUrl, apiKey: options.upstreamApiKey });
+  const upstreams = new Map<string, ResolvedUpstream | undefined>(
+    Object.entries(options.upstreams ?? {}).map(([id, upstream]) => [id, resolve(upstream)]),
+  );
   const maxBodyBytes = options.maxBodyBytes ?? 32 * 1024 * 1024;
   const { metrics } = options;
   return {
     options,
-    upstreamBase,
+    upstreamOf: (adapter) =>
+      upstreams.has(adapter.id)
+        ? upstreams.get(adapter.id)
+        : adapter.id === 'openai'
+          ? openai
+          : undefined,
     // undici's request API, not fetch: a fraction of fetch's cost per call, and a Node stream
     // body that is written to the caller's socket without web-stream conversions.
     dispatcher: options.dispatcher ?? getGlobalDispatcher(),
@@ -63,9 +93,11 @@ export function createProxyContext({
     count(route, status) {
       metrics.requests.inc({ route, status: String(status) });
     },
-    upstreamUrl({ c, basePath }) {
+    upstreamUrl({ c, adapter, upstream }) {
       const url = new URL(c.req.url);
-      return `${upstreamBase}${url.pathname.slice(basePath.length)}${url.search}`;
+      const scoped = upstream.apiKey === undefined ? undefined : adapter.auth.scopedQuery;
+      if (scoped) for (const name of scoped) url.searchParams.delete(name);
+      return `${upstream.base}${url.pathname.slice(adapter.upstreamPathPrefix.length)}${url.search}`;
     },
     async readBody(c) {
       const read = await readRequestBody({ incoming: c.env.incoming, maxBytes: maxBodyBytes });
@@ -80,14 +112,22 @@ export function createProxyContext({
         },
       };
     },
-    unreachable(error) {
+    unconfigured(adapter) {
+      return {
+        status: 502,
+        message: `The metering proxy has no upstream for ${adapter.id}: set ${adapter.upstreamSetting}.`,
+        kind: 'upstream',
+        code: 'upstream_not_configured',
+      };
+    },
+    unreachable(error, upstream) {
       const reason =
         error instanceof Error
           ? ((error.cause as Error | undefined)?.message ?? error.message)
           : String(error);
       return {
         status: 502,
-        message: `The metering proxy could not reach the upstream API (${upstreamBase}): ${reason}`,
+        message: `The metering proxy could not reach the upstream API (${upstream.base}): ${reason}`,
         kind: 'upstream',
         code: 'upstream_unreachable',
       };

@@ -7,12 +7,15 @@ import type { ProxyOptions } from '../proxy-types.js';
  */
 export function refuseUnmappedKey({
   options,
+  serverKey,
   apiKey,
 }: {
-  options: Pick<ProxyOptions, 'upstreamApiKey' | 'subjects'>;
+  options: Pick<ProxyOptions, 'subjects'>;
+  /** The proxy calls this provider with its own key. */
+  serverKey: boolean;
   apiKey: string | undefined;
 }): ProxyError | undefined {
-  if (options.upstreamApiKey === undefined) return undefined;
+  if (!serverKey) return undefined;
   if (apiKey !== undefined && options.subjects.keySubjects.has(apiKey)) return undefined;
   return {
     status: 401,

@@ -58,7 +58,17 @@ export async function relayMeteredCall({
     });
     return adapter.errorResponse(error);
   };
-  const admission = await admitMeteredCall({ context, adapter, route, c, log, refuse });
+  const upstreamOf = context.upstreamOf(adapter);
+  if (!upstreamOf) return refuse(context.unconfigured(adapter));
+  const admission = await admitMeteredCall({
+    context,
+    adapter,
+    route,
+    c,
+    log,
+    refuse,
+    serverKey: upstreamOf.apiKey !== undefined,
+  });
   if (!admission.success) return admission.response;
   const { body, subject, call, owner } = admission.admitted;
   const settle = admission.admitted.hold.settle;
@@ -96,7 +106,12 @@ export async function relayMeteredCall({
         retrievable: call.retrievable,
       });
     else
-      callSession = usage.openCall({ ...journaled, request: body, endpoint: call.usageEndpoint });
+      callSession = usage.openCall({
+        ...journaled,
+        request: body,
+        endpoint: call.usageEndpoint,
+        promptMeter: call.promptMeter,
+      });
   } catch (error) {
     metrics.meteringFailures.inc({ stage: 'journal' });
     logger.warn(
@@ -114,16 +129,16 @@ export async function relayMeteredCall({
   const started = performance.now();
   let upstream: Dispatcher.ResponseData;
   try {
-    upstream = await request(context.upstreamUrl({ c, basePath: adapter.basePath }), {
+    upstream = await request(context.upstreamUrl({ c, adapter, upstream: upstreamOf }), {
       dispatcher: context.dispatcher,
       method: route.method,
       headers: createUpstreamHeaders({
         incoming: c.env.incoming.headers,
         subjectHeader: subjects.header,
         serverKey:
-          options.upstreamApiKey === undefined
+          upstreamOf.apiKey === undefined
             ? undefined
-            : { apiKey: options.upstreamApiKey, auth: adapter.auth },
+            : { apiKey: upstreamOf.apiKey, auth: adapter.auth },
       }),
       body: call.upstreamBody,
       signal: grace.signal,
@@ -141,7 +156,7 @@ export async function relayMeteredCall({
       estimate = metering.finish(session, reason) ?? metering.finish(callSession, reason);
     }
     settle(undefined);
-    return refuse(context.unreachable(error), estimate);
+    return refuse(context.unreachable(error, upstreamOf), estimate);
   } finally {
     metrics.upstreamLatency.observe({ route: label }, (performance.now() - started) / 1000);
   }
@@ -189,7 +204,7 @@ export async function relayMeteredCall({
       // Upstream broke off mid-body: no usage can be read from it, but it may have billed.
       const estimate = metering.finish(callSession, 'error');
       settle(undefined);
-      return refuse(context.unreachable(error), estimate);
+      return refuse(context.unreachable(error, upstreamOf), estimate);
     }
     count(label, status);
     const event = metering.meterBlocking({

@@ -39,11 +39,17 @@ export async function relayPassThrough({
     log.end({ status: error.status, errorCode: error.code });
     return adapter.errorResponse(error);
   };
+  const upstreamOf = context.upstreamOf(adapter);
+  if (!upstreamOf) return refuse(context.unconfigured(adapter));
   const apiKey = adapter.auth.apiKeyOf({
     headers: c.env.incoming.headers,
     query: url.searchParams,
   });
-  const refused = refuseUnmappedKey({ options, apiKey });
+  const refused = refuseUnmappedKey({
+    options,
+    serverKey: upstreamOf.apiKey !== undefined,
+    apiKey,
+  });
   if (refused) return refuse(refused);
   const keySubject = apiKey === undefined ? undefined : options.subjects.keySubjects.get(apiKey);
   log.set({ subject: keySubject ?? (c.req.header(options.subjects.header)?.trim() || undefined) });
@@ -65,22 +71,22 @@ export async function relayPassThrough({
   }
   let upstream: Dispatcher.ResponseData;
   try {
-    upstream = await request(context.upstreamUrl({ c, basePath: adapter.basePath }), {
+    upstream = await request(context.upstreamUrl({ c, adapter, upstream: upstreamOf }), {
       dispatcher: context.dispatcher,
       method: method as Dispatcher.HttpMethod,
       headers: createUpstreamHeaders({
         incoming: c.env.incoming.headers,
         subjectHeader: options.subjects.header,
         serverKey:
-          options.upstreamApiKey === undefined
+          upstreamOf.apiKey === undefined
             ? undefined
-            : { apiKey: options.upstreamApiKey, auth: adapter.auth },
+            : { apiKey: upstreamOf.apiKey, auth: adapter.auth },
       }),
       body,
       signal: c.req.raw.signal,
     });
   } catch (error) {
-    return refuse(context.unreachable(error));
+    return refuse(context.unreachable(error, upstreamOf));
   }
   count(route, upstream.statusCode);
   const status = upstream.statusCode;

@@ -10,6 +10,7 @@ const prepare = (body: Record<string, unknown>, serverKey = false) => {
     params: {},
     body,
     raw: JSON.stringify(body),
+    query: new URLSearchParams(),
     serverKey,
   });
   if (!prepared.success) throw new Error(prepared.error.message);

@@ -7,6 +7,7 @@ import {
 import { ChatStreamMeter, ResponsesStreamMeter } from '@llm-meter/meter-core/push';
 import { chatChunkReader, responsesEventReader } from '@llm-meter/metering';
 import { createSseFramer } from '../../relay/create-sse-framer.js';
+import { bearerToken } from '../bearer-token.js';
 import type { MeteredCall, ProviderAdapter, StreamMetering } from '../provider-adapter.js';
 import { openAIErrorResponse } from './openai-error-response.js';
 
@@ -29,6 +30,8 @@ const usageEndpoints: Record<OpenAIEndpoint, UsageEndpoint> = {
 export const openAIAdapter: ProviderAdapter = {
   id: 'openai',
   basePath: '/v1',
+  upstreamPathPrefix: '/v1',
+  upstreamSetting: 'OPENAI_BASE_URL',
   routes: [
     { method: 'POST', path: '/v1/chat/completions', endpoint: 'chat' },
     { method: 'POST', path: '/v1/responses', endpoint: 'responses' },
@@ -102,9 +105,3 @@ export const openAIAdapter: ProviderAdapter = {
     return { success: true, call };
   },
 };
-
-function bearerToken(header: string | undefined): string | undefined {
-  if (!header) return undefined;
-  const match = /^Bearer\s+(.+)$/i.exec(header.trim());
-  return match?.[1]?.trim();
-}
