@@ -15,8 +15,8 @@ import { relayBody, sendBody } from './relay-body.js';
 import { relayStream } from './relay-stream.js';
 
 /**
- * Relays one metered request: reads and checks it (subject, tenant, budget), journals it before
- * it is sent, forwards it as the provider's adapter prepared it, and answers the caller with
+ * Relays one metered request: reads and checks it (subject, tenant, budget), journals it as it
+ * is sent, forwards it as the provider's adapter prepared it, and answers the caller with
  * upstream's answer, unbuffered for streams, while the adapter's meters turn it into exactly one
  * usage event. A caller that leaves does not stop upstream at once (the abort grace); upstream's
  * errors pass through unchanged and bill nothing; the proxy's own errors are in the provider's
@@ -82,9 +82,33 @@ export async function relayMeteredCall({
     });
   }
 
-  // Metered from before the request is sent: a process that dies while upstream thinks still
-  // bills the prompt, under upstream's request id once its headers came.
   const fallbackId = envelope.id ?? generateId();
+  // A caller that leaves once the request is sent does not stop upstream at once: what
+  // upstream has sent, or sends within the grace, is still read and metered.
+  const grace = createAbortGrace({
+    callerSignal: c.req.raw.signal,
+    graceMs: context.abortGraceMs,
+    sleep: options.sleep,
+  });
+  const started = performance.now();
+  const answer = request(context.upstreamUrl({ c, basePath: adapter.basePath }), {
+    dispatcher: context.dispatcher,
+    method: route.method,
+    headers: createUpstreamHeaders({
+      incoming: c.env.incoming.headers,
+      subjectHeader: subjects.header,
+      serverKey:
+        options.upstreamApiKey === undefined
+          ? undefined
+          : { apiKey: options.upstreamApiKey, auth: adapter.auth },
+    }),
+    body: call.upstreamBody,
+    signal: grace.signal,
+  });
+  // Journaled in the turn the request is handed to undici, before anything upstream answers can
+  // be read: a process that dies while upstream thinks still bills the prompt (under upstream's
+  // request id once its headers came). The prompt is counted and written while upstream works,
+  // not before the request leaves (see the README's "Crash safety").
   let session: StreamMeterSession | undefined;
   let callSession: CallMeterSession | undefined;
   try {
@@ -104,30 +128,9 @@ export async function relayMeteredCall({
     );
   }
 
-  // A caller that leaves once the request is sent does not stop upstream at once: what
-  // upstream has sent, or sends within the grace, is still read and metered.
-  const grace = createAbortGrace({
-    callerSignal: c.req.raw.signal,
-    graceMs: context.abortGraceMs,
-    sleep: options.sleep,
-  });
-  const started = performance.now();
   let upstream: Dispatcher.ResponseData;
   try {
-    upstream = await request(context.upstreamUrl({ c, basePath: adapter.basePath }), {
-      dispatcher: context.dispatcher,
-      method: route.method,
-      headers: createUpstreamHeaders({
-        incoming: c.env.incoming.headers,
-        subjectHeader: subjects.header,
-        serverKey:
-          options.upstreamApiKey === undefined
-            ? undefined
-            : { apiKey: options.upstreamApiKey, auth: adapter.auth },
-      }),
-      body: call.upstreamBody,
-      signal: grace.signal,
-    });
+    upstream = await answer;
   } catch (error) {
     grace.release();
     // A request that never reached upstream was billed nothing: its journaled estimate goes.
@@ -211,6 +214,9 @@ export async function relayMeteredCall({
   }
 
   count(label, status);
+  // Chunks are metered (and journaled) right after each read's events were written to the
+  // caller, in the same turn: the caller's bytes never wait for the journal.
+  const unmetered: unknown[] = [];
   relayStream({
     upstream: upstream.body,
     outgoing,
@@ -224,10 +230,13 @@ export async function relayMeteredCall({
       if (!chunk) return true;
       // Before the chunk reaches the caller: its id must find its owner at once.
       owner?.observe(chunk);
-      metering.push(session, chunk);
-      const forwarded = call.forwards(chunk);
-      if (forwarded) log.firstByte();
-      return forwarded;
+      unmetered.push(chunk);
+      return call.forwards(chunk);
+    },
+    onFirstWrite: () => log.firstByte(),
+    afterEvents() {
+      for (const chunk of unmetered) metering.push(session, chunk);
+      unmetered.length = 0;
     },
     onEnd(reason) {
       grace.release();
