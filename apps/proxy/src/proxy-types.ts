@@ -24,7 +24,7 @@ export interface StreamMeterSession {
 }
 
 /**
- * One blocking call's metering, journaled before it is sent: `complete` with the answer's event,
+ * One blocking call's metering, journaled as it is sent: `complete` with the answer's event,
  * `finish` when no answer came (the prompt estimate), `abandon` when upstream refused it.
  */
 export interface CallMeterSession extends Pick<StreamMeterSession, 'abandon' | 'setFallbackId'> {
@@ -48,7 +48,7 @@ export interface ProxyUsageSink {
     /** Upstream keeps the answer: an estimate can be settled against it. */
     retrievable: boolean;
   }): StreamMeterSession;
-  /** Starts a blocking call's crash-safe metering, before it is sent. */
+  /** Starts a blocking call's crash-safe metering, as it is sent. */
   openCall(input: {
     endpoint: UsageEndpoint;
     request: Record<string, unknown>;
