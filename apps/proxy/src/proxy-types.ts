@@ -5,6 +5,7 @@ import type { AccessLog } from './access-log/access-log-entry.js';
 import type { ProxyMetrics } from './create-proxy-metrics.js';
 import type { ProviderAdapter, StreamMetering } from './providers/provider-adapter.js';
 import type { Sleep } from './relay/create-abort-grace.js';
+import type { RequestTimingsObserver } from './relay/create-request-timings.js';
 import type { SubjectPolicy } from './resolve-subject.js';
 import type { AllowedRoute } from './tenancy/allowed-routes.js';
 import type { ObjectOwners } from './tenancy/object-owners.js';
@@ -130,4 +131,9 @@ export interface ProxyOptions {
    */
   now?: (() => Date) | undefined;
   generateId?: (() => string) | undefined;
+  /**
+   * Hears each metered request's timings on its way to the first byte (the bench's breakdown,
+   * `LLM_METER_PROXY_TIMINGS_FILE`). Default: none, and nothing is timed.
+   */
+  onTimings?: RequestTimingsObserver | undefined;
 }

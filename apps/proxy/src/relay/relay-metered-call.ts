@@ -8,6 +8,7 @@ import type { CallMeterSession, ProxyEventEnvelope, StreamMeterSession } from '.
 import { admitMeteredCall } from './admit-metered-call.js';
 import { createAbortGrace } from './create-abort-grace.js';
 import { createEventHeaders } from './create-event-headers.js';
+import { createRequestTimings } from './create-request-timings.js';
 import type { SessionMetering } from './create-session-metering.js';
 import { createDownstreamHeaders, createUpstreamHeaders } from './forward-headers.js';
 import type { ProxyContext, ProxyEnv } from './proxy-context.js';
@@ -39,6 +40,7 @@ export async function relayMeteredCall({
   const { subjects, usage } = options;
   const label = route.endpoint;
   const url = new URL(c.req.url);
+  const timings = createRequestTimings({ observer: options.onTimings, endpoint: label });
   const log = createRequestLog({
     accessLog: options.accessLog,
     now,
@@ -63,6 +65,7 @@ export async function relayMeteredCall({
   const { body, subject, call, owner } = admission.admitted;
   const settle = admission.admitted.hold.settle;
   const streaming = call.streaming;
+  timings.describe({ streaming });
 
   const envelope: ProxyEventEnvelope = {
     subject,
@@ -83,6 +86,7 @@ export async function relayMeteredCall({
   }
 
   const fallbackId = envelope.id ?? generateId();
+  timings.mark('parsed');
   // A caller that leaves once the request is sent does not stop upstream at once: what
   // upstream has sent, or sends within the grace, is still read and metered.
   const grace = createAbortGrace({
@@ -105,6 +109,7 @@ export async function relayMeteredCall({
     body: call.upstreamBody,
     signal: grace.signal,
   });
+  timings.mark('sent');
   // Journaled in the turn the request is handed to undici, before anything upstream answers can
   // be read: a process that dies while upstream thinks still bills the prompt (under upstream's
   // request id once its headers came). The prompt is counted and written while upstream works,
@@ -113,14 +118,16 @@ export async function relayMeteredCall({
   let callSession: CallMeterSession | undefined;
   try {
     const journaled = { envelope: { ...envelope, fallbackId }, now };
-    if (streaming)
-      session = usage.openStream({
-        ...journaled,
-        metering: call.streamMetering(),
-        retrievable: call.retrievable,
-      });
-    else
-      callSession = usage.openCall({ ...journaled, request: body, endpoint: call.usageEndpoint });
+    timings.metering(() => {
+      if (streaming)
+        session = usage.openStream({
+          ...journaled,
+          metering: call.streamMetering(),
+          retrievable: call.retrievable,
+        });
+      else
+        callSession = usage.openCall({ ...journaled, request: body, endpoint: call.usageEndpoint });
+    });
   } catch (error) {
     metrics.meteringFailures.inc({ stage: 'journal' });
     logger.warn(
@@ -148,6 +155,7 @@ export async function relayMeteredCall({
   } finally {
     metrics.upstreamLatency.observe({ route: label }, (performance.now() - started) / 1000);
   }
+  timings.mark('headers');
   const status = upstream.statusCode;
   const requestId =
     adapter.requestIdHeader === undefined
@@ -157,8 +165,10 @@ export async function relayMeteredCall({
   // body) bills the request under the id upstream logged for it, not a UUID of ours.
   if (requestId) {
     log.set({ request_id: requestId });
-    session?.setFallbackId({ fallbackId: requestId });
-    callSession?.setFallbackId({ fallbackId: requestId });
+    timings.metering(() => {
+      session?.setFallbackId({ fallbackId: requestId });
+      callSession?.setFallbackId({ fallbackId: requestId });
+    });
   }
   const headers = createDownstreamHeaders({ upstream: upstream.headers });
   const outgoing = c.env.outgoing;
@@ -195,13 +205,15 @@ export async function relayMeteredCall({
       return refuse(context.unreachable(error), estimate);
     }
     count(label, status);
-    const event = metering.meterBlocking({
-      bytes,
-      owner,
-      session: callSession,
-      call,
-      envelope: { ...envelope, fallbackId: requestId ?? fallbackId },
-    });
+    const event = timings.metering(() =>
+      metering.meterBlocking({
+        bytes,
+        owner,
+        session: callSession,
+        call,
+        envelope: { ...envelope, fallbackId: requestId ?? fallbackId },
+      }),
+    );
     settle(event);
     sendBody({
       outgoing,
@@ -209,6 +221,8 @@ export async function relayMeteredCall({
       headers: { ...headers, ...createEventHeaders({ event }) },
       body: bytes,
     });
+    timings.mark('firstByte');
+    timings.done();
     log.end({ status, event, callerLeft: c.req.raw.signal.aborted });
     return RESPONSE_ALREADY_SENT;
   }
@@ -225,6 +239,7 @@ export async function relayMeteredCall({
     headers: { ...headers, ...createEventHeaders({ id: envelope.id }) },
     framer: call.createFramer(),
     onEvent(event) {
+      timings.mark('firstChunk');
       if (event.data === undefined) return true;
       const chunk = call.chunkOf(event.data);
       if (!chunk) return true;
@@ -233,9 +248,15 @@ export async function relayMeteredCall({
       unmetered.push(chunk);
       return call.forwards(chunk);
     },
-    onFirstWrite: () => log.firstByte(),
+    onFirstWrite: () => {
+      timings.mark('firstByte');
+      log.firstByte();
+    },
     afterEvents() {
-      for (const chunk of unmetered) metering.push(session, chunk);
+      if (unmetered.length === 0) return;
+      timings.metering(() => {
+        for (const chunk of unmetered) metering.push(session, chunk);
+      });
       unmetered.length = 0;
     },
     onEnd(reason) {
@@ -246,9 +267,11 @@ export async function relayMeteredCall({
         reason === 'error' && grace.signal.aborted ? 'aborted' : reason,
       );
       settle(event);
+      timings.done();
       log.end({ status, event, callerLeft: c.req.raw.signal.aborted });
     },
   });
+  timings.mark('headersWritten');
   return RESPONSE_ALREADY_SENT;
 }
 
