@@ -10,7 +10,7 @@
 // tens of thousands of requests, which moved the figures more than the proxy itself did.
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -195,6 +195,8 @@ function merge(samples: Sample[]): Sample {
 }
 
 const dir = await mkdtemp(join(tmpdir(), 'proxy-bench-'));
+// The proxy writes every metered request's timings here when it stops (see printBreakdown).
+const timingsFile = join(dir, 'timings.jsonl');
 try {
   const [openaiPort, openmeterPort, proxyPort, portkeyPort] = await Promise.all([
     freePort(),
@@ -237,6 +239,7 @@ try {
       LLM_METER_PROXY_DEFAULT_SUBJECT: 'customer-bench',
       LLM_METER_DATA_DIR: dir,
       LLM_METER_DOTENV: '0',
+      LLM_METER_PROXY_TIMINGS_FILE: timingsFile,
     },
     /listening on/,
   );
@@ -304,5 +307,59 @@ try {
   await Promise.all(
     children.map((child) => (child.exitCode === null ? once(child, 'exit') : undefined)),
   );
+  await printBreakdown().catch((error) =>
+    console.log(`no breakdown of the proxy's first byte: ${(error as Error).message}`),
+  );
   await rm(dir, { recursive: true, force: true });
+}
+
+/**
+ * Where a stream's first byte goes inside the proxy, per step, from the timings the proxy wrote
+ * (`LLM_METER_PROXY_TIMINGS_FILE`): its clock starts when the handler runs, so time a request
+ * waited before that (the event loop busy with others) shows as the client's first byte minus
+ * the proxy's.
+ */
+async function printBreakdown() {
+  const lines = (await readFile(timingsFile, 'utf8')).trim().split('\n');
+  const parsed = lines.map((line) => JSON.parse(line));
+  const summary = parsed.find((line) => line.summary === true);
+  const streams = parsed.filter((line) => line.summary !== true && line.streaming === true);
+  type Step =
+    | 'parsed'
+    | 'sent'
+    | 'headers'
+    | 'headersWritten'
+    | 'firstChunk'
+    | 'firstByte'
+    | 'meteringBeforeSend'
+    | 'meteringBeforeFirstByte';
+  const steps: Array<[string, (sample: { [step in Step]: number }) => number]> = [
+    ['body read, parsed, subject resolved', (sample) => sample.parsed],
+    ['metering before the request leaves', (sample) => sample.meteringBeforeSend],
+    [
+      'request handed to undici',
+      (sample) => sample.sent - sample.parsed - sample.meteringBeforeSend,
+    ],
+    ["upstream's status and headers", (sample) => sample.headers - sample.sent],
+    ['re-key and headers written', (sample) => sample.headersWritten - sample.headers],
+    ["upstream's first chunk", (sample) => sample.firstChunk - sample.headersWritten],
+    ['first chunk metered and written', (sample) => sample.firstByte - sample.firstChunk],
+    ['handler to first byte, in all', (sample) => sample.firstByte],
+    ['metering meanwhile (overlaps upstream)', (sample) => sample.meteringBeforeFirstByte],
+  ];
+  console.log(
+    `\nWhere the proxy's stream first byte goes (${streams.length} streams, ms from the handler's start):`,
+  );
+  console.log('step                                         p50      p99      max');
+  for (const [name, of] of steps) {
+    const values = streams.map(of).filter((value) => Number.isFinite(value));
+    const max = values.reduce((top, value) => Math.max(top, value), Number.NEGATIVE_INFINITY);
+    console.log(
+      `${name.padEnd(40)} ${percentile(values, 0.5).toFixed(3).padStart(8)} ${percentile(values, 0.99).toFixed(3).padStart(8)} ${max.toFixed(3).padStart(8)}`,
+    );
+  }
+  if (summary)
+    console.log(
+      `proxy's event loop delay p50 / p99 / max ${summary.eventLoopDelayMs.p50.toFixed(2)} / ${summary.eventLoopDelayMs.p99.toFixed(2)} / ${summary.eventLoopDelayMs.max.toFixed(2)} ms; GC ${summary.gcPausesMs.count} pauses, ${summary.gcPausesMs.total.toFixed(0)} ms in all, longest ${summary.gcPausesMs.max.toFixed(2)} ms`,
+    );
 }

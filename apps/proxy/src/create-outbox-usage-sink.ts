@@ -11,7 +11,7 @@ import type { CallMeterSession, ProxyUsageSink, StreamMeterSession } from './pro
 
 /**
  * The proxy's usage sink over the outbox, with `@llm-meter/metering`'s journals: every call is
- * journaled before it is sent (its prompt estimate, under a provisional id, then upstream's
+ * journaled as it is sent (its prompt estimate, under a provisional id, then upstream's
  * request id once its headers arrive). A blocking call's record is replaced by the answer's
  * event. A stream's is re-keyed to the provider's id when a chunk names it, brought up to date on
  * every chunk, and replaced by the stream's one final event. So a proxy killed mid-call bills, on

@@ -30,6 +30,11 @@ export interface ProxyConfig {
   abortGraceMs: number;
   /** `LLM_METER_PROXY_ACCESS_LOG`: where the access log goes; unset: no access log. */
   accessLog: AccessLogTarget | undefined;
+  /**
+   * `LLM_METER_PROXY_TIMINGS_FILE`: where each metered request's timings to the first byte are
+   * written (JSON lines) when the proxy stops; unset: nothing is timed. For the bench.
+   */
+  timingsFile: string | undefined;
 }
 
 /** A setting that cannot be used; the message names the variable and what it takes. */
@@ -162,6 +167,7 @@ export function loadProxyConfig({
     ),
     abortGraceMs: integer('LLM_METER_PROXY_ABORT_GRACE_MS', defaultAbortGraceMs, 0, 60_000),
     accessLog: accessLogTarget(value('LLM_METER_PROXY_ACCESS_LOG')),
+    timingsFile: value('LLM_METER_PROXY_TIMINGS_FILE'),
   };
 }
 

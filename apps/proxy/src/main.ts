@@ -13,6 +13,7 @@ import { checkUpstreamBaseUrl } from './check-upstream-base-url.js';
 import { createOutboxUsageSink } from './create-outbox-usage-sink.js';
 import { createProxyApp } from './create-proxy-app.js';
 import { createProxyMetrics } from './create-proxy-metrics.js';
+import { createTimingsRecorder } from './create-timings-recorder.js';
 import { loadProxyConfig, ProxyConfigError } from './load-proxy-config.js';
 import { parseProxyArguments } from './parse-proxy-arguments.js';
 import { formatAllowedRoutes, resolveAllowedRoutes } from './tenancy/allowed-routes.js';
@@ -186,7 +187,13 @@ try {
       apiKey: proxy.upstreams.google.apiKey,
     },
   };
+  const timings = proxy.timingsFile
+    ? createTimingsRecorder({
+        file: resolve(process.env.INIT_CWD || process.cwd(), proxy.timingsFile),
+      })
+    : undefined;
   const app = createProxyApp({
+    onTimings: timings?.observer,
     upstreams,
     accessLog,
     allowedRoutes: proxy.allowedRoutes,
@@ -221,6 +228,7 @@ try {
     stopping = true;
     print(`proxy: ${signal}: closing (open streams are metered as they end)`);
     await new Promise((resolve) => server.close(resolve));
+    timings?.write();
     // What is not settled by then stays journaled and settles on the next start.
     await settler?.drain({ deadlineMs: 5_000 });
     settler?.close();

@@ -148,7 +148,7 @@ describe('a caller that leaves while upstream is still sending', () => {
       },
     });
     caller.on('error', () => undefined).end(body);
-    // The call's record is journaled right before it is sent.
+    // The call's record is journaled right as it is sent.
     await expect.poll(() => stack.outbox.stats().openStreams).toBe(1);
     caller.destroy();
     const [event] = await eventsOf(subject);

@@ -5,6 +5,7 @@ import type { AccessLog } from './access-log/access-log-entry.js';
 import type { ProxyMetrics } from './create-proxy-metrics.js';
 import type { MeteredCall, ProviderAdapter, StreamMetering } from './providers/provider-adapter.js';
 import type { Sleep } from './relay/create-abort-grace.js';
+import type { RequestTimingsObserver } from './relay/create-request-timings.js';
 import type { SubjectPolicy } from './resolve-subject.js';
 import type { AllowedRoute } from './tenancy/allowed-routes.js';
 import type { ObjectOwners } from './tenancy/object-owners.js';
@@ -24,7 +25,7 @@ export interface StreamMeterSession {
 }
 
 /**
- * One blocking call's metering, journaled before it is sent: `complete` with the answer's event,
+ * One blocking call's metering, journaled as it is sent: `complete` with the answer's event,
  * `finish` when no answer came (the prompt estimate), `abandon` when upstream refused it.
  */
 export interface CallMeterSession extends Pick<StreamMeterSession, 'abandon' | 'setFallbackId'> {
@@ -48,7 +49,7 @@ export interface ProxyUsageSink {
     /** Upstream keeps the answer: an estimate can be settled against it. */
     retrievable: boolean;
   }): StreamMeterSession;
-  /** Starts a blocking call's crash-safe metering, before it is sent. */
+  /** Starts a blocking call's crash-safe metering, as it is sent. */
   openCall(input: {
     endpoint: UsageEndpoint;
     /** The provider's prompt meter (see `MeteredCall.promptMeter`); unset: OpenAI's of `endpoint`. */
@@ -144,4 +145,9 @@ export interface ProxyOptions {
    */
   now?: (() => Date) | undefined;
   generateId?: (() => string) | undefined;
+  /**
+   * Hears each metered request's timings on its way to the first byte (the bench's breakdown,
+   * `LLM_METER_PROXY_TIMINGS_FILE`). Default: none, and nothing is timed.
+   */
+  onTimings?: RequestTimingsObserver | undefined;
 }

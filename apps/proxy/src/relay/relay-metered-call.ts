@@ -8,6 +8,7 @@ import type { CallMeterSession, ProxyEventEnvelope, StreamMeterSession } from '.
 import { admitMeteredCall } from './admit-metered-call.js';
 import { createAbortGrace } from './create-abort-grace.js';
 import { createEventHeaders } from './create-event-headers.js';
+import { createRequestTimings } from './create-request-timings.js';
 import type { SessionMetering } from './create-session-metering.js';
 import { createDownstreamHeaders, createUpstreamHeaders } from './forward-headers.js';
 import type { ProxyContext, ProxyEnv } from './proxy-context.js';
@@ -15,8 +16,8 @@ import { relayBody, sendBody } from './relay-body.js';
 import { relayStream } from './relay-stream.js';
 
 /**
- * Relays one metered request: reads and checks it (subject, tenant, budget), journals it before
- * it is sent, forwards it as the provider's adapter prepared it, and answers the caller with
+ * Relays one metered request: reads and checks it (subject, tenant, budget), journals it as it
+ * is sent, forwards it as the provider's adapter prepared it, and answers the caller with
  * upstream's answer, unbuffered for streams, while the adapter's meters turn it into exactly one
  * usage event. A caller that leaves does not stop upstream at once (the abort grace); upstream's
  * errors pass through unchanged and bill nothing; the proxy's own errors are in the provider's
@@ -39,6 +40,7 @@ export async function relayMeteredCall({
   const { subjects, usage } = options;
   const label = route.endpoint;
   const url = new URL(c.req.url);
+  const timings = createRequestTimings({ observer: options.onTimings, endpoint: label });
   const log = createRequestLog({
     accessLog: options.accessLog,
     now,
@@ -73,6 +75,7 @@ export async function relayMeteredCall({
   const { body, subject, call, owner } = admission.admitted;
   const settle = admission.admitted.hold.settle;
   const streaming = call.streaming;
+  timings.describe({ streaming });
 
   const envelope: ProxyEventEnvelope = {
     subject,
@@ -92,33 +95,8 @@ export async function relayMeteredCall({
     });
   }
 
-  // Metered from before the request is sent: a process that dies while upstream thinks still
-  // bills the prompt, under upstream's request id once its headers came.
   const fallbackId = envelope.id ?? generateId();
-  let session: StreamMeterSession | undefined;
-  let callSession: CallMeterSession | undefined;
-  try {
-    const journaled = { envelope: { ...envelope, fallbackId }, now };
-    if (streaming)
-      session = usage.openStream({
-        ...journaled,
-        metering: call.streamMetering(),
-        retrievable: call.retrievable,
-      });
-    else
-      callSession = usage.openCall({
-        ...journaled,
-        request: body,
-        endpoint: call.usageEndpoint,
-        promptMeter: call.promptMeter,
-      });
-  } catch (error) {
-    metrics.meteringFailures.inc({ stage: 'journal' });
-    logger.warn(
-      `proxy: could not journal the ${streaming ? 'stream' : 'call'} of ${subject}: ${(error as Error).message}`,
-    );
-  }
-
+  timings.mark('parsed');
   // A caller that leaves once the request is sent does not stop upstream at once: what
   // upstream has sent, or sends within the grace, is still read and metered.
   const grace = createAbortGrace({
@@ -127,22 +105,54 @@ export async function relayMeteredCall({
     sleep: options.sleep,
   });
   const started = performance.now();
+  const answer = request(context.upstreamUrl({ c, adapter, upstream: upstreamOf }), {
+    dispatcher: context.dispatcher,
+    method: route.method,
+    headers: createUpstreamHeaders({
+      incoming: c.env.incoming.headers,
+      subjectHeader: subjects.header,
+      serverKey:
+        upstreamOf.apiKey === undefined
+          ? undefined
+          : { apiKey: upstreamOf.apiKey, auth: adapter.auth },
+    }),
+    body: call.upstreamBody,
+    signal: grace.signal,
+  });
+  timings.mark('sent');
+  // Journaled in the turn the request is handed to undici, before anything upstream answers can
+  // be read: a process that dies while upstream thinks still bills the prompt (under upstream's
+  // request id once its headers came). The prompt is counted and written while upstream works,
+  // not before the request leaves (see the README's "Crash safety").
+  let session: StreamMeterSession | undefined;
+  let callSession: CallMeterSession | undefined;
+  try {
+    const journaled = { envelope: { ...envelope, fallbackId }, now };
+    timings.metering(() => {
+      if (streaming)
+        session = usage.openStream({
+          ...journaled,
+          metering: call.streamMetering(),
+          retrievable: call.retrievable,
+        });
+      else
+        callSession = usage.openCall({
+          ...journaled,
+          request: body,
+          endpoint: call.usageEndpoint,
+          promptMeter: call.promptMeter,
+        });
+    });
+  } catch (error) {
+    metrics.meteringFailures.inc({ stage: 'journal' });
+    logger.warn(
+      `proxy: could not journal the ${streaming ? 'stream' : 'call'} of ${subject}: ${(error as Error).message}`,
+    );
+  }
+
   let upstream: Dispatcher.ResponseData;
   try {
-    upstream = await request(context.upstreamUrl({ c, adapter, upstream: upstreamOf }), {
-      dispatcher: context.dispatcher,
-      method: route.method,
-      headers: createUpstreamHeaders({
-        incoming: c.env.incoming.headers,
-        subjectHeader: subjects.header,
-        serverKey:
-          upstreamOf.apiKey === undefined
-            ? undefined
-            : { apiKey: upstreamOf.apiKey, auth: adapter.auth },
-      }),
-      body: call.upstreamBody,
-      signal: grace.signal,
-    });
+    upstream = await answer;
   } catch (error) {
     grace.release();
     // A request that never reached upstream was billed nothing: its journaled estimate goes.
@@ -160,6 +170,7 @@ export async function relayMeteredCall({
   } finally {
     metrics.upstreamLatency.observe({ route: label }, (performance.now() - started) / 1000);
   }
+  timings.mark('headers');
   const status = upstream.statusCode;
   const requestId =
     adapter.requestIdHeader === undefined
@@ -169,8 +180,10 @@ export async function relayMeteredCall({
   // body) bills the request under the id upstream logged for it, not a UUID of ours.
   if (requestId) {
     log.set({ request_id: requestId });
-    session?.setFallbackId({ fallbackId: requestId });
-    callSession?.setFallbackId({ fallbackId: requestId });
+    timings.metering(() => {
+      session?.setFallbackId({ fallbackId: requestId });
+      callSession?.setFallbackId({ fallbackId: requestId });
+    });
   }
   const headers = createDownstreamHeaders({ upstream: upstream.headers });
   const outgoing = c.env.outgoing;
@@ -207,13 +220,15 @@ export async function relayMeteredCall({
       return refuse(context.unreachable(error, upstreamOf), estimate);
     }
     count(label, status);
-    const event = metering.meterBlocking({
-      bytes,
-      owner,
-      session: callSession,
-      call,
-      envelope: { ...envelope, fallbackId: requestId ?? fallbackId },
-    });
+    const event = timings.metering(() =>
+      metering.meterBlocking({
+        bytes,
+        owner,
+        session: callSession,
+        call,
+        envelope: { ...envelope, fallbackId: requestId ?? fallbackId },
+      }),
+    );
     settle(event);
     sendBody({
       outgoing,
@@ -221,11 +236,16 @@ export async function relayMeteredCall({
       headers: { ...headers, ...createEventHeaders({ event }) },
       body: bytes,
     });
+    timings.mark('firstByte');
+    timings.done();
     log.end({ status, event, callerLeft: c.req.raw.signal.aborted });
     return RESPONSE_ALREADY_SENT;
   }
 
   count(label, status);
+  // Chunks are metered (and journaled) right after each read's events were written to the
+  // caller, in the same turn: the caller's bytes never wait for the journal.
+  const unmetered: unknown[] = [];
   relayStream({
     upstream: upstream.body,
     outgoing,
@@ -234,15 +254,25 @@ export async function relayMeteredCall({
     headers: { ...headers, ...createEventHeaders({ id: envelope.id }) },
     framer: call.createFramer(),
     onEvent(event) {
+      timings.mark('firstChunk');
       if (event.data === undefined) return true;
       const chunk = call.chunkOf(event.data);
       if (!chunk) return true;
       // Before the chunk reaches the caller: its id must find its owner at once.
       owner?.observe(chunk);
-      metering.push(session, chunk);
-      const forwarded = call.forwards(chunk);
-      if (forwarded) log.firstByte();
-      return forwarded;
+      unmetered.push(chunk);
+      return call.forwards(chunk);
+    },
+    onFirstWrite: () => {
+      timings.mark('firstByte');
+      log.firstByte();
+    },
+    afterEvents() {
+      if (unmetered.length === 0) return;
+      timings.metering(() => {
+        for (const chunk of unmetered) metering.push(session, chunk);
+      });
+      unmetered.length = 0;
     },
     onEnd(reason) {
       grace.release();
@@ -252,9 +282,11 @@ export async function relayMeteredCall({
         reason === 'error' && grace.signal.aborted ? 'aborted' : reason,
       );
       settle(event);
+      timings.done();
       log.end({ status, event, callerLeft: c.req.raw.signal.aborted });
     },
   });
+  timings.mark('headersWritten');
   return RESPONSE_ALREADY_SENT;
 }
 

@@ -81,6 +81,47 @@ describe('relayStream', () => {
     expect(ends).toEqual(['completed']);
   });
 
+  it("hands each read's events to afterEvents once they are written, before onEnd", async () => {
+    const steps: string[] = [];
+    const url = await serve((outgoing) => {
+      const upstream = new PassThrough();
+      // What the socket was given so far: afterEvents must find the read's events in it.
+      let written = '';
+      const write = outgoing.write.bind(outgoing);
+      outgoing.write = ((bytes: Uint8Array) => {
+        written += Buffer.from(bytes).toString('utf8');
+        return write(bytes);
+      }) as typeof outgoing.write;
+      relayStream({
+        upstream,
+        outgoing,
+        status: 200,
+        headers: { 'content-type': 'text/event-stream' },
+        onEvent: (event) => {
+          steps.push(`event ${event.data}`);
+          return true;
+        },
+        afterEvents: () => steps.push(`after, written: ${JSON.stringify(written)}`),
+        onFirstWrite: () => steps.push('first write'),
+        onEnd: () => steps.push('end'),
+      });
+      upstream.write('data: one\n\ndata: two\n\n');
+      setImmediate(() => upstream.end('data: three\n\n'));
+    });
+    expect((await get(url)).text).toBe('data: one\n\ndata: two\n\ndata: three\n\n');
+    expect(steps).toEqual([
+      'event one',
+      'first write',
+      'event two',
+      'after, written: "data: one\\n\\ndata: two\\n\\n"',
+      'event three',
+      'after, written: "data: one\\n\\ndata: two\\n\\ndata: three\\n\\n"',
+      // The flush at the end finds no event left.
+      'after, written: "data: one\\n\\ndata: two\\n\\ndata: three\\n\\n"',
+      'end',
+    ]);
+  });
+
   it('reads upstream on, unwritten, when the caller leaves mid-stream, and ends once as completed', async () => {
     const upstream = new PassThrough();
     const seen: string[] = [];

@@ -9,7 +9,8 @@ export type RelayEnd = 'completed' | 'error';
  * Relays an upstream stream (server-sent events, or the format `framer` splits) to the
  * caller's response as its bytes arrive:
  * never buffered beyond one unfinished event, paused while the caller's socket is full. Every
- * whole event is handed to `onEvent` before it is written; `false` keeps it from the caller.
+ * whole event is handed to `onEvent` before it is written; `false` keeps it from the caller;
+`afterEvents` follows the writes of each read.
  * A caller that leaves does not stop upstream: the rest is read at full speed and handed to
  * `onEvent` (the answer upstream finished, its usage), unwritten, until upstream ends or its
  * owner aborts it. `onEnd` is called exactly once, however the stream ends; an upstream that
@@ -23,6 +24,8 @@ export function relayStream({
   framer = createSseFramer(),
   onEvent,
   onEnd,
+  onFirstWrite,
+  afterEvents,
 }: {
   upstream: Readable;
   outgoing: ServerResponse;
@@ -32,6 +35,13 @@ export function relayStream({
   framer?: StreamFramer | undefined;
   onEvent: (event: SseEvent) => boolean;
   onEnd: (reason: RelayEnd) => void;
+  /** Called once, after the first event was written to the caller. */
+  onFirstWrite?: (() => void) | undefined;
+  /**
+   * Called after each read's events went through `onEvent` and were written (or not, once the
+   * caller left), before `onEnd`: work that need not delay the caller's bytes goes here.
+   */
+  afterEvents?: (() => void) | undefined;
 }): void {
   let ended = false;
   let callerGone = false;
@@ -44,11 +54,18 @@ export function relayStream({
   const write = (events: SseEvent[]) => {
     let flowing = true;
     for (const event of events)
-      if (onEvent(event) && !callerGone) flowing = outgoing.write(event.bytes);
+      if (onEvent(event) && !callerGone) {
+        flowing = outgoing.write(event.bytes);
+        if (onFirstWrite) {
+          onFirstWrite();
+          onFirstWrite = undefined;
+        }
+      }
     if (!flowing && !callerGone && !upstream.isPaused()) {
       upstream.pause();
       outgoing.once('drain', () => upstream.resume());
     }
+    afterEvents?.();
   };
   const onCallerGone = () => {
     callerGone = true;
