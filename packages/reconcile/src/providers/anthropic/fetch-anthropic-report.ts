@@ -1,3 +1,4 @@
+import { getReportJson } from '../../get-report-json.js';
 import type { AnthropicReportBucket, AnthropicReportPage } from './anthropic-admin-types.js';
 
 /** Anthropic's API base URL, used when none is given. */
@@ -88,7 +89,7 @@ function rfc3339(seconds: number): string {
   return new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
 }
 
-async function getJson({
+function getJson({
   url,
   adminKey,
   fetch,
@@ -97,36 +98,15 @@ async function getJson({
   adminKey: string;
   fetch: typeof globalThis.fetch;
 }): Promise<unknown> {
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      headers: { 'x-api-key': adminKey, 'anthropic-version': anthropicVersion },
-    });
-  } catch (error) {
-    throw new AnthropicAdminError(
-      undefined,
-      `GET ${url} failed: ${error instanceof Error ? error.message : String(error)}; check ANTHROPIC_BASE_URL and the network`,
-      { cause: error },
-    );
-  }
-  const text = await response.text();
-  if (!response.ok) {
-    const hint =
-      response.status === 401 || response.status === 403
-        ? ' (the usage and cost reports need an Admin API key, sk-ant-admin…, in ANTHROPIC_ADMIN_KEY)'
-        : '';
-    throw new AnthropicAdminError(
-      response.status,
-      `Request failed with status code ${response.status} ${response.statusText}: GET ${url}${hint}: ${text.slice(0, 300)}`,
-    );
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    throw new AnthropicAdminError(response.status, `GET ${url} answered invalid JSON`, {
-      cause: error,
-    });
-  }
+  return getReportJson({
+    url,
+    headers: { 'x-api-key': adminKey, 'anthropic-version': anthropicVersion },
+    fetch,
+    createError: (status, message, options) => new AnthropicAdminError(status, message, options),
+    baseUrlSetting: 'ANTHROPIC_BASE_URL',
+    authHint:
+      'the usage and cost reports need an Admin API key, sk-ant-admin…, in ANTHROPIC_ADMIN_KEY',
+  });
 }
 
 function isReportPage(body: unknown): body is AnthropicReportPage<unknown> {

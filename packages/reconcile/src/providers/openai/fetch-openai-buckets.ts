@@ -1,3 +1,4 @@
+import { getReportJson } from '../../get-report-json.js';
 import type { OpenAIBucket, OpenAIBucketPage } from './openai-organization-types.js';
 
 /** OpenAI's API base URL, used when none is given. */
@@ -81,7 +82,7 @@ export async function fetchOpenAIBuckets<Result>({
   throw new OpenAIAdminError(undefined, `GET ${baseUrl}${path} had more than ${maxPages} pages`);
 }
 
-async function getJson({
+function getJson({
   url,
   adminKey,
   fetch,
@@ -90,34 +91,14 @@ async function getJson({
   adminKey: string;
   fetch: typeof globalThis.fetch;
 }): Promise<unknown> {
-  let response: Response;
-  try {
-    response = await fetch(url, { headers: { Authorization: `Bearer ${adminKey}` } });
-  } catch (error) {
-    throw new OpenAIAdminError(
-      undefined,
-      `GET ${url} failed: ${error instanceof Error ? error.message : String(error)}; check OPENAI_BASE_URL and the network`,
-      { cause: error },
-    );
-  }
-  const text = await response.text();
-  if (!response.ok) {
-    const hint =
-      response.status === 401 || response.status === 403
-        ? ' (the organisation Usage and Costs APIs need an admin key in OPENAI_ADMIN_KEY)'
-        : '';
-    throw new OpenAIAdminError(
-      response.status,
-      `Request failed with status code ${response.status} ${response.statusText}: GET ${url}${hint}: ${text.slice(0, 300)}`,
-    );
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    throw new OpenAIAdminError(response.status, `GET ${url} answered invalid JSON`, {
-      cause: error,
-    });
-  }
+  return getReportJson({
+    url,
+    headers: { Authorization: `Bearer ${adminKey}` },
+    fetch,
+    createError: (status, message, options) => new OpenAIAdminError(status, message, options),
+    baseUrlSetting: 'OPENAI_BASE_URL',
+    authHint: 'the organisation Usage and Costs APIs need an admin key in OPENAI_ADMIN_KEY',
+  });
 }
 
 function isBucketPage(body: unknown): body is OpenAIBucketPage<unknown> {
