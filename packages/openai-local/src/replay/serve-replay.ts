@@ -1,4 +1,3 @@
-import { createEventStream } from '../generation/create-event-stream.js';
 import { isRecord } from '../providers/openai/request-fields.js';
 import type { RequestContext } from '../server/request-context.js';
 import type { ReplayRecord } from './create-replay-store.js';
@@ -40,13 +39,7 @@ export async function serveReplay({
     context.sendJson({ body: record.response ?? null });
     return;
   }
-  const stream = createEventStream({
-    response: context.response,
-    signal: context.signal,
-    fault: context.fault,
-    tokensPerSecond: context.tokensPerSecond,
-    headers: context.headers(),
-  });
+  const stream = context.openEventStream();
   const isResponses = record.endpoint === 'responses';
   for (const event of record.sse_events ?? []) {
     const type =

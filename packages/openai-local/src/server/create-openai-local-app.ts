@@ -3,6 +3,7 @@ import type { HttpBindings } from '@hono/node-server';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { createEventStream } from '../generation/create-event-stream.js';
 import type { PromptCache } from '../generation/create-prompt-cache.js';
 import type { UsageLedger } from '../ledger/create-usage-ledger.js';
 import { handleCostReport } from '../providers/anthropic/admin-api/handle-cost-report.js';
@@ -342,7 +343,6 @@ export function createOpenAILocalApp({
     const projectId = context.req.header('openai-project') || defaultProjectId;
     const apiKeyId = context.get('apiKeyId');
     const requestContext: RequestContext = {
-      response: outgoing,
       body,
       signal,
       fault,
@@ -357,6 +357,15 @@ export function createOpenAILocalApp({
       createdAt,
       now,
       forcedServiceTier: fault.serveTier ?? options.serveTier,
+      openEventStream: ({ framing } = {}) =>
+        createEventStream({
+          response: outgoing,
+          signal,
+          fault,
+          tokensPerSecond,
+          headers: context.get('headers')(),
+          framing,
+        }),
       sendJson: ({ status = 200, body: answerBody, headers = {} }) => {
         // drop-after on a blocking request: the connection closes with no answer at all.
         if (fault.dropAfterChunks !== undefined) {

@@ -1,5 +1,5 @@
-import type { ServerResponse } from 'node:http';
 import type { EncodingName } from '@llm-meter/meter-core';
+import type { EventStream } from '../generation/create-event-stream.js';
 import type { PromptCache } from '../generation/create-prompt-cache.js';
 import type { BilledRequest } from '../ledger/billed-request.js';
 import type { AnthropicPromptCache } from '../providers/anthropic/create-anthropic-prompt-cache.js';
@@ -21,8 +21,6 @@ export type BillInput = Omit<
  * Everything an endpoint handler needs for one request, so handlers stay free of server wiring.
  */
 export interface RequestContext {
-  /** The Node response, written directly by streams (their faults act on the socket). */
-  response: ServerResponse;
   /** The parsed JSON body (an empty object for GET). */
   body: Record<string, unknown>;
   /** Aborts when the client disconnects or the server closes. */
@@ -46,6 +44,11 @@ export interface RequestContext {
   now: () => Date;
   /** The tier the server or a fault forces, whatever the request asks. */
   forcedServiceTier: ServiceTier | undefined;
+  /**
+   * Sends the stream headers and returns the paced, fault-aware event writer for this request
+   * (`framing: 'json-array'` for Gemini's streams without `alt=sse`).
+   */
+  openEventStream(input?: { framing?: 'sse' | 'json-array' | undefined }): EventStream;
   /** Sends a complete JSON answer with the shared headers. */
   sendJson(input: { status?: number; body: unknown; headers?: Record<string, string> }): void;
   /** Records what this request is billed (once per response id). */

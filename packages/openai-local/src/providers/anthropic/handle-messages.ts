@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { getTokenizer } from '@llm-meter/meter-core';
-import { createEventStream } from '../../generation/create-event-stream.js';
 import { splitIntoTokenPieces } from '../../generation/split-into-token-chunks.js';
 import { stableStringify } from '../../generation/stable-stringify.js';
 import type { BilledOutcome } from '../../ledger/billed-request.js';
@@ -173,13 +172,7 @@ export async function handleMessages(context: RequestContext): Promise<void> {
     return;
   }
 
-  const stream = createEventStream({
-    response: context.response,
-    signal: context.signal,
-    fault: context.fault,
-    tokensPerSecond: context.tokensPerSecond,
-    headers: context.headers(),
-  });
+  const stream = context.openEventStream();
   const sent = { started: false, thinkingTokens: 0, textTokens: 0 };
   const send = (event: string, data: Record<string, unknown>) =>
     stream.send({ event, data: { type: event, ...data } });

@@ -1,5 +1,4 @@
 import { getTokenizer } from '@llm-meter/meter-core';
-import { createEventStream } from '../../generation/create-event-stream.js';
 import { splitIntoTokenPieces } from '../../generation/split-into-token-chunks.js';
 import { stableStringify } from '../../generation/stable-stringify.js';
 import type { BilledOutcome } from '../../ledger/billed-request.js';
@@ -182,14 +181,7 @@ async function generateContent({
     return;
   }
 
-  const stream = createEventStream({
-    response: context.response,
-    signal: context.signal,
-    fault: context.fault,
-    tokensPerSecond: context.tokensPerSecond,
-    headers: context.headers(),
-    framing,
-  });
+  const stream = context.openEventStream({ framing });
   const withUsage = (candidatesTokens: number) =>
     context.fault.omitUsage === true ? undefined : usage(candidatesTokens);
   let sentTokens = 0;

@@ -1,7 +1,7 @@
 import { countChatPromptTokens, getTokenizer } from '@llm-meter/meter-core';
 import { countCachedTokens } from '../../generation/count-cached-tokens.js';
 import { type Answer, createAnswer } from '../../generation/create-answer.js';
-import { createEventStream, type EventStream } from '../../generation/create-event-stream.js';
+import type { EventStream } from '../../generation/create-event-stream.js';
 import { splitIntoTokenPieces, type TokenPiece } from '../../generation/split-into-token-chunks.js';
 import { stableStringify } from '../../generation/stable-stringify.js';
 import type { RequestContext } from '../../server/request-context.js';
@@ -186,13 +186,7 @@ export async function handleChatCompletions(context: RequestContext): Promise<vo
     return;
   }
 
-  const stream = createEventStream({
-    response: context.response,
-    signal: context.signal,
-    fault: context.fault,
-    tokensPerSecond: context.tokensPerSecond,
-    headers: context.headers(),
-  });
+  const stream = context.openEventStream();
   const tokenizer = getTokenizer(chat.model.encoding);
   const pieces = answers.map((answer) => splitIntoTokenPieces({ text: answer.text, tokenizer }));
   // What each choice has generated so far: billed as is if the stream ends early.

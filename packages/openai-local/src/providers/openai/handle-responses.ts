@@ -6,7 +6,6 @@ import {
 import { convertResponsesRequest } from '@llm-meter/meter-core/internal';
 import { countCachedTokens } from '../../generation/count-cached-tokens.js';
 import { createAnswer } from '../../generation/create-answer.js';
-import { createEventStream } from '../../generation/create-event-stream.js';
 import { splitIntoTokenPieces } from '../../generation/split-into-token-chunks.js';
 import { stableStringify } from '../../generation/stable-stringify.js';
 import type { RequestContext } from '../../server/request-context.js';
@@ -193,13 +192,7 @@ export async function handleResponses(context: RequestContext): Promise<void> {
     return;
   }
 
-  const stream = createEventStream({
-    response: context.response,
-    signal: context.signal,
-    fault: context.fault,
-    tokensPerSecond: context.tokensPerSecond,
-    headers: context.headers(),
-  });
+  const stream = context.openEventStream();
   // What the stream has generated so far: billed as is if it ends early.
   let sentText = '';
   let sentTokens = 0;
