@@ -1,4 +1,5 @@
 import { getReportJson } from '../../get-report-json.js';
+import { getReportPages } from '../../get-report-pages.js';
 import type { AnthropicReportBucket, AnthropicReportPage } from './anthropic-admin-types.js';
 
 /** Anthropic's API base URL, used when none is given. */
@@ -8,7 +9,6 @@ export const defaultAnthropicBaseUrl = 'https://api.anthropic.com';
 const anthropicVersion = '2023-06-01';
 // 1d buckets: Anthropic allows up to 31 per page.
 const bucketsPerPage = 31;
-const maxPages = 1000;
 
 /** A failed call to Anthropic's Admin API: method, URL (no key) and status in the message. */
 export class AnthropicAdminError extends Error {
@@ -51,38 +51,21 @@ export async function fetchAnthropicReport<Result>({
   groupBy,
   fetch = globalThis.fetch,
 }: FetchAnthropicReportInput): Promise<AnthropicReportBucket<Result>[]> {
-  const buckets: AnthropicReportBucket<Result>[] = [];
-  const seenPages = new Set<string>();
-  let page: string | null = null;
-  for (let count = 0; count < maxPages; count += 1) {
-    const query = new URLSearchParams({
-      starting_at: rfc3339(startTime),
-      ending_at: rfc3339(endTime),
-      bucket_width: '1d',
-      limit: String(bucketsPerPage),
-    });
-    for (const field of groupBy) query.append('group_by[]', field);
-    if (page) query.set('page', page);
-    const url = `${baseUrl.replace(/\/+$/, '')}${path}?${query}`;
-    const body = await getJson({ url, adminKey, fetch });
-    if (!isReportPage(body)) {
-      throw new AnthropicAdminError(
-        200,
-        `GET ${url} answered something that is not a report page (data[] and has_more): is this Anthropic's Admin API?`,
-      );
-    }
-    buckets.push(...(body.data as AnthropicReportBucket<Result>[]));
-    if (!body.has_more) return buckets;
-    if (!body.next_page || seenPages.has(body.next_page)) {
-      throw new AnthropicAdminError(
-        200,
-        `GET ${url} says has_more but its next_page ${JSON.stringify(body.next_page)} is missing or repeats`,
-      );
-    }
-    seenPages.add(body.next_page);
-    page = body.next_page;
-  }
-  throw new AnthropicAdminError(undefined, `GET ${baseUrl}${path} had more than ${maxPages} pages`);
+  const query = new URLSearchParams({
+    starting_at: rfc3339(startTime),
+    ending_at: rfc3339(endTime),
+    bucket_width: '1d',
+    limit: String(bucketsPerPage),
+  });
+  for (const field of groupBy) query.append('group_by[]', field);
+  return getReportPages<AnthropicReportBucket<Result>>({
+    url: `${baseUrl.replace(/\/+$/, '')}${path}`,
+    query,
+    getJson: (url) => getJson({ url, adminKey, fetch }),
+    isPage: isReportPage,
+    expected: "a report page (data[] and has_more): is this Anthropic's Admin API?",
+    createError: (status, message, options) => new AnthropicAdminError(status, message, options),
+  });
 }
 
 function rfc3339(seconds: number): string {

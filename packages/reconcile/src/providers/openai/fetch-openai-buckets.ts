@@ -1,4 +1,5 @@
 import { getReportJson } from '../../get-report-json.js';
+import { getReportPages } from '../../get-report-pages.js';
 import type { OpenAIBucket, OpenAIBucketPage } from './openai-organization-types.js';
 
 /** OpenAI's API base URL, used when none is given. */
@@ -33,7 +34,6 @@ export interface FetchOpenAIBucketsInput {
 
 // 1d buckets: OpenAI allows up to 31 per page.
 const bucketsPerPage = 31;
-const maxPages = 1000;
 
 /**
  * Reads every page of an organisation Usage or Costs endpoint (`bucket_width=1d`, `group_by`
@@ -48,38 +48,21 @@ export async function fetchOpenAIBuckets<Result>({
   groupBy,
   fetch = globalThis.fetch,
 }: FetchOpenAIBucketsInput): Promise<OpenAIBucket<Result>[]> {
-  const buckets: OpenAIBucket<Result>[] = [];
-  const seenPages = new Set<string>();
-  let page: string | null = null;
-  for (let count = 0; count < maxPages; count += 1) {
-    const query = new URLSearchParams({
-      start_time: String(startTime),
-      end_time: String(endTime),
-      bucket_width: '1d',
-      limit: String(bucketsPerPage),
-    });
-    for (const field of groupBy) query.append('group_by', field);
-    if (page) query.set('page', page);
-    const url = `${baseUrl.replace(/\/+$/, '')}${path}?${query}`;
-    const body = await getJson({ url, adminKey, fetch });
-    if (!isBucketPage(body)) {
-      throw new OpenAIAdminError(
-        200,
-        `GET ${url} answered something that is not a page of buckets (object "page" with data[]): is this OpenAI's organisation API?`,
-      );
-    }
-    buckets.push(...(body.data as OpenAIBucket<Result>[]));
-    if (!body.has_more) return buckets;
-    if (!body.next_page || seenPages.has(body.next_page)) {
-      throw new OpenAIAdminError(
-        200,
-        `GET ${url} says has_more but its next_page ${JSON.stringify(body.next_page)} is missing or repeats`,
-      );
-    }
-    seenPages.add(body.next_page);
-    page = body.next_page;
-  }
-  throw new OpenAIAdminError(undefined, `GET ${baseUrl}${path} had more than ${maxPages} pages`);
+  const query = new URLSearchParams({
+    start_time: String(startTime),
+    end_time: String(endTime),
+    bucket_width: '1d',
+    limit: String(bucketsPerPage),
+  });
+  for (const field of groupBy) query.append('group_by', field);
+  return getReportPages<OpenAIBucket<Result>>({
+    url: `${baseUrl.replace(/\/+$/, '')}${path}`,
+    query,
+    getJson: (url) => getJson({ url, adminKey, fetch }),
+    isPage: isBucketPage,
+    expected: 'a page of buckets (object "page" with data[]): is this OpenAI\'s organisation API?',
+    createError: (status, message, options) => new OpenAIAdminError(status, message, options),
+  });
 }
 
 function getJson({
