@@ -9,6 +9,7 @@ import { createUsageOutbox, type UsageOutbox } from '@llm-meter/meter-outbox';
 import { createUsageSettler, type UsageSettler } from '@llm-meter/metering';
 import {
   type BilledRequest,
+  type OpenAILocalOptions,
   type OpenAILocalServer,
   startOpenAILocal,
   usageLedgerFileName,
@@ -60,9 +61,12 @@ export interface ProxyStack {
 export async function startProxyStack({
   budgetFeature,
   outboxOptions,
+  upstreamFaults,
   ...overrides
 }: Partial<Omit<ProxyOptions, 'usage' | 'metrics' | 'budget'>> & {
   budgetFeature?: string | undefined;
+  /** openai-local's faults (e.g. a stall the test releases). */
+  upstreamFaults?: OpenAILocalOptions['faults'];
   /** The outbox's backlog bound, and OpenMeter unreachable for it (nothing is delivered). */
   outboxOptions?: { maxPending?: number; openmeterDown?: boolean } | undefined;
 } = {}): Promise<ProxyStack> {
@@ -72,6 +76,7 @@ export async function startProxyStack({
     tokensPerSecond: 0,
     dataDir: join(dir, 'openai-local'),
     adminKey: openaiLocalAdminKey,
+    faults: upstreamFaults,
     logger: {
       info: (message, fields) => {
         if (fields?.event === 'request') upstreamRequests.push(message);

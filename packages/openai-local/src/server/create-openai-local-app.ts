@@ -332,7 +332,10 @@ export function createOpenAILocalApp({
     const body = context.req.method === 'POST' ? parseJsonBody(await context.req.text()) : {};
     const signal = context.get('signal');
     const fault = resolveFault({ context, path, body, index: requestIndex++ });
-    if (fault.delayMs !== undefined && !(await sleep({ milliseconds: fault.delayMs, signal })))
+    if (
+      fault.delayMs !== undefined &&
+      !(await sleep({ milliseconds: fault.delayMs, signal, until: fault.until }))
+    )
       return RESPONSE_ALREADY_SENT;
     if (fault.status !== undefined) throw createFaultError({ ...fault, status: fault.status });
     let answer: { status: number; body: unknown; headers: Record<string, string> } | undefined;
