@@ -430,6 +430,49 @@ describe('proxy main.ts in its own process', () => {
     expect(await second.exited).toBe(0);
   });
 
+  it('starts while OpenMeter is down, with one warning line, and delivers what it journaled once OpenMeter is up', async () => {
+    const subject = 'customer-openmeter-down';
+    const dataDir = await mkdtemp(join(dir, 'openmeter-down-'));
+    // Port 1: nothing listens there.
+    const down = await startProxy({
+      OPENMETER_URL: 'http://127.0.0.1:1',
+      LLM_METER_DATA_DIR: dataDir,
+    });
+    const warnings = down
+      .output()
+      .split('\n')
+      .filter((line) => line.includes('OpenMeter'));
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^proxy: OpenMeter at http:\/\/127\.0\.0\.1:1 cannot be reached \(.+\): starting anyway\. Usage events are journaled in .+outbox-proxy and delivered once it answers/,
+      ),
+    ]);
+    const answer = await fetch(`${down.url}/chat/completions`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: 'Bearer sk-caller',
+        'openmeter-subject': subject,
+      },
+      body: JSON.stringify({
+        model: 'gpt-4o-mini',
+        messages: [{ role: 'user', content: 'Say hi while OpenMeter is down.' }],
+      }),
+    });
+    expect(answer.status).toBe(200);
+    const { id } = (await answer.json()) as { id: string };
+    down.child.kill('SIGTERM');
+    expect(await down.exited).toBe(0);
+    expect(await client.events.list({ subject })).toEqual([]);
+
+    const up = await startProxy({ LLM_METER_DATA_DIR: dataDir });
+    await expect.poll(async () => (await client.events.list({ subject })).length).toBe(1);
+    const [ingested] = await client.events.list({ subject });
+    expect(ingested?.event).toMatchObject({ id, data: { usage_source: 'provider' } });
+    up.child.kill('SIGTERM');
+    expect(await up.exited).toBe(0);
+  });
+
   it('takes --port and --host over the environment, as LiteLLM and Portkey users type them', async () => {
     const running = await startProxy({ LLM_METER_PROXY_PORT: 'not-a-port' }, [
       '--',

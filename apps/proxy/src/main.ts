@@ -105,7 +105,14 @@ try {
       { cause: error },
     );
   }
-  const services = await startServices({ config, announce: print });
+  // A proxy that stayed down with OpenMeter would lose every call it could have metered: it
+  // starts, journals, and its outbox delivers once OpenMeter answers.
+  const services = await startServices({
+    config,
+    announce: print,
+    openmeterUnreachable: 'warn',
+    warn: (line) => printError(`proxy: ${line}`),
+  });
   if (config.openai.baseUrl !== undefined) {
     const misconfigured = await checkUpstreamBaseUrl({
       baseUrl: config.openai.baseUrl,
@@ -270,8 +277,8 @@ try {
     printError(`proxy: port in use: set LLM_METER_PROXY_PORT to a free port`);
     process.exit(1);
   }
-  // Anything else that stops the start (an outbox locked by another proxy, an unreachable
-  // OpenMeter) is one line too; DEBUG=1 adds the stack.
+  // Anything else that stops the start (an outbox locked by another proxy) is one line too;
+  // DEBUG=1 adds the stack.
   printError(`proxy: ${error instanceof Error ? error.message : String(error)}`);
   if (process.env.DEBUG && error instanceof Error && error.stack) printError(error.stack);
   process.exit(1);
