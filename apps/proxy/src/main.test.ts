@@ -349,6 +349,48 @@ describe('proxy main.ts in its own process', () => {
     });
   });
 
+  it("a proxy killed -9 between a Gemini stream's headers and its first chunk bills it under the id it gave the caller", async () => {
+    const subject = 'customer-killed-gemini-before-first-chunk';
+    const first = await startProxy();
+    const contents = 'Write a haiku about fog horns.';
+    // Upstream sends its headers, then holds the first chunk until the connection goes. Gemini
+    // sends no request id: the proxy names its own in x-llm-meter-request-id.
+    const response = await fetch(
+      `${first.url.replace(/\/v1$/, '')}/v1beta/models/gemini-2.0-flash:streamGenerateContent?alt=sse`,
+      {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-goog-api-key': 'gemini-caller',
+          'openmeter-subject': subject,
+          'x-openai-local-fault': 'stall-after=0',
+        },
+        body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: contents }] }] }),
+      },
+    );
+    expect(response.status).toBe(200);
+    const requestId = response.headers.get('x-llm-meter-request-id');
+    expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
+    first.child.kill('SIGKILL');
+    expect(await first.exited).toBe(null);
+    await response.body?.cancel().catch(() => undefined);
+
+    const second = await startProxy();
+    await expect.poll(async () => (await client.events.list({ subject })).length).toBe(1);
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+    const [ingested] = await client.events.list({ subject });
+    const event = ingested?.event as unknown as { id: string; data: Record<string, unknown> };
+    expect(event.id).toBe(requestId);
+    expect(event.data).toMatchObject({
+      endpoint: 'generateContent',
+      usage_source: 'estimated',
+      estimate_reason: 'crashed',
+      completion_tokens: 0,
+    });
+    expect(Number(event.data.prompt_tokens)).toBeGreaterThan(0);
+  });
+
   it('a proxy killed -9 while upstream holds a blocking answer bills the call once, as a crashed estimate of its prompt, on restart', async () => {
     const subject = 'customer-killed-blocking';
     const first = await startProxy();
