@@ -452,7 +452,7 @@ describe('proxy main.ts in its own process', () => {
       });
     const first = await startProxy(env);
     expect(first.output()).toContain(
-      `each reaches only the stored responses and chat completions it created (owners in ${join(dir, 'proxy-object-owners.jsonl')})`,
+      `callers share the server's OPENAI_API_KEY: each reaches only the stored objects it created (owners in ${join(dir, 'proxy-object-owners.jsonl')})`,
     );
     const created = await call(first.url, 'sk-alice', '/responses', {
       method: 'POST',

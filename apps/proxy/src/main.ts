@@ -169,7 +169,11 @@ try {
   // Redis when every proxy process shares one, else in a file of the data directory.
   const onOwnerError = (error: unknown) =>
     printError(`proxy: could not record an object's owner: ${(error as Error).message}`);
-  const objectOwners = !proxy.useServerKey
+  const sharedKey =
+    proxy.useServerKey ||
+    proxy.upstreams.anthropic.apiKey !== undefined ||
+    proxy.upstreams.google.apiKey !== undefined;
+  const objectOwners = !sharedKey
     ? undefined
     : proxy.redisUrl
       ? createRedisObjectOwners({ url: proxy.redisUrl, onError: onOwnerError })
@@ -251,9 +255,17 @@ try {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : proxy.port;
   // Before "listening": whoever waits for that line has read this one too.
-  if (proxy.useServerKey)
+  if (sharedKey)
     print(
-      `proxy: callers share the server's OPENAI_API_KEY: each reaches only the stored responses and chat completions it created (owners in ${proxy.redisUrl ? 'Redis' : join(config.dataDir, 'proxy-object-owners.jsonl')}); other pass-through routes: ${formatAllowedRoutes(resolveAllowedRoutes({ isolated: true, allowedRoutes: proxy.allowedRoutes }) ?? [])} (LLM_METER_PROXY_ALLOWED_PATHS)`,
+      `proxy: callers share the server's ${[
+        proxy.useServerKey ? 'OPENAI_API_KEY' : undefined,
+        proxy.upstreams.anthropic.apiKey ? 'ANTHROPIC_API_KEY' : undefined,
+        proxy.upstreams.google.apiKey ? 'GEMINI_API_KEY' : undefined,
+      ]
+        .filter(Boolean)
+        .join(
+          ', ',
+        )}: each reaches only the stored objects it created (owners in ${proxy.redisUrl ? 'Redis' : join(config.dataDir, 'proxy-object-owners.jsonl')}); other pass-through routes: ${formatAllowedRoutes(resolveAllowedRoutes({ isolated: true, allowedRoutes: proxy.allowedRoutes }) ?? [])} (LLM_METER_PROXY_ALLOWED_PATHS)`,
     );
   if (accessLogTarget)
     print(

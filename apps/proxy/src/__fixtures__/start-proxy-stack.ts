@@ -62,11 +62,14 @@ export async function startProxyStack({
   budgetFeature,
   outboxOptions,
   upstreamFaults,
+  upstreamKeys,
   ...overrides
 }: Partial<Omit<ProxyOptions, 'usage' | 'metrics' | 'budget'>> & {
   budgetFeature?: string | undefined;
   /** openai-local's faults (e.g. a stall the test releases). */
   upstreamFaults?: OpenAILocalOptions['faults'];
+  /** The proxy's own keys for Anthropic and Gemini (their callers then share them). */
+  upstreamKeys?: { anthropic?: string; google?: string } | undefined;
   /** The outbox's backlog bound, and OpenMeter unreachable for it (nothing is delivered). */
   outboxOptions?: { maxPending?: number; openmeterDown?: boolean } | undefined;
 } = {}): Promise<ProxyStack> {
@@ -110,7 +113,10 @@ export async function startProxyStack({
   const app = createProxyApp({
     upstreamBaseUrl: openai.url,
     // openai-local answers Anthropic's and Gemini's APIs below its origin.
-    upstreams: { anthropic: { baseUrl: openai.origin }, google: { baseUrl: openai.origin } },
+    upstreams: {
+      anthropic: { baseUrl: openai.origin, apiKey: upstreamKeys?.anthropic },
+      google: { baseUrl: openai.origin, apiKey: upstreamKeys?.google },
+    },
     subjects: { header: 'openmeter-subject', keySubjects: new Map(), trustRequestUser: false },
     usage: createOutboxUsageSink({
       outbox,

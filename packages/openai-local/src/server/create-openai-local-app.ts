@@ -52,6 +52,7 @@ import {
 import type { OpenAILocalOptions } from './openai-local-options.js';
 import { parseJsonBody } from './parse-json-body.js';
 import { providerOfPath } from './provider-of-path.js';
+import { registerStoredObjects } from './register-stored-objects.js';
 import type { RequestContext } from './request-context.js';
 import { sleep } from './sleep.js';
 
@@ -468,6 +469,7 @@ export function createOpenAILocalApp({
     ),
   );
 
+  registerStoredObjects({ app, now });
   app.post('/v1/messages', (context) => serve(context, handleMessages));
   app.post('/v1/messages/count_tokens', (context) => serve(context, handleAnthropicCountTokens));
   app.get('/v1/organizations/usage_report/messages', (context) =>
