@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import type { ProviderAdapter } from './providers/provider-adapter.js';
 import { providerAdapters } from './providers/registry.js';
 import type { ProxyOptions } from './proxy-types.js';
 import { createSessionMetering } from './relay/create-session-metering.js';
@@ -20,22 +21,35 @@ export function createProxyApp(options: ProxyOptions): Hono<ProxyEnv> {
   // Paths no provider owns (and the proxy's own failures) answer in the first provider's shape.
   const [fallback] = providers;
   if (!fallback) throw new TypeError('createProxyApp: options.providers names no provider');
-  const served = providers.flatMap((provider) =>
-    provider.basePath === undefined
-      ? provider.routes.map((route) => route.path)
-      : [`${provider.basePath}/*`],
-  );
+  // Each pass-through prefix, with the providers below it: those that claim a request by its
+  // headers first, then the one that takes the rest.
+  const passThrough = new Map<string, ProviderAdapter[]>();
+  for (const provider of providers)
+    for (const path of provider.passThroughPaths)
+      passThrough.set(path, [...(passThrough.get(path) ?? []), provider]);
+  const served = [
+    ...providers.flatMap((provider) => provider.routes.map((route) => route.path)),
+    ...[...passThrough.keys()].map((path) => `${path}/*`),
+  ];
   const logger = options.logger ?? { warn: (message: string) => console.warn(message) };
-  const tenants = createTenantGuard({
-    isolated: options.upstreamApiKey !== undefined,
-    allowedRoutes: options.allowedRoutes,
-    meteredPaths: providers.flatMap((provider) => provider.routes.map((route) => route.path)),
-    owners: options.objectOwners,
-    onOwnerLookupError: (error) =>
-      logger.warn(`proxy: could not look up an object's owner: ${(error as Error).message}`),
-    errorResponse: fallback.errorResponse,
+  const meteredPaths = providers.flatMap((provider) => provider.routes.map((route) => route.path));
+  const context = createProxyContext({
+    options: { ...options, logger },
+    // Per provider: whether the proxy sends its own key decides whether its callers share an
+    // account; refusals are in the provider's error shape.
+    createTenantGuard: ({ adapter, isolated }) =>
+      createTenantGuard({
+        isolated,
+        allowedRoutes: options.allowedRoutes,
+        meteredPaths,
+        tenancy: adapter.tenancy,
+        keySetting: adapter.keySetting,
+        owners: options.objectOwners,
+        onOwnerLookupError: (error) =>
+          logger.warn(`proxy: could not look up an object's owner: ${(error as Error).message}`),
+        errorResponse: adapter.errorResponse,
+      }),
   });
-  const context = createProxyContext({ options: { ...options, logger }, tenants });
   const metering = createSessionMetering({
     usage: options.usage,
     metrics: options.metrics,
@@ -78,8 +92,17 @@ export function createProxyApp(options: ProxyOptions): Hono<ProxyEnv> {
       app.on(route.method, route.path, (c) =>
         relayMeteredCall({ context, metering, adapter, route, c }),
       );
-  for (const adapter of providers)
-    if (adapter.basePath !== undefined)
-      app.all(`${adapter.basePath}/*`, (c) => relayPassThrough({ context, adapter, c }));
+  for (const [path, adapters] of passThrough) {
+    const fallbackOfPath = adapters.find((adapter) => !adapter.claims) ?? adapters[0];
+    app.all(`${path}/*`, (c) => {
+      const request = {
+        headers: c.env.incoming.headers,
+        query: new URL(c.req.url).searchParams,
+      };
+      const adapter =
+        adapters.find((candidate) => candidate.claims?.(request)) ?? fallbackOfPath ?? fallback;
+      return relayPassThrough({ context, adapter, c });
+    });
+  }
   return app;
 }

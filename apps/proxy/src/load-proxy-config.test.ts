@@ -139,7 +139,7 @@ describe('loadProxyConfig', () => {
     ],
     [
       { LLM_METER_PROXY_ALLOWED_PATHS: 'GET /v1/models, files' },
-      'LLM_METER_PROXY_ALLOWED_PATHS: cannot read the route "files": write [METHOD] /v1/path, e.g. "GET /v1/models" or "/v1/files/*"',
+      'LLM_METER_PROXY_ALLOWED_PATHS: cannot read the route "files": write [METHOD] /v1/path (or /v1beta/path), e.g. "GET /v1/models" or "/v1/files/*"',
     ],
   ])('refuses %o', (env, message) => {
     expect(() => loadProxyConfig({ env, readFile: noFile })).toThrow(message);

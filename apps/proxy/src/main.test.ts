@@ -349,6 +349,48 @@ describe('proxy main.ts in its own process', () => {
     });
   });
 
+  it("a proxy killed -9 between a Gemini stream's headers and its first chunk bills it under the id it gave the caller", async () => {
+    const subject = 'customer-killed-gemini-before-first-chunk';
+    const first = await startProxy();
+    const contents = 'Write a haiku about fog horns.';
+    // Upstream sends its headers, then holds the first chunk until the connection goes. Gemini
+    // sends no request id: the proxy names its own in x-llm-meter-request-id.
+    const response = await fetch(
+      `${first.url.replace(/\/v1$/, '')}/v1beta/models/gemini-2.0-flash:streamGenerateContent?alt=sse`,
+      {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-goog-api-key': 'gemini-caller',
+          'openmeter-subject': subject,
+          'x-openai-local-fault': 'stall-after=0',
+        },
+        body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: contents }] }] }),
+      },
+    );
+    expect(response.status).toBe(200);
+    const requestId = response.headers.get('x-llm-meter-request-id');
+    expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
+    first.child.kill('SIGKILL');
+    expect(await first.exited).toBe(null);
+    await response.body?.cancel().catch(() => undefined);
+
+    const second = await startProxy();
+    await expect.poll(async () => (await client.events.list({ subject })).length).toBe(1);
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+    const [ingested] = await client.events.list({ subject });
+    const event = ingested?.event as unknown as { id: string; data: Record<string, unknown> };
+    expect(event.id).toBe(requestId);
+    expect(event.data).toMatchObject({
+      endpoint: 'generateContent',
+      usage_source: 'estimated',
+      estimate_reason: 'crashed',
+      completion_tokens: 0,
+    });
+    expect(Number(event.data.prompt_tokens)).toBeGreaterThan(0);
+  });
+
   it('a proxy killed -9 while upstream holds a blocking answer bills the call once, as a crashed estimate of its prompt, on restart', async () => {
     const subject = 'customer-killed-blocking';
     const first = await startProxy();
@@ -410,7 +452,7 @@ describe('proxy main.ts in its own process', () => {
       });
     const first = await startProxy(env);
     expect(first.output()).toContain(
-      `each reaches only the stored responses and chat completions it created (owners in ${join(dir, 'proxy-object-owners.jsonl')})`,
+      `callers share the server's OPENAI_API_KEY: each reaches only the stored objects it created (owners in ${join(dir, 'proxy-object-owners.jsonl')})`,
     );
     const created = await call(first.url, 'sk-alice', '/responses', {
       method: 'POST',
@@ -428,6 +470,49 @@ describe('proxy main.ts in its own process', () => {
     expect(((await mine.json()) as { id: string }).id).toBe(id);
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
+  });
+
+  it('starts while OpenMeter is down, with one warning line, and delivers what it journaled once OpenMeter is up', async () => {
+    const subject = 'customer-openmeter-down';
+    const dataDir = await mkdtemp(join(dir, 'openmeter-down-'));
+    // Port 1: nothing listens there.
+    const down = await startProxy({
+      OPENMETER_URL: 'http://127.0.0.1:1',
+      LLM_METER_DATA_DIR: dataDir,
+    });
+    const warnings = down
+      .output()
+      .split('\n')
+      .filter((line) => line.includes('OpenMeter'));
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^proxy: OpenMeter at http:\/\/127\.0\.0\.1:1 cannot be reached \(.+\): starting anyway\. Usage events are journaled in .+outbox-proxy and delivered once it answers/,
+      ),
+    ]);
+    const answer = await fetch(`${down.url}/chat/completions`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: 'Bearer sk-caller',
+        'openmeter-subject': subject,
+      },
+      body: JSON.stringify({
+        model: 'gpt-4o-mini',
+        messages: [{ role: 'user', content: 'Say hi while OpenMeter is down.' }],
+      }),
+    });
+    expect(answer.status).toBe(200);
+    const { id } = (await answer.json()) as { id: string };
+    down.child.kill('SIGTERM');
+    expect(await down.exited).toBe(0);
+    expect(await client.events.list({ subject })).toEqual([]);
+
+    const up = await startProxy({ LLM_METER_DATA_DIR: dataDir });
+    await expect.poll(async () => (await client.events.list({ subject })).length).toBe(1);
+    const [ingested] = await client.events.list({ subject });
+    expect(ingested?.event).toMatchObject({ id, data: { usage_source: 'provider' } });
+    up.child.kill('SIGTERM');
+    expect(await up.exited).toBe(0);
   });
 
   it('takes --port and --host over the environment, as LiteLLM and Portkey users type them', async () => {

@@ -105,7 +105,14 @@ try {
       { cause: error },
     );
   }
-  const services = await startServices({ config, announce: print });
+  // A proxy that stayed down with OpenMeter would lose every call it could have metered: it
+  // starts, journals, and its outbox delivers once OpenMeter answers.
+  const services = await startServices({
+    config,
+    announce: print,
+    openmeterUnreachable: 'warn',
+    warn: (line) => printError(`proxy: ${line}`),
+  });
   if (config.openai.baseUrl !== undefined) {
     const misconfigured = await checkUpstreamBaseUrl({
       baseUrl: config.openai.baseUrl,
@@ -162,7 +169,11 @@ try {
   // Redis when every proxy process shares one, else in a file of the data directory.
   const onOwnerError = (error: unknown) =>
     printError(`proxy: could not record an object's owner: ${(error as Error).message}`);
-  const objectOwners = !proxy.useServerKey
+  const sharedKey =
+    proxy.useServerKey ||
+    proxy.upstreams.anthropic.apiKey !== undefined ||
+    proxy.upstreams.google.apiKey !== undefined;
+  const objectOwners = !sharedKey
     ? undefined
     : proxy.redisUrl
       ? createRedisObjectOwners({ url: proxy.redisUrl, onError: onOwnerError })
@@ -244,9 +255,17 @@ try {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : proxy.port;
   // Before "listening": whoever waits for that line has read this one too.
-  if (proxy.useServerKey)
+  if (sharedKey)
     print(
-      `proxy: callers share the server's OPENAI_API_KEY: each reaches only the stored responses and chat completions it created (owners in ${proxy.redisUrl ? 'Redis' : join(config.dataDir, 'proxy-object-owners.jsonl')}); other pass-through routes: ${formatAllowedRoutes(resolveAllowedRoutes({ isolated: true, allowedRoutes: proxy.allowedRoutes }) ?? [])} (LLM_METER_PROXY_ALLOWED_PATHS)`,
+      `proxy: callers share the server's ${[
+        proxy.useServerKey ? 'OPENAI_API_KEY' : undefined,
+        proxy.upstreams.anthropic.apiKey ? 'ANTHROPIC_API_KEY' : undefined,
+        proxy.upstreams.google.apiKey ? 'GEMINI_API_KEY' : undefined,
+      ]
+        .filter(Boolean)
+        .join(
+          ', ',
+        )}: each reaches only the stored objects it created (owners in ${proxy.redisUrl ? 'Redis' : join(config.dataDir, 'proxy-object-owners.jsonl')}); other pass-through routes: ${formatAllowedRoutes(resolveAllowedRoutes({ isolated: true, allowedRoutes: proxy.allowedRoutes }) ?? [])} (LLM_METER_PROXY_ALLOWED_PATHS)`,
     );
   if (accessLogTarget)
     print(
@@ -270,8 +289,8 @@ try {
     printError(`proxy: port in use: set LLM_METER_PROXY_PORT to a free port`);
     process.exit(1);
   }
-  // Anything else that stops the start (an outbox locked by another proxy, an unreachable
-  // OpenMeter) is one line too; DEBUG=1 adds the stack.
+  // Anything else that stops the start (an outbox locked by another proxy) is one line too;
+  // DEBUG=1 adds the stack.
   printError(`proxy: ${error instanceof Error ? error.message : String(error)}`);
   if (process.env.DEBUG && error instanceof Error && error.stack) printError(error.stack);
   process.exit(1);

@@ -1,10 +1,13 @@
 import { request } from 'node:http';
+import type { OpenAILocalFault } from '@llm-meter/openai-local';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ProxyStack, startProxyStack } from './__fixtures__/start-proxy-stack.js';
 
 // After a caller leaves, the proxy reads upstream on for a grace before it aborts it. The grace's
 // timer is the test's: each grace the proxy starts waits until the test ends it, never the clock.
+// Upstream's stalls are the test's too: a wall-clock stall could end before a loaded machine
+// lets the caller leave, and then no grace starts.
 interface Grace {
   ms: number;
   end: () => void;
@@ -13,8 +16,23 @@ let stack: ProxyStack;
 let upstream: OpenAI;
 const startedGraces: Grace[] = [];
 let onGraceStarted: () => void = () => undefined;
+/** Upstream answers held until the test releases them, by a word of their prompt. */
+const holds = new Map<string, OpenAILocalFault>();
+function holdUpstream({ word, fault }: { word: string; fault: OpenAILocalFault }): () => void {
+  let release: () => void = () => undefined;
+  const until = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  holds.set(word, { ...fault, until });
+  return release;
+}
 beforeAll(async () => {
   stack = await startProxyStack({
+    upstreamFaults: ({ body }) => {
+      const text = JSON.stringify(body);
+      for (const [word, fault] of holds) if (text.includes(word)) return fault;
+      return undefined;
+    },
     abortGraceMs: 1_500,
     sleep: ({ ms }) =>
       new Promise<void>((resolve) => {
@@ -47,11 +65,11 @@ async function streamThenLeave({
   leaveAfter,
 }: {
   subject: string;
-  fault: string;
+  fault?: string | undefined;
   leaveAfter: number;
 }): Promise<string> {
   const stream = await stack
-    .sdk(subject, { 'x-openai-local-fault': fault })
+    .sdk(subject, fault === undefined ? {} : { 'x-openai-local-fault': fault })
     .chat.completions.create({
       model: 'gpt-4o-mini',
       messages: [{ role: 'user', content: `Tell ${subject} about tide tables.` }],
@@ -79,12 +97,13 @@ describe('a caller that leaves while upstream is still sending', () => {
   it("is billed upstream's own usage when upstream finishes within the grace", async () => {
     const subject = 'customer-left-before-the-end';
     const graceStarted = nextGrace();
-    // Upstream pauses after 8 events for a second, then sends the rest and its usage.
-    const id = await streamThenLeave({
-      subject,
-      fault: 'stall-after=8,stall-ms=1000',
-      leaveAfter: 8,
-    });
+    // Upstream pauses after 8 events until the caller has left, then sends the rest and its usage.
+    const releaseUpstream = holdUpstream({ word: subject, fault: { stallAfterChunks: 8 } });
+    const id = await streamThenLeave({ subject, leaveAfter: 8 });
+    // Started only while the proxy still had the stream open: the caller left first.
+    const grace = await graceStarted;
+    expect(grace.ms).toBe(1_500);
+    releaseUpstream();
     const [event] = await eventsOf(subject);
     // What openai-local billed, once it finished the answer nobody read (an aborted one has no
     // finish reason).
@@ -100,9 +119,6 @@ describe('a caller that leaves while upstream is still sending', () => {
         total_tokens: billed.usage?.total_tokens,
       },
     });
-    // Started only while the proxy still had the stream open: the caller left first.
-    const grace = await graceStarted;
-    expect(grace.ms).toBe(1_500);
     grace.end();
   });
 
@@ -134,23 +150,25 @@ describe('a caller that leaves while upstream is still sending', () => {
     const graceStarted = nextGrace();
     const body = JSON.stringify({
       model: 'gpt-4o-mini',
-      messages: [{ role: 'user', content: 'Name a tide.' }],
+      messages: [{ role: 'user', content: `Name a tide for ${subject}.` }],
       store: true,
     });
-    // Upstream holds its answer for a second; the caller leaves once the proxy has sent the call.
+    // Upstream holds its answer until the caller has left once the proxy sent the call.
+    const releaseUpstream = holdUpstream({ word: subject, fault: { delayMs: 0 } });
     const caller = request(`${stack.proxyUrl}/chat/completions`, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
         authorization: 'Bearer sk-caller',
         'openmeter-subject': subject,
-        'x-openai-local-fault': 'delay-ms=1000',
       },
     });
     caller.on('error', () => undefined).end(body);
     // The call's record is journaled right as it is sent.
     await expect.poll(() => stack.outbox.stats().openStreams).toBe(1);
     caller.destroy();
+    const grace = await graceStarted;
+    releaseUpstream();
     const [event] = await eventsOf(subject);
     expect(event?.id).toMatch(/^chatcmpl-/);
     const billed = await upstream.chat.completions.retrieve(event?.id as string);
@@ -159,6 +177,6 @@ describe('a caller that leaves while upstream is still sending', () => {
       prompt_tokens: billed.usage?.prompt_tokens,
       completion_tokens: billed.usage?.completion_tokens,
     });
-    (await graceStarted).end();
+    grace.end();
   });
 });

@@ -153,17 +153,21 @@ describe('customers sharing the proxy key', () => {
   });
 
   it('refuses pass-through paths that are not allowed, naming the setting, before upstream', async () => {
+    const jobs = await refused(() => bob.fineTuning.jobs.list(), 403);
+    expect(jobs.error.code).toBe('path_not_allowed');
+    expect(jobs.error.message).toContain('LLM_METER_PROXY_ALLOWED_PATHS');
+    expect(jobs.error.message).toContain('GET /v1/models');
+    expect(jobs.upstream).toEqual([]);
+    // Lists of stored objects would show every customer's, whatever is allowed.
     const files = await refused(() => bob.files.list(), 403);
-    expect(files.error.code).toBe('path_not_allowed');
-    expect(files.error.message).toContain('LLM_METER_PROXY_ALLOWED_PATHS');
-    expect(files.error.message).toContain('GET /v1/models');
+    expect(files.error.code).toBe('list_not_isolated');
     expect(files.upstream).toEqual([]);
     const conversation = await refused(
       () =>
         bob.responses.create({ model: 'gpt-4.1-mini', input: 'Hi', conversation: 'conv_alice' }),
-      400,
+      404,
     );
-    expect(conversation.error.code).toBe('conversation_not_isolated');
+    expect(conversation.error.message).toContain("No conversation found with id 'conv_alice'");
     expect(conversation.upstream).toEqual([]);
     // A background response would finish unmetered (found by a review).
     const background = await refused(

@@ -111,14 +111,16 @@ export interface ProxyOptions {
       }
     | undefined;
   /**
-   * Pass-through routes forwarded (every other `/v1/*` path but the metered ones and the
-   * isolated stored objects gets a 403). Default: all with callers' keys; with `upstreamApiKey`,
+   * Pass-through routes forwarded (every other `/v1/*` or `/v1beta/*` path but the metered ones
+   * and the isolated stored objects gets a 403). Default: all with callers' keys; for a provider
+   * called with the proxy's own key (`upstreamApiKey`, `upstreams.*.apiKey`),
    * `defaultServerKeyRoutes`.
    */
   allowedRoutes?: readonly AllowedRoute[] | undefined;
   /**
-   * Who created each stored response and chat completion, consulted with `upstreamApiKey` so a
-   * caller reaches only its own. Default: in memory (forgotten at restart).
+   * Who created each stored object (responses, chat completions, files, conversations, Gemini's
+   * cached contents, ...), consulted for a provider called with the proxy's own key so a caller
+   * reaches only its own. Default: in memory (forgotten at restart).
    */
   objectOwners?: ObjectOwners | undefined;
   /** Largest request body accepted, in bytes. Default 32 MiB. */

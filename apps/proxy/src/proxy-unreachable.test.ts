@@ -1,19 +1,15 @@
-import { once } from 'node:events';
-import { createServer } from 'node:net';
 import Anthropic from '@anthropic-ai/sdk';
 import { ApiError, GoogleGenAI } from '@google/genai';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ProxyStack, startProxyStack } from './__fixtures__/start-proxy-stack.js';
 
-// Upstream is down: a port nothing listens on.
+// Upstream is down: port 1 (tcpmux), which nothing listens on. A free port found by a probe
+// could be taken by another test's server before the proxy connects, on a busy machine; port 1
+// is never handed out by `listen(0)` (ephemeral ports start far above it) and no test binds it.
 let stack: ProxyStack;
 beforeAll(async () => {
-  const probe = createServer().listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  const down = `http://127.0.0.1:${port}`;
+  const down = 'http://127.0.0.1:1';
   stack = await startProxyStack({
     upstreamBaseUrl: `${down}/v1`,
     upstreams: { anthropic: { baseUrl: down }, google: { baseUrl: down } },

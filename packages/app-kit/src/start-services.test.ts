@@ -117,3 +117,35 @@ describe('startServices with data paths it cannot use', () => {
     },
   );
 });
+
+describe('startServices with OpenMeter down', () => {
+  it("with openmeterUnreachable 'warn', starts and says so in one line naming the journal", async () => {
+    const { root } = createRoot();
+    const config = loadAppConfig({
+      app: 'test',
+      defaults: { models: ['gpt-4o-mini'], subjects: ['customer-1'] },
+      // Port 1: nothing listens there. OpenAI is not called at start.
+      env: {
+        LLM_METER_DATA_DIR: join(root, 'data'),
+        OPENMETER_URL: 'http://127.0.0.1:1',
+        OPENAI_BASE_URL: 'http://127.0.0.1:1/v1',
+      },
+      cwd: root,
+    });
+    const announced: string[] = [];
+    const warned: string[] = [];
+    const services = await startServices({
+      config,
+      announce: (line) => announced.push(line),
+      openmeterUnreachable: 'warn',
+      warn: (line) => warned.push(line),
+    });
+    await services.close();
+    expect(announced).toEqual([]);
+    expect(warned).toEqual([
+      expect.stringMatching(
+        /^OpenMeter at http:\/\/127\.0\.0\.1:1 cannot be reached \(.+\): starting anyway\. Usage events are journaled in .+\/data\/outbox-test and delivered once it answers/,
+      ),
+    ]);
+  });
+});

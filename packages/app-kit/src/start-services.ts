@@ -52,14 +52,26 @@ export const usageTableMeters = {
  * (the outbox's, and the embedded servers' when they start): a path that cannot be created or
  * opened is an `AppConfigError` naming the variable to change (`LLM_METER_DATA_DIR`,
  * `LLM_METER_OUTBOX_DIR`, `OPENMETER_LOCAL_DB`). Checks OpenMeter before any work: a wrong key,
- * an unreachable URL or a missing meter is an `AppConfigError` saying what to do.
+ * an unreachable URL or a missing meter is an `AppConfigError` saying what to do (with
+ * `openmeterUnreachable: 'warn'`, an OpenMeter that cannot be reached is one warning line).
  */
 export async function startServices({
   config,
   announce,
+  openmeterUnreachable = 'stop',
+  warn = announce,
 }: {
   config: AppConfig;
   announce: (line: string) => void;
+  /**
+   * An OpenMeter that cannot be reached at start (no connection, or a 5xx): `stop` (default)
+   * stops the start, for apps that run their calls and exit; `warn` says so in one line and goes
+   * on, for a long-running process whose outbox journals the events and delivers them once
+   * OpenMeter answers. A refused key or a missing meter stops the start either way.
+   */
+  openmeterUnreachable?: 'stop' | 'warn' | undefined;
+  /** Where the `warn` line goes; default `announce`. */
+  warn?: ((line: string) => void) | undefined;
 }): Promise<AppServices> {
   const closers: Array<() => Promise<void>> = [];
   const close = async () => {
@@ -196,12 +208,21 @@ export async function startServices({
     };
     const openmeter = createOpenMeterClient({ ...clientOptions, retry: { maxElapsedMs: 10_000 } });
     const openmeterIngest = createOpenMeterClient({ ...clientOptions, retry: false });
-    await checkMeters({
-      client: openmeter,
-      url: openmeterUrl,
-      eventType: config.eventType,
-      apiKey: config.openmeter.apiKey,
-    });
+    try {
+      await checkMeters({
+        // Without retries when a down OpenMeter is no reason to stop: the start is not held up.
+        client: openmeterUnreachable === 'warn' ? openmeterIngest : openmeter,
+        url: openmeterUrl,
+        eventType: config.eventType,
+        apiKey: config.openmeter.apiKey,
+      });
+    } catch (error) {
+      const cause = error instanceof AppConfigError ? error.cause : error;
+      if (openmeterUnreachable !== 'warn' || !isUnreachable(cause)) throw error;
+      warn(
+        `OpenMeter at ${openmeterUrl} cannot be reached (${(cause as Error).message}): starting anyway. Usage events are journaled in ${config.outboxDir} and delivered once it answers; its meters were not checked (see the README, "Meters to create"; OPENMETER_URL names it).`,
+      );
+    }
     return { openai, openmeter, openmeterIngest, openaiAdmin, close };
   } catch (error) {
     await close();
@@ -247,6 +268,12 @@ async function checkMeters({
       );
     }
   }
+}
+
+/** An OpenMeter that did not answer, or answered with a server error: down, not misconfigured. */
+function isUnreachable(error: unknown): boolean {
+  if (error instanceof OpenMeterError) return error.status >= 500;
+  return error instanceof OpenMeterClientError;
 }
 
 /** Turns an OpenMeter failure at start into a message that says what to do. */

@@ -9,6 +9,7 @@ import { createUsageOutbox, type UsageOutbox } from '@llm-meter/meter-outbox';
 import { createUsageSettler, type UsageSettler } from '@llm-meter/metering';
 import {
   type BilledRequest,
+  type OpenAILocalOptions,
   type OpenAILocalServer,
   startOpenAILocal,
   usageLedgerFileName,
@@ -60,9 +61,15 @@ export interface ProxyStack {
 export async function startProxyStack({
   budgetFeature,
   outboxOptions,
+  upstreamFaults,
+  upstreamKeys,
   ...overrides
 }: Partial<Omit<ProxyOptions, 'usage' | 'metrics' | 'budget'>> & {
   budgetFeature?: string | undefined;
+  /** openai-local's faults (e.g. a stall the test releases). */
+  upstreamFaults?: OpenAILocalOptions['faults'];
+  /** The proxy's own keys for Anthropic and Gemini (their callers then share them). */
+  upstreamKeys?: { anthropic?: string; google?: string } | undefined;
   /** The outbox's backlog bound, and OpenMeter unreachable for it (nothing is delivered). */
   outboxOptions?: { maxPending?: number; openmeterDown?: boolean } | undefined;
 } = {}): Promise<ProxyStack> {
@@ -72,6 +79,7 @@ export async function startProxyStack({
     tokensPerSecond: 0,
     dataDir: join(dir, 'openai-local'),
     adminKey: openaiLocalAdminKey,
+    faults: upstreamFaults,
     logger: {
       info: (message, fields) => {
         if (fields?.event === 'request') upstreamRequests.push(message);
@@ -105,7 +113,10 @@ export async function startProxyStack({
   const app = createProxyApp({
     upstreamBaseUrl: openai.url,
     // openai-local answers Anthropic's and Gemini's APIs below its origin.
-    upstreams: { anthropic: { baseUrl: openai.origin }, google: { baseUrl: openai.origin } },
+    upstreams: {
+      anthropic: { baseUrl: openai.origin, apiKey: upstreamKeys?.anthropic },
+      google: { baseUrl: openai.origin, apiKey: upstreamKeys?.google },
+    },
     subjects: { header: 'openmeter-subject', keySubjects: new Map(), trustRequestUser: false },
     usage: createOutboxUsageSink({
       outbox,

@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { StreamMeterOptions, UsageEndpoint, UsageEvent } from '@llm-meter/meter-core';
 import type { JournaledStreamMeter, StreamChunkReader } from '@llm-meter/metering';
 import type { StreamFramer } from '../relay/create-sse-framer.js';
+import type { ProviderTenancy } from '../tenancy/stored-collection.js';
 
 /**
  * An error the proxy answers itself (a refusal, an unreachable upstream), in neutral terms: each
@@ -93,11 +94,20 @@ export interface ProviderAdapter {
   /** The provider's id, as in the usage event's `provider` field (`openai`). */
   readonly id: string;
   /**
-   * The path prefix below which every path that is not a metered route is passed through
-   * (OpenAI's `/v1`, Gemini's `/v1beta`); undefined: only its metered routes are served
-   * (Anthropic's `/v1` is OpenAI's).
+   * The path prefixes below which every path that is not a metered route is passed through
+   * (OpenAI's and Anthropic's `/v1`, Gemini's `/v1beta` and `/v1`).
    */
-  readonly basePath: string | undefined;
+  readonly passThroughPaths: readonly string[];
+  /**
+   * Whether a pass-through request is this provider's, where providers share a prefix
+   * (Anthropic's carry `anthropic-version`, Gemini's a Google key); unset: the prefix's default
+   * provider, which takes what no other claims.
+   */
+  claims?(request: { headers: IncomingHttpHeaders; query: URLSearchParams }): boolean;
+  /** How its stored objects are kept apart when customers share the proxy's key. */
+  readonly tenancy: ProviderTenancy;
+  /** The setting of the proxy's own key for it (`OPENAI_API_KEY`), for messages. */
+  readonly keySetting: string;
   /**
    * The part of a proxy path its upstream base URL already ends with: OpenAI's `/v1`
    * (`OPENAI_BASE_URL=…/v1`), none for Anthropic and Gemini, whose base URLs are hosts.

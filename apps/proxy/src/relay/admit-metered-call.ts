@@ -86,7 +86,8 @@ export async function admitMeteredCall({
     });
   }
   log.set({ subject: subject.subject });
-  const foreign = await context.tenants.checkMetered({
+  const tenants = context.tenantsOf(adapter);
+  const foreign = await tenants.checkReferences({
     endpoint: route.endpoint,
     body,
     subject: subject.subject,
@@ -107,7 +108,7 @@ export async function admitMeteredCall({
   });
   if (!prepared.success) return refused(prepared.error);
   log.set({ model: prepared.call.model, stream: prepared.call.streaming });
-  const owner = context.tenants.ownerRecorder({
+  const owner = tenants.ownerRecorder({
     endpoint: route.endpoint,
     body,
     subject: subject.subject,

@@ -26,7 +26,8 @@ export interface ProxyContext {
   now: () => Date;
   abortGraceMs: number;
   maxBodyBytes: number;
-  tenants: TenantGuard;
+  /** The tenant guard of a provider (isolating its callers when the proxy sends its own key). */
+  tenantsOf(adapter: ProviderAdapter): TenantGuard;
   /** Counts an answered request by route and status. */
   count(route: string, status: number): void;
   /**
@@ -58,10 +59,10 @@ export interface ResolvedUpstream {
 /** Resolves the proxy's options into the context its relays share. */
 export function createProxyContext({
   options,
-  tenants,
+  createTenantGuard,
 }: {
   options: ProxyOptions;
-  tenants: TenantGuard;
+  createTenantGuard: (input: { adapter: ProviderAdapter; isolated: boolean }) => TenantGuard;
 }): ProxyContext {
   const resolve = (upstream: ProviderUpstream | undefined): ResolvedUpstream | undefined =>
     upstream && { base: upstream.baseUrl.replace(/\/+$/, ''), apiKey: upstream.apiKey };
@@ -72,14 +73,16 @@ export function createProxyContext({
   );
   const maxBodyBytes = options.maxBodyBytes ?? 32 * 1024 * 1024;
   const { metrics } = options;
+  const guards = new Map<ProviderAdapter, TenantGuard>();
+  const upstreamOf = (adapter: ProviderAdapter) =>
+    upstreams.has(adapter.id)
+      ? upstreams.get(adapter.id)
+      : adapter.id === 'openai'
+        ? openai
+        : undefined;
   return {
     options,
-    upstreamOf: (adapter) =>
-      upstreams.has(adapter.id)
-        ? upstreams.get(adapter.id)
-        : adapter.id === 'openai'
-          ? openai
-          : undefined,
+    upstreamOf,
     // undici's request API, not fetch: a fraction of fetch's cost per call, and a Node stream
     // body that is written to the caller's socket without web-stream conversions.
     dispatcher: options.dispatcher ?? getGlobalDispatcher(),
@@ -89,7 +92,14 @@ export function createProxyContext({
     now: options.now ?? (() => new Date()),
     abortGraceMs: options.abortGraceMs ?? defaultAbortGraceMs,
     maxBodyBytes,
-    tenants,
+    tenantsOf(adapter) {
+      let guard = guards.get(adapter);
+      if (!guard) {
+        guard = createTenantGuard({ adapter, isolated: upstreamOf(adapter)?.apiKey !== undefined });
+        guards.set(adapter, guard);
+      }
+      return guard;
+    },
     count(route, status) {
       metrics.requests.inc({ route, status: String(status) });
     },

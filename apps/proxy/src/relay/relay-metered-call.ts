@@ -250,8 +250,16 @@ export async function relayMeteredCall({
     upstream: upstream.body,
     outgoing,
     status,
-    // Sent before the first event, never delayed: the event id only when known now.
-    headers: { ...headers, ...createEventHeaders({ id: envelope.id }) },
+    // Sent before the first event, never delayed: the event id only when known now; else, with
+    // no request id from upstream, the proxy's own id a stream cut before its first chunk is
+    // billed under (Gemini sends no request id).
+    headers: {
+      ...headers,
+      ...createEventHeaders({
+        id: envelope.id,
+        fallbackId: requestId ? undefined : fallbackId,
+      }),
+    },
     framer: call.createFramer(),
     onEvent(event) {
       timings.mark('firstChunk');

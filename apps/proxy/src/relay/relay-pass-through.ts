@@ -6,7 +6,7 @@ import type { ProviderAdapter, ProxyError } from '../providers/provider-adapter.
 import { createDownstreamHeaders, createUpstreamHeaders } from './forward-headers.js';
 import type { ProxyContext, ProxyEnv } from './proxy-context.js';
 import { refuseUnmappedKey } from './refuse-unmapped-key.js';
-import { relayBody } from './relay-body.js';
+import { relayBody, sendBody } from './relay-body.js';
 
 /**
  * Forwards an unmetered request below a provider's base path, once the tenant guard allows it,
@@ -53,21 +53,34 @@ export async function relayPassThrough({
   if (refused) return refuse(refused);
   const keySubject = apiKey === undefined ? undefined : options.subjects.keySubjects.get(apiKey);
   log.set({ subject: keySubject ?? (c.req.header(options.subjects.header)?.trim() || undefined) });
-  const outOfScope = await context.tenants.checkPassThrough({
+  const tenants = context.tenantsOf(adapter);
+  const check = await tenants.checkPassThrough({
     method,
     path: url.pathname,
     subject: keySubject,
   });
-  if (outOfScope) {
-    count(route, outOfScope.status);
-    log.end({ status: outOfScope.status });
-    return outOfScope;
-  }
+  const refuseWith = (refusal: Response) => {
+    count(route, refusal.status);
+    log.end({ status: refusal.status });
+    return refusal;
+  };
+  if (!check.allowed) return refuseWith(check.refusal);
   let body: Buffer | undefined;
   if (method !== 'GET' && method !== 'HEAD') {
     const read = await context.readBody(c);
     if (!read.success) return refuse(read.error);
     body = read.body;
+  }
+  // A JSON body (adding a file to a vector store, a batch's requests) may name stored objects
+  // too: with the server's key, only the caller's own. Other bodies (a file upload) name none.
+  const json = body && keySubject !== undefined ? parseJsonObject(body) : undefined;
+  if (json && keySubject !== undefined) {
+    const foreign = await tenants.checkReferences({
+      endpoint: 'passthrough',
+      body: json,
+      subject: keySubject,
+    });
+    if (foreign) return refuseWith(foreign);
   }
   let upstream: Dispatcher.ResponseData;
   try {
@@ -102,6 +115,21 @@ export async function relayPassThrough({
     end();
     return new Response(null, { status: upstream.statusCode, headers: answer });
   }
+  if (check.created && status >= 200 && status <= 299) {
+    // The created object's owner is recorded before its caller sees the id: the answer (a
+    // small JSON object) is read whole first.
+    let bytes: Buffer;
+    try {
+      bytes = Buffer.from(await upstream.body.arrayBuffer());
+    } catch (error) {
+      return refuse(context.unreachable(error, upstreamOf));
+    }
+    const answer = parseJsonObject(bytes);
+    if (answer) check.created.observe(answer);
+    sendBody({ outgoing: c.env.outgoing, status, headers, body: bytes });
+    end();
+    return RESPONSE_ALREADY_SENT;
+  }
   relayBody({
     upstream: upstream.body,
     outgoing: c.env.outgoing,
@@ -110,4 +138,18 @@ export async function relayPassThrough({
     onEnd: end,
   });
   return RESPONSE_ALREADY_SENT;
+}
+
+/** A body's JSON object, or undefined when it is not one (multipart, binary, an array). */
+function parseJsonObject(bytes: Buffer): Record<string, unknown> | undefined {
+  const first = bytes.subarray(0, 64).toString('utf8').trimStart();
+  if (!first.startsWith('{')) return undefined;
+  try {
+    const value: unknown = JSON.parse(bytes.toString('utf8'));
+    return value && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -10,11 +10,12 @@ export interface AllowedRoute {
 
 /**
  * What the proxy passes through when it uses its own upstream key and
- * `LLM_METER_PROXY_ALLOWED_PATHS` is unset: the model list and moderations (free, no stored
- * objects). Anything else would spend the server key unmetered or reach objects that every
- * customer shares.
+ * `LLM_METER_PROXY_ALLOWED_PATHS` is unset: model lists, OpenAI's moderations, Anthropic's and
+ * Gemini's token counts (free, no stored objects). Anything else would spend the server key
+ * unmetered or reach objects that every customer shares.
  */
-export const defaultServerKeyRoutes = 'GET /v1/models, GET /v1/models/*, POST /v1/moderations';
+export const defaultServerKeyRoutes =
+  'GET /v1/models, GET /v1/models/*, POST /v1/moderations, POST /v1/messages/count_tokens, GET /v1beta/models, GET /v1beta/models/*, POST /v1beta/models/*:countTokens, POST /v1/models/*:countTokens';
 
 /**
  * The pass-through routes in force: the configured ones, else `defaultServerKeyRoutes` with the
@@ -32,8 +33,9 @@ export function resolveAllowedRoutes({
 
 /**
  * Parses allowed routes, comma- or line-separated: `GET /v1/models`, `POST /v1/moderations`,
- * `/v1/files/*` (any method; `/*` also allows everything below the path). Throws a TypeError
- * naming the entry that cannot be read.
+ * `/v1/files/*` (any method; `/*` also allows everything below the path), `POST
+ * /v1beta/models/*:countTokens` (a `*` inside a segment stands for any text without `/`).
+ * Throws a TypeError naming the entry that cannot be read.
  */
 export function parseAllowedRoutes(text: string): AllowedRoute[] {
   const routes: AllowedRoute[] = [];
@@ -42,9 +44,14 @@ export function parseAllowedRoutes(text: string): AllowedRoute[] {
     if (trimmed === '') continue;
     const match = /^(?:([A-Za-z]+|\*)\s+)?(\/\S*)$/.exec(trimmed);
     const path = match?.[2];
-    if (!match || path === undefined || !/^\/v1(\/|$)/.test(path) || /\/\.\.?(\/|$)/.test(path)) {
+    if (
+      !match ||
+      path === undefined ||
+      !/^\/v1(beta)?(\/|$)/.test(path) ||
+      /\/\.\.?(\/|$)/.test(path)
+    ) {
       throw new TypeError(
-        `cannot read the route ${JSON.stringify(trimmed)}: write [METHOD] /v1/path, e.g. "GET /v1/models" or "/v1/files/*"`,
+        `cannot read the route ${JSON.stringify(trimmed)}: write [METHOD] /v1/path (or /v1beta/path), e.g. "GET /v1/models" or "/v1/files/*"`,
       );
     }
     const prefix = path.endsWith('/*');
@@ -71,9 +78,17 @@ export function isAllowedRoute({
   const normalized = path.replace(/\/+$/, '');
   return routes.some(
     (route) =>
-      (route.method === '*' || route.method === wanted) &&
-      (normalized === route.path || (route.prefix && normalized.startsWith(`${route.path}/`))),
+      (route.method === '*' || route.method === wanted) && routePattern(route).test(normalized),
   );
+}
+
+/** A route as a regular expression: `*` inside a segment is any text without `/`. */
+function routePattern(route: AllowedRoute): RegExp {
+  const path = route.path
+    .split('*')
+    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+    .join('[^/]*');
+  return new RegExp(`^${path}${route.prefix ? '(?:/.*)?' : ''}$`);
 }
 
 /** The routes as a setting would spell them, for messages. */

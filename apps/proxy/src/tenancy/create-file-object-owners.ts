@@ -1,9 +1,9 @@
 import { appendFileSync, closeSync, fstatSync, mkdirSync, openSync, readSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { type ObjectOwners, type OwnedCollection, ownerKey } from './object-owners.js';
+import { type ObjectOwners, ownerKey } from './object-owners.js';
 
 interface OwnerLine {
-  collection: OwnedCollection;
+  collection: string;
   id: string;
   subject: string;
 }

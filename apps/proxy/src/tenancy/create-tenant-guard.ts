@@ -5,29 +5,35 @@ import {
   isAllowedRoute,
   resolveAllowedRoutes,
 } from './allowed-routes.js';
-import { classifyPassThrough, isStoredCollectionPath } from './classify-pass-through.js';
-import {
-  createMemoryObjectOwners,
-  type ObjectOwners,
-  type OwnedCollection,
-} from './object-owners.js';
+import { classifyPassThrough } from './classify-pass-through.js';
+import { createMemoryObjectOwners, type ObjectOwners } from './object-owners.js';
+import type { ProviderTenancy, StoredCollection } from './stored-collection.js';
 
-/** Records the owner of the stored object a response creates, from the response or its chunks. */
+/** Records the owner of the stored objects a response creates, from the response or its chunks. */
 export interface OwnerRecorder {
-  /** A blocking response's body, or one parsed stream chunk; records at the first id seen. */
+  /** A blocking response's body, or one parsed stream chunk; records each object once. */
   observe(value: Record<string, unknown>): void;
 }
 
-/** Keeps customers who share the proxy's upstream key apart. */
+/** The guard's verdict on a pass-through request. */
+export type PassThroughCheck =
+  | { allowed: false; refusal: Response }
+  /** Forward it; with `created`, record who created the object the (2xx) answer names. */
+  | { allowed: true; created: OwnerRecorder | undefined };
+
+/** Keeps customers who share the proxy's upstream key for one provider apart. */
 export interface TenantGuard {
-  /** The refusal of a pass-through request, or undefined to forward it. */
+  /** Whether a pass-through request may be forwarded. */
   checkPassThrough(input: {
     method: string;
     path: string;
     subject: string | undefined;
-  }): Promise<Response | undefined>;
-  /** The refusal of a metered request that names another customer's object, or undefined. */
-  checkMetered(input: {
+  }): Promise<PassThroughCheck>;
+  /**
+   * The refusal of a request body (metered, or a pass-through's JSON under `passthrough`) that
+   * names another customer's object, or undefined.
+   */
+  checkReferences(input: {
     endpoint: string;
     body: Record<string, unknown>;
     subject: string;
@@ -40,17 +46,18 @@ export interface TenantGuard {
   }): OwnerRecorder | undefined;
 }
 
-const collectionNames: Record<OwnedCollection, string> = {
-  responses: 'response',
-  'chat.completions': 'chat completion',
+const noTenancy: ProviderTenancy = {
+  collections: [],
+  references: () => ({ success: true, references: [] }),
 };
 
 /**
- * The proxy's tenant isolation. With its own upstream key (`isolated`) every caller reaches the
- * same upstream account, so the proxy is deny-by-default: stored responses and chat completions
- * answer only the subject that created them (404 to anyone else, as if they did not exist), the
- * list of stored chat completions is refused, a Responses request may chain only its own
- * `previous_response_id` and names no `conversation`, and any other pass-through path is
+ * One provider's tenant isolation. With the proxy's own upstream key (`isolated`) every caller
+ * reaches the same upstream account, so the proxy is deny-by-default there: a stored object
+ * (the provider's `tenancy.collections`) answers only the subject that created it through the
+ * proxy (404 to anyone else, as if it did not exist), lists of them are refused, a metered
+ * request may name (in its body) only its caller's own objects, an object created through an
+ * allowed pass-through route is recorded for its creator, and any other pass-through path is
  * forwarded only when it is in `allowedRoutes`. With callers' own keys upstream isolates them;
  * `allowedRoutes`, when given, still limits the pass-through paths.
  */
@@ -58,40 +65,49 @@ export function createTenantGuard({
   isolated,
   allowedRoutes,
   meteredPaths,
+  tenancy = noTenancy,
+  keySetting,
   owners = createMemoryObjectOwners(),
   onOwnerLookupError,
   errorResponse,
 }: {
   isolated: boolean;
   allowedRoutes: readonly AllowedRoute[] | undefined;
-  /** The metered endpoints (`/v1/chat/completions`, ...): never reached as a pass-through. */
+  /** Every provider's metered endpoints (`/v1/chat/completions`, ...): never a pass-through. */
   meteredPaths: readonly string[];
+  tenancy?: ProviderTenancy | undefined;
+  /** The setting of the proxy's key for this provider (`OPENAI_API_KEY`), for messages. */
+  keySetting: string;
   owners?: ObjectOwners | undefined;
   onOwnerLookupError?: ((error: unknown) => void) | undefined;
-  /** Writes a refusal in the error shape of the provider the stored objects belong to. */
+  /** Writes a refusal in the provider's error shape. */
   errorResponse: (error: ProxyError) => Response;
 }): TenantGuard {
   const routes = resolveAllowedRoutes({ isolated, allowedRoutes });
-  const notFound = (collection: OwnedCollection, id: string) =>
-    errorResponse({
-      status: 404,
-      message: `No ${collectionNames[collection]} found with id '${id}'.`,
-      kind: 'invalid_request',
-      code: null,
-    });
+  const collections = new Map(
+    tenancy.collections.map((collection) => [collection.name, collection]),
+  );
+  const nounOf = (collection: string) => collections.get(collection)?.noun ?? 'object';
+  const notFound = (collection: string, id: string): ProxyError => ({
+    status: 404,
+    message: `No ${nounOf(collection)} found with id '${id}'.`,
+    kind: 'invalid_request',
+    code: null,
+  });
   /** Whether `subject` created the object; a failed lookup is a 503, never a yes. */
   const owns = async (
-    collection: OwnedCollection,
+    collection: string,
     id: string,
-    subject: string,
+    subject: string | undefined,
   ): Promise<boolean | Response> => {
+    if (subject === undefined) return false;
     try {
       return (await owners.ownerOf({ collection, id })) === subject;
     } catch (error) {
       onOwnerLookupError?.(error);
       return errorResponse({
         status: 503,
-        message: `The metering proxy could not check who created ${collectionNames[collection]} '${id}' (${(error as Error).message}); try again.`,
+        message: `The metering proxy could not check who created ${nounOf(collection)} '${id}' (${(error as Error).message}); try again.`,
         kind: 'server',
         code: 'owner_lookup_failed',
       });
@@ -101,147 +117,116 @@ export function createTenantGuard({
     errorResponse({
       status: 403,
       message: isolated
-        ? `The metering proxy does not forward ${method} ${path}: it calls upstream with its own key for every customer, so it forwards only the metered endpoints, each customer's own stored responses and chat completions, and the routes in LLM_METER_PROXY_ALLOWED_PATHS (now: ${formatAllowedRoutes(routes ?? [])}). Objects behind an allowed route are shared by all customers.`
+        ? `The metering proxy does not forward ${method} ${path}: it calls upstream with its own key (${keySetting}) for every customer, so it forwards only the metered endpoints, each customer's own stored objects, and the routes in LLM_METER_PROXY_ALLOWED_PATHS (now: ${formatAllowedRoutes(routes ?? [])}).`
         : `The metering proxy does not forward ${method} ${path}: it is not in LLM_METER_PROXY_ALLOWED_PATHS (${formatAllowedRoutes(routes ?? [])}).`,
       kind: 'invalid_request',
       code: 'path_not_allowed',
     });
-
+  const refused = (refusal: Response): PassThroughCheck => ({ allowed: false, refusal });
+  const allowed = (route: { method: string; path: string }) =>
+    routes !== undefined && isAllowedRoute({ routes, ...route });
+  /** Records each object an answer names once, for `subject`. */
+  const createRecorder = (
+    read: (value: Record<string, unknown>) => Array<{ collection: string; id: string }>,
+    subject: string,
+  ): OwnerRecorder => {
+    const seen = new Set<string>();
+    return {
+      observe(value) {
+        for (const { collection, id } of read(value)) {
+          const key = `${collection}:${id}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          owners.record({ collection, id, subject });
+        }
+      },
+    };
+  };
   return {
     async checkPassThrough({ method, path, subject }) {
       // `/v1//chat/completions` is the metered endpoint to most upstreams: never unmetered.
       const collapsed = path.replace(/\/{2,}/g, '/').replace(/\/+$/, '');
       if (collapsed !== path.replace(/\/+$/, '') && meteredPaths.includes(collapsed)) {
-        return errorResponse({
-          status: 400,
-          message: `The path ${path} has an empty segment; call ${collapsed}.`,
-          kind: 'invalid_request',
-          code: 'invalid_path',
-        });
+        return refused(
+          errorResponse({
+            status: 400,
+            message: `The path ${path} has an empty segment; call ${collapsed}.`,
+            kind: 'invalid_request',
+            code: 'invalid_path',
+          }),
+        );
       }
       if (!isolated) {
         return routes === undefined || isAllowedRoute({ routes, method, path })
-          ? undefined
-          : refusePath(method, path);
+          ? { allowed: true, created: undefined }
+          : refused(refusePath(method, path));
       }
-      // OpenAI's paths and ids never need percent-encoding or empty segments; an upstream that
-      // decodes them would see another path than the one checked here.
+      // Providers' paths and ids never need percent-encoding or empty segments; an upstream
+      // that decodes them would see another path than the one checked here.
       if (path.includes('%') || path.includes('//')) {
-        return errorResponse({
-          status: 400,
-          message: `The path ${path} has percent-encoding or an empty segment; the metering proxy forwards only plain paths when it uses its own upstream key.`,
-          kind: 'invalid_request',
-          code: 'invalid_path',
-        });
-      }
-      const target = classifyPassThrough({ method, path });
-      if (target.kind === 'object') {
-        const owned =
-          subject === undefined ? false : await owns(target.collection, target.id, subject);
-        if (owned instanceof Response) return owned;
-        return owned ? undefined : notFound(target.collection, target.id);
-      }
-      if (target.kind === 'list') {
-        return errorResponse({
-          status: 403,
-          message:
-            "The metering proxy does not list stored chat completions: it calls upstream with one key for every customer, so the list would show other customers' completions. Retrieve your own by id (GET /v1/chat/completions/{id}).",
-          kind: 'invalid_request',
-          code: 'list_not_isolated',
-        });
-      }
-      // Below the stored collections only their objects pass (above): never an allow-list
-      // entry, which would reach other customers' objects or unmetered model calls.
-      if (isStoredCollectionPath(path)) return refusePath(method, path);
-      return routes !== undefined && isAllowedRoute({ routes, method, path })
-        ? undefined
-        : refusePath(method, path);
-    },
-
-    async checkMetered({ endpoint, body, subject }) {
-      if (endpoint !== 'responses') return undefined;
-      // A background response answers `queued` with no usage and is finished later: nothing
-      // here would meter it, so it is refused rather than served unmetered.
-      if (body.background === true) {
-        return errorResponse({
-          status: 400,
-          message:
-            'The metering proxy does not forward background responses yet: they finish after the call returns, and it could not meter them. Send the request without `background`, or stream it.',
-          kind: 'invalid_request',
-          code: 'background_not_metered',
-          param: 'background',
-        });
-      }
-      if (!isolated) return undefined;
-      const previous = body.previous_response_id;
-      if (previous != null && typeof previous !== 'string') {
-        return errorResponse({
-          status: 400,
-          message: 'previous_response_id must be a string.',
-          kind: 'invalid_request',
-          code: 'invalid_type',
-          param: 'previous_response_id',
-        });
-      }
-      if (typeof previous === 'string' && previous !== '') {
-        const owned = await owns('responses', previous, subject);
-        if (owned instanceof Response) return owned;
-        if (!owned) {
-          return errorResponse({
+        return refused(
+          errorResponse({
             status: 400,
-            message: `Previous response with id '${previous}' not found.`,
+            message: `The path ${path} has percent-encoding or an empty segment; the metering proxy forwards only plain paths when it uses its own upstream key.`,
             kind: 'invalid_request',
-            code: 'previous_response_not_found',
-            param: 'previous_response_id',
-          });
-        }
+            code: 'invalid_path',
+          }),
+        );
       }
-      if (body.conversation != null) {
-        return errorResponse({
-          status: 400,
-          message:
-            'The metering proxy does not forward `conversation`: it calls upstream with one key for every customer and cannot tell whose conversation it is. Chain responses with previous_response_id instead.',
-          kind: 'invalid_request',
-          code: 'conversation_not_isolated',
-          param: 'conversation',
-        });
+      const target = classifyPassThrough({ collections: tenancy.collections, method, path });
+      if (target.kind === 'object') {
+        const owned = await owns(target.collection.name, target.id, subject);
+        if (owned instanceof Response) return refused(owned);
+        return owned
+          ? { allowed: true, created: undefined }
+          : refused(errorResponse(notFound(target.collection.name, target.id)));
+      }
+      if (target.kind === 'list') return refused(refuseList(target.collection));
+      if (target.kind === 'create') {
+        const { collection } = target;
+        if (subject === undefined || !allowed({ method, path }))
+          return refused(refusePath(method, path));
+        const createdId = collection.createdId;
+        return {
+          allowed: true,
+          created: createRecorder((answer) => {
+            const id = createdId?.(answer);
+            return id === undefined ? [] : [{ collection: collection.name, id }];
+          }, subject),
+        };
+      }
+      // Inside a stored collection only its objects pass (above): never an allow-list entry,
+      // which would reach other customers' objects or unmetered model calls.
+      if (target.kind === 'inside') return refused(refusePath(method, path));
+      return allowed({ method, path })
+        ? { allowed: true, created: undefined }
+        : refused(refusePath(method, path));
+    },
+    async checkReferences({ endpoint, body, subject }) {
+      if (!isolated) return undefined;
+      const read = tenancy.references({ endpoint, body });
+      if (!read.success) return errorResponse(read.error);
+      for (const reference of read.references) {
+        const owned = await owns(reference.collection, reference.id, subject);
+        if (owned instanceof Response) return owned;
+        if (!owned)
+          return errorResponse(reference.notFound ?? notFound(reference.collection, reference.id));
       }
       return undefined;
     },
-
     ownerRecorder({ endpoint, body, subject }) {
       if (!isolated) return undefined;
-      // Stored as OpenAI stores them: responses unless `store: false`, chat completions only
-      // with `store: true`.
-      const collection: OwnedCollection | undefined =
-        endpoint === 'responses' && body.store !== false
-          ? 'responses'
-          : endpoint === 'chat' && body.store === true
-            ? 'chat.completions'
-            : undefined;
-      if (collection === undefined) return undefined;
-      let recorded = false;
-      return {
-        observe(value) {
-          if (recorded) return;
-          const id = objectIdOf(collection, value);
-          if (id === undefined) return;
-          recorded = true;
-          owners.record({ collection, id, subject });
-        },
-      };
+      const read = tenancy.createdBy?.({ endpoint, body });
+      return read === undefined ? undefined : createRecorder(read, subject);
     },
   };
-}
 
-/** The stored object's id in a response body or a stream chunk. */
-function objectIdOf(
-  collection: OwnedCollection,
-  value: Record<string, unknown>,
-): string | undefined {
-  if (collection === 'chat.completions') return typeof value.id === 'string' ? value.id : undefined;
-  // A Responses body is the response; its stream events carry it as `response`.
-  if (value.object === 'response' && typeof value.id === 'string') return value.id;
-  const response = value.response as { id?: unknown } | undefined;
-  return typeof response?.id === 'string' ? response.id : undefined;
+  function refuseList(collection: StoredCollection): Response {
+    return errorResponse({
+      status: 403,
+      message: `The metering proxy does not list ${collection.noun}s: it calls upstream with one key (${keySetting}) for every customer, so the list would show other customers' ${collection.noun}s. Retrieve your own by id (GET ${collection.path}/{id}).`,
+      kind: 'invalid_request',
+      code: 'list_not_isolated',
+    });
+  }
 }

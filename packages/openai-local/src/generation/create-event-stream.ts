@@ -82,7 +82,13 @@ export function createEventStream({
       }
       if (!stalled && fault.stallAfterChunks !== undefined && sent >= fault.stallAfterChunks) {
         stalled = true;
-        if (!(await sleep({ milliseconds: fault.stallMs ?? Number.POSITIVE_INFINITY, signal })))
+        if (
+          !(await sleep({
+            milliseconds: fault.stallMs ?? Number.POSITIVE_INFINITY,
+            signal,
+            until: fault.until,
+          }))
+        )
           return false;
       }
       if (!isOpen()) return false;

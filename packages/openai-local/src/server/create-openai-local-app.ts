@@ -53,6 +53,7 @@ import {
 import type { OpenAILocalOptions } from './openai-local-options.js';
 import { parseJsonBody } from './parse-json-body.js';
 import { providerOfPath } from './provider-of-path.js';
+import { registerStoredObjects } from './register-stored-objects.js';
 import type { RequestContext } from './request-context.js';
 import { sleep } from './sleep.js';
 
@@ -333,7 +334,10 @@ export function createOpenAILocalApp({
     const body = context.req.method === 'POST' ? parseJsonBody(await context.req.text()) : {};
     const signal = context.get('signal');
     const fault = resolveFault({ context, path, body, index: requestIndex++ });
-    if (fault.delayMs !== undefined && !(await sleep({ milliseconds: fault.delayMs, signal })))
+    if (
+      fault.delayMs !== undefined &&
+      !(await sleep({ milliseconds: fault.delayMs, signal, until: fault.until }))
+    )
       return RESPONSE_ALREADY_SENT;
     if (fault.status !== undefined) throw createFaultError({ ...fault, status: fault.status });
     let answer: { status: number; body: unknown; headers: Record<string, string> } | undefined;
@@ -474,6 +478,7 @@ export function createOpenAILocalApp({
     ),
   );
 
+  registerStoredObjects({ app, now });
   app.post('/v1/messages', (context) => serve(context, handleMessages));
   app.post('/v1/messages/count_tokens', (context) => serve(context, handleAnthropicCountTokens));
   app.get('/v1/organizations/usage_report/messages', (context) =>

@@ -27,6 +27,12 @@ export interface OpenAILocalFault {
   omitUsage?: boolean | undefined;
   /** Wait this many milliseconds before sending the response headers. */
   delayMs?: number | undefined;
+  /**
+   * Makes the stall (`stallAfterChunks`) and the delay (`delayMs`, any value) the fault sets
+   * last until this promise settles instead of a time: a fault function's, for tests that
+   * release the answer when they are ready, never after a wall-clock wait.
+   */
+  until?: Promise<unknown> | undefined;
   /** Apply this fault only to the first N requests that carry it (header faults: same header value). */
   times?: number | undefined;
   /** Serve the request on this tier whatever it asked for (as OpenAI may serve `auto` or `priority` on `default`). */

@@ -6,19 +6,25 @@ import { bearerToken } from '../bearer-token.js';
 import { parseJsonChunk } from '../parse-json-chunk.js';
 import type { MeteredCall, ProviderAdapter, StreamMetering } from '../provider-adapter.js';
 import { anthropicErrorResponse } from './anthropic-error-response.js';
+import { anthropicTenancy } from './anthropic-tenancy.js';
 
 /**
  * Anthropic behind the proxy: `POST /v1/messages` metered, blocking or streamed (server-sent
  * events, relayed unchanged), the caller's `x-api-key` (or `Authorization: Bearer`, as
  * `@anthropic-ai/sdk` sends an auth token) passed through or replaced by the proxy's own key,
  * `anthropic-version` and `anthropic-beta` forwarded as every other header, errors as
- * `{ type: "error", error: { type, message } }`. Its other paths are not served: `/v1` is
- * OpenAI's.
+ * `{ type: "error", error: { type, message } }`. Its other paths below `/v1` (files, batches,
+ * models, token counts) are passed through when the request carries `anthropic-version`.
  * @see https://docs.anthropic.com/en/api/messages
  */
 export const anthropicAdapter: ProviderAdapter = {
   id: 'anthropic',
-  basePath: undefined,
+  // `/v1` is OpenAI's too: Anthropic's requests carry `anthropic-version`, which its SDK always
+  // sends and its API requires.
+  passThroughPaths: ['/v1'],
+  claims: ({ headers }) => headers['anthropic-version'] !== undefined,
+  tenancy: anthropicTenancy,
+  keySetting: 'ANTHROPIC_API_KEY',
   upstreamPathPrefix: '',
   upstreamSetting: 'ANTHROPIC_BASE_URL',
   routes: [{ method: 'POST', path: '/v1/messages', endpoint: 'messages' }],

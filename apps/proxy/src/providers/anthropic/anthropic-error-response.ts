@@ -16,11 +16,11 @@ const errorTypes: Record<ProxyError['kind'], string> = {
  * @see https://docs.anthropic.com/en/api/errors
  */
 export function anthropicErrorResponse({ status, message, kind }: ProxyError): Response {
-  return new Response(
-    JSON.stringify({ type: 'error', error: { type: errorTypes[kind], message } }),
-    {
-      status,
-      headers: { 'content-type': 'application/json' },
-    },
-  );
+  // A refused path or another customer's object: Anthropic's types for those statuses.
+  const type =
+    status === 403 ? 'permission_error' : status === 404 ? 'not_found_error' : errorTypes[kind];
+  return new Response(JSON.stringify({ type: 'error', error: { type, message } }), {
+    status,
+    headers: { 'content-type': 'application/json' },
+  });
 }

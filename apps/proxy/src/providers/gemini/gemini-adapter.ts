@@ -11,6 +11,7 @@ import type {
 } from '../provider-adapter.js';
 import { createJsonArrayFramer } from './create-json-array-framer.js';
 import { geminiErrorResponse } from './gemini-error-response.js';
+import { geminiTenancy } from './gemini-tenancy.js';
 
 // The model and method are one path segment (`models/gemini-2.5-flash:generateContent`);
 // `@google/genai` calls `/v1/…` by default, the REST API's examples `/v1beta/…`.
@@ -26,13 +27,18 @@ const routes: MeteredRoute[] = ['/v1beta', '/v1'].flatMap((prefix) =>
  * Gemini (the Generative Language API) behind the proxy: `:generateContent` and
  * `:streamGenerateContent` metered below `/v1beta/models/` and `/v1/models/`, streams as
  * server-sent events (`?alt=sse`) or one JSON array, relayed unchanged; every other `/v1beta/*`
- * path passed through. The caller's `x-goog-api-key` or `?key=` passes, or is replaced by
+ * path (and `/v1/*` with a Google key) passed through. The caller's `x-goog-api-key` or `?key=` passes, or is replaced by
  * `GEMINI_API_KEY` with mapped keys; errors as `{ error: { code, message, status } }`.
  * @see https://ai.google.dev/api/generate-content
  */
 export const geminiAdapter: ProviderAdapter = {
   id: 'google',
-  basePath: '/v1beta',
+  // Below `/v1` (where `@google/genai` calls by default) only requests with a Google key are
+  // Gemini's; `/v1beta` is Gemini's alone.
+  passThroughPaths: ['/v1beta', '/v1'],
+  claims: ({ headers, query }) => headers['x-goog-api-key'] !== undefined || query.has('key'),
+  tenancy: geminiTenancy,
+  keySetting: 'GEMINI_API_KEY',
   upstreamPathPrefix: '',
   upstreamSetting: 'GEMINI_BASE_URL',
   routes,

@@ -15,8 +15,10 @@ const statuses: Record<ProxyError['kind'], string> = {
  * @see https://ai.google.dev/gemini-api/docs/troubleshooting#error-codes
  */
 export function geminiErrorResponse({ status, message, kind }: ProxyError): Response {
-  return new Response(
-    JSON.stringify({ error: { code: status, message, status: statuses[kind] } }),
-    { status, headers: { 'content-type': 'application/json' } },
-  );
+  // A refused path or another customer's object: Google's names for those statuses.
+  const name = status === 403 ? 'PERMISSION_DENIED' : status === 404 ? 'NOT_FOUND' : statuses[kind];
+  return new Response(JSON.stringify({ error: { code: status, message, status: name } }), {
+    status,
+    headers: { 'content-type': 'application/json' },
+  });
 }

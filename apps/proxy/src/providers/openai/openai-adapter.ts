@@ -10,6 +10,7 @@ import { createSseFramer } from '../../relay/create-sse-framer.js';
 import { bearerToken } from '../bearer-token.js';
 import type { MeteredCall, ProviderAdapter, StreamMetering } from '../provider-adapter.js';
 import { openAIErrorResponse } from './openai-error-response.js';
+import { openAITenancy } from './openai-tenancy.js';
 
 type OpenAIEndpoint = 'chat' | 'responses' | 'embeddings';
 
@@ -29,7 +30,9 @@ const usageEndpoints: Record<OpenAIEndpoint, UsageEndpoint> = {
  */
 export const openAIAdapter: ProviderAdapter = {
   id: 'openai',
-  basePath: '/v1',
+  passThroughPaths: ['/v1'],
+  tenancy: openAITenancy,
+  keySetting: 'OPENAI_API_KEY',
   upstreamPathPrefix: '/v1',
   upstreamSetting: 'OPENAI_BASE_URL',
   routes: [
@@ -47,6 +50,21 @@ export const openAIAdapter: ProviderAdapter = {
   errorResponse: openAIErrorResponse,
   prepareCall({ route, body, raw, serverKey }) {
     const endpoint = route.endpoint as OpenAIEndpoint;
+    // A background response answers `queued` with no usage and is finished later: nothing here
+    // would meter it, so it is refused rather than served unmetered.
+    if (endpoint === 'responses' && body.background === true) {
+      return {
+        success: false,
+        error: {
+          status: 400,
+          message:
+            'The metering proxy does not forward background responses yet: they finish after the call returns, and it could not meter them. Send the request without `background`, or stream it.',
+          kind: 'invalid_request',
+          code: 'background_not_metered',
+          param: 'background',
+        },
+      };
+    }
     const streaming = body.stream === true && endpoint !== 'embeddings';
     // Chat streams carry usage only when asked; ask for it, and hide the extra chunk from a
     // client that did not.
