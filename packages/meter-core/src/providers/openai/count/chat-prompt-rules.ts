@@ -20,6 +20,17 @@ export interface ChatPromptRules {
   /** Header of the system text that tools join (`# Instructions` in the harmony layout). */
   instructionsHeader: string;
   /**
+   * Tokens counted besides the rendered tools and response format when they join an existing
+   * system message, and when they form a system message of their own (the Responses API's
+   * differ from chat's; fitted, see PROMPT-FORMAT.md).
+   */
+  sectionsAdjustment: { joined: number; ownMessage: number };
+  /**
+   * Whether several function calls of one assistant turn in the history are rendered as one
+   * `multi_tool_use.parallel` call (chat), or each as a call of its own (the Responses API).
+   */
+  wrapsParallelCallsInHistory: boolean;
+  /**
    * Output tokens a generated function call costs besides `functions.<name>` and its arguments
    * (fitted on the recorded completions, see PROMPT-FORMAT.md).
    */
@@ -47,6 +58,33 @@ const reasoningFamily = /^(o\d|gpt-5)(?:$|[-.])/;
 const outputToolCallFraming = { chat: 6, gpt4: 3, reasoning: 9 } as const;
 const originalGpt4 = /^gpt-4(?:-0314|-0613|-32k(?:-0314|-0613)?)?$/;
 
+const chatSectionsAdjustment = { joined: 0, ownMessage: 0 } as const;
+
+// Fitted on the recorded Responses prompts of the fitted sources: the same rendering of
+// function tools and a json_schema `text.format` counts 2 tokens fewer than chat's when it joins
+// the instructions or a system message, and 6 fewer when it stands alone (a system message the
+// Responses API does not add as chat does); the reasoning families' tools preamble is 6 tokens
+// shorter (76: every recorded gpt-5, gpt-5-nano, gpt-5.4 and gpt-5.5 Responses prompt with tools).
+// Consecutive `function_call` items cost what each costs alone (13 of 14 recorded prompts with
+// several calls in a row exact that way), not a `multi_tool_use.parallel` wrapper as in chat.
+const responsesSectionsAdjustment = { joined: -2, ownMessage: -6 } as const;
+const responsesToolsPreambleDifference = -6;
+
+/**
+ * Returns the prompt format costs of the Responses API for a model: chat's, with the fitted
+ * differences of how tools and a `text.format` join the prompt.
+ */
+export function responsesPromptRulesForModel(model: string): ChatPromptRules {
+  const rules = chatPromptRulesForModel(model);
+  return {
+    ...rules,
+    toolsPreamble:
+      rules.toolsPreamble === 0 ? 0 : rules.toolsPreamble + responsesToolsPreambleDifference,
+    sectionsAdjustment: responsesSectionsAdjustment,
+    wrapsParallelCallsInHistory: false,
+  };
+}
+
 /**
  * Whether the model may spend hidden reasoning tokens: the o-series and the gpt-5 family (not
  * the `gpt-5-chat` models, which do not reason). A stream without usage never shows them.
@@ -72,6 +110,8 @@ export function chatPromptRulesForModel(model: string): ChatPromptRules {
       toolCallExtra: 0,
       promptsNamedToolChoice: true,
       instructionsHeader: '',
+      sectionsAdjustment: chatSectionsAdjustment,
+      wrapsParallelCallsInHistory: true,
       outputToolCallFraming: outputToolCallFraming.chat,
       generatesParallelWrapper: true,
     };
@@ -85,6 +125,8 @@ export function chatPromptRulesForModel(model: string): ChatPromptRules {
     toolCallExtra: reasoning ? 6 : 0,
     promptsNamedToolChoice: !reasoning,
     instructionsHeader: reasoning ? '# Instructions\n\n' : '',
+    sectionsAdjustment: chatSectionsAdjustment,
+    wrapsParallelCallsInHistory: true,
     outputToolCallFraming: reasoning
       ? outputToolCallFraming.reasoning
       : originalGpt4.test(name)

@@ -83,7 +83,9 @@ export type ExcludedPromptPartKind =
   | 'file'
   | 'tool'
   | 'response_format'
-  | 'content_part';
+  | 'content_part'
+  | 'input_item'
+  | 'previous_response';
 
 /**
  * One part of the prompt left out of the estimate: where it is (a JSONPath-like path into the
@@ -202,7 +204,10 @@ function countMessage({
     ...(message.tool_calls ?? []).map((call) => call.function),
     message.function_call,
   ].filter((call) => call != null);
-  tokens += countToolCallTokens({ calls, tokenizer }) + calls.length * rules.toolCallExtra;
+  tokens += rules.wrapsParallelCallsInHistory
+    ? countToolCallTokens({ calls, tokenizer })
+    : calls.reduce((sum, call) => sum + countToolCallTokens({ calls: [call], tokenizer }), 0);
+  tokens += calls.length * rules.toolCallExtra;
   return tokens;
 }
 
@@ -292,12 +297,22 @@ function countSystemSections({
   );
   if (system === undefined) {
     return (
-      rules.tokensPerMessage + tokenizer.count('system') + tokenizer.count(joined) + adjustment
+      rules.tokensPerMessage +
+      tokenizer.count('system') +
+      tokenizer.count(joined) +
+      adjustment +
+      rules.sectionsAdjustment.ownMessage
     );
   }
   const text = systemTextOf(system);
   const header = tokenizer.count(rules.instructionsHeader);
-  return tokenizer.count(`${text}\n\n${joined}`) - tokenizer.count(text) + header + adjustment;
+  return (
+    tokenizer.count(`${text}\n\n${joined}`) -
+    tokenizer.count(text) +
+    header +
+    adjustment +
+    rules.sectionsAdjustment.joined
+  );
 }
 
 // Fitted: naming the function the model must call costs its recipient name plus 6 tokens.
@@ -376,11 +391,33 @@ export function countChatPromptTokens(
   request: ChatPromptRequest,
   options?: CountOptions,
 ): ChatPromptTokenCount {
-  const messages = requireChatMessages({ request, caller: 'countChatPromptTokens' });
+  return countPromptWithRules({
+    request,
+    options,
+    rules: chatPromptRulesForModel(request.model ?? ''),
+    caller: 'countChatPromptTokens',
+  });
+}
+
+/**
+ * Counts a prompt in the chat request shape with the given format costs: the chat format's
+ * (`countChatPromptTokens`) or the Responses API's (`countResponsesPromptTokens`).
+ */
+export function countPromptWithRules({
+  request,
+  options,
+  rules,
+  caller,
+}: {
+  request: ChatPromptRequest;
+  options?: CountOptions | undefined;
+  rules: ChatPromptRules;
+  caller: string;
+}): ChatPromptTokenCount {
+  const messages = requireChatMessages({ request, caller });
   const model = request.model ?? '';
   const encoding = options?.encoding ?? encodingForModel(model);
   const tokenizer = getTokenizer(encoding);
-  const rules = chatPromptRulesForModel(model);
   const excluded: ExcludedPromptPart[] = [];
   const callNames = collectCallNames(messages);
   let tokens = rules.replyPriming;

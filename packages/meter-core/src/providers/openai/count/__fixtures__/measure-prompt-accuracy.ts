@@ -1,5 +1,5 @@
-import { convertResponsesRequest } from '../../events/convert-responses-request.js';
 import { countChatPromptTokens } from '../count-chat-prompt-tokens.js';
+import { countResponsesPromptTokens } from '../count-responses-prompt-tokens.js';
 import {
   isTextAsCounted,
   type RecordedExchange,
@@ -36,7 +36,7 @@ export interface PromptOutcome {
 function countPrompt(exchange: RecordedExchange) {
   return exchange.endpoint === 'chat.completions'
     ? countChatPromptTokens(exchange.request)
-    : countChatPromptTokens(convertResponsesRequest(exchange.request));
+    : countResponsesPromptTokens(exchange.request);
 }
 
 /**
