@@ -158,6 +158,11 @@ function countContentPart({
   }
 }
 
+function hasText(content: ChatPromptMessage['content']): boolean {
+  if (typeof content === 'string') return content !== '';
+  return (content ?? []).some((part) => part.type === 'text' && (part.text ?? '') !== '');
+}
+
 function countMessage({
   message,
   path,
@@ -193,6 +198,7 @@ function countMessage({
     tokens += rules.tokensPerName + tokenizer.count(message.name);
   }
   if (typeof message.refusal === 'string') tokens += tokenizer.count(message.refusal);
+  if (message.role === 'assistant' && hasText(content)) tokens += rules.assistantTextExtra;
   if (message.audio != null) {
     excluded.push({
       path: `${path}.audio`,

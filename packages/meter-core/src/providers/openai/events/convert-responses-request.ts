@@ -12,6 +12,8 @@ export interface ResponsesPromptRequest {
   /** `text.format`: the response format (`text`, `json_object` or `json_schema`). */
   text?: { format?: ResponsesTextFormat | null | undefined } | null | undefined;
   previous_response_id?: unknown;
+  /** `auto`, `none`, `required`, or a named function (`{ type: 'function', name }`). */
+  tool_choice?: unknown;
 }
 
 /**
@@ -120,10 +122,16 @@ export function convertResponsesRequest(request: ResponsesPromptRequest): ChatPr
     };
   });
   const responseFormat = convertTextFormat(request.text?.format);
+  const choice = request.tool_choice as { type?: unknown; name?: unknown } | null | undefined;
+  const toolChoice =
+    typeof choice === 'object' && choice !== null && choice.type === 'function'
+      ? { type: 'function', function: { name: asString(choice.name) } }
+      : undefined;
   return {
     model: request.model,
     messages,
     ...(tools.length > 0 ? { tools } : {}),
     ...(responseFormat === undefined ? {} : { response_format: responseFormat }),
+    ...(toolChoice === undefined ? {} : { tool_choice: toolChoice }),
   };
 }
