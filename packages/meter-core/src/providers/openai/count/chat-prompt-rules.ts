@@ -35,6 +35,10 @@ export interface ChatPromptRules {
    * `multi_tool_use.parallel` call (chat), or each as a call of its own (the Responses API).
    */
   wrapsParallelCallsInHistory: boolean;
+  /** Tokens an assistant turn of function calls in the history costs besides its calls. */
+  callTurnExtra: number;
+  /** Tokens a json_schema response format costs besides its rendering and usual framing. */
+  responseFormatExtra: number;
   /**
    * Output tokens a generated function call costs besides `functions.<name>` and its arguments
    * (fitted on the recorded completions, see PROMPT-FORMAT.md).
@@ -79,7 +83,13 @@ const chatSectionsAdjustment = { joined: 0, ownMessage: 0 } as const;
 // prompt with tools counts exactly chat's rules without the preamble). Consecutive
 // `function_call` items cost what each costs alone (13 of 14 recorded prompts with several calls
 // in a row exact that way), not a `multi_tool_use.parallel` wrapper as in chat.
+// A turn of function calls costs one token more than in chat, like every assistant message the
+// Responses API generates (PROMPT-FORMAT.md, output): 54 of the fitted sources' 67 prompts with
+// one call in a turn were one short without it. The reasoning families' json_schema
+// `text.format` costs 8 fewer (the 3 recorded gpt-5-nano prompts with one).
 const responsesSectionsAdjustment = { joined: -2, ownMessage: -6 } as const;
+const responsesCallTurnExtra = 1;
+const responsesReasoningFormatExtra = -8;
 
 /**
  * Returns the prompt format costs of the Responses API for a model: chat's, with the fitted
@@ -93,6 +103,8 @@ export function responsesPromptRulesForModel(model: string): ChatPromptRules {
     toolsPreamble: 0,
     sectionsAdjustment: reasoning ? chatSectionsAdjustment : responsesSectionsAdjustment,
     wrapsParallelCallsInHistory: false,
+    callTurnExtra: responsesCallTurnExtra,
+    responseFormatExtra: reasoning ? responsesReasoningFormatExtra : 0,
   };
 }
 
@@ -124,6 +136,8 @@ export function chatPromptRulesForModel(model: string): ChatPromptRules {
       instructionsHeader: '',
       sectionsAdjustment: chatSectionsAdjustment,
       wrapsParallelCallsInHistory: true,
+      callTurnExtra: 0,
+      responseFormatExtra: 0,
       outputToolCallFraming: outputToolCallFraming.chat,
       generatesParallelWrapper: true,
     };
@@ -140,6 +154,8 @@ export function chatPromptRulesForModel(model: string): ChatPromptRules {
     instructionsHeader: reasoning ? '# Instructions\n\n' : '',
     sectionsAdjustment: chatSectionsAdjustment,
     wrapsParallelCallsInHistory: true,
+    callTurnExtra: 0,
+    responseFormatExtra: 0,
     outputToolCallFraming: reasoning
       ? outputToolCallFraming.reasoning
       : originalGpt4.test(name)

@@ -213,7 +213,7 @@ function countMessage({
   tokens += rules.wrapsParallelCallsInHistory
     ? countToolCallTokens({ calls, tokenizer })
     : calls.reduce((sum, call) => sum + countToolCallTokens({ calls: [call], tokenizer }), 0);
-  tokens += calls.length * rules.toolCallExtra;
+  tokens += calls.length * rules.toolCallExtra + (calls.length > 0 ? rules.callTurnExtra : 0);
   return tokens;
 }
 
@@ -268,7 +268,9 @@ function collectSystemSections({
       });
     } else if (responseFormat !== null) {
       // Fitted: the response format's framing tokens are not counted when tools precede it.
-      sections.push(tools === undefined ? responseFormat : { ...responseFormat, adjustment: 0 });
+      const adjustment =
+        (tools === undefined ? responseFormat.adjustment : 0) + rules.responseFormatExtra;
+      sections.push({ ...responseFormat, adjustment });
     }
   }
   return sections;
