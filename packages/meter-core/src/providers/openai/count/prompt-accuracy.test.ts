@@ -15,6 +15,7 @@ const thresholds: Record<string, AccuracyThreshold> = {
   tools_defined: { count: 60, exactPercent: 93, withinTwoPercent: 96 },
   'response_format:json_schema': { count: 45, exactPercent: 95, withinTwoPercent: 95 },
   assistant_tool_calls_in_history: { count: 30, exactPercent: 80, withinTwoPercent: 93 },
+  'responses:plain_text': { count: 100, exactPercent: 92, withinTwoPercent: 98 },
   'responses:tools_defined': { count: 50, exactPercent: 40, withinTwoPercent: 60 },
   'responses:text_format:json_schema': { count: 13, exactPercent: 25, withinTwoPercent: 85 },
   'responses:assistant_tool_calls_in_history': {

@@ -17,10 +17,33 @@ export const promptCategories = [
   'tools_defined',
   'response_format:json_schema',
   'assistant_tool_calls_in_history',
+  'responses:plain_text',
   'responses:tools_defined',
   'responses:text_format:json_schema',
   'responses:assistant_tool_calls_in_history',
 ] as const;
+
+// A Responses prompt is tagged `responses:plain_text` when it has none of these (the recordings
+// tag `plain_text` on chat prompts only).
+const notPlainResponses = new Set([
+  'tools_defined',
+  'assistant_tool_calls_in_history',
+  'text_format:json_schema',
+  'images',
+  'audio_or_file_input',
+  'content_parts',
+  'previous_response_id',
+]);
+
+function categoriesOf(exchange: RecordedExchange): string[] {
+  if (exchange.endpoint === 'chat.completions') return exchange.categories;
+  const plain = exchange.categories.every((category) => !notPlainResponses.has(category));
+  return [
+    'responses',
+    ...(plain ? ['responses:plain_text'] : []),
+    ...exchange.categories.map((category) => `responses:${category}`),
+  ];
+}
 
 /** One recorded prompt compared with OpenAI's `usage.prompt_tokens` or `usage.input_tokens`. */
 export interface PromptOutcome {
@@ -59,10 +82,7 @@ export function measurePromptOutcomes({
       const count = countPrompt(exchange);
       return {
         exchange,
-        categories:
-          exchange.endpoint === 'responses'
-            ? ['responses', ...exchange.categories.map((category) => `responses:${category}`)]
-            : exchange.categories,
+        categories: categoriesOf(exchange),
         error: count.tokens - (recordedPromptTokens(exchange) ?? 0),
         excludedParts: count.excluded.length,
       };
