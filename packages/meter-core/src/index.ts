@@ -74,12 +74,14 @@ export {
 } from './providers/openai/count/count-chat-prompt-tokens.js';
 export type { FunctionDefinitionInput } from './providers/openai/count/count-function-definition-tokens.js';
 export type { ResponseFormatInput } from './providers/openai/count/count-response-format-tokens.js';
+export { countResponsesPromptTokens } from './providers/openai/count/count-responses-prompt-tokens.js';
 // Usage events: responses, streams, token-type split.
 export type { OpenAIChatUsage } from './providers/openai/events/convert-chat-usage.js';
 export { convertChatUsage } from './providers/openai/events/convert-chat-usage.js';
 export type {
   ResponsesInputItem,
   ResponsesPromptRequest,
+  ResponsesTextFormat,
 } from './providers/openai/events/convert-responses-request.js';
 export type { OpenAIResponsesUsage } from './providers/openai/events/convert-responses-usage.js';
 export { convertResponsesUsage } from './providers/openai/events/convert-responses-usage.js';

@@ -13,12 +13,32 @@ export interface ChatPromptRules {
   replyPriming: number;
   /** Tokens a model adds once when functions are defined, besides their rendering. */
   toolsPreamble: number;
+  /**
+   * Tokens an assistant message with text costs besides the usual message cost (the harmony
+   * format's `<|channel|>final` on the gpt-5 family).
+   */
+  assistantTextExtra: number;
   /** Tokens a model adds per function call in the history, besides the common framing. */
   toolCallExtra: number;
   /** Whether a named `tool_choice` is written into the prompt. */
   promptsNamedToolChoice: boolean;
   /** Header of the system text that tools join (`# Instructions` in the harmony layout). */
   instructionsHeader: string;
+  /**
+   * Tokens counted besides the rendered tools and response format when they join an existing
+   * system message, and when they form a system message of their own (the Responses API's
+   * differ from chat's; fitted, see PROMPT-FORMAT.md).
+   */
+  sectionsAdjustment: { joined: number; ownMessage: number };
+  /**
+   * Whether several function calls of one assistant turn in the history are rendered as one
+   * `multi_tool_use.parallel` call (chat), or each as a call of its own (the Responses API).
+   */
+  wrapsParallelCallsInHistory: boolean;
+  /** Tokens an assistant turn of function calls in the history costs besides its calls. */
+  callTurnExtra: number;
+  /** Tokens a json_schema response format costs besides its rendering and usual framing. */
+  responseFormatExtra: number;
   /**
    * Output tokens a generated function call costs besides `functions.<name>` and its arguments
    * (fitted on the recorded completions, see PROMPT-FORMAT.md).
@@ -40,12 +60,53 @@ export interface ChatPromptRules {
 // the o-series values are assumed to match gpt-5's. See PROMPT-FORMAT.md.
 const reasoningFamily = /^(o\d|gpt-5)(?:$|[-.])/;
 
+// The gpt-5 family writes the assistant's earlier replies on a channel (`<|channel|>final`): 2
+// tokens more per assistant message with text (every recorded chat and Responses prompt of the
+// fitted sources with such a message, gpt-5, gpt-5-mini and gpt-5.4; the one o3-mini prompt with
+// an assistant reply counts none, so the o-series is left out). gpt-5-chat does not reason.
+const harmonyChannels = /^gpt-5(?!-chat)(?:$|[-.])/;
+
 // Fitted output framing of one generated call: 6 tokens on every recorded gpt-4o, gpt-4o-mini,
 // gpt-4.1 and gpt-3.5-turbo-0125 completion (7 on a few, so 6 keeps the estimate low), 3 on the
 // original gpt-4 snapshots, 9 on the gpt-5 family (9 on gpt-5.x, 15 on gpt-5-mini: the lower
 // one keeps estimates from over-billing; settlement corrects the rest).
 const outputToolCallFraming = { chat: 6, gpt4: 3, reasoning: 9 } as const;
 const originalGpt4 = /^gpt-4(?:-0314|-0613|-32k(?:-0314|-0613)?)?$/;
+
+const chatSectionsAdjustment = { joined: 0, ownMessage: 0 } as const;
+
+// Fitted on the recorded Responses prompts of the fitted sources: the same rendering of
+// function tools and a json_schema `text.format` counts 2 tokens fewer than chat's when it joins
+// the instructions or a system message, and 6 fewer when it stands alone (a system message the
+// Responses API does not add as chat does). The reasoning families add no tools preamble there
+// and no such difference (every recorded gpt-5, gpt-5-nano, gpt-5.4 and gpt-5.5 Responses
+// prompt with tools counts exactly chat's rules without the preamble). Consecutive
+// `function_call` items cost what each costs alone (13 of 14 recorded prompts with several calls
+// in a row exact that way), not a `multi_tool_use.parallel` wrapper as in chat.
+// A turn of function calls costs one token more than in chat, like every assistant message the
+// Responses API generates (PROMPT-FORMAT.md, output): 54 of the fitted sources' 67 prompts with
+// one call in a turn were one short without it. The reasoning families' json_schema
+// `text.format` costs 8 fewer (the 3 recorded gpt-5-nano prompts with one).
+const responsesSectionsAdjustment = { joined: -2, ownMessage: -6 } as const;
+const responsesCallTurnExtra = 1;
+const responsesReasoningFormatExtra = -8;
+
+/**
+ * Returns the prompt format costs of the Responses API for a model: chat's, with the fitted
+ * differences of how tools, a `text.format` and consecutive calls enter the prompt.
+ */
+export function responsesPromptRulesForModel(model: string): ChatPromptRules {
+  const rules = chatPromptRulesForModel(model);
+  const reasoning = rules.toolsPreamble !== 0;
+  return {
+    ...rules,
+    toolsPreamble: 0,
+    sectionsAdjustment: reasoning ? chatSectionsAdjustment : responsesSectionsAdjustment,
+    wrapsParallelCallsInHistory: false,
+    callTurnExtra: responsesCallTurnExtra,
+    responseFormatExtra: reasoning ? responsesReasoningFormatExtra : 0,
+  };
+}
 
 /**
  * Whether the model may spend hidden reasoning tokens: the o-series and the gpt-5 family (not
@@ -69,9 +130,14 @@ export function chatPromptRulesForModel(model: string): ChatPromptRules {
       tokensPerName: -1,
       replyPriming: 3,
       toolsPreamble: 0,
+      assistantTextExtra: 0,
       toolCallExtra: 0,
       promptsNamedToolChoice: true,
       instructionsHeader: '',
+      sectionsAdjustment: chatSectionsAdjustment,
+      wrapsParallelCallsInHistory: true,
+      callTurnExtra: 0,
+      responseFormatExtra: 0,
       outputToolCallFraming: outputToolCallFraming.chat,
       generatesParallelWrapper: true,
     };
@@ -82,9 +148,14 @@ export function chatPromptRulesForModel(model: string): ChatPromptRules {
     tokensPerName: 1,
     replyPriming: reasoning ? 2 : 3,
     toolsPreamble: reasoning ? 82 : 0,
+    assistantTextExtra: harmonyChannels.test(name) ? 2 : 0,
     toolCallExtra: reasoning ? 6 : 0,
     promptsNamedToolChoice: !reasoning,
     instructionsHeader: reasoning ? '# Instructions\n\n' : '',
+    sectionsAdjustment: chatSectionsAdjustment,
+    wrapsParallelCallsInHistory: true,
+    callTurnExtra: 0,
+    responseFormatExtra: 0,
     outputToolCallFraming: reasoning
       ? outputToolCallFraming.reasoning
       : originalGpt4.test(name)

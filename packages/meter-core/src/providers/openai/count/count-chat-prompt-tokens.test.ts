@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   isTextAsCounted,
   readRecordedChatExchanges,
-} from './__fixtures__/read-recorded-chat-exchanges.js';
+} from './__fixtures__/read-recorded-exchanges.js';
 import { countChatPromptTokens } from './count-chat-prompt-tokens.js';
 
 describe('countChatPromptTokens on recorded plain-text prompts', () => {

@@ -83,7 +83,9 @@ export type ExcludedPromptPartKind =
   | 'file'
   | 'tool'
   | 'response_format'
-  | 'content_part';
+  | 'content_part'
+  | 'input_item'
+  | 'previous_response';
 
 /**
  * One part of the prompt left out of the estimate: where it is (a JSONPath-like path into the
@@ -156,6 +158,11 @@ function countContentPart({
   }
 }
 
+function hasText(content: ChatPromptMessage['content']): boolean {
+  if (typeof content === 'string') return content !== '';
+  return (content ?? []).some((part) => part.type === 'text' && (part.text ?? '') !== '');
+}
+
 function countMessage({
   message,
   path,
@@ -191,6 +198,7 @@ function countMessage({
     tokens += rules.tokensPerName + tokenizer.count(message.name);
   }
   if (typeof message.refusal === 'string') tokens += tokenizer.count(message.refusal);
+  if (message.role === 'assistant' && hasText(content)) tokens += rules.assistantTextExtra;
   if (message.audio != null) {
     excluded.push({
       path: `${path}.audio`,
@@ -202,7 +210,10 @@ function countMessage({
     ...(message.tool_calls ?? []).map((call) => call.function),
     message.function_call,
   ].filter((call) => call != null);
-  tokens += countToolCallTokens({ calls, tokenizer }) + calls.length * rules.toolCallExtra;
+  tokens += rules.wrapsParallelCallsInHistory
+    ? countToolCallTokens({ calls, tokenizer })
+    : calls.reduce((sum, call) => sum + countToolCallTokens({ calls: [call], tokenizer }), 0);
+  tokens += calls.length * rules.toolCallExtra + (calls.length > 0 ? rules.callTurnExtra : 0);
   return tokens;
 }
 
@@ -257,7 +268,9 @@ function collectSystemSections({
       });
     } else if (responseFormat !== null) {
       // Fitted: the response format's framing tokens are not counted when tools precede it.
-      sections.push(tools === undefined ? responseFormat : { ...responseFormat, adjustment: 0 });
+      const adjustment =
+        (tools === undefined ? responseFormat.adjustment : 0) + rules.responseFormatExtra;
+      sections.push({ ...responseFormat, adjustment });
     }
   }
   return sections;
@@ -292,12 +305,22 @@ function countSystemSections({
   );
   if (system === undefined) {
     return (
-      rules.tokensPerMessage + tokenizer.count('system') + tokenizer.count(joined) + adjustment
+      rules.tokensPerMessage +
+      tokenizer.count('system') +
+      tokenizer.count(joined) +
+      adjustment +
+      rules.sectionsAdjustment.ownMessage
     );
   }
   const text = systemTextOf(system);
   const header = tokenizer.count(rules.instructionsHeader);
-  return tokenizer.count(`${text}\n\n${joined}`) - tokenizer.count(text) + header + adjustment;
+  return (
+    tokenizer.count(`${text}\n\n${joined}`) -
+    tokenizer.count(text) +
+    header +
+    adjustment +
+    rules.sectionsAdjustment.joined
+  );
 }
 
 // Fitted: naming the function the model must call costs its recipient name plus 6 tokens.
@@ -376,11 +399,33 @@ export function countChatPromptTokens(
   request: ChatPromptRequest,
   options?: CountOptions,
 ): ChatPromptTokenCount {
-  const messages = requireChatMessages({ request, caller: 'countChatPromptTokens' });
+  return countPromptWithRules({
+    request,
+    options,
+    rules: chatPromptRulesForModel(request.model ?? ''),
+    caller: 'countChatPromptTokens',
+  });
+}
+
+/**
+ * Counts a prompt in the chat request shape with the given format costs: the chat format's
+ * (`countChatPromptTokens`) or the Responses API's (`countResponsesPromptTokens`).
+ */
+export function countPromptWithRules({
+  request,
+  options,
+  rules,
+  caller,
+}: {
+  request: ChatPromptRequest;
+  options?: CountOptions | undefined;
+  rules: ChatPromptRules;
+  caller: string;
+}): ChatPromptTokenCount {
+  const messages = requireChatMessages({ request, caller });
   const model = request.model ?? '';
   const encoding = options?.encoding ?? encodingForModel(model);
   const tokenizer = getTokenizer(encoding);
-  const rules = chatPromptRulesForModel(model);
   const excluded: ExcludedPromptPart[] = [];
   const callNames = collectCallNames(messages);
   let tokens = rules.replyPriming;

@@ -1,3 +1,5 @@
+import { renderCommentLines } from './render-function-definitions.js';
+
 /**
  * The `response_format` of a chat completion request, declaring only the fields the estimate
  * reads.
@@ -13,6 +15,10 @@ export interface ResponseFormatInput {
       }
     | null
     | undefined;
+}
+
+function hasText(value: unknown): value is string {
+  return typeof value === 'string' && value.trim() !== '';
 }
 
 // Validation keywords do not reach the model's prompt; they are dropped at every depth.
@@ -52,12 +58,14 @@ export function createResponseFormatSection(
   if (type !== 'json_schema') return undefined;
   const definition = responseFormat.json_schema;
   const schema: { readonly [key: string]: unknown } = definition?.schema ?? {};
-  const { description: schemaDescription, ...rest } = schema;
-  const description = definition?.description ?? schemaDescription;
-  const comment =
-    typeof description === 'string' && description !== '' ? `// ${description}\n` : '';
+  // The format's own description is the comment; only without one is the schema's root
+  // description moved up into the comment (a schema with both keeps its own in the JSON).
+  const ownDescription = hasText(definition?.description) ? definition?.description : undefined;
+  const { description: schemaDescription, ...withoutDescription } = schema;
+  const rendered = ownDescription === undefined ? withoutDescription : schema;
+  const comment = renderCommentLines(ownDescription ?? schemaDescription);
   return {
-    text: `# Response Formats\n\n## ${definition?.name ?? ''}\n\n${comment}${JSON.stringify(withoutDroppedKeys(rest))}`,
+    text: `# Response Formats\n\n## ${definition?.name ?? ''}\n\n${comment}${JSON.stringify(withoutDroppedKeys(rendered))}`,
     adjustment: responseFormatAdjustment,
   };
 }

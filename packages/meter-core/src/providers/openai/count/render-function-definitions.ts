@@ -89,8 +89,10 @@ function renderProperties({ schema, root }: { schema: Schema; root: Schema }): s
   let text = '';
   for (const [key, property] of Object.entries(properties)) {
     if (isSchema(property)) {
-      text += renderCommentLines(property.title);
-      text += renderCommentLines(property.description);
+      // A `$ref`'s target brings its title and description, as if written in place.
+      const resolved = resolveReference({ schema: property, root });
+      text += renderCommentLines(resolved.title);
+      text += renderCommentLines(resolved.description);
     }
     const optional = required.includes(key) ? '' : '?';
     text += `${key}${optional}: ${renderType({ schema: property, root })},${renderDefault({ property, root })}\n`;

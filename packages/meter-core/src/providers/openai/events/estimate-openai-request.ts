@@ -3,10 +3,8 @@ import {
   type ChatPromptRequest,
   countChatPromptTokens,
 } from '../count/count-chat-prompt-tokens.js';
-import {
-  convertResponsesRequest,
-  type ResponsesPromptRequest,
-} from './convert-responses-request.js';
+import { countResponsesPromptTokens } from '../count/count-responses-prompt-tokens.js';
+import type { ResponsesPromptRequest } from './convert-responses-request.js';
 import { estimateEmbeddingsTokens } from './estimate-response-tokens.js';
 import type { EmbeddingsPromptRequest } from './response-types.js';
 
@@ -64,10 +62,7 @@ export function estimateOpenAIRequest({ request }: { request: unknown }): Reques
   if (typeof body.input !== 'string' && !Array.isArray(body.input)) {
     throw new TypeError('Responses `input` must be a string or an array of items');
   }
-  const counted = countChatPromptTokens({
-    ...convertResponsesRequest(body as ResponsesPromptRequest),
-    model,
-  });
+  const counted = countResponsesPromptTokens({ ...(body as ResponsesPromptRequest), model });
   return {
     promptTokens: counted.tokens,
     excludedParts: counted.excluded.length,

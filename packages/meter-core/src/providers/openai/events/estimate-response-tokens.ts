@@ -7,11 +7,9 @@ import {
   countChatPromptTokens,
 } from '../count/count-chat-prompt-tokens.js';
 import { countOutputToolCallTokens } from '../count/count-output-tool-call-tokens.js';
+import { countResponsesPromptTokens } from '../count/count-responses-prompt-tokens.js';
 import type { FunctionCallInput } from '../count/count-tool-call-tokens.js';
-import {
-  convertResponsesRequest,
-  type ResponsesPromptRequest,
-} from './convert-responses-request.js';
+import type { ResponsesPromptRequest } from './convert-responses-request.js';
 import { countTextTokens } from './count-text-tokens.js';
 import { resolveEstimateEncoding } from './resolve-estimate-encoding.js';
 import type {
@@ -146,7 +144,7 @@ export function estimateResponsesTokens({
   return estimateTokens({
     promptTokens: countPrompt
       ? countPrompt(resolved)
-      : countChatPromptTokens(convertResponsesRequest(request), { encoding: resolved }).tokens,
+      : countResponsesPromptTokens(request, { encoding: resolved }).tokens,
     completionTokens:
       output.tokens +
       (outputMessageCount + output.toolCallMessages) * responsesTokensPerOutputMessage,

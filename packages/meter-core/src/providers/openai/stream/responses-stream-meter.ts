@@ -5,11 +5,8 @@ import { safeConvertUsage } from '../../../stream/safe-convert-usage.js';
 import type { StreamEndReason, StreamMeterOptions } from '../../../stream/stream-meter-options.js';
 import type { EncodingName } from '../../../tokenizer/encoding-name.js';
 import type { UsageRecord } from '../../../usage/usage-record.js';
-import { countChatPromptTokens } from '../count/count-chat-prompt-tokens.js';
-import {
-  convertResponsesRequest,
-  type ResponsesPromptRequest,
-} from '../events/convert-responses-request.js';
+import { countResponsesPromptTokens } from '../count/count-responses-prompt-tokens.js';
+import type { ResponsesPromptRequest } from '../events/convert-responses-request.js';
 import {
   convertResponsesUsage,
   type OpenAIResponsesUsage,
@@ -87,7 +84,7 @@ export class ResponsesStreamMeter {
     if (this.#prompt?.encoding !== encoding)
       this.#prompt = {
         encoding,
-        tokens: countChatPromptTokens(convertResponsesRequest(this.#request), { encoding }).tokens,
+        tokens: countResponsesPromptTokens(this.#request, { encoding }).tokens,
       };
     return this.#prompt.tokens;
   };

@@ -1,4 +1,4 @@
-import { isTextAsCounted } from '../../count/__fixtures__/read-recorded-chat-exchanges.js';
+import { isTextAsCounted } from '../../count/__fixtures__/read-recorded-exchanges.js';
 import type { AccuracySummary } from '../../count/__fixtures__/summarize-errors.js';
 import { summarizeErrors } from '../../count/__fixtures__/summarize-errors.js';
 import {

@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { getTokenizer } from '../../../tokenizer/get-tokenizer.js';
+import { countChatPromptTokens } from './count-chat-prompt-tokens.js';
+import { countResponsesPromptTokens } from './count-responses-prompt-tokens.js';
+
+const tool = {
+  type: 'function',
+  name: 'get_weather',
+  description: 'Get the weather',
+  parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+};
+
+describe('countResponsesPromptTokens', () => {
+  it('counts instructions and input as chat counts a system and a user message', () => {
+    const responses = countResponsesPromptTokens({
+      model: 'gpt-4o',
+      instructions: 'Be brief.',
+      input: 'Hello',
+    });
+    const chat = countChatPromptTokens({
+      model: 'gpt-4o',
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'Hello' },
+      ],
+    });
+    expect(responses).toEqual(chat);
+  });
+
+  it('lists a previous_response_id, built-in tools and unconverted input items as excluded', () => {
+    const count = countResponsesPromptTokens({
+      model: 'gpt-4o',
+      previous_response_id: 'resp_1',
+      input: [
+        { type: 'reasoning', content: [] },
+        { role: 'user', content: 'Hello' },
+      ],
+      tools: [{ type: 'web_search' }, tool],
+    });
+    expect(count.excluded.map((part) => [part.path, part.kind])).toEqual([
+      ['tools[0]', 'tool'],
+      ['previous_response_id', 'previous_response'],
+      ['input[0]', 'input_item'],
+    ]);
+    expect(count.tokens).toBeGreaterThan(0);
+  });
+
+  it('counts a json_schema text.format, which chat nests in response_format', () => {
+    const schema = { type: 'object', properties: { answer: { type: 'string' } } };
+    const without = countResponsesPromptTokens({ model: 'gpt-4o', input: 'Hi' });
+    const withFormat = countResponsesPromptTokens({
+      model: 'gpt-4o',
+      input: 'Hi',
+      text: { format: { type: 'json_schema', name: 'reply', schema } },
+    });
+    expect(withFormat.excluded).toEqual([]);
+    expect(withFormat.tokens - without.tokens).toBeGreaterThan(10);
+  });
+
+  it('counts consecutive function calls each alone, and their outputs by the called name', () => {
+    const call = (id: string) => ({
+      type: 'function_call',
+      call_id: id,
+      name: 'get_weather',
+      arguments: '{"city":"Paris"}',
+    });
+    const output = (id: string) => ({ type: 'function_call_output', call_id: id, output: 'sunny' });
+    const one = countResponsesPromptTokens({
+      model: 'gpt-4o',
+      input: [{ role: 'user', content: 'Weather?' }, call('a'), output('a')],
+      tools: [tool],
+    });
+    const two = countResponsesPromptTokens({
+      model: 'gpt-4o',
+      input: [
+        { role: 'user', content: 'Weather?' },
+        call('a'),
+        call('b'),
+        output('a'),
+        output('b'),
+      ],
+      tools: [tool],
+    });
+    const named = countResponsesPromptTokens({
+      model: 'gpt-4o',
+      input: [{ role: 'user', content: 'Weather?' }, call('a'), output('unknown')],
+      tools: [tool],
+    });
+    const tokenizer = getTokenizer('o200k_base');
+    const name = tokenizer.count('get_weather');
+    // A second call adds what a call costs alone (name, arguments, 3 framing tokens), no
+    // `multi_tool_use.parallel` wrapper; its output adds a tool message (3 + role + text) that
+    // answers from the called function's name (+ 2 framing tokens).
+    const callTokens = name + tokenizer.count('{"city":"Paris"}') + 3;
+    const outputTokens = 3 + tokenizer.count('tool') + tokenizer.count('sunny') + name + 2;
+    expect(two.tokens - one.tokens).toBe(callTokens + outputTokens);
+    expect(one.tokens - named.tokens).toBe(name);
+  });
+});
