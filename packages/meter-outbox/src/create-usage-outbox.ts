@@ -9,6 +9,7 @@ import { createOutboxDrain } from './create-outbox-drain.js';
 import { createOutboxIndex } from './create-outbox-index.js';
 import { createOutboxWriter } from './create-outbox-writer.js';
 import { createProgressPrinter } from './create-progress-printer.js';
+import { createReadBackDeliverer } from './create-read-back-deliverer.js';
 import { createUsageStreamHandle } from './create-usage-stream-handle.js';
 import { describeUndelivered } from './describe-undelivered.js';
 import { OutboxClosedError, OutboxFullError } from './errors.js';
@@ -132,66 +133,45 @@ export async function createUsageOutbox(options: UsageOutboxOptions): Promise<Us
   };
   const readEvent = (entry: OutboxEntry) => readJournaledEvent({ journal, entry });
 
-  const deliverLoaded = createBatchDeliverer({
-    client: settings.client,
-    logger,
-    retry,
-    random: settings.random,
-    maxPending,
-    sleep,
-    isStopped,
-    hooks: {
-      onDelivered(entries) {
-        counters.delivered += entries.length;
-        settle(entries);
-      },
-      onRejected: createDeadLetterer({
-        file: deadLetterFile,
-        fileSystem: settings.fileSystem,
-        now: clock,
-        logger,
-        emit: emitter.emit,
-        readEvent,
-        settle(entry) {
-          counters.deadLettered += 1;
-          settle([entry]);
+  const deliver = createReadBackDeliverer({
+    deliver: createBatchDeliverer({
+      client: settings.client,
+      logger,
+      retry,
+      random: settings.random,
+      maxPending,
+      sleep,
+      isStopped,
+      hooks: {
+        onDelivered(entries) {
+          counters.delivered += entries.length;
+          settle(entries);
         },
-      }),
-      onRetry(size) {
-        counters.retried += size;
+        onRejected: createDeadLetterer({
+          file: deadLetterFile,
+          fileSystem: settings.fileSystem,
+          now: clock,
+          logger,
+          emit: emitter.emit,
+          readEvent,
+          settle(entry) {
+            counters.deadLettered += 1;
+            settle([entry]);
+          },
+        }),
+        onRetry(size) {
+          counters.retried += size;
+        },
+        emit: emitter.emit,
       },
-      emit: emitter.emit,
+    }),
+    readEvent,
+    warn,
+    lose(entry) {
+      forget(entry);
+      notifySettled();
     },
   });
-  const deliver = async (batch: OutboxEntry[]) => {
-    const ready: OutboxEntry[] = [];
-    const transient: OutboxEntry[] = [];
-    for (const entry of batch) {
-      if (!entry.event) {
-        try {
-          entry.event = readEvent(entry);
-          transient.push(entry);
-        } catch (error) {
-          // The record went unreadable after it was journaled (the file was damaged or removed
-          // behind the outbox's back): report it rather than retry forever.
-          warn({
-            message: `Could not read event ${entry.id} back from the journal (${(error as Error).message}); it is lost.`,
-            details: { id: entry.id, location: entry.location },
-          });
-          forget(entry);
-          notifySettled();
-          continue;
-        }
-      }
-      ready.push(entry);
-    }
-    try {
-      await deliverLoaded(ready);
-    } finally {
-      // Read back for this batch only: a backlog is not held in memory.
-      for (const entry of transient) entry.event = undefined;
-    }
-  };
 
   const scheduler = createBatchScheduler({
     batchSize: settings.batchSize,

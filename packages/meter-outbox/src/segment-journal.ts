@@ -1,8 +1,10 @@
 import * as path from 'node:path';
 import { convertWriteError } from './convert-write-error.js';
 import { createGroupCommit } from './create-group-commit.js';
+import { createHeadroomGuard } from './create-headroom-guard.js';
 import { createSegmentPreWriter } from './create-segment-pre-writer.js';
-import { OutboxWriteError } from './errors.js';
+import { createSegmentReader } from './create-segment-reader.js';
+import type { OutboxWriteError } from './errors.js';
 import { type JournalFileSystem, nodeJournalFileSystem } from './journal-file-system.js';
 import { type DamagedRange, encodeJournalRecord, type JournalRecord } from './journal-record.js';
 import { recoverSegments } from './recover-segments.js';
@@ -118,15 +120,8 @@ export function openSegmentJournal({
   let activeCapacity = 0;
   let closed = false;
   let closing = false;
-  let refusingUntil = 0;
   // Reused for every record (see encodeJournalRecord).
   const scratch = { buffer: Buffer.allocUnsafe(64 * 1024) };
-  let refusal: OutboxWriteError | undefined;
-  // One cached descriptor for reading records back from older segments (delivery, compaction).
-  const readHandle: { segment: number | undefined; fd: number | undefined } = {
-    segment: undefined,
-    fd: undefined,
-  };
   const preWriter = createSegmentPreWriter({
     fsys,
     directory,
@@ -134,7 +129,7 @@ export function openSegmentJournal({
     reserveBytes,
     beforeMutation,
     isClosing: () => closing,
-    isUnwanted: () => closing || refusal !== undefined,
+    isUnwanted: () => closing || headroom.isRefusing(),
   });
   const groupCommit = createGroupCommit({
     fsys,
@@ -143,34 +138,19 @@ export function openSegmentJournal({
     activeFd: () => activeFd,
   });
 
-  const checkHeadroom = () => {
-    let free: number;
-    try {
-      const stats = fsys.statfsSync(directory);
-      free = stats.bavail * stats.bsize;
-    } catch {
-      return; // No statfs here: rely on write errors alone.
-    }
-    if (free < reserveBytes) {
-      refusal = new OutboxWriteError(
-        'disk-full',
-        directory,
-        `Usage outbox refuses new events: the file system holding ${directory} has ${free} bytes free, below the ${reserveBytes}-byte reserve the outbox keeps so that no write is ever torn. Free space there; events already journaled are kept and still delivered. Nothing of this event was recorded.`,
-      );
-      refusingUntil = now().getTime() + 1000;
-      // The space written ahead is given back while events are refused.
-      preWriter.discard();
-    } else refusal = undefined;
-  };
-
-  const closeReadHandle = (segment?: number) => {
-    if (readHandle.fd === undefined) return;
-    if (segment !== undefined && readHandle.segment !== segment) return;
-    try {
-      fsys.closeSync(readHandle.fd);
-    } catch {}
-    Object.assign(readHandle, { segment: undefined, fd: undefined });
-  };
+  const headroom = createHeadroomGuard({
+    fsys,
+    directory,
+    reserveBytes,
+    now,
+    // The space written ahead is given back while events are refused.
+    onRefusing: () => preWriter.discard(),
+  });
+  const reader = createSegmentReader({
+    fsys,
+    directory,
+    active: () => ({ segment: activeSegment, fd: activeFd }),
+  });
 
   /**
    * Stops writing to the active segment: synced (in group mode when dirty, and in every durable
@@ -203,7 +183,7 @@ export function openSegmentJournal({
   const openNewSegment = () => {
     beforeMutation();
     retireActive();
-    checkHeadroom();
+    headroom.check();
     const segment = nextSegment;
     const file = path.join(directory, segmentName(segment));
     activeFd = preWriter.take(file);
@@ -266,19 +246,15 @@ export function openSegmentJournal({
           activeBytes = segmentBytes;
         }
       }
-      if ((error as NodeJS.ErrnoException).code === 'ENOSPC') {
-        refusal = convertWriteError({
-          error,
-          directory,
-          action: `appending to ${segmentName(segment)}`,
-        }) as OutboxWriteError;
-        refusingUntil = now().getTime() + 1000;
-      }
-      throw convertWriteError({
+      const converted = convertWriteError({
         error,
         directory,
         action: `appending to ${segmentName(segment)}`,
       });
+      if ((error as NodeJS.ErrnoException).code === 'ENOSPC') {
+        headroom.refuse(converted as OutboxWriteError);
+      }
+      throw converted;
     }
     activeBytes = start + written;
     writtenCounts.set(segment, (writtenCounts.get(segment) ?? 0) + 1);
@@ -288,7 +264,7 @@ export function openSegmentJournal({
 
   const removeSegment = (segment: number) => {
     const file = path.join(directory, segmentName(segment));
-    closeReadHandle(segment);
+    reader.close(segment);
     if (damagedSegments.has(segment)) {
       // Kept as evidence of the damage, with the byte ranges reported at open.
       const quarantine = path.join(directory, 'quarantine');
@@ -322,29 +298,11 @@ export function openSegmentJournal({
     appendBytes(bytes) {
       return writeBytes(bytes);
     },
-    readBytes({ segment, offset, length }) {
-      let fd: number;
-      if (segment === activeSegment && activeFd !== undefined) fd = activeFd;
-      else if (readHandle.segment === segment && readHandle.fd !== undefined) fd = readHandle.fd;
-      else {
-        closeReadHandle();
-        fd = fsys.openSync(path.join(directory, segmentName(segment)), 'r');
-        Object.assign(readHandle, { segment, fd });
-      }
-      const bytes = Buffer.allocUnsafe(length);
-      let read = 0;
-      while (read < length) {
-        const count = fsys.readSync(fd, bytes, read, length - read, offset + read);
-        if (count <= 0)
-          throw new Error(`${segmentName(segment)} ends before byte ${offset + length}`);
-        read += count;
-      }
-      return bytes;
+    readBytes(location) {
+      return reader.read(location);
     },
     assertHeadroom() {
-      if (refusal === undefined) return;
-      if (now().getTime() >= refusingUntil) checkHeadroom();
-      if (refusal) throw refusal;
+      headroom.assert();
     },
     retain(segment) {
       liveCounts.set(segment, (liveCounts.get(segment) ?? 0) + 1);
@@ -392,7 +350,7 @@ export function openSegmentJournal({
       await groupCommit.background();
       // Everything written is durable now: settled segments can go.
       deleteSettledSegments();
-      closeReadHandle();
+      reader.close();
       await preWriter.settled();
       preWriter.discard();
     },
@@ -403,7 +361,7 @@ export function openSegmentJournal({
       return [...quarantinedFiles];
     },
   };
-  checkHeadroom();
+  headroom.check();
   setImmediate(preWriter.start);
   return journal;
 }
