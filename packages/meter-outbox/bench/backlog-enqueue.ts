@@ -11,6 +11,12 @@
  *
  *   OUTBOX_BENCH_EVENTS=200000 OUTBOX_BENCH_EVENT_BYTES=20000 pnpm --filter @llm-meter/meter-outbox bench:backlog
  *
+ * Each line carries `cpuUsPerCall` beside the wall-clock percentiles: the CPU time the calls took
+ * (summed per call, outside the timed window), far less sensitive to a busy machine than wall time.
+ * `cpuClock` says whose: `thread` (the calling thread, `process.threadCpuUsage`, Node 23.9+) or
+ * `process` (every thread, so background work running on the thread pool meanwhile counts too).
+ * The first line gives the load average the run started under.
+ *
  * OUTBOX_BENCH_EVENTS (default 200,000) and OUTBOX_BENCH_EVENT_BYTES (default 20,000) size the
  * backlog (200,000 x 20 KB = 4 GB of journal); OUTBOX_BENCH_HELD_EVENTS (default 20,000) and
  * OUTBOX_BENCH_HELD_RATE (events/s, default 1,000) shape the held phase; OUTBOX_BENCH_MAX_SECONDS
@@ -21,7 +27,9 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createUsageOutbox } from '../src/index.js';
+// The built package (dist/, as it ships), not the TypeScript source: the source run through
+// tsx's transform costs about twice the CPU per call in places (e.g. the event check).
+import { createUsageOutbox } from '@llm-meter/meter-outbox';
 
 const events = Number(process.env.OUTBOX_BENCH_EVENTS ?? 200_000);
 const eventBytes = Number(process.env.OUTBOX_BENCH_EVENT_BYTES ?? 20_000);
@@ -66,32 +74,73 @@ const outbox = await createUsageOutbox({
   retry: { initialDelayMs: 1000, maxDelayMs: 5000 },
 });
 
+// CPU time of the calling thread where the runtime can tell it, else of the whole process.
+const threadCpuUsage = (
+  process as { threadCpuUsage?: (previous?: NodeJS.CpuUsage) => NodeJS.CpuUsage }
+).threadCpuUsage;
+const cpuClock = threadCpuUsage ? 'thread' : 'process';
+const cpuUsage = (previous?: NodeJS.CpuUsage) =>
+  threadCpuUsage ? threadCpuUsage.call(process, previous) : process.cpuUsage(previous);
+console.log(
+  JSON.stringify({ loadAverage: os.loadavg().map((load) => Math.round(load * 10) / 10) }),
+);
+
 const sleep = (milliseconds: number) =>
   new Promise((resolve) => setTimeout(resolve, Math.max(0, milliseconds)));
 
-/** Times `count` calls of `call`, flat out (yielding every 100) or paced at `rate` per second. */
-async function timeCalls({
+/**
+ * Times `count` calls of `call`, flat out (yielding every 100) or paced at `rate` per second.
+ * `prepare` builds each call's input outside the timed window (and outside the CPU count).
+ */
+async function timeCalls<Input>({
   count,
   rate,
+  prepare,
   call,
 }: {
   count: number;
   rate: number | undefined;
-  call: (index: number) => void;
+  prepare: (index: number) => Input;
+  call: (input: Input) => void;
 }) {
   const timings = new Float64Array(count);
   const startedAt = performance.now();
+  // CPU is counted over runs of calls, paused whenever the loop yields to background work (and
+  // while inputs are prepared): reading it costs a system call, too much to do around each call.
+  let cpuMicros = 0;
+  let cpuFrom: NodeJS.CpuUsage | undefined;
+  const pauseCpu = () => {
+    if (cpuFrom === undefined) return;
+    const used = cpuUsage(cpuFrom);
+    cpuMicros += used.user + used.system;
+    cpuFrom = undefined;
+  };
+  let inputs: Input[] = [];
+  let next = 0;
   let done = 0;
   for (; done < count; done++) {
     if (rate !== undefined) {
       const due = startedAt + (done * 1000) / rate;
+      pauseCpu();
       if (due > performance.now()) await sleep(due - performance.now());
     }
+    // Inputs are built ahead, a run at a time, outside the CPU count.
+    if (next >= inputs.length) {
+      pauseCpu();
+      const run = rate === undefined ? 100 : 1;
+      inputs = Array.from({ length: Math.min(run, count - done) }, (_, offset) =>
+        prepare(done + offset),
+      );
+      next = 0;
+    }
+    const input = inputs[next++] as Input;
+    cpuFrom ??= cpuUsage();
     const started = process.hrtime.bigint();
-    call(done);
+    call(input);
     timings[done] = Number(process.hrtime.bigint() - started) / 1000;
     // Yield now and then so the background work (group commit, retries, compaction) runs too.
     if (rate === undefined && done % 100 === 99) {
+      pauseCpu();
       await new Promise((resolve) => setImmediate(resolve));
       if ((performance.now() - startedAt) / 1000 > maxSeconds) {
         done++;
@@ -99,6 +148,7 @@ async function timeCalls({
       }
     }
   }
+  pauseCpu();
   const elapsedSeconds = (performance.now() - startedAt) / 1000;
   const sorted = Array.from(timings.subarray(0, done)).sort((left, right) => left - right);
   const at = (fraction: number) =>
@@ -113,6 +163,8 @@ async function timeCalls({
     p999Us: at(0.999),
     maxUs: Math.round((sorted.at(-1) ?? 0) * 10) / 10,
     over5ms: sorted.filter((micros) => micros > 5000).length,
+    cpuUsPerCall: done > 0 ? Math.round((cpuMicros / done) * 10) / 10 : 0,
+    cpuClock,
   };
 }
 
@@ -152,6 +204,7 @@ async function writeFloor({
     return await timeCalls({
       count,
       rate,
+      prepare: () => undefined,
       call: () => {
         if (position + bytes.length > fileBytes) {
           fs.closeSync(fd);
@@ -177,7 +230,13 @@ const common = {
   durability,
   eventBytes: JSON.stringify(makeEvent(0)).length,
 };
-const floors: Array<{ phase: string; mode: string; p99Us: number; [field: string]: unknown }> = [];
+const floors: Array<{
+  phase: string;
+  mode: string;
+  p99Us: number;
+  cpuUsPerCall: number;
+  [field: string]: unknown;
+}> = [];
 if (durability !== 'memory') {
   // On the empty disk the fill starts from.
   floors.push({
@@ -190,7 +249,8 @@ if (durability !== 'memory') {
 const fill = await timeCalls({
   count: events,
   rate: undefined,
-  call: (index) => outbox.enqueue(makeEvent(index)),
+  prepare: makeEvent,
+  call: (event) => outbox.enqueue(event),
 });
 const filled = fill.calls;
 console.log(
@@ -207,7 +267,8 @@ settleDisk();
 const held = await timeCalls({
   count: heldEvents,
   rate: heldRate,
-  call: (index) => outbox.enqueue(makeEvent(filled + index)),
+  prepare: (index) => makeEvent(filled + index),
+  call: (event) => outbox.enqueue(event),
 });
 const memory = process.memoryUsage();
 console.log(
@@ -245,6 +306,7 @@ for (const [phase, enqueue] of [
 ] as const) {
   for (const floor of floors.filter((candidate) => candidate.phase === phase)) {
     const ratio = Math.round((enqueue.p99Us / floor.p99Us) * 100) / 100;
+    const cpuRatio = Math.round((enqueue.cpuUsPerCall / floor.cpuUsPerCall) * 100) / 100;
     console.log(
       JSON.stringify({
         phase,
@@ -254,6 +316,9 @@ for (const [phase, enqueue] of [
         floorP99Us: floor.p99Us,
         ratio,
         target: targetRatio,
+        enqueueCpuUsPerCall: enqueue.cpuUsPerCall,
+        floorCpuUsPerCall: floor.cpuUsPerCall,
+        cpuRatio,
       }),
     );
   }

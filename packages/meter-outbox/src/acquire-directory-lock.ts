@@ -156,17 +156,18 @@ export function acquireDirectoryLock({
     }
   };
 
+  const hold = () =>
+    holdLock({
+      lockPath,
+      content,
+      token: me.token as string,
+      create,
+      now,
+      heartbeatMs,
+      onLockRecreated,
+    });
   for (let attempt = 0; attempt < 5; attempt++) {
-    if (create(lockPath))
-      return holdLock({
-        lockPath,
-        content,
-        token: me.token as string,
-        create,
-        now,
-        heartbeatMs,
-        onLockRecreated,
-      });
+    if (create(lockPath)) return hold();
     const found = readOwner(lockPath);
     if (found === undefined) continue; // Released meanwhile: try again.
     const staleReason = judgeLock({ lockPath, owner: found.owner, now, staleAfterMs });
@@ -189,15 +190,7 @@ export function acquireDirectoryLock({
     if (readOwner(lockPath)?.raw === found.raw) fs.renameSync(aside, lockPath);
     else fs.rmSync(aside, { force: true });
     if (readOwner(lockPath)?.raw === content) {
-      return holdLock({
-        lockPath,
-        content,
-        token: me.token as string,
-        create,
-        now,
-        heartbeatMs,
-        onLockRecreated,
-      });
+      return hold();
     }
   }
   throw new OutboxLockedError(lockPath, -1, { staleAfterMs });

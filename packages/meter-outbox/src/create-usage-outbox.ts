@@ -1,37 +1,34 @@
 import * as path from 'node:path';
 import { computeBackoffDelay } from '@llm-meter/openmeter-client';
 import type { DirectoryLock } from './acquire-directory-lock.js';
-import type { IngestFailure } from './classify-ingest-error.js';
 import { createBatchDeliverer } from './create-batch-deliverer.js';
 import { createBatchScheduler } from './create-batch-scheduler.js';
+import { createDeadLetterer } from './create-dead-letterer.js';
+import { createOutboxCompactor } from './create-outbox-compactor.js';
+import { createOutboxDrain } from './create-outbox-drain.js';
+import { createOutboxIndex } from './create-outbox-index.js';
+import { createOutboxWriter } from './create-outbox-writer.js';
 import { createProgressPrinter } from './create-progress-printer.js';
+import { createReadBackDeliverer } from './create-read-back-deliverer.js';
 import { createUsageStreamHandle } from './create-usage-stream-handle.js';
-import { InvalidUsageEventError, OutboxClosedError, OutboxFullError } from './errors.js';
+import { describeUndelivered } from './describe-undelivered.js';
+import { OutboxClosedError, OutboxFullError } from './errors.js';
 import { formatCount } from './format-count.js';
-import { nodeJournalFileSystem } from './journal-file-system.js';
-import type { JournalRecord } from './journal-record.js';
 import { openJournalDirectory } from './open-journal-directory.js';
 import { createOutboxEmitter, type WarningNotice } from './outbox-emitter.js';
 import type { OutboxEvent } from './outbox-event.js';
 import { parseOutboxEvent } from './parse-outbox-event.js';
-import type { JournalDamage, RecordLocation, SegmentJournal } from './segment-journal.js';
+import { readJournaledEvent } from './read-journaled-event.js';
+import { resolveOutboxOptions } from './resolve-outbox-options.js';
+import type { JournalDamage, SegmentJournal } from './segment-journal.js';
+import { stampEventTime } from './stamp-event-time.js';
 import type {
   DrainOptions,
   DrainResult,
   OutboxEntry,
-  OutboxLogger,
   UsageOutbox,
   UsageOutboxOptions,
 } from './usage-outbox-types.js';
-import { waitFor } from './wait-for.js';
-
-const defaultLogger: OutboxLogger = {
-  warn: (message, details) => console.warn(`[meter-outbox] ${message}`, details ?? ''),
-  error: (message, details) => console.error(`[meter-outbox] ${message}`, details ?? ''),
-};
-
-// Compaction copies at most this much per turn of the event loop, never inside `enqueue`.
-const compactionSliceBytes = 1024 * 1024;
 
 /**
  * Opens a durable usage outbox: recovers in place what a previous process left in `dir` (events
@@ -40,41 +37,10 @@ const compactionSliceBytes = 1024 * 1024;
  * @see https://openmeter.io/docs/metering/events/usage-events
  */
 export async function createUsageOutbox(options: UsageOutboxOptions): Promise<UsageOutbox> {
-  const {
-    client,
-    dir,
-    fsyncIntervalMs = 50,
-    batchSize = 500,
-    flushIntervalMs = 1000,
-    maxPending = 100_000,
-    concurrency = 2,
-    segmentBytes = 8 * 1024 * 1024,
-    memoryBytes = 64 * 1024 * 1024,
-    drainOnExitMs = 10_000,
-    now: clock = () => new Date(),
-    random = Math.random,
-    fileSystem = nodeJournalFileSystem,
-  } = options;
+  const settings = resolveOutboxOptions(options);
+  const { dir, durability, maxPending, drainOnExitMs, now: clock, logger, retry } = settings;
   // Enqueue times, ages and journal pauses are kept in milliseconds since the epoch.
   const now = () => clock().getTime();
-  const reserveBytes = options.reserveBytes ?? 2 * segmentBytes;
-  for (const [name, value] of Object.entries({
-    batchSize,
-    concurrency,
-    maxPending,
-    segmentBytes,
-  })) {
-    if (!Number.isInteger(value) || value < 1) {
-      throw new RangeError(`createUsageOutbox: ${name} must be a positive integer, got ${value}.`);
-    }
-  }
-  const durability = dir === undefined ? 'memory' : (options.durability ?? 'group');
-  const retry = {
-    initialDelayMs: options.retry?.initialDelayMs ?? 200,
-    maxDelayMs: options.retry?.maxDelayMs ?? 30_000,
-    maxRetryAfterMs: options.retry?.maxRetryAfterMs ?? 10 * 60_000,
-  };
-  const logger = options.logger === false ? undefined : (options.logger ?? defaultLogger);
   const emitter = createOutboxEmitter();
   const warn = (notice: WarningNotice) => {
     logger?.warn(notice.message, notice.details);
@@ -83,8 +49,6 @@ export async function createUsageOutbox(options: UsageOutboxOptions): Promise<Us
 
   const unsettled = new Map<number, OutboxEntry>();
   const streams = new Map<number, OutboxEntry & { event: OutboxEvent }>();
-  // Live entries per segment, for compaction.
-  const bySegment = new Map<number, Set<OutboxEntry>>();
   const counters = { enqueued: 0, recovered: 0, delivered: 0, retried: 0, deadLettered: 0 };
   // Entries whose event counts toward `memoryBytes`.
   let heldBytes = 0;
@@ -95,36 +59,15 @@ export async function createUsageOutbox(options: UsageOutboxOptions): Promise<Us
   let nextSequence = 1;
   let startupWarnings: WarningNotice[] = [];
   let damage: JournalDamage[] = [];
-
-  const index = (entry: OutboxEntry) => {
-    if (!entry.location) return;
-    const set = bySegment.get(entry.location.segment) ?? new Set<OutboxEntry>();
-    bySegment.set(entry.location.segment, set);
-    set.add(entry);
-  };
-  const track = (entry: OutboxEntry) => {
-    if (!entry.location) return;
-    index(entry);
-    journal?.retain(entry.location.segment);
-  };
-  const untrack = (entry: OutboxEntry, location = entry.location) => {
-    if (!location) return;
-    const set = bySegment.get(location.segment);
-    set?.delete(entry);
-    if (set?.size === 0) bySegment.delete(location.segment);
-    journal?.release(location.segment);
-  };
-
-  const deadLetterFile =
-    durability === 'memory' || dir === undefined ? undefined : path.join(dir, 'dead-letter.jsonl');
-  if (durability !== 'memory' && dir !== undefined) {
+  let recovered: OutboxEntry[] = [];
+  if (dir !== undefined && durability !== 'memory') {
     const opened = openJournalDirectory({
       directory: dir,
       durability,
-      fsyncIntervalMs,
-      segmentBytes,
-      reserveBytes,
-      fileSystem: options.fileSystem,
+      fsyncIntervalMs: settings.fsyncIntervalMs,
+      segmentBytes: settings.segmentBytes,
+      reserveBytes: settings.reserveBytes,
+      fileSystem: settings.fileSystem,
       now: clock,
       onLockRecreated: ({ path: lockPath }) =>
         warn({
@@ -134,32 +77,14 @@ export async function createUsageOutbox(options: UsageOutboxOptions): Promise<Us
     });
     ({ lock, journal, nextSequence, damage } = opened);
     startupWarnings = opened.warnings;
-    for (const replayed of opened.recovered) {
-      const entry: OutboxEntry = {
-        sequence: replayed.sequence,
-        enqueuedAt: replayed.enqueuedAt,
-        id: replayed.id,
-        event: undefined,
-        location: replayed.location,
-      };
-      unsettled.set(entry.sequence, entry);
-      // Already retained by the journal on open: index without counting twice.
-      index(entry);
-    }
-    counters.recovered = opened.recovered.length;
+    recovered = opened.recovered.map((replayed) => ({ ...replayed, event: undefined }));
   }
+  const deadLetterFile = dir === undefined ? undefined : path.join(dir, 'dead-letter.jsonl');
 
   let closing = false;
   let stopped = false;
+  const isStopped = () => stopped;
   const stopController = new AbortController();
-  let settleWaiters: Array<() => void> = [];
-  const notifySettled = () => {
-    const waiters = settleWaiters;
-    settleWaiters = [];
-    for (const waiter of waiters) waiter();
-  };
-  const nextSettlement = () => new Promise<void>((resolve) => settleWaiters.push(resolve));
-
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
       if (stopController.signal.aborted) return resolve();
@@ -173,147 +98,85 @@ export async function createUsageOutbox(options: UsageOutboxOptions): Promise<Us
       stopController.signal.addEventListener('abort', done);
     });
 
-  let lastAckFailureAt = Number.NEGATIVE_INFINITY;
-  // Settlement records are best effort: if one cannot be written (full disk, lost lock), the
-  // events were still delivered; a restart sends them again and OpenMeter's dedup drops them.
-  const writeSettlement = (record: JournalRecord) => {
-    if (!journal) return;
-    try {
-      lock?.assertHeld();
-      journal.append(record);
-    } catch (error) {
-      if (now() - lastAckFailureAt > 60_000) {
-        lastAckFailureAt = now();
-        warn({
-          message: `Could not journal a settlement (${(error as Error).message}); delivery goes on, and after a restart OpenMeter's dedup drops the events sent again.`,
-          details: { error },
-        });
-      }
-    }
-  };
+  const index = createOutboxIndex({ journal });
+  const compactor = createOutboxCompactor({ journal, lock, index, isStopped });
+  const writer = createOutboxWriter({
+    journal,
+    lock,
+    now,
+    warn,
+    onNewSegment: compactor.schedule,
+  });
+  const { notifySettled, drain } = createOutboxDrain({
+    now,
+    delivered: () => counters.delivered,
+    pending: () => unsettled.size,
+  });
+  for (const entry of recovered) {
+    unsettled.set(entry.sequence, entry);
+    // Already retained by the journal on open: index without counting twice.
+    index.add(entry);
+  }
+  counters.recovered = recovered.length;
 
   const forget = (entry: OutboxEntry) => {
     unsettled.delete(entry.sequence);
     if (held.delete(entry) && entry.location) heldBytes -= entry.location.length;
-    untrack(entry);
+    index.untrack(entry);
   };
   const settle = (entries: OutboxEntry[]) => {
     if (stopped) return;
-    writeSettlement({ k: 'ack', s: entries.map((entry) => entry.sequence) });
+    writer.writeSettlement({ k: 'ack', s: entries.map((entry) => entry.sequence) });
     for (const entry of entries) forget(entry);
     notifySettled();
-    scheduleCompaction();
+    compactor.schedule();
   };
+  const readEvent = (entry: OutboxEntry) => readJournaledEvent({ journal, entry });
 
-  const loadEvent = (entry: OutboxEntry): OutboxEvent => {
-    if (entry.event) return entry.event;
-    if (!journal || !entry.location) throw new Error(`Event ${entry.id} has no journal record.`);
-    const bytes = journal.readBytes(entry.location);
-    const record = JSON.parse(bytes.toString('utf8', 12)) as JournalRecord;
-    if (!('e' in record)) throw new Error(`Record of event ${entry.id} holds no event.`);
-    return record.e;
-  };
-
-  const deadLetter = ({
-    entry,
-    failure,
-    error,
-  }: {
-    entry: OutboxEntry;
-    failure: IngestFailure;
-    error: unknown;
-  }) => {
-    const message = error instanceof Error ? error.message : String(error);
-    const event = loadEvent(entry);
-    if (deadLetterFile !== undefined) {
-      const line = {
-        time: clock().toISOString(),
-        status: failure.status,
-        problem: failure.problem,
-        message,
-        event,
-      };
-      try {
-        fileSystem.appendFileSync(deadLetterFile, `${JSON.stringify(line)}\n`);
-      } catch (writeError) {
-        // Keep it owed rather than drop it: it is retried (and refused) again later.
-        throw new Error(`Could not write the dead-letter file ${deadLetterFile}.`, {
-          cause: writeError,
-        });
-      }
-    }
-    counters.deadLettered += 1;
-    settle([entry]);
-    const where = deadLetterFile
-      ? `moved it to ${deadLetterFile}`
-      : 'dropped it (memory mode has no dead-letter file: keep it from the dead-letter notice)';
-    logger?.warn(`OpenMeter refused event ${entry.id}; ${where}.`, {
-      status: failure.status,
-      message,
-    });
-    emitter.emit('dead-letter', {
-      event,
-      status: failure.status,
-      problem: failure.problem,
-      message,
-      file: deadLetterFile,
-    });
-  };
-
-  const deliverLoaded = createBatchDeliverer({
-    client,
-    logger,
-    retry,
-    random,
-    maxPending,
-    sleep,
-    isStopped: () => stopped,
-    hooks: {
-      onDelivered(entries) {
-        counters.delivered += entries.length;
-        settle(entries);
+  const deliver = createReadBackDeliverer({
+    deliver: createBatchDeliverer({
+      client: settings.client,
+      logger,
+      retry,
+      random: settings.random,
+      maxPending,
+      sleep,
+      isStopped,
+      hooks: {
+        onDelivered(entries) {
+          counters.delivered += entries.length;
+          settle(entries);
+        },
+        onRejected: createDeadLetterer({
+          file: deadLetterFile,
+          fileSystem: settings.fileSystem,
+          now: clock,
+          logger,
+          emit: emitter.emit,
+          readEvent,
+          settle(entry) {
+            counters.deadLettered += 1;
+            settle([entry]);
+          },
+        }),
+        onRetry(size) {
+          counters.retried += size;
+        },
+        emit: emitter.emit,
       },
-      onRejected: deadLetter,
-      onRetry(size) {
-        counters.retried += size;
-      },
-      emit: emitter.emit,
+    }),
+    readEvent,
+    warn,
+    lose(entry) {
+      forget(entry);
+      notifySettled();
     },
   });
-  const deliver = async (batch: OutboxEntry[]) => {
-    const ready: OutboxEntry[] = [];
-    const transient: OutboxEntry[] = [];
-    for (const entry of batch) {
-      if (!entry.event) {
-        try {
-          entry.event = loadEvent(entry);
-          transient.push(entry);
-        } catch (error) {
-          // The record went unreadable after it was journaled (the file was damaged or removed
-          // behind the outbox's back): report it rather than retry forever.
-          warn({
-            message: `Could not read event ${entry.id} back from the journal (${(error as Error).message}); it is lost.`,
-            details: { id: entry.id, location: entry.location },
-          });
-          forget(entry);
-          notifySettled();
-          continue;
-        }
-      }
-      ready.push(entry);
-    }
-    try {
-      await deliverLoaded(ready);
-    } finally {
-      // Read back for this batch only: a backlog is not held in memory.
-      for (const entry of transient) entry.event = undefined;
-    }
-  };
 
   const scheduler = createBatchScheduler({
-    batchSize,
-    concurrency,
-    flushIntervalMs,
+    batchSize: settings.batchSize,
+    concurrency: settings.concurrency,
+    flushIntervalMs: settings.flushIntervalMs,
     deliver,
     isOwed: (entry) => !stopped && unsettled.has(entry.sequence),
     onDeliverError({ error, requeued }) {
@@ -321,45 +184,12 @@ export async function createUsageOutbox(options: UsageOutboxOptions): Promise<Us
       logger?.error(message);
       emitter.emit('error', { error, message });
     },
-    backoff: (attempt) => sleep(computeBackoffDelay({ attempt: attempt + 1, ...retry, random })),
+    backoff: (attempt) =>
+      sleep(computeBackoffDelay({ attempt: attempt + 1, ...retry, random: settings.random })),
   });
   for (const entry of unsettled.values()) scheduler.push(entry);
   if (unsettled.size > 0) scheduler.drainNow();
 
-  // Compaction, off the hot path: when the oldest segment is mostly settled (a stuck event or
-  // a long stream pins it), its few live records are copied forward a slice per turn of the
-  // event loop, so the file can go. A dense oldest segment (a backlog) is left alone: copying
-  // it would free nothing.
-  let compactionScheduled = false;
-  const scheduleCompaction = () => {
-    if (compactionScheduled || !journal || stopped) return;
-    compactionScheduled = true;
-    setImmediate(compactStep).unref();
-  };
-  const compactStep = () => {
-    compactionScheduled = false;
-    if (!journal || stopped) return;
-    const [head] = journal.segmentUsage();
-    if (!head || head.active || head.live === 0 || head.live * 8 > head.written) return;
-    let budget = compactionSliceBytes;
-    for (const entry of [...(bySegment.get(head.segment) ?? [])]) {
-      if (budget <= 0) break;
-      const previous = entry.location as RecordLocation;
-      try {
-        lock?.assertHeld();
-        const bytes = journal.readBytes(previous);
-        entry.location = journal.appendBytes(bytes);
-      } catch {
-        return; // Full disk or lost lock: the next rotation tries again.
-      }
-      track(entry);
-      untrack(entry, previous);
-      budget -= previous.length;
-    }
-    scheduleCompaction();
-  };
-
-  let lastSegment = -1;
   const assertAccepting = () => {
     if (closing) throw new OutboxClosedError();
   };
@@ -367,32 +197,11 @@ export async function createUsageOutbox(options: UsageOutboxOptions): Promise<Us
     const pending = unsettled.size + streams.size;
     if (pending >= maxPending) throw new OutboxFullError(pending, maxPending);
   };
-  // Stamped once here so every retry carries the same time (the client would re-stamp each try).
-  const stampTime = (event: OutboxEvent, at: number): OutboxEvent =>
-    event.time === undefined || event.time === null
-      ? { ...event, time: new Date(at).toISOString() }
-      : event;
-
-  const write = (record: JournalRecord): RecordLocation | undefined => {
-    if (!journal) {
-      // Memory mode: still refuse what could never be sent (BigInt, cycles) up front.
-      if ('e' in record) checkSerializable(() => JSON.stringify(record.e));
-      return undefined;
-    }
-    // Fencing: never write into files a new owner of the directory may delete.
-    lock?.assertHeld();
-    journal.assertHeadroom();
-    const location = checkSerializable(() => (journal as SegmentJournal).append(record));
-    if (location.segment !== lastSegment) {
-      lastSegment = location.segment;
-      scheduleCompaction();
-    }
-    return location;
-  };
+  const stampTime = (event: OutboxEvent, at: number) => stampEventTime({ event, at });
 
   const addEntry = (entry: OutboxEntry) => {
     if (entry.event && entry.location) {
-      if (heldBytes + entry.location.length <= memoryBytes) {
+      if (heldBytes + entry.location.length <= settings.memoryBytes) {
         heldBytes += entry.location.length;
         held.add(entry);
       } else entry.event = undefined;
@@ -401,64 +210,12 @@ export async function createUsageOutbox(options: UsageOutboxOptions): Promise<Us
     scheduler.push(entry);
   };
 
-  const drain = ({ isDone, deadlineMs, onProgress }: DrainOptions & { isDone: () => boolean }) => {
-    const startedAt = now();
-    const deliveredAtStart = counters.delivered;
-    return waitFor({
-      isDone,
-      deadlineMs,
-      nextChange: nextSettlement,
-      onTick: onProgress
-        ? () => {
-            const elapsedMs = now() - startedAt;
-            const delivered = counters.delivered - deliveredAtStart;
-            const eventsPerSecond = elapsedMs > 0 ? Math.round((delivered * 1000) / elapsedMs) : 0;
-            onProgress({ pending: unsettled.size, delivered, elapsedMs, eventsPerSecond });
-          }
-        : undefined,
-    });
-  };
-
   const result = (drained: boolean): DrainResult => ({
     drained,
     pending: unsettled.size,
     openStreams: streams.size,
   });
   let closePromise: Promise<DrainResult> | undefined;
-
-  // What `close` could not deliver, said once through the logger (and the `warning` notice):
-  // how many, and where they wait (or that they are lost, in memory mode).
-  const reportUndelivered = ({ onExit }: { onExit: boolean }) => {
-    const pending = unsettled.size;
-    const openStreams = streams.size;
-    if (pending === 0 && openStreams === 0) return;
-    const left = [
-      pending > 0 ? formatCount({ count: pending, noun: 'event' }) : undefined,
-      openStreams > 0
-        ? `the crash ${openStreams === 1 ? 'event' : 'events'} of ${formatCount({ count: openStreams, noun: 'open stream' })}`
-        : undefined,
-    ]
-      .filter((part) => part !== undefined)
-      .join(' and ');
-    const one = pending + openStreams === 1;
-    const when = onExit ? `Process exiting after draining for ${drainOnExitMs} ms` : 'Closed';
-    if (durability === 'memory' || dir === undefined) {
-      const advice = onExit
-        ? 'Call `await outbox.close()` before exit, or use a `dir`.'
-        : `Use a \`dir\` to keep ${one ? 'it' : 'them'} across restarts.`;
-      warn({
-        message: `${when} with ${left} undelivered in a memory-mode outbox: ${one ? 'it is' : 'they are'} lost. ${advice}`,
-        details: { pending, openStreams },
-      });
-      return;
-    }
-    // Absolute: a relative `dir` means nothing to whoever reads the log later.
-    const where = path.resolve(dir);
-    warn({
-      message: `${when} with ${left} undelivered: ${one ? 'it stays' : 'they stay'} journaled in ${where} and ${one ? 'is' : 'are'} sent by the next outbox opened on that directory.`,
-      details: { pending, openStreams, dir: where },
-    });
-  };
 
   // A script that returns without `close()` would leave its events journaled (and unsent until
   // some later run): drain them when the process is about to exit normally.
@@ -491,7 +248,15 @@ export async function createUsageOutbox(options: UsageOutboxOptions): Promise<Us
       scheduler.stop();
       await journal?.close();
       lock?.release();
-      reportUndelivered({ onExit });
+      // What could not be delivered, said once through the logger (and the `warning` notice).
+      const undelivered = describeUndelivered({
+        pending: unsettled.size,
+        openStreams: streams.size,
+        onExit,
+        drainOnExitMs,
+        dir,
+      });
+      if (undelivered) warn(undelivered);
       return result(drained);
     })();
     return closePromise;
@@ -509,11 +274,11 @@ export async function createUsageOutbox(options: UsageOutboxOptions): Promise<Us
       const enqueuedAt = now();
       const stamped = stampTime(parsed, enqueuedAt);
       const sequence = nextSequence;
-      const location = write({ k: 'event', s: sequence, t: enqueuedAt, e: stamped });
+      const location = writer.write({ k: 'event', s: sequence, t: enqueuedAt, e: stamped });
       nextSequence += 1;
       counters.enqueued += 1;
       const entry: OutboxEntry = { sequence, enqueuedAt, id: stamped.id, event: stamped, location };
-      track(entry);
+      index.track(entry);
       addEntry(entry);
     },
     openStream(crashEvent) {
@@ -523,32 +288,32 @@ export async function createUsageOutbox(options: UsageOutboxOptions): Promise<Us
       const openedAt = now();
       const sequence = nextSequence;
       const event = stampTime(parsed, openedAt);
-      const location = write({ k: 'stream-open', s: sequence, t: openedAt, e: event });
+      const location = writer.write({ k: 'stream-open', s: sequence, t: openedAt, e: event });
       nextSequence += 1;
       const stream = { sequence, enqueuedAt: openedAt, id: event.id, event, location };
-      track(stream);
+      index.track(stream);
       streams.set(sequence, stream);
       return createUsageStreamHandle({
         stream,
         host: {
-          write,
-          writeSettlement,
+          write: writer.write,
+          writeSettlement: writer.writeSettlement,
           moved({ stream: moved, previous }) {
-            track(moved);
-            untrack(moved, previous);
+            index.track(moved);
+            index.untrack(moved, previous);
           },
           allocateSequence: () => nextSequence++,
           now,
-          isStopped: () => stopped,
+          isStopped,
           stampTime,
           onClosed({ stream: closed, final }) {
             streams.delete(sequence);
             if (final) {
               counters.enqueued += 1;
-              track(final);
+              index.track(final);
               addEntry(final);
             }
-            untrack(closed);
+            index.untrack(closed);
             notifySettled();
           },
         },
@@ -595,21 +360,4 @@ export async function createUsageOutbox(options: UsageOutboxOptions): Promise<Us
   // listener can miss them, whenever it subscribes.
   for (const notice of startupWarnings) logger?.warn(notice.message, notice.details);
   return outbox;
-}
-
-function checkSerializable<T>(write: () => T): T {
-  try {
-    return write();
-  } catch (error) {
-    // JSON.stringify's own refusals (BigInt, cycles) are the caller's input, not a disk problem;
-    // storage failures arrive as OutboxWriteError, bugs as themselves.
-    if (error instanceof TypeError && /BigInt|circular/i.test(error.message)) {
-      throw new InvalidUsageEventError(
-        'event',
-        `Usage event is not JSON-serializable (${error.message}); it was NOT recorded. Use plain JSON values in \`data\`.`,
-        { cause: error },
-      );
-    }
-    throw error;
-  }
 }

@@ -9,7 +9,7 @@ import { type JournalFileSystem, nodeJournalFileSystem } from './journal-file-sy
 import { decodeJournalSegment, encodeJournalRecord, type JournalRecord } from './journal-record.js';
 import { openJournalDirectory } from './open-journal-directory.js';
 import type { OutboxEvent } from './outbox-event.js';
-import { segmentName } from './segment-journal.js';
+import { segmentName } from './segment-name.js';
 import { createTestEvent } from './testing/start-test-openmeter.js';
 import { verifyJournal } from './verify-journal.js';
 

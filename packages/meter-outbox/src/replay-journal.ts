@@ -23,6 +23,17 @@ export interface ReplayedJournal {
   nextSequence: number;
 }
 
+/** The entry a record carrying an event leaves owed under `sequence`. */
+const entryOf = ({
+  sequence,
+  record,
+  location,
+}: {
+  sequence: number;
+  record: { t: number; e: { id: string } };
+  location: RecordLocation | undefined;
+}): ReplayedEntry => ({ sequence, enqueuedAt: record.t, id: record.e.id, location });
+
 /**
  * Folds journal records, fed oldest first with `add`, into the set of events still owed, keeping
  * only sequences and locations. Acknowledgements are sticky, so a record copied forward never
@@ -43,23 +54,13 @@ export function createJournalReplay(): {
           maxSequence = Math.max(maxSequence, record.s);
           streams.delete(record.s);
           if (!settled.has(record.s)) {
-            events.set(record.s, {
-              sequence: record.s,
-              enqueuedAt: record.t,
-              id: record.e.id,
-              location,
-            });
+            events.set(record.s, entryOf({ sequence: record.s, record, location }));
           }
           break;
         case 'stream-open':
           maxSequence = Math.max(maxSequence, record.s);
           if (!settled.has(record.s) && !events.has(record.s)) {
-            streams.set(record.s, {
-              sequence: record.s,
-              enqueuedAt: record.t,
-              id: record.e.id,
-              location,
-            });
+            streams.set(record.s, entryOf({ sequence: record.s, record, location }));
           }
           break;
         case 'stream-complete':
@@ -67,12 +68,7 @@ export function createJournalReplay(): {
           streams.delete(record.s);
           settled.add(record.s);
           if (!settled.has(record.n)) {
-            events.set(record.n, {
-              sequence: record.n,
-              enqueuedAt: record.t,
-              id: record.e.id,
-              location,
-            });
+            events.set(record.n, entryOf({ sequence: record.n, record, location }));
           }
           break;
         case 'stream-abandon':

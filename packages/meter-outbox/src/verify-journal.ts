@@ -3,8 +3,7 @@ import * as path from 'node:path';
 import { formatCount } from './format-count.js';
 import { decodeSegmentFile, isUnwritten } from './journal-record.js';
 import { createJournalReplay } from './replay-journal.js';
-
-const segmentPattern = /^segment-(\d{12})\.log$/;
+import { segmentPattern } from './segment-name.js';
 
 /**
  * What an outbox directory holds, read without changing anything.
