@@ -19,6 +19,13 @@ export {
   meterResponsesStreamIntoOutbox,
   responsesEventReader,
 } from './meter-responses-stream-into-outbox.js';
+export {
+  currentMeterScope,
+  type MeterScope,
+  MeterScopeError,
+  withMeterScope,
+  withSubject,
+} from './meter-scope.js';
 export type {
   MeterStreamIntoOutboxOptions,
   StreamUsageDetails,
