@@ -118,6 +118,14 @@ function refusalOf(error: unknown): Response {
     return errorResponse(403, error.message, 'insufficient_quota', 'budget_unavailable');
   }
   const message = error instanceof Error ? error.message : String(error);
+  if (!(error instanceof TypeError)) {
+    return errorResponse(
+      403,
+      `the budget could not be checked: ${message}`,
+      'insufficient_quota',
+      'budget_unavailable',
+    );
+  }
   return errorResponse(
     400,
     `the budget gate cannot estimate this request: ${message}`,
