@@ -97,7 +97,7 @@ describe.each([
     expect(compared?.billed).toEqual(compared?.metered);
   });
 
-  it('meters the chat .stream() helper, Responses blocking and streamed, and embeddings, each once', async () => {
+  it('meters the .stream() helpers, Responses blocking and streamed, and embeddings, each once', async () => {
     const subject = `${tag}-mixed`;
     const metered = client();
     await withMeterScope({ subject, dimensions: { feature: 'mixed' } }, async () => {
@@ -111,9 +111,12 @@ describe.each([
       });
       for await (const _event of events);
       await metered.embeddings.create({ model: 'text-embedding-3-small', input: 'to embed' });
+      await metered.responses
+        .stream({ model: 'gpt-4o-mini', input: 'And once more' })
+        .finalResponse();
     });
     const compared = await compareWithLedger(subject);
-    expect(compared).toHaveLength(4);
+    expect(compared).toHaveLength(5);
     for (const row of compared) {
       expect(row.usage_source).toBe('provider');
       expect(row.metered).toEqual(row.billed);
