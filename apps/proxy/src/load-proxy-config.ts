@@ -1,5 +1,5 @@
+import { defaultAbortGraceMs } from '@llm-meter/metering';
 import type { AccessLogTarget } from './access-log/create-access-log.js';
-import { defaultAbortGraceMs } from './relay/create-abort-grace.js';
 import { parseKeySubjects, type SubjectPolicy } from './resolve-subject.js';
 import { type AllowedRoute, parseAllowedRoutes } from './tenancy/allowed-routes.js';
 

@@ -1,10 +1,10 @@
 import type { BudgetGate } from '@llm-meter/budget-gate';
 import type { StreamEndReason, UsageEndpoint, UsageEvent } from '@llm-meter/meter-core';
+import type { AbortGraceSleep as Sleep } from '@llm-meter/metering';
 import type { Dispatcher } from 'undici';
 import type { AccessLog } from './access-log/access-log-entry.js';
 import type { ProxyMetrics } from './create-proxy-metrics.js';
 import type { MeteredCall, ProviderAdapter, StreamMetering } from './providers/provider-adapter.js';
-import type { Sleep } from './relay/create-abort-grace.js';
 import type { RequestTimingsObserver } from './relay/create-request-timings.js';
 import type { SubjectPolicy } from './resolve-subject.js';
 import type { AllowedRoute } from './tenancy/allowed-routes.js';

@@ -1,4 +1,10 @@
 export { anthropicEventReader } from './anthropic-event-reader.js';
+export {
+  type AbortGrace,
+  type AbortGraceSleep,
+  createAbortGrace,
+  defaultAbortGraceMs,
+} from './create-abort-grace.js';
 export { type CallJournal, createCallJournal } from './create-call-journal.js';
 export { createSettlementEvent } from './create-settlement-event.js';
 export {
@@ -19,6 +25,13 @@ export {
   meterResponsesStreamIntoOutbox,
   responsesEventReader,
 } from './meter-responses-stream-into-outbox.js';
+export {
+  currentMeterScope,
+  type MeterScope,
+  MeterScopeError,
+  withMeterScope,
+  withSubject,
+} from './meter-scope.js';
 export type {
   MeterStreamIntoOutboxOptions,
   StreamUsageDetails,

@@ -1,11 +1,11 @@
 import type { HttpBindings } from '@hono/node-server';
+import { defaultAbortGraceMs } from '@llm-meter/metering';
 import type { Context } from 'hono';
 import { type Dispatcher, getGlobalDispatcher } from 'undici';
 import type { ProxyMetrics } from '../create-proxy-metrics.js';
 import type { ProviderAdapter, ProxyError } from '../providers/provider-adapter.js';
 import type { ProviderUpstream, ProxyOptions } from '../proxy-types.js';
 import type { TenantGuard } from '../tenancy/create-tenant-guard.js';
-import { defaultAbortGraceMs } from './create-abort-grace.js';
 import { readRequestBody } from './read-request-body.js';
 
 /** Hono's environment on `@hono/node-server`: the Node request and response. */

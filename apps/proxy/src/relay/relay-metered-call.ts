@@ -1,12 +1,12 @@
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { UsageEvent } from '@llm-meter/meter-core';
+import { createAbortGrace } from '@llm-meter/metering';
 import type { Context } from 'hono';
 import { type Dispatcher, request } from 'undici';
 import { createRequestLog } from '../access-log/create-request-log.js';
 import type { MeteredRoute, ProviderAdapter, ProxyError } from '../providers/provider-adapter.js';
 import type { CallMeterSession, ProxyEventEnvelope, StreamMeterSession } from '../proxy-types.js';
 import { admitMeteredCall } from './admit-metered-call.js';
-import { createAbortGrace } from './create-abort-grace.js';
 import { createEventHeaders } from './create-event-headers.js';
 import { createRequestTimings } from './create-request-timings.js';
 import type { SessionMetering } from './create-session-metering.js';

@@ -2,16 +2,16 @@ import { setTimeout as delay } from 'node:timers/promises';
 
 /**
  * Default grace, in milliseconds. An answer upstream has finished is already on its way: what
- * the proxy has not read yet is its own backlog (milliseconds) or on the wire (a one-way trip,
+ * the reader (the proxy, a client wrapper) has not read yet is its own backlog (milliseconds) or on the wire (a one-way trip,
  * tens of milliseconds), so 200 ms covers it on routes up to about 150 ms one way. Upstream still
- * generating keeps going for the grace too, which upstream bills and the proxy meters as it
+ * generating keeps going for the grace too, which upstream bills and the reader meters as it
  * reads: up to 0.2 s of output (10–40 tokens at 50–200 tokens/s) per stream whose caller left
- * early, billed to the customer who left (see the README's "Caller leaves" figures).
+ * early, billed to the customer who left (see the proxy README's "Caller leaves" figures).
  */
 export const defaultAbortGraceMs = 200;
 
 /** Waits `ms` milliseconds, or rejects when `signal` aborts first (injected by tests). */
-export type Sleep = (input: { ms: number; signal: AbortSignal }) => Promise<void>;
+export type AbortGraceSleep = (input: { ms: number; signal: AbortSignal }) => Promise<void>;
 
 /** The upstream request's abort signal, and the watch on the caller that aborts it. */
 export interface AbortGrace {
@@ -36,7 +36,7 @@ export function createAbortGrace({
   /** Fires when the caller closes the connection. */
   callerSignal: AbortSignal;
   graceMs: number;
-  sleep?: Sleep | undefined;
+  sleep?: AbortGraceSleep | undefined;
 }): AbortGrace {
   const upstream = new AbortController();
   const released = new AbortController();

@@ -1,0 +1,82 @@
+import { createBudgetGate } from '@llm-meter/budget-gate';
+import { withSubject } from '@llm-meter/metering';
+import OpenAI6 from 'openai';
+import OpenAI7 from 'openai7';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { meterOpenAI } from './meter-openai.js';
+import { readMeteringStats } from './metering-stats.js';
+import { type MeteredServers, startMeteredServers } from './testing/start-metered-servers.js';
+
+let servers: MeteredServers;
+beforeAll(async () => {
+  servers = await startMeteredServers();
+});
+afterAll(() => servers.close());
+
+const messages = [{ role: 'user' as const, content: 'Hello' }];
+// The entitlement balances OpenMeter would answer (`readValue` is the gate's source of them).
+const balances: Record<string, number> = { rich: 1_000_000, broke: 10 };
+
+describe.each([
+  ['openai 6', OpenAI6],
+  ['openai 7', OpenAI7 as unknown as typeof OpenAI6],
+])('meterOpenAI with a budget gate (%s)', (label, OpenAI) => {
+  const tag = label.replace(' ', '');
+  const requests: string[] = [];
+  const client = () =>
+    meterOpenAI(
+      new OpenAI({
+        apiKey: 'openai-local',
+        baseURL: servers.openaiUrl,
+        fetch: (url, init) => {
+          requests.push(String(url));
+          return fetch(url, init);
+        },
+      }),
+      {
+        outbox: servers.outbox,
+        budget: {
+          feature: 'tokens',
+          gate: createBudgetGate({
+            readValue: async ({ subject }) => ({
+              hasAccess: true,
+              balance: balances[subject.replace(`${tag}-`, '')] ?? 0,
+            }),
+          }),
+        },
+      },
+    );
+
+  it("refuses a customer over quota before the call, with the SDK's own RateLimitError", async () => {
+    const before = { billed: servers.billed().length, requests: requests.length };
+    const subject = `${tag}-broke`;
+    const error = await withSubject(subject, () =>
+      client().chat.completions.create({ model: 'gpt-4o-mini', messages, max_tokens: 100 }),
+    ).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(OpenAI.RateLimitError);
+    expect(error).toMatchObject({ status: 429, code: 'insufficient_quota' });
+    // Nothing was sent (not even a retry), billed or metered.
+    expect(requests.length).toBe(before.requests);
+    expect(servers.billed().length).toBe(before.billed);
+    expect(await servers.metered(subject)).toEqual([]);
+  });
+
+  it('lets a customer within quota through, blocking and streamed, and meters each call', async () => {
+    const subject = `${tag}-rich`;
+    const metered = client();
+    const ids = await withSubject(subject, async () => {
+      const completion = await metered.chat.completions.create({ model: 'gpt-4o-mini', messages });
+      const stream = await metered.chat.completions.create({
+        model: 'gpt-4o-mini',
+        messages,
+        stream: true,
+      });
+      let streamId = '';
+      for await (const chunk of stream) streamId = chunk.id;
+      return [completion.id, streamId];
+    });
+    const events = await servers.metered(subject);
+    expect(new Set(events.map((event) => event.id))).toEqual(new Set(ids));
+    expect(readMeteringStats(metered)).toEqual({ provider: 2, estimated: 0, failures: 0 });
+  });
+});

@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import type { BudgetGate } from '@llm-meter/budget-gate';
+import type { StreamMeterOptions, UsageEvent } from '@llm-meter/meter-core';
+import type { UsageOutbox } from '@llm-meter/meter-outbox';
+import { type AbortGraceSleep, currentMeterScope, defaultAbortGraceMs } from '@llm-meter/metering';
+import type { MeterOpenAIOptions } from './meter-openai-options.js';
+import { MeterSubjectError } from './meter-subject-error.js';
+import type { MeteringStats } from './metering-stats.js';
+import { subjectHeader } from './take-subject-header.js';
+
+/** What every metered call of one client shares: settings, counters, and the failure report. */
+export interface CallContext {
+  outbox: UsageOutbox;
+  budget: { gate: BudgetGate; feature: string } | undefined;
+  abortGraceMs: number;
+  sleep: AbortGraceSleep | undefined;
+  /** The envelope of one call: who pays (header, scope, default), dimensions, a provisional id. */
+  envelopeOf(input: { headerSubject: string | undefined; endpoint: string }): StreamMeterOptions;
+  /** Counts an event that was journaled. */
+  counted(event: UsageEvent): void;
+  /** Counts and logs what metering could not do; never throws. */
+  failed(input: { stage: string; error: unknown }): void;
+}
+
+/** Builds the shared context of {@link meterOpenAI} from its options. */
+export function createCallContext({
+  options,
+  stats,
+}: {
+  options: MeterOpenAIOptions;
+  stats: MeteringStats;
+}): CallContext {
+  const now = options.now ?? (() => new Date());
+  const generateId = options.generateId ?? randomUUID;
+  const logger = options.logger ?? console;
+  const abortGraceMs = options.abortGraceMs ?? defaultAbortGraceMs;
+  if (!Number.isFinite(abortGraceMs) || abortGraceMs < 0) {
+    throw new TypeError(
+      `meterOpenAI: options.abortGraceMs must be a number of milliseconds >= 0, got ${String(abortGraceMs)}`,
+    );
+  }
+  return {
+    outbox: options.outbox,
+    budget: options.budget,
+    abortGraceMs,
+    sleep: options.sleep,
+    envelopeOf({ headerSubject, endpoint }) {
+      const scope = currentMeterScope();
+      const subject = headerSubject ?? scope?.subject ?? options.defaultSubject;
+      if (subject === undefined || subject.trim() === '') {
+        throw new MeterSubjectError(
+          `${endpoint}.create: no subject to bill this call to: wrap the call in withSubject(customerId, () => ...) (@llm-meter/metering), pass headers: { '${subjectHeader}': customerId } in its request options, or set meterOpenAI's options.defaultSubject`,
+        );
+      }
+      const dimensions =
+        options.dimensions === undefined && scope?.dimensions === undefined
+          ? undefined
+          : { ...options.dimensions, ...scope?.dimensions };
+      return {
+        subject,
+        dimensions,
+        source: options.source,
+        type: options.type,
+        provider: options.provider,
+        encoding: options.encoding,
+        now,
+        fallbackId: generateId(),
+      };
+    },
+    counted(event) {
+      if (event.data.usage_source === 'provider') stats.provider += 1;
+      else stats.estimated += 1;
+    },
+    failed({ stage, error }) {
+      stats.failures += 1;
+      try {
+        logger.warn(
+          `llm-meter: ${stage}: ${error instanceof Error ? error.message : String(error)} (the call itself went on)`,
+        );
+      } catch {}
+    },
+  };
+}

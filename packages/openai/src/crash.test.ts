@@ -1,0 +1,129 @@
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { countChatPromptTokens } from '@llm-meter/meter-core';
+import { createUsageOutbox, type OutboxEvent } from '@llm-meter/meter-outbox';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type MeteredServers, startMeteredServers } from './testing/start-metered-servers.js';
+
+const packageDirectory = fileURLToPath(new URL('..', import.meta.url));
+const messages = [{ role: 'user' as const, content: 'Tell me a long story about metering.' }];
+const directories: string[] = [];
+let servers: MeteredServers;
+beforeAll(async () => {
+  // A paced stream, so the kill lands mid-stream; correctness never depends on the pace.
+  servers = await startMeteredServers({ tokensPerSecond: 40 });
+});
+afterAll(async () => {
+  await servers.close();
+  for (const dir of directories) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/**
+ * Runs call-until-killed.ts, SIGKILLs it once it printed `killAfter` lines, and returns them.
+ * Waits on the child's output, never on time.
+ */
+async function callThenKill({
+  mode,
+  sdk,
+  dir,
+  killAfter,
+}: {
+  mode: 'stream' | 'blocking';
+  sdk: '6' | '7';
+  dir: string;
+  killAfter: number;
+}): Promise<Record<string, unknown>[]> {
+  const child = spawn(
+    process.execPath,
+    [
+      '--conditions=@llm-meter/source',
+      '--import',
+      'tsx',
+      'src/testing/call-until-killed.ts',
+      mode,
+      sdk,
+    ],
+    {
+      cwd: packageDirectory,
+      env: {
+        ...process.env,
+        OPENAI_BASE_URL: servers.openaiUrl,
+        OUTBOX_DIR: dir,
+        STOP_AFTER: String(killAfter),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const lines: Record<string, unknown>[] = [];
+  let stderr = '';
+  let buffered = '';
+  child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+  child.stdout.setEncoding('utf8').on('data', (text: string) => {
+    buffered += text;
+    const parts = buffered.split('\n');
+    buffered = parts.pop() ?? '';
+    for (const part of parts) lines.push(JSON.parse(part) as Record<string, unknown>);
+    if (lines.length >= killAfter) child.kill('SIGKILL');
+  });
+  const signal = await new Promise<NodeJS.Signals | null>((resolve) =>
+    child.once('close', (_code, closeSignal) => resolve(closeSignal)),
+  );
+  if (lines.some((line) => line.end) || signal !== 'SIGKILL') {
+    throw new Error(`the child was not killed mid-call (${lines.length} lines): ${stderr}`);
+  }
+  return lines;
+}
+
+/** What the next process delivers from `dir`: everything its predecessor left journaled. */
+async function deliverLeftovers(dir: string): Promise<OutboxEvent[]> {
+  const delivered: OutboxEvent[] = [];
+  const outbox = await createUsageOutbox({
+    client: { events: { ingest: async (events) => void delivered.push(...events) } },
+    dir,
+    logger: false,
+  });
+  await outbox.flush();
+  await outbox.close();
+  return delivered;
+}
+
+describe.each(['6', '7'] as const)('a process killed mid-call (openai %s)', (sdk) => {
+  it('bills a stream killed mid-way under its id, for every chunk received', async () => {
+    const dir = servers.createOutboxDir();
+    directories.push(dir);
+    const lines = await callThenKill({ mode: 'stream', sdk, dir, killAfter: 5 });
+    const [event, ...others] = await deliverLeftovers(dir);
+    expect(others).toEqual([]);
+    expect(event?.id).toBe(lines[0]?.id);
+    expect(event?.subject).toBe(`crash-stream-${sdk}`);
+    const data = event?.data as Record<string, number | string>;
+    expect(data).toMatchObject({ usage_source: 'estimated', estimate_reason: 'crashed' });
+    const prompt = countChatPromptTokens({ model: 'gpt-4o-mini', messages }).tokens;
+    expect(data.prompt_tokens).toBe(prompt);
+    // Every chunk the caller received was journaled before it got it.
+    const received = lines.map((line) => line.text).join('');
+    expect(received.length).toBeGreaterThan(0);
+    expect(data.completion_tokens).toBeGreaterThanOrEqual(lines.filter((line) => line.text).length);
+    // openai-local billed the same response (what it sent before the connection closed).
+    await expect
+      .poll(() => servers.billed().find((line) => line.id === event?.id)?.input_tokens)
+      .toBe(data.prompt_tokens);
+  });
+
+  it('bills a blocking call killed while upstream holds its answer (the prompt, journaled before sending)', async () => {
+    const dir = servers.createOutboxDir();
+    directories.push(dir);
+    await callThenKill({ mode: 'blocking', sdk, dir, killAfter: 1 });
+    const [event, ...others] = await deliverLeftovers(dir);
+    expect(others).toEqual([]);
+    expect(event?.subject).toBe(`crash-blocking-${sdk}`);
+    const prompt = countChatPromptTokens({ model: 'gpt-4o-mini', messages }).tokens;
+    expect(event?.data).toMatchObject({
+      usage_source: 'estimated',
+      estimate_reason: 'crashed',
+      prompt_tokens: prompt,
+      completion_tokens: 0,
+    });
+  });
+});

@@ -1,0 +1,147 @@
+import {
+  BudgetExceededError,
+  type BudgetGate,
+  BudgetUnavailableError,
+  type Reservation,
+} from '@llm-meter/budget-gate';
+import type { UsageEvent } from '@llm-meter/meter-core';
+
+/** The private header that ties a request to its budget check; removed before it is sent. */
+const callHeader = 'x-llm-meter-call';
+
+type Fetch = (url: string | URL | Request, init?: RequestInit) => Promise<Response>;
+
+/** One call's booking: `settle` it once with the call's event, or `undefined` (nothing billed). */
+export interface BudgetHold {
+  /** The request options to send the call with (they carry the call's private header). */
+  requestOptions<Options extends { headers?: unknown }>(options: Options | undefined): Options;
+  settle(event: UsageEvent | undefined): void;
+}
+
+/** The budget gate of one metered client: `hold` a call before it is sent. */
+export interface BudgetFetch {
+  /** The client's `fetch`, which waits for a call's booking and answers a refusal itself. */
+  fetch: Fetch;
+  /** Starts booking a call's worst case (no await: the request waits inside `fetch`). */
+  hold(input: { subject: string; request: Record<string, unknown> }): BudgetHold;
+}
+
+interface Booking {
+  outcome: Promise<{ reservation: Reservation } | { refusal: Response }>;
+}
+
+/**
+ * Puts a budget gate in front of the SDK's `fetch`: each call's worst case is booked when the
+ * call is made, and its request waits for the booking inside `fetch`, the one await metering
+ * adds. A refused call is answered by `fetch` itself in OpenAI's error shape, so the SDK throws
+ * its own error class: 429 `insufficient_quota` (`RateLimitError`) over quota, 403
+ * `budget_unavailable` (`PermissionDeniedError`) when no entitlement is known, 400
+ * (`BadRequestError`) for a request the gate cannot estimate; `x-should-retry: false` keeps the
+ * SDK from retrying it.
+ * @see https://platform.openai.com/docs/guides/error-codes/api-errors
+ */
+export function createBudgetFetch({
+  fetch,
+  budget,
+  generateId,
+  onSettleError,
+}: {
+  fetch: Fetch;
+  budget: { gate: BudgetGate; feature: string };
+  generateId: () => string;
+  onSettleError: (error: unknown) => void;
+}): BudgetFetch {
+  const bookings = new Map<string, Booking>();
+  return {
+    async fetch(url, init) {
+      const headers = new Headers(init?.headers);
+      const id = headers.get(callHeader);
+      if (id === null) return fetch(url, init);
+      headers.delete(callHeader);
+      const booking = bookings.get(id);
+      if (booking) {
+        const outcome = await booking.outcome;
+        if ('refusal' in outcome) return outcome.refusal.clone();
+      }
+      return fetch(url, { ...init, headers });
+    },
+    hold({ subject, request }) {
+      const id = generateId();
+      const outcome = budget.gate.reserve({ subject, feature: budget.feature, request }).then(
+        (reservation) => ({ reservation }),
+        (error: unknown) => ({ refusal: refusalOf(error) }),
+      );
+      bookings.set(id, { outcome });
+      let settled = false;
+      return {
+        requestOptions(options) {
+          const headers = options?.headers;
+          return {
+            ...options,
+            headers: [
+              ...(headers instanceof Headers ? [...headers] : []),
+              ...(Array.isArray(headers) ? headers : []),
+              ...(headers &&
+              typeof headers === 'object' &&
+              !(headers instanceof Headers) &&
+              !Array.isArray(headers)
+                ? Object.entries(headers)
+                : []),
+              [callHeader, id],
+            ],
+          } as typeof options & object;
+        },
+        settle(event) {
+          if (settled) return;
+          settled = true;
+          bookings.delete(id);
+          void outcome.then((result) => {
+            if ('reservation' in result)
+              budget.gate.settle({ reservation: result.reservation, event }).catch(onSettleError);
+          });
+        },
+      };
+    },
+  };
+}
+
+function refusalOf(error: unknown): Response {
+  if (error instanceof BudgetExceededError) {
+    return errorResponse(
+      429,
+      `You exceeded your current quota: ${error.message}`,
+      'insufficient_quota',
+      'insufficient_quota',
+    );
+  }
+  if (error instanceof BudgetUnavailableError) {
+    return errorResponse(403, error.message, 'insufficient_quota', 'budget_unavailable');
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  if (!(error instanceof TypeError)) {
+    return errorResponse(
+      403,
+      `the budget could not be checked: ${message}`,
+      'insufficient_quota',
+      'budget_unavailable',
+    );
+  }
+  return errorResponse(
+    400,
+    `the budget gate cannot estimate this request: ${message}`,
+    'invalid_request_error',
+    null,
+  );
+}
+
+function errorResponse(
+  status: number,
+  message: string,
+  type: string,
+  code: string | null,
+): Response {
+  return new Response(JSON.stringify({ error: { message, type, param: null, code } }), {
+    status,
+    headers: { 'content-type': 'application/json', 'x-should-retry': 'false' },
+  });
+}

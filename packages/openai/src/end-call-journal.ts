@@ -1,0 +1,89 @@
+import type { StreamEndReason, UsageEvent } from '@llm-meter/meter-core';
+import type { CallJournal } from '@llm-meter/metering';
+import type { CallContext } from './call-context.js';
+
+/** A call's journal, and what happens once its one event is known (budget settlement). */
+export interface OpenCall {
+  journal: Pick<CallJournal, 'finish' | 'complete' | 'abandon' | 'setFallbackId'>;
+  /** Runs once, with the call's event or `undefined` (nothing billed). */
+  onEnd(event: UsageEvent | undefined): void;
+}
+
+const connectFailures = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+/**
+ * Whether a failed call billed nothing: upstream answered with an error status (it bills no
+ * tokens for a refused request), or the connection was never made.
+ */
+export function isUnbilledFailure(error: unknown): boolean {
+  if (typeof (error as { status?: unknown } | undefined)?.status === 'number') return true;
+  for (let cause: unknown = error, depth = 0; cause && depth < 4; depth += 1) {
+    if (connectFailures.has(String((cause as { code?: unknown }).code))) return true;
+    cause = (cause as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+/** Whether an error is the end of a call its caller aborted. */
+export function isAbortError(error: unknown): boolean {
+  return (
+    error instanceof Error && (error.name === 'AbortError' || error.name === 'APIUserAbortError')
+  );
+}
+
+/** Replaces the journaled record with the call's event, counts it, and ends the call. */
+export function completeCall({
+  call,
+  event,
+  context,
+}: {
+  call: OpenCall;
+  event: UsageEvent;
+  context: CallContext;
+}): void {
+  try {
+    call.journal.complete(event);
+    context.counted(event);
+  } catch (error) {
+    context.failed({ stage: `usage event ${event.id} could not be journaled`, error });
+  }
+  call.onEnd(event);
+}
+
+/** Ends a call without an answer to read: its estimate (prompt, plus what was streamed). */
+export function estimateCall({
+  call,
+  reason,
+  context,
+}: {
+  call: OpenCall;
+  reason: StreamEndReason;
+  context: CallContext;
+}): void {
+  let event: UsageEvent;
+  try {
+    event = call.journal.finish({ reason });
+  } catch (error) {
+    context.failed({ stage: 'a call could not be estimated', error });
+    call.onEnd(undefined);
+    return;
+  }
+  completeCall({ call, event, context });
+}
+
+/** Ends a call upstream refused or never received: its journaled record is dropped. */
+export function abandonCall({ call, context }: { call: OpenCall; context: CallContext }): void {
+  try {
+    call.journal.abandon();
+  } catch (error) {
+    context.failed({ stage: 'a journaled call could not be dropped', error });
+  }
+  call.onEnd(undefined);
+}

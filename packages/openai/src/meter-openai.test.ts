@@ -1,0 +1,232 @@
+import { createUsageOutbox } from '@llm-meter/meter-outbox';
+import { withMeterScope, withSubject } from '@llm-meter/metering';
+import OpenAI6 from 'openai';
+import OpenAI7 from 'openai7';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { meterOpenAI } from './meter-openai.js';
+import { MeterSubjectError } from './meter-subject-error.js';
+import { readMeteringStats } from './metering-stats.js';
+import { subjectHeader } from './take-subject-header.js';
+import { type MeteredServers, startMeteredServers } from './testing/start-metered-servers.js';
+
+let servers: MeteredServers;
+beforeAll(async () => {
+  servers = await startMeteredServers();
+});
+afterAll(() => servers.close());
+
+const messages = [{ role: 'user' as const, content: 'Say something about metering.' }];
+
+/** Each metered event of `subject` matched with what openai-local billed under its id. */
+async function compareWithLedger(subject: string) {
+  const events = await servers.metered(subject);
+  const billed = new Map(servers.billed().map((line) => [line.id, line]));
+  return events.map((event) => {
+    const line = billed.get(event.id);
+    return {
+      id: event.id,
+      usage_source: event.data.usage_source,
+      metered: [event.data.prompt_tokens, event.data.completion_tokens],
+      billed: line ? [line.input_tokens, line.output_tokens] : undefined,
+    };
+  });
+}
+
+describe.each([
+  ['openai 6', OpenAI6],
+  ['openai 7', OpenAI7 as unknown as typeof OpenAI6],
+])('meterOpenAI with %s', (label, OpenAI) => {
+  const client = () =>
+    meterOpenAI(new OpenAI({ apiKey: 'openai-local', baseURL: servers.openaiUrl }), {
+      outbox: servers.outbox,
+      logger: { warn: () => undefined },
+    });
+  const tag = label.replace(' ', '');
+
+  it('bills a blocking chat completion once, under its id, with the usage openai-local billed', async () => {
+    const subject = `${tag}-blocking`;
+    const completion = await withSubject(subject, () =>
+      client().chat.completions.create({ model: 'gpt-4o-mini', messages }),
+    );
+    const compared = await compareWithLedger(subject);
+    expect(compared).toEqual([
+      {
+        id: completion.id,
+        usage_source: 'provider',
+        metered: [completion.usage?.prompt_tokens, completion.usage?.completion_tokens],
+        billed: [completion.usage?.prompt_tokens, completion.usage?.completion_tokens],
+      },
+    ]);
+  });
+
+  it('meters a chat stream with the usage chunk it asked for, kept from a caller that did not ask', async () => {
+    const subject = `${tag}-stream`;
+    const metered = client();
+    const chunks: OpenAI6.ChatCompletionChunk[] = [];
+    await withSubject(subject, async () => {
+      const stream = await metered.chat.completions.create({
+        model: 'gpt-4o-mini',
+        messages,
+        stream: true,
+      });
+      for await (const chunk of stream) chunks.push(chunk);
+    });
+    expect(chunks.length).toBeGreaterThan(2);
+    expect(chunks.some((chunk) => chunk.choices.length === 0)).toBe(false);
+    const compared = await compareWithLedger(subject);
+    expect(compared).toHaveLength(1);
+    expect(compared[0]?.id).toBe(chunks[0]?.id);
+    expect(compared[0]?.usage_source).toBe('provider');
+    expect(compared[0]?.metered).toEqual(compared[0]?.billed);
+  });
+
+  it('passes the usage chunk to a caller that asked for it', async () => {
+    const subject = `${tag}-stream-usage`;
+    const stream = await withSubject(subject, () =>
+      client().chat.completions.create({
+        model: 'gpt-4o-mini',
+        messages,
+        stream: true,
+        stream_options: { include_usage: true },
+      }),
+    );
+    let usage: OpenAI6.CompletionUsage | null | undefined;
+    for await (const chunk of stream) usage = chunk.usage ?? usage;
+    const [compared] = await compareWithLedger(subject);
+    expect(compared?.metered).toEqual([usage?.prompt_tokens, usage?.completion_tokens]);
+    expect(compared?.billed).toEqual(compared?.metered);
+  });
+
+  it('meters the .stream() helpers, Responses blocking and streamed, and embeddings, each once', async () => {
+    const subject = `${tag}-mixed`;
+    const metered = client();
+    await withMeterScope({ subject, dimensions: { feature: 'mixed' } }, async () => {
+      const helper = metered.chat.completions.stream({ model: 'gpt-4o-mini', messages });
+      await helper.finalChatCompletion();
+      await metered.responses.create({ model: 'gpt-4o-mini', input: 'Hello' });
+      const events = await metered.responses.create({
+        model: 'gpt-4o-mini',
+        input: 'Hello again',
+        stream: true,
+      });
+      for await (const _event of events);
+      await metered.embeddings.create({ model: 'text-embedding-3-small', input: 'to embed' });
+      await metered.responses
+        .stream({ model: 'gpt-4o-mini', input: 'And once more' })
+        .finalResponse();
+    });
+    const compared = await compareWithLedger(subject);
+    expect(compared).toHaveLength(5);
+    for (const row of compared) {
+      expect(row.usage_source).toBe('provider');
+      expect(row.metered).toEqual(row.billed);
+    }
+    const events = await servers.metered(subject);
+    expect(new Set(events.map((event) => event.data.feature))).toEqual(new Set(['mixed']));
+  });
+
+  it('still bills an answer upstream finished when the caller leaves mid-stream (the grace)', async () => {
+    const subject = `${tag}-leaves`;
+    const stream = await withSubject(subject, () =>
+      client().chat.completions.create({ model: 'gpt-4o-mini', messages, stream: true }),
+    );
+    let read = 0;
+    for await (const _chunk of stream) if (++read === 2) break;
+    // openai-local at full speed has sent the whole answer: read on, it is billed exactly.
+    await expect.poll(() => servers.metered(subject).then((events) => events.length)).toBe(1);
+    const [compared] = await compareWithLedger(subject);
+    expect(compared?.usage_source).toBe('provider');
+    expect(compared?.metered).toEqual(compared?.billed);
+  });
+
+  it('takes the subject from the per-call header and never sends that header', async () => {
+    const sent: Headers[] = [];
+    const spied = meterOpenAI(
+      new OpenAI({
+        apiKey: 'openai-local',
+        baseURL: servers.openaiUrl,
+        fetch: (url, init) => {
+          sent.push(new Headers(init?.headers));
+          return fetch(url, init);
+        },
+      }),
+      { outbox: servers.outbox },
+    );
+    const subject = `${tag}-header`;
+    const completion = await spied.chat.completions.create(
+      { model: 'gpt-4o-mini', messages },
+      { headers: { [subjectHeader]: subject } },
+    );
+    expect(sent.map((headers) => headers.has(subjectHeader))).toEqual([false]);
+    expect((await servers.metered(subject)).map((event) => event.id)).toEqual([completion.id]);
+  });
+
+  it('refuses a call nobody pays for before it is sent', async () => {
+    const before = servers.billed().length;
+    expect(() => client().chat.completions.create({ model: 'gpt-4o-mini', messages })).toThrow(
+      MeterSubjectError,
+    );
+    expect(servers.billed().length).toBe(before);
+  });
+
+  it('bills a configured default subject', async () => {
+    const subject = `${tag}-default`;
+    const metered = meterOpenAI(
+      new OpenAI({ apiKey: 'openai-local', baseURL: servers.openaiUrl }),
+      {
+        outbox: servers.outbox,
+        defaultSubject: subject,
+      },
+    );
+    const completion = await metered.chat.completions.create({ model: 'gpt-4o-mini', messages });
+    expect((await servers.metered(subject)).map((event) => event.id)).toEqual([completion.id]);
+  });
+
+  it('refuses to meter one client twice (every call would be billed twice)', () => {
+    const metered = client();
+    expect(() => meterOpenAI(metered, { outbox: servers.outbox })).toThrow(/metered already/);
+  });
+
+  it('returns the answer when the outbox refuses its event, and logs and counts the refusal', async () => {
+    const outbox = await createUsageOutbox({
+      client: { events: { ingest: async () => undefined } },
+      logger: false,
+    });
+    await outbox.close();
+    const warnings: string[] = [];
+    const metered = meterOpenAI(
+      new OpenAI({ apiKey: 'openai-local', baseURL: servers.openaiUrl }),
+      {
+        outbox,
+        defaultSubject: `${tag}-closed`,
+        logger: { warn: (message) => warnings.push(message) },
+      },
+    );
+    const completion = await metered.chat.completions.create({ model: 'gpt-4o-mini', messages });
+    expect(completion.choices[0]?.message.content).toBeTruthy();
+    const stream = await metered.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages,
+      stream: true,
+    });
+    let chunks = 0;
+    for await (const _chunk of stream) chunks += 1;
+    expect(chunks).toBeGreaterThan(1);
+    expect(readMeteringStats(metered)?.failures).toBeGreaterThanOrEqual(2);
+    expect(warnings.length).toBe(readMeteringStats(metered)?.failures);
+    expect(warnings[0]).toMatch(/^llm-meter: .*\(the call itself went on\)$/);
+  });
+
+  it('drops a call upstream refused: nothing billed, nothing metered', async () => {
+    const subject = `${tag}-refused`;
+    const error = await withSubject(subject, () =>
+      client().chat.completions.create(
+        { model: 'gpt-4o-mini', messages },
+        { headers: { 'x-openai-local-fault': '400' }, maxRetries: 0 },
+      ),
+    ).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(OpenAI.BadRequestError);
+    await servers.outbox.flush();
+    expect(await servers.metered(subject)).toEqual([]);
+  });
+});
