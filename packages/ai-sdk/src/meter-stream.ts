@@ -238,13 +238,26 @@ function createMeteredStream<Part extends StreamPartLike>({
     end(completed ? 'completed' : 'aborted');
   };
 
+  // The caller's side of the stream, errored with the abort reason the moment its signal
+  // fires (as the provider's own stream would), while the grace read goes on behind it.
+  let callerSide: ReadableStreamDefaultController<Part> | undefined;
+  let callerClosed = false;
+  const closeCallerSide = (close: (controller: ReadableStreamDefaultController<Part>) => void) => {
+    if (callerClosed || !callerSide) return;
+    callerClosed = true;
+    try {
+      close(callerSide);
+    } catch {}
+  };
+
   function onCallerAbort() {
+    closeCallerSide((controller) => controller.error(abortSignal?.reason));
     void drainAfterCallerLeft(abortSignal?.reason);
   }
-  if (abortSignal?.aborted) onCallerAbort();
-  else abortSignal?.addEventListener('abort', onCallerAbort, { once: true });
-
-  return new ReadableStream<Part>({
+  const stream = new ReadableStream<Part>({
+    start(controller) {
+      callerSide = controller;
+    },
     async pull(controller) {
       for (;;) {
         let next: ReadableStreamReadResult<Part>;
@@ -252,17 +265,18 @@ function createMeteredStream<Part extends StreamPartLike>({
           next = await reader.read();
         } catch (error) {
           if (!callerLeft) end(abortSignal?.aborted ? 'aborted' : 'error');
-          controller.error(error);
+          closeCallerSide(() => controller.error(error));
           return;
         }
         if (next.done) {
           // After the caller left, the grace read decides how the stream ended.
           if (!callerLeft) end('completed');
-          controller.close();
+          closeCallerSide(() => controller.close());
           return;
         }
         const part = next.value;
         meterPart(part);
+        if (callerClosed) return;
         if (part.type === 'raw' && hideRawChunks) continue;
         controller.enqueue(part);
         return;
@@ -270,7 +284,11 @@ function createMeteredStream<Part extends StreamPartLike>({
     },
     cancel(reason) {
       // Answer the caller at once; the grace read goes on in the background.
+      callerClosed = true;
       void drainAfterCallerLeft(reason);
     },
   });
+  if (abortSignal?.aborted) onCallerAbort();
+  else abortSignal?.addEventListener('abort', onCallerAbort, { once: true });
+  return stream;
 }

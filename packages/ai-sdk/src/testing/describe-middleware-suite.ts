@@ -1,5 +1,5 @@
 import { createBudgetGate } from '@llm-meter/budget-gate';
-import type { BilledRequest } from '@llm-meter/openai-local';
+import { type BilledRequest, faultHeaderName } from '@llm-meter/openai-local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMeterEmbeddingMiddleware } from '../create-meter-embedding-middleware.js';
 import { createMeterMiddleware } from '../create-meter-middleware.js';
@@ -37,10 +37,12 @@ export function describeMiddlewareSuite(sdk: AiSdkUnderTest): void {
     const anthropic = sdk.createAnthropic({ baseURL: url, apiKey: 'sk-ant-test' });
     const google = sdk.createGoogleGenerativeAI({ baseURL: `${origin}/v1beta`, apiKey: 'g-test' });
     return [
-      { name: 'openai responses', model: openai('gpt-4o-mini') },
-      { name: 'openai chat', model: openai.chat('gpt-4o-mini') },
-      { name: 'anthropic', model: anthropic('claude-haiku-4-5') },
-      { name: 'gemini', model: google('gemini-2.5-flash') },
+      // `stallAfter`: chunks up to and including the first text (Responses and Anthropic open
+      // with events that carry none).
+      { name: 'openai responses', model: openai('gpt-4o-mini'), stallAfter: 6 },
+      { name: 'openai chat', model: openai.chat('gpt-4o-mini'), stallAfter: 3 },
+      { name: 'anthropic', model: anthropic('claude-haiku-4-5'), stallAfter: 5 },
+      { name: 'gemini', model: google('gemini-2.5-flash'), stallAfter: 2 },
     ];
   };
   const wrap = (
@@ -120,49 +122,73 @@ export function describeMiddlewareSuite(sdk: AiSdkUnderTest): void {
       );
     });
 
-    it.each([
-      { abortGraceMs: 0, expected: 'estimated' },
-      { abortGraceMs: 60_000, expected: 'provider' },
-    ])(
-      'bills a stream the caller aborts once, under the provider id (grace $abortGraceMs ms: $expected)',
-      async ({ abortGraceMs, expected }) => {
-        const subject = `${sdk.name}-aborted-${abortGraceMs}`;
-        const before = new Set(servers.ledger().map((line) => line.id));
-        for (const { model: inner } of models()) {
-          const model = wrap(inner, { abortGraceMs });
-          const controller = new AbortController();
-          const streamed = sdk.ai.streamText({
-            model,
-            prompt: 'Write a long story about a meter.',
-            maxOutputTokens: 400,
-            abortSignal: controller.signal,
-            providerOptions: { llmMeter: { subject } },
-            onError: () => undefined,
-          });
-          let deltas = 0;
-          try {
-            for await (const delta of streamed.textStream) {
-              if (delta.length > 0) deltas += 1;
-              if (deltas === 3) controller.abort();
-            }
-          } catch {}
-          expect(deltas).toBeGreaterThanOrEqual(3);
-        }
-        const events = await delivered(subject, 4);
-        await expect
-          .poll(() => servers.ledger().filter((line) => !before.has(line.id)).length)
-          .toBe(4);
-        const billed = servers.ledger().filter((line) => !before.has(line.id));
-        for (const line of billed) {
-          const matching = events.filter((event) => event.id === line.id);
-          expect(matching, `event of ${line.id} (${line.provider})`).toHaveLength(1);
-          const [event] = matching as [StoredEvent];
-          expect(event.data.usage_source).toBe(expected);
-          if (expected === 'provider') expect(eventTokens(event)).toEqual(billedTokens(line));
-          expect(Number(event.data.completion_tokens)).toBeGreaterThan(0);
-        }
-      },
-    );
+    it('bills a stream the caller aborts while upstream stalls as an estimate under the provider id, once', async () => {
+      const subject = `${sdk.name}-aborted`;
+      const before = new Set(servers.ledger().map((line) => line.id));
+      for (const { model: inner, stallAfter } of models()) {
+        // Any grace shorter than the stall: the rest of the answer never comes within it.
+        const model = wrap(inner, { abortGraceMs: 50 });
+        const controller = new AbortController();
+        const streamed = sdk.ai.streamText({
+          model,
+          prompt: 'Write a long story about a meter.',
+          maxOutputTokens: 400,
+          abortSignal: controller.signal,
+          // Upstream holds the rest of the answer: the caller aborts with only part of it.
+          headers: { [faultHeaderName]: `stall-after=${stallAfter}, stall-ms=600000` },
+          providerOptions: { llmMeter: { subject } },
+          onError: () => undefined,
+        });
+        let deltas = 0;
+        try {
+          for await (const delta of streamed.textStream) {
+            if (delta.length > 0) deltas += 1;
+            if (deltas === 1) controller.abort();
+          }
+        } catch {}
+        expect(deltas).toBeGreaterThanOrEqual(1);
+      }
+      const events = await delivered(subject, 4);
+      await expect
+        .poll(() => servers.ledger().filter((line) => !before.has(line.id)).length)
+        .toBe(4);
+      for (const line of servers.ledger().filter((billed) => !before.has(billed.id))) {
+        const matching = events.filter((event) => event.id === line.id);
+        expect(matching, `event of ${line.id} (${line.provider})`).toHaveLength(1);
+        const [event] = matching as [StoredEvent];
+        expect(event.data).toMatchObject({ usage_source: 'estimated', estimate_reason: 'aborted' });
+        expect(Number(event.data.completion_tokens)).toBeGreaterThan(0);
+      }
+    });
+
+    it('bills a stream the caller left after upstream finished from the provider usage (abort grace)', async () => {
+      const subject = `${sdk.name}-grace`;
+      const before = new Set(servers.ledger().map((line) => line.id));
+      for (const { model: inner } of models()) {
+        // A grace no test run outlasts: the rest of the answer always arrives within it.
+        const model = wrap(inner, { abortGraceMs: 600_000 });
+        const controller = new AbortController();
+        const streamed = sdk.ai.streamText({
+          model,
+          prompt: 'Write a long story about a meter.',
+          maxOutputTokens: 400,
+          abortSignal: controller.signal,
+          providerOptions: { llmMeter: { subject } },
+          onError: () => undefined,
+        });
+        try {
+          for await (const delta of streamed.textStream) if (delta.length > 0) controller.abort();
+        } catch {}
+      }
+      const events = await delivered(subject, 4);
+      for (const line of servers.ledger().filter((billed) => !before.has(billed.id))) {
+        const matching = events.filter((event) => event.id === line.id);
+        expect(matching, `event of ${line.id} (${line.provider})`).toHaveLength(1);
+        const [event] = matching as [StoredEvent];
+        expect(event.data.usage_source).toBe('provider');
+        expect(eventTokens(event)).toEqual(billedTokens(line));
+      }
+    });
   });
 
   describe(`${sdk.name}: who pays`, () => {
