@@ -21,6 +21,12 @@ export {
   type Problem,
 } from './errors.js';
 export type { components, operations, paths } from './generated/schema.js';
+export {
+  isKonnectUrl,
+  type OpenMeterApiVersion,
+  type ResolvedOpenMeterApi,
+  resolveOpenMeterApi,
+} from './resolve-open-meter-api.js';
 export type { RetryOptions } from './retry-policy.js';
 export type {
   IngestEventInput,
