@@ -3,14 +3,19 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { openMeterMeters } from '@llm-meter/meter-core';
+import type { OutboxIngestClient } from '@llm-meter/meter-outbox';
 import {
   createOpenMeterClient,
   type OpenMeterClient,
   OpenMeterClientError,
   OpenMeterError,
+  type OpenMeterMeterReader,
+  resolveOpenMeterApi,
 } from '@llm-meter/openmeter-client';
+import { createOpenMeterV3Client, createV3MeterReader } from '@llm-meter/openmeter-client/v3';
 import OpenAI from 'openai';
 import { AppConfigError } from './app-config-error.js';
+import { ensureCustomers } from './ensure-customers.js';
 import {
   type AppDataPath,
   explainDataPathError,
@@ -23,10 +28,15 @@ import type { AppConfig } from './load-app-config.js';
 /** The connected services of an app run, and how to stop the embedded ones. */
 export interface AppServices {
   openai: OpenAI;
-  /** For queries: retries on. */
+  /** OpenMeter's v1 API, for entitlements (the budget gate): retries on. */
   openmeter: OpenMeterClient;
-  /** For the outbox, which retries on its own: retries off. */
-  openmeterIngest: OpenMeterClient;
+  /**
+   * Where usage is read (the usage table, the reconciliation): the v1 client, or the v3 client
+   * through `createV3MeterReader` when `OPENMETER_API_VERSION` is v3. Retries on.
+   */
+  meterReader: OpenMeterMeterReader;
+  /** For the outbox, which retries on its own: the v1 or v3 client, retries off. */
+  openmeterIngest: OutboxIngestClient;
   /**
    * Where OpenAI's organisation Usage and Costs APIs are read for the reconciliation, with the
    * admin key they take: openai-local's (a key made up for the run), or OpenAI's with
@@ -194,15 +204,43 @@ export async function startServices({
       apiKey: config.openmeter.apiKey,
       defaultSource: config.eventSource,
     };
-    const openmeter = createOpenMeterClient({ ...clientOptions, retry: { maxElapsedMs: 10_000 } });
-    const openmeterIngest = createOpenMeterClient({ ...clientOptions, retry: false });
-    await checkMeters({
-      client: openmeter,
-      url: openmeterUrl,
-      eventType: config.eventType,
-      apiKey: config.openmeter.apiKey,
+    const api = resolveOpenMeterApi({ url: openmeterUrl, apiVersion: config.openmeter.apiVersion });
+    const openmeter = createOpenMeterClient({
+      ...clientOptions,
+      baseUrl: api.apiVersion === 'v1' ? api.baseUrl : openmeterUrl.replace(/\/(api\/)?v3\/*$/, ''),
+      retry: { maxElapsedMs: 10_000 },
     });
-    return { openai, openmeter, openmeterIngest, openaiAdmin, close };
+    let meterReader: OpenMeterMeterReader = openmeter;
+    let openmeterIngest: OutboxIngestClient = createOpenMeterClient({
+      ...clientOptions,
+      retry: false,
+    });
+    if (api.apiVersion === 'v3') {
+      const v3Options = { ...clientOptions, baseUrl: api.baseUrl };
+      const v3 = createOpenMeterV3Client({ ...v3Options, retry: { maxElapsedMs: 10_000 } });
+      meterReader = createV3MeterReader({ client: v3 });
+      openmeterIngest = createOpenMeterV3Client({ ...v3Options, retry: false });
+      announce(`OpenMeter's v3 API at ${api.baseUrl} (OPENMETER_API_VERSION=v3)`);
+      await checkMeters({
+        client: meterReader,
+        url: api.baseUrl,
+        eventType: config.eventType,
+        apiKey: config.openmeter.apiKey,
+      });
+      await ensureCustomers({ client: v3, subjects: config.subjects, announce }).catch(
+        (error: unknown) => {
+          throw explainOpenMeterError({ error, url: api.baseUrl, apiKey: config.openmeter.apiKey });
+        },
+      );
+    } else {
+      await checkMeters({
+        client: openmeter,
+        url: openmeterUrl,
+        eventType: config.eventType,
+        apiKey: config.openmeter.apiKey,
+      });
+    }
+    return { openai, openmeter, meterReader, openmeterIngest, openaiAdmin, close };
   } catch (error) {
     await close();
     throw error;
@@ -215,7 +253,7 @@ async function checkMeters({
   eventType,
   apiKey,
 }: {
-  client: OpenMeterClient;
+  client: OpenMeterMeterReader;
   url: string;
   eventType: string;
   apiKey: string | undefined;
@@ -223,7 +261,7 @@ async function checkMeters({
   const missing: string[] = [];
   const found: Array<{
     slug: string;
-    meter: Awaited<ReturnType<OpenMeterClient['meters']['get']>>;
+    meter: Awaited<ReturnType<OpenMeterMeterReader['meters']['get']>>;
   }> = [];
   for (const slug of Object.values(usageTableMeters)) {
     try {

@@ -78,6 +78,14 @@ export interface OpenMeterClient {
 }
 
 /**
+ * What reading usage needs of a client: `meters.get` and `meters.query` in v1's shape. The v1
+ * client is one; `createV3MeterReader` (`@llm-meter/openmeter-client/v3`) makes one of a v3 client.
+ */
+export interface OpenMeterMeterReader {
+  meters: Pick<OpenMeterClient['meters'], 'get' | 'query'>;
+}
+
+/**
  * Creates an OpenMeter client over openapi-fetch, typed from OpenMeter's OpenAPI spec.
  * Failures become `OpenMeterError` (HTTP), `OpenMeterConnectionError` or `OpenMeterTimeoutError`.
  * @see https://openmeter.io/docs/api/cloud

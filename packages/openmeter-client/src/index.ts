@@ -10,6 +10,7 @@ export {
   type IngestOptions,
   type OpenMeterClient,
   type OpenMeterClientOptions,
+  type OpenMeterMeterReader,
 } from './create-client.js';
 export {
   InvalidEventError,

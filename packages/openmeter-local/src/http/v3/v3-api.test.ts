@@ -1,5 +1,9 @@
 import { OpenMeterError } from '@llm-meter/openmeter-client';
-import { createOpenMeterV3Client, type OpenMeterV3Client } from '@llm-meter/openmeter-client/v3';
+import {
+  createOpenMeterV3Client,
+  createV3MeterReader,
+  type OpenMeterV3Client,
+} from '@llm-meter/openmeter-client/v3';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createPromptEvent, startTestServer, type TestServer } from '../../test-server.js';
 
@@ -140,6 +144,26 @@ describe('meters', () => {
         value: '10',
       },
     ]);
+  });
+
+  test.each([
+    { windowSize: 'DAY' as const, groupBy: ['subject', 'model', 'type'] },
+    { windowSize: 'HOUR' as const, groupBy: ['model'], subject: ['alice', 'bob'] },
+    { groupBy: ['type'], filterGroupBy: { model: 'gpt-4o' } },
+  ])('createV3MeterReader answers a v1 query as the v1 API does: %o', async (params) => {
+    const reader = createV3MeterReader({ client: v3 });
+    const range = {
+      from: '2026-12-01T00:00:00Z',
+      to: '2026-12-03T00:00:00Z',
+      windowTimeZone: 'UTC',
+    };
+    const sort = (rows: unknown[]) => rows.map((row) => JSON.stringify(row)).sort();
+    const fromV3 = await reader.meters.query('tokens_total', { ...range, ...params });
+    const fromV1 = await server.client.meters.query('tokens_total', { ...range, ...params });
+    expect(fromV3.data.length).toBeGreaterThan(0);
+    expect(sort(fromV3.data)).toEqual(sort(fromV1.data));
+    expect((await reader.meters.get('tokens_total')).eventType).toBe('prompt');
+    await expect(reader.meters.get('no_such_meter')).rejects.toMatchObject({ status: 404 });
   });
 
   test('a key is not an id: 404 pointing at filter[key]', async () => {
