@@ -22,6 +22,7 @@ describe('loadAppConfig', () => {
       },
       openmeter: {
         url: undefined,
+        apiVersion: 'v1',
         apiKey: undefined,
         localDbPath: '/srv/app/.llm-meter/openmeter-local.db',
         localPort: 0,

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { ServiceTier } from '@llm-meter/openai-local';
+import { type OpenMeterApiVersion, resolveOpenMeterApi } from '@llm-meter/openmeter-client';
 import { AppConfigError } from './app-config-error.js';
 
 /** Everything the apps read from the environment (or a `.env` file). */
@@ -26,6 +27,12 @@ export interface AppConfig {
   openmeter: {
     /** Undefined: the app starts openmeter-local on `localDbPath`. */
     url: string | undefined;
+    /**
+     * Which of OpenMeter's APIs events are sent to and meters read from
+     * (`OPENMETER_API_VERSION`): `v1`, or `v3`, the default for a Kong Konnect URL
+     * (`https://{region}.api.konghq.com`, which serves only v3).
+     */
+    apiVersion: OpenMeterApiVersion;
     apiKey: string | undefined;
     localDbPath: string;
     /** `OPENMETER_LOCAL_PORT`: openmeter-local's port; 0 (default) a free one each start. */
@@ -176,6 +183,7 @@ export function loadAppConfig({
       'OPENAI_LOCAL_TOKENS_PER_SECOND must be a number >= 0 (0: as fast as possible)',
     );
   }
+  const openmeterUrl = url({ name: 'OPENMETER_URL', example: 'https://openmeter.cloud' });
   return {
     openai: {
       apiKey: text('OPENAI_API_KEY'),
@@ -187,7 +195,11 @@ export function loadAppConfig({
       localPort: port('OPENAI_LOCAL_PORT'),
     },
     openmeter: {
-      url: url({ name: 'OPENMETER_URL', example: 'https://openmeter.cloud' }),
+      url: openmeterUrl,
+      apiVersion: openmeterApiVersion({
+        url: openmeterUrl,
+        apiVersion: text('OPENMETER_API_VERSION'),
+      }),
       apiKey: text('OPENMETER_API_KEY'),
       localDbPath: resolve(dataDir, text('OPENMETER_LOCAL_DB') ?? 'openmeter-local.db'),
       localPort: port('OPENMETER_LOCAL_PORT'),
@@ -222,4 +234,18 @@ function parseEventIds(value: string | undefined): AppConfig['eventIds'] {
   if (value === undefined || value === 'provider') return 'provider';
   if (value === 'generated') return 'generated';
   throw new AppConfigError(`LLM_METER_EVENT_IDS must be "provider" or "generated", got "${value}"`);
+}
+
+function openmeterApiVersion({
+  url,
+  apiVersion,
+}: {
+  url: string | undefined;
+  apiVersion: string | undefined;
+}): OpenMeterApiVersion {
+  try {
+    return resolveOpenMeterApi({ url: url ?? 'http://127.0.0.1', apiVersion }).apiVersion;
+  } catch (error) {
+    throw new AppConfigError((error as Error).message, { cause: error });
+  }
 }

@@ -1,4 +1,4 @@
-import type { MeterQueryParams, OpenMeterClient } from '@llm-meter/openmeter-client';
+import type { MeterQueryParams, OpenMeterMeterReader } from '@llm-meter/openmeter-client';
 import type { UsageTableRow } from './format-usage-table.js';
 import { usageTableMeters } from './start-services.js';
 
@@ -13,7 +13,7 @@ export async function queryUsageTable({
   from,
   subjects,
 }: {
-  client: OpenMeterClient;
+  client: OpenMeterMeterReader;
   from?: Date;
   subjects?: string[];
 }): Promise<UsageTableRow[]> {

@@ -29,7 +29,7 @@ export async function reconcileAppUsage({
   from,
   to,
 }: {
-  services: Pick<AppServices, 'openmeter' | 'openaiAdmin'>;
+  services: Pick<AppServices, 'meterReader' | 'openaiAdmin'>;
   from: Date;
   to: Date;
 }): Promise<AppReconciliation> {
@@ -44,7 +44,7 @@ export async function reconcileAppUsage({
   let report: ReconcileReport;
   try {
     report = await reconcileUsage({
-      openmeter: services.openmeter,
+      openmeter: services.meterReader,
       usageReport: createOpenAIUsageReport({ baseUrl: admin.baseUrl, adminKey: admin.adminKey }),
       from: day(from),
       to: day(to),

@@ -116,7 +116,7 @@ export async function runApp<Arguments>({
     print(
       `\ndelivered ${stats.delivered} usage event(s) to OpenMeter (${stats.retried} retried, ${stats.deadLettered} dead-lettered)`,
     );
-    const rows = await queryUsageTable({ client: services.openmeter }).catch((error: unknown) => {
+    const rows = await queryUsageTable({ client: services.meterReader }).catch((error: unknown) => {
       throw explainOpenMeterError({ error, url: config.openmeter.url ?? 'openmeter-local' });
     });
     print(

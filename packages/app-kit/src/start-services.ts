@@ -3,14 +3,19 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { openMeterMeters } from '@llm-meter/meter-core';
+import type { OutboxIngestClient } from '@llm-meter/meter-outbox';
 import {
   createOpenMeterClient,
   type OpenMeterClient,
   OpenMeterClientError,
   OpenMeterError,
+  type OpenMeterMeterReader,
+  resolveOpenMeterApi,
 } from '@llm-meter/openmeter-client';
+import { createOpenMeterV3Client, createV3MeterReader } from '@llm-meter/openmeter-client/v3';
 import OpenAI from 'openai';
 import { AppConfigError } from './app-config-error.js';
+import { ensureCustomers } from './ensure-customers.js';
 import {
   type AppDataPath,
   explainDataPathError,
@@ -23,10 +28,15 @@ import type { AppConfig } from './load-app-config.js';
 /** The connected services of an app run, and how to stop the embedded ones. */
 export interface AppServices {
   openai: OpenAI;
-  /** For queries: retries on. */
+  /** OpenMeter's v1 API, for entitlements (the budget gate): retries on. */
   openmeter: OpenMeterClient;
-  /** For the outbox, which retries on its own: retries off. */
-  openmeterIngest: OpenMeterClient;
+  /**
+   * Where usage is read (the usage table, the reconciliation): the v1 client, or the v3 client
+   * through `createV3MeterReader` when `OPENMETER_API_VERSION` is v3. Retries on.
+   */
+  meterReader: OpenMeterMeterReader;
+  /** For the outbox, which retries on its own: the v1 or v3 client, retries off. */
+  openmeterIngest: OutboxIngestClient;
   /**
    * Where OpenAI's organisation Usage and Costs APIs are read for the reconciliation, with the
    * admin key they take: openai-local's (a key made up for the run), or OpenAI's with
@@ -206,16 +216,47 @@ export async function startServices({
       apiKey: config.openmeter.apiKey,
       defaultSource: config.eventSource,
     };
-    const openmeter = createOpenMeterClient({ ...clientOptions, retry: { maxElapsedMs: 10_000 } });
-    const openmeterIngest = createOpenMeterClient({ ...clientOptions, retry: false });
+    const api = resolveOpenMeterApi({ url: openmeterUrl, apiVersion: config.openmeter.apiVersion });
+    const v1Options = {
+      ...clientOptions,
+      baseUrl: api.apiVersion === 'v1' ? api.baseUrl : openmeterUrl.replace(/\/(api\/)?v3\/*$/, ''),
+    };
+    const openmeter = createOpenMeterClient({ ...v1Options, retry: { maxElapsedMs: 10_000 } });
+    let meterReader: OpenMeterMeterReader = openmeter;
+    let openmeterIngest: OutboxIngestClient = createOpenMeterClient({
+      ...clientOptions,
+      retry: false,
+    });
+    // Without retries when a down OpenMeter is no reason to stop: the start is not held up.
+    let startReader: OpenMeterMeterReader =
+      openmeterUnreachable === 'warn'
+        ? createOpenMeterClient({ ...v1Options, retry: false })
+        : openmeter;
+    let v3: ReturnType<typeof createOpenMeterV3Client> | undefined;
+    if (api.apiVersion === 'v3') {
+      const v3Options = { ...clientOptions, baseUrl: api.baseUrl };
+      v3 = createOpenMeterV3Client({ ...v3Options, retry: { maxElapsedMs: 10_000 } });
+      meterReader = createV3MeterReader({ client: v3 });
+      const v3Ingest = createOpenMeterV3Client({ ...v3Options, retry: false });
+      openmeterIngest = v3Ingest;
+      startReader =
+        openmeterUnreachable === 'warn' ? createV3MeterReader({ client: v3Ingest }) : meterReader;
+      announce(`OpenMeter's v3 API at ${api.baseUrl} (OPENMETER_API_VERSION=v3)`);
+    }
     try {
       await checkMeters({
-        // Without retries when a down OpenMeter is no reason to stop: the start is not held up.
-        client: openmeterUnreachable === 'warn' ? openmeterIngest : openmeter,
-        url: openmeterUrl,
+        client: startReader,
+        url: api.apiVersion === 'v3' ? api.baseUrl : openmeterUrl,
         eventType: config.eventType,
         apiKey: config.openmeter.apiKey,
       });
+      if (v3 !== undefined) {
+        await ensureCustomers({ client: v3, subjects: config.subjects, announce }).catch(
+          (error: unknown) => {
+            throw explainOpenMeterError({ error, url: api.baseUrl, apiKey: config.openmeter.apiKey });
+          },
+        );
+      }
     } catch (error) {
       const cause = error instanceof AppConfigError ? error.cause : error;
       if (openmeterUnreachable !== 'warn' || !isUnreachable(cause)) throw error;
@@ -223,7 +264,7 @@ export async function startServices({
         `OpenMeter at ${openmeterUrl} cannot be reached (${(cause as Error).message}): starting anyway. Usage events are journaled in ${config.outboxDir} and delivered once it answers; its meters were not checked (see the README, "Meters to create"; OPENMETER_URL names it).`,
       );
     }
-    return { openai, openmeter, openmeterIngest, openaiAdmin, close };
+    return { openai, openmeter, meterReader, openmeterIngest, openaiAdmin, close };
   } catch (error) {
     await close();
     throw error;
@@ -236,7 +277,7 @@ async function checkMeters({
   eventType,
   apiKey,
 }: {
-  client: OpenMeterClient;
+  client: OpenMeterMeterReader;
   url: string;
   eventType: string;
   apiKey: string | undefined;
@@ -244,7 +285,7 @@ async function checkMeters({
   const missing: string[] = [];
   const found: Array<{
     slug: string;
-    meter: Awaited<ReturnType<OpenMeterClient['meters']['get']>>;
+    meter: Awaited<ReturnType<OpenMeterMeterReader['meters']['get']>>;
   }> = [];
   for (const slug of Object.values(usageTableMeters)) {
     try {

@@ -1,10 +1,8 @@
-import createFetchClient, { type Client } from 'openapi-fetch';
-import { createOpenMeterFetch } from './create-openmeter-fetch.js';
-import { OpenMeterError, type Problem } from './errors.js';
+import type { Client } from 'openapi-fetch';
+import { createClientCore } from './create-client-core.js';
 import type { paths } from './generated/schema.js';
 import { prepareEvents } from './prepare-events.js';
-import { createRetryPolicy, parseRetryAfter, type RetryOptions } from './retry-policy.js';
-import { serializeQuery } from './serialize-query.js';
+import type { RetryOptions } from './retry-policy.js';
 import type {
   IngestEventInput,
   IngestedEvent,
@@ -80,46 +78,20 @@ export interface OpenMeterClient {
 }
 
 /**
+ * What reading usage needs of a client: `meters.get` and `meters.query` in v1's shape. The v1
+ * client is one; `createV3MeterReader` (`@llm-meter/openmeter-client/v3`) makes one of a v3 client.
+ */
+export interface OpenMeterMeterReader {
+  meters: Pick<OpenMeterClient['meters'], 'get' | 'query'>;
+}
+
+/**
  * Creates an OpenMeter client over openapi-fetch, typed from OpenMeter's OpenAPI spec.
  * Failures become `OpenMeterError` (HTTP), `OpenMeterConnectionError` or `OpenMeterTimeoutError`.
  * @see https://openmeter.io/docs/api/cloud
  */
 export function createOpenMeterClient(options: OpenMeterClientOptions): OpenMeterClient {
-  const baseUrl = normalizeBaseUrl(options.baseUrl);
-  const now = options.now ?? (() => new Date());
-  const generateId = options.generateId ?? (() => crypto.randomUUID());
-  const defaultSource = options.defaultSource ?? 'llm-meter';
-  const timeoutMs = options.timeoutMs ?? 30_000;
-  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-    throw new RangeError(`timeoutMs must be a positive number of milliseconds, got ${timeoutMs}`);
-  }
-  const createRaw = (retry: RetryOptions | false | undefined) =>
-    createFetchClient<paths>({
-      baseUrl,
-      fetch: createOpenMeterFetch({
-        apiKey: options.apiKey,
-        fetch: options.fetch ?? globalThis.fetch,
-        timeoutMs,
-        policy: createRetryPolicy(retry),
-        now,
-        onRetry: options.onRetry,
-      }),
-      querySerializer: (query) => serializeQuery(query as Record<string, unknown>),
-    });
-  const raw = createRaw(options.retry);
-  const rawOnce = options.retry === false ? raw : createRaw(false);
-
-  // One boundary where openapi-fetch's { data, error, response } becomes a value or an error.
-  function unwrap<T>(result: { data?: T; error?: unknown; response: Response }, method: string): T {
-    if (result.response.ok) return result.data as T;
-    throw createHttpError({
-      response: result.response,
-      body: result.error,
-      method,
-      now: now().getTime(),
-      apiKeySet: Boolean(options.apiKey),
-    });
-  }
+  const { now, generateId, defaultSource, raw, rawOnce, unwrap } = createClientCore<paths>(options);
 
   return {
     events: {
@@ -197,53 +169,4 @@ function isEventList(
   input: IngestEventInput | readonly IngestEventInput[],
 ): input is readonly IngestEventInput[] {
   return Array.isArray(input);
-}
-
-function normalizeBaseUrl(baseUrl: string): string {
-  let url: URL;
-  try {
-    url = new URL(baseUrl);
-  } catch (error) {
-    throw new TypeError(
-      `baseUrl must be an absolute http(s) URL such as https://openmeter.cloud, got ${JSON.stringify(baseUrl)}`,
-      { cause: error },
-    );
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new TypeError(
-      `baseUrl must be an absolute http(s) URL such as https://openmeter.cloud, got ${JSON.stringify(baseUrl)}`,
-    );
-  }
-  return url.toString().replace(/\/+$/, '');
-}
-
-function createHttpError({
-  response,
-  body,
-  method,
-  now,
-  apiKeySet,
-}: {
-  response: Response;
-  body: unknown;
-  method: string;
-  now: number;
-  apiKeySet: boolean;
-}): OpenMeterError {
-  const problem = isProblem(body) ? body : undefined;
-  const url = new URL(response.url || 'http://invalid');
-  url.username = '';
-  url.password = '';
-  return new OpenMeterError(response.status, problem, {
-    method,
-    url: response.url ? url.toString() : '(unknown URL)',
-    statusText: response.statusText,
-    retryAfterMs: parseRetryAfter({ header: response.headers.get('retry-after'), now }),
-    apiKeySet,
-    cause: problem ?? body,
-  });
-}
-
-function isProblem(body: unknown): body is Problem {
-  return typeof body === 'object' && body !== null && !Array.isArray(body) && 'title' in body;
 }

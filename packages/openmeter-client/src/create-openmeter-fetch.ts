@@ -16,10 +16,17 @@ export interface OpenMeterFetchOptions {
   onRetry?: (info: { attempt: number; delayMs: number; reason: string; url: string }) => void;
 }
 
-// Methods that may be sent twice without changing the outcome, plus the two POSTs that are
-// safe to repeat: ingest (OpenMeter deduplicates on source and id) and a meter query (a read).
+// Methods that may be sent twice without changing the outcome, plus the POSTs that are safe to
+// repeat: ingest (OpenMeter deduplicates on source and id) and the queries (reads), of v1 and of
+// v3 (`/api/v3/openmeter/...` self-hosted, `/v3/openmeter/...` on Kong Konnect).
 const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
-const SAFE_POST_PATHS = [/\/api\/v1\/events$/, /\/api\/v1\/meters\/[^/]+\/query$/];
+const SAFE_POST_PATHS = [
+  /\/api\/v1\/events$/,
+  /\/api\/v1\/meters\/[^/]+\/query$/,
+  /\/openmeter\/events$/,
+  /\/openmeter\/meters\/[^/]+\/query$/,
+  /\/openmeter\/features\/[^/]+\/cost\/query$/,
+];
 
 /** Whether a request may be retried without risking a changed outcome. */
 export function isRetrySafe({ method, url }: { method: string; url: string }): boolean {

@@ -1,7 +1,16 @@
 import type { components } from './generated/schema.js';
+import type { components as componentsV3 } from './generated/schema-v3.js';
 
-/** An RFC 7807 problem as OpenMeter sends it (`application/problem+json`). */
-export type Problem = components['schemas']['UnexpectedProblemResponse'];
+/**
+ * An RFC 7807 problem as OpenMeter sends it (`application/problem+json`): v1's shape, with
+ * `extensions`, or v3's, whose 400s list `invalid_parameters`.
+ */
+export type Problem =
+  | components['schemas']['UnexpectedProblemResponse']
+  | (componentsV3['schemas']['BaseError'] & {
+      invalid_parameters?: componentsV3['schemas']['InvalidParameters'];
+      extensions?: undefined;
+    });
 
 /**
  * Base class of every failure the client reports. `isRetryable` says whether sending the same
@@ -72,9 +81,16 @@ export class OpenMeterError extends OpenMeterClientError {
   /** Milliseconds the server asked to wait before the next attempt (`Retry-After`). */
   readonly retryAfterMs: number | undefined;
 
-  /** Validation details from the problem's `extensions.validationErrors`, when present. */
+  /**
+   * Validation details, when present: v1's `extensions.validationErrors`, v3's
+   * `invalid_parameters`.
+   */
   get validationErrors(): unknown[] | undefined {
-    const errors = this.problem?.extensions?.validationErrors;
+    const problem = this.problem;
+    const errors =
+      problem && 'invalid_parameters' in problem
+        ? problem.invalid_parameters
+        : problem?.extensions?.validationErrors;
     return Array.isArray(errors) ? errors : undefined;
   }
 }

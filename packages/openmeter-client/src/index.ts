@@ -10,6 +10,7 @@ export {
   type IngestOptions,
   type OpenMeterClient,
   type OpenMeterClientOptions,
+  type OpenMeterMeterReader,
 } from './create-client.js';
 export {
   InvalidEventError,
@@ -21,6 +22,12 @@ export {
   type Problem,
 } from './errors.js';
 export type { components, operations, paths } from './generated/schema.js';
+export {
+  isKonnectUrl,
+  type OpenMeterApiVersion,
+  type ResolvedOpenMeterApi,
+  resolveOpenMeterApi,
+} from './resolve-open-meter-api.js';
 export type { RetryOptions } from './retry-policy.js';
 export type {
   IngestEventInput,

@@ -17,6 +17,11 @@ test.each([
     given: { advancedMeterGroupByFilters: { model: { $in: ['gpt-4o', 'gpt-4.1'] } } },
     want: `advancedMeterGroupByFilters=${encodeURIComponent('{"model":{"$in":["gpt-4o","gpt-4.1"]}}')}`,
   },
+  {
+    given: { filter: { subject: { eq: 'customer-1' }, time: { gte: '2026-01-01T00:00:00Z' } } },
+    want: 'filter%5Bsubject%5D%5Beq%5D=customer-1&filter%5Btime%5D%5Bgte%5D=2026-01-01T00%3A00%3A00Z',
+  },
+  { given: { page: { size: 2, after: 'abc' } }, want: 'page%5Bsize%5D=2&page%5Bafter%5D=abc' },
 ])('serializes $given', ({ given, want }) => {
   expect(serializeQuery(given as Record<string, unknown> | undefined)).toBe(
     want.replaceAll('%20', '+'),

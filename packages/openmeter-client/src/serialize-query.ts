@@ -4,7 +4,8 @@ const jsonParameters = new Set(['advancedMeterGroupByFilters']);
 
 /**
  * Serializes query parameters the way OpenMeter's spec declares them: arrays as repeated
- * keys (`form`, exploded), objects as `deepObject` (`filterGroupBy[model]=gpt-4o`), and a
+ * keys (`form`, exploded), objects as `deepObject` (`filterGroupBy[model]=gpt-4o`, nested as
+ * v3's `filter[subject][eq]=customer-1`), and a
  * `Date` as its RFC 3339 string, and `content: application/json` parameters (such as
  * `advancedMeterGroupByFilters`) as JSON. Undefined and null values are left out.
  */
@@ -20,14 +21,31 @@ export function serializeQuery(query: Record<string, unknown> | undefined): stri
     } else if (value instanceof Date || typeof value !== 'object') {
       search.append(key, convertScalar(value));
     } else {
-      for (const [property, inner] of Object.entries(value)) {
-        if (inner !== undefined && inner !== null) {
-          search.append(`${key}[${property}]`, convertScalar(inner));
-        }
-      }
+      appendDeepObject({ search, prefix: key, value: value as Record<string, unknown> });
     }
   }
   return search.toString();
+}
+
+// v3's filters nest one level more: `filter[subject][eq]=customer-1`, `page[size]=10`.
+function appendDeepObject({
+  search,
+  prefix,
+  value,
+}: {
+  search: URLSearchParams;
+  prefix: string;
+  value: Record<string, unknown>;
+}): void {
+  for (const [property, inner] of Object.entries(value)) {
+    if (inner === undefined || inner === null) continue;
+    const key = `${prefix}[${property}]`;
+    if (typeof inner === 'object' && !(inner instanceof Date) && !Array.isArray(inner)) {
+      appendDeepObject({ search, prefix: key, value: inner as Record<string, unknown> });
+    } else {
+      search.append(key, convertScalar(inner));
+    }
+  }
 }
 
 function convertScalar(value: unknown): string {

@@ -1,4 +1,4 @@
-import type { MeterQueryRow, OpenMeterClient } from '@llm-meter/openmeter-client';
+import type { MeterQueryRow, OpenMeterMeterReader } from '@llm-meter/openmeter-client';
 import {
   formatUsageKey,
   type MeteredUsageRow,
@@ -45,7 +45,7 @@ export async function queryMeteredUsage({
   dimensionNames = defaultDimensionNames,
   provider,
 }: {
-  client: OpenMeterClient;
+  client: OpenMeterMeterReader;
   from: Date;
   to: Date;
   meters?: ReconcileMeters;

@@ -1,4 +1,4 @@
-import type { OpenMeterClient } from '@llm-meter/openmeter-client';
+import type { OpenMeterMeterReader } from '@llm-meter/openmeter-client';
 import { describePrices } from '@llm-meter/prices';
 import { compareUsage, type DriftRow, isPastThreshold } from './compare-usage.js';
 import {
@@ -11,7 +11,8 @@ import type { UsageReportClient } from './usage-report-client.js';
 
 /** Input of `reconcileUsage`. */
 export interface ReconcileUsageInput {
-  openmeter: OpenMeterClient;
+  /** The meters read: a v1 client, or a v3 one through `createV3MeterReader`. */
+  openmeter: OpenMeterMeterReader;
   /** The provider's own usage and cost reports, e.g. `createOpenAIUsageReport({ adminKey })`. */
   usageReport: UsageReportClient;
   /** First day, `YYYY-MM-DD` (UTC). */

@@ -38,6 +38,21 @@ import {
 import { createProblem, HttpProblem } from './http-problem.js';
 import type { Reply, RouteHandler } from './reply.js';
 import type { RequestLimits } from './request-limits.js';
+import {
+  handleV3CreateCustomer,
+  handleV3DeleteCustomer,
+  handleV3GetCustomer,
+  handleV3ListCustomers,
+  handleV3UpsertCustomer,
+} from './v3/handle-v3-customers.js';
+import { handleV3IngestEvents, handleV3ListEvents } from './v3/handle-v3-events.js';
+import {
+  handleV3CreateMeter,
+  handleV3DeleteMeter,
+  handleV3GetMeter,
+  handleV3ListMeters,
+  handleV3QueryMeter,
+} from './v3/handle-v3-meters.js';
 
 /**
  * Options of `createOpenMeterApp`.
@@ -104,6 +119,32 @@ const ROUTES: Route[] = [
     methods: { POST: handleResetEntitlement },
   },
   { path: '/api/v1/grants/:grantId', methods: { DELETE: handleVoidGrant } },
+  // OpenMeter's v3 API over the same store.
+  {
+    path: '/api/v3/openmeter/events',
+    methods: { GET: handleV3ListEvents, POST: handleV3IngestEvents },
+  },
+  {
+    path: '/api/v3/openmeter/meters',
+    methods: { GET: handleV3ListMeters, POST: handleV3CreateMeter },
+  },
+  {
+    path: '/api/v3/openmeter/meters/:meterId',
+    methods: { GET: handleV3GetMeter, DELETE: handleV3DeleteMeter },
+  },
+  { path: '/api/v3/openmeter/meters/:meterId/query', methods: { POST: handleV3QueryMeter } },
+  {
+    path: '/api/v3/openmeter/customers',
+    methods: { GET: handleV3ListCustomers, POST: handleV3CreateCustomer },
+  },
+  {
+    path: '/api/v3/openmeter/customers/:customerId',
+    methods: {
+      GET: handleV3GetCustomer,
+      PUT: handleV3UpsertCustomer,
+      DELETE: handleV3DeleteCustomer,
+    },
+  },
 ];
 
 function toResponse(reply: Reply): Response {
@@ -173,6 +214,8 @@ export function createOpenMeterApp({
       detail: problem.detail,
       instance: `urn:request:openmeter-local/${++requestCount}`,
       extensions: problem.extensions,
+      // v3 problems carry their members at the top level (`invalid_parameters` on a 400).
+      flat: context.req.path.startsWith('/api/v3/'),
     });
     const headers = new Headers(problem.headers);
     headers.set('content-type', 'application/problem+json');
@@ -181,7 +224,7 @@ export function createOpenMeterApp({
   app.notFound((context) => {
     throw new HttpProblem(
       404,
-      `No route ${context.req.path}: openmeter-local serves /api/v1/events, /api/v1/meters/..., /api/v1/features/... and /api/v1/subjects/{subject}/entitlements/...`,
+      `No route ${context.req.path}: openmeter-local serves /api/v1/events, /api/v1/meters/..., /api/v1/features/..., /api/v1/subjects/{subject}/entitlements/... and /api/v3/openmeter/events, /meters/... and /customers/...`,
     );
   });
 

@@ -28,25 +28,29 @@ export class HttpProblem extends Error {
 
 /**
  * Builds the problem body OpenMeter sends: `type`, `title`, `status`, `detail`, `instance`,
- * plus optional `extensions`.
+ * plus optional `extensions` (v1), or with the extension members at the top level (`flat`, v3's
+ * `invalid_parameters`).
  */
 export function createProblem({
   status,
   detail,
   instance,
   extensions,
+  flat = false,
 }: {
   status: number;
   detail: string;
   instance: string;
   extensions?: Record<string, unknown> | undefined;
+  flat?: boolean | undefined;
 }): ProblemResponse {
-  return {
+  const base = {
     type: 'about:blank',
     title: STATUS_CODES[status] ?? 'Error',
     status,
     detail,
     instance,
-    ...(extensions ? { extensions } : {}),
   };
+  if (!extensions) return base;
+  return flat ? ({ ...extensions, ...base } as ProblemResponse) : { ...base, extensions };
 }

@@ -71,6 +71,20 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX entitlement_resets_entitlement ON entitlement_resets (entitlement_id, at_ms);
   `,
+  `
+  CREATE TABLE customers (
+    id TEXT PRIMARY KEY,
+    key TEXT NOT NULL,
+    json TEXT NOT NULL,
+    deleted_at TEXT
+  );
+  CREATE UNIQUE INDEX customers_active_key ON customers (key) WHERE deleted_at IS NULL;
+  CREATE TABLE customer_subjects (
+    subject_key TEXT PRIMARY KEY,
+    customer_id TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX customer_subjects_customer ON customer_subjects (customer_id);
+  `,
 ];
 
 /**

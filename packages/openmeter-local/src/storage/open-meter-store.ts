@@ -1,4 +1,5 @@
 import BetterSqlite3, { type Database, type Statement } from 'better-sqlite3';
+import { CustomerStore } from '../customers/customer-store.js';
 import { EntitlementStore } from '../entitlements/entitlement-store.js';
 import type { ValidEvent } from '../events/validate-event.js';
 import { type CompiledMeter, compileMeter, readMeterValue } from '../meters/compile-meter.js';
@@ -70,6 +71,8 @@ export class OpenMeterStore {
   readonly dictionary: TextDictionary;
   /** Features, entitlements and grants. */
   readonly entitlements: EntitlementStore;
+  /** v3 customers and the subjects their usage is attributed from. */
+  readonly customers: CustomerStore;
   #now: () => Date;
 
   /**
@@ -101,6 +104,7 @@ export class OpenMeterStore {
     );
     this.dictionary = new TextDictionary({ database: this.database });
     this.entitlements = new EntitlementStore(this.database);
+    this.customers = new CustomerStore({ database: this.database, now });
     this.#reloadMeters();
   }
 
