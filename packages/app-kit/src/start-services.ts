@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { openMeterMeters } from '@llm-meter/meter-core';
 import {
   createOpenMeterClient,
   type OpenMeterClient,
@@ -11,6 +10,7 @@ import {
 } from '@llm-meter/openmeter-client';
 import OpenAI from 'openai';
 import { AppConfigError } from './app-config-error.js';
+import { connectOpenMeter } from './connect-openmeter.js';
 import {
   type AppDataPath,
   explainDataPathError,
@@ -155,50 +155,13 @@ export async function startServices({
       maxRetries: 2,
     });
 
-    let openmeterUrl = config.openmeter.url;
-    if (openmeterUrl === undefined) {
-      const dbPath = config.openmeter.localDbPath;
-      await createDirectory({
-        directory: dirname(dbPath),
-        dataPath: 'openmeter-local',
-        action: 'create the folder of',
-        path: dbPath,
-      });
-      const { OpenMeterLocalDatabaseError, startOpenMeterLocal } = await importEmbeddedServer({
-        name: '@llm-meter/openmeter-local',
-        settings: 'OPENMETER_URL',
-      });
-      const local = await startOpenMeterLocal({
-        meters: openMeterMeters,
-        dbPath,
-        apiKey: config.openmeter.apiKey,
-        port: config.openmeter.localPort,
-      }).catch((error: unknown) => {
-        if (!(error instanceof OpenMeterLocalDatabaseError)) throw error;
-        throw explainDataPathError({
-          error,
-          config,
-          dataPath: 'openmeter-local',
-          action: 'open',
-          path: dbPath,
-        });
-      });
-      closers.push(() => local.close());
-      openmeterUrl = local.url;
-      announce(
-        `no OPENMETER_URL: using the local OpenMeter-compatible server at ${local.url} (database ${config.openmeter.localDbPath})`,
-      );
-    }
-    const clientOptions = {
-      baseUrl: openmeterUrl,
-      apiKey: config.openmeter.apiKey,
-      defaultSource: config.eventSource,
-    };
-    const openmeter = createOpenMeterClient({ ...clientOptions, retry: { maxElapsedMs: 10_000 } });
-    const openmeterIngest = createOpenMeterClient({ ...clientOptions, retry: false });
+    const connected = await connectOpenMeter({ config, announce });
+    closers.push(() => connected.close());
+    const openmeter = connected.client;
+    const openmeterIngest = createOpenMeterClient({ ...connected.clientOptions, retry: false });
     await checkMeters({
       client: openmeter,
-      url: openmeterUrl,
+      url: connected.url,
       eventType: config.eventType,
       apiKey: config.openmeter.apiKey,
     });
@@ -209,7 +172,12 @@ export async function startServices({
   }
 }
 
-async function checkMeters({
+/**
+ * Checks that OpenMeter at `url` answers and has the usage table's meters (all missing ones named
+ * at once) and, with `eventType`, that they count that event type: an `AppConfigError` saying
+ * what to set otherwise.
+ */
+export async function checkMeters({
   client,
   url,
   eventType,
@@ -217,7 +185,8 @@ async function checkMeters({
 }: {
   client: OpenMeterClient;
   url: string;
-  eventType: string;
+  /** The type the app sends; undefined: only reading, any type will do. */
+  eventType: string | undefined;
   apiKey: string | undefined;
 }): Promise<void> {
   const missing: string[] = [];
@@ -241,7 +210,7 @@ async function checkMeters({
   }
   for (const { slug, meter } of found) {
     // A meter on another event type would silently count none of this app's events.
-    if (meter.eventType !== eventType) {
+    if (eventType !== undefined && meter.eventType !== eventType) {
       throw new AppConfigError(
         `OpenMeter meter "${slug}" at ${url} counts events of type "${meter.eventType}", but the app sends type "${eventType}": set LLM_METER_EVENT_TYPE=${meter.eventType} or change the meter.`,
       );
