@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import {
   cleanAppEnvironment,
   parsePrintedUsageTable,
+  seedUsageEvents,
   startAppProcess,
 } from '@llm-meter/app-kit/testing';
 import { priceUsageRow } from '@llm-meter/prices';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { seedUsageEvents } from './__fixtures__/seed-usage-events.js';
 
 const appDirectory = new URL('..', import.meta.url);
 

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import {
   AppConfigError,
   checkMeters,
@@ -54,12 +53,7 @@ async function main(): Promise<number> {
   const announce = (line: string) =>
     (args.format === 'table' ? process.stdout : process.stderr).write(`${line}\n`);
   const config = loadAppConfig({ app: 'usage', defaults: { models: [], subjects: [] } });
-  if (config.openmeter.url === undefined && !existsSync(config.openmeter.localDbPath)) {
-    throw new AppConfigError(
-      `no OPENMETER_URL, and the embedded OpenMeter has no data at ${config.openmeter.localDbPath}: run the main job first (pnpm start), set LLM_METER_DATA_DIR or OPENMETER_LOCAL_DB to where its data is, or set OPENMETER_URL (and OPENMETER_API_KEY) to read another OpenMeter`,
-    );
-  }
-  const connection = await connectOpenMeter({ config, announce });
+  const connection = await connectOpenMeter({ config, announce, readOnly: true });
   try {
     const url = connection.url;
     await checkMeters({

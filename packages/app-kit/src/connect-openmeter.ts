@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { openMeterMeters } from '@llm-meter/meter-core';
@@ -6,6 +7,7 @@ import {
   type OpenMeterClient,
   type OpenMeterClientOptions,
 } from '@llm-meter/openmeter-client';
+import { AppConfigError } from './app-config-error.js';
 import { explainDataPathError } from './explain-data-path-error.js';
 import { importEmbeddedServer } from './import-embedded-server.js';
 import type { AppConfig } from './load-app-config.js';
@@ -26,19 +28,28 @@ export interface OpenMeterConnection {
  * Connects to `OPENMETER_URL` (with `OPENMETER_API_KEY`), or, when it is unset, starts
  * openmeter-local on `OPENMETER_LOCAL_DB` (in `.llm-meter/` by default) with the shipped meters
  * and announces it in one line. A database path that cannot be created or opened is an
- * `AppConfigError` naming the variable to change.
+ * `AppConfigError` naming the variable to change; so is a missing one with `readOnly` (a
+ * command that only reads, such as `pnpm usage`, has nothing to read before the main job ran).
  */
 export async function connectOpenMeter({
   config,
   announce,
+  readOnly = false,
 }: {
   config: AppConfig;
   announce: (line: string) => void;
+  /** Only reading: refuse to start openmeter-local on a database that does not exist yet. */
+  readOnly?: boolean | undefined;
 }): Promise<OpenMeterConnection> {
   let url = config.openmeter.url;
   let close = async () => {};
   if (url === undefined) {
     const dbPath = config.openmeter.localDbPath;
+    if (readOnly && !existsSync(dbPath)) {
+      throw new AppConfigError(
+        `no OPENMETER_URL, and the embedded OpenMeter has no data at ${dbPath}: run the main job first (pnpm start), set LLM_METER_DATA_DIR or OPENMETER_LOCAL_DB to where its data is, or set OPENMETER_URL (and OPENMETER_API_KEY) to read another OpenMeter`,
+      );
+    }
     try {
       await mkdir(dirname(dbPath), { recursive: true });
     } catch (error) {

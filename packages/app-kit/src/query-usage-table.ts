@@ -14,8 +14,13 @@ export async function queryUsageTable({
   from,
   to,
   subjects,
+  onQuery,
 }: {
   client: OpenMeterClient;
+  /** Told each meter query before it is sent (a dashboard shows them beside its numbers). */
+  onQuery?:
+    | ((query: { meter: string; column: keyof UsageTableRow; params: MeterQueryParams }) => void)
+    | undefined;
   from?: Date | undefined;
   to?: Date | undefined;
   subjects?: string[] | undefined;
@@ -42,7 +47,12 @@ export async function queryUsageTable({
     ...(subjects ? { subject: subjects } : {}),
   };
   const rows = new Map<string, UsageTableRow>();
-  const results = await Promise.all(entries.map(([, slug]) => client.meters.query(slug, params)));
+  const results = await Promise.all(
+    entries.map(([column, slug]) => {
+      onQuery?.({ meter: slug, column, params });
+      return client.meters.query(slug, params);
+    }),
+  );
   entries.forEach(([column], index) => {
     for (const item of results[index]?.data ?? []) {
       const group = item.groupBy ?? {};

@@ -22,6 +22,7 @@ export {
 } from './errors.js';
 export type { components, operations, paths } from './generated/schema.js';
 export type { RetryOptions } from './retry-policy.js';
+export { serializeQuery } from './serialize-query.js';
 export type {
   IngestEventInput,
   IngestedEvent,

@@ -2,7 +2,10 @@ import { openMeterMeters } from '@llm-meter/meter-core';
 import { createOpenMeterClient } from '@llm-meter/openmeter-client';
 import { startOpenMeterLocal } from '@llm-meter/openmeter-local';
 
-/** The seeded usage: two days, three subjects, a priced and an unpriced model. */
+/**
+ * The seeded usage: two days, three subjects (one named like a script, to show it is escaped), a
+ * priced and an unpriced model.
+ */
 export const seededUsage = [
   {
     id: 'seed-1',
@@ -39,6 +42,15 @@ export const seededUsage = [
     prompt_tokens: 300,
     cached_tokens: 0,
     completion_tokens: 30,
+  },
+  {
+    id: 'seed-5',
+    time: '2026-12-01T15:00:00.000Z',
+    subject: '<script>alert("subject")</script>',
+    model: 'gpt-4.1-mini-2025-04-14',
+    prompt_tokens: 40,
+    cached_tokens: 0,
+    completion_tokens: 4,
   },
 ] as const;
 
