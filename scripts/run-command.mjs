@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs one of the repository's commands from its root, the way its bin runs once installed:
 //
-//   node scripts/run-command.mjs <reconcile | openmeter-local | openai-local | proxy> [args...]
+//   node scripts/run-command.mjs <reconcile | openmeter-local | openai-local | proxy | usage | dashboard> [args...]
 //
 // The root package.json scripts call it (`pnpm reconcile`, `pnpm proxy`, ...) instead of
 // `pnpm --filter <package> <script>`: a filtered run ends every failure with pnpm's
@@ -29,6 +29,8 @@ const commands = {
   },
   'openai-local': { directory: 'packages/openai-local', entry: 'dist/cli.js', failureStatus: 1 },
   proxy: { directory: 'apps/proxy', entry: 'dist/main.js', failureStatus: 1 },
+  usage: { directory: 'apps/usage', entry: 'dist/main.js', failureStatus: 1 },
+  dashboard: { directory: 'apps/dashboard', entry: 'dist/main.js', failureStatus: 1 },
 };
 
 const [name, ...rest] = process.argv.slice(2);

@@ -1,4 +1,5 @@
 export { AppConfigError } from './app-config-error.js';
+export { connectOpenMeter, type OpenMeterConnection } from './connect-openmeter.js';
 export { createAppOutbox } from './create-app-outbox.js';
 export { createEventEnvelope } from './create-event-envelope.js';
 export {
@@ -25,6 +26,7 @@ export {
 export { type AppContext, runApp } from './run-app.js';
 export {
   type AppServices,
+  checkMeters,
   explainOpenMeterError,
   startServices,
   usageTableMeters,

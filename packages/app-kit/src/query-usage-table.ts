@@ -6,16 +6,24 @@ import { usageTableMeters } from './start-services.js';
  * Queries the LLM token meters by subject, model and served tier (and provider), per day
  * (windowSize DAY, UTC), and joins them into table rows sorted by day, subject, model and tier.
  * `service_tier` and `provider` are grouped by only when every meter read carries them (the
- * shipped meters do; meters created before may not).
+ * shipped meters do; meters created before may not). `from` and `to` bound the windows (`to`
+ * excluded), `subjects` keeps those subjects only.
  */
 export async function queryUsageTable({
   client,
   from,
+  to,
   subjects,
+  onQuery,
 }: {
   client: OpenMeterMeterReader;
-  from?: Date;
-  subjects?: string[];
+  /** Told each meter query before it is sent (a dashboard shows them beside its numbers). */
+  onQuery?:
+    | ((query: { meter: string; column: keyof UsageTableRow; params: MeterQueryParams }) => void)
+    | undefined;
+  from?: Date | undefined;
+  to?: Date | undefined;
+  subjects?: string[] | undefined;
 }): Promise<UsageTableRow[]> {
   const entries = Object.entries(usageTableMeters) as Array<
     [keyof typeof usageTableMeters, string]
@@ -35,10 +43,16 @@ export async function queryUsageTable({
       ...(byProvider ? ['provider'] : []),
     ],
     ...(from ? { from } : {}),
+    ...(to ? { to } : {}),
     ...(subjects ? { subject: subjects } : {}),
   };
   const rows = new Map<string, UsageTableRow>();
-  const results = await Promise.all(entries.map(([, slug]) => client.meters.query(slug, params)));
+  const results = await Promise.all(
+    entries.map(([column, slug]) => {
+      onQuery?.({ meter: slug, column, params });
+      return client.meters.query(slug, params);
+    }),
+  );
   entries.forEach(([column], index) => {
     for (const item of results[index]?.data ?? []) {
       const group = item.groupBy ?? {};

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { openMeterMeters } from '@llm-meter/meter-core';
 import type { OutboxIngestClient } from '@llm-meter/meter-outbox';
 import {
   createOpenMeterClient,
@@ -15,6 +14,7 @@ import {
 import { createOpenMeterV3Client, createV3MeterReader } from '@llm-meter/openmeter-client/v3';
 import OpenAI from 'openai';
 import { AppConfigError } from './app-config-error.js';
+import { connectOpenMeter } from './connect-openmeter.js';
 import { ensureCustomers } from './ensure-customers.js';
 import {
   type AppDataPath,
@@ -177,45 +177,10 @@ export async function startServices({
       maxRetries: 2,
     });
 
-    let openmeterUrl = config.openmeter.url;
-    if (openmeterUrl === undefined) {
-      const dbPath = config.openmeter.localDbPath;
-      await createDirectory({
-        directory: dirname(dbPath),
-        dataPath: 'openmeter-local',
-        action: 'create the folder of',
-        path: dbPath,
-      });
-      const { OpenMeterLocalDatabaseError, startOpenMeterLocal } = await importEmbeddedServer({
-        name: '@llm-meter/openmeter-local',
-        settings: 'OPENMETER_URL',
-      });
-      const local = await startOpenMeterLocal({
-        meters: openMeterMeters,
-        dbPath,
-        apiKey: config.openmeter.apiKey,
-        port: config.openmeter.localPort,
-      }).catch((error: unknown) => {
-        if (!(error instanceof OpenMeterLocalDatabaseError)) throw error;
-        throw explainDataPathError({
-          error,
-          config,
-          dataPath: 'openmeter-local',
-          action: 'open',
-          path: dbPath,
-        });
-      });
-      closers.push(() => local.close());
-      openmeterUrl = local.url;
-      announce(
-        `no OPENMETER_URL: using the local OpenMeter-compatible server at ${local.url} (database ${config.openmeter.localDbPath})`,
-      );
-    }
-    const clientOptions = {
-      baseUrl: openmeterUrl,
-      apiKey: config.openmeter.apiKey,
-      defaultSource: config.eventSource,
-    };
+    const connected = await connectOpenMeter({ config, announce });
+    closers.push(() => connected.close());
+    const openmeterUrl = connected.url;
+    const clientOptions = connected.clientOptions;
     const api = resolveOpenMeterApi({ url: openmeterUrl, apiVersion: config.openmeter.apiVersion });
     const v1Options = {
       ...clientOptions,
@@ -271,7 +236,12 @@ export async function startServices({
   }
 }
 
-async function checkMeters({
+/**
+ * Checks that OpenMeter at `url` answers and has the usage table's meters (all missing ones named
+ * at once) and, with `eventType`, that they count that event type: an `AppConfigError` saying
+ * what to set otherwise.
+ */
+export async function checkMeters({
   client,
   url,
   eventType,
@@ -279,7 +249,8 @@ async function checkMeters({
 }: {
   client: OpenMeterMeterReader;
   url: string;
-  eventType: string;
+  /** The type the app sends; undefined: only reading, any type will do. */
+  eventType: string | undefined;
   apiKey: string | undefined;
 }): Promise<void> {
   const missing: string[] = [];
@@ -303,7 +274,7 @@ async function checkMeters({
   }
   for (const { slug, meter } of found) {
     // A meter on another event type would silently count none of this app's events.
-    if (meter.eventType !== eventType) {
+    if (eventType !== undefined && meter.eventType !== eventType) {
       throw new AppConfigError(
         `OpenMeter meter "${slug}" at ${url} counts events of type "${meter.eventType}", but the app sends type "${eventType}": set LLM_METER_EVENT_TYPE=${meter.eventType} or change the meter.`,
       );

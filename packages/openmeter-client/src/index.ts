@@ -29,6 +29,7 @@ export {
   resolveOpenMeterApi,
 } from './resolve-open-meter-api.js';
 export type { RetryOptions } from './retry-policy.js';
+export { serializeQuery } from './serialize-query.js';
 export type {
   IngestEventInput,
   IngestedEvent,

@@ -12,3 +12,4 @@ export {
   parsePrintedUsage,
   startAppProcess,
 } from './run-app-process.js';
+export { seededUsage, seedUsageEvents } from './seed-usage-events.js';

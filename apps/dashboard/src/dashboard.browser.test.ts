@@ -1,0 +1,225 @@
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  type AppProcessResult,
+  cleanAppEnvironment,
+  seedUsageEvents,
+  startAppProcess,
+} from '@llm-meter/app-kit/testing';
+import { openMeterMeters } from '@llm-meter/meter-core';
+import { createOpenMeterClient, type MeterQueryParams } from '@llm-meter/openmeter-client';
+import { startOpenMeterLocal } from '@llm-meter/openmeter-local';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+
+// The dashboard as `pnpm dashboard` runs it (a child process on a seeded data directory), read
+// by Debian's Chromium through playwright-core. `.ci/run` installs chromium with apt-get.
+const chromiumPath = process.env.LLM_METER_CHROMIUM || '/usr/bin/chromium';
+const appDirectory = new URL('..', import.meta.url);
+const token = 'a-token-of-thirty-two-characters';
+const range = 'from=2026-12-01&to=2026-12-02';
+const xssSubject = '<script>alert("subject")</script>';
+
+interface Dashboard {
+  url: string;
+  stop(): Promise<AppProcessResult>;
+}
+
+function startDashboard({
+  dataDir,
+  args,
+  env = {},
+}: {
+  dataDir: string;
+  args: string[];
+  env?: Record<string, string>;
+}): Promise<Dashboard> {
+  return new Promise((resolve, reject) => {
+    const { child, done } = startAppProcess({
+      appDirectory,
+      args,
+      env: cleanAppEnvironment({ LLM_METER_DATA_DIR: dataDir, ...env }),
+      onStdout: (stdout) => {
+        const match = /^dashboard: (http:\/\/\S+\/) /m.exec(stdout);
+        if (match) {
+          resolve({
+            url: (match[1] as string).replace('0.0.0.0', '127.0.0.1'),
+            stop: () => {
+              child.kill('SIGTERM');
+              return done;
+            },
+          });
+        }
+      },
+    });
+    done.then((result) => reject(new Error(`the dashboard stopped: ${JSON.stringify(result)}`)));
+  });
+}
+
+/** Opens `url`, failing on any console error, page error or dialog (a script that ran). */
+async function openPage({ browser, url }: { browser: Browser; url: string }) {
+  const page = await browser.newPage();
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning') problems.push(message.text());
+  });
+  page.on('pageerror', (error) => problems.push(error.message));
+  page.on('dialog', (dialog) => {
+    problems.push(`dialog: ${dialog.message()}`);
+    void dialog.dismiss();
+  });
+  const response = await page.goto(url, { waitUntil: 'load' });
+  return { page, response, problems };
+}
+
+const textOf = async (page: Page, selector: string) =>
+  (await page.locator(selector).first().textContent())?.trim();
+
+describe('the dashboard in Chromium', { timeout: 240_000 }, () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'dashboard-browser-'));
+  const dbPath = join(dataDir, 'openmeter-local.db');
+  let browser: Browser;
+  let dashboard: Dashboard;
+  // OpenMeter's own answers for the seeded data, read before the dashboard opens the database.
+  const expected = { total: 0, acmeTotal: 0, acmePrompt: 0, sources: 0 };
+
+  beforeAll(async () => {
+    if (!existsSync(chromiumPath)) {
+      throw new Error(
+        `no Chromium at ${chromiumPath}: apt-get install chromium (as .ci/run does), or set LLM_METER_CHROMIUM`,
+      );
+    }
+    await seedUsageEvents({ dbPath });
+    const local = await startOpenMeterLocal({ meters: openMeterMeters, dbPath });
+    try {
+      const client = createOpenMeterClient({ baseUrl: local.url });
+      const window: MeterQueryParams = {
+        from: new Date('2026-12-01T00:00:00Z'),
+        to: new Date('2026-12-03T00:00:00Z'),
+      };
+      const sum = async (meter: string, params: MeterQueryParams) =>
+        (await client.meters.query(meter, { ...window, ...params })).data.reduce(
+          (total, row) => total + row.value,
+          0,
+        );
+      expected.total = await sum('llm_tokens_total', {});
+      expected.acmeTotal = await sum('llm_tokens_total', { subject: ['customer-acme'] });
+      expected.acmePrompt = await sum('llm_prompt_tokens', { subject: ['customer-acme'] });
+    } finally {
+      await local.close();
+    }
+    dashboard = await startDashboard({ dataDir, args: ['--port', '0'] });
+    browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await dashboard?.stop();
+  });
+
+  test('the overview draws its charts with no console error, and its numbers are OpenMeter query results', async () => {
+    const { page, response, problems } = await openPage({
+      browser,
+      url: `${dashboard.url}?${range}`,
+    });
+    expect(response?.status()).toBe(200);
+    await expect.poll(() => page.locator('canvas[data-drawn="true"]').count()).toBe(2);
+    expect(await textOf(page, '.totals [data-metric="total_tokens"]')).toBe(String(expected.total));
+    expect(
+      await textOf(page, 'tr[data-subject="customer-acme"] [data-metric="total_tokens"]'),
+    ).toBe(String(expected.acmeTotal));
+    expect(
+      await textOf(page, 'tr[data-subject="customer-acme"] [data-metric="prompt_tokens"]'),
+    ).toBe(String(expected.acmePrompt));
+    expect(await textOf(page, '.totals [data-metric="cost"]')).toMatch(
+      /^\$\d+\.\d{6} \+ 1 unpriced$/,
+    );
+    // Each number's link leads to a query listed on the page.
+    const href = await page.locator('.totals [data-metric="total_tokens"]').getAttribute('href');
+    expect(await textOf(page, `${href} code`)).toMatch(
+      /^GET http:\/\/127\.0\.0\.1:\d+\/api\/v1\/meters\/llm_tokens_total\/query\?/,
+    );
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  test('a subject named like a script is shown as text, on the overview and on its own page', async () => {
+    const overview = await openPage({ browser, url: `${dashboard.url}?${range}` });
+    const link = overview.page.locator('#customers a', { hasText: 'alert' });
+    expect(await link.textContent()).toBe(xssSubject);
+    await link.click();
+    await overview.page.waitForURL(/\/customers\//);
+    expect(await textOf(overview.page, 'h1')).toBe(`Customer ${xssSubject}`);
+    expect(
+      await overview.page.evaluate(() => document.querySelectorAll('main script').length),
+    ).toBe(0);
+    expect(overview.problems).toEqual([]);
+    await overview.page.close();
+  });
+
+  test('the customer and reconciliation pages load with no console error', async () => {
+    const customer = await openPage({
+      browser,
+      url: `${dashboard.url}customers/customer-acme?${range}`,
+    });
+    expect(customer.response?.status()).toBe(200);
+    expect(await textOf(customer.page, '.totals [data-metric="total_tokens"]')).toBe(
+      String(expected.acmeTotal),
+    );
+    expect(await customer.page.locator('#events tbody tr').count()).toBe(3);
+    expect(customer.problems).toEqual([]);
+    await customer.page.close();
+    const reconciliation = await openPage({
+      browser,
+      url: `${dashboard.url}reconciliation?${range}`,
+    });
+    expect(reconciliation.response?.status()).toBe(200);
+    expect(await textOf(reconciliation.page, 'h1')).toBe('Reconciliation');
+    expect(await reconciliation.page.locator('main li').first().textContent()).toContain(
+      'OPENAI_ADMIN_KEY is not set',
+    );
+    expect(reconciliation.problems).toEqual([]);
+    await reconciliation.page.close();
+  });
+});
+
+describe('the dashboard off localhost', { timeout: 240_000 }, () => {
+  test('refuses to listen beyond this machine without a token, and with one asks every browser for it', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'dashboard-token-'));
+    await seedUsageEvents({ dbPath: join(dataDir, 'openmeter-local.db') });
+    const refused = await startAppProcess({
+      appDirectory,
+      args: ['--host', '0.0.0.0', '--port', '0'],
+      env: cleanAppEnvironment({ LLM_METER_DATA_DIR: dataDir }),
+    }).done;
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('without a token: set LLM_METER_DASHBOARD_TOKEN');
+
+    const dashboard = await startDashboard({
+      dataDir,
+      args: ['--host', '0.0.0.0', '--port', '0'],
+      env: { LLM_METER_DASHBOARD_TOKEN: token },
+    });
+    const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
+    try {
+      const denied = await openPage({ browser, url: `${dashboard.url}?${range}` });
+      expect(denied.response?.status()).toBe(401);
+      expect(await denied.page.textContent('body')).toContain('LLM_METER_DASHBOARD_TOKEN');
+      await denied.page.close();
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      const response = await page.goto(`${dashboard.url}?token=${token}&${range}`);
+      expect(response?.status()).toBe(200);
+      expect(page.url()).not.toContain('token=');
+      await expect.poll(() => page.locator('canvas[data-drawn="true"]').count()).toBe(2);
+      // The cookie now opens the other pages.
+      expect((await page.goto(`${dashboard.url}customers/customer-acme?${range}`))?.status()).toBe(
+        200,
+      );
+      await context.close();
+    } finally {
+      await browser.close();
+      await dashboard.stop();
+    }
+  });
+});

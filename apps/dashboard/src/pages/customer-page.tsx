@@ -1,0 +1,216 @@
+import { priceUsageTableRow } from '@llm-meter/app-kit';
+import type { CustomerData } from '../read/create-openmeter-reader.js';
+import { sumCost, sumTokens } from '../summarize-usage.js';
+import { formatCost } from './format-cost.js';
+import { Layout, QueryNumber } from './layout.js';
+
+/**
+ * One subject: its usage by day, model and served tier with token types and cost, its budgets
+ * (metered entitlements: used, remaining, access) and its latest events with their usage_source.
+ */
+export function CustomerPage({
+  subject,
+  data,
+  from,
+  to,
+  cacheSeconds,
+}: {
+  subject: string;
+  data: CustomerData;
+  from: string;
+  to: string;
+  cacheSeconds: number;
+}) {
+  const reasoning = new Map(data.reasoning.map((entry) => [entry.model, entry.tokens]));
+  const tokens = sumTokens(data.rows);
+  return (
+    <Layout
+      title={`Customer ${subject}`}
+      range={{ from, to, action: `/customers/${encodeURIComponent(subject)}` }}
+      cacheSeconds={cacheSeconds}
+      queries={[
+        ...data.queries.rows,
+        data.queries.reasoning,
+        data.queries.entitlements,
+        data.queries.events,
+      ]}
+    >
+      <section class="totals">
+        <div>
+          <span class="label">tokens</span>
+          <QueryNumber
+            value={String(tokens.total_tokens)}
+            query="q-total_tokens"
+            metric="total_tokens"
+          />
+        </div>
+        <div>
+          <span class="label">cost</span>
+          <QueryNumber value={formatCost(sumCost(data.rows))} query="queries" metric="cost" />
+        </div>
+      </section>
+      <section>
+        <h2>Usage by model and token type</h2>
+        {data.rows.length === 0 ? (
+          <p>
+            No usage recorded from {from} to {to}.
+          </p>
+        ) : (
+          <table id="usage">
+            <thead>
+              <tr>
+                <th>day</th>
+                <th>model</th>
+                <th>tier</th>
+                <th>input</th>
+                <th>cached</th>
+                <th>output</th>
+                <th>total</th>
+                <th>cost</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.rows.map((row) => {
+                const priced = priceUsageTableRow(row);
+                return (
+                  <tr data-model={row.model} data-day={row.day}>
+                    <td>{row.day}</td>
+                    <td>{row.model}</td>
+                    <td>{row.serviceTier ?? '-'}</td>
+                    <td>
+                      <QueryNumber
+                        value={String(row.prompt_tokens)}
+                        query="q-prompt_tokens"
+                        metric="prompt_tokens"
+                      />
+                    </td>
+                    <td>
+                      <QueryNumber
+                        value={String(row.cached_tokens)}
+                        query="q-cached_tokens"
+                        metric="cached_tokens"
+                      />
+                    </td>
+                    <td>
+                      <QueryNumber
+                        value={String(row.completion_tokens)}
+                        query="q-completion_tokens"
+                        metric="completion_tokens"
+                      />
+                    </td>
+                    <td>
+                      <QueryNumber
+                        value={String(row.total_tokens)}
+                        query="q-total_tokens"
+                        metric="total_tokens"
+                      />
+                    </td>
+                    <td class={priced.usd === undefined ? 'unpriced' : undefined}>
+                      <QueryNumber value={priced.cell} query="queries" metric="cost" />
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        )}
+        <h3>Reasoning tokens by model (part of output)</h3>
+        <table id="reasoning">
+          <tbody>
+            {[...reasoning].map(([model, value]) => (
+              <tr data-model={model}>
+                <td>{model}</td>
+                <td>
+                  <QueryNumber
+                    value={String(value)}
+                    query="q-reasoning"
+                    metric="reasoning_tokens"
+                  />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <p class="note">
+          Cache writes are part of input; no shipped usage meter sums them apart (the token-type
+          meter llm_tokens_by_type does, for deployments that send token-type events).
+        </p>
+      </section>
+      <section>
+        <h2>Budget</h2>
+        {data.entitlements.length === 0 ? (
+          <p>No metered entitlement: this subject has no budget in OpenMeter.</p>
+        ) : (
+          <table id="budget">
+            <thead>
+              <tr>
+                <th>feature</th>
+                <th>used</th>
+                <th>remaining</th>
+                <th>overage</th>
+                <th>access</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.entitlements.map((entitlement) => (
+                <tr data-feature={entitlement.featureKey}>
+                  <td>{entitlement.featureKey}</td>
+                  <td>
+                    <QueryNumber
+                      value={String(entitlement.usage ?? '-')}
+                      query="q-entitlements"
+                      metric="usage"
+                    />
+                  </td>
+                  <td>
+                    <QueryNumber
+                      value={String(entitlement.balance ?? '-')}
+                      query="q-entitlements"
+                      metric="balance"
+                    />
+                  </td>
+                  <td>{String(entitlement.overage ?? '-')}</td>
+                  <td>{entitlement.hasAccess ? 'yes' : 'no: calls are refused'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        <p class="note">
+          A refused call sends no event (it is refused before it is made), so OpenMeter has no count
+          of refusals; access "no" means calls are refused now.
+        </p>
+      </section>
+      <section>
+        <h2>Latest events</h2>
+        <table id="events">
+          <thead>
+            <tr>
+              <th>time</th>
+              <th>id</th>
+              <th>model</th>
+              <th>usage_source</th>
+              <th>total tokens</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.events.map((ingested) => {
+              const eventData = (ingested.event.data ?? {}) as Record<string, unknown>;
+              return (
+                <tr>
+                  <td>{ingested.event.time ?? ''}</td>
+                  <td>
+                    <a href="#q-events">{ingested.event.id}</a>
+                  </td>
+                  <td>{String(eventData.model ?? '')}</td>
+                  <td>{String(eventData.usage_source ?? '-')}</td>
+                  <td>{String(eventData.total_tokens ?? '')}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </section>
+    </Layout>
+  );
+}

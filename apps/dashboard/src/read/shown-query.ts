@@ -1,0 +1,11 @@
+/**
+ * One OpenMeter API call behind numbers on a page: shown with the numbers (and copyable as a
+ * curl command) so a user can check them. Never carries the API key.
+ */
+export interface ShownQuery {
+  /** Anchor of the query on its page, e.g. `q-llm_prompt_tokens-1`. */
+  id: string;
+  method: 'GET';
+  /** The full URL, query string included. */
+  url: string;
+}
