@@ -218,7 +218,11 @@ export async function startServices({
       if (v3 !== undefined) {
         await ensureCustomers({ client: v3, subjects: config.subjects, announce }).catch(
           (error: unknown) => {
-            throw explainOpenMeterError({ error, url: api.baseUrl, apiKey: config.openmeter.apiKey });
+            throw explainOpenMeterError({
+              error,
+              url: api.baseUrl,
+              apiKey: config.openmeter.apiKey,
+            });
           },
         );
       }
