@@ -42,10 +42,13 @@ const params: LanguageModelV3CallOptions = {
 
 /** A model that replays one recorded answer of `model` at once (its raw chunks included). */
 async function recordReplay(model: LanguageModelV3): Promise<LanguageModelV3> {
-  const generated = await model.doGenerate(params);
-  const streamed = await model.doStream({ ...params, includeRawChunks: true });
-  const parts: unknown[] = [];
-  for await (const part of streamed.stream as unknown as AsyncIterable<unknown>) parts.push(part);
+  const { generated, streamed, parts } = await withRetries(async () => {
+    const generated = await model.doGenerate(params);
+    const streamed = await model.doStream({ ...params, includeRawChunks: true });
+    const parts: unknown[] = [];
+    for await (const part of streamed.stream as unknown as AsyncIterable<unknown>) parts.push(part);
+    return { generated, streamed, parts };
+  });
   return {
     specificationVersion: 'v3',
     provider: model.provider,
@@ -65,6 +68,17 @@ async function recordReplay(model: LanguageModelV3): Promise<LanguageModelV3> {
       }),
     }),
   };
+}
+
+/** A reused keep-alive socket may be reset on a loaded machine: record again. */
+async function withRetries<T>(record: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await record();
+    } catch (error) {
+      if (attempt === 3) throw error;
+    }
+  }
 }
 
 type Sample = { generate: number[]; first: number[]; stream: number[] };

@@ -132,9 +132,11 @@ function endFailedStream({
 }
 
 /**
- * The caller's stream: every part passes through unchanged (raw ones only if it asked). When
- * the caller leaves (cancels the stream, or its abort signal fires), the rest is read in the
- * background for `abortGraceMs`, then upstream is cancelled and aborted (`upstream`).
+ * The caller's stream: every part passes through unchanged (raw ones only if it asked). Upstream
+ * is read to its end whatever the caller does, so a caller that stops reading, cancels or whose
+ * abort signal fires is answered at once (its side closes) while the rest is read for
+ * `abortGraceMs`; then upstream is cancelled and aborted (`upstream`). A provider streams at
+ * generation speed, so parts the caller has not read yet wait in memory, at most one answer.
  */
 function createMeteredStream<Part extends StreamPartLike>({
   source,
@@ -158,6 +160,9 @@ function createMeteredStream<Part extends StreamPartLike>({
   let rawChunks = 0;
   let ended = false;
   let callerLeft = false;
+  let stopped = false;
+  let sawFinish = false;
+  let graceTimer: ReturnType<typeof setTimeout> | undefined;
   // The SDK's own view, kept in case the provider sent no raw chunk at all.
   let finishUsage: NormalizedUsageLike | undefined;
   let responseId: string | undefined;
@@ -177,6 +182,7 @@ function createMeteredStream<Part extends StreamPartLike>({
         model = part.modelId ?? model;
         time = part.timestamp ?? time;
       } else if (part.type === 'finish') {
+        sawFinish = true;
         finishUsage = part.usage;
       }
       if (!raw) journal.push(part);
@@ -188,6 +194,7 @@ function createMeteredStream<Part extends StreamPartLike>({
   const end = (reason: StreamEndReason) => {
     if (ended) return;
     ended = true;
+    clearTimeout(graceTimer);
     abortSignal?.removeEventListener('abort', onCallerAbort);
     try {
       let event: UsageEvent = journal.finish({ reason });
@@ -212,34 +219,14 @@ function createMeteredStream<Part extends StreamPartLike>({
   };
 
   const stopUpstream = (reason: unknown) => {
+    if (stopped || ended) return;
+    stopped = true;
     reader.cancel(reason).catch(() => undefined);
     upstream?.abort(reason);
   };
 
-  /** Reads on after the caller left, for the grace, so usage on its way is billed exactly. */
-  const drainAfterCallerLeft = async (reason: unknown) => {
-    if (callerLeft || ended) return;
-    callerLeft = true;
-    let completed = false;
-    if (abortGraceMs > 0) {
-      const timer = setTimeout(() => stopUpstream(reason), abortGraceMs);
-      timer.unref?.();
-      try {
-        for (;;) {
-          const next = await reader.read();
-          if (next.done) break;
-          meterPart(next.value);
-          if (next.value.type === 'finish') completed = true;
-        }
-      } catch {}
-      clearTimeout(timer);
-    }
-    if (!completed) stopUpstream(reason);
-    end(completed ? 'completed' : 'aborted');
-  };
-
-  // The caller's side of the stream, errored with the abort reason the moment its signal
-  // fires (as the provider's own stream would), while the grace read goes on behind it.
+  // The caller's side, closed the moment the caller leaves (errored with its abort reason when
+  // its signal fires, as the provider's own stream would be), while the read goes on behind it.
   let callerSide: ReadableStreamDefaultController<Part> | undefined;
   let callerClosed = false;
   const closeCallerSide = (close: (controller: ReadableStreamDefaultController<Part>) => void) => {
@@ -250,45 +237,60 @@ function createMeteredStream<Part extends StreamPartLike>({
     } catch {}
   };
 
+  /** The caller left: read on for the grace, so usage on its way is billed exactly. */
+  const leave = (reason: unknown) => {
+    if (callerLeft || ended) return;
+    callerLeft = true;
+    if (abortGraceMs === 0) {
+      stopUpstream(reason);
+      return;
+    }
+    graceTimer = setTimeout(() => stopUpstream(reason), abortGraceMs);
+    graceTimer.unref?.();
+  };
+
   function onCallerAbort() {
     closeCallerSide((controller) => controller.error(abortSignal?.reason));
-    void drainAfterCallerLeft(abortSignal?.reason);
+    leave(abortSignal?.reason);
   }
+
+  const pump = async () => {
+    for (;;) {
+      let next: ReadableStreamReadResult<Part>;
+      try {
+        next = await reader.read();
+      } catch (error) {
+        end(callerLeft || abortSignal?.aborted ? 'aborted' : 'error');
+        closeCallerSide((controller) => controller.error(error));
+        return;
+      }
+      if (next.done) {
+        // Stopped after the grace without the end of the answer: the caller's abort.
+        end(stopped && !sawFinish ? 'aborted' : 'completed');
+        closeCallerSide((controller) => controller.close());
+        return;
+      }
+      const part = next.value;
+      meterPart(part);
+      if (callerClosed || (part.type === 'raw' && hideRawChunks)) continue;
+      try {
+        (callerSide as ReadableStreamDefaultController<Part>).enqueue(part);
+      } catch {}
+    }
+  };
+
   const stream = new ReadableStream<Part>({
     start(controller) {
       callerSide = controller;
     },
-    async pull(controller) {
-      for (;;) {
-        let next: ReadableStreamReadResult<Part>;
-        try {
-          next = await reader.read();
-        } catch (error) {
-          if (!callerLeft) end(abortSignal?.aborted ? 'aborted' : 'error');
-          closeCallerSide(() => controller.error(error));
-          return;
-        }
-        if (next.done) {
-          // After the caller left, the grace read decides how the stream ended.
-          if (!callerLeft) end('completed');
-          closeCallerSide(() => controller.close());
-          return;
-        }
-        const part = next.value;
-        meterPart(part);
-        if (callerClosed) return;
-        if (part.type === 'raw' && hideRawChunks) continue;
-        controller.enqueue(part);
-        return;
-      }
-    },
     cancel(reason) {
-      // Answer the caller at once; the grace read goes on in the background.
+      // Answer the caller at once; the read goes on in the background for the grace.
       callerClosed = true;
-      void drainAfterCallerLeft(reason);
+      leave(reason);
     },
   });
   if (abortSignal?.aborted) onCallerAbort();
   else abortSignal?.addEventListener('abort', onCallerAbort, { once: true });
+  void pump();
   return stream;
 }

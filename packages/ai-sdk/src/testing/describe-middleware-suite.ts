@@ -64,7 +64,7 @@ export function describeMiddlewareSuite(sdk: AiSdkUnderTest): void {
   beforeAll(async () => {
     servers = await startServers();
   });
-  afterAll(() => servers.close());
+  afterAll(() => servers?.close());
 
   /** Waits until OpenMeter holds `count` events of `subject`, then returns them. */
   const delivered = async (subject: string, count: number) => {
@@ -213,12 +213,17 @@ export function describeMiddlewareSuite(sdk: AiSdkUnderTest): void {
       await Promise.all(
         ['a', 'b', 'c'].map((name) =>
           withSubject(`${sdk.name}-scope-${name}`, () =>
-            sdk.ai.generateText({
-              model,
-              prompt: `Hello from ${name}`,
-              providerOptions:
-                name === 'c' ? { llmMeter: { subject: `${sdk.name}-scope-override` } } : undefined,
-            }),
+            // `b` streams: the scope holds inside the SDK's stream pipeline too.
+            name === 'b'
+              ? sdk.ai.streamText({ model, prompt: `Hello from ${name}` }).consumeStream()
+              : sdk.ai.generateText({
+                  model,
+                  prompt: `Hello from ${name}`,
+                  providerOptions:
+                    name === 'c'
+                      ? { llmMeter: { subject: `${sdk.name}-scope-override` } }
+                      : undefined,
+                }),
           ),
         ),
       );
