@@ -1,3 +1,4 @@
+import { defaultAbortGraceMs } from '@llm-meter/metering';
 import type {
   CallOptionsLike,
   GenerateResultLike,
@@ -34,8 +35,6 @@ export interface MeterMiddleware<Version extends 'v3' | 'v4'> {
     model: ModelLike;
   }): PromiseLike<never>;
 }
-
-const defaultAbortGraceMs = 2000;
 
 /** What `transformParams` changed in a stream call, for `wrapStream`. */
 interface StreamCallChanges {

@@ -37,7 +37,7 @@ export interface MeterMiddlewareOptions {
   feature?: string | undefined;
   /**
    * How long a stream the caller cancelled is still read, so the event carries the provider's
-   * own usage when the rest of the answer was already on its way; default 2000 ms. `0` stops
+   * own usage when the rest of the answer was already on its way; default 200 ms (`defaultAbortGraceMs` of `@llm-meter/metering`, as the proxy and `@llm-meter/openai`). `0` stops
    * at once (the event is then an `aborted` estimate).
    */
   abortGraceMs?: number | undefined;
