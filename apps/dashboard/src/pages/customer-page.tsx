@@ -115,6 +115,11 @@ export function CustomerPage({
           </table>
         )}
         <h3>Reasoning tokens by model (part of output)</h3>
+        {reasoning.size === 0 && (
+          <p>
+            None metered from {from} to {to}.
+          </p>
+        )}
         <table id="reasoning">
           <tbody>
             {[...reasoning].map(([model, value]) => (

@@ -93,9 +93,17 @@ export function createOpenMeterReader({
     const hit = cache.get(key);
     if (hit) return hit.value as Promise<Value>;
     const value = load();
-    cache.set(key, { at: now, value });
-    // A failure is not kept: the next load asks again.
-    value.catch(() => cache.delete(key));
+    // A pending answer is shared; an answer is kept cacheMs from when it arrived (a slow query
+    // would otherwise expire before it is used).
+    const entry = { at: Number.POSITIVE_INFINITY, value: value as Promise<unknown> };
+    cache.set(key, entry);
+    value.then(
+      () => {
+        entry.at = elapsedMs();
+      },
+      // A failure is not kept: the next load asks again.
+      () => cache.delete(key),
+    );
     return value;
   };
   const show = ({
