@@ -105,7 +105,8 @@ try {
       { cause: error },
     );
   }
-  const services = await startServices({ config, announce: print });
+  // Anthropic's and Gemini's upstreams are the proxy's own settings (ProxyConfig.upstreams).
+  const services = await startServices({ config, announce: print, providers: ['openai'] });
   if (config.openai.baseUrl !== undefined) {
     const misconfigured = await checkUpstreamBaseUrl({
       baseUrl: config.openai.baseUrl,

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import Anthropic from '@anthropic-ai/sdk';
+import { GoogleGenAI } from '@google/genai';
 import { openMeterMeters } from '@llm-meter/meter-core';
 import {
   createOpenMeterClient,
@@ -18,11 +20,15 @@ import {
 } from './explain-data-path-error.js';
 import type { UsageTableTokens } from './format-usage-table.js';
 import { importEmbeddedServer } from './import-embedded-server.js';
-import type { AppConfig } from './load-app-config.js';
+import { type AppConfig, usesEmbeddedProvider } from './load-app-config.js';
 
 /** The connected services of an app run, and how to stop the embedded ones. */
 export interface AppServices {
   openai: OpenAI;
+  /** Anthropic's Messages API: Anthropic's, the configured server's, or openai-local's. */
+  anthropic: Anthropic;
+  /** Gemini's generateContent API: Google's, the configured server's, or openai-local's. */
+  gemini: GoogleGenAI;
   /** For queries: retries on. */
   openmeter: OpenMeterClient;
   /** For the outbox, which retries on its own: retries off. */
@@ -32,11 +38,42 @@ export interface AppServices {
    * admin key they take: openai-local's (a key made up for the run), or OpenAI's with
    * `OPENAI_ADMIN_KEY`. Undefined: no admin key, no reconciliation.
    */
-  openaiAdmin: { baseUrl: string; adminKey: string; local: boolean } | undefined;
+  openaiAdmin: AdminEndpoint | undefined;
+  /**
+   * Where Anthropic's Admin API usage and cost reports are read: openai-local's (a key made up for
+   * the run), or Anthropic's with `ANTHROPIC_ADMIN_KEY`. Undefined: no reconciliation of Claude.
+   */
+  anthropicAdmin: AdminEndpoint | undefined;
   close(): Promise<void>;
 }
 
+/** The providers an app's configuration connects (`AppConfig`'s keys). */
+export type AppProvider = 'openai' | 'anthropic' | 'gemini';
+
+const appProviders: readonly AppProvider[] = ['openai', 'anthropic', 'gemini'];
+
+/** A provider's usage-report API and the admin key it takes; `local`: openai-local's. */
+export interface AdminEndpoint {
+  baseUrl: string;
+  adminKey: string;
+  local: boolean;
+}
+
 const openaiDefaultBaseUrl = 'https://api.openai.com/v1';
+const anthropicDefaultBaseUrl = 'https://api.anthropic.com';
+
+/** The settings that would make the embedded simulator unnecessary, for a missing install. */
+function describeUnconfigured(embedded: Record<AppProvider, boolean>) {
+  const settings = {
+    openai: 'OPENAI_API_KEY or OPENAI_BASE_URL',
+    anthropic: 'ANTHROPIC_API_KEY or ANTHROPIC_BASE_URL',
+    gemini: 'GEMINI_API_KEY or GEMINI_BASE_URL',
+  };
+  return (Object.keys(settings) as Array<keyof typeof settings>)
+    .filter((provider) => embedded[provider])
+    .map((provider) => settings[provider])
+    .join(', ');
+}
 
 /** The meters the usage table reads; they must exist on the OpenMeter the app talks to. */
 export const usageTableMeters = {
@@ -47,8 +84,9 @@ export const usageTableMeters = {
 } as const satisfies { [Field in keyof UsageTableTokens]: string };
 
 /**
- * Connects to OpenAI and OpenMeter, starting openai-local and openmeter-local for whichever is
- * not configured and announcing each default in one line. Creates the data directories first
+ * Connects to OpenAI, Anthropic, Gemini and OpenMeter, starting openai-local (which answers all
+ * three providers) for the providers not configured and openmeter-local when OpenMeter is not,
+ * announcing each default in one line. Creates the data directories first
  * (the outbox's, and the embedded servers' when they start): a path that cannot be created or
  * opened is an `AppConfigError` naming the variable to change (`LLM_METER_DATA_DIR`,
  * `LLM_METER_OUTBOX_DIR`, `OPENMETER_LOCAL_DB`). Checks OpenMeter before any work: a wrong key,
@@ -57,9 +95,16 @@ export const usageTableMeters = {
 export async function startServices({
   config,
   announce,
+  providers = appProviders,
 }: {
   config: AppConfig;
   announce: (line: string) => void;
+  /**
+   * The providers the caller sends calls to; openai-local starts only for those of them left
+   * unconfigured. Default all three. The proxy passes `['openai']`: its Anthropic and Gemini
+   * upstreams default to the providers' own APIs, which its callers' keys reach.
+   */
+  providers?: readonly AppProvider[] | undefined;
 }): Promise<AppServices> {
   const closers: Array<() => Promise<void>> = [];
   const close = async () => {
@@ -97,12 +142,30 @@ export async function startServices({
             adminKey: config.openai.adminKey,
             local: false,
           };
-    if (openaiKey === undefined && openaiBaseUrl === undefined) {
+    let anthropicBaseUrl = config.anthropic.baseUrl;
+    let anthropicKey = config.anthropic.apiKey;
+    let anthropicAdmin: AppServices['anthropicAdmin'] =
+      config.anthropic.adminKey === undefined
+        ? undefined
+        : {
+            baseUrl: anthropicBaseUrl ?? anthropicDefaultBaseUrl,
+            adminKey: config.anthropic.adminKey,
+            local: false,
+          };
+    let geminiBaseUrl = config.gemini.baseUrl;
+    let geminiKey = config.gemini.apiKey;
+    // Each provider left unconfigured is answered by one embedded openai-local.
+    const embedded = {
+      openai: providers.includes('openai') && usesEmbeddedProvider(config.openai),
+      anthropic: providers.includes('anthropic') && usesEmbeddedProvider(config.anthropic),
+      gemini: providers.includes('gemini') && usesEmbeddedProvider(config.gemini),
+    };
+    if (embedded.openai || embedded.anthropic || embedded.gemini) {
       // The simulators are loaded only when used: a configured app never loads them (nor the
       // native SQLite addon openmeter-local needs).
       const { startOpenAILocal, usageLedgerFileName } = await importEmbeddedServer({
         name: '@llm-meter/openai-local',
-        settings: 'OPENAI_API_KEY or OPENAI_BASE_URL',
+        settings: describeUnconfigured(embedded),
       });
       const { localDataDir, localServeTier } = config.openai;
       const ledger = join(localDataDir, usageLedgerFileName);
@@ -130,12 +193,27 @@ export async function startServices({
         });
       });
       closers.push(() => local.close());
-      openaiBaseUrl = local.url;
-      openaiKey = 'openai-local';
-      openaiAdmin = { baseUrl: local.url, adminKey, local: true };
+      const served: string[] = [];
+      if (embedded.openai) {
+        openaiBaseUrl = local.url;
+        openaiKey = 'openai-local';
+        openaiAdmin = { baseUrl: local.url, adminKey, local: true };
+        served.push('OpenAI (no OPENAI_API_KEY)');
+      }
+      if (embedded.anthropic) {
+        anthropicBaseUrl = local.origin;
+        anthropicKey = 'openai-local';
+        anthropicAdmin = { baseUrl: local.origin, adminKey, local: true };
+        served.push('Anthropic (no ANTHROPIC_API_KEY)');
+      }
+      if (embedded.gemini) {
+        geminiBaseUrl = local.origin;
+        geminiKey = 'openai-local';
+        served.push('Gemini (no GEMINI_API_KEY)');
+      }
       announce(
-        `no OPENAI_API_KEY: using the local OpenAI-compatible server at ${local.url} (usage ledger ${ledger}${
-          localServeTier === undefined ? '' : `, serving every request at ${localServeTier}`
+        `${served.join(', ')}: using the local simulator at ${local.origin} (usage ledger ${ledger}${
+          localServeTier === undefined ? '' : `, serving every OpenAI request at ${localServeTier}`
         })`,
       );
       if (
@@ -148,11 +226,21 @@ export async function startServices({
         );
       }
     }
+    // A base URL without a key (a local server, a proxy holding the key) gets a placeholder the
+    // server ignores.
     const openai = new OpenAI({
-      // A base URL without a key (a local Ollama or vLLM) gets a placeholder the server ignores.
       apiKey: openaiKey ?? 'unused',
       baseURL: openaiBaseUrl,
       maxRetries: 2,
+    });
+    const anthropic = new Anthropic({
+      apiKey: anthropicKey ?? 'unused',
+      ...(anthropicBaseUrl === undefined ? {} : { baseURL: anthropicBaseUrl }),
+      maxRetries: 2,
+    });
+    const gemini = new GoogleGenAI({
+      apiKey: geminiKey ?? 'unused',
+      ...(geminiBaseUrl === undefined ? {} : { httpOptions: { baseUrl: geminiBaseUrl } }),
     });
 
     let openmeterUrl = config.openmeter.url;
@@ -202,7 +290,16 @@ export async function startServices({
       eventType: config.eventType,
       apiKey: config.openmeter.apiKey,
     });
-    return { openai, openmeter, openmeterIngest, openaiAdmin, close };
+    return {
+      openai,
+      anthropic,
+      gemini,
+      openmeter,
+      openmeterIngest,
+      openaiAdmin,
+      anthropicAdmin,
+      close,
+    };
   } catch (error) {
     await close();
     throw error;
