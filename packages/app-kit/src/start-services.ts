@@ -18,7 +18,7 @@ import {
   explainDataPathError,
   findSystemError,
 } from './explain-data-path-error.js';
-import type { UsageTableTokens } from './format-usage-table.js';
+import type { UsageTableRow, UsageTableTokens } from './format-usage-table.js';
 import { importEmbeddedServer } from './import-embedded-server.js';
 import { type AppConfig, usesEmbeddedProvider } from './load-app-config.js';
 
@@ -82,6 +82,14 @@ export const usageTableMeters = {
   completion_tokens: 'llm_completion_tokens',
   total_tokens: 'llm_tokens_total',
 } as const satisfies { [Field in keyof UsageTableTokens]: string };
+
+/**
+ * Meters the usage table reads when they exist: a deployment created before them still starts,
+ * and the table says what it cannot price apart.
+ */
+export const optionalUsageTableMeters = {
+  cache_write_tokens: 'llm_cache_write_tokens',
+} as const satisfies { [Field in keyof UsageTableRow]?: string };
 
 /**
  * Connects to OpenAI, Anthropic, Gemini and OpenMeter, starting openai-local (which answers all
