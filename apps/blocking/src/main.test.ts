@@ -29,7 +29,7 @@ describe('apps/blocking', { timeout: 120_000 }, () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(
-      'no OPENAI_API_KEY: using the local OpenAI-compatible server at http://127.0.0.1:',
+      'OpenAI (no OPENAI_API_KEY), Anthropic (no ANTHROPIC_API_KEY), Gemini (no GEMINI_API_KEY): using the local simulator at http://127.0.0.1:',
     );
     expect(result.stdout).toContain(
       'no OPENMETER_URL: using the local OpenMeter-compatible server at http://127.0.0.1:',
@@ -54,20 +54,25 @@ describe('apps/blocking', { timeout: 120_000 }, () => {
     expect(new Set(usage.map((line) => line.model)).size).toBe(4);
     expect(new Set(usage.map((line) => line.id)).size).toBe(7);
     expect(usage.slice(-2).map((line) => [line.model, line.source])).toEqual([
-      ['claude-haiku-4-5-20251001', 'provider, anthropic'],
+      ['claude-sonnet-4-5-20250929', 'provider, anthropic'],
       ['gemini-2.5-flash', 'provider, google'],
     ]);
+    // Claude's system block is marked for caching: a first run writes it to the prompt cache,
+    // billed as input (1.25 times the input rate), and the line says how much.
+    const claude = usage.at(-2);
+    expect(claude?.cacheWrite).toBeGreaterThan(1000);
+    expect(claude?.prompt).toBeGreaterThan(claude?.cacheWrite ?? Number.NaN);
     for (const line of usage) {
       expect(line.source).toMatch(/^provider(, anthropic|, google)?$/);
       expect(line.total).toBe(line.prompt + line.completion);
     }
     // The usage table prices them at their providers' rates, never as unpriced.
     expect(result.stdout).toMatch(
-      /^\S+ +customer-acme +claude-haiku-4-5-20251001 +standard .* \$\d/m,
+      /^\S+ +customer-acme +claude-sonnet-4-5-20250929 +standard .* \$\d/m,
     );
     expect(result.stdout).toMatch(/^\S+ +customer-acme +gemini-2\.5-flash .* \$\d/m);
     expect(result.stdout).toMatch(
-      /subject\s+model\s+tier\s+input\s+cached\s+output\s+total\s+cost/,
+      /subject\s+model\s+tier\s+input\s+cached\s+cache_write\s+output\s+total\s+cost/,
     );
 
     const totals = await readMeterTotals(join(dataDir, 'openmeter-local.db'));

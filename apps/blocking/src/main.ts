@@ -31,8 +31,11 @@ spread over the configured subjects and models, meters each response into OpenMe
 outbox, and prints the usage table OpenMeter answers.
 
 Configuration: environment variables, or the .env file at the repository root (see the README).
-Without OPENAI_API_KEY / OPENAI_BASE_URL an embedded OpenAI-compatible server answers; without
-OPENMETER_URL an embedded OpenMeter-compatible server stores the events in .llm-meter/.
+Then one question to Claude (ANTHROPIC_MODEL) and one to Gemini (GEMINI_MODEL), metered the
+same way. A provider without its key or base URL (OPENAI_API_KEY / OPENAI_BASE_URL,
+ANTHROPIC_API_KEY / ANTHROPIC_BASE_URL, GEMINI_API_KEY / GEMINI_BASE_URL) is answered by an
+embedded simulator; without OPENMETER_URL an embedded OpenMeter-compatible server stores the
+events in .llm-meter/.
 
 Budgets: on the embedded OpenMeter, each subject gets a day's budget of tokens (the last one a
 small one) and a call over it is refused before it is sent. On your OpenMeter, set
@@ -50,7 +53,7 @@ await runApp({
     }
     return { prompts: [...argv] };
   },
-  async main({ args, config, openai, openmeter, outbox, print }) {
+  async main({ args, config, openai, anthropic, gemini, openmeter, outbox, print }) {
     const list = args.prompts.length > 0 ? args.prompts : defaultPrompts;
     const gate = await createBlockingGate({ config, openmeter, env: process.env, announce: print });
     try {
@@ -96,21 +99,26 @@ await runApp({
           `${subject}  ${data.model}  prompt=${data.prompt_tokens} cached=${data.cached_tokens ?? 0} completion=${data.completion_tokens} total=${data.total_tokens} (${data.usage_source})  id=${event.id}`,
         );
       }
-      // On the embedded defaults, one Claude and one Gemini call beside the OpenAI ones (not gated).
-      if (config.openai.apiKey === undefined && config.openai.baseUrl === undefined) {
-        const events = await meterClaudeAndGemini({
-          origin: new URL(openai.baseURL).origin,
-          config,
-          subject: config.subjects[0] as string,
-          prompt: list[0] as string,
-          enqueue: (event) => outbox.enqueue(event),
-        });
-        for (const event of events) {
-          const { data } = event;
-          print(
-            `${event.subject}  ${data.model}  prompt=${data.prompt_tokens} cached=${data.cached_tokens ?? 0} completion=${data.completion_tokens} total=${data.total_tokens} (${data.usage_source}, ${data.provider})  id=${event.id}`,
-          );
+      // One Claude and one Gemini call beside the OpenAI ones, gated the same way.
+      const results = await meterClaudeAndGemini({
+        anthropic,
+        gemini,
+        config,
+        subject: config.subjects[0] as string,
+        prompt: list[0] as string,
+        gate,
+        enqueue: (event) => outbox.enqueue(event),
+      });
+      for (const result of results) {
+        if (result.kind === 'refused') {
+          print(result.line);
+          continue;
         }
+        const { event } = result;
+        const { data } = event;
+        print(
+          `${event.subject}  ${data.model}  prompt=${data.prompt_tokens} cached=${data.cached_tokens ?? 0}${data.cache_write_tokens === undefined ? '' : ` cache_write=${data.cache_write_tokens}`} completion=${data.completion_tokens} total=${data.total_tokens} (${data.usage_source}, ${data.provider})  id=${event.id}`,
+        );
       }
     } finally {
       await gate?.close();

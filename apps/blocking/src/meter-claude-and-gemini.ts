@@ -1,56 +1,139 @@
-import Anthropic from '@anthropic-ai/sdk';
-import { GoogleGenAI } from '@google/genai';
-import { type AppConfig, createEventEnvelope } from '@llm-meter/app-kit';
+import { type AppConfig, type AppContext, createEventEnvelope } from '@llm-meter/app-kit';
+import type { BudgetGate, BudgetRequest, Reservation } from '@llm-meter/budget-gate';
 import {
   createAnthropicUsageEvent,
   createGeminiUsageEvent,
   type UsageEvent,
 } from '@llm-meter/meter-core';
+import { formatRefusal } from './format-refusal.js';
+import { supportHandbook } from './support-handbook.js';
 
-// One model of each, kept few so the README's start command stays fast.
-const claudeModel = 'claude-haiku-4-5';
-const geminiModel = 'gemini-2.5-flash';
+/** The output limit of each call: its worst case is its prompt plus this. */
+const maxOutputTokens = 300;
+
+/** What one Claude or Gemini call came to: its usage event, or the budget's refusal. */
+export type ProviderCallResult =
+  | { kind: 'metered'; event: UsageEvent }
+  | { kind: 'refused'; line: string };
 
 /**
- * On the embedded openai-local (which also answers Anthropic's Messages API and Gemini's
- * generateContent), sends one question to a Claude model with `@anthropic-ai/sdk` and one to a
- * Gemini model with `@google/genai`, and meters each response into the outbox like the OpenAI
- * calls: the usage table then shows them beside the OpenAI models.
+ * Sends one question to Claude with `@anthropic-ai/sdk` (the shared handbook as a cached system
+ * block, so a repeated run reads the prompt cache and the first one writes it) and one to Gemini
+ * with `@google/genai`, on the configured providers or the embedded openai-local, and meters
+ * each response into the outbox like the OpenAI calls. With a budget gate, each call is checked
+ * first against the subject's budget, like the OpenAI calls.
  * @see https://docs.anthropic.com/en/api/messages
+ * @see https://ai.google.dev/api/generate-content
  */
 export async function meterClaudeAndGemini({
-  origin,
+  anthropic,
+  gemini,
   config,
   subject,
   prompt,
+  gate,
   enqueue,
 }: {
-  /** openai-local's origin, `http://127.0.0.1:PORT`. */
-  origin: string;
+  anthropic: AppContext<unknown>['anthropic'];
+  gemini: AppContext<unknown>['gemini'];
   config: AppConfig;
   subject: string;
   prompt: string;
+  gate: BudgetGate | undefined;
   enqueue: (event: UsageEvent) => void;
-}): Promise<UsageEvent[]> {
-  const envelope = createEventEnvelope({ config, subject, feature: 'blocking-demo' });
+}): Promise<ProviderCallResult[]> {
   const now = () => new Date();
-  const anthropic = new Anthropic({ apiKey: 'openai-local', baseURL: origin, maxRetries: 0 });
-  const request = {
-    model: claudeModel,
-    max_tokens: 300,
+  const results: ProviderCallResult[] = [];
+  const claudeRequest = {
+    model: config.anthropic.models[0] as string,
+    max_tokens: maxOutputTokens,
+    system: [
+      {
+        type: 'text' as const,
+        text: supportHandbook,
+        cache_control: { type: 'ephemeral' as const },
+      },
+    ],
     messages: [{ role: 'user' as const, content: prompt }],
   };
-  const message = await anthropic.messages.create(request);
-  const claudeEvent = createAnthropicUsageEvent(message, { ...envelope, now, request });
-  enqueue(claudeEvent);
+  results.push(
+    await gated({
+      gate,
+      subject,
+      provider: 'anthropic',
+      request: claudeRequest,
+      async call() {
+        const message = await anthropic.messages.create(claudeRequest);
+        return createAnthropicUsageEvent(message, {
+          ...createEventEnvelope({ config, subject, feature: 'blocking-demo' }),
+          now,
+          request: claudeRequest,
+        });
+      },
+      enqueue,
+    }),
+  );
+  const geminiModel = config.gemini.models[0] as string;
+  const geminiRequest = {
+    model: geminiModel,
+    contents: prompt,
+    config: { systemInstruction: supportHandbook, maxOutputTokens },
+  };
+  results.push(
+    await gated({
+      gate,
+      subject,
+      provider: 'google',
+      request: geminiRequest,
+      async call() {
+        const response = await gemini.models.generateContent(geminiRequest);
+        return createGeminiUsageEvent(response, {
+          ...createEventEnvelope({ config, subject, feature: 'blocking-demo' }),
+          now,
+          requestedModel: geminiModel,
+        });
+      },
+      enqueue,
+    }),
+  );
+  return results;
+}
 
-  const google = new GoogleGenAI({ apiKey: 'openai-local', httpOptions: { baseUrl: origin } });
-  const response = await google.models.generateContent({ model: geminiModel, contents: prompt });
-  const geminiEvent = createGeminiUsageEvent(response, {
-    ...createEventEnvelope({ config, subject, feature: 'blocking-demo' }),
-    now,
-    requestedModel: geminiModel,
-  });
-  enqueue(geminiEvent);
-  return [claudeEvent, geminiEvent];
+/** Reserves the call's worst case, makes it, enqueues its event and settles the reservation. */
+async function gated({
+  gate,
+  subject,
+  provider,
+  request,
+  call,
+  enqueue,
+}: {
+  gate: BudgetGate | undefined;
+  subject: string;
+  /** meter-core's provider id, whose estimator prices the worst case. */
+  provider: string;
+  request: BudgetRequest;
+  call: () => Promise<UsageEvent>;
+  enqueue: (event: UsageEvent) => void;
+}): Promise<ProviderCallResult> {
+  let reservation: Reservation | undefined;
+  try {
+    reservation = await gate?.reserve({ subject, request, provider });
+  } catch (error) {
+    const refusal = formatRefusal({ subject, error });
+    if (refusal === undefined) throw error;
+    return { kind: 'refused', line: refusal };
+  }
+  let event: UsageEvent;
+  try {
+    event = await call();
+  } catch (error) {
+    // Nothing was billed: release the reservation, book no usage.
+    if (reservation) await gate?.settle({ reservation });
+    throw error;
+  }
+  enqueue(event);
+  // The real usage replaces the worst case until OpenMeter has ingested the event.
+  if (reservation) await gate?.settle({ reservation, event });
+  return { kind: 'metered', event };
 }

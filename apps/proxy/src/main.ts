@@ -106,12 +106,14 @@ try {
     );
   }
   // A proxy that stayed down with OpenMeter would lose every call it could have metered: it
-  // starts, journals, and its outbox delivers once OpenMeter answers.
+  // starts, journals, and its outbox delivers once OpenMeter answers. Anthropic's and Gemini's
+  // upstreams are the proxy's own settings (ProxyConfig.upstreams).
   const services = await startServices({
     config,
     announce: print,
     openmeterUnreachable: 'warn',
     warn: (line) => printError(`proxy: ${line}`),
+    providers: ['openai'],
   });
   if (config.openai.baseUrl !== undefined) {
     const misconfigured = await checkUpstreamBaseUrl({

@@ -126,3 +126,32 @@ test('rows without a metered tier show "-" and are priced at default, said under
 test('says so when there is no usage', () => {
   expect(formatUsageTable([])).toBe('(no usage recorded)');
 });
+
+test("Claude's cache writes get their own column and their own rate; without the meter a line says they are priced as input", () => {
+  const claude = {
+    day,
+    subject: 'customer-acme',
+    model: 'claude-sonnet-4-5-20250929',
+    serviceTier: 'standard',
+    provider: 'anthropic',
+    prompt_tokens: 1300,
+    cached_tokens: 0,
+    completion_tokens: 40,
+    total_tokens: 1340,
+  };
+  const withWrites = { ...claude, cache_write_tokens: 1250 };
+  // Claude Sonnet 4.5: $3 input, $3.75 5-minute cache write, $15 output per 1M tokens.
+  expect(priceUsageTableRow(withWrites).usd).toBeCloseTo(
+    (50 * 3 + 1250 * 3.75 + 40 * 15) / 1e6,
+    12,
+  );
+  expect(priceUsageTableRow(claude).usd).toBeCloseTo((1300 * 3 + 40 * 15) / 1e6, 12);
+  const table = formatUsageTable([withWrites]);
+  expect(table.split('\n').slice(0, 3).join('\n')).toMatch(
+    /^day +subject +model +tier +input +cached +cache_write +output +total +cost\n[- ]+\n2026-11-27 +customer-acme +claude-sonnet-4-5-20250929 +standard +1300 +0 +1250 +40 +1340 +\$0\.005437$/,
+  );
+  expect(table).not.toContain('cache writes: not metered');
+  expect(formatUsageTable([claude])).toContain(
+    'cache writes: not metered apart (no llm_cache_write_tokens meter), so Claude cache writes are priced as input',
+  );
+});

@@ -14,6 +14,12 @@ export type UsageTableTokens = Pick<
 
 /** One row of the usage table: a subject's tokens on one model and served tier (and day). */
 export interface UsageTableRow extends UsageTableTokens {
+  /**
+   * Of `prompt_tokens`, those written to the prompt cache (Anthropic), priced at the cache-write
+   * rate. Undefined when the OpenMeter has no `llm_cache_write_tokens` meter: they are then
+   * priced as input.
+   */
+  cache_write_tokens?: number | undefined;
   day: string;
   subject: string;
   model: string;
@@ -27,18 +33,19 @@ export interface UsageTableRow extends UsageTableTokens {
   provider?: string | undefined;
 }
 
-const columns = [
+const allColumns = [
   'day',
   'subject',
   'model',
   'tier',
   'input',
   'cached',
+  'cache_write',
   'output',
   'total',
   'cost',
 ] as const;
-const firstNumberColumn = columns.indexOf('input');
+const firstNumberColumn = allColumns.indexOf('input');
 
 /**
  * Prices one table row at the served tier's rates of its day (`@llm-meter/prices`). A model or
@@ -63,8 +70,11 @@ export function priceUsageTableRow(row: UsageTableRow): PricedUsageRow {
  */
 export function formatUsageTable(rows: readonly UsageTableRow[]): string {
   if (rows.length === 0) return '(no usage recorded)';
-  const sum = (key: keyof UsageTableTokens) =>
-    String(rows.reduce((total, row) => total + row[key], 0));
+  // The cache-write column shows when the meter exists (every row then carries the count).
+  const cacheWrites = rows.some((row) => row.cache_write_tokens !== undefined);
+  const columns = allColumns.filter((column) => column !== 'cache_write' || cacheWrites);
+  const sum = (key: keyof UsageTableTokens | 'cache_write_tokens') =>
+    String(rows.reduce((total, row) => total + (row[key] ?? 0), 0));
   const priced = rows.map(priceUsageTableRow);
   const cells = [
     [...columns],
@@ -75,6 +85,7 @@ export function formatUsageTable(rows: readonly UsageTableRow[]): string {
       row.serviceTier ?? '-',
       String(row.prompt_tokens),
       String(row.cached_tokens),
+      ...(cacheWrites ? [String(row.cache_write_tokens ?? 0)] : []),
       String(row.completion_tokens),
       String(row.total_tokens),
       priced[index]?.cell ?? '',
@@ -86,6 +97,7 @@ export function formatUsageTable(rows: readonly UsageTableRow[]): string {
       '',
       sum('prompt_tokens'),
       sum('cached_tokens'),
+      ...(cacheWrites ? [sum('cache_write_tokens')] : []),
       sum('completion_tokens'),
       sum('total_tokens'),
       totalUsageCost(priced).cell,
@@ -109,6 +121,11 @@ export function formatUsageTable(rows: readonly UsageTableRow[]): string {
   const lines = [render(header ?? []), rule, ...body.map(render), rule, render(totals)];
   if (rows.some((row) => row.serviceTier === undefined)) {
     lines.push('tier -: not metered (events without service_tier), priced at default');
+  }
+  if (!cacheWrites && rows.some((row) => row.provider === 'anthropic')) {
+    lines.push(
+      'cache writes: not metered apart (no llm_cache_write_tokens meter), so Claude cache writes are priced as input, below their rate: create the meter (see the README, "Meters to create")',
+    );
   }
   lines.push(describePrices());
   return lines.join('\n');

@@ -11,10 +11,12 @@ export {
   type AppConfig,
   type AppDemoDefaults,
   type AppPathVariables,
+  type AppProviderConfig,
   appConfigDefaults,
   findRepositoryRoot,
   loadAppConfig,
   type OpenAILocalServeTier,
+  usesEmbeddedProvider,
 } from './load-app-config.js';
 export { openAppOutbox } from './open-app-outbox.js';
 export { queryUsageTable } from './query-usage-table.js';
@@ -25,6 +27,8 @@ export {
 } from './reconcile-app-usage.js';
 export { type AppContext, runApp } from './run-app.js';
 export {
+  type AdminEndpoint,
+  type AppProvider,
   type AppServices,
   checkMeters,
   explainOpenMeterError,

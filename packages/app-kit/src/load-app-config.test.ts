@@ -20,6 +20,13 @@ describe('loadAppConfig', () => {
         localServeTier: undefined,
         localPort: 0,
       },
+      anthropic: {
+        apiKey: undefined,
+        baseUrl: undefined,
+        models: ['claude-sonnet-4-5'],
+        adminKey: undefined,
+      },
+      gemini: { apiKey: undefined, baseUrl: undefined, models: ['gemini-2.5-flash'] },
       openmeter: {
         url: undefined,
         apiVersion: 'v1',
@@ -64,7 +71,25 @@ describe('loadAppConfig', () => {
         OPENAI_LOCAL_SERVE_TIER: 'flex',
         OPENAI_LOCAL_PORT: '8080',
         OPENMETER_LOCAL_PORT: '8888',
+        ANTHROPIC_API_KEY: 'sk-ant-test',
+        ANTHROPIC_BASE_URL: 'http://127.0.0.1:8787/',
+        ANTHROPIC_MODEL: 'claude-opus-4-1',
+        ANTHROPIC_ADMIN_KEY: 'sk-ant-admin-test',
+        GEMINI_API_KEY: 'gm-test',
+        GEMINI_BASE_URL: 'https://generativelanguage.googleapis.com',
+        GEMINI_MODEL: 'gemini-2.5-pro,gemini-2.5-flash',
       },
+    });
+    expect(config.anthropic).toEqual({
+      apiKey: 'sk-ant-test',
+      baseUrl: 'http://127.0.0.1:8787',
+      models: ['claude-opus-4-1'],
+      adminKey: 'sk-ant-admin-test',
+    });
+    expect(config.gemini).toEqual({
+      apiKey: 'gm-test',
+      baseUrl: 'https://generativelanguage.googleapis.com',
+      models: ['gemini-2.5-pro', 'gemini-2.5-flash'],
     });
     expect(config.openai).toEqual({
       apiKey: 'sk-test',
@@ -96,6 +121,24 @@ describe('loadAppConfig', () => {
     {
       env: { OPENAI_BASE_URL: 'ftp://x' },
       message: /OPENAI_BASE_URL must be an http\(s\) URL such as https:\/\/api\.openai\.com\/v1,/,
+    },
+    {
+      env: { ANTHROPIC_BASE_URL: 'api.anthropic.com' },
+      message: /ANTHROPIC_BASE_URL must be an http\(s\) URL such as https:\/\/api\.anthropic\.com,/,
+    },
+    {
+      env: { ANTHROPIC_BASE_URL: 'https://api.anthropic.com/v1' },
+      message:
+        /^ANTHROPIC_BASE_URL must not end in \/v1: the SDK adds the version path itself \(every call would be a 404\)\. Set ANTHROPIC_BASE_URL=https:\/\/api\.anthropic\.com$/,
+    },
+    {
+      env: { GEMINI_BASE_URL: 'http://127.0.0.1:8787/v1beta/' },
+      message:
+        /^GEMINI_BASE_URL must not end in \/v1beta: the SDK adds the version path itself \(every call would be a 404\)\. Set GEMINI_BASE_URL=http:\/\/127\.0\.0\.1:8787$/,
+    },
+    {
+      env: { GEMINI_MODEL: ',' },
+      message: /GEMINI_MODEL must list at least one value/,
     },
     {
       env: { LLM_METER_EVENT_IDS: 'uuid' },

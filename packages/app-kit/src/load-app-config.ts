@@ -24,6 +24,22 @@ export interface AppConfig {
     /** `OPENAI_LOCAL_PORT`: openai-local's port; 0 (default) a free one each start. */
     localPort: number;
   };
+  /**
+   * Anthropic's Messages API (`ANTHROPIC_API_KEY`, `ANTHROPIC_BASE_URL`, `ANTHROPIC_MODEL`); both
+   * unset: the embedded openai-local answers it.
+   */
+  anthropic: AppProviderConfig & {
+    /**
+     * Anthropic Admin API key (`ANTHROPIC_ADMIN_KEY`) for the usage and cost reports the
+     * reconciliation reads; undefined: no reconciliation against a configured Anthropic.
+     */
+    adminKey: string | undefined;
+  };
+  /**
+   * Gemini's generateContent API (`GEMINI_API_KEY`, `GEMINI_BASE_URL`, `GEMINI_MODEL`); both
+   * unset: the embedded openai-local answers it.
+   */
+  gemini: AppProviderConfig;
   openmeter: {
     /** Undefined: the app starts openmeter-local on `localDbPath`. */
     url: string | undefined;
@@ -58,6 +74,16 @@ export interface AppConfig {
   pathVariables: AppPathVariables;
 }
 
+/** One provider's connection and the demo's models on it. */
+export interface AppProviderConfig {
+  /** Undefined (and `baseUrl` too): the app sends this provider's calls to openai-local. */
+  apiKey: string | undefined;
+  /** The host the provider's SDK adds its versioned paths to (no `/v1`, no `/v1beta`). */
+  baseUrl: string | undefined;
+  /** One or more models; an app spreads its prompts over them. */
+  models: string[];
+}
+
 /** The variables that decide where an app keeps its data, as set (undefined: unset). */
 export interface AppPathVariables {
   LLM_METER_DATA_DIR: string | undefined;
@@ -85,7 +111,22 @@ export const appConfigDefaults = {
   eventType: 'openai',
   dataDir: '.llm-meter',
   localTokensPerSecond: 200,
+  /**
+   * `ANTHROPIC_MODEL`: one Claude model, whose minimum cacheable prompt (1,024 tokens) the
+   * blocking app's handbook passes, so its cache writes and reads show.
+   */
+  anthropicModels: ['claude-sonnet-4-5'],
+  /** `GEMINI_MODEL`: one Gemini model. */
+  geminiModels: ['gemini-2.5-flash'],
 } as const;
+
+/**
+ * Whether a provider's calls go to the embedded openai-local: neither its key nor its base URL
+ * is set.
+ */
+export function usesEmbeddedProvider(provider: { apiKey?: unknown; baseUrl?: unknown }): boolean {
+  return provider.apiKey === undefined && provider.baseUrl === undefined;
+}
 
 /**
  * The repository root: the nearest directory at or above `from` holding `pnpm-workspace.yaml`,
@@ -161,6 +202,22 @@ export function loadAppConfig({
     }
     return value;
   };
+  /**
+   * A provider host for an SDK that adds the versioned path itself (`@anthropic-ai/sdk` adds
+   * `/v1/messages`, `@google/genai` `/v1beta/models/...`): a base URL ending in the version would
+   * make every call a 404, so it is refused with the value to set instead.
+   */
+  const hostUrl = ({ name, example }: { name: string; example: string }): string | undefined => {
+    const value = url({ name, example });
+    if (value === undefined) return undefined;
+    const { pathname } = new URL(value);
+    if (/\/v1(beta\d*|alpha\d*)?\/?$/.test(pathname)) {
+      throw new AppConfigError(
+        `${name} must not end in ${pathname.replace(/\/$/, '')}: the SDK adds the version path itself (every call would be a 404). Set ${name}=${value.replace(/\/v1(beta\d*|alpha\d*)?\/?$/, '')}`,
+      );
+    }
+    return value.replace(/\/+$/, '');
+  };
 
   /** A fixed port for an embedded server; unset or 0: a free one each start. */
   const port = (name: string): number => {
@@ -193,6 +250,20 @@ export function loadAppConfig({
       localDataDir: resolve(dataDir, 'openai-local'),
       localServeTier: parseServeTier(text('OPENAI_LOCAL_SERVE_TIER')),
       localPort: port('OPENAI_LOCAL_PORT'),
+    },
+    anthropic: {
+      apiKey: text('ANTHROPIC_API_KEY'),
+      baseUrl: hostUrl({ name: 'ANTHROPIC_BASE_URL', example: 'https://api.anthropic.com' }),
+      models: list('ANTHROPIC_MODEL', appConfigDefaults.anthropicModels),
+      adminKey: text('ANTHROPIC_ADMIN_KEY'),
+    },
+    gemini: {
+      apiKey: text('GEMINI_API_KEY'),
+      baseUrl: hostUrl({
+        name: 'GEMINI_BASE_URL',
+        example: 'https://generativelanguage.googleapis.com',
+      }),
+      models: list('GEMINI_MODEL', appConfigDefaults.geminiModels),
     },
     openmeter: {
       url: openmeterUrl,

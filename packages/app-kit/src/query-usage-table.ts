@@ -1,13 +1,18 @@
-import type { MeterQueryParams, OpenMeterMeterReader } from '@llm-meter/openmeter-client';
+import {
+  type MeterQueryParams,
+  OpenMeterError,
+  type OpenMeterMeterReader,
+} from '@llm-meter/openmeter-client';
 import type { UsageTableRow } from './format-usage-table.js';
-import { usageTableMeters } from './start-services.js';
+import { optionalUsageTableMeters, usageTableMeters } from './start-services.js';
 
 /**
  * Queries the LLM token meters by subject, model and served tier (and provider), per day
  * (windowSize DAY, UTC), and joins them into table rows sorted by day, subject, model and tier.
  * `service_tier` and `provider` are grouped by only when every meter read carries them (the
- * shipped meters do; meters created before may not). `from` and `to` bound the windows (`to`
- * excluded), `subjects` keeps those subjects only.
+ * shipped meters do; meters created before may not). Cache writes are read from
+ * `llm_cache_write_tokens` when that meter exists (rows then carry `cache_write_tokens`).
+ * `from` and `to` bound the windows (`to` excluded), `subjects` keeps those subjects only.
  */
 export async function queryUsageTable({
   client,
@@ -25,10 +30,22 @@ export async function queryUsageTable({
   to?: Date | undefined;
   subjects?: string[] | undefined;
 }): Promise<UsageTableRow[]> {
-  const entries = Object.entries(usageTableMeters) as Array<
-    [keyof typeof usageTableMeters, string]
-  >;
-  const definitions = await Promise.all(entries.map(([, slug]) => client.meters.get(slug)));
+  type Column = keyof typeof usageTableMeters | keyof typeof optionalUsageTableMeters;
+  const required = Object.entries(usageTableMeters) as Array<[Column, string]>;
+  const optional = Object.entries(optionalUsageTableMeters) as Array<[Column, string]>;
+  const found = await Promise.all(
+    [...required, ...optional].map(([, slug], index) =>
+      client.meters.get(slug).catch((error: unknown) => {
+        // A deployment without an optional meter reads the table without its column.
+        if (index >= required.length && error instanceof OpenMeterError && error.status === 404)
+          return undefined;
+        throw error;
+      }),
+    ),
+  );
+  const entries = [...required, ...optional].filter((_, index) => found[index] !== undefined);
+  const definitions = found.filter((meter) => meter !== undefined);
+  const cacheWrites = entries.some(([column]) => column === 'cache_write_tokens');
   const carries = (name: string) =>
     definitions.every((meter) => Object.hasOwn(meter.groupBy ?? {}, name));
   const byTier = carries('service_tier');
@@ -76,12 +93,13 @@ export async function queryUsageTable({
           provider,
           prompt_tokens: 0,
           cached_tokens: 0,
+          ...(cacheWrites ? { cache_write_tokens: 0 } : {}),
           completion_tokens: 0,
           total_tokens: 0,
         };
         rows.set(key, row);
       }
-      row[column] += item.value;
+      row[column] = (row[column] ?? 0) + item.value;
     }
   });
   return [...rows.values()].sort(

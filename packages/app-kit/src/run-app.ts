@@ -1,3 +1,5 @@
+import Anthropic from '@anthropic-ai/sdk';
+import { ApiError as GeminiApiError } from '@google/genai';
 import type { UsageOutbox } from '@llm-meter/meter-outbox';
 import { closeOnSignals, createProgressPrinter } from '@llm-meter/meter-outbox/node';
 import OpenAI from 'openai';
@@ -9,11 +11,16 @@ import { queryUsageTable } from './query-usage-table.js';
 import { reconcileAppUsage } from './reconcile-app-usage.js';
 import { type AppServices, explainOpenMeterError, startServices } from './start-services.js';
 
-/** What an app's main function gets: its arguments, configuration, the OpenAI client and the outbox. */
+/**
+ * What an app's main function gets: its arguments, configuration, the provider clients (each the
+ * provider's, a configured server's or the embedded openai-local's) and the outbox.
+ */
 export interface AppContext<Arguments> {
   args: Arguments;
   config: AppConfig;
   openai: OpenAI;
+  anthropic: AppServices['anthropic'];
+  gemini: AppServices['gemini'];
   /** The OpenMeter client (retries on), e.g. to read entitlement values. */
   openmeter: AppServices['openmeter'];
   outbox: UsageOutbox;
@@ -77,17 +84,24 @@ export async function runApp<Arguments>({
 
   let services: AppServices | undefined;
   let outbox: UsageOutbox | undefined;
+  let loaded: AppConfig | undefined;
   let openaiBaseUrl: string | undefined;
   let openaiApiKeySet = true;
   const startedAt = now();
   try {
     const config = loadAppConfig({ app, defaults });
+    loaded = config;
     openaiBaseUrl = config.openai.baseUrl;
     // The embedded openai-local gets a key of its own; a bare OPENAI_BASE_URL gets none.
     openaiApiKeySet = config.openai.apiKey !== undefined || config.openai.baseUrl === undefined;
-    secrets = [config.openai.apiKey, config.openai.adminKey, config.openmeter.apiKey].filter(
-      (key): key is string => !!key,
-    );
+    secrets = [
+      config.openai.apiKey,
+      config.openai.adminKey,
+      config.anthropic.apiKey,
+      config.anthropic.adminKey,
+      config.gemini.apiKey,
+      config.openmeter.apiKey,
+    ].filter((key): key is string => !!key);
     services = await startServices({ config, announce: print });
     outbox = await openAppOutbox({
       config,
@@ -101,6 +115,8 @@ export async function runApp<Arguments>({
       args,
       config,
       openai: services.openai,
+      anthropic: services.anthropic,
+      gemini: services.gemini,
       openmeter: services.openmeter,
       outbox,
       print,
@@ -128,7 +144,9 @@ export async function runApp<Arguments>({
       print(`\n${reconciliation.text}`);
     }
   } catch (error) {
-    printError(`error: ${describeError({ error, openaiBaseUrl, openaiApiKeySet })}`);
+    printError(
+      `error: ${describeError({ error, openaiBaseUrl, openaiApiKeySet, config: loaded })}`,
+    );
     if (process.env.DEBUG && error instanceof Error && error.stack) printError(error.stack);
     process.exitCode = 1;
   } finally {
@@ -141,13 +159,17 @@ function describeError({
   error,
   openaiBaseUrl,
   openaiApiKeySet,
+  config,
 }: {
   error: unknown;
   openaiBaseUrl: string | undefined;
   /** False: OPENAI_BASE_URL alone, sent without a key (a placeholder). */
   openaiApiKeySet: boolean;
+  config: AppConfig | undefined;
 }): string {
   if (error instanceof AppConfigError) return error.message;
+  const provider = describeProviderError({ error, config });
+  if (provider !== undefined) return provider;
   // OpenAI-compatible servers serve the API under /v1; a base URL without it answers 404.
   const hint =
     openaiBaseUrl !== undefined && !/\/v1\/?$/.test(new URL(openaiBaseUrl).pathname)
@@ -166,4 +188,37 @@ function describeError({
   }
   const explained = explainOpenMeterError({ error, url: 'OpenMeter' });
   return explained.message;
+}
+
+/**
+ * Anthropic's and Gemini's failures in one line naming the variables to check, as OpenAI's are;
+ * undefined for any other error.
+ */
+function describeProviderError({
+  error,
+  config,
+}: {
+  error: unknown;
+  config: AppConfig | undefined;
+}): string | undefined {
+  const fromAnthropic = error instanceof Anthropic.APIError;
+  const fromGemini = error instanceof GeminiApiError;
+  if (!fromAnthropic && !fromGemini) return undefined;
+  const [name, prefix, settings] = fromAnthropic
+    ? (['Anthropic', 'ANTHROPIC', config?.anthropic] as const)
+    : (['Gemini', 'GEMINI', config?.gemini] as const);
+  const status = (error as { status?: unknown }).status;
+  const message = (error as Error).message;
+  if (error instanceof Anthropic.APIConnectionError) {
+    return `could not reach Anthropic (${message}): check ${prefix}_BASE_URL and the network.`;
+  }
+  if (status === 401 || status === 403) {
+    return settings?.apiKey === undefined && settings?.baseUrl !== undefined
+      ? `the server at ${prefix}_BASE_URL (${settings.baseUrl}) requires an API key (${status}) and none was set: set ${prefix}_API_KEY.`
+      : `${name} refused the API key (${status}): check ${prefix}_API_KEY.`;
+  }
+  if (status === 404) {
+    return `${name} answered 404 (${message}): check ${prefix}_MODEL and ${prefix}_BASE_URL (the host, without a version path).`;
+  }
+  return `${name} failed (${message}).`;
 }

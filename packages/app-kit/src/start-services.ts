@@ -3,6 +3,8 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { OutboxIngestClient } from '@llm-meter/meter-outbox';
+import Anthropic from '@anthropic-ai/sdk';
+import { GoogleGenAI } from '@google/genai';
 import {
   createOpenMeterClient,
   type OpenMeterClient,
@@ -21,13 +23,17 @@ import {
   explainDataPathError,
   findSystemError,
 } from './explain-data-path-error.js';
-import type { UsageTableTokens } from './format-usage-table.js';
+import type { UsageTableRow, UsageTableTokens } from './format-usage-table.js';
 import { importEmbeddedServer } from './import-embedded-server.js';
-import type { AppConfig } from './load-app-config.js';
+import { type AppConfig, usesEmbeddedProvider } from './load-app-config.js';
 
 /** The connected services of an app run, and how to stop the embedded ones. */
 export interface AppServices {
   openai: OpenAI;
+  /** Anthropic's Messages API: Anthropic's, the configured server's, or openai-local's. */
+  anthropic: Anthropic;
+  /** Gemini's generateContent API: Google's, the configured server's, or openai-local's. */
+  gemini: GoogleGenAI;
   /** OpenMeter's v1 API, for entitlements (the budget gate): retries on. */
   openmeter: OpenMeterClient;
   /**
@@ -42,11 +48,42 @@ export interface AppServices {
    * admin key they take: openai-local's (a key made up for the run), or OpenAI's with
    * `OPENAI_ADMIN_KEY`. Undefined: no admin key, no reconciliation.
    */
-  openaiAdmin: { baseUrl: string; adminKey: string; local: boolean } | undefined;
+  openaiAdmin: AdminEndpoint | undefined;
+  /**
+   * Where Anthropic's Admin API usage and cost reports are read: openai-local's (a key made up for
+   * the run), or Anthropic's with `ANTHROPIC_ADMIN_KEY`. Undefined: no reconciliation of Claude.
+   */
+  anthropicAdmin: AdminEndpoint | undefined;
   close(): Promise<void>;
 }
 
+/** The providers an app's configuration connects (`AppConfig`'s keys). */
+export type AppProvider = 'openai' | 'anthropic' | 'gemini';
+
+const appProviders: readonly AppProvider[] = ['openai', 'anthropic', 'gemini'];
+
+/** A provider's usage-report API and the admin key it takes; `local`: openai-local's. */
+export interface AdminEndpoint {
+  baseUrl: string;
+  adminKey: string;
+  local: boolean;
+}
+
 const openaiDefaultBaseUrl = 'https://api.openai.com/v1';
+const anthropicDefaultBaseUrl = 'https://api.anthropic.com';
+
+/** The settings that would make the embedded simulator unnecessary, for a missing install. */
+function describeUnconfigured(embedded: Record<AppProvider, boolean>) {
+  const settings = {
+    openai: 'OPENAI_API_KEY or OPENAI_BASE_URL',
+    anthropic: 'ANTHROPIC_API_KEY or ANTHROPIC_BASE_URL',
+    gemini: 'GEMINI_API_KEY or GEMINI_BASE_URL',
+  };
+  return (Object.keys(settings) as Array<keyof typeof settings>)
+    .filter((provider) => embedded[provider])
+    .map((provider) => settings[provider])
+    .join(', ');
+}
 
 /** The meters the usage table reads; they must exist on the OpenMeter the app talks to. */
 export const usageTableMeters = {
@@ -57,8 +94,17 @@ export const usageTableMeters = {
 } as const satisfies { [Field in keyof UsageTableTokens]: string };
 
 /**
- * Connects to OpenAI and OpenMeter, starting openai-local and openmeter-local for whichever is
- * not configured and announcing each default in one line. Creates the data directories first
+ * Meters the usage table reads when they exist: a deployment created before them still starts,
+ * and the table says what it cannot price apart.
+ */
+export const optionalUsageTableMeters = {
+  cache_write_tokens: 'llm_cache_write_tokens',
+} as const satisfies { [Field in keyof UsageTableRow]?: string };
+
+/**
+ * Connects to OpenAI, Anthropic, Gemini and OpenMeter, starting openai-local (which answers all
+ * three providers) for the providers not configured and openmeter-local when OpenMeter is not,
+ * announcing each default in one line. Creates the data directories first
  * (the outbox's, and the embedded servers' when they start): a path that cannot be created or
  * opened is an `AppConfigError` naming the variable to change (`LLM_METER_DATA_DIR`,
  * `LLM_METER_OUTBOX_DIR`, `OPENMETER_LOCAL_DB`). Checks OpenMeter before any work: a wrong key,
@@ -70,6 +116,7 @@ export async function startServices({
   announce,
   openmeterUnreachable = 'stop',
   warn = announce,
+  providers = appProviders,
 }: {
   config: AppConfig;
   announce: (line: string) => void;
@@ -82,6 +129,12 @@ export async function startServices({
   openmeterUnreachable?: 'stop' | 'warn' | undefined;
   /** Where the `warn` line goes; default `announce`. */
   warn?: ((line: string) => void) | undefined;
+  /**
+   * The providers the caller sends calls to; openai-local starts only for those of them left
+   * unconfigured. Default all three. The proxy passes `['openai']`: its Anthropic and Gemini
+   * upstreams default to the providers' own APIs, which its callers' keys reach.
+   */
+  providers?: readonly AppProvider[] | undefined;
 }): Promise<AppServices> {
   const closers: Array<() => Promise<void>> = [];
   const close = async () => {
@@ -119,12 +172,30 @@ export async function startServices({
             adminKey: config.openai.adminKey,
             local: false,
           };
-    if (openaiKey === undefined && openaiBaseUrl === undefined) {
+    let anthropicBaseUrl = config.anthropic.baseUrl;
+    let anthropicKey = config.anthropic.apiKey;
+    let anthropicAdmin: AppServices['anthropicAdmin'] =
+      config.anthropic.adminKey === undefined
+        ? undefined
+        : {
+            baseUrl: anthropicBaseUrl ?? anthropicDefaultBaseUrl,
+            adminKey: config.anthropic.adminKey,
+            local: false,
+          };
+    let geminiBaseUrl = config.gemini.baseUrl;
+    let geminiKey = config.gemini.apiKey;
+    // Each provider left unconfigured is answered by one embedded openai-local.
+    const embedded = {
+      openai: providers.includes('openai') && usesEmbeddedProvider(config.openai),
+      anthropic: providers.includes('anthropic') && usesEmbeddedProvider(config.anthropic),
+      gemini: providers.includes('gemini') && usesEmbeddedProvider(config.gemini),
+    };
+    if (embedded.openai || embedded.anthropic || embedded.gemini) {
       // The simulators are loaded only when used: a configured app never loads them (nor the
       // native SQLite addon openmeter-local needs).
       const { startOpenAILocal, usageLedgerFileName } = await importEmbeddedServer({
         name: '@llm-meter/openai-local',
-        settings: 'OPENAI_API_KEY or OPENAI_BASE_URL',
+        settings: describeUnconfigured(embedded),
       });
       const { localDataDir, localServeTier } = config.openai;
       const ledger = join(localDataDir, usageLedgerFileName);
@@ -152,12 +223,27 @@ export async function startServices({
         });
       });
       closers.push(() => local.close());
-      openaiBaseUrl = local.url;
-      openaiKey = 'openai-local';
-      openaiAdmin = { baseUrl: local.url, adminKey, local: true };
+      const served: string[] = [];
+      if (embedded.openai) {
+        openaiBaseUrl = local.url;
+        openaiKey = 'openai-local';
+        openaiAdmin = { baseUrl: local.url, adminKey, local: true };
+        served.push('OpenAI (no OPENAI_API_KEY)');
+      }
+      if (embedded.anthropic) {
+        anthropicBaseUrl = local.origin;
+        anthropicKey = 'openai-local';
+        anthropicAdmin = { baseUrl: local.origin, adminKey, local: true };
+        served.push('Anthropic (no ANTHROPIC_API_KEY)');
+      }
+      if (embedded.gemini) {
+        geminiBaseUrl = local.origin;
+        geminiKey = 'openai-local';
+        served.push('Gemini (no GEMINI_API_KEY)');
+      }
       announce(
-        `no OPENAI_API_KEY: using the local OpenAI-compatible server at ${local.url} (usage ledger ${ledger}${
-          localServeTier === undefined ? '' : `, serving every request at ${localServeTier}`
+        `${served.join(', ')}: using the local simulator at ${local.origin} (usage ledger ${ledger}${
+          localServeTier === undefined ? '' : `, serving every OpenAI request at ${localServeTier}`
         })`,
       );
       if (
@@ -170,11 +256,21 @@ export async function startServices({
         );
       }
     }
+    // A base URL without a key (a local server, a proxy holding the key) gets a placeholder the
+    // server ignores.
     const openai = new OpenAI({
-      // A base URL without a key (a local Ollama or vLLM) gets a placeholder the server ignores.
       apiKey: openaiKey ?? 'unused',
       baseURL: openaiBaseUrl,
       maxRetries: 2,
+    });
+    const anthropic = new Anthropic({
+      apiKey: anthropicKey ?? 'unused',
+      ...(anthropicBaseUrl === undefined ? {} : { baseURL: anthropicBaseUrl }),
+      maxRetries: 2,
+    });
+    const gemini = new GoogleGenAI({
+      apiKey: geminiKey ?? 'unused',
+      ...(geminiBaseUrl === undefined ? {} : { httpOptions: { baseUrl: geminiBaseUrl } }),
     });
 
     const connected = await connectOpenMeter({ config, announce });
@@ -233,7 +329,17 @@ export async function startServices({
         `OpenMeter at ${openmeterUrl} cannot be reached (${(cause as Error).message}): starting anyway. Usage events are journaled in ${config.outboxDir} and delivered once it answers; its meters were not checked (see the README, "Meters to create"; OPENMETER_URL names it).`,
       );
     }
-    return { openai, openmeter, meterReader, openmeterIngest, openaiAdmin, close };
+    return {
+      openai,
+      anthropic,
+      gemini,
+      openmeter,
+      meterReader,
+      openmeterIngest,
+      openaiAdmin,
+      anthropicAdmin,
+      close,
+    };
   } catch (error) {
     await close();
     throw error;

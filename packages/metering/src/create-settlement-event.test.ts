@@ -18,6 +18,7 @@ const estimate: UsageEvent = {
     completion_tokens: 1,
     total_tokens: 121,
     cached_tokens: 0,
+    cache_write_tokens: 0,
     reasoning_tokens: 0,
     usage_source: 'estimated',
     estimate_reason: 'aborted',
@@ -35,12 +36,14 @@ describe('createSettlementEvent', () => {
         completion_tokens: 1231,
         total_tokens: 1349,
         cached_tokens: 64,
+        cache_write_tokens: 0,
         reasoning_tokens: 1216,
       },
     });
     expect(correction).toMatchInlineSnapshot(`
       {
         "data": {
+          "cache_write_tokens": 0,
           "cached_tokens": 64,
           "completion_tokens": 1230,
           "endpoint": "responses",
@@ -70,6 +73,7 @@ describe('createSettlementEvent', () => {
       completion_tokens: 7,
       total_tokens: 137,
       cached_tokens: 0,
+      cache_write_tokens: 0,
       reasoning_tokens: 0,
       prompt_audio_tokens: 3,
     };
@@ -89,6 +93,7 @@ describe('createSettlementEvent', () => {
           completion_tokens: 1,
           total_tokens: 121,
           cached_tokens: 0,
+          cache_write_tokens: 0,
           reasoning_tokens: 0,
         },
       }),

@@ -10,7 +10,7 @@ import {
 import type { ReportedCost } from './usage-report-client.js';
 
 /** What a drift row compares. */
-export type DriftMetric = 'input' | 'cached' | 'output' | 'requests' | 'cost_usd';
+export type DriftMetric = 'input' | 'cached' | 'cache_write' | 'output' | 'requests' | 'cost_usd';
 
 /**
  * One line of the drift table: a metric of one key, metered beside OpenAI's, with the difference
@@ -40,6 +40,7 @@ export interface UsageComparison {
 const tokenMetrics = {
   input: 'prompt_tokens',
   cached: 'cached_tokens',
+  cache_write: 'cache_write_tokens',
   output: 'completion_tokens',
 } as const satisfies { [Metric in DriftMetric]?: keyof ReconciledTokens };
 // Float sums of prices differ in the last bits; below this a cost difference is no drift.
@@ -83,6 +84,11 @@ export function compareUsage({
           : metric === 'output'
             ? [mine?.estimatedOutput ?? 0, mine?.settledOutput ?? 0]
             : [0, 0];
+      // Cache writes are compared only where both sides count them: the meter may be missing
+      // (a deployment created before it), and OpenAI's report has none.
+      const counts = (row: ReconciledTokens | undefined) =>
+        row === undefined || row[field] !== undefined;
+      if (field === 'cache_write_tokens' && !(counts(mine) && counts(theirs))) continue;
       pushDrift(rows, {
         key,
         metric,

@@ -6,15 +6,22 @@ import {
   type ReconciledTokens,
 } from './usage-key.js';
 
-/** Slugs of the meters read for each token count, by the usage record's field they sum. */
-export type ReconcileMeters = { [Field in keyof ReconciledTokens]: string };
+/**
+ * Slugs of the meters read for each token count, by the usage record's field they sum. The
+ * cache-write meter is read when it exists (a deployment created before it has none).
+ */
+export type ReconcileMeters = { [Field in keyof ReconciledTokens]-?: string };
 
 /** The shipped meters of `@llm-meter/meter-core`. */
 export const defaultReconcileMeters: ReconcileMeters = {
   prompt_tokens: 'llm_prompt_tokens',
   cached_tokens: 'llm_cached_tokens',
   completion_tokens: 'llm_completion_tokens',
+  cache_write_tokens: 'llm_cache_write_tokens',
 };
+
+// Meters a reconciliation does without: their tokens are then priced as input.
+const optionalMeters = new Set<keyof ReconcileMeters>(['cache_write_tokens']);
 
 /** Names of the meter dimensions that carry the served tier, the provider's project and API key. */
 export interface DimensionNames {
@@ -58,9 +65,18 @@ export async function queryMeteredUsage({
   /** Providers whose metered usage was left out (a provider's report covers its own usage only). */
   otherProviders: string[];
 }> {
-  const definitions = await Promise.all(
-    Object.values(meters).map((slug) => client.meters.get(slug)),
+  const listed = Object.entries(meters) as Array<[keyof ReconcileMeters, string]>;
+  const found = await Promise.all(
+    listed.map(([field, slug]) =>
+      client.meters.get(slug).catch((error: unknown) => {
+        if (optionalMeters.has(field) && (error as { status?: unknown })?.status === 404)
+          return undefined;
+        throw error;
+      }),
+    ),
   );
+  const entries = listed.filter((_, index) => found[index] !== undefined);
+  const definitions = found.filter((meter) => meter !== undefined);
   const carries = (name: string) =>
     definitions.every((meter) => Object.hasOwn(meter.groupBy ?? {}, name));
   const dimensions: ReconcileDimensions = {
@@ -77,7 +93,6 @@ export async function queryMeteredUsage({
     ...(dimensions.projectId ? [dimensionNames.projectId] : []),
     ...(dimensions.apiKeyId ? [dimensionNames.apiKeyId] : []),
   ];
-  const entries = Object.entries(meters) as Array<[keyof ReconcileMeters, string]>;
   const results = await Promise.all(
     entries.map(([, slug]) =>
       client.meters.query(slug, { from, to, windowSize: 'DAY', windowTimeZone: 'UTC', groupBy }),
@@ -112,6 +127,9 @@ export async function queryMeteredUsage({
           prompt_tokens: 0,
           cached_tokens: 0,
           completion_tokens: 0,
+          ...(entries.some(([field]) => field === 'cache_write_tokens')
+            ? { cache_write_tokens: 0 }
+            : {}),
           estimatedInput: 0,
           estimatedOutput: 0,
         };
@@ -134,7 +152,7 @@ function add({
   item: MeterQueryRow;
   source: unknown;
 }) {
-  row[metric] += item.value;
+  row[metric] = (row[metric] ?? 0) + item.value;
   if (source === 'estimated') {
     if (metric === 'prompt_tokens') row.estimatedInput += item.value;
     if (metric === 'completion_tokens') row.estimatedOutput += item.value;

@@ -14,7 +14,8 @@ export function cleanAppEnvironment(overrides: Record<string, string>): NodeJS.P
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) {
     // INIT_CWD (set by pnpm) would move relative paths to where the test command was typed.
-    if (!/^(OPENAI_|OPENMETER_|LLM_METER_|INIT_CWD$)/.test(name)) env[name] = value;
+    if (!/^(OPENAI_|ANTHROPIC_|GEMINI_|OPENMETER_|LLM_METER_|INIT_CWD$)/.test(name))
+      env[name] = value;
   }
   // A developer's apps/*/.env (with a real OPENAI_API_KEY, say) must not leak into the tests.
   return { ...env, LLM_METER_DOTENV: '0', ...overrides };
@@ -63,6 +64,8 @@ export interface PrintedUsage {
   model: string;
   prompt: number;
   cached: number;
+  /** Input written to the prompt cache, printed when the provider reported some (Anthropic). */
+  cacheWrite: number;
   completion: number;
   total: number;
   source: string;
@@ -72,15 +75,16 @@ export interface PrintedUsage {
 /** Reads the per-call usage lines out of an app's output. */
 export function parsePrintedUsage(stdout: string): PrintedUsage[] {
   const pattern =
-    /^(\S+) {2}(\S+) {2}prompt=(\d+) cached=(\d+) completion=(\d+) total=(\d+) \(([^)]+)\) {2}id=(\S+)$/gm;
+    /^(\S+) {2}(\S+) {2}prompt=(\d+) cached=(\d+)(?: cache_write=(\d+))? completion=(\d+) total=(\d+) \(([^)]+)\) {2}id=(\S+)$/gm;
   return [...stdout.matchAll(pattern)].map((match) => ({
     subject: match[1] as string,
     model: match[2] as string,
     prompt: Number(match[3]),
     cached: Number(match[4]),
-    completion: Number(match[5]),
-    total: Number(match[6]),
-    source: match[7] as string,
-    id: match[8] as string,
+    cacheWrite: Number(match[5] ?? 0),
+    completion: Number(match[6]),
+    total: Number(match[7]),
+    source: match[8] as string,
+    id: match[9] as string,
   }));
 }

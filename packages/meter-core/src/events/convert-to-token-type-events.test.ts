@@ -76,6 +76,7 @@ describe('convertToTokenTypeEvents', () => {
     expect(event.data).toMatchInlineSnapshot(`
       {
         "accepted_prediction_tokens": 0,
+        "cache_write_tokens": 0,
         "cached_tokens": 0,
         "completion_audio_tokens": 0,
         "completion_tokens": 82,
@@ -142,6 +143,7 @@ describe('convertToTokenTypeEvents', () => {
     }).toMatchInlineSnapshot(`
       {
         "estimated": {
+          "cache_write_tokens": 0,
           "cached_tokens": 0,
           "cached_tokens_unknown": true,
           "completion_tokens": 1,

@@ -2,6 +2,12 @@ import { describe, expect, it } from 'vitest';
 import featuresApi from '../../meters/features-api.json' with { type: 'json' };
 import metersApi from '../../meters/meters-api.json' with { type: 'json' };
 import { convertToTokenTypeEvents } from '../events/convert-to-token-type-events.js';
+import { readAnthropicFixtures } from '../providers/anthropic/events/__fixtures__/read-anthropic-fixtures.js';
+import type { AnthropicMessageLike } from '../providers/anthropic/events/anthropic-message-types.js';
+import { createAnthropicUsageEvent } from '../providers/anthropic/events/create-anthropic-usage-event.js';
+import { readGeminiFixtures } from '../providers/gemini/events/__fixtures__/read-gemini-fixtures.js';
+import { createGeminiUsageEvent } from '../providers/gemini/events/create-gemini-usage-event.js';
+import type { GenerateContentResponseLike } from '../providers/gemini/events/gemini-response-types.js';
 import { readOpenAIFixtures } from '../providers/openai/events/__fixtures__/read-openai-fixtures.js';
 import type { MeterableResponse } from '../providers/openai/events/response-types.js';
 import { toUsageEvent } from '../providers/openai/events/to-usage-event.js';
@@ -70,6 +76,34 @@ describe('shipped meter definitions', () => {
         for (const path of Object.values(meter.groupBy)) {
           expectScalarGroup({ value: resolvePath(event.data, path), path, name: record.name });
         }
+      }
+    }
+  });
+
+  // OpenMeter counts an event whose data lacks a SUM meter's value property as invalid: every
+  // provider's events carry every meter's number (cache writes too, 0 where none are billed).
+  it("read a number from every recorded Anthropic message and Gemini answer's event", () => {
+    const anthropic = readAnthropicFixtures()
+      .filter((record) => record.endpoint === 'messages' && !record.stream)
+      .map((record) =>
+        createAnthropicUsageEvent(record.response as AnthropicMessageLike, {
+          ...options,
+          request: record.request,
+        }),
+      );
+    const gemini = readGeminiFixtures()
+      .filter((record) => record.endpoint === 'generateContent')
+      .map((record) =>
+        createGeminiUsageEvent(record.response as GenerateContentResponseLike, {
+          ...options,
+          requestedModel: 'gemini-2.5-flash',
+        }),
+      );
+    expect(anthropic.length).toBeGreaterThan(800);
+    expect(gemini.length).toBeGreaterThan(800);
+    for (const event of [...anthropic, ...gemini]) {
+      for (const meter of usageEventMeters) {
+        expect(typeof resolvePath(event.data, meter.valueProperty), event.id).toBe('number');
       }
     }
   });

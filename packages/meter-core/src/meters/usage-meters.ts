@@ -45,7 +45,7 @@ function sumMeter({
 
 /**
  * Meters for usage events (`type: "openai"`, one event per response): total, prompt,
- * completion, cached and reasoning tokens, each by provider, model, requested model, service
+ * completion, cached (cache reads), cache-write and reasoning tokens, each by provider, model, requested model, service
  * tier, endpoint and usage source.
  * @see https://openmeter.io/docs/metering/guides/common-examples
  */
@@ -73,6 +73,13 @@ export const usageEventMeters: readonly MeterDefinition[] = [
     name: 'LLM cached prompt tokens',
     description: 'Prompt tokens served from the prompt cache, from usage events (type openai).',
     valueProperty: '$.cached_tokens',
+  }),
+  sumMeter({
+    slug: 'llm_cache_write_tokens',
+    name: 'LLM cache-write prompt tokens',
+    description:
+      'Prompt tokens written to the prompt cache (Anthropic), billed above the input rate, from usage events (type openai).',
+    valueProperty: '$.cache_write_tokens',
   }),
   sumMeter({
     slug: 'llm_reasoning_tokens',

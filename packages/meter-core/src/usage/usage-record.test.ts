@@ -10,6 +10,7 @@ const usage = (fields: Partial<UsageRecord>): UsageRecord => ({
   completion_tokens: 20,
   total_tokens: 120,
   cached_tokens: 0,
+  cache_write_tokens: 0,
   reasoning_tokens: 0,
   ...fields,
 });

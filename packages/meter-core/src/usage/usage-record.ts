@@ -34,8 +34,13 @@ export const usageFields = {
   total_tokens: { unit: 'tokens', always: true },
   /** Input read from the prompt cache. */
   cached_tokens: { unit: 'tokens', partOf: 'prompt_tokens', always: true, tokenType: 'cache_read' },
-  /** Input written to the prompt cache. */
-  cache_write_tokens: { unit: 'tokens', partOf: 'prompt_tokens', tokenType: 'cache_write' },
+  /** Input written to the prompt cache (Anthropic's cache writes; 0 where none are billed). */
+  cache_write_tokens: {
+    unit: 'tokens',
+    partOf: 'prompt_tokens',
+    always: true,
+    tokenType: 'cache_write',
+  },
   /** Cache writes kept 5 minutes, where the provider splits them by lifetime. */
   cache_write_5m_tokens: { unit: 'tokens', partOf: 'cache_write_tokens' },
   /** Cache writes kept 1 hour, where the provider splits them by lifetime. */
@@ -73,9 +78,11 @@ type AlwaysField = {
 
 /**
  * The usage of one response, whichever provider served it: `prompt_tokens`,
- * `completion_tokens`, `total_tokens`, `cached_tokens` and `reasoning_tokens` always (0 when not
- * reported; on estimates 0 as a lower bound, flagged), every other field of {@link usageFields}
- * only when the provider reported it.
+ * `completion_tokens`, `total_tokens`, `cached_tokens`, `cache_write_tokens` and
+ * `reasoning_tokens` always (0 when not reported; on estimates 0 as a lower bound, flagged), every
+ * other field of {@link usageFields} only when the provider reported it. `cache_write_tokens` is
+ * always there so that a SUM meter can read it from every event: OpenMeter counts an event whose
+ * data lacks a meter's value property as invalid.
  */
 export type UsageRecord = { [Field in AlwaysField]: number } & {
   [Field in Exclude<UsageField, AlwaysField>]?: number;

@@ -31,6 +31,7 @@ export function convertAnthropicUsage({
         ...key,
         prompt_tokens: 0,
         cached_tokens: 0,
+        cache_write_tokens: 0,
         completion_tokens: 0,
       };
       const cacheWrites =
@@ -39,6 +40,7 @@ export function convertAnthropicUsage({
       row.prompt_tokens +=
         result.uncached_input_tokens + result.cache_read_input_tokens + cacheWrites;
       row.cached_tokens += result.cache_read_input_tokens;
+      row.cache_write_tokens = (row.cache_write_tokens ?? 0) + cacheWrites;
       row.completion_tokens += result.output_tokens;
       rows.set(id, row);
     }

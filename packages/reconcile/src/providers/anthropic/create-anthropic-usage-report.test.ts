@@ -80,6 +80,7 @@ describe('createAnthropicUsageReport against openai-local', () => {
           (usage.cache_read_input_tokens ?? 0) +
           (usage.cache_creation_input_tokens ?? 0),
         cached_tokens: usage.cache_read_input_tokens ?? 0,
+        cache_write_tokens: usage.cache_creation_input_tokens ?? 0,
         completion_tokens: usage.output_tokens,
       };
     });

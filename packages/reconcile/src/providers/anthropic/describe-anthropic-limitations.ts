@@ -8,7 +8,7 @@ import type { ReconcileDimensions } from '../../usage-key.js';
 export function describeAnthropicLimitations(dimensions: ReconcileDimensions): string[] {
   const limitations = [
     "Anthropic's usage report has no end-customer dimension: this compares totals per model and day. Per-customer reconciliation needs one workspace or API key per customer, carried on the events as a project_id (the workspace) or api_key_id dimension.",
-    "Anthropic's costs of a day cover everything billed to the organisation (web searches, code execution, other apps); the metered cost covers the metered tokens only, priced with @llm-meter/prices, and the shipped meters carry no cache-write tokens apart, so cache writes are priced there as input.",
+    "Anthropic's costs of a day cover everything billed to the organisation (web searches, code execution, other apps); the metered cost covers the metered tokens only, priced with @llm-meter/prices (cache writes from the llm_cache_write_tokens meter, at the 5-minute rate: the meters do not split 1-hour writes).",
     'Requests are not compared: the usage report counts none.',
   ];
   if (!dimensions.serviceTier) {

@@ -34,6 +34,7 @@ export function estimateAnthropicMessageTokens({
       completion_tokens: completion,
       total_tokens: prompt + completion,
       cached_tokens: 0,
+      cache_write_tokens: 0,
       reasoning_tokens: 0,
     },
     thinkingUnknown: output.thinkingUnknown,

@@ -120,6 +120,7 @@ export function convertAnthropicUsage({ usage }: { usage: AnthropicUsage }): Usa
     completion_tokens: output,
     total_tokens: prompt + output,
     cached_tokens: cacheRead ?? 0,
+    cache_write_tokens: cacheWrite ?? 0,
     reasoning_tokens:
       count(
         usage.output_tokens_details?.thinking_tokens,
@@ -127,7 +128,6 @@ export function convertAnthropicUsage({ usage }: { usage: AnthropicUsage }): Usa
       ) ?? 0,
   };
   const optional = {
-    cache_write_tokens: cacheWrite,
     cache_write_5m_tokens: cacheWrite5m,
     cache_write_1h_tokens: cacheWrite1h,
     advisor_input_tokens: advisorInput,

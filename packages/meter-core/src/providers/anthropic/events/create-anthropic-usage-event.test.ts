@@ -295,6 +295,7 @@ describe('createAnthropicUsageEvent on hand-made messages', () => {
     );
     expect(event.data).toMatchInlineSnapshot(`
       {
+        "cache_write_tokens": 0,
         "cached_tokens": 0,
         "cached_tokens_unknown": true,
         "completion_tokens": 4,

@@ -84,6 +84,8 @@ export function convertGeminiUsage({
     completion_tokens: completionTokens,
     total_tokens: total ?? (totalOptional ? promptTokens + completionTokens : 0),
     cached_tokens: cached,
+    // Gemini bills no cache writes (explicit caches are billed for storage, not per write).
+    cache_write_tokens: 0,
     reasoning_tokens: thoughts,
   };
   if (toolUse > 0) record.tool_use_prompt_tokens = toolUse;

@@ -147,6 +147,7 @@ describe('createGeminiUsageEvent events', () => {
     expect(eventOf(record)).toMatchInlineSnapshot(`
       {
         "data": {
+          "cache_write_tokens": 0,
           "cached_tokens": 0,
           "completion_tokens": 34,
           "endpoint": "generateContent",
@@ -173,28 +174,29 @@ describe('createGeminiUsageEvent events', () => {
     expect(
       eventOf(pick((record) => (record.usage?.cachedContentTokenCount ?? 0) > 0)),
     ).toMatchInlineSnapshot(`
-        {
-          "data": {
-            "cached_tokens": 3055,
-            "completion_tokens": 2205,
-            "endpoint": "generateContent",
-            "model": "gemini-2.5-flash",
-            "prompt_tokens": 3797,
-            "provider": "google",
-            "reasoning_tokens": 1549,
-            "requested_model": "gemini-2.5-flash",
-            "total_tokens": 6002,
-            "usage_source": "provider",
-          },
-          "datacontenttype": "application/json",
-          "id": "vJtEafuCBsCDz7IP1ZXs0Ao",
-          "source": "llm-meter",
-          "specversion": "1.0",
-          "subject": "customer-1",
-          "time": "2026-12-07T12:00:00.000Z",
-          "type": "openai",
-        }
-      `);
+      {
+        "data": {
+          "cache_write_tokens": 0,
+          "cached_tokens": 3055,
+          "completion_tokens": 2205,
+          "endpoint": "generateContent",
+          "model": "gemini-2.5-flash",
+          "prompt_tokens": 3797,
+          "provider": "google",
+          "reasoning_tokens": 1549,
+          "requested_model": "gemini-2.5-flash",
+          "total_tokens": 6002,
+          "usage_source": "provider",
+        },
+        "datacontenttype": "application/json",
+        "id": "vJtEafuCBsCDz7IP1ZXs0Ao",
+        "source": "llm-meter",
+        "specversion": "1.0",
+        "subject": "customer-1",
+        "time": "2026-12-07T12:00:00.000Z",
+        "type": "openai",
+      }
+    `);
   });
 
   it('bills thoughts as output', () => {
@@ -210,6 +212,7 @@ describe('createGeminiUsageEvent events', () => {
     ).toMatchInlineSnapshot(`
       {
         "data": {
+          "cache_write_tokens": 0,
           "cached_tokens": 0,
           "completion_tokens": 1095,
           "endpoint": "generateContent",
@@ -236,29 +239,30 @@ describe('createGeminiUsageEvent events', () => {
     expect(
       eventOf(pick((record) => (record.usage?.toolUsePromptTokenCount ?? 0) > 0)),
     ).toMatchInlineSnapshot(`
-        {
-          "data": {
-            "cached_tokens": 0,
-            "completion_tokens": 401,
-            "endpoint": "generateContent",
-            "model": "gemini-2.5-flash",
-            "prompt_tokens": 166,
-            "provider": "google",
-            "reasoning_tokens": 324,
-            "requested_model": "gemini-2.5-flash",
-            "tool_use_prompt_tokens": 134,
-            "total_tokens": 567,
-            "usage_source": "provider",
-          },
-          "datacontenttype": "application/json",
-          "id": "ojp5aZbpKMasz7IPvJuwsAc",
-          "source": "llm-meter",
-          "specversion": "1.0",
-          "subject": "customer-1",
-          "time": "2026-12-07T12:00:00.000Z",
-          "type": "openai",
-        }
-      `);
+      {
+        "data": {
+          "cache_write_tokens": 0,
+          "cached_tokens": 0,
+          "completion_tokens": 401,
+          "endpoint": "generateContent",
+          "model": "gemini-2.5-flash",
+          "prompt_tokens": 166,
+          "provider": "google",
+          "reasoning_tokens": 324,
+          "requested_model": "gemini-2.5-flash",
+          "tool_use_prompt_tokens": 134,
+          "total_tokens": 567,
+          "usage_source": "provider",
+        },
+        "datacontenttype": "application/json",
+        "id": "ojp5aZbpKMasz7IPvJuwsAc",
+        "source": "llm-meter",
+        "specversion": "1.0",
+        "subject": "customer-1",
+        "time": "2026-12-07T12:00:00.000Z",
+        "type": "openai",
+      }
+    `);
   });
 
   it('maps Vertex AI with its traffic type and createTime', () => {
@@ -269,6 +273,7 @@ describe('createGeminiUsageEvent events', () => {
     ).toMatchInlineSnapshot(`
       {
         "data": {
+          "cache_write_tokens": 0,
           "cached_tokens": 0,
           "completion_tokens": 52,
           "endpoint": "generateContent",
@@ -298,6 +303,7 @@ describe('createGeminiUsageEvent events', () => {
     ).toMatchInlineSnapshot(`
       {
         "data": {
+          "cache_write_tokens": 0,
           "cached_tokens": 0,
           "completion_tokens": 216,
           "endpoint": "generateContent",
@@ -329,6 +335,7 @@ describe('createGeminiUsageEvent events', () => {
     );
     expect(eventOf(record).data).toMatchInlineSnapshot(`
       {
+        "cache_write_tokens": 0,
         "cached_tokens": 0,
         "completion_tokens": 1375,
         "endpoint": "generateContent",

@@ -70,6 +70,7 @@ function estimateTokens({
     completion_tokens: completion,
     total_tokens: prompt + completion,
     cached_tokens: 0,
+    cache_write_tokens: 0,
     reasoning_tokens: 0,
   };
 }

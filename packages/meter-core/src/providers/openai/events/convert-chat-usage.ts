@@ -62,14 +62,13 @@ export function convertChatUsage({
       }) ?? 0,
     total_tokens: parseTokenCount({ value: usage.total_tokens, field: 'usage.total_tokens' }) ?? 0,
     cached_tokens: count(prompt.cached_tokens, 'prompt_tokens_details.cached_tokens') ?? 0,
+    // OpenAI bills no cache writes; OpenAI-compatible servers that do report them.
+    cache_write_tokens:
+      count(prompt.cache_write_tokens, 'prompt_tokens_details.cache_write_tokens') ?? 0,
     reasoning_tokens:
       count(completion.reasoning_tokens, 'completion_tokens_details.reasoning_tokens') ?? 0,
   };
   const optional = {
-    cache_write_tokens: count(
-      prompt.cache_write_tokens,
-      'prompt_tokens_details.cache_write_tokens',
-    ),
     prompt_audio_tokens: count(prompt.audio_tokens, 'prompt_tokens_details.audio_tokens'),
     completion_audio_tokens: count(
       completion.audio_tokens,

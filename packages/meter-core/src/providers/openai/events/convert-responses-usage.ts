@@ -41,6 +41,13 @@ export function convertResponsesUsage({ usage }: { usage: OpenAIResponsesUsage }
         field: 'usage.input_tokens_details.cached_tokens',
         optional: true,
       }) ?? 0,
+    // OpenAI bills no cache writes; OpenAI-compatible servers that do report them.
+    cache_write_tokens:
+      parseTokenCount({
+        value: input.cache_write_tokens,
+        field: 'usage.input_tokens_details.cache_write_tokens',
+        optional: true,
+      }) ?? 0,
     reasoning_tokens:
       parseTokenCount({
         value: output.reasoning_tokens,
@@ -48,12 +55,6 @@ export function convertResponsesUsage({ usage }: { usage: OpenAIResponsesUsage }
         optional: true,
       }) ?? 0,
   };
-  const cacheWrite = parseTokenCount({
-    value: input.cache_write_tokens,
-    field: 'usage.input_tokens_details.cache_write_tokens',
-    optional: true,
-  });
-  if (cacheWrite !== undefined) tokens.cache_write_tokens = cacheWrite;
   return checkUsageRecord({
     usage: tokens,
     fields: {

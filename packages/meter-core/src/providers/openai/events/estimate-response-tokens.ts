@@ -30,6 +30,7 @@ function estimateTokens({
     completion_tokens: completionTokens,
     total_tokens: promptTokens + completionTokens,
     cached_tokens: 0,
+    cache_write_tokens: 0,
     reasoning_tokens: 0,
   };
 }

@@ -114,6 +114,7 @@ describe('toUsageEvent events', () => {
     ).toMatchInlineSnapshot(`
       {
         "data": {
+          "cache_write_tokens": 0,
           "cached_tokens": 0,
           "completion_tokens": 10,
           "endpoint": "chat.completions",
@@ -261,6 +262,7 @@ describe('toUsageEvent events', () => {
     ).toMatchInlineSnapshot(`
       {
         "data": {
+          "cache_write_tokens": 0,
           "cached_tokens": 0,
           "completion_tokens": 0,
           "endpoint": "embeddings",
@@ -303,6 +305,7 @@ describe('toUsageEvent events', () => {
     });
     expect(event.data).toMatchInlineSnapshot(`
       {
+        "cache_write_tokens": 0,
         "cached_tokens": 0,
         "cached_tokens_unknown": true,
         "completion_tokens": 10,
