@@ -51,7 +51,7 @@ export function createNormalizedUsageEvent({
       total_tokens: input + completion,
       cached_tokens: usage?.inputTokens?.cacheRead ?? 0,
       reasoning_tokens: usage?.outputTokens?.reasoning ?? 0,
-      ...(typeof cacheWrite === 'number' ? { cache_write_tokens: cacheWrite } : {}),
+      cache_write_tokens: typeof cacheWrite === 'number' ? cacheWrite : 0,
     },
     fields: {
       prompt_tokens: 'usage.inputTokens.total',
