@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { OutboxIngestClient } from '@llm-meter/meter-outbox';
 import Anthropic from '@anthropic-ai/sdk';
 import { GoogleGenAI } from '@google/genai';
+import type { OutboxIngestClient } from '@llm-meter/meter-outbox';
 import {
   createOpenMeterClient,
   type OpenMeterClient,
