@@ -139,6 +139,8 @@ describe('startServices with OpenMeter down', () => {
       announce: (line) => announced.push(line),
       openmeterUnreachable: 'warn',
       warn: (line) => warned.push(line),
+      // As the proxy: OpenAI only, so no simulator starts for Anthropic and Gemini.
+      providers: ['openai'],
     });
     await services.close();
     expect(announced).toEqual([]);
