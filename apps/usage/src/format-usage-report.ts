@@ -11,6 +11,8 @@ export interface UsageReportRow {
   provider: string | null;
   prompt_tokens: number;
   cached_tokens: number;
+  /** Null when the OpenMeter has no `llm_cache_write_tokens` meter (writes then not apart). */
+  cache_write_tokens: number | null;
   completion_tokens: number;
   total_tokens: number;
   /** Null when unpriced (never 0 for an unknown price): `unpriced_reason` says why. */
@@ -30,6 +32,7 @@ export function convertUsageReportRows(rows: readonly UsageTableRow[]): UsageRep
       provider: row.provider ?? null,
       prompt_tokens: row.prompt_tokens,
       cached_tokens: row.cached_tokens,
+      cache_write_tokens: row.cache_write_tokens ?? null,
       completion_tokens: row.completion_tokens,
       total_tokens: row.total_tokens,
       cost_usd: priced.usd ?? null,
@@ -62,6 +65,9 @@ export function formatUsageJson({
       totals: {
         prompt_tokens: sum('prompt_tokens'),
         cached_tokens: sum('cached_tokens'),
+        cache_write_tokens: rows.some((row) => row.cache_write_tokens !== undefined)
+          ? rows.reduce((value, row) => value + (row.cache_write_tokens ?? 0), 0)
+          : null,
         completion_tokens: sum('completion_tokens'),
         total_tokens: sum('total_tokens'),
         cost_usd: total.usd,
@@ -82,6 +88,7 @@ const csvColumns = [
   'provider',
   'prompt_tokens',
   'cached_tokens',
+  'cache_write_tokens',
   'completion_tokens',
   'total_tokens',
   'cost_usd',

@@ -64,6 +64,7 @@ export function CustomerPage({
                 <th>tier</th>
                 <th>input</th>
                 <th>cached</th>
+                <th>cache write</th>
                 <th>output</th>
                 <th>total</th>
                 <th>cost</th>
@@ -90,6 +91,17 @@ export function CustomerPage({
                         query="q-cached_tokens"
                         metric="cached_tokens"
                       />
+                    </td>
+                    <td>
+                      {row.cache_write_tokens === undefined ? (
+                        'not metered'
+                      ) : (
+                        <QueryNumber
+                          value={String(row.cache_write_tokens)}
+                          query="q-cache_write_tokens"
+                          metric="cache_write_tokens"
+                        />
+                      )}
                     </td>
                     <td>
                       <QueryNumber
@@ -137,8 +149,8 @@ export function CustomerPage({
           </tbody>
         </table>
         <p class="note">
-          Cache writes are part of input; no shipped usage meter sums them apart (the token-type
-          meter llm_tokens_by_type does, for deployments that send token-type events).
+          Cache writes are part of input, and counted apart by the llm_cache_write_tokens meter;
+          "not metered" where the OpenMeter read has no such meter (then they are priced as input).
         </p>
       </section>
       <section>

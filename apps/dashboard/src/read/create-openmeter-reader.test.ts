@@ -30,15 +30,15 @@ test('answers are kept cacheMs from when they arrived, then asked again', async 
     });
     const range = { from: '2026-12-01', to: '2026-12-02' };
     const first = await reader.readOverview(range);
-    // Four token meters and the usage-source shares.
-    expect(queries).toBe(5);
+    // Five token meters (cache writes included) and the usage-source shares.
+    expect(queries).toBe(6);
     expect(first.sources).toEqual([{ usageSource: 'provider', tokens: 4044 }]);
     clock = 9_999;
     expect(await reader.readOverview(range)).toEqual(first);
-    expect(queries).toBe(5);
+    expect(queries).toBe(6);
     clock = 10_000;
     await reader.readOverview(range);
-    expect(queries).toBe(10);
+    expect(queries).toBe(12);
   } finally {
     await local.close();
   }

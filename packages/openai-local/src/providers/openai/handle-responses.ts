@@ -1,5 +1,5 @@
 import {
-  countChatPromptTokens,
+  countResponsesPromptTokens,
   getTokenizer,
   type ResponsesPromptRequest,
 } from '@llm-meter/meter-core';
@@ -39,9 +39,11 @@ export async function handleResponses(context: RequestContext): Promise<void> {
     requested: body.service_tier,
     forced: context.forcedServiceTier,
   });
-  // The same conversion meter-core uses to estimate Responses prompts, so both sides agree.
+  // The count meter-core estimates Responses prompts with, so both sides agree.
   const chatBody = convertResponsesRequest(body as ResponsesPromptRequest);
-  const inputTokens = countChatPromptTokens(chatBody, { encoding: parsed.model.encoding }).tokens;
+  const inputTokens = countResponsesPromptTokens(body as ResponsesPromptRequest, {
+    encoding: parsed.model.encoding,
+  }).tokens;
   const cachedTokens = countCachedTokens({
     promptCache: context.promptCache,
     model: parsed.model,
