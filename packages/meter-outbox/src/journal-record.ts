@@ -121,7 +121,13 @@ function addChainedStarts({
 }): void {
   const end = Math.max(...ends);
   const boundaries = new Set<number>([...starts, ...ends]);
-  for (let candidate = end - recordHeaderBytes - 1; candidate > from; candidate--) {
+  // `from` is a record's start (the record after the last whole one): the next record can start
+  // no sooner than its header and one payload byte later.
+  for (
+    let candidate = end - recordHeaderBytes - 1;
+    candidate > from + recordHeaderBytes;
+    candidate--
+  ) {
     const payloadLength = bytes.readUInt32LE(candidate + 4);
     if (payloadLength === 0 || payloadLength > end - candidate) continue;
     if (!boundaries.has(candidate + recordHeaderBytes + payloadLength)) continue;

@@ -70,7 +70,18 @@ if (mode === 'generate') {
   });
 } else {
   let deltas = 0;
-  for await (const text of streamText({ model, prompt, maxOutputTokens: 400 }).textStream) {
+  // Upstream stalls a few events after the last delta printed (the events before the first
+  // delta included; Gemini's chunks all carry text), so the stream is still open at the kill:
+  // the middleware reads upstream on whatever the caller does, and must not reach its end first.
+  const stallAfter = Number.isFinite(stopAfter)
+    ? stopAfter + (provider === 'gemini' ? 0 : 6)
+    : undefined;
+  const headers =
+    stallAfter === undefined
+      ? undefined
+      : { [faultHeaderName]: `stall-after=${stallAfter}, stall-ms=600000` };
+  for await (const text of streamText({ model, prompt, maxOutputTokens: 400, headers })
+    .textStream) {
     if (text === '') continue;
     print({ text });
     deltas += 1;
