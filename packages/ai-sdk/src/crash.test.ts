@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createUsageOutbox, type OutboxEvent } from '@llm-meter/meter-outbox';
+import type { OutboxEvent } from '@llm-meter/meter-outbox';
+import { deliverLeftovers } from '@llm-meter/metering/testing';
 import { startOpenAILocal } from '@llm-meter/openai-local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -79,19 +80,6 @@ async function callThenKill({
     throw new Error(`the child was not killed mid-call (${lines} lines): ${stderr}`);
   }
   return texts;
-}
-
-/** What the next process delivers from the killed one's outbox directory. */
-async function deliverLeftovers(dir: string): Promise<OutboxEvent[]> {
-  const delivered: OutboxEvent[] = [];
-  const outbox = await createUsageOutbox({
-    client: { events: { ingest: async (events) => void delivered.push(...events) } },
-    dir,
-    logger: false,
-  });
-  await outbox.flush();
-  await outbox.close();
-  return delivered;
 }
 
 const idPatterns: Record<string, RegExp> = {

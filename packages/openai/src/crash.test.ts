@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { countChatPromptTokens } from '@llm-meter/meter-core';
-import { createUsageOutbox, type OutboxEvent } from '@llm-meter/meter-outbox';
+import { deliverLeftovers } from '@llm-meter/metering/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MeteredServers, startMeteredServers } from './testing/start-metered-servers.js';
 
@@ -73,19 +73,6 @@ async function callThenKill({
     throw new Error(`the child was not killed mid-call (${lines.length} lines): ${stderr}`);
   }
   return lines;
-}
-
-/** What the next process delivers from `dir`: everything its predecessor left journaled. */
-async function deliverLeftovers(dir: string): Promise<OutboxEvent[]> {
-  const delivered: OutboxEvent[] = [];
-  const outbox = await createUsageOutbox({
-    client: { events: { ingest: async (events) => void delivered.push(...events) } },
-    dir,
-    logger: false,
-  });
-  await outbox.flush();
-  await outbox.close();
-  return delivered;
 }
 
 describe.each(['6', '7'] as const)('a process killed mid-call (openai %s)', (sdk) => {
