@@ -3,6 +3,7 @@ import type { CustomerInput } from '../../customers/customer-types.js';
 import { HttpProblem } from '../http-problem.js';
 import { readJsonObject } from '../read-json-object.js';
 import type { Reply, RouteContext } from '../reply.js';
+import { readV3FilterEquals, readV3Page, replyV3Page } from './page-v3-list.js';
 import { parseDeepObject } from './parse-deep-object.js';
 
 const FIELDS = new Set([
@@ -22,32 +23,11 @@ const FIELDS = new Set([
  * by `page[number]` and `page[size]`.
  */
 export function handleV3ListCustomers({ url, store }: RouteContext): Reply {
-  const page = parseDeepObject({ url, name: 'page' });
+  const page = readV3Page({ url });
   const filter = parseDeepObject({ url, name: 'filter' });
-  const number = Number(page.number ?? 1);
-  const size = Number(page.size ?? 100);
-  if (
-    !Number.isInteger(number) ||
-    number < 1 ||
-    !Number.isInteger(size) ||
-    size < 1 ||
-    size > 1000
-  ) {
-    throw new HttpProblem(
-      400,
-      'page[number] must be an integer >= 1 and page[size] from 1 to 1000',
-    );
-  }
   let customers = store.customers.list();
   for (const [name, value] of Object.entries(filter)) {
-    const wanted =
-      typeof value === 'string'
-        ? value
-        : Object.keys(value).length === 1 && typeof value.eq === 'string'
-          ? value.eq
-          : undefined;
-    if (wanted === undefined)
-      throw new HttpProblem(400, `filter[${name}] takes a string or eq in openmeter-local`);
+    const wanted = readV3FilterEquals({ name, value });
     if (name === 'usage_attribution_subject_key') {
       customers = customers.filter((customer) =>
         customer.usage_attribution?.subject_keys.includes(wanted),
@@ -61,13 +41,7 @@ export function handleV3ListCustomers({ url, store }: RouteContext): Reply {
       );
     }
   }
-  return {
-    status: 200,
-    body: {
-      data: customers.slice((number - 1) * size, number * size),
-      meta: { page: { number, size, total: customers.length } },
-    },
-  };
+  return replyV3Page({ items: customers, page });
 }
 
 /** `POST /api/v3/openmeter/customers`: 201; 400 invalid; 409 key or a subject key taken. */

@@ -6,6 +6,7 @@ import { HttpProblem } from '../http-problem.js';
 import { readJsonObject } from '../read-json-object.js';
 import type { Reply, RouteContext } from '../reply.js';
 import { convertMeterToV3, convertV3MeterCreate } from './convert-v3-meter.js';
+import { readV3FilterEquals, readV3Page, replyV3Page } from './page-v3-list.js';
 import { parseDeepObject } from './parse-deep-object.js';
 import { runV3MeterQuery } from './run-v3-meter-query.js';
 
@@ -14,28 +15,11 @@ import { runV3MeterQuery } from './run-v3-meter-query.js';
  * (a string or `eq`), paged by `page[number]` and `page[size]` (default 100).
  */
 export function handleV3ListMeters({ url, store }: RouteContext): Reply {
-  const page = parseDeepObject({ url, name: 'page' });
+  const page = readV3Page({ url });
   const filter = parseDeepObject({ url, name: 'filter' });
-  const number = Number(page.number ?? 1);
-  const size = Number(page.size ?? 100);
-  if (
-    !Number.isInteger(number) ||
-    number < 1 ||
-    !Number.isInteger(size) ||
-    size < 1 ||
-    size > 1000
-  ) {
-    throw new HttpProblem(
-      400,
-      'page[number] must be an integer >= 1 and page[size] from 1 to 1000',
-    );
-  }
   const equals = (name: 'key' | 'name') => {
     const value = filter[name];
-    if (value === undefined) return undefined;
-    if (typeof value === 'string') return value;
-    if (Object.keys(value).length === 1 && typeof value.eq === 'string') return value.eq;
-    throw new HttpProblem(400, `filter[${name}] takes a string or eq in openmeter-local`);
+    return value === undefined ? undefined : readV3FilterEquals({ name, value });
   };
   for (const name of Object.keys(filter)) {
     if (name !== 'key' && name !== 'name') {
@@ -51,13 +35,7 @@ export function handleV3ListMeters({ url, store }: RouteContext): Reply {
       (meter) =>
         (key === undefined || meter.key === key) && (name === undefined || meter.name === name),
     );
-  return {
-    status: 200,
-    body: {
-      data: meters.slice((number - 1) * size, number * size),
-      meta: { page: { number, size, total: meters.length } },
-    },
-  };
+  return replyV3Page({ items: meters, page });
 }
 
 /** `POST /api/v3/openmeter/meters`: 201 with the meter; 400 invalid, 409 key taken. */
