@@ -12,11 +12,12 @@ export const vitestConfig = defineConfig({
   test: {
     typecheck: { enabled: true, include: ['src/**/*.test-d.ts'] },
     // Hang guards only, never speed claims: CI may run on a busy 2-core machine, where a test that
-    // spawns servers or child processes can take minutes.
-    testTimeout: 120_000,
-    hookTimeout: 120_000,
+    // spawns servers or child processes can take minutes (tests that start a few TypeScript
+    // child processes in turn took over two minutes at a load average of 50).
+    testTimeout: 600_000,
+    hookTimeout: 600_000,
     // `expect.poll` waits for an event, so its timeout is a hang guard too, not vitest's 1 s
     // default (a deadline a loaded machine misses).
-    expect: { poll: { timeout: 100_000 } },
+    expect: { poll: { timeout: 300_000 } },
   },
 });

@@ -15,7 +15,7 @@ import { describe, expect, test } from 'vitest';
 const appDirectory = new URL('..', import.meta.url);
 
 // Each test runs the app as a child process (tsx compiles it first): budgets for a loaded machine.
-describe('apps/blocking', { timeout: 120_000 }, () => {
+describe('apps/blocking', { timeout: 600_000 }, () => {
   test('meters every default prompt on the embedded defaults; OpenMeter totals equal the printed usage', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'blocking-'));
     const { done } = startAppProcess({

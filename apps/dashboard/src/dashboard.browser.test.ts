@@ -76,7 +76,7 @@ async function openPage({ browser, url }: { browser: Browser; url: string }) {
 const textOf = async (page: Page, selector: string) =>
   (await page.locator(selector).first().textContent())?.trim();
 
-describe('the dashboard in Chromium', { timeout: 240_000 }, () => {
+describe('the dashboard in Chromium', { timeout: 600_000 }, () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'dashboard-browser-'));
   const dbPath = join(dataDir, 'openmeter-local.db');
   let browser: Browser;
@@ -183,7 +183,7 @@ describe('the dashboard in Chromium', { timeout: 240_000 }, () => {
   });
 });
 
-describe('the dashboard off localhost', { timeout: 240_000 }, () => {
+describe('the dashboard off localhost', { timeout: 600_000 }, () => {
   test('refuses to listen beyond this machine without a token, and with one asks every browser for it', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'dashboard-token-'));
     await seedUsageEvents({ dbPath: join(dataDir, 'openmeter-local.db') });

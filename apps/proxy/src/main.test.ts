@@ -178,7 +178,7 @@ describe('proxy main.ts in its own process', () => {
 
     const second = await startProxy();
     await expect
-      .poll(async () => (await client.events.list({ subject })).length, { timeout: 60_000 })
+      .poll(async () => (await client.events.list({ subject })).length, { timeout: 300_000 })
       .toBe(1);
     expect(second.output()).toMatch(/1 event\(s\) journaled by an earlier run/);
     second.child.kill('SIGTERM');
@@ -238,7 +238,7 @@ describe('proxy main.ts in its own process', () => {
 
     const second = await startProxy();
     await expect
-      .poll(async () => (await client.events.list({ subject })).length, { timeout: 60_000 })
+      .poll(async () => (await client.events.list({ subject })).length, { timeout: 300_000 })
       .toBe(1);
     expect(second.output()).toMatch(/1 event\(s\) journaled by an earlier run/);
     second.child.kill('SIGTERM');
@@ -290,7 +290,7 @@ describe('proxy main.ts in its own process', () => {
 
     const second = await startProxy();
     await expect
-      .poll(async () => (await client.events.list({ subject })).length, { timeout: 60_000 })
+      .poll(async () => (await client.events.list({ subject })).length, { timeout: 300_000 })
       .toBe(1);
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);

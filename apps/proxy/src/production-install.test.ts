@@ -26,7 +26,7 @@ beforeAll(async () => {
       cwd: repository,
     },
   );
-}, 300_000);
+}, 600_000);
 afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });

@@ -77,7 +77,7 @@ describe('a caller that leaves', () => {
           const metrics = await stack.metrics.registry.metrics();
           return /llm_meter_proxy_upstream_latency_seconds_count\{route="chat"\} 1/.test(metrics);
         },
-        { timeout: 20_000 },
+        { timeout: 300_000 },
       )
       .toBe(true);
     const closed = new Promise((resolve) => caller.once('close', resolve));
@@ -85,7 +85,7 @@ describe('a caller that leaves', () => {
     await closed;
     release();
     await expect
-      .poll(async () => (await stack.listEvents('customer-left')).length, { timeout: 20_000 })
+      .poll(async () => (await stack.listEvents('customer-left')).length, { timeout: 300_000 })
       .toBe(1);
     const [event] = await stack.listEvents('customer-left');
     expect(event).toMatchObject({

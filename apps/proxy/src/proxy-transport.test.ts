@@ -87,7 +87,7 @@ describe('proxy transport', () => {
     expect(chunks).toBeGreaterThan(0);
     expect(chunks).toBeLessThanOrEqual(6);
     await expect
-      .poll(async () => (await stack.listEvents('customer-dropped')).length, { timeout: 20_000 })
+      .poll(async () => (await stack.listEvents('customer-dropped')).length, { timeout: 300_000 })
       .toBe(1);
     const [event] = await stack.listEvents('customer-dropped');
     expect(event?.data).toMatchObject({ usage_source: 'estimated', estimate_reason: 'error' });

@@ -31,7 +31,7 @@ function parseSettled(stdout: string) {
 
 // Each test runs the app as a child process (tsx compiles it first), with the embedded servers:
 // budgets for a loaded machine. They wait on the app's output and exit, never on time.
-describe('apps/stream', { timeout: 120_000 }, () => {
+describe('apps/stream', { timeout: 600_000 }, () => {
   test('--help answers before anything starts; a bad flag is one line with status 1', async () => {
     const env = cleanAppEnvironment({ LLM_METER_DATA_DIR: mkdtempSync(join(tmpdir(), 'stream-')) });
     const help = await startAppProcess({ appDirectory: streamDirectory, args: ['--help'], env })
@@ -95,7 +95,7 @@ describe('apps/stream', { timeout: 120_000 }, () => {
   });
 
   test('an estimate left unsettled drifts in the reconciliation; the next run settles it to zero drift, priced at the served flex tier', {
-    timeout: 300_000,
+    timeout: 600_000,
   }, async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'stream-reconcile-'));
     // o4-mini reasons before its first visible token: openai-local bills those reasoning tokens,

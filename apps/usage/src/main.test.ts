@@ -14,7 +14,7 @@ const appDirectory = new URL('..', import.meta.url);
 
 // `pnpm usage` as a child process (tsx compiles it first) on a data directory seeded with known
 // events through openmeter-local's API.
-describe('pnpm usage', { timeout: 120_000 }, () => {
+describe('pnpm usage', { timeout: 600_000 }, () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'usage-'));
   const run = (args: string[], overrides: Record<string, string> = {}) =>
     startAppProcess({

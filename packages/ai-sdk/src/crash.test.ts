@@ -94,7 +94,7 @@ const streamKillAfter: Record<string, number> = { gemini: 1 };
 describe('kill -9 through the middleware: the next start bills what the killed process journaled', () => {
   it.each(Object.keys(idPatterns))(
     '%s: a stream killed mid-way is billed once, under the provider id, for what it streamed',
-    { timeout: 120_000 },
+    { timeout: 600_000 },
     async (provider) => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ai-sdk-crash-'));
       const killAfter = streamKillAfter[provider] ?? 5;
@@ -119,7 +119,7 @@ describe('kill -9 through the middleware: the next start bills what the killed p
   // The pending record is provider-neutral but for its prompt meter: two providers suffice.
   it.each(['openai-chat', 'gemini'])(
     '%s: a blocking call killed while upstream holds its answer is billed its prompt',
-    { timeout: 120_000 },
+    { timeout: 600_000 },
     async (provider) => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ai-sdk-crash-'));
       try {

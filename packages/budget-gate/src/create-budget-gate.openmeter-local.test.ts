@@ -116,20 +116,20 @@ if (redisAvailable) {
 }
 beforeAll(async () => {
   if (redisAvailable) redis = await startRedis();
-}, 60_000);
+}, 600_000);
 afterAll(async () => {
   await redis?.stop();
 });
 
 describe.each(stores)(
   'createBudgetGate on openmeter-local ($name store)',
-  { timeout: 60_000 },
+  { timeout: 600_000 },
   ({ create }) => {
     let server: OpenMeterLocal;
     let client: OpenMeterClient;
     beforeAll(async () => {
       ({ server, client } = await startOpenMeter());
-    }, 60_000);
+    }, 600_000);
     afterAll(async () => {
       await server?.close();
     });

@@ -97,7 +97,7 @@ describe('crash snapshots: a stream killed after K chunks is billed for at least
   // A child process compiles the sources with tsx first: seconds on a loaded machine.
   it.each(cases)(
     '$api, kill -9 after $killAfter chunks',
-    { timeout: 120_000 },
+    { timeout: 600_000 },
     async ({ api, killAfter }) => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'metering-crash-'));
       try {

@@ -213,7 +213,7 @@ describe('reconcileUsage against openai-local and openmeter-local', () => {
     expect(help.stdout).toContain('Provider usage has no end-customer dimension');
     expect(help.stdout).toContain('ANTHROPIC_ADMIN_KEY');
     // Four child processes that each load tsx: minutes on a busy 2-core machine, never a timing claim.
-  }, 240_000);
+  }, 600_000);
 });
 
 describe('reconcileUsage per project (one OpenAI project per customer)', () => {
@@ -321,7 +321,7 @@ describe('reconcileUsage after settlement of an aborted stream', () => {
     // What openai-local billed for the stream, once it has recorded the abort.
     const responseId = estimate.id;
     const billed = await vi.waitFor(() => sdk.chat.completions.retrieve(responseId), {
-      timeout: 20_000,
+      timeout: 600_000,
       interval: 50,
     });
     if (!billed.usage) throw new Error('the retrieved chat completion has no usage');

@@ -56,10 +56,17 @@ export async function runBudgetBurst(input: {
       });
     return { child, next };
   });
-  await Promise.all(workers.map(async (worker) => worker.next()));
-  const results = workers.map((worker) => worker.next());
-  for (const worker of workers) worker.child.stdin.write('go\n');
-  const parsed = (await Promise.all(results)).map((line) => JSON.parse(line) as BurstResult);
+  let lines: string[];
+  try {
+    await Promise.all(workers.map(async (worker) => worker.next()));
+    const results = workers.map((worker) => worker.next());
+    for (const worker of workers) worker.child.stdin.write('go\n');
+    lines = await Promise.all(results);
+  } finally {
+    // A worker left running (a failed sibling, a test timeout) would keep Vitest from exiting.
+    for (const worker of workers) if (worker.child.exitCode === null) worker.child.kill('SIGKILL');
+  }
+  const parsed = lines.map((line) => JSON.parse(line) as BurstResult);
   return parsed.reduce(
     (sum, result) => ({
       admitted: sum.admitted + result.admitted,

@@ -45,9 +45,11 @@ export async function startRecordingServer(script: ScriptedAnswer[] = []) {
         if (answer.stallBodyMs && answer.body) {
           const half = Math.floor(answer.body.length / 2);
           response.write(answer.body.slice(0, half));
-          setTimeout(() => {
+          const stall = setTimeout(() => {
             if (!response.destroyed) response.end(answer.body?.slice(half));
           }, answer.stallBodyMs);
+          // A client that gave up ends the stall: no timer outlives the test.
+          response.once('close', () => clearTimeout(stall));
           return;
         }
         response.end(answer.body);
