@@ -58,6 +58,9 @@ export async function startRecordingServer(script: ScriptedAnswer[] = []) {
       else send();
     });
   });
+  // Idle connections are left for the client to close (Node's 5 s default races a client
+  // slowed by a loaded machine reusing the socket: ECONNRESET).
+  server.keepAliveTimeout = 0;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {

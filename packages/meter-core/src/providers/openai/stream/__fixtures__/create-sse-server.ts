@@ -43,6 +43,9 @@ export async function createSseServer(): Promise<{
       }
     });
   });
+  // Idle connections are left for the client to close: with Node's 5 s default the server can
+  // close a kept-alive socket just as a client slowed by a loaded machine reuses it (ECONNRESET).
+  server.keepAliveTimeout = 0;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
