@@ -1,7 +1,8 @@
 import Anthropic from '@anthropic-ai/sdk';
-import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordUpstreamCalls } from './__fixtures__/record-upstream-calls.js';
 import { type ProxyStack, startProxyStack } from './__fixtures__/start-proxy-stack.js';
+import { sumProxiedTokens } from './__fixtures__/sum-proxied-tokens.js';
 
 // Anthropic's Messages API through the proxy with the official SDK, against openai-local's
 // simulation of it: each call metered exactly once, as Anthropic billed it.
@@ -20,15 +21,11 @@ const client = (subject: string | undefined, baseURL = stack.proxyOrigin) =>
   });
 
 let directId: string | undefined;
-// The headers of every request the proxy sent upstream.
-const upstreamHeaders: Array<Record<string, string>> = [];
-const recording = new Agent().compose((dispatch) => (options, handler) => {
-  upstreamHeaders.push({ ...(options.headers as Record<string, string>) });
-  return dispatch(options, handler);
-});
+// Every request the proxy sent upstream, its path and headers as sent.
+const upstream = recordUpstreamCalls();
 
 beforeAll(async () => {
-  stack = await startProxyStack({ dispatcher: recording });
+  stack = await startProxyStack({ dispatcher: upstream.dispatcher });
 });
 afterAll(async () => {
   await stack?.close();
@@ -129,7 +126,7 @@ describe('Anthropic Messages through the proxy', () => {
       { ...request, betas: ['context-management-2025-06-27'] },
       { headers: { 'anthropic-version': '2023-06-01' } },
     );
-    const forwarded = upstreamHeaders.at(-1);
+    const forwarded = upstream.calls.at(-1)?.headers;
     expect(forwarded?.['anthropic-version']).toBe('2023-06-01');
     expect(forwarded?.['anthropic-beta']).toBe('context-management-2025-06-27');
     // @anthropic-ai/sdk 1.17 sends its key as `Authorization: Bearer`, earlier ones as x-api-key.
@@ -142,20 +139,12 @@ describe('Anthropic Messages through the proxy', () => {
 describe('totals', () => {
   // Runs after every test above (Vitest runs a file's tests in order).
   it("metered in openmeter-local exactly what openai-local's ledger billed for the proxy's calls", async () => {
-    const ledger = await stack.ledger();
     // The direct call of the first test never went through the proxy.
-    const viaProxy = ledger.filter(
-      (entry) => entry.provider === 'anthropic' && entry.id !== directId,
-    );
-    const billed = viaProxy.reduce(
-      (sum, entry) => sum + entry.input_tokens + entry.output_tokens,
-      0,
-    );
-    await stack.outbox.flush();
-    const metered = (await stack.client.meters.query('llm_tokens_total')).data.reduce(
-      (sum, row) => sum + row.value,
-      0,
-    );
+    const { billed, metered } = await sumProxiedTokens({
+      stack,
+      provider: 'anthropic',
+      exceptId: directId,
+    });
     expect(billed).toBeGreaterThan(0);
     expect(metered).toBe(billed);
   });

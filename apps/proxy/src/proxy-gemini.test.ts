@@ -1,7 +1,8 @@
 import { ApiError, GoogleGenAI } from '@google/genai';
-import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordUpstreamCalls } from './__fixtures__/record-upstream-calls.js';
 import { type ProxyStack, startProxyStack } from './__fixtures__/start-proxy-stack.js';
+import { sumProxiedTokens } from './__fixtures__/sum-proxied-tokens.js';
 
 // Gemini through the proxy with the official SDK, against openai-local's simulation of it: each
 // call metered exactly once, as Gemini billed it.
@@ -17,18 +18,11 @@ const client = (subject: string | undefined, baseUrl = stack.proxyOrigin) =>
     },
   });
 let directId: string | undefined;
-// The URL and headers of every request the proxy sent upstream.
-const upstreamCalls: Array<{ path: string; headers: Record<string, string> }> = [];
-const recording = new Agent().compose((dispatch) => (options, handler) => {
-  upstreamCalls.push({
-    path: String(options.path),
-    headers: { ...(options.headers as Record<string, string>) },
-  });
-  return dispatch(options, handler);
-});
+// Every request the proxy sent upstream, its path and headers as sent.
+const upstream = recordUpstreamCalls();
 
 beforeAll(async () => {
-  stack = await startProxyStack({ dispatcher: recording });
+  stack = await startProxyStack({ dispatcher: upstream.dispatcher });
 });
 afterAll(async () => {
   await stack?.close();
@@ -55,7 +49,7 @@ describe('Gemini through the proxy', () => {
       },
     });
     // The SDK's key reached upstream as it sent it; the subject header did not.
-    const sent = upstreamCalls.at(-1);
+    const sent = upstream.calls.at(-1);
     expect(sent?.path).toMatch(/\/models\/gemini-2\.0-flash:generateContent$/);
     expect(sent?.headers['x-goog-api-key']).toBe('gemini-caller');
     expect(sent?.headers['openmeter-subject']).toBeUndefined();
@@ -70,7 +64,7 @@ describe('Gemini through the proxy', () => {
       chunks.push(chunk);
     expect(chunks.length).toBeGreaterThan(1);
     // @google/genai streams server-sent events, below /v1 by default.
-    expect(upstreamCalls.at(-1)?.path).toMatch(
+    expect(upstream.calls.at(-1)?.path).toMatch(
       /\/models\/gemini-2\.0-flash:streamGenerateContent\?alt=sse$/,
     );
     const last = chunks.at(-1);
@@ -112,7 +106,7 @@ describe('Gemini through the proxy', () => {
         completion_tokens: last?.usageMetadata?.candidatesTokenCount,
       },
     });
-    expect(upstreamCalls.at(-1)?.path).toBe(url);
+    expect(upstream.calls.at(-1)?.path).toBe(url);
   });
 
   it('meters a stream the caller aborts once, with what upstream finished in the grace', async () => {
@@ -154,18 +148,12 @@ describe('Gemini through the proxy', () => {
 describe('totals', () => {
   // Runs after every test above (Vitest runs a file's tests in order).
   it("metered in openmeter-local exactly what openai-local's ledger billed for the proxy's calls", async () => {
-    const viaProxy = (await stack.ledger()).filter(
-      (entry) => entry.provider === 'gemini' && entry.id !== directId,
-    );
-    const billed = viaProxy.reduce(
-      (sum, entry) => sum + entry.input_tokens + entry.output_tokens,
-      0,
-    );
-    await stack.outbox.flush();
-    const metered = (await stack.client.meters.query('llm_tokens_total')).data.reduce(
-      (sum, row) => sum + row.value,
-      0,
-    );
+    // The direct call of the first test never went through the proxy.
+    const { billed, metered } = await sumProxiedTokens({
+      stack,
+      provider: 'gemini',
+      exceptId: directId,
+    });
     expect(billed).toBeGreaterThan(0);
     expect(metered).toBe(billed);
   });

@@ -1,5 +1,6 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectRefused } from './__fixtures__/expect-refused.js';
 import { type ProxyStack, startProxyStack } from './__fixtures__/start-proxy-stack.js';
 import { openAIAdapter } from './providers/openai/openai-adapter.js';
 import { createUpstreamHeaders } from './relay/forward-headers.js';
@@ -67,19 +68,8 @@ async function createAlicesObjects() {
 }
 
 /** Runs `call`, expecting it to fail with `status`, and returns what upstream saw meanwhile. */
-async function refused(call: () => Promise<unknown>, status: number) {
-  const before = stack.upstreamRequests.length;
-  const error = await call().then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(OpenAI.APIError);
-  expect((error as InstanceType<typeof OpenAI.APIError>).status).toBe(status);
-  return {
-    error: error as InstanceType<typeof OpenAI.APIError>,
-    upstream: stack.upstreamRequests.slice(before),
-  };
-}
+const refused = (call: () => Promise<unknown>, status: number) =>
+  expectRefused({ stack, call, status, errorClass: OpenAI.APIError });
 
 describe('customers sharing the proxy key', () => {
   it("answers 404 to Bob on every path of Alice's responses and chat completions, before upstream", async () => {

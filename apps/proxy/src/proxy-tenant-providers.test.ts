@@ -1,6 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { ApiError, GoogleGenAI } from '@google/genai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectRefused } from './__fixtures__/expect-refused.js';
 import { type ProxyStack, startProxyStack } from './__fixtures__/start-proxy-stack.js';
 import { defaultServerKeyRoutes, parseAllowedRoutes } from './tenancy/allowed-routes.js';
 
@@ -30,15 +31,8 @@ afterAll(async () => {
 });
 
 /** Runs `call`, expecting it to fail with `status`, and returns what upstream saw meanwhile. */
-async function refused(call: () => Promise<unknown>, status: number) {
-  const before = stack.upstreamRequests.length;
-  const error = await call().then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect((error as { status?: unknown } | undefined)?.status).toBe(status);
-  return { error: error as Error, upstream: stack.upstreamRequests.slice(before) };
-}
+const refused = (call: () => Promise<unknown>, status: number) =>
+  expectRefused({ stack, call, status });
 
 describe('Anthropic callers sharing the proxy key', () => {
   const anthropic = (apiKey: string) =>

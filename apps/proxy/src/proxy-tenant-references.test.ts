@@ -1,5 +1,6 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectRefused } from './__fixtures__/expect-refused.js';
 import { type ProxyStack, startProxyStack } from './__fixtures__/start-proxy-stack.js';
 import { defaultServerKeyRoutes, parseAllowedRoutes } from './tenancy/allowed-routes.js';
 
@@ -31,19 +32,8 @@ afterAll(async () => {
 });
 
 /** Runs `call`, expecting it to fail with `status`, and returns what upstream saw meanwhile. */
-async function refused(call: () => Promise<unknown>, status: number) {
-  const before = stack.upstreamRequests.length;
-  const error = await call().then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(OpenAI.APIError);
-  expect((error as InstanceType<typeof OpenAI.APIError>).status).toBe(status);
-  return {
-    error: error as InstanceType<typeof OpenAI.APIError>,
-    upstream: stack.upstreamRequests.slice(before),
-  };
-}
+const refused = (call: () => Promise<unknown>, status: number) =>
+  expectRefused({ stack, call, status, errorClass: OpenAI.APIError });
 
 describe('ids in request bodies, customers sharing the proxy key', () => {
   it("refuses Bob an item of Alice's response passed back by id, as absent; Alice's passes", async () => {

@@ -20,6 +20,7 @@ export {
   type UsageSettlerOptions,
 } from './create-usage-settler.js';
 export { geminiChunkReader } from './gemini-chunk-reader.js';
+export { isConnectFailure } from './is-connect-failure.js';
 export { meterAnthropicStreamIntoOutbox } from './meter-anthropic-stream-into-outbox.js';
 export { chatChunkReader, meterChatStreamIntoOutbox } from './meter-chat-stream-into-outbox.js';
 export { meterGeminiStreamIntoOutbox } from './meter-gemini-stream-into-outbox.js';

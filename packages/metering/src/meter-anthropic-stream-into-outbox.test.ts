@@ -1,8 +1,9 @@
 import Anthropic from '@anthropic-ai/sdk';
-import { createUsageOutbox, type OutboxEvent } from '@llm-meter/meter-outbox';
+import type { OutboxEvent } from '@llm-meter/meter-outbox';
 import { startOpenAILocal } from '@llm-meter/openai-local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { meterAnthropicStreamIntoOutbox } from './meter-anthropic-stream-into-outbox.js';
+import { openMemoryOutbox } from './testing/open-memory-outbox.js';
 
 let anthropic: Anthropic;
 let close: () => Promise<void> = async () => undefined;
@@ -13,16 +14,6 @@ beforeAll(async () => {
 });
 afterAll(() => close());
 
-async function createMemoryOutbox() {
-  const delivered: OutboxEvent[] = [];
-  const outbox = await createUsageOutbox({
-    client: { events: { ingest: async (events) => void delivered.push(...events) } },
-    flushIntervalMs: 5,
-    logger: false,
-  });
-  return { outbox, delivered };
-}
-
 const request = {
   model: 'claude-sonnet-4-5',
   max_tokens: 200,
@@ -32,7 +23,7 @@ const options = { subject: 'customer-acme', now: () => new Date('2026-12-07T12:0
 
 describe('meterAnthropicStreamIntoOutbox, with @anthropic-ai/sdk against openai-local', () => {
   it('delivers one event with the usage of the last message_delta, under the message id', async () => {
-    const { outbox, delivered } = await createMemoryOutbox();
+    const { outbox, delivered } = await openMemoryOutbox();
     const stream = await anthropic.messages.create({ ...request, stream: true });
     let start: Anthropic.Usage | undefined;
     let final: Anthropic.MessageDeltaUsage | undefined;
@@ -69,7 +60,7 @@ describe('meterAnthropicStreamIntoOutbox, with @anthropic-ai/sdk against openai-
   });
 
   it('an aborted stream is one estimate: the input side from message_start, the output estimated from what arrived', async () => {
-    const { outbox, delivered } = await createMemoryOutbox();
+    const { outbox, delivered } = await openMemoryOutbox();
     const controller = new AbortController();
     const stream = await anthropic.messages.create(
       { ...request, stream: true },

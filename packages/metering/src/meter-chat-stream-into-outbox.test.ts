@@ -1,15 +1,15 @@
 import { countTokens } from '@llm-meter/meter-core';
 import { ChatStreamMeter } from '@llm-meter/meter-core/push';
-import {
-  createUsageOutbox,
-  type OutboxEvent,
-  type OutboxEventInput,
-  type UsageOutbox,
-  type UsageStreamHandle,
+import type {
+  OutboxEvent,
+  OutboxEventInput,
+  UsageOutbox,
+  UsageStreamHandle,
 } from '@llm-meter/meter-outbox';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { meterChatStreamIntoOutbox } from './meter-chat-stream-into-outbox.js';
+import { openMemoryOutbox } from './testing/open-memory-outbox.js';
 
 const request = {
   model: 'gpt-4o-mini',
@@ -22,16 +22,6 @@ const chunk = (content: string, extra: Record<string, unknown> = {}) => ({
   choices: [{ index: 0, delta: { content } }],
   ...extra,
 });
-
-async function createMemoryOutbox() {
-  const delivered: OutboxEvent[] = [];
-  const outbox = await createUsageOutbox({
-    client: { events: { ingest: async (events) => void delivered.push(...events) } },
-    flushIntervalMs: 5,
-    logger: false,
-  });
-  return { outbox, delivered };
-}
 
 /** A real outbox whose stream handles also report every journaled snapshot. */
 function recordSnapshots(outbox: UsageOutbox) {
@@ -64,7 +54,7 @@ async function* streamOf<T>(items: readonly T[], onEach?: (index: number) => voi
 
 describe('meterChatStreamIntoOutbox', () => {
   it('journals the prompt estimate before the first chunk, then delivers only the final event under the provider id', async () => {
-    const { outbox, delivered } = await createMemoryOutbox();
+    const { outbox, delivered } = await openMemoryOutbox();
     let release: () => void = () => undefined;
     const firstChunkArrives = new Promise<void>((resolve) => {
       release = resolve;
@@ -104,7 +94,7 @@ describe('meterChatStreamIntoOutbox', () => {
   });
 
   it('meters a stream that fails before its first chunk under the provisional id, once', async () => {
-    const { outbox, delivered } = await createMemoryOutbox();
+    const { outbox, delivered } = await openMemoryOutbox();
     const stream: AsyncIterable<ReturnType<typeof chunk>> = {
       [Symbol.asyncIterator]: () => ({
         next: () => Promise.reject(new Error('connection reset')),
@@ -134,7 +124,7 @@ describe('meterChatStreamIntoOutbox', () => {
   });
 
   it('refuses a legacy completions request at once, journaling nothing', async () => {
-    const { outbox, delivered } = await createMemoryOutbox();
+    const { outbox, delivered } = await openMemoryOutbox();
     expect(() =>
       meterChatStreamIntoOutbox({
         stream: streamOf([chunk('Hi')]),
@@ -156,7 +146,7 @@ describe('meterChatStreamIntoOutbox', () => {
     );
     await fc.assert(
       fc.asyncProperty(words, async (pieces) => {
-        const { outbox } = await createMemoryOutbox();
+        const { outbox } = await openMemoryOutbox();
         const { recording, snapshots } = recordSnapshots(outbox);
         const afterChunk: OutboxEvent[] = [];
         const chunks = pieces.map((piece) => chunk(piece));
@@ -194,7 +184,7 @@ describe('meterChatStreamIntoOutbox', () => {
   });
 
   it('ends with the same event the meter of meter-core builds from the whole text', async () => {
-    const { outbox, delivered } = await createMemoryOutbox();
+    const { outbox, delivered } = await openMemoryOutbox();
     const pieces = Array.from({ length: 200 }, (_, index) => ` token${index % 17}`);
     const chunks = pieces.map((piece) => chunk(piece));
     const metered = meterChatStreamIntoOutbox({

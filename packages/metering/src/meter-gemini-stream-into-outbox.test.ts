@@ -1,8 +1,9 @@
 import { GoogleGenAI } from '@google/genai';
-import { createUsageOutbox, type OutboxEvent } from '@llm-meter/meter-outbox';
+import type { OutboxEvent } from '@llm-meter/meter-outbox';
 import { startOpenAILocal } from '@llm-meter/openai-local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { meterGeminiStreamIntoOutbox } from './meter-gemini-stream-into-outbox.js';
+import { openMemoryOutbox } from './testing/open-memory-outbox.js';
 
 let gemini: GoogleGenAI;
 let close: () => Promise<void> = async () => undefined;
@@ -12,16 +13,6 @@ beforeAll(async () => {
   close = () => local.close();
 });
 afterAll(() => close());
-
-async function createMemoryOutbox() {
-  const delivered: OutboxEvent[] = [];
-  const outbox = await createUsageOutbox({
-    client: { events: { ingest: async (events) => void delivered.push(...events) } },
-    flushIntervalMs: 5,
-    logger: false,
-  });
-  return { outbox, delivered };
-}
 
 const request = {
   model: 'gemini-2.5-flash',
@@ -33,7 +24,7 @@ const options = { subject: 'customer-acme', now: () => new Date('2026-12-07T12:0
 
 describe('meterGeminiStreamIntoOutbox, with @google/genai against openai-local', () => {
   it("delivers one event with the last chunk's usageMetadata, under the responseId", async () => {
-    const { outbox, delivered } = await createMemoryOutbox();
+    const { outbox, delivered } = await openMemoryOutbox();
     const stream = await gemini.models.generateContentStream(request);
     let last: Awaited<ReturnType<typeof stream.next>>['value'];
     for await (const chunk of meterGeminiStreamIntoOutbox({ stream, request, outbox, options })) {
@@ -57,7 +48,7 @@ describe('meterGeminiStreamIntoOutbox, with @google/genai against openai-local',
   });
 
   it("an aborted stream is one estimate, never below the last chunk's cumulative counts", async () => {
-    const { outbox, delivered } = await createMemoryOutbox();
+    const { outbox, delivered } = await openMemoryOutbox();
     const controller = new AbortController();
     const stream = await gemini.models.generateContentStream({
       ...request,

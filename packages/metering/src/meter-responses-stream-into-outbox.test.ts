@@ -1,7 +1,7 @@
 import { countTokens } from '@llm-meter/meter-core';
-import { createUsageOutbox, type OutboxEvent } from '@llm-meter/meter-outbox';
 import { describe, expect, it } from 'vitest';
 import { meterResponsesStreamIntoOutbox } from './meter-responses-stream-into-outbox.js';
+import { openMemoryOutbox } from './testing/open-memory-outbox.js';
 
 const request = { model: 'gpt-4.1-mini', input: 'Name three lighthouses.' };
 const response = {
@@ -29,23 +29,13 @@ const events = [
   },
 ];
 
-async function createMemoryOutbox() {
-  const delivered: OutboxEvent[] = [];
-  const outbox = await createUsageOutbox({
-    client: { events: { ingest: async (batch) => void delivered.push(...batch) } },
-    flushIntervalMs: 5,
-    logger: false,
-  });
-  return { outbox, delivered };
-}
-
 async function* streamOf<T>(items: readonly T[]) {
   for (const item of items) yield item;
 }
 
 describe('meterResponsesStreamIntoOutbox', () => {
   it('delivers the usage of response.completed under the response id, once', async () => {
-    const { outbox, delivered } = await createMemoryOutbox();
+    const { outbox, delivered } = await openMemoryOutbox();
     const responseIds: Array<string | undefined> = [];
     const metered = meterResponsesStreamIntoOutbox({
       stream: streamOf(events),
@@ -67,7 +57,7 @@ describe('meterResponsesStreamIntoOutbox', () => {
   });
 
   it('bills a stream stopped mid-way as an estimate covering every delta received', async () => {
-    const { outbox, delivered } = await createMemoryOutbox();
+    const { outbox, delivered } = await openMemoryOutbox();
     const metered = meterResponsesStreamIntoOutbox({
       stream: streamOf(events),
       request,

@@ -1,5 +1,5 @@
 import type { StreamEndReason, UsageEvent } from '@llm-meter/meter-core';
-import type { CallJournal } from '@llm-meter/metering';
+import { type CallJournal, isConnectFailure } from '@llm-meter/metering';
 import type { CallContext } from './call-context.js';
 
 /** A call's journal, and what happens once its one event is known (budget settlement). */
@@ -9,26 +9,13 @@ export interface OpenCall {
   onEnd(event: UsageEvent | undefined): void;
 }
 
-const connectFailures = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
-
 /**
  * Whether a failed call billed nothing: upstream answered with an error status (it bills no
  * tokens for a refused request), or the connection was never made.
  */
 export function isUnbilledFailure(error: unknown): boolean {
   if (typeof (error as { status?: unknown } | undefined)?.status === 'number') return true;
-  for (let cause: unknown = error, depth = 0; cause && depth < 4; depth += 1) {
-    if (connectFailures.has(String((cause as { code?: unknown }).code))) return true;
-    cause = (cause as { cause?: unknown }).cause;
-  }
-  return false;
+  return isConnectFailure(error);
 }
 
 /** Whether an error is the end of a call its caller aborted. */

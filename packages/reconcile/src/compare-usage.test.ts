@@ -124,10 +124,10 @@ describe('compareUsage', () => {
   it('shows no drift when the metered tokens equal OpenAI’s', () => {
     const { rows } = compareUsage({
       metered: [meteredRow({ prompt_tokens: 2350, cached_tokens: 1152, completion_tokens: 97 })],
-      openai,
+      reported: openai,
       dimensions: byTier,
     });
-    expect(rows.map((row) => [row.metric, row.metered, row.openai, row.difference])).toEqual([
+    expect(rows.map((row) => [row.metric, row.metered, row.reported, row.difference])).toEqual([
       ['input', 2350, 2350, 0],
       ['cached', 1152, 1152, 0],
       ['output', 97, 97, 0],
@@ -147,11 +147,11 @@ describe('compareUsage', () => {
           estimatedOutput: 16,
         }),
       ],
-      openai,
+      reported: openai,
       dimensions: byTier,
     });
     const output = rows.find((row) => row.metric === 'output');
-    expect(output).toMatchObject({ metered: 101, openai: 97, difference: 4, estimated: 16 });
+    expect(output).toMatchObject({ metered: 101, reported: 97, difference: 4, estimated: 16 });
     expect(output?.percent).toBeCloseTo((4 / 97) * 100, 9);
     expect(isPastThreshold({ row: output as never, threshold: 1 })).toBe(true);
     expect(isPastThreshold({ row: output as never, threshold: 5 })).toBe(false);
@@ -162,7 +162,7 @@ describe('compareUsage', () => {
       metered: [
         meteredRow({ model: 'gpt-4.1-mini-2025-04-14', prompt_tokens: 10, completion_tokens: 2 }),
       ],
-      openai,
+      reported: openai,
       dimensions: byTier,
     });
     const onlyMetered = rows.filter((row) => row.model === 'gpt-4.1-mini-2025-04-14');
@@ -201,7 +201,7 @@ describe('compareUsage', () => {
         meteredRow({ prompt_tokens: 2350, cached_tokens: 1152, completion_tokens: 97 }),
         meteredRow({ model: 'my-finetune', prompt_tokens: 5, completion_tokens: 1 }),
       ],
-      openai,
+      reported: openai,
       costs: convertOpenAICosts({ buckets: costs }),
       dimensions: byTier,
     });
@@ -215,7 +215,7 @@ describe('compareUsage', () => {
   it("reads OpenAI's documented costs page", () => {
     const { rows } = compareUsage({
       metered: [],
-      openai: [],
+      reported: [],
       costs: convertOpenAICosts({ buckets: costsPage.data as OpenAIBucket<OpenAICostsResult>[] }),
       dimensions: noDimensions,
     });
@@ -228,7 +228,7 @@ describe('compareUsage', () => {
         apiKeyId: '*',
         metric: 'cost_usd',
         metered: 0,
-        openai: 0.06,
+        reported: 0.06,
         difference: -0.06,
         percent: -100,
         estimated: 0,

@@ -13,14 +13,16 @@ import type { ReportedCost } from './usage-report-client.js';
 export type DriftMetric = 'input' | 'cached' | 'cache_write' | 'output' | 'requests' | 'cost_usd';
 
 /**
- * One line of the drift table: a metric of one key, metered beside OpenAI's, with the difference
- * (metered minus OpenAI's) and the percentage of OpenAI's. `percent` is null when OpenAI reports
- * nothing but something was metered (or the other way round with OpenAI's at zero).
+ * One line of the drift table: a metric of one key, metered beside the provider's report
+ * (`reported`), with the difference (metered minus reported) and the percentage of the reported
+ * figure. `percent` is null when the provider reports nothing but something was metered (or the
+ * other way round with the reported figure at zero).
  */
 export interface DriftRow extends UsageKey {
   metric: DriftMetric;
   metered: number;
-  openai: number;
+  /** The provider's own figure, from its usage or cost report. */
+  reported: number;
   difference: number;
   percent: number | null;
   /** Of `metered`, how much comes from estimates (tokens; not for cost or requests). */
@@ -47,15 +49,15 @@ const tokenMetrics = {
 const costEpsilon = 1e-9;
 
 /**
- * Sets metered usage beside OpenAI's, key by key (day × model × served tier, and project or API
- * key when the meters carry them), for input, cached and output tokens, requests when both sides
- * count them, and, when OpenAI's costs are given, the cost per day (and project) of the metered
- * tokens priced with `priceUsage` against OpenAI's billed amount.
+ * Sets metered usage beside the provider's report (`reported`), key by key (day × model × served
+ * tier, and project or API key when the meters carry them), for input, cached and output tokens,
+ * requests when both sides count them, and, when the provider's costs are given, the cost per day
+ * (and project) of the metered tokens priced with `priceUsage` against the provider's billed amount.
  * @see https://platform.openai.com/docs/api-reference/usage
  */
 export function compareUsage({
   metered,
-  openai,
+  reported,
   costs,
   dimensions,
   provider,
@@ -63,18 +65,19 @@ export function compareUsage({
   /** The provider whose usage is compared, for its prices (default `openai`). */
   provider?: string | undefined;
   metered: readonly MeteredUsageRow[];
-  openai: readonly UsageRow[];
+  /** The provider's usage report, in the same keys. */
+  reported: readonly UsageRow[];
   costs?: readonly ReportedCost[] | undefined;
   dimensions: ReconcileDimensions;
 }): UsageComparison {
   const meteredByKey = new Map(metered.map((row) => [formatUsageKey(row), row]));
-  const openaiByKey = new Map(openai.map((row) => [formatUsageKey(row), row]));
+  const reportedByKey = new Map(reported.map((row) => [formatUsageKey(row), row]));
   const keys = new Map<string, UsageKey>();
-  for (const row of [...metered, ...openai]) keys.set(formatUsageKey(row), pickKey(row));
+  for (const row of [...metered, ...reported]) keys.set(formatUsageKey(row), pickKey(row));
   const rows: DriftRow[] = [];
   for (const [id, key] of [...keys].sort(([a], [b]) => a.localeCompare(b))) {
     const mine = meteredByKey.get(id);
-    const theirs = openaiByKey.get(id);
+    const theirs = reportedByKey.get(id);
     for (const [metric, field] of Object.entries(tokenMetrics) as Array<
       [keyof typeof tokenMetrics, keyof ReconciledTokens]
     >) {
@@ -85,7 +88,7 @@ export function compareUsage({
             ? [mine?.estimatedOutput ?? 0, mine?.settledOutput ?? 0]
             : [0, 0];
       // Cache writes are compared only where both sides count them: the meter may be missing
-      // (a deployment created before it), and OpenAI's report has none.
+      // (a deployment created before it), and some providers' reports have none (OpenAI's).
       const counts = (row: ReconciledTokens | undefined) =>
         row === undefined || row[field] !== undefined;
       if (field === 'cache_write_tokens' && !(counts(mine) && counts(theirs))) continue;
@@ -93,7 +96,7 @@ export function compareUsage({
         key,
         metric,
         metered: mine?.[field] ?? 0,
-        openai: theirs?.[field] ?? 0,
+        reported: theirs?.[field] ?? 0,
         estimated,
         settled,
       });
@@ -103,7 +106,7 @@ export function compareUsage({
         key,
         metric: 'requests',
         metered: mine.requests,
-        openai: theirs.requests,
+        reported: theirs.requests,
         estimated: 0,
         settled: 0,
       });
@@ -134,12 +137,12 @@ function compareCosts({
     projectId: dimensions.projectId ? projectId : '*',
     apiKeyId: '*',
   });
-  const sums = new Map<string, { key: UsageKey; metered: number; openai: number }>();
+  const sums = new Map<string, { key: UsageKey; metered: number; reported: number }>();
   const entry = (key: UsageKey) => {
     const id = formatUsageKey(key);
     let sum = sums.get(id);
     if (!sum) {
-      sum = { key, metered: 0, openai: 0 };
+      sum = { key, metered: 0, reported: 0 };
       sums.set(id, sum);
     }
     return sum;
@@ -158,15 +161,15 @@ function compareCosts({
     }
     entry(costKey(row.day, row.projectId)).metered += price.usd;
   }
-  for (const cost of costs) entry(costKey(cost.day, cost.projectId)).openai += cost.usd;
+  for (const cost of costs) entry(costKey(cost.day, cost.projectId)).reported += cost.usd;
   const rows: DriftRow[] = [];
-  for (const { key, metered: mine, openai: theirs } of sums.values()) {
+  for (const { key, metered: mine, reported: theirs } of sums.values()) {
     const difference = Math.abs(mine - theirs) < costEpsilon ? 0 : mine - theirs;
     rows.push({
       ...key,
       metric: 'cost_usd',
       metered: mine,
-      openai: theirs,
+      reported: theirs,
       difference,
       percent: percentOf({ difference, base: theirs }),
       estimated: 0,
@@ -182,27 +185,27 @@ function pushDrift(
     key,
     metric,
     metered,
-    openai,
+    reported,
     estimated,
     settled,
   }: {
     key: UsageKey;
     metric: DriftMetric;
     metered: number;
-    openai: number;
+    reported: number;
     estimated: number;
     settled: number;
   },
 ) {
-  if (metered === 0 && openai === 0) return;
-  const difference = metered - openai;
+  if (metered === 0 && reported === 0) return;
+  const difference = metered - reported;
   rows.push({
     ...key,
     metric,
     metered,
-    openai,
+    reported,
     difference,
-    percent: percentOf({ difference, base: openai }),
+    percent: percentOf({ difference, base: reported }),
     estimated,
     settled,
   });

@@ -17,7 +17,7 @@ export function formatDriftTable({
   rows: readonly DriftRow[];
   dimensions: ReconcileDimensions;
   threshold: number;
-  /** The provider whose figures the `openai` field of the rows holds, for the column header. */
+  /** The provider whose figures the `reported` field of the rows holds, for the column header. */
   reportedBy?: string | undefined;
 }): string {
   if (rows.length === 0) return '(no usage on either side)';
@@ -48,7 +48,7 @@ export function formatDriftTable({
       ...(dimensions.apiKeyId ? [row.apiKeyId] : []),
       row.metric,
       value(row.metered),
-      value(row.openai),
+      value(row.reported),
       row.difference > 0 ? `+${value(row.difference)}` : value(row.difference),
       row.percent === null ? 'n/a' : `${row.percent.toFixed(2)}%`,
       isPastThreshold({ row, threshold }) ? '!' : '',

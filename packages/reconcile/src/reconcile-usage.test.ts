@@ -403,7 +403,7 @@ describe('reconcileUsage with embeddings', () => {
     const matched = await reconcileDay(0);
     const tokens = metered.response.usage.prompt_tokens;
     expect(matched.rows.filter((row) => row.model === 'text-embedding-3-small')).toMatchObject([
-      { metric: 'input', serviceTier: 'default', metered: tokens, openai: tokens, difference: 0 },
+      { metric: 'input', serviceTier: 'default', metered: tokens, reported: tokens, difference: 0 },
     ]);
     expect(matched.rows.filter((row) => row.difference !== 0)).toEqual([]);
     expect(matched.pastThreshold).toBe(0);
@@ -424,7 +424,7 @@ describe('reconcileUsage with embeddings', () => {
     const [input] = (await reconcileDay(10)).rows.filter(
       (row) => row.model === 'text-embedding-3-small',
     );
-    expect(input).toMatchObject({ metered: tokens, openai: 2 * tokens, percent: -50 });
+    expect(input).toMatchObject({ metered: tokens, reported: 2 * tokens, percent: -50 });
     expect(isPastThreshold({ row: input as DriftRow, threshold: 10 })).toBe(true);
     expect(isPastThreshold({ row: input as DriftRow, threshold: 60 })).toBe(false);
     expect(

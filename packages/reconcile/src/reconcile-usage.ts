@@ -82,7 +82,7 @@ export async function reconcileUsage(input: ReconcileUsageInput): Promise<Reconc
   ]);
   const comparison = compareUsage({
     metered: metered.rows,
-    openai: reported,
+    reported,
     costs,
     dimensions,
     provider: input.usageReport.provider,

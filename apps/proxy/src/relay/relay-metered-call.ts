@@ -1,6 +1,6 @@
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { UsageEvent } from '@llm-meter/meter-core';
-import { createAbortGrace } from '@llm-meter/metering';
+import { createAbortGrace, isConnectFailure } from '@llm-meter/metering';
 import type { Context } from 'hono';
 import { type Dispatcher, request } from 'undici';
 import { createRequestLog } from '../access-log/create-request-log.js';
@@ -296,22 +296,6 @@ export async function relayMeteredCall({
   });
   timings.mark('headersWritten');
   return RESPONSE_ALREADY_SENT;
-}
-
-// Failures to open the connection: the request was never sent.
-const connectFailures = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
-
-function isConnectFailure(error: unknown): boolean {
-  const code = (error as { code?: unknown } | undefined)?.code;
-  const causeCode = ((error as { cause?: unknown } | undefined)?.cause as { code?: unknown })?.code;
-  return connectFailures.has(String(code)) || connectFailures.has(String(causeCode));
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

@@ -1,7 +1,5 @@
-import type { BilledEndpoint } from '../../ledger/billed-request.js';
-import type { UsageLedger } from '../../ledger/create-usage-ledger.js';
-import type { RequestContext } from '../../server/request-context.js';
 import { objectNotFound } from './handle-retrieve.js';
+import type { StoredObjectRequest } from './stored-object-request.js';
 
 /**
  * Answers `DELETE /v1/responses/{id}` and `DELETE /v1/chat/completions/{id}`: the stored object
@@ -13,12 +11,7 @@ export async function handleDelete({
   ledger,
   endpoint,
   id,
-}: {
-  context: RequestContext;
-  ledger: UsageLedger;
-  endpoint: Exclude<BilledEndpoint, 'embeddings'>;
-  id: string;
-}): Promise<void> {
+}: StoredObjectRequest): Promise<void> {
   if (!ledger.deleteObject({ endpoint, id })) throw objectNotFound({ endpoint, id });
   context.sendJson({
     body:

@@ -1,7 +1,5 @@
-import type { BilledEndpoint } from '../../ledger/billed-request.js';
-import type { UsageLedger } from '../../ledger/create-usage-ledger.js';
-import type { RequestContext } from '../../server/request-context.js';
 import { OpenAIError } from './openai-error.js';
+import type { StoredObjectRequest } from './stored-object-request.js';
 
 /**
  * Answers `GET /v1/responses/{id}` and `GET /v1/chat/completions/{id}` with the object as
@@ -16,12 +14,7 @@ export async function handleRetrieve({
   ledger,
   endpoint,
   id,
-}: {
-  context: RequestContext;
-  ledger: UsageLedger;
-  endpoint: Exclude<BilledEndpoint, 'embeddings'>;
-  id: string;
-}): Promise<void> {
+}: StoredObjectRequest): Promise<void> {
   const entry = ledger.find({ endpoint, id });
   const inProgress = entry === undefined ? ledger.findInProgress({ endpoint, id }) : undefined;
   if (inProgress !== undefined) {
@@ -36,10 +29,7 @@ export async function handleRetrieve({
 export function objectNotFound({
   endpoint,
   id,
-}: {
-  endpoint: Exclude<BilledEndpoint, 'embeddings'>;
-  id: string;
-}): OpenAIError {
+}: Pick<StoredObjectRequest, 'endpoint' | 'id'>): OpenAIError {
   const what = endpoint === 'responses' ? 'Response' : 'Chat completion';
   const hint =
     endpoint === 'responses'

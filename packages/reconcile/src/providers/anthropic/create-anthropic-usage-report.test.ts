@@ -124,7 +124,7 @@ describe('createAnthropicUsageReport against openai-local', () => {
     expect(report.unpriced).toEqual([]);
     expect(report.pastThreshold).toBe(0);
     const cost = report.rows.find((row) => row.metric === 'cost_usd');
-    expect(cost?.openai).toBeGreaterThan(0);
+    expect(cost?.reported).toBeGreaterThan(0);
     expect(cost?.difference).toBe(0);
     expect(report.rows.filter((row) => row.metric === 'input').map((row) => row.model)).toEqual([
       'claude-haiku-4-5-20251001',

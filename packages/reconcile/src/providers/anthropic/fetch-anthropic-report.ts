@@ -1,4 +1,3 @@
-import { getReportJson } from '../../get-report-json.js';
 import { getReportPages } from '../../get-report-pages.js';
 import type { AnthropicReportBucket, AnthropicReportPage } from './anthropic-admin-types.js';
 
@@ -59,37 +58,22 @@ export async function fetchAnthropicReport<Result>({
   });
   for (const field of groupBy) query.append('group_by[]', field);
   return getReportPages<AnthropicReportBucket<Result>>({
-    url: `${baseUrl.replace(/\/+$/, '')}${path}`,
+    baseUrl,
+    path,
     query,
-    getJson: (url) => getJson({ url, adminKey, fetch }),
-    isPage: isReportPage,
-    expected: "a report page (data[] and has_more): is this Anthropic's Admin API?",
-    createError: (status, message, options) => new AnthropicAdminError(status, message, options),
-  });
-}
-
-function rfc3339(seconds: number): string {
-  return new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
-}
-
-function getJson({
-  url,
-  adminKey,
-  fetch,
-}: {
-  url: string;
-  adminKey: string;
-  fetch: typeof globalThis.fetch;
-}): Promise<unknown> {
-  return getReportJson({
-    url,
     headers: { 'x-api-key': adminKey, 'anthropic-version': anthropicVersion },
     fetch,
+    isPage: isReportPage,
+    expected: "a report page (data[] and has_more): is this Anthropic's Admin API?",
     createError: (status, message, options) => new AnthropicAdminError(status, message, options),
     baseUrlSetting: 'ANTHROPIC_BASE_URL',
     authHint:
       'the usage and cost reports need an Admin API key, sk-ant-admin…, in ANTHROPIC_ADMIN_KEY',
   });
+}
+
+function rfc3339(seconds: number): string {
+  return new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
 }
 
 function isReportPage(body: unknown): body is AnthropicReportPage<unknown> {

@@ -1,4 +1,3 @@
-import { getReportJson } from '../../get-report-json.js';
 import { getReportPages } from '../../get-report-pages.js';
 import type { OpenAIBucket, OpenAIBucketPage } from './openai-organization-types.js';
 
@@ -56,28 +55,13 @@ export async function fetchOpenAIBuckets<Result>({
   });
   for (const field of groupBy) query.append('group_by', field);
   return getReportPages<OpenAIBucket<Result>>({
-    url: `${baseUrl.replace(/\/+$/, '')}${path}`,
+    baseUrl,
+    path,
     query,
-    getJson: (url) => getJson({ url, adminKey, fetch }),
-    isPage: isBucketPage,
-    expected: 'a page of buckets (object "page" with data[]): is this OpenAI\'s organisation API?',
-    createError: (status, message, options) => new OpenAIAdminError(status, message, options),
-  });
-}
-
-function getJson({
-  url,
-  adminKey,
-  fetch,
-}: {
-  url: string;
-  adminKey: string;
-  fetch: typeof globalThis.fetch;
-}): Promise<unknown> {
-  return getReportJson({
-    url,
     headers: { Authorization: `Bearer ${adminKey}` },
     fetch,
+    isPage: isBucketPage,
+    expected: 'a page of buckets (object "page" with data[]): is this OpenAI\'s organisation API?',
     createError: (status, message, options) => new OpenAIAdminError(status, message, options),
     baseUrlSetting: 'OPENAI_BASE_URL',
     authHint: 'the organisation Usage and Costs APIs need an admin key in OPENAI_ADMIN_KEY',

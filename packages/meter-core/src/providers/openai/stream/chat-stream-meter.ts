@@ -1,17 +1,12 @@
-import { convertUnixSeconds } from '../../../events/create-usage-event.js';
 import type { EstimateReason, UsageEvent } from '../../../events/usage-event.js';
-import { resolveStreamIdentity } from '../../../stream/resolve-stream-identity.js';
-import { safeConvertUsage } from '../../../stream/safe-convert-usage.js';
 import type { StreamEndReason, StreamMeterOptions } from '../../../stream/stream-meter-options.js';
-import type { EncodingName } from '../../../tokenizer/encoding-name.js';
-import type { UsageRecord } from '../../../usage/usage-record.js';
 import {
   type ChatPromptRequest,
   countChatPromptTokens,
 } from '../count/count-chat-prompt-tokens.js';
 import { convertChatUsage, type OpenAIChatUsage } from '../events/convert-chat-usage.js';
-import { createOpenAIUsageEvent } from '../events/create-openai-usage-event.js';
 import { estimateChatCompletionTokens } from '../events/estimate-response-tokens.js';
+import { countPromptOnce, finishOpenAIStream } from './finish-openai-stream.js';
 
 /**
  * One chunk of a chat completion stream, declaring only the fields the meter reads.
@@ -78,17 +73,9 @@ export class ChatStreamMeter {
   #serviceTier: string | undefined;
   #usage: OpenAIChatUsage | undefined;
   #chunkCount = 0;
-  // The prompt never changes: counted once per encoding, however often `finish` is called (a
-  // journal calls it on every snapshot).
-  #prompt: { encoding: EncodingName; tokens: number } | undefined;
-  readonly #countPrompt = (encoding: EncodingName): number => {
-    if (this.#prompt?.encoding !== encoding)
-      this.#prompt = {
-        encoding,
-        tokens: countChatPromptTokens(this.#request, { encoding }).tokens,
-      };
-    return this.#prompt.tokens;
-  };
+  readonly #countPrompt = countPromptOnce(
+    (encoding) => countChatPromptTokens(this.#request, { encoding }).tokens,
+  );
 
   constructor({ request, options }: { request: ChatPromptRequest; options: StreamMeterOptions }) {
     this.#request = request;
@@ -153,41 +140,26 @@ export class ChatStreamMeter {
    * finished. Throws `UsageEventError` when no id or time is known, or the usage is malformed.
    */
   finish({ reason }: { reason: StreamEndReason }): UsageEvent {
-    const { id, time } = resolveStreamIdentity({
+    return finishOpenAIStream({
       id: this.#id,
-      time:
-        this.#created === undefined
-          ? undefined
-          : convertUnixSeconds({ value: this.#created, field: 'created' }),
-      options: this.#options,
-    });
-    let tokens: UsageRecord;
-    let estimateReason: EstimateReason | undefined;
-    const usage = this.#usage;
-    const provided = usage ? safeConvertUsage(() => convertChatUsage({ usage })) : undefined;
-    if (provided?.success) {
-      tokens = provided.value;
-    } else {
-      // A malformed usage chunk from the provider must not cost the stream its one event.
-      estimateReason = provided ? 'invalid_usage' : this.#estimateReason(reason);
-      tokens = estimateChatCompletionTokens({
-        request: this.#request,
-        completionTexts: this.#texts(),
-        toolCallGroups: this.#toolCallGroups(),
-        model: this.#model,
-        encoding: this.#options.encoding,
-        countPrompt: this.#countPrompt,
-      });
-    }
-    return createOpenAIUsageEvent({
-      providerId: id,
-      time,
-      model: this.#model ?? this.#request.model,
+      created: this.#created,
+      createdField: 'created',
+      usage: this.#usage,
+      convertUsage: convertChatUsage,
+      estimate: () =>
+        estimateChatCompletionTokens({
+          request: this.#request,
+          completionTexts: this.#texts(),
+          toolCallGroups: this.#toolCallGroups(),
+          model: this.#model,
+          encoding: this.#options.encoding,
+          countPrompt: this.#countPrompt,
+        }),
+      estimateReason: () => this.#estimateReason(reason),
+      model: this.#model,
       requestedModel: this.#request.model,
       serviceTier: this.#serviceTier,
       endpoint: 'chat.completions',
-      tokens,
-      estimateReason,
       options: this.#options,
     });
   }

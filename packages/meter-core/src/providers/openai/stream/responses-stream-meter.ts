@@ -1,18 +1,13 @@
-import { convertUnixSeconds } from '../../../events/create-usage-event.js';
-import type { EstimateReason, UsageEvent } from '../../../events/usage-event.js';
-import { resolveStreamIdentity } from '../../../stream/resolve-stream-identity.js';
-import { safeConvertUsage } from '../../../stream/safe-convert-usage.js';
+import type { UsageEvent } from '../../../events/usage-event.js';
 import type { StreamEndReason, StreamMeterOptions } from '../../../stream/stream-meter-options.js';
-import type { EncodingName } from '../../../tokenizer/encoding-name.js';
-import type { UsageRecord } from '../../../usage/usage-record.js';
 import { countResponsesPromptTokens } from '../count/count-responses-prompt-tokens.js';
 import type { ResponsesPromptRequest } from '../events/convert-responses-request.js';
 import {
   convertResponsesUsage,
   type OpenAIResponsesUsage,
 } from '../events/convert-responses-usage.js';
-import { createOpenAIUsageEvent } from '../events/create-openai-usage-event.js';
 import { estimateResponsesTokens } from '../events/estimate-response-tokens.js';
+import { countPromptOnce, finishOpenAIStream } from './finish-openai-stream.js';
 
 /**
  * One event of a Responses API stream, declaring only the fields the meter reads.
@@ -77,17 +72,9 @@ export class ResponsesStreamMeter {
   readonly #texts = new Map<string, string>();
   readonly #messageItems = new Set<string>();
   readonly #calls = new Map<string, { name: string; arguments: string }>();
-  // The prompt never changes: counted once per encoding, however often `finish` is called (a
-  // journal calls it on every snapshot).
-  #prompt: { encoding: EncodingName; tokens: number } | undefined;
-  readonly #countPrompt = (encoding: EncodingName): number => {
-    if (this.#prompt?.encoding !== encoding)
-      this.#prompt = {
-        encoding,
-        tokens: countResponsesPromptTokens(this.#request, { encoding }).tokens,
-      };
-    return this.#prompt.tokens;
-  };
+  readonly #countPrompt = countPromptOnce(
+    (encoding) => countResponsesPromptTokens(this.#request, { encoding }).tokens,
+  );
   #id: string | undefined;
   #createdAt: number | undefined;
   #model: string | undefined;
@@ -192,48 +179,28 @@ export class ResponsesStreamMeter {
    * when no id or time is known, or the usage is malformed.
    */
   finish({ reason }: { reason: StreamEndReason }): UsageEvent {
-    const { id, time } = resolveStreamIdentity({
+    return finishOpenAIStream({
       id: this.#id,
-      time:
-        this.#createdAt === undefined
-          ? undefined
-          : convertUnixSeconds({ value: this.#createdAt, field: 'created_at' }),
-      options: this.#options,
-    });
-    let tokens: UsageRecord;
-    let estimateReason: EstimateReason | undefined;
-    const usage = this.#usage;
-    const provided = usage ? safeConvertUsage(() => convertResponsesUsage({ usage })) : undefined;
-    if (provided?.success) {
-      tokens = provided.value;
-    } else {
-      // A malformed usage object from the provider must not cost the stream its one event.
-      estimateReason = provided
-        ? 'invalid_usage'
-        : reason !== 'completed'
-          ? reason
-          : this.#terminal
-            ? 'no_usage_chunk'
-            : 'aborted';
-      tokens = estimateResponsesTokens({
-        request: this.#request,
-        outputTexts: this.#texts.values(),
-        outputMessageCount: this.#messageItems.size,
-        toolCalls: [...this.#calls.values()],
-        model: this.#model,
-        encoding: this.#options.encoding,
-        countPrompt: this.#countPrompt,
-      });
-    }
-    return createOpenAIUsageEvent({
-      providerId: id,
-      time,
-      model: this.#model ?? this.#request.model,
+      created: this.#createdAt,
+      createdField: 'created_at',
+      usage: this.#usage,
+      convertUsage: convertResponsesUsage,
+      estimate: () =>
+        estimateResponsesTokens({
+          request: this.#request,
+          outputTexts: this.#texts.values(),
+          outputMessageCount: this.#messageItems.size,
+          toolCalls: [...this.#calls.values()],
+          model: this.#model,
+          encoding: this.#options.encoding,
+          countPrompt: this.#countPrompt,
+        }),
+      estimateReason: () =>
+        reason !== 'completed' ? reason : this.#terminal ? 'no_usage_chunk' : 'aborted',
+      model: this.#model,
       requestedModel: this.#request.model,
       serviceTier: this.#serviceTier,
       endpoint: 'responses',
-      tokens,
-      estimateReason,
       options: this.#options,
     });
   }

@@ -1,15 +1,14 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import {
+  type RecordedExchangeName,
+  readRecordedExchanges,
+} from '../../../__fixtures__/read-recorded-exchanges.js';
 import type { AnthropicUsage } from '../anthropic-message-types.js';
 
 /**
  * One recorded Anthropic exchange of the shared fixtures, declaring only the fields tests read.
  * @see ../../../../../../../../shared/fixtures/anthropic/README.md
  */
-export interface AnthropicFixtureRecord {
-  /** `file#line` for test names. */
-  name: string;
-  /** The recording's file, one per source project. */
-  file: string;
+export interface AnthropicFixtureRecord extends RecordedExchangeName {
   endpoint: 'messages' | 'messages.count_tokens';
   stream: boolean;
   request: Record<string, unknown>;
@@ -21,36 +20,12 @@ export interface AnthropicFixtureRecord {
   provenance?: { recorder_text_normalization?: unknown } | null;
 }
 
-// The fixtures live beside the repository (shared/fixtures/anthropic), never inside it.
-const fixturesDirectory = new URL(
-  '../../../../../../../../shared/fixtures/anthropic/',
-  import.meta.url,
-);
-
-let cache: AnthropicFixtureRecord[] | undefined;
-
 /**
  * Reads every record of the shared Anthropic fixtures in place, once per test file.
  * @see ../../../../../../../../shared/fixtures/anthropic/README.md
  */
 export function readAnthropicFixtures(): AnthropicFixtureRecord[] {
-  if (cache) return cache;
-  const records: AnthropicFixtureRecord[] = [];
-  for (const file of readdirSync(fixturesDirectory)
-    .filter((name) => name.endsWith('.jsonl'))
-    .sort()) {
-    const lines = readFileSync(new URL(file, fixturesDirectory), 'utf8').split('\n');
-    lines.forEach((line, index) => {
-      if (line.trim() === '') return;
-      records.push({
-        ...(JSON.parse(line) as Omit<AnthropicFixtureRecord, 'name' | 'file'>),
-        name: `${file}#${index + 1}`,
-        file,
-      });
-    });
-  }
-  cache = records;
-  return records;
+  return readRecordedExchanges<AnthropicFixtureRecord>({ provider: 'anthropic' });
 }
 
 /**

@@ -1,4 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import {
+  type RecordedExchangeName,
+  readRecordedExchanges,
+} from '../../../__fixtures__/read-recorded-exchanges.js';
 import type {
   GeminiPromptRequest,
   GeminiUsageMetadata,
@@ -9,9 +12,7 @@ import type {
  * One recorded Gemini exchange of the shared fixtures, declaring only the fields tests read.
  * @see ../../../../../../../../shared/fixtures/gemini/README.md
  */
-export interface GeminiFixtureRecord {
-  /** `file#line` for test names. */
-  name: string;
+export interface GeminiFixtureRecord extends RecordedExchangeName {
   /** The repository the recording came from, e.g. `Mirascope/mirascope`. */
   source: string;
   path: string;
@@ -32,35 +33,12 @@ export interface GeminiFixtureRecord {
   provenance?: { recorder_text_normalization?: string | null } | null;
 }
 
-// The fixtures live beside the repository (shared/fixtures/gemini), never inside it.
-const fixturesDirectory = new URL(
-  '../../../../../../../../shared/fixtures/gemini/',
-  import.meta.url,
-);
-
-let cache: GeminiFixtureRecord[] | undefined;
-
 /**
  * Reads every record of the shared Gemini fixtures in place, once per test file.
  * @see ../../../../../../../../shared/fixtures/gemini/README.md
  */
 export function readGeminiFixtures(): GeminiFixtureRecord[] {
-  if (cache) return cache;
-  const records: GeminiFixtureRecord[] = [];
-  for (const file of readdirSync(fixturesDirectory)
-    .filter((name) => name.endsWith('.jsonl'))
-    .sort()) {
-    const lines = readFileSync(new URL(file, fixturesDirectory), 'utf8').split('\n');
-    lines.forEach((line, index) => {
-      if (line.trim() === '') return;
-      records.push({
-        ...(JSON.parse(line) as Omit<GeminiFixtureRecord, 'name'>),
-        name: `${file}#${index + 1}`,
-      });
-    });
-  }
-  cache = records;
-  return records;
+  return readRecordedExchanges<GeminiFixtureRecord>({ provider: 'gemini' });
 }
 
 /** Whether a recording was made through Vertex AI (`*aiplatform.googleapis.com`). */

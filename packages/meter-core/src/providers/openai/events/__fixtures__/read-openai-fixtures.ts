@@ -1,11 +1,12 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import {
+  type RecordedExchangeName,
+  readRecordedExchanges,
+} from '../../../__fixtures__/read-recorded-exchanges.js';
 
 /**
  * One recorded OpenAI exchange of the shared fixtures, declaring only the fields tests read.
  */
-export interface OpenAIFixtureRecord {
-  /** `file#line` for test names. */
-  name: string;
+export interface OpenAIFixtureRecord extends RecordedExchangeName {
   endpoint: 'chat.completions' | 'responses' | 'embeddings' | 'completions';
   stream: boolean;
   request: Record<string, unknown>;
@@ -20,32 +21,9 @@ export interface OpenAIFixtureRecord {
   } | null;
 }
 
-// The fixtures live beside the repository (shared/fixtures/openai), never inside it.
-const fixturesDirectory = new URL(
-  '../../../../../../../../shared/fixtures/openai/',
-  import.meta.url,
-);
-
-let cache: OpenAIFixtureRecord[] | undefined;
-
 /**
  * Reads every record of the shared OpenAI fixtures in place, once per test file.
  */
 export function readOpenAIFixtures(): OpenAIFixtureRecord[] {
-  if (cache) return cache;
-  const records: OpenAIFixtureRecord[] = [];
-  for (const file of readdirSync(fixturesDirectory)
-    .filter((name) => name.endsWith('.jsonl'))
-    .sort()) {
-    const lines = readFileSync(new URL(file, fixturesDirectory), 'utf8').split('\n');
-    lines.forEach((line, index) => {
-      if (line.trim() === '') return;
-      records.push({
-        ...(JSON.parse(line) as Omit<OpenAIFixtureRecord, 'name'>),
-        name: `${file}#${index + 1}`,
-      });
-    });
-  }
-  cache = records;
-  return records;
+  return readRecordedExchanges<OpenAIFixtureRecord>({ provider: 'openai' });
 }
