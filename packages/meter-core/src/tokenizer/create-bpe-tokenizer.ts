@@ -1,7 +1,9 @@
 import { bytePairEncode } from './byte-pair-encode.js';
+import { asciiPieceCacheLimit, createAsciiPieceCache } from './create-ascii-piece-cache.js';
 import { createRankTable } from './create-rank-table.js';
 import type { EncodingData } from './encoding-data.js';
 import type { EncodingName } from './encoding-name.js';
+import { findO200kAsciiPieceEnd, o200kPattern } from './find-o200k-ascii-piece-end.js';
 import type { Tokenizer } from './get-tokenizer.js';
 import { withoutCapturingGroups } from './without-capturing-groups.js';
 
@@ -19,7 +21,8 @@ const cacheUnitCapacity = 2_097_152;
 
 /**
  * Builds a byte-pair tokenizer from an encoding's rank data: tiktoken's pre-tokenizer pattern
- * splits the text, then each piece merges in O(n log n). Output is identical to tiktoken's
+ * splits the text (for o200k_base, a hand-written split of the same pattern wherever the text is
+ * ASCII), then each piece merges in O(n log n). Output is identical to tiktoken's
  * `encode_ordinary`: special-token text is plain text.
  */
 export function createBpeTokenizer({
@@ -91,24 +94,70 @@ export function createBpeTokenizer({
     return tokens;
   }
 
-  function encodeInto(text: string, output: number[]): void {
-    // A fresh lastIndex per call keeps the shared pattern reentrant enough for sequential use.
-    pattern.lastIndex = 0;
-    for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
+  // o200k_base text is split without the regex wherever it is ASCII (most prompts, code and
+  // JSON), and its ASCII pieces are looked up by range: no match array, substring or string hash.
+  const asciiCache = data.pat_str === o200kPattern ? createAsciiPieceCache() : undefined;
+
+  // Merges the ASCII piece text[start, end) into `merged` (emptied first).
+  function mergeAsciiPiece(text: string, start: number, end: number): void {
+    merged.length = 0;
+    const length = end - start;
+    let bytes = scratch;
+    if (length > bytes.length) bytes = new Uint8Array(length);
+    for (let index = 0; index < length; index++) bytes[index] = text.charCodeAt(start + index);
+    bytePairEncode({ piece: bytes, length, table, output: merged });
+  }
+
+  // Tokens of `text`, appended to `output` when given; returns how many.
+  function tokenize(text: string, output: number[] | undefined): number {
+    let count = 0;
+    let position = 0;
+    while (position < text.length) {
+      const end = asciiCache === undefined ? -1 : findO200kAsciiPieceEnd(text, position);
+      if (asciiCache !== undefined && end > 0) {
+        const short = end - position <= asciiPieceCacheLimit;
+        const entry = short ? asciiCache.find(text, position, end) : -1;
+        if (entry >= 0) {
+          const first = asciiCache.tokenStarts[entry] as number;
+          const last = first + (asciiCache.tokenCounts[entry] as number);
+          count += last - first;
+          if (output !== undefined) {
+            for (let index = first; index < last; index++) {
+              output.push(asciiCache.tokens[index] as number);
+            }
+          }
+        } else {
+          mergeAsciiPiece(text, position, end);
+          if (short) asciiCache.add(text, position, end, merged);
+          count += merged.length;
+          if (output !== undefined) for (const token of merged) output.push(token);
+        }
+        position = end;
+        continue;
+      }
+      // The regex decides: from `position`, one match (the pattern matches any character, so the
+      // match starts there).
+      pattern.lastIndex = position;
+      const match = pattern.exec(text);
+      if (match === null) break;
       const tokens = piecesTokens(match[0]);
       if (typeof tokens === 'number') {
-        output.push(tokens);
+        count++;
+        output?.push(tokens);
       } else {
-        for (const token of tokens) output.push(token);
+        count += tokens.length;
+        if (output !== undefined) for (const token of tokens) output.push(token);
       }
+      position = pattern.lastIndex;
     }
+    return count;
   }
 
   return {
     encoding,
     encode(text) {
       const output: number[] = [];
-      encodeInto(text, output);
+      tokenize(text, output);
       return output;
     },
     decode(tokens) {
@@ -138,13 +187,7 @@ export function createBpeTokenizer({
       return utf8Decoder.decode(buffer);
     },
     count(text) {
-      pattern.lastIndex = 0;
-      let count = 0;
-      for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
-        const tokens = piecesTokens(match[0]);
-        count += typeof tokens === 'number' ? 1 : tokens.length;
-      }
-      return count;
+      return tokenize(text, undefined);
     },
   };
 }
