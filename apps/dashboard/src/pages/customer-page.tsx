@@ -1,4 +1,5 @@
 import { priceUsageTableRow } from '@llm-meter/app-kit';
+import type { PricedUsageRow } from '@llm-meter/prices';
 import type { CustomerData } from '../read/create-openmeter-reader.js';
 import { sumCost, sumTokens } from '../summarize-usage.js';
 import { formatCost } from './format-cost.js';
@@ -23,6 +24,7 @@ export function CustomerPage({
 }) {
   const reasoning = new Map(data.reasoning.map((entry) => [entry.model, entry.tokens]));
   const tokens = sumTokens(data.rows);
+  const pricedRows = data.rows.map(priceUsageTableRow);
   return (
     <Layout
       title={`Customer ${subject}`}
@@ -46,7 +48,7 @@ export function CustomerPage({
         </div>
         <div>
           <span class="label">cost</span>
-          <QueryNumber value={formatCost(sumCost(data.rows))} query="queries" metric="cost" />
+          <QueryNumber value={formatCost(sumCost(pricedRows))} query="queries" metric="cost" />
         </div>
       </section>
       <section>
@@ -71,8 +73,8 @@ export function CustomerPage({
               </tr>
             </thead>
             <tbody>
-              {data.rows.map((row) => {
-                const priced = priceUsageTableRow(row);
+              {data.rows.map((row, index) => {
+                const priced = pricedRows[index] as PricedUsageRow;
                 return (
                   <tr data-model={row.model} data-day={row.day}>
                     <td>{row.day}</td>
