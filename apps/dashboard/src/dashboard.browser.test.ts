@@ -7,7 +7,7 @@ import {
   seedUsageEvents,
   startAppProcess,
 } from '@llm-meter/app-kit/testing';
-import { openMeterMeters } from '@llm-meter/meter-core';
+import { createRefusalEvent, openMeterMeters } from '@llm-meter/meter-core';
 import { createOpenMeterClient, type MeterQueryParams } from '@llm-meter/openmeter-client';
 import { startOpenMeterLocal } from '@llm-meter/openmeter-local';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -82,7 +82,7 @@ describe('the dashboard in Chromium', { timeout: 600_000 }, () => {
   let browser: Browser;
   let dashboard: Dashboard;
   // OpenMeter's own answers for the seeded data, read before the dashboard opens the database.
-  const expected = { total: 0, acmeTotal: 0, acmePrompt: 0, sources: 0 };
+  const expected = { total: 0, acmeTotal: 0, acmePrompt: 0, sources: 0, acmeRefusals: 0 };
 
   beforeAll(async () => {
     if (!existsSync(chromiumPath)) {
@@ -106,6 +106,25 @@ describe('the dashboard in Chromium', { timeout: 600_000 }, () => {
       expected.total = await sum('llm_tokens_total', {});
       expected.acmeTotal = await sum('llm_tokens_total', { subject: ['customer-acme'] });
       expected.acmePrompt = await sum('llm_prompt_tokens', { subject: ['customer-acme'] });
+      // Two calls the budget gate refused for customer-acme, as the proxy and wrappers record them.
+      await client.events.ingest(
+        [
+          { id: 'refusal-1', model: 'gpt-4o-mini', time: '2026-12-02T13:00:00.000Z' },
+          { id: 'refusal-2', model: 'gpt-4o-mini', time: '2026-12-02T14:00:00.000Z' },
+        ].map(({ id, model, time }) =>
+          createRefusalEvent({
+            id,
+            subject: 'customer-acme',
+            feature: 'llm_tokens',
+            requestedUnits: 4_200,
+            availableUnits: 100,
+            limitUnits: 10_000,
+            requestedModel: model,
+            now: () => new Date(time),
+          }),
+        ),
+      );
+      expected.acmeRefusals = await sum('llm_budget_refusals', { subject: ['customer-acme'] });
     } finally {
       await local.close();
     }
@@ -166,7 +185,14 @@ describe('the dashboard in Chromium', { timeout: 600_000 }, () => {
     expect(await textOf(customer.page, '.totals [data-metric="total_tokens"]')).toBe(
       String(expected.acmeTotal),
     );
-    expect(await customer.page.locator('#events tbody tr').count()).toBe(3);
+    // Three usage events and two refusals; the refusals counted apart, never as tokens.
+    expect(await customer.page.locator('#events tbody tr').count()).toBe(5);
+    expect(expected.acmeRefusals).toBe(2);
+    const refusals = customer.page.locator('[data-metric="refusals"]').first();
+    expect((await refusals.textContent())?.trim()).toBe(String(expected.acmeRefusals));
+    expect(await textOf(customer.page, `${await refusals.getAttribute('href')} code`)).toMatch(
+      /^GET http:\/\/127\.0\.0\.1:\d+\/api\/v1\/meters\/llm_budget_refusals\/query\?/,
+    );
     expect(customer.problems).toEqual([]);
     await customer.page.close();
     const reconciliation = await openPage({

@@ -1,5 +1,5 @@
 import { priceUsageTableRow, type UsageTableRow } from '@llm-meter/app-kit';
-import { totalUsageCost } from '@llm-meter/prices';
+import { type PricedUsageRow, totalUsageCost } from '@llm-meter/prices';
 
 /** Token sums of rows, as the usage table's columns. */
 export interface TokenSums {
@@ -50,9 +50,13 @@ export function sumTokens(rows: readonly UsageTableRow[]): TokenSums {
   return sums;
 }
 
-/** The cost of `rows` as the usage table's totals line computes it (`totalUsageCost`). */
-export function sumCost(rows: readonly UsageTableRow[]): CostSum {
-  const total = totalUsageCost(rows.map(priceUsageTableRow));
+/**
+ * The cost of rows priced with `priceUsageTableRow`, as the usage table's totals line computes
+ * it (`totalUsageCost`). Pricing is the costly part (genai-prices matches the model each time):
+ * price each row once and pass the results.
+ */
+export function sumCost(priced: readonly PricedUsageRow[]): CostSum {
+  const total = totalUsageCost(priced);
   return { usd: total.usd, unpricedRows: total.unpricedRows };
 }
 
@@ -86,14 +90,16 @@ export function summarizeUsage({
   const tokenSeries = new Map<string, number[]>();
   const costSeries = new Map<string, number[]>();
   const unpriced: UnpricedUsage[] = [];
-  for (const row of rows) {
+  // Each row priced once, for the series, the total and its subject's cost.
+  const pricedRows = rows.map(priceUsageTableRow);
+  rows.forEach((row, rowIndex) => {
     const index = dayIndex.get(row.day);
     const label = `${row.provider ?? 'openai'} / ${row.model}`;
-    const priced = priceUsageTableRow(row);
+    const priced = pricedRows[rowIndex] as PricedUsageRow;
     if (priced.price.status !== 'priced') {
       unpriced.push({ row, reason: priced.price.reason.replaceAll('_', ' ') });
     }
-    if (index === undefined) continue;
+    if (index === undefined) return;
     const tokens = tokenSeries.get(label) ?? days.map(() => 0);
     tokens[index] = (tokens[index] ?? 0) + row.total_tokens;
     tokenSeries.set(label, tokens);
@@ -102,9 +108,17 @@ export function summarizeUsage({
       cost[index] = (cost[index] ?? 0) + priced.usd;
       costSeries.set(label, cost);
     }
-  }
-  const bySubject = new Map<string, UsageTableRow[]>();
-  for (const row of rows) bySubject.set(row.subject, [...(bySubject.get(row.subject) ?? []), row]);
+  });
+  const bySubject = new Map<string, { rows: UsageTableRow[]; priced: PricedUsageRow[] }>();
+  rows.forEach((row, rowIndex) => {
+    let subject = bySubject.get(row.subject);
+    if (!subject) {
+      subject = { rows: [], priced: [] };
+      bySubject.set(row.subject, subject);
+    }
+    subject.rows.push(row);
+    subject.priced.push(pricedRows[rowIndex] as PricedUsageRow);
+  });
   const series = (map: Map<string, number[]>) => ({
     days,
     datasets: [...map]
@@ -113,14 +127,14 @@ export function summarizeUsage({
   });
   return {
     tokens: sumTokens(rows),
-    cost: sumCost(rows),
+    cost: sumCost(pricedRows),
     tokensPerDay: series(tokenSeries),
     costPerDay: series(costSeries),
     subjects: [...bySubject]
-      .map(([subject, subjectRows]) => ({
+      .map(([subject, { rows: subjectRows, priced }]) => ({
         subject,
         tokens: sumTokens(subjectRows),
-        cost: sumCost(subjectRows),
+        cost: sumCost(priced),
       }))
       .sort(
         (a, b) =>

@@ -44,6 +44,7 @@ export function createOutboxUsageSink({
   };
   return {
     enqueue: (event) => outbox.enqueue(event),
+    enqueueRefusal: (event) => outbox.enqueue(event),
     openCall({ endpoint, promptMeter, request, envelope, now }): CallMeterSession {
       const journalError = createJournalError();
       const journal = createCallJournal({

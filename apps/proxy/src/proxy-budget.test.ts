@@ -121,5 +121,29 @@ describe('budget gate in front of upstream', () => {
       error: { type: 'rate_limit_error' },
     });
     expect(stack.upstreamRequests.slice(seen)).toEqual([]);
+
+    // Each of the three refusals is counted for the customer (llm_budget_refusals), by provider
+    // and requested model, and none as tokens.
+    expect(await stack.meterTotal({ meter: 'llm_budget_refusals', subject })).toBe(3);
+    const refusals = await stack.client.meters.query('llm_budget_refusals', {
+      subject: [subject],
+      groupBy: ['provider', 'requested_model', 'reason'],
+    });
+    expect(
+      refusals.data
+        .map(({ groupBy, value }): Record<string, unknown> => ({ ...groupBy, value }))
+        .sort((a, b) => String(a.provider).localeCompare(String(b.provider))),
+    ).toEqual([
+      {
+        provider: 'anthropic',
+        requested_model: 'claude-sonnet-4-5',
+        reason: 'over_quota',
+        value: 1,
+      },
+      { provider: 'openai', requested_model: 'gpt-4o-mini', reason: 'over_quota', value: 2 },
+    ]);
+    expect(await stack.meterTotal({ meter: 'llm_tokens_total', subject })).toBe(
+      admitted.usage?.total_tokens,
+    );
   });
 });

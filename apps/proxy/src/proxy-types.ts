@@ -1,5 +1,10 @@
 import type { BudgetGate } from '@llm-meter/budget-gate';
-import type { StreamEndReason, UsageEndpoint, UsageEvent } from '@llm-meter/meter-core';
+import type {
+  RefusalEvent,
+  StreamEndReason,
+  UsageEndpoint,
+  UsageEvent,
+} from '@llm-meter/meter-core';
 import type { AbortGraceSleep as Sleep } from '@llm-meter/metering';
 import type { Dispatcher } from 'undici';
 import type { AccessLog } from './access-log/access-log-entry.js';
@@ -39,6 +44,12 @@ export interface CallMeterSession extends Pick<StreamMeterSession, 'abandon' | '
 export interface ProxyUsageSink {
   /** Journals a finished response's event (throws when it cannot be journaled). */
   enqueue(event: UsageEvent): void;
+  /**
+   * Journals the event of a call the budget gate refused (`llm_refusal`, counted by
+   * `llm_budget_refusals`, never as tokens); throws when it cannot be journaled. Optional: a
+   * sink without it does not count refusals.
+   */
+  enqueueRefusal?(event: RefusalEvent): void;
   /** Starts a stream's crash-safe metering (see `@llm-meter/metering`). */
   openStream(input: {
     /** The provider's stream meter and chunk reader (see the provider's adapter). */

@@ -76,6 +76,8 @@ export function createMeterEmbeddingMiddleware<Version extends 'v3' | 'v4' = 'v3
             request,
             provider: 'openai',
             url: `${model.provider}:${model.modelId}`,
+            requestedModel: model.modelId,
+            refusals: { ...options, onError },
           })
         : undefined;
       const settle = (event: UsageEvent | undefined) => {

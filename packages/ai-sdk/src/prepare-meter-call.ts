@@ -82,6 +82,8 @@ export function prepareMeterCall({
     request: { ...request, max_tokens: params.maxOutputTokens ?? undefined },
     provider: adapter?.provider ?? 'openai',
     url: `${model.provider}:${model.modelId}`,
+    requestedModel: model.modelId,
+    refusals: { ...options, onError },
   }).then(prepared);
 }
 

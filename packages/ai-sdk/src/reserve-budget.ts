@@ -1,5 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { APICallError } from '@ai-sdk/provider';
-import { BudgetExceededError, type Reservation } from '@llm-meter/budget-gate';
+import {
+  BudgetExceededError,
+  createBudgetRefusalEvent,
+  type Reservation,
+} from '@llm-meter/budget-gate';
 import type { MeterMiddlewareOptions } from './meter-middleware-options.js';
 
 /**
@@ -7,6 +12,9 @@ import type { MeterMiddlewareOptions } from './meter-middleware-options.js';
  * quota is refused with the AI SDK's own `APICallError` (status 429, code `insufficient_quota`,
  * not retryable, the gate's error as `cause`), so callers handle it as they handle a provider's
  * refusal; a budget that cannot be read refuses with status 503 (retryable).
+ * A refusal over quota is first journaled in the outbox as a refusal event (`llm_refusal`), so
+ * the customer's refusals are counted, never as tokens; a failure to journal it goes to
+ * `refusals.onError` and never changes the error thrown.
  * @see https://ai-sdk.dev/docs/reference/ai-sdk-errors/ai-api-call-error
  */
 export async function reserveBudget({
@@ -16,6 +24,8 @@ export async function reserveBudget({
   request,
   provider,
   url,
+  requestedModel,
+  refusals,
 }: {
   budget: NonNullable<MeterMiddlewareOptions['budget']>;
   feature: string | undefined;
@@ -24,11 +34,32 @@ export async function reserveBudget({
   provider: string;
   /** What the refused call would have reached, for the error (`<provider>:<model>`). */
   url: string;
+  requestedModel: string;
+  /** Where a refusal's event is journaled: the middleware's outbox and envelope options. */
+  refusals: Pick<MeterMiddlewareOptions, 'outbox' | 'generateId' | 'now' | 'source'> & {
+    onError: (error: unknown) => void;
+  };
 }): Promise<Reservation> {
   try {
     return await budget.reserve({ subject, feature, request, provider });
   } catch (error) {
     const overQuota = error instanceof BudgetExceededError;
+    if (overQuota) {
+      try {
+        refusals.outbox.enqueue(
+          createBudgetRefusalEvent({
+            error,
+            id: (refusals.generateId ?? randomUUID)(),
+            now: refusals.now ?? (() => new Date()),
+            provider,
+            requestedModel,
+            source: refusals.source,
+          }),
+        );
+      } catch (caught) {
+        refusals.onError(caught);
+      }
+    }
     const reason = error instanceof Error ? error.message : String(error);
     throw new APICallError({
       message: overQuota

@@ -6,6 +6,7 @@ export {
   type Reservation,
   type SettledUsageEvent,
 } from './create-budget-gate.js';
+export { createBudgetRefusalEvent } from './create-budget-refusal-event.js';
 export { createMemoryReservationStore } from './create-memory-reservation-store.js';
 export {
   createRedisReservationStore,

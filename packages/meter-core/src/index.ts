@@ -3,6 +3,8 @@
 // internal. The rules are in CONTRIBUTING.md at the repository root.
 
 export { convertToTokenTypeEvents } from './events/convert-to-token-type-events.js';
+export type { RefusalEvent, RefusalEventData } from './events/create-refusal-event.js';
+export { createRefusalEvent, refusalEventType } from './events/create-refusal-event.js';
 export type { UsageEventEnvelopeOptions } from './events/create-usage-event.js';
 export type {
   CloudEvent,
@@ -26,7 +28,12 @@ export { UsageEventError } from './events/usage-event-error.js';
 export type { FeatureDefinition } from './meters/llm-cost-features.js';
 export { openMeterFeatures } from './meters/llm-cost-features.js';
 export type { MeterDefinition } from './meters/usage-meters.js';
-export { openMeterMeters, tokenTypeEventMeters, usageEventMeters } from './meters/usage-meters.js';
+export {
+  openMeterMeters,
+  refusalEventMeters,
+  tokenTypeEventMeters,
+  usageEventMeters,
+} from './meters/usage-meters.js';
 // Anthropic Messages: usage events and the stream wrapper (src/providers/anthropic/).
 export type {
   AnthropicCacheCreation,

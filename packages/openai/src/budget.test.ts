@@ -55,10 +55,18 @@ describe.each([
     ).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(OpenAI.RateLimitError);
     expect(error).toMatchObject({ status: 429, code: 'insufficient_quota' });
-    // Nothing was sent (not even a retry), billed or metered.
+    // Nothing was sent (not even a retry), billed or metered as usage: OpenMeter has one
+    // refusal event, which no token meter reads.
     expect(requests.length).toBe(before.requests);
     expect(servers.billed().length).toBe(before.billed);
-    expect(await servers.metered(subject)).toEqual([]);
+    const events = (await servers.metered(subject)) as unknown as Array<{
+      type: string;
+      data: Record<string, unknown>;
+    }>;
+    expect(
+      events.map(({ type, data }) => [type, data.reason, data.requested_model, data.feature]),
+    ).toEqual([['llm_refusal', 'over_quota', 'gpt-4o-mini', 'tokens']]);
+    expect(Object.keys(events[0]?.data ?? {}).filter((key) => key.endsWith('_tokens'))).toEqual([]);
   });
 
   it('lets a customer within quota through, blocking and streamed, and meters each call', async () => {

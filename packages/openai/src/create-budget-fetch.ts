@@ -45,11 +45,14 @@ export function createBudgetFetch({
   budget,
   generateId,
   onSettleError,
+  onRefusal,
 }: {
   fetch: Fetch;
   budget: { gate: BudgetGate; feature: string };
   generateId: () => string;
   onSettleError: (error: unknown) => void;
+  /** A call refused over quota (before it is answered 429), to record its refusal event. */
+  onRefusal: (input: { error: BudgetExceededError; request: Record<string, unknown> }) => void;
 }): BudgetFetch {
   const bookings = new Map<string, Booking>();
   return {
@@ -69,7 +72,10 @@ export function createBudgetFetch({
       const id = generateId();
       const outcome = budget.gate.reserve({ subject, feature: budget.feature, request }).then(
         (reservation) => ({ reservation }),
-        (error: unknown) => ({ refusal: refusalOf(error) }),
+        (error: unknown) => {
+          if (error instanceof BudgetExceededError) onRefusal({ error, request });
+          return { refusal: refusalOf(error) };
+        },
       );
       bookings.set(id, { outcome });
       let settled = false;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createBudgetRefusalEvent } from '@llm-meter/budget-gate';
 import type { UsageEndpoint } from '@llm-meter/meter-core';
 import { createCallContext } from './call-context.js';
 import { type BudgetFetch, createBudgetFetch } from './create-budget-fetch.js';
@@ -61,6 +62,23 @@ export function meterOpenAI<Client extends MeterableOpenAI>(
       generateId: options.generateId ?? randomUUID,
       onSettleError: (error) =>
         context.failed({ stage: 'a budget reservation could not be settled', error }),
+      onRefusal: ({ error, request }) => {
+        // Journaled like usage, so the customer's refusals are counted; never fails the call.
+        try {
+          options.outbox.enqueue(
+            createBudgetRefusalEvent({
+              error,
+              id: (options.generateId ?? randomUUID)(),
+              now: options.now ?? (() => new Date()),
+              provider: options.provider,
+              requestedModel: typeof request.model === 'string' ? request.model : undefined,
+              source: options.source,
+            }),
+          );
+        } catch (caught) {
+          context.failed({ stage: 'a budget refusal could not be journaled', error: caught });
+        }
+      },
     });
     sdk.fetch = budget.fetch;
   }

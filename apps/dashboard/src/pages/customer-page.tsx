@@ -1,4 +1,5 @@
 import { priceUsageTableRow } from '@llm-meter/app-kit';
+import type { PricedUsageRow } from '@llm-meter/prices';
 import type { CustomerData } from '../read/create-openmeter-reader.js';
 import { sumCost, sumTokens } from '../summarize-usage.js';
 import { formatCost } from './format-cost.js';
@@ -23,6 +24,7 @@ export function CustomerPage({
 }) {
   const reasoning = new Map(data.reasoning.map((entry) => [entry.model, entry.tokens]));
   const tokens = sumTokens(data.rows);
+  const pricedRows = data.rows.map(priceUsageTableRow);
   return (
     <Layout
       title={`Customer ${subject}`}
@@ -31,6 +33,7 @@ export function CustomerPage({
       queries={[
         ...data.queries.rows,
         data.queries.reasoning,
+        data.queries.refusals,
         data.queries.entitlements,
         data.queries.events,
       ]}
@@ -46,7 +49,7 @@ export function CustomerPage({
         </div>
         <div>
           <span class="label">cost</span>
-          <QueryNumber value={formatCost(sumCost(data.rows))} query="queries" metric="cost" />
+          <QueryNumber value={formatCost(sumCost(pricedRows))} query="queries" metric="cost" />
         </div>
       </section>
       <section>
@@ -71,8 +74,8 @@ export function CustomerPage({
               </tr>
             </thead>
             <tbody>
-              {data.rows.map((row) => {
-                const priced = priceUsageTableRow(row);
+              {data.rows.map((row, index) => {
+                const priced = pricedRows[index] as PricedUsageRow;
                 return (
                   <tr data-model={row.model} data-day={row.day}>
                     <td>{row.day}</td>
@@ -193,9 +196,44 @@ export function CustomerPage({
             </tbody>
           </table>
         )}
+        <h3>Refusals</h3>
+        {data.refusals === undefined ? (
+          <p>
+            Not metered: the OpenMeter read has no llm_budget_refusals meter (create it from
+            meters-api.json).
+          </p>
+        ) : (
+          <p>
+            <QueryNumber
+              value={String(data.refusals.reduce((total, row) => total + row.refusals, 0))}
+              query="q-refusals"
+              metric="refusals"
+            />{' '}
+            calls refused over budget from {from} to {to}, before they were sent (nothing spent).
+          </p>
+        )}
+        {data.refusals !== undefined && data.refusals.length > 0 && (
+          <table id="refusals">
+            <tbody>
+              {data.refusals.map((row) => (
+                <tr data-model={row.model ?? ''}>
+                  <td>{row.model ?? '(no model named)'}</td>
+                  <td>
+                    <QueryNumber
+                      value={String(row.refusals)}
+                      query="q-refusals"
+                      metric="refusals"
+                    />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
         <p class="note">
-          A refused call sends no event (it is refused before it is made), so OpenMeter has no count
-          of refusals; access "no" means calls are refused now.
+          A refused call is never sent: the gate, the proxy and the wrappers record it as a refusal
+          event (llm_refusal), counted by llm_budget_refusals, never as tokens nor priced. Access
+          "no" means calls are refused now.
         </p>
       </section>
       <section>
@@ -205,6 +243,7 @@ export function CustomerPage({
             <tr>
               <th>time</th>
               <th>id</th>
+              <th>type</th>
               <th>model</th>
               <th>usage_source</th>
               <th>total tokens</th>
@@ -219,7 +258,8 @@ export function CustomerPage({
                   <td>
                     <a href="#q-events">{ingested.event.id}</a>
                   </td>
-                  <td>{String(eventData.model ?? '')}</td>
+                  <td>{ingested.event.type}</td>
+                  <td>{String(eventData.model ?? eventData.requested_model ?? '')}</td>
                   <td>{String(eventData.usage_source ?? '-')}</td>
                   <td>{String(eventData.total_tokens ?? '')}</td>
                 </tr>

@@ -4,6 +4,7 @@ import {
   type MeterQueryParams,
   type MeterQueryRow,
   type OpenMeterClient,
+  OpenMeterError,
   serializeQuery,
 } from '@llm-meter/openmeter-client';
 import type { ShownQuery } from './shown-query.js';
@@ -37,10 +38,16 @@ export interface CustomerData {
   rows: UsageTableRow[];
   reasoning: Array<{ model: string; tokens: number }>;
   entitlements: EntitlementBalance[];
+  /**
+   * Calls the budget gate refused by requested model (`llm_budget_refusals`); undefined when the
+   * OpenMeter read has no such meter.
+   */
+  refusals: Array<{ model: string | undefined; refusals: number }> | undefined;
   events: IngestedEvent[];
   queries: {
     rows: ShownQuery[];
     reasoning: ShownQuery;
+    refusals: ShownQuery;
     entitlements: ShownQuery;
     events: ShownQuery;
   };
@@ -56,6 +63,7 @@ export interface OpenMeterReader {
 export const overviewMeters = {
   total: usageTableMeters.total_tokens,
   reasoning: 'llm_reasoning_tokens',
+  refusals: 'llm_budget_refusals',
 } as const;
 
 /** `[from 00:00 UTC, the day after to 00:00 UTC)`: the windows of an inclusive day range. */
@@ -192,14 +200,27 @@ export function createOpenMeterReader({
       // OpenMeter lists the last 24 hours unless given a range: the page's range.
       const eventsQuery = { subject, ...convertDayRange(range), limit: 20 };
       const entitlementsPath = `/api/v1/subjects/${encodeURIComponent(subject)}/entitlements`;
-      const [{ rows, queries }, reasoningRows, entitlements, events] = await Promise.all([
-        readRows({ range, subject }),
-        sumGroups({ meter: overviewMeters.reasoning, params: reasoningParams }),
-        cached(`entitlements:${subject}`, () => readEntitlements({ client, subject })),
-        cached(`events:${subject}:${range.from}:${range.to}`, () =>
-          client.events.list(eventsQuery),
-        ),
-      ]);
+      const refusalParams: MeterQueryParams = {
+        ...convertDayRange(range),
+        subject: [subject],
+        groupBy: ['requested_model'],
+      };
+      const [{ rows, queries }, reasoningRows, refusalRows, entitlements, events] =
+        await Promise.all([
+          readRows({ range, subject }),
+          sumGroups({ meter: overviewMeters.reasoning, params: reasoningParams }),
+          // A meter created before refusals were counted may be missing: shown as not metered.
+          sumGroups({ meter: overviewMeters.refusals, params: refusalParams }).catch(
+            (error: unknown) => {
+              if (error instanceof OpenMeterError && error.status === 404) return undefined;
+              throw error;
+            },
+          ),
+          cached(`entitlements:${subject}`, () => readEntitlements({ client, subject })),
+          cached(`events:${subject}:${range.from}:${range.to}`, () =>
+            client.events.list(eventsQuery),
+          ),
+        ]);
       return {
         rows,
         reasoning: reasoningRows.map((row) => ({
@@ -207,9 +228,22 @@ export function createOpenMeterReader({
           tokens: row.value,
         })),
         entitlements,
+        refusals: refusalRows?.map((row) => {
+          const model = row.groupBy?.requested_model;
+          return {
+            model:
+              model === null || model === undefined || model === '' ? undefined : String(model),
+            refusals: row.value,
+          };
+        }),
         events,
         queries: {
           rows: queries,
+          refusals: showMeterQuery({
+            id: 'q-refusals',
+            meter: overviewMeters.refusals,
+            params: refusalParams,
+          }),
           reasoning: showMeterQuery({
             id: 'q-reasoning',
             meter: overviewMeters.reasoning,

@@ -2,8 +2,9 @@ import {
   BudgetExceededError,
   type BudgetGate,
   BudgetUnavailableError,
+  createBudgetRefusalEvent,
 } from '@llm-meter/budget-gate';
-import type { UsageEvent } from '@llm-meter/meter-core';
+import type { RefusalEvent, UsageEvent } from '@llm-meter/meter-core';
 import type { ProxyError } from '../providers/provider-adapter.js';
 
 /** A reservation held for one request: `settle` it once with the request's event, or none. */
@@ -15,7 +16,8 @@ export interface BudgetHold {
  * Books a request's worst case against its subject's budget before it is sent: a hold to settle
  * with the request's event, or the refusal (429 over quota, 403 no entitlement, 400 a request the
  * gate cannot estimate). Without a gate, a hold that settles nothing. A failed settlement goes to
- * `onSettleError` and never fails the call.
+ * `onSettleError` and never fails the call. A refusal over quota comes with its refusal event
+ * (`llm_refusal`), for the outbox.
  */
 export async function reserveBudget({
   budget,
@@ -23,6 +25,7 @@ export async function reserveBudget({
   request,
   provider,
   onSettleError,
+  refusalEnvelope,
 }: {
   budget: { gate: BudgetGate; feature: string } | undefined;
   subject: string;
@@ -30,7 +33,12 @@ export async function reserveBudget({
   /** Whose request it is (meter-core's provider id), for its worst case. */
   provider: string;
   onSettleError: (error: unknown) => void;
-}): Promise<{ success: true; hold: BudgetHold } | { success: false; error: ProxyError }> {
+  /** The refusal event's id, clock and CloudEvents source. */
+  refusalEnvelope: { generateId: () => string; now: () => Date; source: string | undefined };
+}): Promise<
+  | { success: true; hold: BudgetHold }
+  | { success: false; error: ProxyError; refusal?: RefusalEvent | undefined }
+> {
   if (!budget) return { success: true, hold: { settle: () => undefined } };
   try {
     const reservation = await budget.gate.reserve({
@@ -57,6 +65,14 @@ export async function reserveBudget({
           kind: 'quota',
           code: 'insufficient_quota',
         },
+        refusal: createBudgetRefusalEvent({
+          error,
+          id: refusalEnvelope.generateId(),
+          now: refusalEnvelope.now,
+          provider,
+          requestedModel: typeof request.model === 'string' ? request.model : undefined,
+          source: refusalEnvelope.source,
+        }),
       };
     }
     if (error instanceof BudgetUnavailableError) {

@@ -124,8 +124,26 @@ export async function admitMeteredCall({
         `proxy: could not settle the budget reservation of ${subject.subject}: ${(error as Error).message}`,
       );
     },
+    refusalEnvelope: {
+      generateId: context.generateId,
+      now: context.now,
+      source: options.events?.source,
+    },
   });
-  if (!budget.success) return refused(budget.error);
+  if (!budget.success) {
+    if (budget.refusal) {
+      // Counted for the customer's page; a refusal that cannot be journaled still answers 429.
+      try {
+        options.usage.enqueueRefusal?.(budget.refusal);
+      } catch (error) {
+        metrics.meteringFailures.inc({ stage: 'refusal' });
+        logger.warn(
+          `proxy: could not journal the budget refusal of ${subject.subject}: ${(error as Error).message}`,
+        );
+      }
+    }
+    return refused(budget.error);
+  }
   return {
     success: true,
     admitted: { body, subject: subject.subject, call: prepared.call, owner, hold: budget.hold },

@@ -253,6 +253,13 @@ export function describeMiddlewareSuite(sdk: AiSdkUnderTest): void {
       expect(sdk.APICallError.isInstance(error)).toBe(true);
       expect(error).toMatchObject({ statusCode: 429, isRetryable: false });
       expect(servers.ledger()).toHaveLength(sentBefore);
+      // Nothing billed; the refusal is journaled as a refusal event, with no token count.
+      const [refusal] = await delivered(`${sdk.name}-broke`, 1);
+      expect(refusal).toMatchObject({
+        type: 'llm_refusal',
+        data: { reason: 'over_quota', feature: 'llm_tokens', requested_model: inner?.modelId },
+      });
+      expect(Object.keys(refusal?.data ?? {}).filter((key) => key.endsWith('_tokens'))).toEqual([]);
     });
 
     it("meters a provider without a mapping from the SDK's normalized usage, flagged", async () => {

@@ -10,6 +10,7 @@ import { startOpenMeterLocal } from '@llm-meter/openmeter-local';
 /** What openmeter-local stored for one event, as its events list returns it. */
 export interface StoredEvent {
   id: string;
+  type: string;
   subject: string;
   data: Record<string, unknown>;
 }

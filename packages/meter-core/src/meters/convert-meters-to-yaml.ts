@@ -19,7 +19,9 @@ export function convertMetersToYaml(meters: readonly MeterDefinition[]): string 
       `    description: ${quote(meter.description)}`,
       `    eventType: ${quote(meter.eventType)}`,
       `    aggregation: ${meter.aggregation}`,
-      `    valueProperty: ${quote(meter.valueProperty)}`,
+      ...(meter.valueProperty === undefined
+        ? []
+        : [`    valueProperty: ${quote(meter.valueProperty)}`]),
       '    groupBy:',
       ...Object.entries(meter.groupBy).map(([key, path]) => `      ${key}: ${quote(path)}`),
     );

@@ -72,7 +72,9 @@ describe('shipped meter definitions', () => {
       const event = toUsageEvent(record.response as unknown as MeterableResponse, options);
       for (const meter of usageEventMeters) {
         expect(event.type).toBe(meter.eventType);
-        expect(typeof resolvePath(event.data, meter.valueProperty), record.name).toBe('number');
+        expect(typeof resolvePath(event.data, String(meter.valueProperty)), record.name).toBe(
+          'number',
+        );
         for (const path of Object.values(meter.groupBy)) {
           expectScalarGroup({ value: resolvePath(event.data, path), path, name: record.name });
         }
@@ -103,7 +105,9 @@ describe('shipped meter definitions', () => {
     expect(gemini.length).toBeGreaterThan(800);
     for (const event of [...anthropic, ...gemini]) {
       for (const meter of usageEventMeters) {
-        expect(typeof resolvePath(event.data, meter.valueProperty), event.id).toBe('number');
+        expect(typeof resolvePath(event.data, String(meter.valueProperty)), event.id).toBe(
+          'number',
+        );
       }
     }
   });
@@ -114,7 +118,7 @@ describe('shipped meter definitions', () => {
       for (const event of convertToTokenTypeEvents({ event: usage })) {
         for (const meter of tokenTypeEventMeters) {
           expect(event.type).toBe(meter.eventType);
-          expect(typeof resolvePath(event.data, meter.valueProperty)).toBe('number');
+          expect(typeof resolvePath(event.data, String(meter.valueProperty))).toBe('number');
           for (const path of Object.values(meter.groupBy)) {
             expectScalarGroup({ value: resolvePath(event.data, path), path, name: record.name });
           }

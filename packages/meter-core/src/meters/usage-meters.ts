@@ -1,3 +1,4 @@
+import { refusalEventType } from '../events/create-refusal-event.js';
 import { defaultTokenTypeEventType, defaultUsageEventType } from '../events/usage-event.js';
 
 /**
@@ -11,7 +12,8 @@ export interface MeterDefinition {
   description: string;
   eventType: string;
   aggregation: 'SUM' | 'COUNT' | 'AVG' | 'MIN' | 'MAX' | 'UNIQUE_COUNT' | 'LATEST';
-  valueProperty: string;
+  /** The number each event adds; absent for COUNT meters, which count events. */
+  valueProperty?: string | undefined;
   groupBy: Readonly<Record<string, string>>;
 }
 
@@ -109,6 +111,29 @@ export const tokenTypeEventMeters: readonly MeterDefinition[] = [
 ];
 
 /**
+ * Meters for refusal events (`type: "llm_refusal"`, one per call the budget gate refused before
+ * sending it): the count of refusals by feature, provider, requested model and reason. No usage
+ * meter reads these events, and no feature prices this meter: a refusal costs nothing.
+ * @see https://openmeter.io/docs/metering/guides/common-examples
+ */
+export const refusalEventMeters: readonly MeterDefinition[] = [
+  {
+    slug: 'llm_budget_refusals',
+    name: 'LLM budget refusals',
+    description:
+      'Calls the budget gate refused before sending them (nothing was spent), by feature, provider, requested model and reason, from refusal events (type llm_refusal). Never priced.',
+    eventType: refusalEventType,
+    aggregation: 'COUNT',
+    groupBy: {
+      feature: '$.feature',
+      provider: '$.provider',
+      requested_model: '$.requested_model',
+      reason: '$.reason',
+    },
+  },
+];
+
+/**
  * Every meter this package ships, as in `meters/openmeter-meters.yaml` and
  * `meters/meters-api.json`. Price one shape only: both count the same tokens.
  * @see https://openmeter.io/docs/metering/guides/common-examples
@@ -116,4 +141,5 @@ export const tokenTypeEventMeters: readonly MeterDefinition[] = [
 export const openMeterMeters: readonly MeterDefinition[] = [
   ...usageEventMeters,
   ...tokenTypeEventMeters,
+  ...refusalEventMeters,
 ];

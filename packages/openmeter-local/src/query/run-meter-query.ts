@@ -2,6 +2,11 @@ import type { Database } from 'better-sqlite3';
 import { formatRfc3339 } from '../events/parse-rfc3339.js';
 import type { CompiledMeter } from '../meters/compile-meter.js';
 import type { MeterQueryResult, MeterQueryRow } from '../openmeter-types.js';
+import {
+  hasMeterRollup,
+  ROLLUP_BUCKET_MS,
+  rollupTableName,
+} from '../storage/meter-rollup-table.js';
 import { groupColumn } from '../storage/meter-value-table.js';
 import { buildFilterSql } from './build-filter-sql.js';
 import { createWindows, findWindow, type TimeWindow } from './create-windows.js';
@@ -71,6 +76,7 @@ export function runMeterQuery({
   meter,
   query,
   maxWindowQueries = MAX_WINDOW_QUERIES,
+  useRollup = true,
 }: {
   /** Where the meter's readings are: a connection and the dictionary behind its text ids. */
   store: MeterQuerySource;
@@ -78,42 +84,78 @@ export function runMeterQuery({
   query: MeterQuery;
   /** Above this many windows, aggregate per minute and roll up (tests lower it). */
   maxWindowQueries?: number;
+  /**
+   * Answer from the meter's per-hour rollup when its windows and bounds fall on whole hours
+   * (default true; tests compare both ways).
+   */
+  useRollup?: boolean;
 }): MeterQueryResult {
   const database = store.database;
-  const table = meter.tableName;
-  const groupColumns = query.groupBy.map((key) => groupColumn(meter.groupByKeys.indexOf(key)));
-  const keyColumns = [...(query.groupBySubject ? ['subject'] : []), ...groupColumns];
-
-  const where: string[] = [];
-  const filterParameters: unknown[] = [];
-  if (query.subjects) {
-    where.push(
-      `subject IN (SELECT id FROM dictionary WHERE text IN (${query.subjects.map(() => '?').join(', ')}))`,
-    );
-    filterParameters.push(...query.subjects);
-  }
-  for (const { key, filter } of query.filters) {
-    const column = groupColumn(meter.groupByKeys.indexOf(key));
-    where.push(buildFilterSql({ column, filter, parameters: filterParameters }));
-  }
   const lower = query.from ?? Number.MIN_SAFE_INTEGER;
   const upper = query.to ?? Number.MAX_SAFE_INTEGER;
-  const filterSql = where.map((clause) => ` AND ${clause}`).join('');
-
-  const edge = (direction: 'ASC' | 'DESC') =>
-    database
-      .prepare(
-        `SELECT time_ms FROM ${table} WHERE time_ms >= ? AND time_ms < ?${filterSql} ORDER BY time_ms ${direction} LIMIT 1`,
-      )
-      .pluck()
-      .get(lower, upper, ...filterParameters) as number | undefined;
-  const first = edge('ASC');
+  const isOnHour = (instant: number) =>
+    instant === Number.MIN_SAFE_INTEGER ||
+    instant === Number.MAX_SAFE_INTEGER ||
+    instant % ROLLUP_BUCKET_MS === 0;
   const result: MeterQueryResult = { data: [] };
   if (query.fromText) result.from = query.fromText;
   if (query.toText) result.to = query.toText;
   if (query.windowSize) result.windowSize = query.windowSize;
-  if (first === undefined) return result;
-  const last = edge('DESC') as number;
+
+  // The per-hour rollup holds the same readings summed per hour: a window made of whole hours
+  // has the same rows there, about one per hour and group instead of one per event.
+  let fromRollup =
+    useRollup && isOnHour(lower) && isOnHour(upper) && hasMeterRollup({ database, meter });
+  const plan = (rollup: boolean) => {
+    const table = rollup ? rollupTableName(meter) : meter.tableName;
+    const timeColumn = rollup ? 'bucket_ms' : 'time_ms';
+    // A missing group-by value is 0 in the rollup (a key column cannot be NULL).
+    const groupKey = (key: string) => {
+      const column = groupColumn(meter.groupByKeys.indexOf(key));
+      return rollup ? `nullif(${column}, 0)` : column;
+    };
+    const keyColumns = [
+      ...(query.groupBySubject ? ['subject'] : []),
+      ...query.groupBy.map(groupKey),
+    ];
+    const where: string[] = [];
+    const filterParameters: unknown[] = [];
+    if (query.subjects) {
+      where.push(
+        `subject IN (SELECT id FROM dictionary WHERE text IN (${query.subjects.map(() => '?').join(', ')}))`,
+      );
+      filterParameters.push(...query.subjects);
+    }
+    for (const { key, filter } of query.filters) {
+      where.push(buildFilterSql({ column: groupKey(key), filter, parameters: filterParameters }));
+    }
+    const filterSql = where.map((clause) => ` AND ${clause}`).join('');
+    const edge = (direction: 'ASC' | 'DESC') =>
+      database
+        .prepare(
+          `SELECT ${timeColumn} FROM ${table} WHERE ${timeColumn} >= ? AND ${timeColumn} < ?${filterSql} ORDER BY ${timeColumn} ${direction} LIMIT 1`,
+        )
+        .pluck()
+        .get(lower, upper, ...filterParameters) as number | undefined;
+    return { table, keyColumns, filterParameters, filterSql, edge };
+  };
+  let { table, keyColumns, filterParameters, filterSql, edge } = plan(fromRollup);
+  const readEdges = () => {
+    // An unwindowed answer shows the first reading's minute when no `from` was given: the
+    // rollup knows only its hour, so the value table tells.
+    if (fromRollup && !query.windowSize && (query.from === undefined || query.to === undefined)) {
+      const valueEdge = plan(false).edge;
+      const first = valueEdge('ASC');
+      return first === undefined ? undefined : { first, last: valueEdge('DESC') as number };
+    }
+    const first = edge('ASC');
+    if (first === undefined) return undefined;
+    const last = edge('DESC') as number;
+    // The last bucket's hour ends where its last reading could be.
+    return { first, last: fromRollup ? last + ROLLUP_BUCKET_MS - 1 : last };
+  };
+  let edges = readEdges();
+  if (edges === undefined) return result;
 
   const accumulators = new Map<string, Accumulator>();
   const accumulatorFor = (window: TimeWindow, keyIds: Array<number | null>): Accumulator => {
@@ -139,45 +181,72 @@ export function runMeterQuery({
     return accumulator;
   };
 
-  const windows = query.windowSize
-    ? createWindows({
-        windowSize: query.windowSize,
-        timeZone: query.windowTimeZone,
-        from: first,
-        to: last + 1,
-        limit: maxWindowQueries,
-      })
-    : [
-        {
-          start: query.from ?? Math.floor(first / MINUTE) * MINUTE,
-          end: query.to ?? Math.floor(last / MINUTE) * MINUTE + MINUTE,
-        },
-      ];
+  const createQueryWindows = ({ first, last }: { first: number; last: number }) =>
+    query.windowSize
+      ? createWindows({
+          windowSize: query.windowSize,
+          timeZone: query.windowTimeZone,
+          from: first,
+          to: last + 1,
+          limit: maxWindowQueries,
+        })
+      : [
+          {
+            start: query.from ?? Math.floor(first / MINUTE) * MINUTE,
+            end: query.to ?? Math.floor(last / MINUTE) * MINUTE + MINUTE,
+          },
+        ];
+  let windows = createQueryWindows(edges);
+  if (
+    fromRollup &&
+    query.windowSize &&
+    !windows?.every((window) => isOnHour(window.start) && isOnHour(window.end))
+  ) {
+    // Windows cutting hours (MINUTE, a half-hour time zone) or too many to ask one by one:
+    // the value table answers.
+    fromRollup = false;
+    ({ table, keyColumns, filterParameters, filterSql, edge } = plan(false));
+    edges = readEdges();
+    if (edges === undefined) return result;
+    windows = createQueryWindows(edges);
+  }
+  // An unwindowed query reads all of [from, to): its window only names the answer's edges.
+  const boundsOf = (window: TimeWindow) =>
+    query.windowSize
+      ? [Math.max(window.start, lower), Math.min(window.end, upper)]
+      : [lower, upper];
   const keySql = keyColumns.join(', ');
   const groupSql = keyColumns.length ? ` GROUP BY ${keySql}` : '';
   const selectKeys = keyColumns.length ? `${keySql}, ` : '';
 
   if (windows) {
-    const finalSql = {
-      SUM: 'total(value)',
-      COUNT: 'count(*)',
-      AVG: 'avg(value)',
-      MIN: 'min(value)',
-      MAX: 'max(value)',
-      LATEST: 'value, max(time_ms)',
-      UNIQUE_COUNT: 'count(DISTINCT value_text)',
-    }[meter.aggregation];
+    const finalSql = fromRollup
+      ? {
+          SUM: 'total(sum)',
+          COUNT: 'total(count)',
+          AVG: 'total(sum) / total(count)',
+          MIN: 'min(min)',
+          MAX: 'max(max)',
+          LATEST: '',
+          UNIQUE_COUNT: '',
+        }[meter.aggregation]
+      : {
+          SUM: 'total(value)',
+          COUNT: 'count(*)',
+          AVG: 'avg(value)',
+          MIN: 'min(value)',
+          MAX: 'max(value)',
+          LATEST: 'value, max(time_ms)',
+          UNIQUE_COUNT: 'count(DISTINCT value_text)',
+        }[meter.aggregation];
+    const timeColumn = fromRollup ? 'bucket_ms' : 'time_ms';
     const statement = database
       .prepare(
-        `SELECT ${selectKeys}count(*), ${finalSql} FROM ${table} WHERE time_ms >= ? AND time_ms < ?${filterSql}${groupSql}`,
+        `SELECT ${selectKeys}count(*), ${finalSql} FROM ${table} WHERE ${timeColumn} >= ? AND ${timeColumn} < ?${filterSql}${groupSql}`,
       )
       .raw();
     for (const window of windows) {
-      const rows = statement.all(
-        Math.max(window.start, lower),
-        Math.min(window.end, upper),
-        ...filterParameters,
-      ) as unknown[][];
+      const rows = statement.all(...boundsOf(window), ...filterParameters) as unknown[][];
       for (const row of rows) {
         // Without GROUP BY, a window with no readings still answers one row: count 0.
         if (row[keyColumns.length] === 0) continue;

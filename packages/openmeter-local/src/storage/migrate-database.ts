@@ -85,6 +85,14 @@ const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX customer_subjects_customer ON customer_subjects (customer_id);
   `,
+  // The meters whose per-hour rollup (meter_hours_<seq>) is complete; each is filled from its
+  // value table when the store opens (meter-rollup-table.ts). A release without rollups would
+  // ingest without keeping them, so it must refuse this file: the version bump does that.
+  `
+  CREATE TABLE meter_hour_rollups (
+    meter_seq INTEGER PRIMARY KEY
+  );
+  `,
 ];
 
 /**

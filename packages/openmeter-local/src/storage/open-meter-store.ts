@@ -7,8 +7,14 @@ import { safeParseMeterCreate } from '../meters/parse-meter-create.js';
 import type { IngestedEvent, Meter, MeterCreate, OpenMeterEvent } from '../openmeter-types.js';
 import { createUlid } from './create-ulid.js';
 import { type ListEventsFilter, listStoredEvents } from './list-stored-events.js';
+import {
+  createMeterRollupTable,
+  dropMeterRollupTable,
+  isRollupAggregation,
+} from './meter-rollup-table.js';
 import { createMeterValueTable, groupColumn } from './meter-value-table.js';
 import { migrateDatabase } from './migrate-database.js';
+import { RollupBatcher } from './rollup-batcher.js';
 import { RowBatcher } from './row-batcher.js';
 import { TextDictionary } from './text-dictionary.js';
 
@@ -66,6 +72,7 @@ export class OpenMeterStore {
   #meters = new Map<number, CompiledMeter>();
   #metersByType = new Map<string, CompiledMeter[]>();
   #valueInserts = new Map<number, RowBatcher>();
+  #rollupInserts = new Map<number, RollupBatcher>();
   #insertEvents: RowBatcher;
   #insertError: Statement;
   readonly dictionary: TextDictionary;
@@ -122,6 +129,7 @@ export class OpenMeterStore {
       if (active.has(sequence)) continue;
       this.#meters.delete(sequence);
       this.#valueInserts.delete(sequence);
+      this.#rollupInserts.delete(sequence);
     }
     for (const row of rows) if (!this.#meters.has(row.seq)) this.#register(row);
     this.#rebuildTypeIndex();
@@ -138,6 +146,7 @@ export class OpenMeterStore {
       this.dictionary.forget();
       this.#insertEvents.clear();
       for (const batcher of this.#valueInserts.values()) batcher.clear();
+      for (const batcher of this.#rollupInserts.values()) batcher.clear();
       throw error;
     }
   }
@@ -145,7 +154,14 @@ export class OpenMeterStore {
   #register(row: MeterRow): CompiledMeter {
     const compiled = compileMeter({ sequence: row.seq, meter: convertMeterRow(row) });
     createMeterValueTable({ database: this.database, meter: compiled });
+    createMeterRollupTable({ database: this.database, meter: compiled });
     this.#meters.set(row.seq, compiled);
+    if (isRollupAggregation(compiled.aggregation)) {
+      this.#rollupInserts.set(
+        row.seq,
+        new RollupBatcher({ database: this.database, meter: compiled }),
+      );
+    }
     const columns = ['time_ms', 'event_seq', 'subject', 'value', 'value_text'];
     columns.push(...compiled.groupByKeys.map((_, index) => groupColumn(index)));
     this.#valueInserts.set(
@@ -188,15 +204,24 @@ export class OpenMeterStore {
       return;
     }
     const batcher = this.#valueInserts.get(meter.sequence) as RowBatcher;
+    const subject = this.dictionary.intern(event.subject);
+    const groups = reading.groups.map((group) =>
+      group === null ? null : this.dictionary.intern(group),
+    );
     const full = batcher.add([
       timeMilliseconds,
       sequence,
-      this.dictionary.intern(event.subject),
+      subject,
       reading.value,
       reading.text === null ? null : this.dictionary.intern(reading.text),
-      ...reading.groups.map((group) => (group === null ? null : this.dictionary.intern(group))),
+      ...groups,
     ]);
     if (full) batcher.flush();
+    // Each event is read once per meter (duplicates never reach here), so the rollup counts
+    // exactly the rows of the value table.
+    this.#rollupInserts
+      .get(meter.sequence)
+      ?.add({ timeMilliseconds, subject, value: reading.value, groups });
   }
 
   /**
@@ -254,6 +279,7 @@ export class OpenMeterStore {
       }
       writeChunk();
       for (const batcher of this.#valueInserts.values()) batcher.flush();
+      for (const batcher of this.#rollupInserts.values()) batcher.flush();
     });
     return { stored, duplicates: received - stored };
   }
@@ -314,6 +340,7 @@ export class OpenMeterStore {
         } catch (error) {
           this.#meters.delete(row.seq);
           this.#valueInserts.delete(row.seq);
+          this.#rollupInserts.delete(row.seq);
           this.#rebuildTypeIndex();
           throw error;
         }
@@ -349,6 +376,7 @@ export class OpenMeterStore {
       after = (rows.at(-1) as { seq: number }).seq;
     }
     this.#valueInserts.get(meter.sequence)?.flush();
+    this.#rollupInserts.get(meter.sequence)?.flush();
   }
 
   /** Deletes a meter (kept as deleted in the list, its readings dropped). False if unknown. */
@@ -362,9 +390,11 @@ export class OpenMeterStore {
         .run(now, now, meter.sequence);
       this.database.prepare('DELETE FROM event_errors WHERE meter_seq = ?').run(meter.sequence);
       this.database.exec(`DROP TABLE IF EXISTS ${meter.tableName}`);
+      dropMeterRollupTable({ database: this.database, meter });
     })();
     this.#meters.delete(meter.sequence);
     this.#valueInserts.delete(meter.sequence);
+    this.#rollupInserts.delete(meter.sequence);
     this.#rebuildTypeIndex();
     return true;
   }
