@@ -57,6 +57,10 @@ await runApp({
   parseArguments: parseStreamArguments,
   reconcile: true,
   async main({ args: options, config, openai, anthropic, gemini, outbox, print }) {
+    // A settlement is told when it lands; while a Claude or Gemini answer is being printed its
+    // line waits for the end of that stream, so that it does not cut the streamed text.
+    let held: string[] | undefined;
+    const printSettled = (line: string) => (held ? held.push(line) : print(line));
     const settler = createUsageSettler({
       client: openai,
       outbox,
@@ -64,11 +68,12 @@ await runApp({
       onSettled({ estimate, outcome, correction, reason }) {
         if (outcome === 'corrected' && correction) {
           const { data } = correction;
-          print(
+          printSettled(
             `settled ${estimate.id}: correction prompt=${data.prompt_tokens} completion=${data.completion_tokens} total=${data.total_tokens} (id=${correction.id})`,
           );
-        } else if (outcome === 'exact') print(`settled ${estimate.id}: the estimate was exact`);
-        else print(`not settled ${estimate.id}: ${reason} (it stays an estimate)`);
+        } else if (outcome === 'exact')
+          printSettled(`settled ${estimate.id}: the estimate was exact`);
+        else printSettled(`not settled ${estimate.id}: ${reason} (it stays an estimate)`);
       },
     });
     const prompts = options.prompts.length > 0 ? options.prompts : defaultPrompts;
@@ -134,6 +139,7 @@ await runApp({
     if (options.abortAfter !== undefined)
       others.push({ index: prompts.length - 1, abortAfter: options.abortAfter });
     for (const { index, abortAfter } of others) {
+      if (!options.quiet) held = [];
       const streams = await streamClaudeAndGemini({
         anthropic,
         gemini,
@@ -144,6 +150,10 @@ await runApp({
         abortAfter,
         abortGraceMs: options.abortGraceMs,
         write,
+      }).finally(() => {
+        const lines = held ?? [];
+        held = undefined;
+        for (const line of lines) print(line);
       });
       for (const { event } of streams) {
         const { data } = event;
