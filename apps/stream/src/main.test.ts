@@ -38,7 +38,7 @@ describe('apps/stream', { timeout: 600_000 }, () => {
       .done;
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(
-      /^usage: stream \[--quiet\] \[--abort-after N \[--settle-later\]\] \[prompt \.\.\.\]\n/,
+      /^usage: stream \[--quiet\] \[--abort-after N \[--settle-later\] \[--abort-grace-ms MS\]\] \[prompt \.\.\.\]\n/,
     );
     expect(help.stdout).not.toContain('using the local');
     const bad = await startAppProcess({
@@ -64,8 +64,27 @@ describe('apps/stream', { timeout: 600_000 }, () => {
     expect(stream.stderr).toBe('');
     expect(stream.code).toBe(0);
 
-    const streamed = parsePrintedUsage(stream.stdout);
+    const printed = parsePrintedUsage(stream.stdout);
+    const streamed = printed.slice(0, 2);
     expect(streamed.map((line) => line.source)).toEqual(['provider', 'estimated: aborted']);
+    // Then the first prompt to Claude and Gemini, read to the end, and the last one stopped
+    // after 5 chunks: upstream is read on for the abort grace, so each is one event, the
+    // provider's usage or (upstream cut at the end of the grace) an estimate.
+    const others = printed.slice(2);
+    expect(others.map((line) => line.source.replace(/^estimated: aborted/, 'provider'))).toEqual([
+      'provider, anthropic',
+      'provider, google',
+      'provider, anthropic',
+      'provider, google',
+    ]);
+    expect(others.map((line) => line.subject)).toEqual([
+      'customer-acme',
+      'customer-acme',
+      'customer-globex',
+      'customer-globex',
+    ]);
+    expect(others[0]?.model).toMatch(/^claude-sonnet-4-5/);
+    expect(others[1]?.model).toMatch(/^gemini-2\.5-flash/);
     // The aborted stream is billed for what was streamed: 5 one-token chunks.
     expect(streamed[1]?.completion).toBe(5);
     // Its estimate settles to what openai-local billed (it went on generating past the abort):
@@ -80,11 +99,19 @@ describe('apps/stream', { timeout: 600_000 }, () => {
 
     const meters = await readMeterTotals(join(dataDir, 'openmeter-local.db'));
     const sum = (key: 'prompt' | 'completion' | 'total') =>
-      [...streamed, ...settled].reduce((total, line) => total + line[key], 0);
+      [...printed, ...settled].reduce((total, line) => total + line[key], 0);
     expect(meters.total).toBe(sum('total'));
     expect(meters.prompt).toBe(sum('prompt'));
     expect(meters.completion).toBe(sum('completion'));
-    expect(meters.events).toHaveLength(2 + settled.length);
+    // Exactly one event per response: 2 OpenAI, 2 Claude, 2 Gemini, and the correction.
+    expect(meters.events).toHaveLength(6 + settled.length);
+
+    // The usage table shows them beside the OpenAI models.
+    const table = parsePrintedUsageTable(stream.stdout);
+    const models = table.rows.map((row) => row.model);
+    expect(models.filter((model) => model.startsWith('claude-sonnet-4-5'))).toHaveLength(2);
+    expect(models.filter((model) => model.startsWith('gemini-2.5-flash'))).toHaveLength(2);
+    expect(table.rows.every((row) => row.cost.startsWith('$'))).toBe(true);
 
     // The run ends with the reconciliation against openai-local's Usage API: settled, no drift.
     const reconciliation = parsePrintedReconciliation(stream.stdout);
@@ -92,6 +119,64 @@ describe('apps/stream', { timeout: 600_000 }, () => {
     expect(reconciliation?.rows.length).toBeGreaterThan(0);
     expect(reconciliation?.rows.every((row) => row.difference === 0 && !row.drifts)).toBe(true);
     expect(reconciliation?.cost?.difference).toBe('$0.000000');
+
+    // Beside it, Anthropic's usage and cost reports (openai-local's Admin API): no drift; an
+    // aborted Claude stream whose usage did not arrive within the grace can only be known drift.
+    const anthropic = parsePrintedReconciliation(stream.stdout, { provider: 'Anthropic' });
+    expect(anthropic?.verdict).toMatch(/^No drift past 0%/);
+    expect(anthropic?.rows.map((row) => row.model)).toContain('claude-sonnet-4-5-20250929');
+    expect(anthropic?.rows.every((row) => row.difference === 0 || row.knownDrift)).toBe(true);
+    expect(stream.stdout).toContain(
+      'Gemini not reconciled: Google publishes no usage or cost report API for Gemini',
+    );
+  });
+
+  test('Claude and Gemini streams cut at the end of the grace are estimates, never settled, shown as known drift', {
+    timeout: 300_000,
+  }, async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'stream-grace-'));
+    // Paced at 20 tokens/s with no grace: upstream is still answering when the app stops
+    // reading, so it is aborted at once and what was read is billed as an estimate.
+    const stream = await startAppProcess({
+      appDirectory: streamDirectory,
+      args: ['--quiet', '--abort-after', '2', '--abort-grace-ms', '0', 'A long tale, please.'],
+      env: cleanAppEnvironment({
+        LLM_METER_DATA_DIR: dataDir,
+        OPENAI_LOCAL_TOKENS_PER_SECOND: '20',
+        // Answers at once (no thinking before the text), so the paced run stays short.
+        GEMINI_MODEL: 'gemini-2.0-flash',
+      }),
+    }).done;
+    expect(stream.stderr).toBe('');
+    expect(stream.code).toBe(0);
+    const others = parsePrintedUsage(stream.stdout).slice(1);
+    expect(others.map((line) => line.source)).toEqual([
+      'provider, anthropic',
+      'provider, google',
+      'estimated: aborted, anthropic',
+      'estimated: aborted, google',
+    ]);
+    // Anthropic's message_start gives the input side: only output is estimated.
+    expect(others[2]?.prompt).toBe(others[0]?.prompt);
+    expect(others[2]?.completion).toBeGreaterThan(0);
+    expect(others[3]?.completion).toBeGreaterThan(0);
+    for (const line of others.slice(2)) {
+      expect(stream.stdout).toContain(`id=${line.id}\n  not settled: `);
+    }
+    const meters = await readMeterTotals(join(dataDir, 'openmeter-local.db'));
+    const estimates = meters.events.filter(
+      (stored) => stored.event.data?.usage_source === 'estimated',
+    );
+    expect(estimates.map((stored) => stored.event.id).sort()).toEqual(
+      [...others.slice(2).map((line) => line.id), parsePrintedUsage(stream.stdout)[0]?.id].sort(),
+    );
+    const anthropic = parsePrintedReconciliation(stream.stdout, { provider: 'Anthropic' });
+    expect(anthropic?.verdict).toMatch(/^No drift past 0%/);
+    const output = anthropic?.rows.find((row) => row.metric === 'output');
+    expect(output?.estimated).toBe(others[2]?.completion);
+    expect(output?.drifts).toBe(false);
+    expect(output?.difference === 0 || output?.knownDrift).toBe(true);
+    expect(Math.abs(output?.difference ?? Number.NaN)).toBeLessThanOrEqual(output?.estimated ?? 0);
   });
 
   test('an estimate left unsettled drifts in the reconciliation; the next run settles it to zero drift, priced at the served flex tier', {
@@ -121,7 +206,7 @@ describe('apps/stream', { timeout: 600_000 }, () => {
     }).done;
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
-    const streamed = parsePrintedUsage(first.stdout);
+    const streamed = parsePrintedUsage(first.stdout).slice(0, 2);
     expect(streamed.map((line) => line.source)).toEqual(['provider', 'estimated: aborted']);
     expect(first.stdout).toContain('settlement left to the next run (--settle-later)');
     expect(parseSettled(first.stdout)).toEqual([]);
@@ -132,8 +217,9 @@ describe('apps/stream', { timeout: 600_000 }, () => {
     expect(table.prices).toMatch(
       /^prices: @pydantic\/genai-prices \S+ \(standard rates\), flex\/priority\/batch table checked \d{4}-\d{2}-\d{2}$/,
     );
-    expect(table.rows).toHaveLength(2);
-    for (const row of table.rows) {
+    const o4 = table.rows.filter((row) => row.model.startsWith('o4-mini'));
+    expect(o4).toHaveLength(2);
+    for (const row of o4) {
       expect(row.model).toBe('o4-mini-2025-04-16');
       expect(row.tier).toBe('flex');
       expect(row.cached).toBe(0);
@@ -220,10 +306,13 @@ describe('apps/stream', { timeout: 600_000 }, () => {
     expect(crashedCompletion).toBeLessThanOrEqual(streamedTokens + 1);
     const ids = meters.events.map((stored) => stored.event.id);
     expect(new Set(ids).size).toBe(ids.length);
-    expect(ids).toHaveLength(2);
+    // The second run's OpenAI, Claude and Gemini streams, and the crashed one.
     const secondUsage = parsePrintedUsage(second.stdout);
+    expect(secondUsage).toHaveLength(3);
+    expect(ids).toHaveLength(1 + secondUsage.length);
     expect(meters.total).toBe(
-      Number(crashed[0]?.event.data?.total_tokens) + (secondUsage[0]?.total ?? Number.NaN),
+      Number(crashed[0]?.event.data?.total_tokens) +
+        secondUsage.reduce((total, line) => total + line.total, 0),
     );
   });
 });

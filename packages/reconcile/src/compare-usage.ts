@@ -29,6 +29,11 @@ export interface DriftRow extends UsageKey {
   estimated: number;
   /** Of `metered`, the signed corrections settlement made to estimates. */
   settled: number;
+  /**
+   * The difference is no larger than estimates the provider cannot settle (`reconcileUsage` sets
+   * it): known drift, not counted past the threshold.
+   */
+  knownDrift?: boolean | undefined;
 }
 
 /** The comparison of a period: its drift rows and what could not be compared. */
@@ -229,9 +234,9 @@ function pickKey(row: UsageKey): UsageKey {
 
 /**
  * Whether a drift row is past the threshold (percent of OpenAI's): a difference where OpenAI
- * reports nothing always is.
+ * reports nothing always is; known drift (estimates the provider cannot settle) never is.
  */
 export function isPastThreshold({ row, threshold }: { row: DriftRow; threshold: number }): boolean {
-  if (row.difference === 0) return false;
+  if (row.difference === 0 || row.knownDrift === true) return false;
   return row.percent === null || Math.abs(row.percent) > threshold;
 }

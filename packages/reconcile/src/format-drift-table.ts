@@ -5,7 +5,8 @@ import type { ReconcileDimensions } from './usage-key.js';
 /**
  * Renders drift rows as an aligned text table: key columns, the metric, metered, the provider's
  * (headed by its id, `openai` by default),
- * difference and percentage; rows past the threshold are marked `!`; the last columns show how
+ * difference and percentage; rows past the threshold are marked `!`, known drift (estimates the
+ * provider cannot settle) `~`; the last columns show how
  * many metered tokens are estimates and the corrections settlement made to them.
  */
 export function formatDriftTable({
@@ -51,7 +52,7 @@ export function formatDriftTable({
       value(row.reported),
       row.difference > 0 ? `+${value(row.difference)}` : value(row.difference),
       row.percent === null ? 'n/a' : `${row.percent.toFixed(2)}%`,
-      isPastThreshold({ row, threshold }) ? '!' : '',
+      row.knownDrift === true ? '~' : isPastThreshold({ row, threshold }) ? '!' : '',
       row.estimated > 0 ? String(row.estimated) : '',
       row.settled !== 0 ? (row.settled > 0 ? `+${row.settled}` : String(row.settled)) : '',
     ];

@@ -1,4 +1,5 @@
 import { formatDriftTable } from './format-drift-table.js';
+import { formatReconcileVerdict } from './format-reconcile-verdict.js';
 import type { ReconcileReport } from './reconcile-usage.js';
 
 /**
@@ -16,9 +17,7 @@ export function formatReconcileReport(report: ReconcileReport): string {
       reportedBy: report.provider,
     }),
     '',
-    report.pastThreshold === 0
-      ? `No drift past ${report.threshold}%.`
-      : `${report.pastThreshold} row(s) drift past ${report.threshold}% (marked !).`,
+    formatReconcileVerdict(report),
   ];
   if (report.rows.some((row) => row.estimated > 0)) {
     lines.push(

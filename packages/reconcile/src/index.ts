@@ -7,6 +7,7 @@ export {
 } from './compare-usage.js';
 export { formatDriftTable } from './format-drift-table.js';
 export { formatReconcileReport } from './format-reconcile-report.js';
+export { formatReconcileVerdict } from './format-reconcile-verdict.js';
 export {
   type CreateAnthropicUsageReportInput,
   createAnthropicUsageReport,

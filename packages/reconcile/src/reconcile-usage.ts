@@ -40,6 +40,12 @@ export interface ReconcileReport {
   rows: DriftRow[];
   /** Rows past the threshold. */
   pastThreshold: number;
+  /**
+   * Rows of known drift (marked `~`): their difference is no larger than metered estimates the
+   * provider cannot settle (its `settlesEstimates` is false), so it is what those estimates
+   * missed or overcounted, not counted past the threshold.
+   */
+  knownDrift: number;
   /** Metered usage that has no price, so it is missing from the metered cost. */
   unpriced: string[];
   /** What this comparison cannot tell, in plain words. */
@@ -87,6 +93,10 @@ export async function reconcileUsage(input: ReconcileUsageInput): Promise<Reconc
     dimensions,
     provider: input.usageReport.provider,
   });
+  const rows =
+    input.usageReport.settlesEstimates === false
+      ? markKnownDrift(comparison.rows)
+      : comparison.rows;
   return {
     provider: input.usageReport.provider,
     providerName: input.usageReport.name,
@@ -94,10 +104,10 @@ export async function reconcileUsage(input: ReconcileUsageInput): Promise<Reconc
     to: input.to,
     threshold: input.threshold,
     dimensions,
-    rows: comparison.rows,
-    pastThreshold: comparison.rows.filter((row) =>
-      isPastThreshold({ row, threshold: input.threshold }),
-    ).length,
+    rows,
+    pastThreshold: rows.filter((row) => isPastThreshold({ row, threshold: input.threshold }))
+      .length,
+    knownDrift: rows.filter((row) => row.knownDrift === true).length,
     unpriced: comparison.unpriced,
     limitations: [
       ...input.usageReport.describeLimitations(dimensions),
@@ -109,6 +119,29 @@ export async function reconcileUsage(input: ReconcileUsageInput): Promise<Reconc
     ],
     prices: describePrices(),
   };
+}
+
+/**
+ * Marks the known drift of a provider that cannot settle estimates: a token row whose difference
+ * is no larger than its estimated tokens, and a cost row whose day (and project) differs only in
+ * such token rows. A row with a larger difference stays drift: estimates cannot explain it.
+ */
+function markKnownDrift(rows: readonly DriftRow[]): DriftRow[] {
+  const explained = (row: DriftRow) =>
+    row.difference !== 0 && row.estimated > 0 && Math.abs(row.difference) <= row.estimated;
+  const costKey = (row: DriftRow) => `${row.day}\u0000${row.projectId}`;
+  const tokenRows = rows.filter((row) => row.metric !== 'cost_usd' && row.metric !== 'requests');
+  return rows.map((row) => {
+    if (row.metric === 'cost_usd') {
+      if (row.difference === 0) return row;
+      // Cost rows and token rows name the project alike (`*` when not split by project).
+      const sameDay = tokenRows.filter(
+        (token) => token.difference !== 0 && costKey(token) === costKey(row),
+      );
+      return sameDay.length > 0 && sameDay.every(explained) ? { ...row, knownDrift: true } : row;
+    }
+    return explained(row) ? { ...row, knownDrift: true } : row;
+  });
 }
 
 function parseDay({ name, value }: { name: string; value: string }): Date {

@@ -31,6 +31,13 @@ export interface UsageReportClient {
   fetchCosts(query: UsageReportQuery): Promise<ReportedCost[]>;
   /** What a reconciliation with these dimensions cannot tell, in plain words. */
   describeLimitations(dimensions: ReconcileDimensions): string[];
+  /**
+   * Whether metered estimates are settled to the provider's own usage (OpenAI returns a stored
+   * response's usage). False where no API returns a past response's usage (Anthropic): an
+   * estimate then stays one, and a row whose difference is no larger than its estimated tokens
+   * is known drift, reported apart from drift. Default true.
+   */
+  settlesEstimates?: boolean | undefined;
 }
 
 /** A provider's entry in the registry: how the command builds its client from the environment. */

@@ -10,6 +10,8 @@ export interface PrintedDriftRow {
   percent: string;
   /** Marked `!`: past the threshold. */
   drifts: boolean;
+  /** Marked `~`: known drift, within estimates the provider cannot settle. */
+  knownDrift: boolean;
   estimated: number;
   settled: number;
 }
@@ -17,22 +19,33 @@ export interface PrintedDriftRow {
 /** The reconciliation an app printed: its token rows, cost row and verdict. */
 export interface PrintedReconciliation {
   rows: PrintedDriftRow[];
-  cost: { metered: string; openai: string; difference: string; drifts: boolean } | undefined;
+  cost:
+    | { metered: string; openai: string; difference: string; drifts: boolean; knownDrift: boolean }
+    | undefined;
   verdict: string;
 }
 
 const tokenRow =
-  /^(\d{4}-\d{2}-\d{2}) +(\S+) +(\S+) +(input|cached|cache_write|output) +(\d+) +(\d+) +([+-]?\d+) +(\S+)( +!)?(?: +(\d+))?(?: +([+-]\d+))?$/;
-const costRow = /^\d{4}-\d{2}-\d{2} +\* +\* +cost_usd +(\S+) +(\S+) +(\S+) +\S+( +!)?$/;
+  /^(\d{4}-\d{2}-\d{2}) +(\S+) +(\S+) +(input|cached|cache_write|output) +(\d+) +(\d+) +([+-]?\d+) +(\S+)( +[!~])?(?: +(\d+))?(?: +([+-]\d+))?$/;
+const costRow = /^\d{4}-\d{2}-\d{2} +\* +\* +cost_usd +(\S+) +(\S+) +(\S+) +\S+( +[!~])?$/;
 
 /**
- * Reads the reconciliation section (`Reconciliation of ...`) out of an app's output: the drift
- * table by model and served tier, the cost row and the verdict line. Undefined when there is none.
+ * Reads one reconciliation section (`Reconciliation of ...`) out of an app's output: the drift
+ * table by model and served tier, the cost row and the verdict line. `provider`: the section
+ * whose header names it (`Anthropic`); default the first section (OpenAI's). Undefined when there
+ * is none.
  */
-export function parsePrintedReconciliation(stdout: string): PrintedReconciliation | undefined {
-  const start = stdout.indexOf('\nReconciliation of ');
-  if (start < 0) return undefined;
-  const lines = stdout.slice(start).split('\n');
+export function parsePrintedReconciliation(
+  stdout: string,
+  options: { provider?: string | undefined } = {},
+): PrintedReconciliation | undefined {
+  const sections = stdout.split('\nReconciliation of ').slice(1);
+  const section =
+    options.provider === undefined
+      ? sections[0]
+      : sections.find((text) => (text.split('\n')[0] ?? '').includes(options.provider as string));
+  if (section === undefined) return undefined;
+  const lines = section.split('\n');
   const rows: PrintedDriftRow[] = [];
   let cost: PrintedReconciliation['cost'];
   for (const line of lines) {
@@ -47,7 +60,8 @@ export function parsePrintedReconciliation(stdout: string): PrintedReconciliatio
         openai: Number(token[6]),
         difference: Number(token[7]),
         percent: token[8] as string,
-        drifts: token[9] !== undefined,
+        drifts: token[9]?.trim() === '!',
+        knownDrift: token[9]?.trim() === '~',
         estimated: Number(token[10] ?? 0),
         settled: Number(token[11] ?? 0),
       });
@@ -59,7 +73,8 @@ export function parsePrintedReconciliation(stdout: string): PrintedReconciliatio
         metered: money[1] as string,
         openai: money[2] as string,
         difference: money[3] as string,
-        drifts: money[4] !== undefined,
+        drifts: money[4]?.trim() === '!',
+        knownDrift: money[4]?.trim() === '~',
       };
     }
   }

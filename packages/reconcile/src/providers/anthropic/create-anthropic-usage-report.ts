@@ -56,5 +56,7 @@ export function createAnthropicUsageReport({
       return convertAnthropicCosts({ buckets });
     },
     describeLimitations: describeAnthropicLimitations,
+    // No Anthropic API returns a past message's usage: an estimate stays one.
+    settlesEstimates: false,
   };
 }
