@@ -1,6 +1,7 @@
 import OpenAI from 'openai';
 import { fetch as undiciFetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectUpstreamUsage } from './__fixtures__/expect-upstream-usage.js';
 import { type ProxyStack, startProxyStack } from './__fixtures__/start-proxy-stack.js';
 import {
   completionTagHeader,
@@ -102,16 +103,7 @@ describe(`${clients} concurrent clients that abort a stream once all of it has a
       await expect.poll(async () => (await stack.listEvents(subject)).length).toBe(1);
       const [event] = await stack.listEvents(subject);
       // Upstream finished the answer before the caller left: no estimate, the provider's count.
-      const billed = await upstream.chat.completions.retrieve(id);
-      expect(billed.choices[0]?.finish_reason).not.toBeNull();
-      expect(event).toMatchObject({
-        id,
-        data: {
-          usage_source: 'provider',
-          prompt_tokens: billed.usage?.prompt_tokens,
-          completion_tokens: billed.usage?.completion_tokens,
-        },
-      });
+      await expectUpstreamUsage({ upstream, id, event });
     }
   });
 });
