@@ -4,6 +4,7 @@ export {
   type AbortGraceSleep,
   createAbortGrace,
   defaultAbortGraceMs,
+  maxAbortGraces,
 } from './create-abort-grace.js';
 export { type CallJournal, createCallJournal } from './create-call-journal.js';
 export { createSettlementEvent } from './create-settlement-event.js';

@@ -90,6 +90,8 @@ export function createMeteredSdkStream<Chunk>({
         // The SDK ends an aborted stream quietly: that end is an abort, not a completion.
         if (result.done) end({ reason: upstream.signal.aborted ? 'aborted' : 'completed' });
         else {
+          // Upstream is still sending: after the caller left, the grace reads on.
+          grace.progress();
           try {
             journal.push(result.value);
           } catch (error) {

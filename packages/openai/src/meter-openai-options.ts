@@ -35,7 +35,8 @@ export interface MeterOpenAIOptions {
   /**
    * How long a stream is still read after its caller left (`break`, `return`, an aborted
    * signal, `stream.controller.abort()`), so that an answer upstream has finished is billed with
-   * its own usage rather than estimated. Default 200 ms (`defaultAbortGraceMs`); 0 stops at once.
+   * its own usage rather than estimated; while upstream keeps sending, another grace follows, up
+   * to `maxAbortGraces` (5) in all. Default 200 ms (`defaultAbortGraceMs`); 0 stops at once.
    */
   abortGraceMs?: number | undefined;
   /** Receives what metering could not do (journal refused, event not built); default `console.warn`. */

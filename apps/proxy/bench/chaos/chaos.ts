@@ -11,6 +11,7 @@
 import { once } from 'node:events';
 import { createWriteStream, existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -18,6 +19,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { createOpenMeterClient } from '@llm-meter/openmeter-client';
 import OpenAI from 'openai';
+import { fetch as undiciFetch } from 'undici';
 import { type ChaosCall, compareWithLedger, type LedgerEntry } from './compare-with-ledger.js';
 import { createChaosSchedule } from './create-chaos-schedule.js';
 import { createSeededRandom } from './create-seeded-random.js';
@@ -32,6 +34,9 @@ const root = join(here, '..', '..', '..', '..');
 const proxyMain = join(root, 'apps/proxy/dist/main.js');
 const openaiLocalCli = join(root, 'packages/openai-local/dist/cli.js');
 const openmeterLocalCli = join(root, 'packages/openmeter-local/dist/cli.js');
+
+const undiciVersion = (createRequire(import.meta.url)('undici/package.json') as { version: string })
+  .version;
 
 let settings: ReturnType<typeof parseChaosSettings>;
 try {
@@ -205,7 +210,13 @@ try {
   const endAt = startedAt + settings.seconds * 1000;
   const clients = clientKeys.map(async ({ key, subject }, index) => {
     const random = createSeededRandom({ seed: settings.seed * 1000 + index });
-    const client = new OpenAI({ apiKey: key, baseURL: proxyUrl, maxRetries: 0 });
+    const client = new OpenAI({
+      apiKey: key,
+      baseURL: proxyUrl,
+      maxRetries: 0,
+      // The undici package's fetch by default: see ChaosSettings.fetch for Node 20's own.
+      ...(settings.fetch === 'undici' ? { fetch: undiciFetch as typeof fetch } : {}),
+    });
     while (performance.now() < endAt) {
       const kind = chaosCallKinds[Math.floor(random() * chaosCallKinds.length)] ?? 'chat';
       const prompt = Array.from(
@@ -272,7 +283,7 @@ try {
   });
   const { table, failures } = formatChaosSummary({
     comparison,
-    run: `${settings.seconds} s, ${settings.clients} clients, ${restarts} proxy SIGKILLs (down ${downtimes.join(', ') || '-'}), OpenMeter down ${(outageMs / 1000).toFixed(1)} s, openai-local at ${settings.tokensPerSecond} tokens/s, seed ${settings.seed}; outbox delivered ${deliverySeconds} s after the clients; Node ${process.version}, load ${loadAtStart[0]?.toFixed(1)} → ${loadAtEnd[0]?.toFixed(1)}`,
+    run: `${settings.seconds} s, ${settings.clients} clients, ${restarts} proxy SIGKILLs (down ${downtimes.join(', ') || '-'}), OpenMeter down ${(outageMs / 1000).toFixed(1)} s, openai-local at ${settings.tokensPerSecond} tokens/s, seed ${settings.seed}, clients on ${settings.fetch === 'undici' ? `undici ${undiciVersion}'s fetch` : `Node's fetch (undici ${process.versions.undici})`}; outbox delivered ${deliverySeconds} s after the clients; Node ${process.version}, load ${loadAtStart[0]?.toFixed(1)} → ${loadAtEnd[0]?.toFixed(1)}`,
   });
   // The evidence behind the table: every response that is not exact, every call that failed.
   await writeFile(

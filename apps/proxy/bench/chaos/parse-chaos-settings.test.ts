@@ -12,7 +12,9 @@ describe('parseChaosSettings', () => {
       abortAfter: 6,
       abortGraceMs: undefined,
       breakAfterAbort: false,
+      fetch: 'undici',
     });
+    expect(parseChaosSettings({ env: { CHAOS_FETCH: 'builtin' } }).fetch).toBe('builtin');
   });
 
   it('names the variable to change', () => {
@@ -23,6 +25,9 @@ describe('parseChaosSettings', () => {
     );
     expect(() => parseChaosSettings({ env: { CHAOS_SECONDS: '5' } })).toThrow(
       'CHAOS_OUTAGE_SECONDS=8 does not fit in a run of CHAOS_SECONDS=5',
+    );
+    expect(() => parseChaosSettings({ env: { CHAOS_FETCH: 'node' } })).toThrow(
+      'CHAOS_FETCH="node" is not one of undici, builtin: set CHAOS_FETCH to one, or unset it for undici',
     );
   });
 });

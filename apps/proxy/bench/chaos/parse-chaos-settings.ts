@@ -25,6 +25,14 @@ export interface ChaosSettings {
   abortGraceMs: number | undefined;
   /** `1`: break out of the loop right after `controller.abort()` (`CHAOS_BREAK_AFTER_ABORT`, 0: read on, as the issue's clients did). */
   breakAfterAbort: boolean;
+  /**
+   * The clients' fetch (`CHAOS_FETCH`): `undici` (default), the `undici` package's, or `builtin`,
+   * Node's own. Node 20 and 22's built-in fetch (undici 6 before 6.29.1, nodejs/undici#4089) never
+   * settles a read after an abort that comes once the whole response has arrived: a client that
+   * calls `controller.abort()` in its `for await` and reads on can hang forever whatever the server
+   * does (see reproduce-abort-hang.ts). `builtin` shows it.
+   */
+  fetch: 'undici' | 'builtin';
   /** `1`: keep the run's data directory and print where it is (`CHAOS_KEEP`, 0). */
   keep: boolean;
 }
@@ -55,6 +63,26 @@ const integer = ({
   if (!Number.isInteger(value) || value < min || value > max)
     throw new ChaosSettingsError(
       `${name}=${JSON.stringify(raw)} is not a whole number from ${min} to ${max}: set ${name} to one, or unset it for ${fallback}`,
+    );
+  return value;
+};
+
+const choice = <Value extends string>({
+  env,
+  name,
+  values,
+}: {
+  env: Readonly<Record<string, string | undefined>>;
+  name: string;
+  /** The allowed values, the default first. */
+  values: readonly [Value, ...Value[]];
+}): Value => {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return values[0];
+  const value = values.find((allowed) => allowed === raw);
+  if (value === undefined)
+    throw new ChaosSettingsError(
+      `${name}=${JSON.stringify(raw)} is not one of ${values.join(', ')}: set ${name} to one, or unset it for ${values[0]}`,
     );
   return value;
 };
@@ -97,6 +125,7 @@ export function parseChaosSettings({
         ? undefined
         : integer({ env, name: 'CHAOS_ABORT_GRACE_MS', fallback: 200, min: 0, max: 60_000 }),
     breakAfterAbort: flag(env, 'CHAOS_BREAK_AFTER_ABORT'),
+    fetch: choice({ env, name: 'CHAOS_FETCH', values: ['undici', 'builtin'] }),
     keep: flag(env, 'CHAOS_KEEP'),
   };
   if (settings.outageSeconds >= settings.seconds)

@@ -276,6 +276,8 @@ export async function relayMeteredCall({
       log.firstByte();
     },
     afterEvents() {
+      // Upstream is still sending: after the caller left, the grace reads on.
+      grace.progress();
       if (unmetered.length === 0) return;
       timings.metering(() => {
         for (const chunk of unmetered) metering.push(session, chunk);
