@@ -1,7 +1,15 @@
 export { AppConfigError } from './app-config-error.js';
+export {
+  type CostComparison,
+  type CostComparisonRow,
+  compareFeatureCost,
+  formatCostComparison,
+} from './compare-feature-cost.js';
 export { connectOpenMeter, type OpenMeterConnection } from './connect-openmeter.js';
 export { createAppOutbox } from './create-app-outbox.js';
 export { createEventEnvelope } from './create-event-envelope.js';
+export { createTokenTypeIngest } from './create-token-type-ingest.js';
+export { type CostFeature, ensureCostFeature } from './ensure-cost-feature.js';
 export {
   formatUsageTable,
   priceUsageTableRow,
