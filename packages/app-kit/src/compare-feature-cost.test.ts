@@ -171,7 +171,9 @@ describe('compareFeatureCost', () => {
     `);
     expect(
       formatCostComparison({ comparison, featureKey: 'llm_token_cost' }),
-    ).toMatchInlineSnapshot(`"Cost check: the toolkit's prices and OpenMeter's feature cost query (llm_token_cost) agree to the cent for every customer and day (4): toolkit $0.023152, OpenMeter $0.023152."`);
+    ).toMatchInlineSnapshot(
+      `"Cost check: the toolkit's prices and OpenMeter's feature cost query (llm_token_cost) agree to the cent for every customer and day (4): toolkit $0.023152, OpenMeter $0.023152."`,
+    );
   });
 
   test('a disagreement is shown per customer and day, and an unpriced model is named, never $0', async () => {

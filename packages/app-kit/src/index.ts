@@ -7,6 +7,7 @@ export {
 } from './compare-feature-cost.js';
 export { connectOpenMeter, type OpenMeterConnection } from './connect-openmeter.js';
 export { createAppOutbox } from './create-app-outbox.js';
+export { createCustomerIngest } from './create-customer-ingest.js';
 export { createEventEnvelope } from './create-event-envelope.js';
 export { createTokenTypeIngest } from './create-token-type-ingest.js';
 export { type CostFeature, ensureCostFeature } from './ensure-cost-feature.js';
@@ -33,6 +34,7 @@ export {
   formatAppReconciliation,
   reconcileAppUsage,
 } from './reconcile-app-usage.js';
+export { refuseKonnectBudgets } from './refuse-konnect-budgets.js';
 export { type AppContext, runApp } from './run-app.js';
 export {
   type AdminEndpoint,

@@ -21,6 +21,7 @@ import {
 import OpenAI from 'openai';
 import { AppConfigError } from './app-config-error.js';
 import { connectOpenMeter } from './connect-openmeter.js';
+import { createCustomerIngest } from './create-customer-ingest.js';
 import { createTokenTypeIngest } from './create-token-type-ingest.js';
 import { type CostFeature, ensureCostFeature } from './ensure-cost-feature.js';
 import { ensureCustomers } from './ensure-customers.js';
@@ -314,9 +315,15 @@ export async function startServices({
       v3 = createOpenMeterV3Client({ ...v3Options, retry: { maxElapsedMs: 10_000 } });
       meterReader = createV3MeterReader({ client: v3 });
       const v3Ingest = createOpenMeterV3Client({ ...v3Options, retry: false });
-      openmeterIngest = createTokenTypeIngest({
-        client: v3Ingest,
-        usageEventType: config.eventType,
+      openmeterIngest = createCustomerIngest({
+        client: createTokenTypeIngest({ client: v3Ingest, usageEventType: config.eventType }),
+        customers: v3Ingest,
+        known: config.subjects,
+        announce,
+        onError: (error) =>
+          warn(
+            `OpenMeter v3: could not check the customers of a batch's subjects (${(error as Error).message}); the batch is sent, the check is tried again with the next one`,
+          ),
       });
       startReader =
         openmeterUnreachable === 'warn' ? createV3MeterReader({ client: v3Ingest }) : meterReader;
