@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
-import { type AppConfig, AppConfigError, type AppContext } from '@llm-meter/app-kit';
+import {
+  type AppConfig,
+  AppConfigError,
+  type AppContext,
+  refuseKonnectBudgets,
+} from '@llm-meter/app-kit';
 import {
   type BudgetGate,
   createBudgetGate,
@@ -30,6 +35,7 @@ export async function createBlockingGate({
 }): Promise<BudgetGate | undefined> {
   const embedded = config.openmeter.url === undefined;
   const configuredFeature = env.LLM_METER_BUDGET_FEATURE?.trim() || undefined;
+  refuseKonnectBudgets({ openmeterUrl: config.openmeter.url, budgetFeature: configuredFeature });
   if (!embedded && configuredFeature === undefined) return undefined;
   const feature = configuredFeature ?? demoBudgets.feature;
 

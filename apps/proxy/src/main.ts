@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type ServerType, serve } from '@hono/node-server';
-import { AppConfigError, loadAppConfig, openAppOutbox, startServices } from '@llm-meter/app-kit';
+import {
+  AppConfigError,
+  loadAppConfig,
+  openAppOutbox,
+  refuseKonnectBudgets,
+  startServices,
+} from '@llm-meter/app-kit';
 import {
   createBudgetGate,
   createMemoryReservationStore,
@@ -108,6 +114,7 @@ try {
   // A proxy that stayed down with OpenMeter would lose every call it could have metered: it
   // starts, journals, and its outbox delivers once OpenMeter answers. Anthropic's and Gemini's
   // upstreams are the proxy's own settings (ProxyConfig.upstreams).
+  refuseKonnectBudgets({ openmeterUrl: config.openmeter.url, budgetFeature: proxy.budgetFeature });
   const services = await startServices({
     config,
     announce: print,

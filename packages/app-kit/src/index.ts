@@ -1,7 +1,16 @@
 export { AppConfigError } from './app-config-error.js';
+export {
+  type CostComparison,
+  type CostComparisonRow,
+  compareFeatureCost,
+  formatCostComparison,
+} from './compare-feature-cost.js';
 export { connectOpenMeter, type OpenMeterConnection } from './connect-openmeter.js';
 export { createAppOutbox } from './create-app-outbox.js';
+export { createCustomerIngest } from './create-customer-ingest.js';
 export { createEventEnvelope } from './create-event-envelope.js';
+export { createTokenTypeIngest } from './create-token-type-ingest.js';
+export { type CostFeature, ensureCostFeature } from './ensure-cost-feature.js';
 export {
   formatUsageTable,
   priceUsageTableRow,
@@ -25,6 +34,7 @@ export {
   formatAppReconciliation,
   reconcileAppUsage,
 } from './reconcile-app-usage.js';
+export { refuseKonnectBudgets } from './refuse-konnect-budgets.js';
 export { type AppContext, runApp } from './run-app.js';
 export {
   type AdminEndpoint,

@@ -4,6 +4,7 @@ import type { UsageOutbox } from '@llm-meter/meter-outbox';
 import { closeOnSignals, createProgressPrinter } from '@llm-meter/meter-outbox/node';
 import OpenAI from 'openai';
 import { AppConfigError } from './app-config-error.js';
+import { compareFeatureCost, formatCostComparison } from './compare-feature-cost.js';
 import { formatUsageTable } from './format-usage-table.js';
 import { type AppConfig, type AppDemoDefaults, loadAppConfig } from './load-app-config.js';
 import { openAppOutbox } from './open-app-outbox.js';
@@ -139,6 +140,22 @@ export async function runApp<Arguments>({
       '\nUsage and cost by subject, model and served tier (OpenMeter meters, windowSize DAY, UTC):',
     );
     print(formatUsageTable(rows));
+    const v3 = services.v3;
+    if (v3 !== undefined) {
+      const feature = v3.costFeature;
+      if (feature.status === 'found') {
+        const comparison = await compareFeatureCost({
+          client: v3.client,
+          featureId: feature.id,
+          rows,
+        }).catch((error: unknown) => {
+          throw explainOpenMeterError({ error, url: config.openmeter.url ?? 'openmeter-local' });
+        });
+        print(`\n${formatCostComparison({ comparison, featureKey: feature.key })}`);
+      } else {
+        print(`\nCost check against OpenMeter's feature cost query skipped: ${feature.reason}.`);
+      }
+    }
     if (reconcile) {
       const reconciliation = await reconcileAppUsage({ services, from: startedAt, to: now() });
       print(`\n${reconciliation.text}`);

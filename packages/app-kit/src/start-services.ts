@@ -13,10 +13,17 @@ import {
   type OpenMeterMeterReader,
   resolveOpenMeterApi,
 } from '@llm-meter/openmeter-client';
-import { createOpenMeterV3Client, createV3MeterReader } from '@llm-meter/openmeter-client/v3';
+import {
+  createOpenMeterV3Client,
+  createV3MeterReader,
+  type OpenMeterV3Client,
+} from '@llm-meter/openmeter-client/v3';
 import OpenAI from 'openai';
 import { AppConfigError } from './app-config-error.js';
 import { connectOpenMeter } from './connect-openmeter.js';
+import { createCustomerIngest } from './create-customer-ingest.js';
+import { createTokenTypeIngest } from './create-token-type-ingest.js';
+import { type CostFeature, ensureCostFeature } from './ensure-cost-feature.js';
 import { ensureCustomers } from './ensure-customers.js';
 import {
   type AppDataPath,
@@ -41,8 +48,16 @@ export interface AppServices {
    * through `createV3MeterReader` when `OPENMETER_API_VERSION` is v3. Retries on.
    */
   meterReader: OpenMeterMeterReader;
-  /** For the outbox, which retries on its own: the v1 or v3 client, retries off. */
+  /**
+   * For the outbox, which retries on its own: the v1 or v3 client, retries off; on v3 each usage
+   * event goes with its token-type events, which OpenMeter's feature cost query prices.
+   */
   openmeterIngest: OutboxIngestClient;
+  /**
+   * On v3: the client (retries on) and the `llm_token_cost` feature whose cost query is checked
+   * against the toolkit's prices (or why there is none). Undefined on v1.
+   */
+  v3?: { client: OpenMeterV3Client; costFeature: CostFeature } | undefined;
   /**
    * Where OpenAI's organisation Usage and Costs APIs are read for the reconciliation, with the
    * admin key they take: openai-local's (a key made up for the run), or OpenAI's with
@@ -293,13 +308,23 @@ export async function startServices({
       openmeterUnreachable === 'warn'
         ? createOpenMeterClient({ ...v1Options, retry: false })
         : openmeter;
-    let v3: ReturnType<typeof createOpenMeterV3Client> | undefined;
+    let v3: OpenMeterV3Client | undefined;
+    let costFeature: CostFeature | undefined;
     if (api.apiVersion === 'v3') {
       const v3Options = { ...clientOptions, baseUrl: api.baseUrl };
       v3 = createOpenMeterV3Client({ ...v3Options, retry: { maxElapsedMs: 10_000 } });
       meterReader = createV3MeterReader({ client: v3 });
       const v3Ingest = createOpenMeterV3Client({ ...v3Options, retry: false });
-      openmeterIngest = v3Ingest;
+      openmeterIngest = createCustomerIngest({
+        client: createTokenTypeIngest({ client: v3Ingest, usageEventType: config.eventType }),
+        customers: v3Ingest,
+        known: config.subjects,
+        announce,
+        onError: (error) =>
+          warn(
+            `OpenMeter v3: could not check the customers of a batch's subjects (${(error as Error).message}); the batch is sent, the check is tried again with the next one`,
+          ),
+      });
       startReader =
         openmeterUnreachable === 'warn' ? createV3MeterReader({ client: v3Ingest }) : meterReader;
       announce(`OpenMeter's v3 API at ${api.baseUrl} (OPENMETER_API_VERSION=v3)`);
@@ -312,15 +337,17 @@ export async function startServices({
         apiKey: config.openmeter.apiKey,
       });
       if (v3 !== undefined) {
-        await ensureCustomers({ client: v3, subjects: config.subjects, announce }).catch(
-          (error: unknown) => {
-            throw explainOpenMeterError({
-              error,
-              url: api.baseUrl,
-              apiKey: config.openmeter.apiKey,
-            });
-          },
-        );
+        const client = v3;
+        await (async () => {
+          await ensureCustomers({ client, subjects: config.subjects, announce });
+          costFeature = await ensureCostFeature({ client, announce });
+        })().catch((error: unknown) => {
+          throw explainOpenMeterError({
+            error,
+            url: api.baseUrl,
+            apiKey: config.openmeter.apiKey,
+          });
+        });
       }
     } catch (error) {
       const cause = error instanceof AppConfigError ? error.cause : error;
@@ -336,6 +363,17 @@ export async function startServices({
       openmeter,
       meterReader,
       openmeterIngest,
+      ...(v3 === undefined
+        ? {}
+        : {
+            v3: {
+              client: v3,
+              costFeature: costFeature ?? {
+                status: 'missing',
+                reason: 'OpenMeter could not be reached at start',
+              },
+            },
+          }),
       openaiAdmin,
       anthropicAdmin,
       close,

@@ -1,5 +1,12 @@
 export { formatUsd } from './format-usd.js';
 export {
+  findLlmTokenPrice,
+  type LlmTokenPrice,
+  type LlmTokenPricing,
+  listLlmTokenPrices,
+  llmTokenPriceProviders,
+} from './llm-token-prices.js';
+export {
   type PriceableUsage,
   type PricedUsage,
   type PriceUsageInput,

@@ -238,4 +238,51 @@ describe('convertToTokenTypeEvents', () => {
     }
     expect(checked).toBeGreaterThan(1600);
   });
+  it('keeps the negative types of a settlement correction, so estimate plus correction sum per type', () => {
+    const exchange = record('pydantic__pydantic-ai.jsonl#416');
+    const exact = toUsageEvent(exchange.response as unknown as MeterableResponse, {
+      subject: 'customer-1',
+      request: exchange.request,
+    });
+    const { prompt_tokens, cached_tokens, cache_write_tokens = 0, completion_tokens } = exact.data;
+    // An estimate knew no cache hits and over-counted the prompt by 100 tokens.
+    const estimate = {
+      ...exact,
+      data: {
+        ...exact.data,
+        prompt_tokens: prompt_tokens + 100,
+        cached_tokens: 0,
+        cache_write_tokens: 0,
+        cached_tokens_unknown: true as const,
+      },
+    };
+    const correction = {
+      ...exact,
+      id: `${exact.id}:settled`,
+      data: {
+        ...exact.data,
+        prompt_tokens: -100,
+        cached_tokens,
+        cache_write_tokens,
+        completion_tokens: 0,
+        total_tokens: -100,
+        usage_source: 'settled' as const,
+      },
+    };
+    const sum = new Map<string, number>();
+    for (const event of [estimate, correction]) {
+      for (const split of convertToTokenTypeEvents({ event })) {
+        sum.set(split.data.type, (sum.get(split.data.type) ?? 0) + split.data.tokens);
+      }
+    }
+    expect(Object.fromEntries(sum)).toEqual({
+      input: prompt_tokens - cached_tokens - cache_write_tokens,
+      ...(cached_tokens ? { cache_read: cached_tokens } : {}),
+      ...(cache_write_tokens ? { cache_write: cache_write_tokens } : {}),
+      output: completion_tokens,
+    });
+    expect(
+      convertToTokenTypeEvents({ event: correction }).some((split) => split.data.tokens < 0),
+    ).toBe(true);
+  });
 });

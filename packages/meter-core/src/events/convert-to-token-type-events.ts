@@ -9,7 +9,8 @@ import { defaultTokenTypeEventType, type TokenTypeEvent, type UsageEvent } from 
  * `input` (prompt tokens neither read from nor written to the cache), `cache_read`,
  * `cache_write` and `output` (reasoning included: OpenAI bills reasoning as output). Their
  * tokens sum to `total_tokens`; zero-token types are left out; ids are `${id}:${type}`, so a
- * replay yields the same events.
+ * replay yields the same events. A settlement correction (signed differences) keeps its negative
+ * types, so the corrected estimate sums to the provider's numbers per type too.
  *
  * An estimate cannot know cache hits (`cached_tokens_unknown: true`): its prompt tokens all go to
  * `input`, an upper bound, and the events carry the flag so a settlement or a query can tell them
@@ -33,10 +34,11 @@ export function convertToTokenTypeEvents({
     splitTokenTypes({
       usage: event.data,
       cacheReadUnknown: event.data.cached_tokens_unknown === true,
+      differences: event.data.usage_source === 'settled',
     }),
   ) as Array<[TokenType, number]>;
   return counts
-    .filter(([, tokens]) => tokens > 0)
+    .filter(([, tokens]) => tokens !== 0)
     .map(([tokenType, tokens]) => ({
       ...event,
       id: `${event.id}:${tokenType}`,

@@ -6,17 +6,28 @@ import { prepareEvents } from '../prepare-events.js';
 import type { IngestEventInput } from '../types.js';
 import type {
   CreateCustomerRequest,
+  CreateFeatureRequest,
+  CreateLlmCostOverrideRequest,
   CreateMeterRequest,
   Customer,
   CustomerPage,
+  Feature,
+  FeatureCostQueryResult,
+  FeaturePage,
   IngestedEventPage,
   ListCustomersQuery,
   ListEventsQuery,
+  ListFeaturesQuery,
+  ListLlmCostOverridesQuery,
+  ListLlmCostPricesQuery,
   ListMetersQuery,
+  LlmCostPrice,
+  LlmCostPricePage,
   Meter,
   MeterPage,
   MeterQueryRequest,
   MeterQueryResult,
+  UpdateFeatureRequest,
   UpdateMeterRequest,
   UpsertCustomerRequest,
 } from './types.js';
@@ -65,6 +76,30 @@ export interface OpenMeterV3Client {
     upsert(customerId: string, body: UpsertCustomerRequest): Promise<Customer>;
     delete(customerId: string): Promise<void>;
   };
+  features: {
+    /** One page of features; `filter: { key: 'llm_token_cost' }` finds one by key. */
+    list(query?: ListFeaturesQuery): Promise<FeaturePage>;
+    get(featureId: string): Promise<Feature>;
+    create(body: CreateFeatureRequest): Promise<Feature>;
+    /** Updates the unit cost (the only field v3 lets change; `null` clears it). */
+    update(featureId: string, body: UpdateFeatureRequest): Promise<Feature>;
+    delete(featureId: string): Promise<void>;
+    /**
+     * Usage and cost of the feature's meter (`POST .../cost/query`, a meter query body): each
+     * row's `cost` is a decimal string, or null with a `detail` saying why it has no price.
+     */
+    queryCost(featureId: string, body?: MeterQueryRequest): Promise<FeatureCostQueryResult>;
+  };
+  llmCost: {
+    /** One page of LLM cost prices, overrides applied. */
+    listPrices(query?: ListLlmCostPricesQuery): Promise<LlmCostPricePage>;
+    getPrice(priceId: string): Promise<LlmCostPrice>;
+    /** One page of this namespace's overrides. */
+    listOverrides(query?: ListLlmCostOverridesQuery): Promise<LlmCostPricePage>;
+    /** Creates an override, or updates the one of the same provider, model and currency. */
+    createOverride(body: CreateLlmCostOverrideRequest): Promise<LlmCostPrice>;
+    deleteOverride(priceId: string): Promise<void>;
+  };
   /** The openapi-fetch client typed from the whole v3 spec, with auth, timeout and retries. */
   raw: Client<paths>;
 }
@@ -80,6 +115,8 @@ export function createOpenMeterV3Client(options: OpenMeterV3ClientOptions): Open
   const { now, generateId, defaultSource, raw, rawOnce, unwrap } = createClientCore<paths>(options);
   const meterPath = (meterId: string) => ({ params: { path: { meterId } } });
   const customerPath = (customerId: string) => ({ params: { path: { customerId } } });
+  const featurePath = (featureId: string) => ({ params: { path: { featureId } } });
+  const pricePath = (priceId: string) => ({ params: { path: { priceId } } });
   // The spec's default time zone, sent explicitly (openapi-typescript types it as required).
   const queryBody = (body: MeterQueryRequest) => ({ ...body, time_zone: body.time_zone ?? 'UTC' });
 
@@ -169,6 +206,64 @@ export function createOpenMeterV3Client(options: OpenMeterV3ClientOptions): Open
       async delete(customerId) {
         unwrap(
           await raw.DELETE('/openmeter/customers/{customerId}', customerPath(customerId)),
+          'DELETE',
+        );
+      },
+    },
+    features: {
+      async list(query) {
+        return unwrap(await raw.GET('/openmeter/features', { params: { query } }), 'GET');
+      },
+      async get(featureId) {
+        return unwrap(
+          await raw.GET('/openmeter/features/{featureId}', featurePath(featureId)),
+          'GET',
+        );
+      },
+      async create(body) {
+        return unwrap(await raw.POST('/openmeter/features', { body }), 'POST');
+      },
+      async update(featureId, body) {
+        return unwrap(
+          await raw.PATCH('/openmeter/features/{featureId}', { ...featurePath(featureId), body }),
+          'PATCH',
+        );
+      },
+      async delete(featureId) {
+        unwrap(
+          await raw.DELETE('/openmeter/features/{featureId}', featurePath(featureId)),
+          'DELETE',
+        );
+      },
+      async queryCost(featureId, body = {}) {
+        return unwrap(
+          await raw.POST('/openmeter/features/{featureId}/cost/query', {
+            ...featurePath(featureId),
+            body: queryBody(body),
+          }),
+          'POST',
+        );
+      },
+    },
+    llmCost: {
+      async listPrices(query) {
+        return unwrap(await raw.GET('/openmeter/llm-cost/prices', { params: { query } }), 'GET');
+      },
+      async getPrice(priceId) {
+        return unwrap(
+          await raw.GET('/openmeter/llm-cost/prices/{priceId}', pricePath(priceId)),
+          'GET',
+        );
+      },
+      async listOverrides(query) {
+        return unwrap(await raw.GET('/openmeter/llm-cost/overrides', { params: { query } }), 'GET');
+      },
+      async createOverride(body) {
+        return unwrap(await raw.POST('/openmeter/llm-cost/overrides', { body }), 'POST');
+      },
+      async deleteOverride(priceId) {
+        unwrap(
+          await raw.DELETE('/openmeter/llm-cost/overrides/{priceId}', pricePath(priceId)),
           'DELETE',
         );
       },

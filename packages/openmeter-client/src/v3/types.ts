@@ -45,3 +45,41 @@ export type UpsertCustomerRequest = components['schemas']['UpsertCustomerRequest
 export type CustomerPage = components['schemas']['CustomerPagePaginatedResponse'];
 /** Query of `customers.list`: `page`, `filter[key]`, `filter[usage_attribution_subject_key]`, `sort`. */
 export type ListCustomersQuery = NonNullable<operations['list-customers']['parameters']['query']>;
+/**
+ * A feature: a billable dimension, optionally on a meter (`meter.id`, `meter.filters`), with a
+ * `unit_cost`: `manual` (a fixed amount per unit) or `llm` (looked up in the LLM cost database
+ * by provider, model and token type, each static or a meter dimension).
+ */
+export type Feature = components['schemas']['Feature'];
+/** The body that creates a feature. */
+export type CreateFeatureRequest = components['schemas']['CreateFeatureRequest'];
+/** The body that updates a feature: only `unit_cost` (`null` clears it). */
+export type UpdateFeatureRequest = components['schemas']['UpdateFeatureRequest'];
+/** One page of `features.list`. */
+export type FeaturePage = components['schemas']['FeaturePagePaginatedResponse'];
+/** Query of `features.list`: `page`, `filter[meter_id]`, `filter[key]`, `filter[name]`, `sort`. */
+export type ListFeaturesQuery = NonNullable<operations['list-features']['parameters']['query']>;
+/** A feature's unit cost: `{ type: 'manual', amount }` or `{ type: 'llm', ... }`. */
+export type FeatureUnitCost = components['schemas']['BillingFeatureUnitCost'];
+/** The LLM unit cost of a feature: provider, model and token type, static or by dimension. */
+export type FeatureLlmUnitCost = components['schemas']['BillingFeatureLLMUnitCost'];
+/** The answer of a feature cost query: rows of usage and cost (null, with `detail`, unpriced). */
+export type FeatureCostQueryResult = components['schemas']['FeatureCostQueryResult'];
+/** One row of a feature cost query. */
+export type FeatureCostQueryRow = components['schemas']['FeatureCostQueryRow'];
+/** An LLM cost price: per-token rates of one provider's model, `system` or `manual` (override). */
+export type LlmCostPrice = components['schemas']['LLMCostPrice'];
+/** Per-token rates (`input_per_token`, `output_per_token`, `cache_read_per_token`, ...). */
+export type LlmCostModelPricing = components['schemas']['LLMCostModelPricing'];
+/** One page of LLM cost prices or overrides. */
+export type LlmCostPricePage = components['schemas']['PricePagePaginatedResponse'];
+/** Query of `llmCost.listPrices`: `filter[provider]`, `filter[model_id]`, ..., `page`, `sort`. */
+export type ListLlmCostPricesQuery = NonNullable<
+  operations['list-llm-cost-prices']['parameters']['query']
+>;
+/** Query of `llmCost.listOverrides`: the prices' filters and `page`. */
+export type ListLlmCostOverridesQuery = NonNullable<
+  operations['list-llm-cost-overrides']['parameters']['query']
+>;
+/** The body of a per-namespace override (created, or updated for the same provider, model, currency). */
+export type CreateLlmCostOverrideRequest = components['schemas']['LLMCostOverrideCreate'];

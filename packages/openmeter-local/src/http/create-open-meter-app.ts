@@ -53,6 +53,7 @@ import {
   handleV3ListMeters,
   handleV3QueryMeter,
 } from './v3/handle-v3-meters.js';
+import { v3CostRoutes } from './v3/v3-cost-routes.js';
 
 /**
  * Options of `createOpenMeterApp`.
@@ -145,6 +146,7 @@ const ROUTES: Route[] = [
       DELETE: handleV3DeleteCustomer,
     },
   },
+  ...v3CostRoutes,
 ];
 
 function toResponse(reply: Reply): Response {
@@ -224,7 +226,7 @@ export function createOpenMeterApp({
   app.notFound((context) => {
     throw new HttpProblem(
       404,
-      `No route ${context.req.path}: openmeter-local serves /api/v1/events, /api/v1/meters/..., /api/v1/features/..., /api/v1/subjects/{subject}/entitlements/... and /api/v3/openmeter/events, /meters/... and /customers/...`,
+      `No route ${context.req.path}: openmeter-local serves /api/v1/events, /api/v1/meters/..., /api/v1/features/..., /api/v1/subjects/{subject}/entitlements/... and /api/v3/openmeter/events, /meters/..., /customers/..., /features/... and /llm-cost/...`,
     );
   });
 

@@ -93,6 +93,23 @@ const MIGRATIONS: readonly string[] = [
     meter_seq INTEGER PRIMARY KEY
   );
   `,
+  `
+  CREATE TABLE v3_features (
+    id TEXT PRIMARY KEY,
+    key TEXT NOT NULL,
+    json TEXT NOT NULL,
+    deleted_at TEXT
+  );
+  CREATE UNIQUE INDEX v3_features_active_key ON v3_features (key) WHERE deleted_at IS NULL;
+  CREATE TABLE llm_cost_overrides (
+    id TEXT PRIMARY KEY,
+    provider TEXT NOT NULL,
+    model_id TEXT NOT NULL,
+    currency TEXT NOT NULL,
+    json TEXT NOT NULL
+  );
+  CREATE UNIQUE INDEX llm_cost_overrides_model ON llm_cost_overrides (provider, model_id, currency);
+  `,
 ];
 
 /**

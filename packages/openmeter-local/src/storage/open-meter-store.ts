@@ -2,6 +2,7 @@ import BetterSqlite3, { type Database, type Statement } from 'better-sqlite3';
 import { CustomerStore } from '../customers/customer-store.js';
 import { EntitlementStore } from '../entitlements/entitlement-store.js';
 import type { ValidEvent } from '../events/validate-event.js';
+import { LlmCostStore } from '../llm-cost/llm-cost-store.js';
 import { type CompiledMeter, compileMeter, readMeterValue } from '../meters/compile-meter.js';
 import { safeParseMeterCreate } from '../meters/parse-meter-create.js';
 import type { IngestedEvent, Meter, MeterCreate, OpenMeterEvent } from '../openmeter-types.js';
@@ -80,6 +81,8 @@ export class OpenMeterStore {
   readonly entitlements: EntitlementStore;
   /** v3 customers and the subjects their usage is attributed from. */
   readonly customers: CustomerStore;
+  /** v3 features (with their unit cost) and the namespace's LLM cost price overrides. */
+  readonly llmCost: LlmCostStore;
   #now: () => Date;
 
   /**
@@ -112,6 +115,7 @@ export class OpenMeterStore {
     this.dictionary = new TextDictionary({ database: this.database });
     this.entitlements = new EntitlementStore(this.database);
     this.customers = new CustomerStore({ database: this.database, now });
+    this.llmCost = new LlmCostStore({ database: this.database, now });
     this.#reloadMeters();
   }
 
