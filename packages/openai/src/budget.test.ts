@@ -1,11 +1,11 @@
 import { createBudgetGate } from '@llm-meter/budget-gate';
 import { withSubject } from '@llm-meter/metering';
+import { readMeteringStats } from '@llm-meter/metering/sdk';
+import { type MeteredServers, startMeteredServers } from '@llm-meter/metering/testing';
 import OpenAI6 from 'openai';
 import OpenAI7 from 'openai7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { meterOpenAI } from './meter-openai.js';
-import { readMeteringStats } from './metering-stats.js';
-import { type MeteredServers, startMeteredServers } from './testing/start-metered-servers.js';
 
 let servers: MeteredServers;
 beforeAll(async () => {

@@ -1,13 +1,11 @@
 import { createUsageOutbox } from '@llm-meter/meter-outbox';
 import { withMeterScope, withSubject } from '@llm-meter/metering';
+import { MeterSubjectError, readMeteringStats, subjectHeader } from '@llm-meter/metering/sdk';
+import { type MeteredServers, startMeteredServers } from '@llm-meter/metering/testing';
 import OpenAI6 from 'openai';
 import OpenAI7 from 'openai7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { meterOpenAI } from './meter-openai.js';
-import { MeterSubjectError } from './meter-subject-error.js';
-import { readMeteringStats } from './metering-stats.js';
-import { subjectHeader } from './take-subject-header.js';
-import { type MeteredServers, startMeteredServers } from './testing/start-metered-servers.js';
 
 let servers: MeteredServers;
 beforeAll(async () => {

@@ -1,4 +1,4 @@
-// openai-local (with its ledger on disk) and openmeter-local for the wrapper's tests, an outbox
+// openai-local (with its ledger on disk) and openmeter-local for the SDK wrappers' tests, an outbox
 // delivering to openmeter-local, and the two sides of the comparison: what openai-local billed
 // and what reached OpenMeter.
 import * as fs from 'node:fs';
@@ -23,6 +23,8 @@ export interface MeteredEvent {
 /** Started servers and helpers; `close` stops them and removes the directories. */
 export interface MeteredServers {
   openaiUrl: string;
+  /** openai-local's origin, the base URL of the Anthropic and Google Gen AI SDKs. */
+  origin: string;
   outbox: UsageOutbox;
   /** Directory of a fresh outbox (e.g. for a child process). */
   createOutboxDir(): string;
@@ -54,6 +56,7 @@ export async function startMeteredServers({
   let outboxes = 0;
   return {
     openaiUrl: openai.url,
+    origin: new URL(openai.url).origin,
     outbox,
     createOutboxDir: () => path.join(root, `outbox-${++outboxes}`),
     billed() {
