@@ -1,8 +1,11 @@
 import Anthropic1 from '@anthropic-ai/sdk';
-import { createBudgetGate } from '@llm-meter/budget-gate';
 import { withSubject } from '@llm-meter/metering';
 import { readMeteringStats } from '@llm-meter/metering/sdk';
-import { type MeteredServers, startMeteredServers } from '@llm-meter/metering/testing';
+import {
+  createTestBudget,
+  type MeteredServers,
+  startMeteredServers,
+} from '@llm-meter/metering/testing';
 import Anthropic0 from 'anthropic0';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { meterAnthropic } from './meter-anthropic.js';
@@ -18,38 +21,18 @@ const body = {
   max_tokens: 100,
   messages: [{ role: 'user' as const, content: 'Hello' }],
 };
-// The entitlement balances OpenMeter would answer (`readValue` is the gate's source of them).
-const balances: Record<string, number> = { rich: 1_000_000, broke: 10 };
 
 describe.each([
   ['anthropic 1', Anthropic1],
   ['anthropic 0', Anthropic0 as unknown as typeof Anthropic1],
 ])('meterAnthropic with a budget gate (%s)', (label, Anthropic) => {
   const tag = label.replace(' ', '');
-  const requests: string[] = [];
+  const { budget, requests, fetch } = createTestBudget({ tag });
   const client = () =>
-    meterAnthropic(
-      new Anthropic({
-        apiKey: 'openai-local',
-        baseURL: servers.origin,
-        fetch: (url, init) => {
-          requests.push(String(url));
-          return fetch(url, init);
-        },
-      }),
-      {
-        outbox: servers.outbox,
-        budget: {
-          feature: 'tokens',
-          gate: createBudgetGate({
-            readValue: async ({ subject }) => ({
-              hasAccess: true,
-              balance: balances[subject.replace(`${tag}-`, '')] ?? 0,
-            }),
-          }),
-        },
-      },
-    );
+    meterAnthropic(new Anthropic({ apiKey: 'openai-local', baseURL: servers.origin, fetch }), {
+      outbox: servers.outbox,
+      budget,
+    });
 
   it("refuses a customer over quota before the call, with the SDK's own RateLimitError", async () => {
     const before = { billed: servers.billed().length, requests: requests.length };

@@ -17,21 +17,6 @@ const model = 'claude-haiku-4-5';
 const messages = [{ role: 'user' as const, content: 'Say something about metering.' }];
 const body = { model, max_tokens: 200, messages };
 
-/** Each metered event of `subject` beside what openai-local billed under its id. */
-async function compareWithLedger(subject: string) {
-  const events = await servers.metered(subject);
-  const billed = new Map(servers.billed().map((line) => [line.id, line]));
-  return events.map((event) => {
-    const line = billed.get(event.id);
-    return {
-      id: event.id,
-      usage_source: event.data.usage_source,
-      metered: [event.data.prompt_tokens, event.data.completion_tokens],
-      billed: line ? [line.input_tokens, line.output_tokens] : undefined,
-    };
-  });
-}
-
 describe.each([
   ['anthropic 1', Anthropic1],
   ['anthropic 0', Anthropic0 as unknown as typeof Anthropic1],
@@ -46,7 +31,7 @@ describe.each([
     const subject = `${tag}-blocking`;
     const message = await withSubject(subject, () => client().messages.create(body));
     expect(message.id).toMatch(/^msg_/);
-    const compared = await compareWithLedger(subject);
+    const compared = await servers.compareWithLedger(subject);
     expect(compared).toEqual([
       {
         id: message.id,
@@ -70,7 +55,7 @@ describe.each([
     });
     expect(types[0]).toBe('message_start');
     expect(types.at(-1)).toBe('message_stop');
-    const compared = await compareWithLedger(subject);
+    const compared = await servers.compareWithLedger(subject);
     expect(compared).toHaveLength(1);
     expect(compared[0]).toMatchObject({ id, usage_source: 'provider' });
     expect(compared[0]?.metered).toEqual(compared[0]?.billed);
@@ -84,7 +69,7 @@ describe.each([
       const beta = await metered.beta.messages.create(body);
       return [final.id, beta.id];
     });
-    const compared = await compareWithLedger(subject);
+    const compared = await servers.compareWithLedger(subject);
     expect(new Set(compared.map((row) => row.id))).toEqual(new Set(ids));
     expect(compared).toHaveLength(2);
     for (const row of compared) {

@@ -1,10 +1,4 @@
-import {
-  createSdkMetering,
-  type MeterSdkOptions,
-  meterSdkCall,
-  type SdkPromise,
-  type SdkRequestOptions,
-} from '@llm-meter/metering/sdk';
+import { createSdkMetering, type MeterSdkOptions } from '@llm-meter/metering/sdk';
 import { createAnthropicErrorBody } from './create-anthropic-error-body.js';
 import { planAnthropicCall } from './plan-anthropic-call.js';
 
@@ -36,7 +30,7 @@ export function meterAnthropic<Client extends MeterableAnthropic>(
   client: Client,
   options: MeterAnthropicOptions,
 ): Client {
-  const { context, budget, meter } = createSdkMetering({
+  const metering = createSdkMetering({
     client,
     options,
     wrapper: 'meterAnthropic',
@@ -44,27 +38,11 @@ export function meterAnthropic<Client extends MeterableAnthropic>(
     budgetFetch: { errorBody: createAnthropicErrorBody },
   });
   const meterMessages = (resource: { create: Create }, method: string) =>
-    meter({
+    metering.meterCreate({
       resource,
-      name: 'create',
-      metered: (create, [body, requestOptions]) =>
-        meterSdkCall({
-          create: create as (body: unknown, options: unknown) => SdkPromise<unknown>,
-          body: body as Record<string, unknown>,
-          requestOptions: requestOptions as SdkRequestOptions | undefined,
-          method,
-          plan: ({ envelope, onJournalError }) =>
-            planAnthropicCall({
-              body: body as Record<string, unknown>,
-              envelope,
-              outbox: context.outbox,
-              onJournalError,
-            }),
-          requestIdHeader: 'request-id',
-          context,
-          budget,
-          client,
-        }),
+      method,
+      requestIdHeader: 'request-id',
+      plan: planAnthropicCall,
     });
   meterMessages(client.messages, 'messages.create');
   if (client.beta?.messages) meterMessages(client.beta.messages, 'beta.messages.create');

@@ -1,11 +1,5 @@
 import type { UsageEndpoint } from '@llm-meter/meter-core';
-import {
-  createSdkMetering,
-  type MeterSdkOptions,
-  meterSdkCall,
-  type SdkPromise,
-  type SdkRequestOptions,
-} from '@llm-meter/metering/sdk';
+import { createSdkMetering, type MeterSdkOptions } from '@llm-meter/metering/sdk';
 import { createOpenAIErrorBody } from './create-openai-error-body.js';
 import { planOpenAICall } from './meter-openai-call.js';
 
@@ -38,7 +32,7 @@ export function meterOpenAI<Client extends MeterableOpenAI>(
   client: Client,
   options: MeterOpenAIOptions,
 ): Client {
-  const { context, budget, meter } = createSdkMetering({
+  const metering = createSdkMetering({
     client,
     options,
     wrapper: 'meterOpenAI',
@@ -46,28 +40,11 @@ export function meterOpenAI<Client extends MeterableOpenAI>(
     budgetFetch: { errorBody: createOpenAIErrorBody },
   });
   const meterEndpoint = (resource: { create: Create }, endpoint: UsageEndpoint) =>
-    meter({
+    metering.meterCreate({
       resource,
-      name: 'create',
-      metered: (create, [body, requestOptions]) =>
-        meterSdkCall({
-          create: create as (body: unknown, options: unknown) => SdkPromise<unknown>,
-          body: body as Record<string, unknown>,
-          requestOptions: requestOptions as SdkRequestOptions | undefined,
-          method: `${endpoint}.create`,
-          plan: ({ envelope, onJournalError }) =>
-            planOpenAICall({
-              body: body as Record<string, unknown>,
-              endpoint,
-              envelope,
-              outbox: context.outbox,
-              onJournalError,
-            }),
-          requestIdHeader: 'x-request-id',
-          context,
-          budget,
-          client,
-        }),
+      method: `${endpoint}.create`,
+      requestIdHeader: 'x-request-id',
+      plan: (call) => planOpenAICall({ ...call, endpoint }),
     });
   meterEndpoint(client.chat.completions, 'chat.completions');
   meterEndpoint(client.responses, 'responses');

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { type CallContext, createCallContext } from './call-context.js';
 import { type BudgetFetch, createBudgetFetch } from './create-budget-fetch.js';
+import { meterSdkCall, type SdkCallPlan, type SdkPromise } from './meter-sdk-call.js';
 import type { MeterSdkOptions } from './meter-sdk-options.js';
 import { createMeteringStats } from './metering-stats.js';
+import type { SdkRequestOptions } from './take-subject-header.js';
 import type { BudgetRefusal } from './to-budget-refusal.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: an SDK's overloaded methods, any version.
@@ -21,6 +23,23 @@ export interface SdkMetering {
     resource: Resource;
     name: Name;
     metered: (original: SdkMethod, args: unknown[]) => unknown;
+  }): void;
+  /**
+   * Meters `resource.create` of a Stainless SDK (openai, Anthropic) in place with
+   * `meterSdkCall`: `plan` is the provider's part of each call.
+   */
+  meterCreate(input: {
+    resource: { create: SdkMethod };
+    /** The SDK method, for errors (`messages.create`). */
+    method: string;
+    /** The response header naming the request upstream (`x-request-id`, `request-id`). */
+    requestIdHeader: string;
+    plan: (input: {
+      body: Record<string, unknown>;
+      envelope: Parameters<Parameters<typeof meterSdkCall>[0]['plan']>[0]['envelope'];
+      outbox: MeterSdkOptions['outbox'];
+      onJournalError: (error: unknown) => void;
+    }) => SdkCallPlan;
   }): void;
 }
 
@@ -85,15 +104,40 @@ export function createSdkMetering({
     sdk.fetch = budget.fetch;
   }
   metered.add(client);
+  const meter: SdkMetering['meter'] = ({ resource, name, metered: meterCall }) => {
+    const original = resource[name];
+    const bound: SdkMethod = (...args) => original.apply(resource, args);
+    (resource as Record<string, SdkMethod>)[name] = function meteredMethod(...args: unknown[]) {
+      return meterCall(bound, args);
+    };
+  };
   return {
     context,
     budget,
-    meter({ resource, name, metered: meterCall }) {
-      const original = resource[name];
-      const bound: SdkMethod = (...args) => original.apply(resource, args);
-      (resource as Record<string, SdkMethod>)[name] = function meteredMethod(...args: unknown[]) {
-        return meterCall(bound, args);
-      };
+    meter,
+    meterCreate({ resource, method, requestIdHeader, plan }) {
+      meter({
+        resource,
+        name: 'create',
+        metered: (create, [body, requestOptions]) =>
+          meterSdkCall({
+            create: create as (body: unknown, options: unknown) => SdkPromise<unknown>,
+            body: body as Record<string, unknown>,
+            requestOptions: requestOptions as SdkRequestOptions | undefined,
+            method,
+            plan: ({ envelope, onJournalError }) =>
+              plan({
+                body: body as Record<string, unknown>,
+                envelope,
+                outbox: context.outbox,
+                onJournalError,
+              }),
+            requestIdHeader,
+            context,
+            budget,
+            client,
+          }),
+      });
     },
   };
 }

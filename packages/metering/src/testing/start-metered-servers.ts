@@ -20,6 +20,16 @@ export interface MeteredEvent {
   };
 }
 
+/** One metered event's tokens beside openai-local's ledger line of the same id (if any). */
+export interface LedgerComparison {
+  id: string;
+  usage_source: string;
+  /** `[prompt_tokens, completion_tokens]` as metered. */
+  metered: [number, number];
+  /** `[input_tokens, output_tokens]` as billed, or `undefined` when nothing was billed under the id. */
+  billed: [number, number] | undefined;
+}
+
 /** Started servers and helpers; `close` stops them and removes the directories. */
 export interface MeteredServers {
   openaiUrl: string;
@@ -32,6 +42,8 @@ export interface MeteredServers {
   billed(): BilledRequest[];
   /** Delivers what the outbox holds, then lists the events of `subject` in OpenMeter. */
   metered(subject: string): Promise<MeteredEvent[]>;
+  /** Each metered event of `subject` beside what openai-local billed under its id. */
+  compareWithLedger(subject: string): Promise<LedgerComparison[]>;
   close(): Promise<void>;
 }
 
@@ -54,7 +66,7 @@ export async function startMeteredServers({
     logger: false,
   });
   let outboxes = 0;
-  return {
+  const servers: MeteredServers = {
     openaiUrl: openai.url,
     origin: new URL(openai.url).origin,
     outbox,
@@ -74,6 +86,19 @@ export async function startMeteredServers({
       const listed = await client.events.list({ subject, from: '2000-01-01T00:00:00Z' });
       return listed.map(({ event }) => event as unknown as MeteredEvent);
     },
+    async compareWithLedger(subject) {
+      const events = await servers.metered(subject);
+      const billed = new Map(servers.billed().map((line) => [line.id, line]));
+      return events.map((event) => {
+        const line = billed.get(event.id);
+        return {
+          id: event.id,
+          usage_source: event.data.usage_source,
+          metered: [event.data.prompt_tokens, event.data.completion_tokens],
+          billed: line ? [line.input_tokens, line.output_tokens] : undefined,
+        };
+      });
+    },
     async close() {
       await outbox.close({ deadlineMs: 1_000 });
       await openai.close();
@@ -81,4 +106,5 @@ export async function startMeteredServers({
       fs.rmSync(root, { recursive: true, force: true });
     },
   };
+  return servers;
 }
