@@ -1,11 +1,14 @@
-import { createBudgetGate } from '@llm-meter/budget-gate';
 import { withSubject } from '@llm-meter/metering';
+import { readMeteringStats } from '@llm-meter/metering/sdk';
+import {
+  createTestBudget,
+  type MeteredServers,
+  startMeteredServers,
+} from '@llm-meter/metering/testing';
 import OpenAI6 from 'openai';
 import OpenAI7 from 'openai7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { meterOpenAI } from './meter-openai.js';
-import { readMeteringStats } from './metering-stats.js';
-import { type MeteredServers, startMeteredServers } from './testing/start-metered-servers.js';
 
 let servers: MeteredServers;
 beforeAll(async () => {
@@ -14,38 +17,18 @@ beforeAll(async () => {
 afterAll(() => servers.close());
 
 const messages = [{ role: 'user' as const, content: 'Hello' }];
-// The entitlement balances OpenMeter would answer (`readValue` is the gate's source of them).
-const balances: Record<string, number> = { rich: 1_000_000, broke: 10 };
 
 describe.each([
   ['openai 6', OpenAI6],
   ['openai 7', OpenAI7 as unknown as typeof OpenAI6],
 ])('meterOpenAI with a budget gate (%s)', (label, OpenAI) => {
   const tag = label.replace(' ', '');
-  const requests: string[] = [];
+  const { budget, requests, fetch } = createTestBudget({ tag });
   const client = () =>
-    meterOpenAI(
-      new OpenAI({
-        apiKey: 'openai-local',
-        baseURL: servers.openaiUrl,
-        fetch: (url, init) => {
-          requests.push(String(url));
-          return fetch(url, init);
-        },
-      }),
-      {
-        outbox: servers.outbox,
-        budget: {
-          feature: 'tokens',
-          gate: createBudgetGate({
-            readValue: async ({ subject }) => ({
-              hasAccess: true,
-              balance: balances[subject.replace(`${tag}-`, '')] ?? 0,
-            }),
-          }),
-        },
-      },
-    );
+    meterOpenAI(new OpenAI({ apiKey: 'openai-local', baseURL: servers.openaiUrl, fetch }), {
+      outbox: servers.outbox,
+      budget,
+    });
 
   it("refuses a customer over quota before the call, with the SDK's own RateLimitError", async () => {
     const before = { billed: servers.billed().length, requests: requests.length };

@@ -1,10 +1,13 @@
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { countChatPromptTokens } from '@llm-meter/meter-core';
-import { deliverLeftovers } from '@llm-meter/metering/testing';
+import {
+  deliverLeftovers,
+  type MeteredServers,
+  runUntilKilled,
+  startMeteredServers,
+} from '@llm-meter/metering/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type MeteredServers, startMeteredServers } from './testing/start-metered-servers.js';
 
 const packageDirectory = fileURLToPath(new URL('..', import.meta.url));
 const messages = [{ role: 'user' as const, content: 'Tell me a long story about metering.' }];
@@ -19,11 +22,8 @@ afterAll(async () => {
   for (const dir of directories) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-/**
- * Runs call-until-killed.ts, SIGKILLs it once it printed `killAfter` lines, and returns them.
- * Waits on the child's output, never on time.
- */
-async function callThenKill({
+/** Runs call-until-killed.ts and SIGKILLs it once it printed `killAfter` lines. */
+function callThenKill({
   mode,
   sdk,
   dir,
@@ -34,45 +34,13 @@ async function callThenKill({
   dir: string;
   killAfter: number;
 }): Promise<Record<string, unknown>[]> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--conditions=@llm-meter/source',
-      '--import',
-      'tsx',
-      'src/testing/call-until-killed.ts',
-      mode,
-      sdk,
-    ],
-    {
-      cwd: packageDirectory,
-      env: {
-        ...process.env,
-        OPENAI_BASE_URL: servers.openaiUrl,
-        OUTBOX_DIR: dir,
-        STOP_AFTER: String(killAfter),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  const lines: Record<string, unknown>[] = [];
-  let stderr = '';
-  let buffered = '';
-  child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
-  child.stdout.setEncoding('utf8').on('data', (text: string) => {
-    buffered += text;
-    const parts = buffered.split('\n');
-    buffered = parts.pop() ?? '';
-    for (const part of parts) lines.push(JSON.parse(part) as Record<string, unknown>);
-    if (lines.length >= killAfter) child.kill('SIGKILL');
+  return runUntilKilled({
+    cwd: packageDirectory,
+    script: 'src/testing/call-until-killed.ts',
+    args: [mode, sdk],
+    env: { OPENAI_BASE_URL: servers.openaiUrl, OUTBOX_DIR: dir, STOP_AFTER: String(killAfter) },
+    killAfter,
   });
-  const signal = await new Promise<NodeJS.Signals | null>((resolve) =>
-    child.once('close', (_code, closeSignal) => resolve(closeSignal)),
-  );
-  if (lines.some((line) => line.end) || signal !== 'SIGKILL') {
-    throw new Error(`the child was not killed mid-call (${lines.length} lines): ${stderr}`);
-  }
-  return lines;
 }
 
 describe.each(['6', '7'] as const)('a process killed mid-call (openai %s)', (sdk) => {

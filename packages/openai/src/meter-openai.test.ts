@@ -1,13 +1,11 @@
 import { createUsageOutbox } from '@llm-meter/meter-outbox';
 import { withMeterScope, withSubject } from '@llm-meter/metering';
+import { MeterSubjectError, readMeteringStats, subjectHeader } from '@llm-meter/metering/sdk';
+import { type MeteredServers, startMeteredServers } from '@llm-meter/metering/testing';
 import OpenAI6 from 'openai';
 import OpenAI7 from 'openai7';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { meterOpenAI } from './meter-openai.js';
-import { MeterSubjectError } from './meter-subject-error.js';
-import { readMeteringStats } from './metering-stats.js';
-import { subjectHeader } from './take-subject-header.js';
-import { type MeteredServers, startMeteredServers } from './testing/start-metered-servers.js';
 
 let servers: MeteredServers;
 beforeAll(async () => {
@@ -16,21 +14,6 @@ beforeAll(async () => {
 afterAll(() => servers.close());
 
 const messages = [{ role: 'user' as const, content: 'Say something about metering.' }];
-
-/** Each metered event of `subject` matched with what openai-local billed under its id. */
-async function compareWithLedger(subject: string) {
-  const events = await servers.metered(subject);
-  const billed = new Map(servers.billed().map((line) => [line.id, line]));
-  return events.map((event) => {
-    const line = billed.get(event.id);
-    return {
-      id: event.id,
-      usage_source: event.data.usage_source,
-      metered: [event.data.prompt_tokens, event.data.completion_tokens],
-      billed: line ? [line.input_tokens, line.output_tokens] : undefined,
-    };
-  });
-}
 
 describe.each([
   ['openai 6', OpenAI6],
@@ -48,7 +31,7 @@ describe.each([
     const completion = await withSubject(subject, () =>
       client().chat.completions.create({ model: 'gpt-4o-mini', messages }),
     );
-    const compared = await compareWithLedger(subject);
+    const compared = await servers.compareWithLedger(subject);
     expect(compared).toEqual([
       {
         id: completion.id,
@@ -73,7 +56,7 @@ describe.each([
     });
     expect(chunks.length).toBeGreaterThan(2);
     expect(chunks.some((chunk) => chunk.choices.length === 0)).toBe(false);
-    const compared = await compareWithLedger(subject);
+    const compared = await servers.compareWithLedger(subject);
     expect(compared).toHaveLength(1);
     expect(compared[0]?.id).toBe(chunks[0]?.id);
     expect(compared[0]?.usage_source).toBe('provider');
@@ -92,7 +75,7 @@ describe.each([
     );
     let usage: OpenAI6.CompletionUsage | null | undefined;
     for await (const chunk of stream) usage = chunk.usage ?? usage;
-    const [compared] = await compareWithLedger(subject);
+    const [compared] = await servers.compareWithLedger(subject);
     expect(compared?.metered).toEqual([usage?.prompt_tokens, usage?.completion_tokens]);
     expect(compared?.billed).toEqual(compared?.metered);
   });
@@ -115,7 +98,7 @@ describe.each([
         .stream({ model: 'gpt-4o-mini', input: 'And once more' })
         .finalResponse();
     });
-    const compared = await compareWithLedger(subject);
+    const compared = await servers.compareWithLedger(subject);
     expect(compared).toHaveLength(5);
     for (const row of compared) {
       expect(row.usage_source).toBe('provider');
@@ -134,7 +117,7 @@ describe.each([
     for await (const _chunk of stream) if (++read === 2) break;
     // openai-local at full speed has sent the whole answer: read on, it is billed exactly.
     await expect.poll(() => servers.metered(subject).then((events) => events.length)).toBe(1);
-    const [compared] = await compareWithLedger(subject);
+    const [compared] = await servers.compareWithLedger(subject);
     expect(compared?.usage_source).toBe('provider');
     expect(compared?.metered).toEqual(compared?.billed);
   });

@@ -1,12 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { createBudgetRefusalEvent } from '@llm-meter/budget-gate';
 import type { UsageEndpoint } from '@llm-meter/meter-core';
-import { createCallContext } from './call-context.js';
-import { type BudgetFetch, createBudgetFetch } from './create-budget-fetch.js';
-import { meterCall, type SdkPromise } from './meter-call.js';
-import type { MeterOpenAIOptions } from './meter-openai-options.js';
-import { createMeteringStats } from './metering-stats.js';
-import type { SdkRequestOptions } from './take-subject-header.js';
+import { createSdkMetering, type MeterSdkOptions } from '@llm-meter/metering/sdk';
+import { createOpenAIErrorBody } from './create-openai-error-body.js';
+import { planOpenAICall } from './meter-openai-call.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: the SDK's overloaded `create` methods, any version.
 type Create = (...args: any[]) => unknown;
@@ -18,7 +13,8 @@ export interface MeterableOpenAI {
   embeddings: { create: Create };
 }
 
-const metered = new WeakSet<object>();
+/** Options of {@link meterOpenAI} (those of every metered SDK client). */
+export type MeterOpenAIOptions = MeterSdkOptions;
 
 /**
  * Meters an `OpenAI` client of the openai SDK (6 or 7) and returns the same client, with the
@@ -36,73 +32,22 @@ export function meterOpenAI<Client extends MeterableOpenAI>(
   client: Client,
   options: MeterOpenAIOptions,
 ): Client {
-  if (metered.has(client)) {
-    throw new TypeError(
-      'meterOpenAI: this client is metered already (metering it again would bill every call twice): keep using the client the first meterOpenAI returned',
-    );
-  }
-  if (typeof options?.outbox?.enqueue !== 'function') {
-    throw new TypeError(
-      'meterOpenAI: options.outbox must be a usage outbox: pass createUsageOutbox({ client, dir }) of @llm-meter/meter-outbox',
-    );
-  }
-  const stats = createMeteringStats(client);
-  const context = createCallContext({ options, stats });
-  let budget: BudgetFetch | undefined;
-  if (options.budget) {
-    const sdk = client as unknown as { fetch?: BudgetFetch['fetch'] };
-    if (typeof sdk.fetch !== 'function') {
-      throw new TypeError(
-        'meterOpenAI: options.budget needs an OpenAI client of the openai SDK (6 or 7): this client has no fetch to put the budget gate in front of',
-      );
-    }
-    budget = createBudgetFetch({
-      fetch: sdk.fetch,
-      budget: options.budget,
-      generateId: options.generateId ?? randomUUID,
-      onSettleError: (error) =>
-        context.failed({ stage: 'a budget reservation could not be settled', error }),
-      onRefusal: ({ error, request }) => {
-        // Journaled like usage, so the customer's refusals are counted; never fails the call.
-        try {
-          options.outbox.enqueue(
-            createBudgetRefusalEvent({
-              error,
-              id: (options.generateId ?? randomUUID)(),
-              now: options.now ?? (() => new Date()),
-              provider: options.provider,
-              requestedModel: typeof request.model === 'string' ? request.model : undefined,
-              source: options.source,
-            }),
-          );
-        } catch (caught) {
-          context.failed({ stage: 'a budget refusal could not be journaled', error: caught });
-        }
-      },
+  const metering = createSdkMetering({
+    client,
+    options,
+    wrapper: 'meterOpenAI',
+    provider: 'openai',
+    budgetFetch: { errorBody: createOpenAIErrorBody },
+  });
+  const meterEndpoint = (resource: { create: Create }, endpoint: UsageEndpoint) =>
+    metering.meterCreate({
+      resource,
+      method: `${endpoint}.create`,
+      requestIdHeader: 'x-request-id',
+      plan: (call) => planOpenAICall({ ...call, endpoint }),
     });
-    sdk.fetch = budget.fetch;
-  }
-  const meter = (resource: { create: Create }, endpoint: UsageEndpoint) => {
-    const create = resource.create;
-    resource.create = function create_(
-      body: Record<string, unknown>,
-      requestOptions?: SdkRequestOptions,
-    ) {
-      return meterCall({
-        create: (sentBody, sentOptions) =>
-          create.call(resource, sentBody, sentOptions) as SdkPromise<unknown>,
-        body,
-        requestOptions,
-        endpoint,
-        context,
-        budget,
-        client,
-      });
-    };
-  };
-  meter(client.chat.completions, 'chat.completions');
-  meter(client.responses, 'responses');
-  meter(client.embeddings, 'embeddings');
-  metered.add(client);
+  meterEndpoint(client.chat.completions, 'chat.completions');
+  meterEndpoint(client.responses, 'responses');
+  meterEndpoint(client.embeddings, 'embeddings');
   return client;
 }

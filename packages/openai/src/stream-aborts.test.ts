@@ -1,12 +1,12 @@
-import OpenAI6 from 'openai';
-import OpenAI7 from 'openai7';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { meterOpenAI } from './meter-openai.js';
 import {
   type MeteredEvent,
   type MeteredServers,
   startMeteredServers,
-} from './testing/start-metered-servers.js';
+} from '@llm-meter/metering/testing';
+import OpenAI6 from 'openai';
+import OpenAI7 from 'openai7';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { meterOpenAI } from './meter-openai.js';
 
 let servers: MeteredServers;
 beforeAll(async () => {

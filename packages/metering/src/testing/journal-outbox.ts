@@ -6,24 +6,26 @@ import * as path from 'node:path';
 import { createUsageOutbox, type OutboxEvent, type UsageOutbox } from '@llm-meter/meter-outbox';
 
 /**
- * An outbox on a fresh directory (named with `prefix`, added to `directories` for the test's
- * clean-up) that delivers nowhere, as a process that is about to die.
+ * An outbox that delivers nowhere, as a process that is about to die: on `dir`, or on a fresh
+ * directory (named with `prefix`, added to `directories` for the test's clean-up).
  */
 export async function openDyingOutbox({
-  prefix,
-  directories,
+  dir = undefined,
+  prefix = 'llm-meter-dying-',
+  directories = [],
 }: {
-  prefix: string;
-  directories: string[];
+  dir?: string | undefined;
+  prefix?: string | undefined;
+  directories?: string[] | undefined;
 }): Promise<{ dir: string; outbox: UsageOutbox }> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  directories.push(dir);
+  const outboxDir = dir ?? fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  if (dir === undefined) directories.push(outboxDir);
   const outbox = await createUsageOutbox({
     client: { events: { ingest: () => new Promise<void>(() => undefined) } },
-    dir,
+    dir: outboxDir,
     logger: false,
   });
-  return { dir, outbox };
+  return { dir: outboxDir, outbox };
 }
 
 /** What the next process delivers from `dir`: everything its predecessor left journaled. */

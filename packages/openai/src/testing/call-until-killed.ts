@@ -5,7 +5,7 @@
 // call is handed to the SDK, then waits for an answer upstream holds back. Either way the parent
 // kills it with SIGKILL.
 // Usage: node --conditions=@llm-meter/source --import tsx src/testing/call-until-killed.ts stream|blocking 6|7
-import { createUsageOutbox } from '@llm-meter/meter-outbox';
+import { openDyingOutbox } from '@llm-meter/metering/testing';
 import OpenAI6 from 'openai';
 import OpenAI7 from 'openai7';
 import { meterOpenAI } from '../meter-openai.js';
@@ -24,11 +24,7 @@ if (
   );
   process.exit(2);
 }
-const outbox = await createUsageOutbox({
-  client: { events: { ingest: () => new Promise<void>(() => undefined) } },
-  dir,
-  logger: false,
-});
+const { outbox } = await openDyingOutbox({ dir });
 const OpenAI = sdk === '6' ? OpenAI6 : (OpenAI7 as unknown as typeof OpenAI6);
 const openai = meterOpenAI(new OpenAI({ apiKey: 'openai-local', baseURL, maxRetries: 0 }), {
   outbox,

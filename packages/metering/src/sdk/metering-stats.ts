@@ -21,7 +21,7 @@ export function createMeteringStats(client: object): MeteringStats {
 }
 
 /**
- * The counters of a client `meterOpenAI` returned (a live object), or `undefined` for a client
+ * The counters of a client a metering wrapper (`meterOpenAI`, `meterAnthropic`, `meterGoogleGenAI`) returned (a live object), or `undefined` for a client
  * that is not metered.
  */
 export function readMeteringStats(client: object): Readonly<MeteringStats> | undefined {

@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { BudgetGate } from '@llm-meter/budget-gate';
 import type { StreamMeterOptions, UsageEvent } from '@llm-meter/meter-core';
 import type { UsageOutbox } from '@llm-meter/meter-outbox';
-import { type AbortGraceSleep, currentMeterScope, defaultAbortGraceMs } from '@llm-meter/metering';
-import type { MeterOpenAIOptions } from './meter-openai-options.js';
+import { type AbortGraceSleep, defaultAbortGraceMs } from '../create-abort-grace.js';
+import { currentMeterScope } from '../meter-scope.js';
+import type { MeterSdkOptions } from './meter-sdk-options.js';
 import { MeterSubjectError } from './meter-subject-error.js';
 import type { MeteringStats } from './metering-stats.js';
 import { subjectHeader } from './take-subject-header.js';
@@ -14,21 +15,31 @@ export interface CallContext {
   budget: { gate: BudgetGate; feature: string } | undefined;
   abortGraceMs: number;
   sleep: AbortGraceSleep | undefined;
-  /** The envelope of one call: who pays (header, scope, default), dimensions, a provisional id. */
-  envelopeOf(input: { headerSubject: string | undefined; endpoint: string }): StreamMeterOptions;
+  /**
+   * The envelope of one call of `method` (`chat.completions.create`, `messages.create`): who
+   * pays (header, scope, default), dimensions, a provisional id.
+   */
+  envelopeOf(input: { headerSubject: string | undefined; method: string }): StreamMeterOptions;
   /** Counts an event that was journaled. */
   counted(event: UsageEvent): void;
   /** Counts and logs what metering could not do; never throws. */
   failed(input: { stage: string; error: unknown }): void;
 }
 
-/** Builds the shared context of {@link meterOpenAI} from its options. */
+/**
+ * Builds the shared context of one metered client from its options: `wrapper` names the
+ * function in errors (`meterOpenAI`), `headerHint` says where a call's subject header goes.
+ */
 export function createCallContext({
   options,
   stats,
+  wrapper,
+  headerHint = `pass headers: { '${subjectHeader}': customerId } in its request options`,
 }: {
-  options: MeterOpenAIOptions;
+  options: MeterSdkOptions;
   stats: MeteringStats;
+  wrapper: string;
+  headerHint?: string | undefined;
 }): CallContext {
   const now = options.now ?? (() => new Date());
   const generateId = options.generateId ?? randomUUID;
@@ -36,7 +47,7 @@ export function createCallContext({
   const abortGraceMs = options.abortGraceMs ?? defaultAbortGraceMs;
   if (!Number.isFinite(abortGraceMs) || abortGraceMs < 0) {
     throw new TypeError(
-      `meterOpenAI: options.abortGraceMs must be a number of milliseconds >= 0, got ${String(abortGraceMs)}`,
+      `${wrapper}: options.abortGraceMs must be a number of milliseconds >= 0, got ${String(abortGraceMs)}`,
     );
   }
   return {
@@ -44,12 +55,12 @@ export function createCallContext({
     budget: options.budget,
     abortGraceMs,
     sleep: options.sleep,
-    envelopeOf({ headerSubject, endpoint }) {
+    envelopeOf({ headerSubject, method }) {
       const scope = currentMeterScope();
       const subject = headerSubject ?? scope?.subject ?? options.defaultSubject;
       if (subject === undefined || subject.trim() === '') {
         throw new MeterSubjectError(
-          `${endpoint}.create: no subject to bill this call to: wrap the call in withSubject(customerId, () => ...) (@llm-meter/metering), pass headers: { '${subjectHeader}': customerId } in its request options, or set meterOpenAI's options.defaultSubject`,
+          `${method}: no subject to bill this call to: wrap the call in withSubject(customerId, () => ...) (@llm-meter/metering), ${headerHint}, or set ${wrapper}'s options.defaultSubject`,
         );
       }
       const dimensions =

@@ -1,5 +1,6 @@
 import type { StreamEndReason, UsageEvent } from '@llm-meter/meter-core';
-import { type CallJournal, isConnectFailure } from '@llm-meter/metering';
+import type { CallJournal } from '../create-call-journal.js';
+import { isConnectFailure } from '../is-connect-failure.js';
 import type { CallContext } from './call-context.js';
 
 /** A call's journal, and what happens once its one event is known (budget settlement). */

@@ -1,4 +1,5 @@
-import { type AbortGraceSleep, createAbortGrace, type StreamJournal } from '@llm-meter/metering';
+import { type AbortGraceSleep, createAbortGrace } from '../create-abort-grace.js';
+import type { StreamJournal } from '../create-stream-journal.js';
 import type { CallContext } from './call-context.js';
 import { completeCall, estimateCall, isAbortError, type OpenCall } from './end-call-journal.js';
 

@@ -1,4 +1,4 @@
-// openai-local (with its ledger on disk) and openmeter-local for the wrapper's tests, an outbox
+// openai-local (with its ledger on disk) and openmeter-local for the SDK wrappers' tests, an outbox
 // delivering to openmeter-local, and the two sides of the comparison: what openai-local billed
 // and what reached OpenMeter.
 import * as fs from 'node:fs';
@@ -20,9 +20,21 @@ export interface MeteredEvent {
   };
 }
 
+/** One metered event's tokens beside openai-local's ledger line of the same id (if any). */
+export interface LedgerComparison {
+  id: string;
+  usage_source: string;
+  /** `[prompt_tokens, completion_tokens]` as metered. */
+  metered: [number, number];
+  /** `[input_tokens, output_tokens]` as billed, or `undefined` when nothing was billed under the id. */
+  billed: [number, number] | undefined;
+}
+
 /** Started servers and helpers; `close` stops them and removes the directories. */
 export interface MeteredServers {
   openaiUrl: string;
+  /** openai-local's origin, the base URL of the Anthropic and Google Gen AI SDKs. */
+  origin: string;
   outbox: UsageOutbox;
   /** Directory of a fresh outbox (e.g. for a child process). */
   createOutboxDir(): string;
@@ -30,6 +42,8 @@ export interface MeteredServers {
   billed(): BilledRequest[];
   /** Delivers what the outbox holds, then lists the events of `subject` in OpenMeter. */
   metered(subject: string): Promise<MeteredEvent[]>;
+  /** Each metered event of `subject` beside what openai-local billed under its id. */
+  compareWithLedger(subject: string): Promise<LedgerComparison[]>;
   close(): Promise<void>;
 }
 
@@ -52,8 +66,9 @@ export async function startMeteredServers({
     logger: false,
   });
   let outboxes = 0;
-  return {
+  const servers: MeteredServers = {
     openaiUrl: openai.url,
+    origin: new URL(openai.url).origin,
     outbox,
     createOutboxDir: () => path.join(root, `outbox-${++outboxes}`),
     billed() {
@@ -71,6 +86,19 @@ export async function startMeteredServers({
       const listed = await client.events.list({ subject, from: '2000-01-01T00:00:00Z' });
       return listed.map(({ event }) => event as unknown as MeteredEvent);
     },
+    async compareWithLedger(subject) {
+      const events = await servers.metered(subject);
+      const billed = new Map(servers.billed().map((line) => [line.id, line]));
+      return events.map((event) => {
+        const line = billed.get(event.id);
+        return {
+          id: event.id,
+          usage_source: event.data.usage_source,
+          metered: [event.data.prompt_tokens, event.data.completion_tokens],
+          billed: line ? [line.input_tokens, line.output_tokens] : undefined,
+        };
+      });
+    },
     async close() {
       await outbox.close({ deadlineMs: 1_000 });
       await openai.close();
@@ -78,4 +106,5 @@ export async function startMeteredServers({
       fs.rmSync(root, { recursive: true, force: true });
     },
   };
+  return servers;
 }

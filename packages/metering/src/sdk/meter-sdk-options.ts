@@ -1,14 +1,14 @@
 import type { BudgetGate } from '@llm-meter/budget-gate';
 import type { EncodingName } from '@llm-meter/meter-core';
 import type { UsageOutbox } from '@llm-meter/meter-outbox';
-import type { AbortGraceSleep } from '@llm-meter/metering';
+import type { AbortGraceSleep } from '../create-abort-grace.js';
 
 /**
- * Options of {@link meterOpenAI}: where the events go, who pays when no scope says so, and the
- * optional budget gate.
+ * Options of every metered SDK client (`meterOpenAI`, `meterAnthropic`, `meterGoogleGenAI`):
+ * where the events go, who pays when no scope says so, and the optional budget gate.
  * @see https://openmeter.io/docs/metering/events/usage-events
  */
-export interface MeterOpenAIOptions {
+export interface MeterSdkOptions {
   /** The outbox every event is journaled in (`createUsageOutbox` of `@llm-meter/meter-outbox`). */
   outbox: UsageOutbox;
   /**
@@ -21,15 +21,16 @@ export interface MeterOpenAIOptions {
   dimensions?: Readonly<Record<string, string>> | undefined;
   /** CloudEvents `source`; default `llm-meter`. */
   source?: string | undefined;
-  /** CloudEvents `type`; default `openai` (the type the shipped meters count). */
+  /** CloudEvents `type`; default `openai` (the type the shipped meters count, for every provider). */
   type?: string | undefined;
-  /** Who serves the calls (`openai`, `azure`, `ollama`, ...); default `openai`. */
+  /** Who serves the calls (`openai`, `azure`, `anthropic`, `bedrock`, `gemini`, ...); default the SDK's provider. */
   provider?: string | undefined;
   /** Encoding of estimates; default the model's, else `o200k_base`. */
   encoding?: EncodingName | undefined;
   /**
-   * Refuses a subject over quota before the call, with the SDK's own `RateLimitError`
-   * (status 429, code `insufficient_quota`), and settles the booking with the call's event.
+   * Refuses a subject over quota before the call, with the SDK's own error for a 429 (openai's
+   * and Anthropic's `RateLimitError`, Google Gen AI's `ApiError`), and settles the booking with
+   * the call's event.
    */
   budget?: { gate: BudgetGate; feature: string } | undefined;
   /**

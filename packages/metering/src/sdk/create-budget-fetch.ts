@@ -1,10 +1,6 @@
-import {
-  BudgetExceededError,
-  type BudgetGate,
-  BudgetUnavailableError,
-  type Reservation,
-} from '@llm-meter/budget-gate';
+import { BudgetExceededError, type BudgetGate, type Reservation } from '@llm-meter/budget-gate';
 import type { UsageEvent } from '@llm-meter/meter-core';
+import { type BudgetRefusal, toBudgetRefusal } from './to-budget-refusal.js';
 
 /** The private header that ties a request to its budget check; removed before it is sent. */
 const callHeader = 'x-llm-meter-call';
@@ -31,11 +27,11 @@ interface Booking {
 }
 
 /**
- * Puts a budget gate in front of the SDK's `fetch`: each call's worst case is booked when the
- * call is made, and its request waits for the booking inside `fetch`, the one await metering
- * adds. A refused call is answered by `fetch` itself in OpenAI's error shape, so the SDK throws
- * its own error class: 429 `insufficient_quota` (`RateLimitError`) over quota, 403
- * `budget_unavailable` (`PermissionDeniedError`) when no entitlement is known, 400
+ * Puts a budget gate in front of the SDK's `fetch` (a Stainless SDK: openai, Anthropic): each
+ * call's worst case is booked when the call is made, and its request waits for the booking
+ * inside `fetch`, the one await metering adds. A refused call is answered by `fetch` itself with
+ * the provider's error body (`errorBody`), so the SDK throws its own error class: 429
+ * (`RateLimitError`) over quota, 403 (`PermissionDeniedError`) when no entitlement is known, 400
  * (`BadRequestError`) for a request the gate cannot estimate; `x-should-retry: false` keeps the
  * SDK from retrying it.
  * @see https://platform.openai.com/docs/guides/error-codes/api-errors
@@ -43,12 +39,18 @@ interface Booking {
 export function createBudgetFetch({
   fetch,
   budget,
+  provider,
+  errorBody,
   generateId,
   onSettleError,
   onRefusal,
 }: {
   fetch: Fetch;
   budget: { gate: BudgetGate; feature: string };
+  /** Whose API the requests are for (meter-core's provider id): how their worst case is counted. */
+  provider: string;
+  /** The provider's JSON error body for a refusal. */
+  errorBody: (refusal: BudgetRefusal) => unknown;
   generateId: () => string;
   onSettleError: (error: unknown) => void;
   /** A call refused over quota (before it is answered 429), to record its refusal event. */
@@ -70,13 +72,18 @@ export function createBudgetFetch({
     },
     hold({ subject, request }) {
       const id = generateId();
-      const outcome = budget.gate.reserve({ subject, feature: budget.feature, request }).then(
-        (reservation) => ({ reservation }),
-        (error: unknown) => {
-          if (error instanceof BudgetExceededError) onRefusal({ error, request });
-          return { refusal: refusalOf(error) };
-        },
-      );
+      const outcome = budget.gate
+        .reserve({ subject, feature: budget.feature, request, provider })
+        .then(
+          (reservation) => ({ reservation }),
+          (error: unknown) => {
+            if (error instanceof BudgetExceededError) onRefusal({ error, request });
+            const refusal = toBudgetRefusal(error);
+            return {
+              refusal: refusalResponse({ status: refusal.status, body: errorBody(refusal) }),
+            };
+          },
+        );
       bookings.set(id, { outcome });
       let settled = false;
       return {
@@ -111,42 +118,8 @@ export function createBudgetFetch({
   };
 }
 
-function refusalOf(error: unknown): Response {
-  if (error instanceof BudgetExceededError) {
-    return errorResponse(
-      429,
-      `You exceeded your current quota: ${error.message}`,
-      'insufficient_quota',
-      'insufficient_quota',
-    );
-  }
-  if (error instanceof BudgetUnavailableError) {
-    return errorResponse(403, error.message, 'insufficient_quota', 'budget_unavailable');
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  if (!(error instanceof TypeError)) {
-    return errorResponse(
-      403,
-      `the budget could not be checked: ${message}`,
-      'insufficient_quota',
-      'budget_unavailable',
-    );
-  }
-  return errorResponse(
-    400,
-    `the budget gate cannot estimate this request: ${message}`,
-    'invalid_request_error',
-    null,
-  );
-}
-
-function errorResponse(
-  status: number,
-  message: string,
-  type: string,
-  code: string | null,
-): Response {
-  return new Response(JSON.stringify({ error: { message, type, param: null, code } }), {
+function refusalResponse({ status, body }: { status: number; body: unknown }): Response {
+  return new Response(JSON.stringify(body), {
     status,
     headers: { 'content-type': 'application/json', 'x-should-retry': 'false' },
   });

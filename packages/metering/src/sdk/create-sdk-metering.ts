@@ -1,0 +1,161 @@
+import { randomUUID } from 'node:crypto';
+import { createBudgetRefusalEvent } from '@llm-meter/budget-gate';
+import { type CallContext, createCallContext } from './call-context.js';
+import { type BudgetFetch, createBudgetFetch } from './create-budget-fetch.js';
+import { meterSdkCall, type SdkCallPlan, type SdkPromise } from './meter-sdk-call.js';
+import type { MeterSdkOptions } from './meter-sdk-options.js';
+import { createMeteringStats } from './metering-stats.js';
+import type { SdkRequestOptions } from './take-subject-header.js';
+import type { BudgetRefusal } from './to-budget-refusal.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: an SDK's overloaded methods, any version.
+type SdkMethod = (...args: any[]) => unknown;
+
+/** One metered client: its shared context, its budget gate, and how to meter a method in place. */
+export interface SdkMetering {
+  context: CallContext;
+  /** The budget gate in front of the client's `fetch`, when `options.budget` is set and `budgetFetch` given. */
+  budget: BudgetFetch | undefined;
+  /**
+   * Replaces `resource[name]` in place by `metered`, which gets the original method (bound to
+   * the resource) and the caller's arguments.
+   */
+  meter<Resource extends Record<Name, SdkMethod>, Name extends string>(input: {
+    resource: Resource;
+    name: Name;
+    metered: (original: SdkMethod, args: unknown[]) => unknown;
+  }): void;
+  /**
+   * Meters `resource.create` of a Stainless SDK (openai, Anthropic) in place with
+   * `meterSdkCall`: `plan` is the provider's part of each call.
+   */
+  meterCreate(input: {
+    resource: { create: SdkMethod };
+    /** The SDK method, for errors (`messages.create`). */
+    method: string;
+    /** The response header naming the request upstream (`x-request-id`, `request-id`). */
+    requestIdHeader: string;
+    plan: (input: {
+      body: Record<string, unknown>;
+      envelope: Parameters<Parameters<typeof meterSdkCall>[0]['plan']>[0]['envelope'];
+      outbox: MeterSdkOptions['outbox'];
+      onJournalError: (error: unknown) => void;
+    }) => SdkCallPlan;
+  }): void;
+}
+
+const metered = new WeakSet<object>();
+
+/**
+ * Starts metering an SDK client (what `meterOpenAI`, `meterAnthropic` and `meterGoogleGenAI`
+ * share): refuses a client metered already (it would bill every call twice) and options without
+ * an outbox, starts the client's counters (`readMeteringStats`), and with `options.budget` puts
+ * the budget gate in front of the client's `fetch` (`budgetFetch`: the provider's error body, so
+ * the SDK throws its own error for a refusal).
+ * @see https://openmeter.io/docs/metering/events/usage-events
+ */
+export function createSdkMetering({
+  client,
+  options,
+  wrapper,
+  provider,
+  headerHint,
+  budgetFetch,
+}: {
+  client: object;
+  options: MeterSdkOptions;
+  /** The wrapper's name, in errors (`meterOpenAI`). */
+  wrapper: string;
+  /** meter-core's provider id of the SDK's API (`openai`, `anthropic`, `gemini`). */
+  provider: string;
+  /** Where a call's subject header goes, in the error of a call without a subject. */
+  headerHint?: string | undefined;
+  /** Puts the budget gate in the client's `fetch` (Stainless SDKs), with the provider's error body. */
+  budgetFetch?: { errorBody: (refusal: BudgetRefusal) => unknown } | undefined;
+}): SdkMetering {
+  if (metered.has(client)) {
+    throw new TypeError(
+      `${wrapper}: this client is metered already (metering it again would bill every call twice): keep using the client the first ${wrapper} returned`,
+    );
+  }
+  if (typeof options?.outbox?.enqueue !== 'function') {
+    throw new TypeError(
+      `${wrapper}: options.outbox must be a usage outbox: pass createUsageOutbox({ client, dir }) of @llm-meter/meter-outbox`,
+    );
+  }
+  const stats = createMeteringStats(client);
+  const context = createCallContext({ options, stats, wrapper, headerHint });
+  let budget: BudgetFetch | undefined;
+  if (options.budget && budgetFetch) {
+    const sdk = client as { fetch?: BudgetFetch['fetch'] };
+    if (typeof sdk.fetch !== 'function') {
+      throw new TypeError(
+        `${wrapper}: options.budget needs a client of the SDK itself: this client has no fetch to put the budget gate in front of`,
+      );
+    }
+    budget = createBudgetFetch({
+      fetch: sdk.fetch,
+      budget: options.budget,
+      provider,
+      errorBody: budgetFetch.errorBody,
+      generateId: options.generateId ?? randomUUID,
+      onSettleError: (error) =>
+        context.failed({ stage: 'a budget reservation could not be settled', error }),
+      onRefusal: ({ error, request }) => {
+        // Journaled like usage, so the customer's refusals are counted; never fails the call.
+        try {
+          options.outbox.enqueue(
+            createBudgetRefusalEvent({
+              error,
+              id: (options.generateId ?? randomUUID)(),
+              now: options.now ?? (() => new Date()),
+              provider: options.provider ?? provider,
+              requestedModel: typeof request.model === 'string' ? request.model : undefined,
+              source: options.source,
+            }),
+          );
+        } catch (caught) {
+          context.failed({ stage: 'a budget refusal could not be journaled', error: caught });
+        }
+      },
+    });
+    sdk.fetch = budget.fetch;
+  }
+  metered.add(client);
+  const meter: SdkMetering['meter'] = ({ resource, name, metered: meterCall }) => {
+    const original = resource[name];
+    const bound: SdkMethod = (...args) => original.apply(resource, args);
+    (resource as Record<string, SdkMethod>)[name] = function meteredMethod(...args: unknown[]) {
+      return meterCall(bound, args);
+    };
+  };
+  return {
+    context,
+    budget,
+    meter,
+    meterCreate({ resource, method, requestIdHeader, plan }) {
+      meter({
+        resource,
+        name: 'create',
+        metered: (create, [body, requestOptions]) =>
+          meterSdkCall({
+            create: create as (body: unknown, options: unknown) => SdkPromise<unknown>,
+            body: body as Record<string, unknown>,
+            requestOptions: requestOptions as SdkRequestOptions | undefined,
+            method,
+            plan: ({ envelope, onJournalError }) =>
+              plan({
+                body: body as Record<string, unknown>,
+                envelope,
+                outbox: context.outbox,
+                onJournalError,
+              }),
+            requestIdHeader,
+            context,
+            budget,
+            client,
+          }),
+      });
+    },
+  };
+}

@@ -1,0 +1,151 @@
+import type { StreamMeterOptions, UsageEvent } from '@llm-meter/meter-core';
+import type { CallJournal } from '../create-call-journal.js';
+import type { StreamJournal } from '../create-stream-journal.js';
+import type { CallContext } from './call-context.js';
+import type { BudgetFetch } from './create-budget-fetch.js';
+import { createMeteredSdkStream, type SdkStream } from './create-metered-sdk-stream.js';
+import {
+  abandonCall,
+  completeCall,
+  estimateCall,
+  isAbortError,
+  isUnbilledFailure,
+  type OpenCall,
+} from './end-call-journal.js';
+import { type SdkRequestOptions, takeSubjectHeader } from './take-subject-header.js';
+
+/** What the wrapper needs of a Stainless SDK's `APIPromise` (openai 6 and 7, Anthropic 0.x and 1.x). */
+export interface SdkPromise<T> extends PromiseLike<T> {
+  asResponse(): Promise<Response>;
+  _thenUnwrap<U>(transform: (data: T, props: unknown) => U): SdkPromise<U>;
+}
+
+type Body = Record<string, unknown>;
+
+/**
+ * How one provider's call is metered, once its envelope is known: its journal (a stream journal
+ * with the provider's meter and chunk reader, or a call journal with its prompt meter), the body
+ * actually sent, the chunks kept from the caller, and the event of a blocking answer.
+ */
+export interface SdkCallPlan {
+  streaming: boolean;
+  journal: StreamJournal<unknown> | CallJournal;
+  /** The body to send (the caller's, or a copy asking for what metering needs). */
+  sentBody: Body;
+  /** Chunks the wrapper asked for and the caller did not (kept from its loop). */
+  isHidden?: ((chunk: unknown) => boolean) | undefined;
+  /** The usage event of a blocking answer (throws when it cannot be read). */
+  eventOf(data: unknown): UsageEvent;
+}
+
+/**
+ * Meters one `create` call of a Stainless SDK (openai, Anthropic): journals it before it is
+ * sent (the prompt estimate, so a crash before the answer still bills it), names the record by
+ * upstream's request id (`requestIdHeader`) when the headers arrive, and replaces it with the
+ * answer's event (blocking) or meters the stream chunk by chunk. A call upstream refused, or
+ * that never connected, is dropped. Adds no await: the SDK's promise is returned with the
+ * metering chained on it.
+ * @see https://platform.openai.com/docs/api-reference/chat/create
+ * @see https://docs.anthropic.com/en/api/messages
+ */
+export function meterSdkCall({
+  create,
+  body,
+  requestOptions,
+  method,
+  plan,
+  requestIdHeader,
+  context,
+  budget,
+  client,
+}: {
+  create: (body: unknown, options: unknown) => SdkPromise<unknown>;
+  body: Body;
+  requestOptions: SdkRequestOptions | undefined;
+  /** The SDK method, for errors (`chat.completions.create`). */
+  method: string;
+  /** The provider's part, given the call's envelope (it may throw to refuse the call unsent). */
+  plan: (input: {
+    envelope: StreamMeterOptions;
+    onJournalError: (error: unknown) => void;
+  }) => SdkCallPlan;
+  /** The response header naming the request upstream (`x-request-id`, Anthropic's `request-id`). */
+  requestIdHeader: string;
+  context: CallContext;
+  budget: BudgetFetch | undefined;
+  client: unknown;
+}): SdkPromise<unknown> {
+  const taken = takeSubjectHeader(requestOptions);
+  const envelope = context.envelopeOf({ headerSubject: taken.subject, method });
+  const onJournalError = (error: unknown) =>
+    context.failed({ stage: 'the outbox refused a journal record', error });
+  const { streaming, journal, sentBody, isHidden, eventOf } = plan({ envelope, onJournalError });
+  const hold = budget?.hold({ subject: envelope.subject, request: body });
+  try {
+    journal.start();
+  } catch (error) {
+    context.failed({ stage: 'a call could not be journaled before it was sent', error });
+  }
+  const call: OpenCall = { journal, onEnd: (event) => hold?.settle(event) };
+
+  // A stream's upstream is aborted by the wrapper (after the grace), not by the caller's signal.
+  const callerSignal = taken.options?.signal;
+  const upstream = streaming ? new AbortController() : undefined;
+  const abortUpstream = () => upstream?.abort(callerSignal?.reason);
+  if (upstream && callerSignal) {
+    if (callerSignal.aborted) abortUpstream();
+    else callerSignal.addEventListener('abort', abortUpstream, { once: true });
+  }
+  let sentOptions: SdkRequestOptions | undefined = upstream
+    ? { ...taken.options, signal: upstream.signal }
+    : taken.options;
+  if (hold) sentOptions = hold.requestOptions(sentOptions);
+
+  const promise = create(sentBody, sentOptions);
+  promise.asResponse().then(
+    (response) => {
+      const requestId = response.headers.get(requestIdHeader);
+      if (requestId) journal.setFallbackId({ fallbackId: requestId });
+    },
+    (error: unknown) => {
+      callerSignal?.removeEventListener('abort', abortUpstream);
+      if (isUnbilledFailure(error)) abandonCall({ call, context });
+      else
+        estimateCall({
+          call,
+          reason: callerSignal?.aborted || isAbortError(error) ? 'aborted' : 'error',
+          context,
+        });
+    },
+  );
+
+  if (streaming) {
+    return promise._thenUnwrap((stream) => {
+      // From here the stream's own wrapper watches the caller's signal.
+      callerSignal?.removeEventListener('abort', abortUpstream);
+      return createMeteredSdkStream<unknown>({
+        stream: stream as SdkStream<unknown>,
+        journal: journal as StreamJournal<unknown>,
+        call,
+        context,
+        callerSignal,
+        isHidden: isHidden ?? (() => false),
+        client,
+        sleep: context.sleep,
+      });
+    });
+  }
+  return promise._thenUnwrap((data) => {
+    let event: UsageEvent;
+    try {
+      event = eventOf(data);
+    } catch (error) {
+      context.failed({ stage: `a ${method} answer could not be metered`, error });
+      // Upstream answered, so it billed: what it answered cannot be read, the prompt can.
+      estimateCall({ call, reason: 'error', context });
+      return data;
+    }
+    completeCall({ call, event, context });
+    return data;
+  });
+}
