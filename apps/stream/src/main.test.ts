@@ -32,7 +32,10 @@ function parseSettled(stdout: string) {
 // Each test runs the app as a child process (tsx compiles it first), with the embedded servers:
 // budgets for a loaded machine. They wait on the app's output and exit, never on time.
 describe('apps/stream', { timeout: 120_000 }, () => {
-  test('--help answers before anything starts; a bad flag is one line with status 1', async () => {
+  // Two cold starts of the app through tsx: minutes on a machine at load average 60.
+  test('--help answers before anything starts; a bad flag is one line with status 1', {
+    timeout: 300_000,
+  }, async () => {
     const env = cleanAppEnvironment({ LLM_METER_DATA_DIR: mkdtempSync(join(tmpdir(), 'stream-')) });
     const help = await startAppProcess({ appDirectory: streamDirectory, args: ['--help'], env })
       .done;
