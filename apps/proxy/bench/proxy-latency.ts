@@ -1,6 +1,8 @@
 // Latency the proxy adds over calling openai-local directly, beside Portkey's gateway routed to
 // the same openai-local. Every server runs in its own process; this process only sends load.
 // Run: pnpm --filter proxy bench  (BENCH_SECONDS=10 BENCH_RATE=200 by default)
+// BENCH_BASELINE=<another checkout of this repository> adds that checkout's proxy as a fifth
+// target in the same interleaved blocks (its dependencies installed), to compare two versions.
 // BENCH_PROVIDER=anthropic or google measures Anthropic's /v1/messages or Gemini's
 // :generateContent (openai-local simulates both) instead of OpenAI's chat completions.
 //
@@ -28,6 +30,7 @@ const rate = Number(process.env.BENCH_RATE ?? 200);
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..', '..');
 const children: ChildProcess[] = [];
+const baseline = process.env.BENCH_BASELINE;
 
 function start(
   name: string,
@@ -198,7 +201,8 @@ const dir = await mkdtemp(join(tmpdir(), 'proxy-bench-'));
 // The proxy writes every metered request's timings here when it stops (see printBreakdown).
 const timingsFile = join(dir, 'timings.jsonl');
 try {
-  const [openaiPort, openmeterPort, proxyPort, portkeyPort] = await Promise.all([
+  const [openaiPort, openmeterPort, proxyPort, portkeyPort, baselinePort] = await Promise.all([
+    freePort(),
     freePort(),
     freePort(),
     freePort(),
@@ -226,23 +230,38 @@ try {
     {},
     /listening|http:\/\//,
   );
+  const proxyEnv = {
+    OPENAI_BASE_URL: `http://127.0.0.1:${openaiPort}/v1`,
+    ANTHROPIC_BASE_URL: `http://127.0.0.1:${openaiPort}`,
+    GEMINI_BASE_URL: `http://127.0.0.1:${openaiPort}`,
+    OPENMETER_URL: `http://127.0.0.1:${openmeterPort}`,
+    LLM_METER_PROXY_DEFAULT_SUBJECT: 'customer-bench',
+    LLM_METER_DOTENV: '0',
+  };
   await start(
     'proxy',
     process.execPath,
     [...tsx, join(here, '../src/main.ts')],
     {
-      OPENAI_BASE_URL: `http://127.0.0.1:${openaiPort}/v1`,
-      ANTHROPIC_BASE_URL: `http://127.0.0.1:${openaiPort}`,
-      GEMINI_BASE_URL: `http://127.0.0.1:${openaiPort}`,
-      OPENMETER_URL: `http://127.0.0.1:${openmeterPort}`,
+      ...proxyEnv,
       LLM_METER_PROXY_PORT: String(proxyPort),
-      LLM_METER_PROXY_DEFAULT_SUBJECT: 'customer-bench',
       LLM_METER_DATA_DIR: dir,
-      LLM_METER_DOTENV: '0',
       LLM_METER_PROXY_TIMINGS_FILE: timingsFile,
     },
     /listening on/,
   );
+  if (baseline)
+    await start(
+      'baseline proxy',
+      process.execPath,
+      [...tsx, join(baseline, 'apps/proxy/src/main.ts')],
+      {
+        ...proxyEnv,
+        LLM_METER_PROXY_PORT: String(baselinePort),
+        LLM_METER_DATA_DIR: join(dir, 'baseline'),
+      },
+      /listening on/,
+    );
   await start(
     'portkey',
     process.execPath,
@@ -267,6 +286,9 @@ try {
         'x-portkey-custom-host': `http://127.0.0.1:${openaiPort}${benchProvider === 'google' ? '' : '/v1'}`,
       },
     },
+    ...(baseline
+      ? [{ name: 'baseline proxy', url: `http://127.0.0.1:${baselinePort}`, headers: {} }]
+      : []),
   ];
   // Warm-up: one block per target, its figures dropped.
   for (const target of targets) await openLoop(target, chatBody, false);

@@ -3,6 +3,7 @@ import type { UsageOutbox } from '@llm-meter/meter-outbox';
 import {
   createCallJournal,
   createStreamJournal,
+  openPendingCall,
   type StreamJournal,
   type UsageSettler,
 } from '@llm-meter/metering';
@@ -45,7 +46,18 @@ export function createOutboxUsageSink({
   return {
     enqueue: (event) => outbox.enqueue(event),
     enqueueRefusal: (event) => outbox.enqueue(event),
-    openCall({ endpoint, promptMeter, request, envelope, now }): CallMeterSession {
+    openPending: ({ endpoint, body, requestedModel, envelope, now }) =>
+      openPendingCall({
+        outbox,
+        endpoint,
+        body,
+        requestedModel,
+        options: { ...envelope, now },
+        // Not counted: the session opened right after the send meets the same refusal (outbox
+        // full or closed) and counts it once; it journals the prompt estimate regardless.
+        onJournalError: () => undefined,
+      }),
+    openCall({ endpoint, promptMeter, request, envelope, now, pending }): CallMeterSession {
       const journalError = createJournalError();
       const journal = createCallJournal({
         endpoint,
@@ -53,6 +65,7 @@ export function createOutboxUsageSink({
         request,
         outbox,
         options: { ...envelope, now },
+        pending,
         onJournalError: journalError,
       });
       journal.start();
@@ -80,7 +93,7 @@ export function createOutboxUsageSink({
         abandon: () => journal.abandon(),
       };
     },
-    openStream({ metering, envelope, now, retrievable }): StreamMeterSession {
+    openStream({ metering, envelope, now, retrievable, pending }): StreamMeterSession {
       const options = { ...envelope, now };
       // Upstream's request id may replace the provisional id before the first chunk; an `id`
       // override (generated ids) names every event and is never replaced.
@@ -91,6 +104,7 @@ export function createOutboxUsageSink({
         reader: metering.reader,
         outbox,
         fallbackId,
+        pending,
         onJournalError: journalError,
       });
       journal.start();

@@ -5,6 +5,7 @@ import type {
   UsageEndpoint,
   UsageEvent,
 } from '@llm-meter/meter-core';
+import type { UsageStreamHandle } from '@llm-meter/meter-outbox';
 import type { AbortGraceSleep as Sleep } from '@llm-meter/metering';
 import type { Dispatcher } from 'undici';
 import type { AccessLog } from './access-log/access-log-entry.js';
@@ -50,6 +51,21 @@ export interface ProxyUsageSink {
    * sink without it does not count refusals.
    */
   enqueueRefusal?(event: RefusalEvent): void;
+  /**
+   * Journals a call about to be sent, before it is handed to undici: its body as sent, not
+   * counted (see `@llm-meter/metering`'s `openPendingCall`). The session opened after the send
+   * (`pending` of `openStream` / `openCall`) replaces it; a process killed in between bills its
+   * prompt on the next start. Undefined when nothing was journaled.
+   */
+  openPending(input: {
+    endpoint: UsageEndpoint;
+    /** The request body sent upstream. */
+    body: string;
+    /** The model named by the URL (Gemini). */
+    requestedModel?: string | undefined;
+    envelope: ProxyEventEnvelope & { fallbackId: string };
+    now: () => Date;
+  }): UsageStreamHandle | undefined;
   /** Starts a stream's crash-safe metering (see `@llm-meter/metering`). */
   openStream(input: {
     /** The provider's stream meter and chunk reader (see the provider's adapter). */
@@ -59,6 +75,8 @@ export interface ProxyUsageSink {
     now: () => Date;
     /** Upstream keeps the answer: an estimate can be settled against it. */
     retrievable: boolean;
+    /** The call's pending record (`openPending`), replaced by the stream's first record. */
+    pending?: UsageStreamHandle | undefined;
   }): StreamMeterSession;
   /** Starts a blocking call's crash-safe metering, as it is sent. */
   openCall(input: {
@@ -69,6 +87,8 @@ export interface ProxyUsageSink {
     envelope: ProxyEventEnvelope;
     /** The proxy's clock (`ProxyOptions.now`): dates the prompt estimate of a call left unanswered. */
     now: () => Date;
+    /** The call's pending record (`openPending`), replaced by the call's first record. */
+    pending?: UsageStreamHandle | undefined;
   }): CallMeterSession;
 }
 

@@ -1,5 +1,13 @@
 // `@llm-meter/meter-core/push`: the push-based stream meters, for callers that drive a stream
 // themselves (crash-safe journaling, proxies): `push` every chunk, `finish` once.
+
+export type {
+  PendingCallData,
+  PendingCallEndpoint,
+  PendingCallEvent,
+} from './pending/create-pending-call-event.js';
+export { createPendingCallEvent } from './pending/create-pending-call-event.js';
+export { isPendingCallEvent, revivePendingCall } from './pending/revive-pending-call.js';
 export type { AnthropicStreamEventLike } from './providers/anthropic/stream/anthropic-stream-meter.js';
 export { AnthropicStreamMeter } from './providers/anthropic/stream/anthropic-stream-meter.js';
 export type { GenerateContentResponseLike } from './providers/gemini/events/gemini-response-types.js';

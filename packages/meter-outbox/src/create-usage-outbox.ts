@@ -60,6 +60,7 @@ export async function createUsageOutbox(options: UsageOutboxOptions): Promise<Us
   let startupWarnings: WarningNotice[] = [];
   let damage: JournalDamage[] = [];
   let recovered: OutboxEntry[] = [];
+  let crashedStreams: ReadonlySet<number> = new Set();
   if (dir !== undefined && durability !== 'memory') {
     const opened = openJournalDirectory({
       directory: dir,
@@ -78,7 +79,15 @@ export async function createUsageOutbox(options: UsageOutboxOptions): Promise<Us
     ({ lock, journal, nextSequence, damage } = opened);
     startupWarnings = opened.warnings;
     recovered = opened.recovered.map((replayed) => ({ ...replayed, event: undefined }));
+    crashedStreams = opened.crashedStreams;
   }
+  // A crash event may be a call's pending record (the request as it was sent, not yet counted):
+  // it is counted into the prompt's `crashed` estimate as it is read back. The tokenizer is
+  // loaded only when a previous process left a stream open.
+  const revive =
+    crashedStreams.size === 0
+      ? undefined
+      : (await import('@llm-meter/meter-core/push')).revivePendingCall;
   const deadLetterFile = dir === undefined ? undefined : path.join(dir, 'dead-letter.jsonl');
 
   let closing = false;
@@ -131,7 +140,10 @@ export async function createUsageOutbox(options: UsageOutboxOptions): Promise<Us
     notifySettled();
     compactor.schedule();
   };
-  const readEvent = (entry: OutboxEntry) => readJournaledEvent({ journal, entry });
+  const readEvent = (entry: OutboxEntry): OutboxEvent => {
+    const event = readJournaledEvent({ journal, entry });
+    return revive && crashedStreams.has(entry.sequence) ? (revive(event) as OutboxEvent) : event;
+  };
 
   const deliver = createReadBackDeliverer({
     deliver: createBatchDeliverer({

@@ -19,6 +19,8 @@ export interface OpenedJournalDirectory {
   journal: SegmentJournal;
   /** Events still owed (crash events of open streams included), by ascending sequence, retained. */
   recovered: ReplayedEntry[];
+  /** The sequences among `recovered` that are crash events of streams never closed. */
+  crashedStreams: ReadonlySet<number>;
   nextSequence: number;
   /** Torn tails, damage, crash events, stale lock: logged before the outbox is returned. */
   warnings: WarningNotice[];
@@ -119,6 +121,7 @@ export function openJournalDirectory({
       lock,
       journal,
       recovered: live,
+      crashedStreams: new Set(crashed.map((stream) => stream.sequence)),
       nextSequence: replayed.nextSequence,
       warnings,
       damage: journal.damage,

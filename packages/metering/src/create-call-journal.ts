@@ -6,7 +6,7 @@ import {
   type UsageEndpoint,
 } from '@llm-meter/meter-core';
 import { ChatStreamMeter, ResponsesStreamMeter } from '@llm-meter/meter-core/push';
-import type { UsageOutbox } from '@llm-meter/meter-outbox';
+import type { UsageOutbox, UsageStreamHandle } from '@llm-meter/meter-outbox';
 import {
   createStreamJournal,
   type JournaledStreamMeter,
@@ -49,6 +49,7 @@ export function createCallJournal({
   outbox,
   options,
   generateId = randomUUID,
+  pending,
   onJournalError = () => undefined,
 }: {
   /** OpenAI's endpoint of the call, whose meter estimates the prompt (unless `promptMeter`). */
@@ -65,6 +66,8 @@ export function createCallJournal({
   options: StreamMeterOptions;
   /** Makes the provisional id when `options.fallbackId` is unset; default `crypto.randomUUID`. */
   generateId?: (() => string) | undefined;
+  /** The call's pending record (`openPendingCall`), which `start` replaces in place. */
+  pending?: UsageStreamHandle | undefined;
   /** Receives a journaling failure (outbox full or closed); the call goes on. */
   onJournalError?: ((error: unknown) => void) | undefined;
 }): CallJournal {
@@ -83,6 +86,7 @@ export function createCallJournal({
     encoding: options.encoding,
     // An `id` override names every event: there is no fallback to improve on.
     fallbackId: options.id === undefined ? fallbackId : undefined,
+    pending,
     onJournalError,
   });
 }

@@ -85,6 +85,7 @@ export function createStreamJournal<Chunk>({
   outbox,
   encoding,
   fallbackId,
+  pending,
   onJournalError,
 }: {
   meter: JournaledStreamMeter<Chunk>;
@@ -97,9 +98,14 @@ export function createStreamJournal<Chunk>({
    * Needed by `setFallbackId` (without it, `setFallbackId` does nothing).
    */
   fallbackId?: string | undefined;
+  /**
+   * The call's pending record (`openPendingCall`), journaled before the request was sent: the
+   * first record (`start`) replaces it in place, `abandon` drops it.
+   */
+  pending?: UsageStreamHandle | undefined;
   onJournalError: (error: unknown) => void;
 }): StreamJournal<Chunk> {
-  let handle: UsageStreamHandle | undefined;
+  let handle: UsageStreamHandle | undefined = pending;
   let anchor: UsageEvent | undefined;
   let anchorChunks = 0;
   let chunks = 0;

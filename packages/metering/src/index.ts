@@ -40,5 +40,6 @@ export type {
   MeterStreamIntoOutboxOptions,
   StreamUsageDetails,
 } from './meter-stream-into-outbox-options.js';
+export { openPendingCall } from './open-pending-call.js';
 export type { RetrieveResult, SettlementClient } from './retrieve-exact-usage.js';
 export type { SettlementOutcome } from './settlement-journal.js';

@@ -1,5 +1,6 @@
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { UsageEvent } from '@llm-meter/meter-core';
+import type { UsageStreamHandle } from '@llm-meter/meter-outbox';
 import { createAbortGrace, isConnectFailure } from '@llm-meter/metering';
 import type { Context } from 'hono';
 import { type Dispatcher, request } from 'undici';
@@ -104,6 +105,26 @@ export async function relayMeteredCall({
     graceMs: context.abortGraceMs,
     sleep: options.sleep,
   });
+  // Journaled before the request is handed to undici, which writes it to a kept-alive socket
+  // inside the call: the body as sent, not counted (one write, no sync). A proxy killed once the
+  // request has left bills its prompt on the next start; the session opened after the send
+  // replaces the record with the counted estimate.
+  let pending: UsageStreamHandle | undefined;
+  try {
+    pending = timings.metering(() =>
+      usage.openPending({
+        endpoint: call.usageEndpoint,
+        body: call.upstreamBody,
+        requestedModel: call.model,
+        envelope: { ...envelope, fallbackId },
+        now,
+      }),
+    );
+  } catch (error) {
+    logger.warn(
+      `proxy: could not journal the call of ${subject} before sending it: ${(error as Error).message}`,
+    );
+  }
   const started = performance.now();
   const answer = request(context.upstreamUrl({ c, adapter, upstream: upstreamOf }), {
     dispatcher: context.dispatcher,
@@ -134,6 +155,7 @@ export async function relayMeteredCall({
           ...journaled,
           metering: call.streamMetering(),
           retrievable: call.retrievable,
+          pending,
         });
       else
         callSession = usage.openCall({
@@ -141,9 +163,13 @@ export async function relayMeteredCall({
           request: body,
           endpoint: call.usageEndpoint,
           promptMeter: call.promptMeter,
+          pending,
         });
     });
   } catch (error) {
+    // Without a session nothing would replace the pending record: it would bill the prompt
+    // again, beside the answer's event, on the next start.
+    if (!session && !callSession) metering.abandon(pending);
     metrics.meteringFailures.inc({ stage: 'journal' });
     logger.warn(
       `proxy: could not journal the ${streaming ? 'stream' : 'call'} of ${subject}: ${(error as Error).message}`,
