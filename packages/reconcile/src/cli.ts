@@ -1,5 +1,10 @@
 #!/usr/bin/env node
-import { createOpenMeterClient } from '@llm-meter/openmeter-client';
+import {
+  createOpenMeterClient,
+  type OpenMeterMeterReader,
+  resolveOpenMeterApi,
+} from '@llm-meter/openmeter-client';
+import { createOpenMeterV3Client, createV3MeterReader } from '@llm-meter/openmeter-client/v3';
 import { formatReconcileReport } from './format-reconcile-report.js';
 import { reconcileUsageText, safeParseReconcileArguments } from './parse-reconcile-arguments.js';
 import { listUsageReportProviders } from './providers/registry.js';
@@ -20,7 +25,8 @@ table per provider (--json: { reports, notReconciled }) and exits 1 when a row d
 --threshold percent of the provider's figure, 2 when it cannot run. A row the provider reports
 nothing for (% n/a) is drift at any threshold.
 
-Environment: OPENMETER_URL and OPENMETER_API_KEY, and per provider:
+Environment: OPENMETER_URL and OPENMETER_API_KEY (OPENMETER_API_VERSION=v3 reads OpenMeter's
+v3 API, the default for a Kong Konnect URL), and per provider:
 ${providers.map((provider) => `  ${provider.name}: ${provider.environmentHelp.replace(/\n/g, ' ')}`).join('\n')}
 Provider usage has no end-customer dimension: reconciling per customer needs one project,
 workspace or key per customer.`);
@@ -50,10 +56,22 @@ workspace or key per customer.`);
     return 2;
   }
   const args = parsed.value;
-  const openmeter = createOpenMeterClient({
-    baseUrl: openmeterUrl,
-    apiKey: process.env.OPENMETER_API_KEY || undefined,
-  });
+  // OPENMETER_API_VERSION=v3 (or a Kong Konnect URL) reads the meters through the v3 API.
+  let api: ReturnType<typeof resolveOpenMeterApi>;
+  try {
+    api = resolveOpenMeterApi({
+      url: openmeterUrl,
+      apiVersion: process.env.OPENMETER_API_VERSION || undefined,
+    });
+  } catch (error) {
+    console.error((error as Error).message);
+    return 2;
+  }
+  const apiKey = process.env.OPENMETER_API_KEY || undefined;
+  const openmeter: OpenMeterMeterReader =
+    api.apiVersion === 'v3'
+      ? createV3MeterReader({ client: createOpenMeterV3Client({ baseUrl: api.baseUrl, apiKey }) })
+      : createOpenMeterClient({ baseUrl: api.baseUrl, apiKey });
   const reports: ReconcileReport[] = [];
   for (const usageReport of clients) {
     reports.push(

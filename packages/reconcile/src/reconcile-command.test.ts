@@ -136,6 +136,22 @@ describe('pnpm reconcile from the repository root', () => {
     expect(within.stdout).toMatch(/^day +model +tier +metric +metered +openai +difference/m);
   });
 
+  it('reads the same meters through the v3 API with OPENMETER_API_VERSION=v3: the same report', async () => {
+    const env = {
+      OPENAI_ADMIN_KEY: adminKey,
+      OPENAI_BASE_URL: openaiLocal.url,
+      OPENMETER_URL: openmeterLocal.url,
+    };
+    const args = ['--from', day, '--to', day, '--threshold', '0', '--json'];
+    const [v1, v3] = await Promise.all([
+      runPnpmReconcile({ args, env }),
+      runPnpmReconcile({ args, env: { ...env, OPENMETER_API_VERSION: 'v3' } }),
+    ]);
+    expect(v3.code).toBe(1);
+    expect(JSON.parse(v3.stdout)).toEqual(JSON.parse(v1.stdout));
+    expect(JSON.parse(v3.stdout).reports[0].rows.length).toBeGreaterThan(0);
+  });
+
   it('shows Anthropic beside OpenAI, and says Gemini has no usage API', async () => {
     const result = await runPnpmReconcile({
       args: ['--from', day, '--to', day, '--threshold', '100000'],
