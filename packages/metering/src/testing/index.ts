@@ -4,6 +4,11 @@
 
 export { createTestBudget } from './create-test-budget.js';
 export { deliverLeftovers, openDyingOutbox } from './journal-outbox.js';
+export {
+  type BenchTarget,
+  createReplayFetch,
+  runClientOverheadBench,
+} from './run-client-overhead-bench.js';
 export { runUntilKilled } from './run-until-killed.js';
 export {
   type LedgerComparison,
