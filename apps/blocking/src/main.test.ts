@@ -85,9 +85,15 @@ describe('apps/blocking', { timeout: 600_000 }, () => {
     expect(totals.cached).toBe(usage.reduce((total, line) => total + line.cached, 0));
     expect(totals.completion).toBe(sum('completion'));
     expect(totals.total).toBe(sum('total'));
-    expect(totals.events.map((event) => event.event.id).sort()).toEqual(
-      usage.map((line) => line.id).sort(),
-    );
+    const refusalEvents = totals.events.filter((event) => event.event.type === 'llm_refusal');
+    expect(
+      totals.events
+        .filter((event) => event.event.type !== 'llm_refusal')
+        .map((event) => event.event.id)
+        .sort(),
+    ).toEqual(usage.map((line) => line.id).sort());
+    // The refused call is journaled as a refusal event (the dashboard's customer page counts it).
+    expect(refusalEvents.map((event) => event.event.subject)).toEqual(['customer-initech']);
   });
 
   test('a wrong OPENMETER_API_KEY fails clearly, without a stack trace or the key', async () => {

@@ -4,6 +4,7 @@ import { toUsageEvent } from '@llm-meter/meter-core';
 import { createBlockingGate } from './create-blocking-gate.js';
 import { demoDefaults } from './demo-defaults.js';
 import { formatRefusal } from './format-refusal.js';
+import { journalRefusal } from './journal-refusal.js';
 import { meterClaudeAndGemini } from './meter-claude-and-gemini.js';
 import { supportHandbook } from './support-handbook.js';
 
@@ -76,6 +77,13 @@ await runApp({
         } catch (error) {
           const refusal = formatRefusal({ subject, error });
           if (refusal === undefined) throw error;
+          journalRefusal({
+            error,
+            config,
+            provider: 'openai',
+            requestedModel: model,
+            enqueue: (event) => outbox.enqueue(event),
+          });
           print(refusal);
           continue;
         }

@@ -3,9 +3,11 @@ import type { BudgetGate, BudgetRequest, Reservation } from '@llm-meter/budget-g
 import {
   createAnthropicUsageEvent,
   createGeminiUsageEvent,
+  type RefusalEvent,
   type UsageEvent,
 } from '@llm-meter/meter-core';
 import { formatRefusal } from './format-refusal.js';
+import { journalRefusal } from './journal-refusal.js';
 import { supportHandbook } from './support-handbook.js';
 
 /** The output limit of each call: its worst case is its prompt plus this. */
@@ -40,7 +42,8 @@ export async function meterClaudeAndGemini({
   subject: string;
   prompt: string;
   gate: BudgetGate | undefined;
-  enqueue: (event: UsageEvent) => void;
+  /** Journals a response's usage event, or a refused call's refusal event. */
+  enqueue: (event: UsageEvent | RefusalEvent) => void;
 }): Promise<ProviderCallResult[]> {
   const now = () => new Date();
   const results: ProviderCallResult[] = [];
@@ -59,8 +62,10 @@ export async function meterClaudeAndGemini({
   results.push(
     await gated({
       gate,
+      config,
       subject,
       provider: 'anthropic',
+      requestedModel: claudeRequest.model,
       request: claudeRequest,
       async call() {
         const message = await anthropic.messages.create(claudeRequest);
@@ -82,8 +87,10 @@ export async function meterClaudeAndGemini({
   results.push(
     await gated({
       gate,
+      config,
       subject,
       provider: 'google',
+      requestedModel: geminiModel,
       request: geminiRequest,
       async call() {
         const response = await gemini.models.generateContent(geminiRequest);
@@ -102,19 +109,23 @@ export async function meterClaudeAndGemini({
 /** Reserves the call's worst case, makes it, enqueues its event and settles the reservation. */
 async function gated({
   gate,
+  config,
   subject,
   provider,
+  requestedModel,
   request,
   call,
   enqueue,
 }: {
   gate: BudgetGate | undefined;
+  config: AppConfig;
   subject: string;
   /** meter-core's provider id, whose estimator prices the worst case. */
   provider: string;
+  requestedModel: string;
   request: BudgetRequest;
   call: () => Promise<UsageEvent>;
-  enqueue: (event: UsageEvent) => void;
+  enqueue: (event: UsageEvent | RefusalEvent) => void;
 }): Promise<ProviderCallResult> {
   let reservation: Reservation | undefined;
   try {
@@ -122,6 +133,7 @@ async function gated({
   } catch (error) {
     const refusal = formatRefusal({ subject, error });
     if (refusal === undefined) throw error;
+    journalRefusal({ error, config, provider, requestedModel, enqueue });
     return { kind: 'refused', line: refusal };
   }
   let event: UsageEvent;
