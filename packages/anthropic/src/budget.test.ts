@@ -46,10 +46,17 @@ describe.each([
       error: { type: 'error', error: { type: 'rate_limit_error' } },
     });
     expect((error as Error).message).toMatch(/insufficient_quota: You exceeded your current quota/);
-    // Nothing was sent (not even a retry), billed or metered.
+    // Nothing was sent (not even a retry), billed or metered as usage: OpenMeter has one
+    // refusal event (provider anthropic), which no token meter reads.
     expect(requests.length).toBe(before.requests);
     expect(servers.billed().length).toBe(before.billed);
-    expect(await servers.metered(subject)).toEqual([]);
+    const events = (await servers.metered(subject)) as unknown as Array<{
+      type: string;
+      data: Record<string, unknown>;
+    }>;
+    expect(
+      events.map(({ type, data }) => [type, data.provider, data.reason, data.requested_model]),
+    ).toEqual([['llm_refusal', 'anthropic', 'over_quota', 'claude-haiku-4-5']]);
   });
 
   it('lets a customer within quota through, blocking and streamed, and meters each call', async () => {
