@@ -170,6 +170,9 @@ describe('the per-hour rollup', () => {
     // Back to schema version 3, as an earlier release left the file.
     for (const meter of meters) store.database.exec(`DROP TABLE ${rollupTableName(meter)}`);
     store.database.exec('DROP TABLE meter_hour_rollups');
+    // And without what version 5 added (v3 features and LLM cost overrides).
+    store.database.exec('DROP TABLE v3_features');
+    store.database.exec('DROP TABLE llm_cost_overrides');
     store.database.pragma('user_version = 3');
     const readingCount = store.database
       .prepare(`SELECT count(*) FROM ${meters[0]?.tableName}`)
@@ -178,7 +181,7 @@ describe('the per-hour rollup', () => {
     store.close();
 
     const reopened = new OpenMeterStore({ dbPath });
-    expect(reopened.database.pragma('user_version', { simple: true })).toBe(4);
+    expect(reopened.database.pragma('user_version', { simple: true })).toBe(5);
     expect(
       reopened.database.prepare(`SELECT count(*) FROM ${meters[0]?.tableName}`).pluck().get(),
     ).toBe(readingCount);
