@@ -1,10 +1,10 @@
 import { createEventEnvelope, runApp } from '@llm-meter/app-kit';
 import type { Reservation } from '@llm-meter/budget-gate';
 import { toUsageEvent } from '@llm-meter/meter-core';
+import { journalBudgetRefusal } from '@llm-meter/metering';
 import { createBlockingGate } from './create-blocking-gate.js';
 import { demoDefaults } from './demo-defaults.js';
 import { formatRefusal } from './format-refusal.js';
-import { journalRefusal } from './journal-refusal.js';
 import { meterClaudeAndGemini } from './meter-claude-and-gemini.js';
 import { supportHandbook } from './support-handbook.js';
 
@@ -77,12 +77,15 @@ await runApp({
         } catch (error) {
           const refusal = formatRefusal({ subject, error });
           if (refusal === undefined) throw error;
-          journalRefusal({
+          journalBudgetRefusal({
+            outbox,
             error,
-            config,
-            provider: 'openai',
-            requestedModel: model,
-            enqueue: (event) => outbox.enqueue(event),
+            request,
+            envelope: { provider: 'openai', source: config.eventSource },
+            // The demo stops, as it does when a call's usage cannot be journaled.
+            onError: (caught) => {
+              throw caught;
+            },
           });
           print(refusal);
           continue;

@@ -6,8 +6,8 @@ import {
   type RefusalEvent,
   type UsageEvent,
 } from '@llm-meter/meter-core';
+import { journalBudgetRefusal } from '@llm-meter/metering';
 import { formatRefusal } from './format-refusal.js';
-import { journalRefusal } from './journal-refusal.js';
 import { supportHandbook } from './support-handbook.js';
 
 /** The output limit of each call: its worst case is its prompt plus this. */
@@ -133,7 +133,16 @@ async function gated({
   } catch (error) {
     const refusal = formatRefusal({ subject, error });
     if (refusal === undefined) throw error;
-    journalRefusal({ error, config, provider, requestedModel, enqueue });
+    journalBudgetRefusal({
+      outbox: { enqueue },
+      error,
+      request: { model: requestedModel },
+      envelope: { provider, source: config.eventSource },
+      // The demo stops, as it does when a call's usage cannot be journaled.
+      onError: (caught) => {
+        throw caught;
+      },
+    });
     return { kind: 'refused', line: refusal };
   }
   let event: UsageEvent;

@@ -1,10 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { APICallError } from '@ai-sdk/provider';
-import {
-  BudgetExceededError,
-  createBudgetRefusalEvent,
-  type Reservation,
-} from '@llm-meter/budget-gate';
+import { BudgetExceededError, type Reservation } from '@llm-meter/budget-gate';
+import { journalBudgetRefusal } from '@llm-meter/metering';
 import type { MeterMiddlewareOptions } from './meter-middleware-options.js';
 
 /**
@@ -44,22 +40,13 @@ export async function reserveBudget({
     return await budget.reserve({ subject, feature, request, provider });
   } catch (error) {
     const overQuota = error instanceof BudgetExceededError;
-    if (overQuota) {
-      try {
-        refusals.outbox.enqueue(
-          createBudgetRefusalEvent({
-            error,
-            id: (refusals.generateId ?? randomUUID)(),
-            now: refusals.now ?? (() => new Date()),
-            provider,
-            requestedModel,
-            source: refusals.source,
-          }),
-        );
-      } catch (caught) {
-        refusals.onError(caught);
-      }
-    }
+    journalBudgetRefusal({
+      outbox: refusals.outbox,
+      error,
+      request: { model: requestedModel },
+      envelope: { ...refusals, provider },
+      onError: refusals.onError,
+    });
     const reason = error instanceof Error ? error.message : String(error);
     throw new APICallError({
       message: overQuota

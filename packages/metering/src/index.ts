@@ -22,6 +22,7 @@ export {
 } from './create-usage-settler.js';
 export { geminiChunkReader } from './gemini-chunk-reader.js';
 export { isConnectFailure } from './is-connect-failure.js';
+export { journalBudgetRefusal } from './journal-budget-refusal.js';
 export { meterAnthropicStreamIntoOutbox } from './meter-anthropic-stream-into-outbox.js';
 export { chatChunkReader, meterChatStreamIntoOutbox } from './meter-chat-stream-into-outbox.js';
 export { meterGeminiStreamIntoOutbox } from './meter-gemini-stream-into-outbox.js';
@@ -40,6 +41,8 @@ export type {
   MeterStreamIntoOutboxOptions,
   StreamUsageDetails,
 } from './meter-stream-into-outbox-options.js';
+export { MeterSubjectError } from './meter-subject-error.js';
 export { openPendingCall } from './open-pending-call.js';
+export { type MeterEnvelopeOptions, resolveMeterEnvelope } from './resolve-meter-envelope.js';
 export type { RetrieveResult, SettlementClient } from './retrieve-exact-usage.js';
 export type { SettlementOutcome } from './settlement-journal.js';

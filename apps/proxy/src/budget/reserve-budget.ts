@@ -2,9 +2,8 @@ import {
   BudgetExceededError,
   type BudgetGate,
   BudgetUnavailableError,
-  createBudgetRefusalEvent,
 } from '@llm-meter/budget-gate';
-import type { RefusalEvent, UsageEvent } from '@llm-meter/meter-core';
+import type { UsageEvent } from '@llm-meter/meter-core';
 import type { ProxyError } from '../providers/provider-adapter.js';
 
 /** A reservation held for one request: `settle` it once with the request's event, or none. */
@@ -16,8 +15,8 @@ export interface BudgetHold {
  * Books a request's worst case against its subject's budget before it is sent: a hold to settle
  * with the request's event, or the refusal (429 over quota, 403 no entitlement, 400 a request the
  * gate cannot estimate). Without a gate, a hold that settles nothing. A failed settlement goes to
- * `onSettleError` and never fails the call. A refusal over quota comes with its refusal event
- * (`llm_refusal`), for the outbox.
+ * `onSettleError` and never fails the call. A refusal comes with the gate's error as `cause`, for
+ * `journalBudgetRefusal` (a refusal over quota is journaled as an `llm_refusal` event).
  */
 export async function reserveBudget({
   budget,
@@ -25,7 +24,6 @@ export async function reserveBudget({
   request,
   provider,
   onSettleError,
-  refusalEnvelope,
 }: {
   budget: { gate: BudgetGate; feature: string } | undefined;
   subject: string;
@@ -33,11 +31,8 @@ export async function reserveBudget({
   /** Whose request it is (meter-core's provider id), for its worst case. */
   provider: string;
   onSettleError: (error: unknown) => void;
-  /** The refusal event's id, clock and CloudEvents source. */
-  refusalEnvelope: { generateId: () => string; now: () => Date; source: string | undefined };
 }): Promise<
-  | { success: true; hold: BudgetHold }
-  | { success: false; error: ProxyError; refusal?: RefusalEvent | undefined }
+  { success: true; hold: BudgetHold } | { success: false; error: ProxyError; cause: unknown }
 > {
   if (!budget) return { success: true, hold: { settle: () => undefined } };
   try {
@@ -65,26 +60,21 @@ export async function reserveBudget({
           kind: 'quota',
           code: 'insufficient_quota',
         },
-        refusal: createBudgetRefusalEvent({
-          error,
-          id: refusalEnvelope.generateId(),
-          now: refusalEnvelope.now,
-          provider,
-          requestedModel: typeof request.model === 'string' ? request.model : undefined,
-          source: refusalEnvelope.source,
-        }),
+        cause: error,
       };
     }
     if (error instanceof BudgetUnavailableError) {
       return {
         success: false,
         error: { status: 403, message: error.message, kind: 'quota', code: 'budget_unavailable' },
+        cause: error,
       };
     }
     if (error instanceof TypeError) {
       return {
         success: false,
         error: { status: 400, message: error.message, kind: 'invalid_request', code: null },
+        cause: error,
       };
     }
     throw error;

@@ -1,3 +1,4 @@
+import { journalBudgetRefusal } from '@llm-meter/metering';
 import type { Context } from 'hono';
 import type { RequestLog } from '../access-log/create-request-log.js';
 import { type BudgetHold, reserveBudget } from '../budget/reserve-budget.js';
@@ -124,23 +125,28 @@ export async function admitMeteredCall({
         `proxy: could not settle the budget reservation of ${subject.subject}: ${(error as Error).message}`,
       );
     },
-    refusalEnvelope: {
-      generateId: context.generateId,
-      now: context.now,
-      source: options.events?.source,
-    },
   });
   if (!budget.success) {
-    if (budget.refusal) {
-      // Counted for the customer's page; a refusal that cannot be journaled still answers 429.
-      try {
-        options.usage.enqueueRefusal?.(budget.refusal);
-      } catch (error) {
-        metrics.meteringFailures.inc({ stage: 'refusal' });
-        logger.warn(
-          `proxy: could not journal the budget refusal of ${subject.subject}: ${(error as Error).message}`,
-        );
-      }
+    const { enqueueRefusal } = options.usage;
+    // Counted for the customer's page; a refusal that cannot be journaled still answers 429.
+    if (enqueueRefusal) {
+      journalBudgetRefusal({
+        outbox: { enqueue: (event) => enqueueRefusal.call(options.usage, event) },
+        error: budget.cause,
+        request: body,
+        envelope: {
+          provider: adapter.id,
+          source: options.events?.source,
+          now: context.now,
+          generateId: context.generateId,
+        },
+        onError(error) {
+          metrics.meteringFailures.inc({ stage: 'refusal' });
+          logger.warn(
+            `proxy: could not journal the budget refusal of ${subject.subject}: ${(error as Error).message}`,
+          );
+        },
+      });
     }
     return refused(budget.error);
   }

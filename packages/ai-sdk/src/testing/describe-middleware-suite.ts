@@ -1,10 +1,10 @@
 import { createBudgetGate } from '@llm-meter/budget-gate';
+import { MeterSubjectError } from '@llm-meter/metering';
 import { type BilledRequest, faultHeaderName } from '@llm-meter/openai-local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMeterEmbeddingMiddleware } from '../create-meter-embedding-middleware.js';
 import { createMeterMiddleware } from '../create-meter-middleware.js';
 import { withSubject } from '../index.js';
-import { MeterSubjectError } from '../resolve-meter-call.js';
 import type { AiSdkUnderTest } from './ai-sdk-under-test.js';
 import { type StoredEvent, startServers } from './start-servers.js';
 

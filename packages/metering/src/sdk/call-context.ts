@@ -3,9 +3,8 @@ import type { BudgetGate } from '@llm-meter/budget-gate';
 import type { StreamMeterOptions, UsageEvent } from '@llm-meter/meter-core';
 import type { UsageOutbox } from '@llm-meter/meter-outbox';
 import { type AbortGraceSleep, defaultAbortGraceMs } from '../create-abort-grace.js';
-import { currentMeterScope } from '../meter-scope.js';
+import { resolveMeterEnvelope } from '../resolve-meter-envelope.js';
 import type { MeterSdkOptions } from './meter-sdk-options.js';
-import { MeterSubjectError } from './meter-subject-error.js';
 import type { MeteringStats } from './metering-stats.js';
 import { subjectHeader } from './take-subject-header.js';
 
@@ -56,25 +55,13 @@ export function createCallContext({
     abortGraceMs,
     sleep: options.sleep,
     envelopeOf({ headerSubject, method }) {
-      const scope = currentMeterScope();
-      const subject = headerSubject ?? scope?.subject ?? options.defaultSubject;
-      if (subject === undefined || subject.trim() === '') {
-        throw new MeterSubjectError(
-          `${method}: no subject to bill this call to: wrap the call in withSubject(customerId, () => ...) (@llm-meter/metering), ${headerHint}, or set ${wrapper}'s options.defaultSubject`,
-        );
-      }
-      const dimensions =
-        options.dimensions === undefined && scope?.dimensions === undefined
-          ? undefined
-          : { ...options.dimensions, ...scope?.dimensions };
       return {
-        subject,
-        dimensions,
-        source: options.source,
-        type: options.type,
-        provider: options.provider,
-        encoding: options.encoding,
-        now,
+        ...resolveMeterEnvelope({
+          call: { subject: headerSubject },
+          options: { ...options, now },
+          defaultSubject: options.defaultSubject,
+          missingSubject: `${method}: no subject to bill this call to: wrap the call in withSubject(customerId, () => ...) (@llm-meter/metering), ${headerHint}, or set ${wrapper}'s options.defaultSubject`,
+        }),
         fallbackId: generateId(),
       };
     },

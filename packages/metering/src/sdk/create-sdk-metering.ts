@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createBudgetRefusalEvent } from '@llm-meter/budget-gate';
+import { journalBudgetRefusal } from '../journal-budget-refusal.js';
 import { type CallContext, createCallContext } from './call-context.js';
 import { type BudgetFetch, createBudgetFetch } from './create-budget-fetch.js';
 import { meterSdkCall, type SdkCallPlan, type SdkPromise } from './meter-sdk-call.js';
@@ -101,23 +101,21 @@ export function createSdkMetering({
       generateId: options.generateId ?? randomUUID,
       onSettleError: (error) =>
         context.failed({ stage: 'a budget reservation could not be settled', error }),
-      onRefusal: ({ error, request }) => {
-        // Journaled like usage, so the customer's refusals are counted; never fails the call.
-        try {
-          options.outbox.enqueue(
-            createBudgetRefusalEvent({
-              error,
-              id: (options.generateId ?? randomUUID)(),
-              now: options.now ?? (() => new Date()),
-              provider: options.provider ?? provider,
-              requestedModel: typeof request.model === 'string' ? request.model : undefined,
-              source: options.source,
-            }),
-          );
-        } catch (caught) {
-          context.failed({ stage: 'a budget refusal could not be journaled', error: caught });
-        }
-      },
+      // Journaled like usage, so the customer's refusals are counted; never fails the call.
+      onRefusal: ({ error, request }) =>
+        journalBudgetRefusal({
+          outbox: options.outbox,
+          error,
+          request,
+          envelope: {
+            provider: options.provider ?? provider,
+            source: options.source,
+            now: options.now,
+            generateId: options.generateId,
+          },
+          onError: (caught) =>
+            context.failed({ stage: 'a budget refusal could not be journaled', error: caught }),
+        }),
     });
     sdk.fetch = budget.fetch;
   }
