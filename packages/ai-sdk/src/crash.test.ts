@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { OutboxEvent } from '@llm-meter/meter-outbox';
-import { deliverLeftovers } from '@llm-meter/metering/testing';
+import { deliverLeftovers, runUntilKilled } from '@llm-meter/metering/testing';
 import { startOpenAILocal } from '@llm-meter/openai-local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -34,52 +33,15 @@ async function callThenKill({
   dir: string;
   killAfter: number;
 }): Promise<string[]> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--conditions=@llm-meter/source',
-      '--import',
-      'tsx',
-      'src/testing/call-until-killed.ts',
-      mode,
-      provider,
-    ],
-    {
-      cwd: packageDirectory,
-      env: {
-        ...process.env,
-        OPENAI_LOCAL_URL: openaiUrl,
-        OUTBOX_DIR: dir,
-        STOP_AFTER: String(killAfter),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  const texts: string[] = [];
-  let lines = 0;
-  let ended = false;
-  let stderr = '';
-  let buffered = '';
-  child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
-  child.stdout.setEncoding('utf8').on('data', (text: string) => {
-    buffered += text;
-    const parts = buffered.split('\n');
-    buffered = parts.pop() ?? '';
-    for (const line of parts) {
-      const parsed = JSON.parse(line) as { text?: string; sent?: boolean; end?: boolean };
-      if (parsed.end) ended = true;
-      if (parsed.text !== undefined) texts.push(parsed.text);
-      if (mode === 'stream' ? parsed.text !== undefined : parsed.sent) lines += 1;
-    }
-    if (lines >= killAfter) child.kill('SIGKILL');
+  const lines = await runUntilKilled({
+    cwd: packageDirectory,
+    script: 'src/testing/call-until-killed.ts',
+    args: [mode, provider],
+    env: { OPENAI_LOCAL_URL: openaiUrl, OUTBOX_DIR: dir, STOP_AFTER: String(killAfter) },
+    killAfter,
+    counts: (line) => (mode === 'stream' ? line.text !== undefined : line.sent === true),
   });
-  const signal = await new Promise<NodeJS.Signals | null>((resolve) =>
-    child.once('close', (_code, closeSignal) => resolve(closeSignal)),
-  );
-  if (ended || signal !== 'SIGKILL') {
-    throw new Error(`the child was not killed mid-call (${lines} lines): ${stderr}`);
-  }
-  return texts;
+  return lines.flatMap((line) => (typeof line.text === 'string' ? [line.text] : []));
 }
 
 const idPatterns: Record<string, RegExp> = {

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -9,6 +8,7 @@ import { startOpenAILocal } from '@llm-meter/openai-local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { crashTestPrompt } from './testing/crash-test-prompt.js';
 import { deliverLeftovers } from './testing/journal-outbox.js';
+import { runUntilKilled } from './testing/run-until-killed.js';
 
 const packageDirectory = fileURLToPath(new URL('..', import.meta.url));
 let openaiUrl = '';
@@ -35,49 +35,15 @@ async function streamThenKill({
   dir: string;
   killAfter: number;
 }): Promise<string[]> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--conditions=@llm-meter/source',
-      '--import',
-      'tsx',
-      'src/testing/stream-until-killed.ts',
-      api,
-    ],
-    {
-      cwd: packageDirectory,
-      env: {
-        ...process.env,
-        OPENAI_BASE_URL: openaiUrl,
-        OUTBOX_DIR: dir,
-        STOP_AFTER: String(killAfter),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  const texts: string[] = [];
-  let ended = false;
-  let stderr = '';
-  let buffered = '';
-  child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
-  child.stdout.setEncoding('utf8').on('data', (text: string) => {
-    buffered += text;
-    const lines = buffered.split('\n');
-    buffered = lines.pop() ?? '';
-    for (const line of lines) {
-      const parsed = JSON.parse(line) as { text?: string; end?: boolean };
-      if (parsed.end) ended = true;
-      if (parsed.text !== undefined) texts.push(parsed.text);
-    }
-    if (texts.length >= killAfter) child.kill('SIGKILL');
+  const lines = await runUntilKilled({
+    cwd: packageDirectory,
+    script: 'src/testing/stream-until-killed.ts',
+    args: [api],
+    env: { OPENAI_BASE_URL: openaiUrl, OUTBOX_DIR: dir, STOP_AFTER: String(killAfter) },
+    killAfter,
+    counts: (line) => line.text !== undefined,
   });
-  const signal = await new Promise<NodeJS.Signals | null>((resolve) =>
-    child.once('close', (_code, closeSignal) => resolve(closeSignal)),
-  );
-  if (ended || signal !== 'SIGKILL') {
-    throw new Error(`the child was not killed mid-stream (${texts.length} chunks): ${stderr}`);
-  }
-  return texts;
+  return lines.flatMap((line) => (typeof line.text === 'string' ? [line.text] : []));
 }
 
 /** Opens the outbox the killed child left and returns the crashed estimate it delivers. */
