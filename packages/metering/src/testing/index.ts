@@ -3,6 +3,10 @@
 // tests meter against.
 
 export { createTestBudget } from './create-test-budget.js';
+export {
+  describeWrapperScenarios,
+  type WrapperScenarioSdk,
+} from './describe-wrapper-scenarios.js';
 export { deliverLeftovers, openDyingOutbox } from './journal-outbox.js';
 export {
   type BenchTarget,
