@@ -59,6 +59,12 @@ afterAll(async () => {
   await server.close();
 });
 
+/** A feature's cost rows (usage and cost), from `from` to the end of the last event's day. */
+async function queryCostRows(featureId: string, from = '2026-12-01T00:00:00Z') {
+  const result = await v3.features.queryCost(featureId, { from, to: '2026-12-08T00:00:00Z' });
+  return result.data.map(({ usage, cost }) => ({ usage, cost }));
+}
+
 const llmUnitCost = {
   type: 'llm',
   provider_property: 'provider',
@@ -251,14 +257,8 @@ describe('features and their cost query', () => {
     expect(feature.unit_cost).toMatchObject({
       pricing: { input_per_token: '0.00000005', output_per_token: '0.0000004' },
     });
-    const result = await v3.features.queryCost(feature.id, {
-      from: '2026-12-01T00:00:00Z',
-      to: '2026-12-08T00:00:00Z',
-    });
     // a-1's 800 uncached input tokens (g-1's model is another, a-2's provider too).
-    expect(result.data.map(({ usage, cost }) => ({ usage, cost }))).toEqual([
-      { usage: '800', cost: '0.00004' },
-    ]);
+    expect(await queryCostRows(feature.id)).toEqual([{ usage: '800', cost: '0.00004' }]);
   });
 
   test('an override replaces the system price in the list and in the cost; deleting it restores it', async () => {
@@ -282,11 +282,8 @@ describe('features and their cost query', () => {
     const listed = await v3.llmCost.listPrices({ filter: { model_id: 'gpt-5-nano' } });
     expect(listed.data).toEqual([again]);
     const [feature] = (await v3.features.list({ filter: { key: 'nano_input' } })).data;
-    const cost = await v3.features.queryCost(feature?.id as string, {
-      from: '2026-12-01T00:00:00Z',
-      to: '2026-12-08T00:00:00Z',
-    });
-    expect(cost.data.map((row) => row.cost)).toEqual(['0.0016']);
+    const rows = await queryCostRows(feature?.id as string);
+    expect(rows.map((row) => row.cost)).toEqual(['0.0016']);
     await v3.llmCost.deleteOverride(override.id);
     expect((await v3.llmCost.listOverrides()).data).toEqual([]);
     await expect(v3.llmCost.deleteOverride(override.id)).rejects.toMatchObject({ status: 404 });
@@ -299,11 +296,7 @@ describe('features and their cost query', () => {
       meter: { id: meterId },
       unit_cost: { type: 'manual', amount: '0.000001' },
     });
-    const cost = await v3.features.queryCost(feature.id, {
-      from: '2026-12-06T00:00:00Z',
-      to: '2026-12-08T00:00:00Z',
-    });
-    expect(cost.data.map(({ usage, cost }) => ({ usage, cost }))).toEqual([
+    expect(await queryCostRows(feature.id, '2026-12-06T00:00:00Z')).toEqual([
       { usage: '5700', cost: '0.0057' },
     ]);
     const cleared = await v3.features.update(feature.id, { unit_cost: null });
