@@ -253,7 +253,7 @@ describe('apps/stream', { timeout: 600_000 }, () => {
       settled[0]?.completion,
     );
     expect(closed?.cost).toMatchObject({ difference: '$0.000000', drifts: false });
-    expect(closed?.cost?.metered).toBe(closed?.cost?.openai);
+    expect(closed?.cost?.metered).toBe(closed?.cost?.reported);
   });
 
   test('a run killed mid-stream is metered on the next run, as a crashed estimate covering every chunk, once', async () => {

@@ -5,7 +5,8 @@ export interface PrintedDriftRow {
   tier: string;
   metric: 'input' | 'cached' | 'cache_write' | 'output';
   metered: number;
-  openai: number;
+  /** The provider's own figure (the column its name heads: `openai`, `anthropic`). */
+  reported: number;
   difference: number;
   percent: string;
   /** Marked `!`: past the threshold. */
@@ -20,7 +21,13 @@ export interface PrintedDriftRow {
 export interface PrintedReconciliation {
   rows: PrintedDriftRow[];
   cost:
-    | { metered: string; openai: string; difference: string; drifts: boolean; knownDrift: boolean }
+    | {
+        metered: string;
+        reported: string;
+        difference: string;
+        drifts: boolean;
+        knownDrift: boolean;
+      }
     | undefined;
   verdict: string;
 }
@@ -57,7 +64,7 @@ export function parsePrintedReconciliation(
         tier: token[3] as string,
         metric: token[4] as PrintedDriftRow['metric'],
         metered: Number(token[5]),
-        openai: Number(token[6]),
+        reported: Number(token[6]),
         difference: Number(token[7]),
         percent: token[8] as string,
         drifts: token[9]?.trim() === '!',
@@ -71,7 +78,7 @@ export function parsePrintedReconciliation(
     if (money) {
       cost = {
         metered: money[1] as string,
-        openai: money[2] as string,
+        reported: money[2] as string,
         difference: money[3] as string,
         drifts: money[4]?.trim() === '!',
         knownDrift: money[4]?.trim() === '~',
