@@ -1,35 +1,17 @@
-import * as fs from 'node:fs';
 import { countChatPromptTokens, countTokens, toUsageEvent } from '@llm-meter/meter-core';
 import { AnthropicStreamMeter } from '@llm-meter/meter-core/push';
-import { type OpenAILocalServer, startOpenAILocal } from '@llm-meter/openai-local';
-import OpenAI from 'openai';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createCallJournal } from './create-call-journal.js';
-import {
-  deliverLeftovers,
-  openDyingOutbox as openJournalOutbox,
-} from './testing/journal-outbox.js';
+import { deliverLeftovers } from './testing/journal-outbox.js';
+import { useJournalTestBed } from './testing/use-journal-test-bed.js';
 
-let server: OpenAILocalServer;
-let openai: OpenAI;
-beforeAll(async () => {
-  server = await startOpenAILocal({ tokensPerSecond: 0 });
-  openai = new OpenAI({ apiKey: 'openai-local', baseURL: server.url, maxRetries: 0 });
-});
-afterAll(() => server?.close());
-const directories: string[] = [];
-afterEach(() => {
-  for (const directory of directories.splice(0))
-    fs.rmSync(directory, { recursive: true, force: true });
-});
+const { openai, openDyingOutbox } = useJournalTestBed({ prefix: 'metering-call-' });
 
 const chatRequest = {
   model: 'gpt-4o-mini',
   messages: [{ role: 'user' as const, content: 'Name three lighthouses.' }],
 };
 const options = { subject: 'customer-call', fallbackId: 'provisional-1', now: () => new Date() };
-
-const openDyingOutbox = () => openJournalOutbox({ prefix: 'metering-call-', directories });
 
 describe('createCallJournal', () => {
   it("journals another provider's call with its prompt meter: Anthropic's prompt, billed on the next start", async () => {
@@ -117,8 +99,8 @@ describe('createCallJournal', () => {
       options,
     });
     call.start();
-    const { data: completion, request_id } = await openai.chat.completions
-      .create(chatRequest)
+    const { data: completion, request_id } = await openai()
+      .chat.completions.create(chatRequest)
       .withResponse();
     call.setFallbackId({ fallbackId: request_id as string });
     call.complete(toUsageEvent(completion, { ...options, request: chatRequest }));

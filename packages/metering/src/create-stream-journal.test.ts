@@ -1,36 +1,18 @@
-import * as fs from 'node:fs';
 import { countChatPromptTokens } from '@llm-meter/meter-core';
 import { type ChatCompletionChunkLike, ChatStreamMeter } from '@llm-meter/meter-core/push';
 import type { UsageOutbox } from '@llm-meter/meter-outbox';
-import { type OpenAILocalServer, startOpenAILocal } from '@llm-meter/openai-local';
-import OpenAI from 'openai';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createStreamJournal } from './create-stream-journal.js';
 import { chatChunkReader } from './meter-chat-stream-into-outbox.js';
-import {
-  deliverLeftovers,
-  openDyingOutbox as openJournalOutbox,
-} from './testing/journal-outbox.js';
+import { deliverLeftovers } from './testing/journal-outbox.js';
+import { useJournalTestBed } from './testing/use-journal-test-bed.js';
 
-let server: OpenAILocalServer;
-let openai: OpenAI;
-beforeAll(async () => {
-  server = await startOpenAILocal({ tokensPerSecond: 0 });
-  openai = new OpenAI({ apiKey: 'openai-local', baseURL: server.url, maxRetries: 0 });
-});
-afterAll(() => server?.close());
-const directories: string[] = [];
-afterEach(() => {
-  for (const directory of directories.splice(0))
-    fs.rmSync(directory, { recursive: true, force: true });
-});
+const { openai, openDyingOutbox } = useJournalTestBed({ prefix: 'metering-journal-' });
 
 const request = {
   model: 'gpt-4o-mini',
   messages: [{ role: 'user' as const, content: 'Name three lighthouses.' }],
 };
-
-const openDyingOutbox = () => openJournalOutbox({ prefix: 'metering-journal-', directories });
 
 /**
  * A chat stream's journal, created before the request is sent under the provisional id
@@ -61,8 +43,8 @@ describe('createStreamJournal: setFallbackId', () => {
     // Journaled before the request is sent, under the provisional id.
     journal.start();
     // openai-local sends its headers, then holds the first chunk.
-    const { data: stream, request_id } = await openai.chat.completions
-      .create(
+    const { data: stream, request_id } = await openai()
+      .chat.completions.create(
         { ...request, stream: true, stream_options: { include_usage: true } },
         { headers: { 'x-openai-local-fault': 'stall-after=0' } },
       )
@@ -90,8 +72,12 @@ describe('createStreamJournal: setFallbackId', () => {
     const { dir, outbox } = await openDyingOutbox();
     const journal = createJournal({ outbox });
     journal.start();
-    const { data: stream, request_id } = await openai.chat.completions
-      .create({ ...request, stream: true, stream_options: { include_usage: true } })
+    const { data: stream, request_id } = await openai()
+      .chat.completions.create({
+        ...request,
+        stream: true,
+        stream_options: { include_usage: true },
+      })
       .withResponse();
     journal.setFallbackId({ fallbackId: request_id as string });
     let streamId: string | undefined;
