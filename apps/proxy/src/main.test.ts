@@ -14,6 +14,7 @@ import {
 import { createOpenMeterClient, type OpenMeterClient } from '@llm-meter/openmeter-client';
 import { type OpenMeterLocal, startOpenMeterLocal } from '@llm-meter/openmeter-local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postChatCompletion } from './__fixtures__/post-chat-completion.js';
 
 const appDirectory = fileURLToPath(new URL('..', import.meta.url));
 let openai: OpenAILocalServer;
@@ -147,15 +148,11 @@ describe('proxy main.ts in its own process', () => {
       max_completion_tokens: 400,
     };
     // Upstream stalls after 16 events (never ends on its own): the kill lands mid-stream.
-    const response = await fetch(`${first.url}/chat/completions`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        authorization: 'Bearer sk-caller',
-        'openmeter-subject': subject,
-        'x-openai-local-fault': 'stall-after=16',
-      },
-      body: JSON.stringify({ ...request, stream: true }),
+    const response = await postChatCompletion({
+      url: first.url,
+      subject,
+      body: { ...request, stream: true },
+      fault: 'stall-after=16',
     });
     expect(response.status).toBe(200);
     const killAfter = 10;
@@ -315,15 +312,11 @@ describe('proxy main.ts in its own process', () => {
       messages: [{ role: 'user' as const, content: 'Write a haiku about buoys.' }],
     };
     // Upstream sends its headers, then holds the first chunk until the connection goes.
-    const response = await fetch(`${first.url}/chat/completions`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        authorization: 'Bearer sk-caller',
-        'openmeter-subject': subject,
-        'x-openai-local-fault': 'stall-after=0',
-      },
-      body: JSON.stringify({ ...request, stream: true }),
+    const response = await postChatCompletion({
+      url: first.url,
+      subject,
+      body: { ...request, stream: true },
+      fault: 'stall-after=0',
     });
     expect(response.status).toBe(200);
     const requestId = response.headers.get('x-request-id');
@@ -407,15 +400,11 @@ describe('proxy main.ts in its own process', () => {
       arrivalListeners.add(listener);
     });
     // Upstream holds its answer (headers included) far longer than the test lasts.
-    const calling = fetch(`${first.url}/chat/completions`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        authorization: 'Bearer sk-caller',
-        'openmeter-subject': subject,
-        'x-openai-local-fault': 'delay-ms=600000',
-      },
-      body: JSON.stringify(request),
+    const calling = postChatCompletion({
+      url: first.url,
+      subject,
+      body: request,
+      fault: 'delay-ms=600000',
     }).catch((error: unknown) => error);
     // Upstream has the request, so the proxy journaled the call before sending it: kill it.
     await arrived;
@@ -489,17 +478,13 @@ describe('proxy main.ts in its own process', () => {
         /^proxy: OpenMeter at http:\/\/127\.0\.0\.1:1 cannot be reached \(.+\): starting anyway\. Usage events are journaled in .+outbox-proxy and delivered once it answers/,
       ),
     ]);
-    const answer = await fetch(`${down.url}/chat/completions`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        authorization: 'Bearer sk-caller',
-        'openmeter-subject': subject,
-      },
-      body: JSON.stringify({
+    const answer = await postChatCompletion({
+      url: down.url,
+      subject,
+      body: {
         model: 'gpt-4o-mini',
         messages: [{ role: 'user', content: 'Say hi while OpenMeter is down.' }],
-      }),
+      },
     });
     expect(answer.status).toBe(200);
     const { id } = (await answer.json()) as { id: string };

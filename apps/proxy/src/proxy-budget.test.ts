@@ -1,6 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postChatCompletion } from './__fixtures__/post-chat-completion.js';
 import { type ProxyStack, startProxyStack } from './__fixtures__/start-proxy-stack.js';
 
 const feature = 'proxy_llm_tokens';
@@ -61,18 +62,14 @@ describe('budget gate in front of upstream', () => {
     expect(admitted.usage?.total_tokens).toBeGreaterThan(0);
 
     const seen = stack.upstreamRequests.length;
-    const response = await fetch(`${stack.proxyUrl}/chat/completions`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        authorization: 'Bearer sk-caller',
-        'openmeter-subject': subject,
-      },
-      body: JSON.stringify({
+    const response = await postChatCompletion({
+      url: stack.proxyUrl,
+      subject,
+      body: {
         model: 'gpt-4o-mini',
         messages: [{ role: 'user', content: 'Write a long story' }],
         max_completion_tokens: 100,
-      }),
+      },
     });
     expect(response.status).toBe(429);
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
