@@ -37,6 +37,12 @@ export interface ChatPromptRules {
   wrapsParallelCallsInHistory: boolean;
   /** Tokens an assistant turn of function calls in the history costs besides its calls. */
   callTurnExtra: number;
+  /**
+   * How a function call the request sends without the id of a stored item is counted (the
+   * Responses API's `function_call` input items without `id`): its arguments as sent, and
+   * `extra` tokens besides a stored call's cost. `undefined` where ids make no difference.
+   */
+  unstoredCall: { extra: number } | undefined;
   /** Tokens a json_schema response format costs besides its rendering and usual framing. */
   responseFormatExtra: number;
   /**
@@ -89,6 +95,12 @@ const chatSectionsAdjustment = { joined: 0, ownMessage: 0 } as const;
 // `text.format` costs 8 fewer (the 3 recorded gpt-5-nano prompts with one).
 const responsesSectionsAdjustment = { joined: -2, ownMessage: -6 } as const;
 const responsesCallTurnExtra = 1;
+// Fitted: a `function_call` item sent without the `id` of the item OpenAI stored (a call replayed
+// by a client that drops ids, or made up) costs 3 tokens fewer than a stored one, and its
+// arguments count as sent, not re-serialized (pydantic-ai's 8 and Mirascope's 3 such prompts of
+// non-reasoning models went +3 and +2 → 0; every reasoning-model prompt with such items was
+// already exact, so they keep the stored cost). See PROMPT-FORMAT.md.
+const responsesUnstoredCall = { extra: -3 } as const;
 const responsesReasoningFormatExtra = -8;
 
 /**
@@ -104,6 +116,7 @@ export function responsesPromptRulesForModel(model: string): ChatPromptRules {
     sectionsAdjustment: reasoning ? chatSectionsAdjustment : responsesSectionsAdjustment,
     wrapsParallelCallsInHistory: false,
     callTurnExtra: responsesCallTurnExtra,
+    unstoredCall: reasoning ? undefined : responsesUnstoredCall,
     responseFormatExtra: reasoning ? responsesReasoningFormatExtra : 0,
   };
 }
@@ -137,6 +150,7 @@ export function chatPromptRulesForModel(model: string): ChatPromptRules {
       sectionsAdjustment: chatSectionsAdjustment,
       wrapsParallelCallsInHistory: true,
       callTurnExtra: 0,
+      unstoredCall: undefined,
       responseFormatExtra: 0,
       outputToolCallFraming: outputToolCallFraming.chat,
       generatesParallelWrapper: true,
@@ -155,6 +169,7 @@ export function chatPromptRulesForModel(model: string): ChatPromptRules {
     sectionsAdjustment: chatSectionsAdjustment,
     wrapsParallelCallsInHistory: true,
     callTurnExtra: 0,
+    unstoredCall: undefined,
     responseFormatExtra: 0,
     outputToolCallFraming: reasoning
       ? outputToolCallFraming.reasoning
