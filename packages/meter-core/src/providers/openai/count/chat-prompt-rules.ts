@@ -46,6 +46,11 @@ export interface ChatPromptRules {
   /** Tokens a json_schema response format costs besides its rendering and usual framing. */
   responseFormatExtra: number;
   /**
+   * Tokens a json_schema response format without a comment line (no description) costs besides
+   * its usual framing, when no tools precede it.
+   */
+  uncommentedFormatExtra: number;
+  /**
    * Output tokens a generated function call costs besides `functions.<name>` and its arguments
    * (fitted on the recorded completions, see PROMPT-FORMAT.md).
    */
@@ -102,6 +107,12 @@ const responsesCallTurnExtra = 1;
 // already exact, so they keep the stored cost). See PROMPT-FORMAT.md.
 const responsesUnstoredCall = { extra: -3 } as const;
 const responsesReasoningFormatExtra = -8;
+// Fitted: on the Responses API a json_schema `text.format` without a description (no comment
+// line) that no tools precede costs one token fewer than chat's (Mirascope: 15 such gpt-4o and
+// gpt-4o-mini prompts +1 → 0; its 10 prompts whose schema has a root description, rendered as the
+// comment, were exact). Reasoning models' formats keep their own constant above. See
+// PROMPT-FORMAT.md.
+const responsesUncommentedFormatExtra = -1;
 
 /**
  * Returns the prompt format costs of the Responses API for a model: chat's, with the fitted
@@ -118,6 +129,7 @@ export function responsesPromptRulesForModel(model: string): ChatPromptRules {
     callTurnExtra: responsesCallTurnExtra,
     unstoredCall: reasoning ? undefined : responsesUnstoredCall,
     responseFormatExtra: reasoning ? responsesReasoningFormatExtra : 0,
+    uncommentedFormatExtra: reasoning ? 0 : responsesUncommentedFormatExtra,
   };
 }
 
@@ -152,6 +164,7 @@ export function chatPromptRulesForModel(model: string): ChatPromptRules {
       callTurnExtra: 0,
       unstoredCall: undefined,
       responseFormatExtra: 0,
+      uncommentedFormatExtra: 0,
       outputToolCallFraming: outputToolCallFraming.chat,
       generatesParallelWrapper: true,
     };
@@ -171,6 +184,7 @@ export function chatPromptRulesForModel(model: string): ChatPromptRules {
     callTurnExtra: 0,
     unstoredCall: undefined,
     responseFormatExtra: 0,
+    uncommentedFormatExtra: 0,
     outputToolCallFraming: reasoning
       ? outputToolCallFraming.reasoning
       : originalGpt4.test(name)

@@ -295,8 +295,9 @@ function collectSystemSections({
       });
     } else if (responseFormat !== null) {
       // Fitted: the response format's framing tokens are not counted when tools precede it.
-      const adjustment =
-        (tools === undefined ? responseFormat.adjustment : 0) + rules.responseFormatExtra;
+      const framing =
+        responseFormat.adjustment + (responseFormat.commented ? 0 : rules.uncommentedFormatExtra);
+      const adjustment = (tools === undefined ? framing : 0) + rules.responseFormatExtra;
       sections.push({ ...responseFormat, adjustment });
     }
   }

@@ -57,6 +57,28 @@ describe('countResponsesPromptTokens', () => {
     expect(withFormat.tokens - without.tokens).toBeGreaterThan(10);
   });
 
+  it('counts a text.format without a description one token below chat, with one as chat does', () => {
+    const schema = { type: 'object', properties: { answer: { type: 'string' } } };
+    const both = (description: string | undefined) => {
+      const format = { type: 'json_schema', name: 'reply', schema, description };
+      const chat = countChatPromptTokens({
+        model: 'gpt-4o',
+        messages: [{ role: 'user', content: 'Hi' }],
+        response_format: { type: 'json_schema', json_schema: format },
+      });
+      const responses = countResponsesPromptTokens({
+        model: 'gpt-4o',
+        input: [{ role: 'user', content: 'Hi' }],
+        text: { format },
+      });
+      return responses.tokens - chat.tokens;
+    };
+    // Standing alone, the Responses format counts 6 below chat's injected system message (see
+    // chat-prompt-rules.ts), and one more below without a comment line.
+    expect(both('The reply.')).toBe(-6);
+    expect(both(undefined)).toBe(-7);
+  });
+
   it('counts consecutive function calls each alone, and their outputs by the called name', () => {
     const call = (id: string) => ({
       type: 'function_call',
