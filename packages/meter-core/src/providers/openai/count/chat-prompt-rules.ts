@@ -37,8 +37,19 @@ export interface ChatPromptRules {
   wrapsParallelCallsInHistory: boolean;
   /** Tokens an assistant turn of function calls in the history costs besides its calls. */
   callTurnExtra: number;
+  /**
+   * How a function call the request sends without the id of a stored item is counted (the
+   * Responses API's `function_call` input items without `id`): its arguments as sent, and
+   * `extra` tokens besides a stored call's cost. `undefined` where ids make no difference.
+   */
+  unstoredCall: { extra: number } | undefined;
   /** Tokens a json_schema response format costs besides its rendering and usual framing. */
   responseFormatExtra: number;
+  /**
+   * Tokens a json_schema response format without a comment line (no description) costs besides
+   * its usual framing, when no tools precede it.
+   */
+  uncommentedFormatExtra: number;
   /**
    * Output tokens a generated function call costs besides `functions.<name>` and its arguments
    * (fitted on the recorded completions, see PROMPT-FORMAT.md).
@@ -89,7 +100,19 @@ const chatSectionsAdjustment = { joined: 0, ownMessage: 0 } as const;
 // `text.format` costs 8 fewer (the 3 recorded gpt-5-nano prompts with one).
 const responsesSectionsAdjustment = { joined: -2, ownMessage: -6 } as const;
 const responsesCallTurnExtra = 1;
+// Fitted: a `function_call` item sent without the `id` of the item OpenAI stored (a call replayed
+// by a client that drops ids, or made up) costs 3 tokens fewer than a stored one, and its
+// arguments count as sent, not re-serialized (pydantic-ai's 8 and Mirascope's 3 such prompts of
+// non-reasoning models went +3 and +2 → 0; every reasoning-model prompt with such items was
+// already exact, so they keep the stored cost). See PROMPT-FORMAT.md.
+const responsesUnstoredCall = { extra: -3 } as const;
 const responsesReasoningFormatExtra = -8;
+// Fitted: on the Responses API a json_schema `text.format` without a description (no comment
+// line) that no tools precede costs one token fewer than chat's (Mirascope: 15 such gpt-4o and
+// gpt-4o-mini prompts +1 → 0; its 10 prompts whose schema has a root description, rendered as the
+// comment, were exact). Reasoning models' formats keep their own constant above. See
+// PROMPT-FORMAT.md.
+const responsesUncommentedFormatExtra = -1;
 
 /**
  * Returns the prompt format costs of the Responses API for a model: chat's, with the fitted
@@ -104,7 +127,9 @@ export function responsesPromptRulesForModel(model: string): ChatPromptRules {
     sectionsAdjustment: reasoning ? chatSectionsAdjustment : responsesSectionsAdjustment,
     wrapsParallelCallsInHistory: false,
     callTurnExtra: responsesCallTurnExtra,
+    unstoredCall: reasoning ? undefined : responsesUnstoredCall,
     responseFormatExtra: reasoning ? responsesReasoningFormatExtra : 0,
+    uncommentedFormatExtra: reasoning ? 0 : responsesUncommentedFormatExtra,
   };
 }
 
@@ -137,7 +162,9 @@ export function chatPromptRulesForModel(model: string): ChatPromptRules {
       sectionsAdjustment: chatSectionsAdjustment,
       wrapsParallelCallsInHistory: true,
       callTurnExtra: 0,
+      unstoredCall: undefined,
       responseFormatExtra: 0,
+      uncommentedFormatExtra: 0,
       outputToolCallFraming: outputToolCallFraming.chat,
       generatesParallelWrapper: true,
     };
@@ -155,7 +182,9 @@ export function chatPromptRulesForModel(model: string): ChatPromptRules {
     sectionsAdjustment: chatSectionsAdjustment,
     wrapsParallelCallsInHistory: true,
     callTurnExtra: 0,
+    unstoredCall: undefined,
     responseFormatExtra: 0,
+    uncommentedFormatExtra: 0,
     outputToolCallFraming: reasoning
       ? outputToolCallFraming.reasoning
       : originalGpt4.test(name)

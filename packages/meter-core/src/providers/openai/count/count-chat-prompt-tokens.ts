@@ -44,6 +44,11 @@ export interface ChatPromptMessage {
         id?: string | null | undefined;
         type?: string | null | undefined;
         function?: { name?: string | null | undefined; arguments?: string | null | undefined };
+        /**
+         * Set by the conversion of a Responses request: whether the `function_call` input item
+         * carried the `id` of the item OpenAI stored (absent on chat requests).
+         */
+        stored?: boolean | undefined;
       }>
     | null
     | undefined;
@@ -163,6 +168,25 @@ function hasText(content: ChatPromptMessage['content']): boolean {
   return (content ?? []).some((part) => part.type === 'text' && (part.text ?? '') !== '');
 }
 
+// A call counted on its own (the Responses API's turns): a call sent without the id of a stored
+// item counts its arguments as sent, with its own framing (`ChatPromptRules.unstoredCall`).
+function countSeparateCall({
+  call,
+  tokenizer,
+  rules,
+}: {
+  call: NonNullable<ChatPromptMessage['tool_calls']>[number];
+  tokenizer: Tokenizer;
+  rules: ChatPromptRules;
+}): number {
+  if (call.function == null) return 0;
+  const unstored = rules.unstoredCall !== undefined && call.stored === false;
+  return (
+    countToolCallTokens({ calls: [call.function], tokenizer, argumentsAsSent: unstored }) +
+    (unstored ? (rules.unstoredCall?.extra ?? 0) : 0)
+  );
+}
+
 function countMessage({
   message,
   path,
@@ -212,7 +236,10 @@ function countMessage({
   ].filter((call) => call != null);
   tokens += rules.wrapsParallelCallsInHistory
     ? countToolCallTokens({ calls, tokenizer })
-    : calls.reduce((sum, call) => sum + countToolCallTokens({ calls: [call], tokenizer }), 0);
+    : (message.tool_calls ?? []).reduce(
+        (sum, call) => sum + countSeparateCall({ call, tokenizer, rules }),
+        0,
+      );
   tokens += calls.length * rules.toolCallExtra + (calls.length > 0 ? rules.callTurnExtra : 0);
   return tokens;
 }
@@ -268,8 +295,9 @@ function collectSystemSections({
       });
     } else if (responseFormat !== null) {
       // Fitted: the response format's framing tokens are not counted when tools precede it.
-      const adjustment =
-        (tools === undefined ? responseFormat.adjustment : 0) + rules.responseFormatExtra;
+      const framing =
+        responseFormat.adjustment + (responseFormat.commented ? 0 : rules.uncommentedFormatExtra);
+      const adjustment = (tools === undefined ? framing : 0) + rules.responseFormatExtra;
       sections.push({ ...responseFormat, adjustment });
     }
   }

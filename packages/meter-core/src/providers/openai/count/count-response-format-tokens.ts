@@ -47,12 +47,12 @@ const responseFormatAdjustment = 4;
 /**
  * The response-format section of the system message: for `json_schema`, `# Response Formats`,
  * the schema's name, its description as a comment and its compact JSON without validation
- * keywords, plus the fitted tokens counted besides that text. `null` for formats that add
- * nothing (`text`, `json_object`), undefined for unknown types.
+ * keywords, plus the fitted tokens counted besides that text, and whether it has a comment line.
+ * `null` for formats that add nothing (`text`, `json_object`), undefined for unknown types.
  */
 export function createResponseFormatSection(
   responseFormat: ResponseFormatInput,
-): { text: string; adjustment: number } | null | undefined {
+): { text: string; adjustment: number; commented: boolean } | null | undefined {
   const type = responseFormat.type;
   if (type == null || type === 'text' || type === 'json_object') return null;
   if (type !== 'json_schema') return undefined;
@@ -67,5 +67,6 @@ export function createResponseFormatSection(
   return {
     text: `# Response Formats\n\n## ${definition?.name ?? ''}\n\n${comment}${JSON.stringify(withoutDroppedKeys(rendered))}`,
     adjustment: responseFormatAdjustment,
+    commented: comment !== '',
   };
 }

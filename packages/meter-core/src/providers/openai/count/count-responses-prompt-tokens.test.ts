@@ -57,9 +57,32 @@ describe('countResponsesPromptTokens', () => {
     expect(withFormat.tokens - without.tokens).toBeGreaterThan(10);
   });
 
+  it('counts a text.format without a description one token below chat, with one as chat does', () => {
+    const schema = { type: 'object', properties: { answer: { type: 'string' } } };
+    const both = (description: string | undefined) => {
+      const format = { type: 'json_schema', name: 'reply', schema, description };
+      const chat = countChatPromptTokens({
+        model: 'gpt-4o',
+        messages: [{ role: 'user', content: 'Hi' }],
+        response_format: { type: 'json_schema', json_schema: format },
+      });
+      const responses = countResponsesPromptTokens({
+        model: 'gpt-4o',
+        input: [{ role: 'user', content: 'Hi' }],
+        text: { format },
+      });
+      return responses.tokens - chat.tokens;
+    };
+    // Standing alone, the Responses format counts 6 below chat's injected system message (see
+    // chat-prompt-rules.ts), and one more below without a comment line.
+    expect(both('The reply.')).toBe(-6);
+    expect(both(undefined)).toBe(-7);
+  });
+
   it('counts consecutive function calls each alone, and their outputs by the called name', () => {
     const call = (id: string) => ({
       type: 'function_call',
+      id: `fc_${id}`,
       call_id: id,
       name: 'get_weather',
       arguments: '{"city":"Paris"}',
@@ -95,5 +118,36 @@ describe('countResponsesPromptTokens', () => {
     const outputTokens = 3 + tokenizer.count('tool') + tokenizer.count('sunny') + name + 2;
     expect(two.tokens - one.tokens).toBe(callTokens + outputTokens);
     expect(one.tokens - named.tokens).toBe(name);
+  });
+
+  it('counts a function call sent without a stored item id 3 tokens lower, its arguments as sent', () => {
+    const call = (id: string | undefined) => ({
+      type: 'function_call',
+      ...(id === undefined ? {} : { id }),
+      call_id: 'call_1',
+      name: 'get_weather',
+      arguments: '{"city": "Paris"}',
+    });
+    const request = (item: ReturnType<typeof call>) => ({
+      model: 'gpt-4o',
+      input: [
+        { role: 'user', content: 'Weather?' },
+        item,
+        { type: 'function_call_output', call_id: 'call_1', output: 'sunny' },
+      ],
+      tools: [tool],
+    });
+    const stored = countResponsesPromptTokens(request(call('fc_1')));
+    const unstored = countResponsesPromptTokens(request(call(undefined)));
+    const tokenizer = getTokenizer('o200k_base');
+    // A stored call counts its arguments re-serialized without whitespace; one without an id
+    // counts them as sent, and 3 framing tokens fewer.
+    const spacing = tokenizer.count('{"city": "Paris"}') - tokenizer.count('{"city":"Paris"}');
+    expect(spacing).toBeGreaterThan(0);
+    expect(unstored.tokens - stored.tokens).toBe(spacing - 3);
+    // Reasoning models count both alike.
+    const reasoning = (item: ReturnType<typeof call>) =>
+      countResponsesPromptTokens({ ...request(item), model: 'gpt-5' }).tokens;
+    expect(reasoning(call(undefined))).toBe(reasoning(call('fc_1')));
   });
 });

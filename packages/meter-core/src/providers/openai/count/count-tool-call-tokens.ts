@@ -40,14 +40,19 @@ function compactArguments({ text, tokenizer }: { text: string; tokenizer: Tokeni
 export function countToolCallTokens({
   calls,
   tokenizer,
+  argumentsAsSent = false,
 }: {
   calls: readonly FunctionCallInput[];
   tokenizer: Tokenizer;
+  /** Count the arguments' text as sent rather than re-serialized (see `compactArguments`). */
+  argumentsAsSent?: boolean;
 }): number {
   const framing = singleCallFraming[tokenizer.encoding] ?? defaultSingleCallFraming;
+  const argumentText = (text: string): string =>
+    argumentsAsSent ? text : compactArguments({ text, tokenizer });
   const single = (call: FunctionCallInput): number =>
     tokenizer.count(call.name ?? '') +
-    tokenizer.count(compactArguments({ text: call.arguments ?? '', tokenizer })) +
+    tokenizer.count(argumentText(call.arguments ?? '')) +
     framing;
   if (calls.length <= 1) return calls.reduce((sum, call) => sum + single(call), 0);
   const rendered = renderParallelCall(

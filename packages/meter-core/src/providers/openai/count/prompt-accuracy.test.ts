@@ -17,7 +17,7 @@ const thresholds: Record<string, AccuracyThreshold> = {
   assistant_tool_calls_in_history: { count: 30, exactPercent: 80, withinTwoPercent: 93 },
   'responses:plain_text': { count: 100, exactPercent: 92, withinTwoPercent: 98 },
   'responses:tools_defined': { count: 50, exactPercent: 40, withinTwoPercent: 60 },
-  'responses:text_format:json_schema': { count: 13, exactPercent: 25, withinTwoPercent: 85 },
+  'responses:text_format:json_schema': { count: 13, exactPercent: 85, withinTwoPercent: 85 },
   'responses:assistant_tool_calls_in_history': {
     count: 27,
     exactPercent: 25,

@@ -42,6 +42,8 @@ export interface ResponsesInputItem {
   arguments?: unknown;
   output?: unknown;
   call_id?: unknown;
+  /** The id of an item OpenAI stored (`fc_…` on a function call it generated). */
+  id?: unknown;
 }
 
 const asString = (value: unknown): string | undefined =>
@@ -80,6 +82,7 @@ export function convertResponsesRequest(request: ResponsesPromptRequest): ChatPr
           id: asString(item.call_id),
           type: 'function',
           function: { name: asString(item.name), arguments: asString(item.arguments) },
+          stored: asString(item.id) !== undefined,
         };
         // Consecutive calls are one assistant turn, as chat's `tool_calls` array is.
         const previous = messages[messages.length - 1];
