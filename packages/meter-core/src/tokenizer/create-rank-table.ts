@@ -39,7 +39,9 @@ const memoSlots = 1 << memoBits;
 function createMergedRank(
   concatenatedRank: (left: number, right: number) => number,
 ): (left: number, right: number) => number {
-  const memoLeft = new Int32Array(memoSlots).fill(-1);
+  // A slot holds `left + 1`, so that 0 (what a new typed array holds) means empty: creating the
+  // memo touches none of its memory, which a fresh process would otherwise pay for on first use.
+  const memoLeft = new Int32Array(memoSlots);
   const memoRight = new Int32Array(memoSlots);
   const memoRank = new Int32Array(memoSlots);
   let memoCount = 0;
@@ -47,20 +49,21 @@ function createMergedRank(
     (Math.imul(left, 0x9e3779b1) ^ Math.imul(right + 1, 0x85ebca6b)) >>> (32 - memoBits);
   // Positional parameters: this runs once per merge step, in the hottest loop of the tokenizer.
   return (left, right) => {
+    const key = left + 1;
     let slot = home(left, right);
     for (;;) {
-      const storedLeft = memoLeft[slot];
-      if (storedLeft === -1) break;
-      if (storedLeft === left && memoRight[slot] === right) return memoRank[slot] as number;
+      const storedKey = memoLeft[slot];
+      if (storedKey === 0) break;
+      if (storedKey === key && memoRight[slot] === right) return memoRank[slot] as number;
       slot = (slot + 1) & (memoSlots - 1);
     }
     const rank = concatenatedRank(left, right);
     if (memoCount >= memoSlots >> 1) {
-      memoLeft.fill(-1);
+      memoLeft.fill(0);
       memoCount = 0;
       slot = home(left, right);
     }
-    memoLeft[slot] = left;
+    memoLeft[slot] = key;
     memoRight[slot] = right;
     memoRank[slot] = rank;
     memoCount++;
