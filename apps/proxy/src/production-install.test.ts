@@ -64,6 +64,22 @@ describe('a production install of the proxy', () => {
     expect(existsSync(join(deployed, 'node_modules', '@llm-meter', 'meter-outbox'))).toBe(true);
   });
 
+  it('counts tokens with the rank files its meter-core ships (generated at build, not in git)', async () => {
+    // meter-core's bundled entry, resolved from the deployed proxy as the proxy resolves it.
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `const { getTokenizer } = await import('@llm-meter/meter-core');
+console.log(['o200k_base', 'cl100k_base', 'p50k_base', 'r50k_base'].map((encoding) => getTokenizer(encoding).count('Hello,    world!')).join());`,
+      ],
+      { cwd: deployed },
+    );
+    // r50k_base has no tokens for runs of spaces, p50k_base does.
+    expect(stdout.trim()).toBe('5,5,5,7');
+  });
+
   it('says which setting to give instead of an embedded default it does not have', async () => {
     const { output, code } = await run({}, /$^/);
     expect(code).toBe(1);

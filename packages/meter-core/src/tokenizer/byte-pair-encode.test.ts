@@ -2,9 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bytePairEncodeByHeap, bytePairEncodeByScan } from './byte-pair-encode.js';
 import { createRankTable } from './create-rank-table.js';
-import { loadEncodingData } from './load-encoding-data.js';
+import { loadRankFile } from './load-rank-file.js';
 
-const table = createRankTable(loadEncodingData('o200k_base'));
+const table = createRankTable(loadRankFile('o200k_base'));
 
 // Pieces are given as binary strings (one char per byte) for readable cases.
 function encodeBoth(binary: string): { byScan: number[]; byHeap: number[] } {

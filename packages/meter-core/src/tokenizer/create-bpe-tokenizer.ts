@@ -1,10 +1,10 @@
 import { bytePairEncode } from './byte-pair-encode.js';
 import { asciiPieceCacheLimit, createAsciiPieceCache } from './create-ascii-piece-cache.js';
 import { createRankTable } from './create-rank-table.js';
-import type { EncodingData } from './encoding-data.js';
 import type { EncodingName } from './encoding-name.js';
 import { findO200kAsciiPieceEnd, o200kPattern } from './find-o200k-ascii-piece-end.js';
 import type { Tokenizer } from './get-tokenizer.js';
+import type { RankFile } from './parse-rank-file.js';
 import { withoutCapturingGroups } from './without-capturing-groups.js';
 
 const utf8Encoder = new TextEncoder();
@@ -20,21 +20,21 @@ const cacheCapacity = 65_536;
 const cacheUnitCapacity = 2_097_152;
 
 /**
- * Builds a byte-pair tokenizer from an encoding's rank data: tiktoken's pre-tokenizer pattern
+ * Builds a byte-pair tokenizer from an encoding's rank file: tiktoken's pre-tokenizer pattern
  * splits the text (for o200k_base, a hand-written split of the same pattern wherever the text is
  * ASCII), then each piece merges in O(n log n). Output is identical to tiktoken's
  * `encode_ordinary`: special-token text is plain text.
  */
 export function createBpeTokenizer({
   encoding,
-  data,
+  rankFile,
 }: {
   encoding: EncodingName;
-  data: EncodingData;
+  rankFile: RankFile;
 }): Tokenizer {
-  const table = createRankTable(data);
+  const table = createRankTable(rankFile);
   // Capturing groups only cost time here: every match is used whole.
-  const pattern = new RegExp(withoutCapturingGroups(data.pat_str), 'gu');
+  const pattern = new RegExp(withoutCapturingGroups(rankFile.pat_str), 'gu');
   // Tokens of recently seen pieces: one rank, or several.
   const cache = new Map<string, number | number[]>();
   let cachedUnits = 0;
@@ -96,7 +96,7 @@ export function createBpeTokenizer({
 
   // o200k_base text is split without the regex wherever it is ASCII (most prompts, code and
   // JSON), and its ASCII pieces are looked up by range: no match array, substring or string hash.
-  const asciiCache = data.pat_str === o200kPattern ? createAsciiPieceCache() : undefined;
+  const asciiCache = rankFile.pat_str === o200kPattern ? createAsciiPieceCache() : undefined;
 
   // Merges the ASCII piece text[start, end) into `merged` (emptied first).
   function mergeAsciiPiece(text: string, start: number, end: number): void {

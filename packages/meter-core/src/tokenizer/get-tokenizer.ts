@@ -1,6 +1,6 @@
 import { createBpeTokenizer } from './create-bpe-tokenizer.js';
 import { type EncodingName, encodingNames, isEncodingName } from './encoding-name.js';
-import { loadEncodingData } from './load-encoding-data.js';
+import { loadRankFile } from './load-rank-file.js';
 
 /**
  * Encodes text to token ids and back for one encoding. Special-token text such as
@@ -21,8 +21,8 @@ export interface Tokenizer {
 const tokenizers = new Map<EncodingName, Tokenizer>();
 
 /**
- * Returns the tokenizer of an encoding, built once on first use (which loads that encoding's rank
- * data) and shared afterwards. Throws a RangeError for a name that is not an {@link EncodingName}.
+ * Returns the tokenizer of an encoding, built once on first use (which reads that encoding's rank
+ * file) and shared afterwards. Throws a RangeError for a name that is not an {@link EncodingName}.
  * @see https://github.com/openai/tiktoken
  */
 export function getTokenizer(encoding: EncodingName): Tokenizer {
@@ -34,7 +34,7 @@ export function getTokenizer(encoding: EncodingName): Tokenizer {
         `Unknown encoding ${JSON.stringify(encoding)}: expected one of ${encodingNames.join(', ')}`,
       );
     }
-    tokenizer = createBpeTokenizer({ encoding, data: loadEncodingData(encoding) });
+    tokenizer = createBpeTokenizer({ encoding, rankFile: loadRankFile(encoding) });
     tokenizers.set(encoding, tokenizer);
   }
   return tokenizer;
