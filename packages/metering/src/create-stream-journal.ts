@@ -124,12 +124,8 @@ export function createStreamJournal<Chunk>({
 
   const journal = (event: UsageEvent) => {
     try {
-      if (handle && handle.id !== event.id) {
-        // The stream got its provider id: re-key the record (the prompt estimate was journaled
-        // under a provisional id before the first chunk).
-        handle.abandon();
-        handle = undefined;
-      }
+      // A new id (the stream got its provider id, or upstream's request id) re-keys the record
+      // in this same write: the prompt estimate was journaled under a provisional id.
       const crashEvent = toCrashEvent(event);
       if (handle) handle.update(crashEvent);
       else handle = outbox.openStream(crashEvent);
@@ -210,7 +206,8 @@ export function createStreamJournal<Chunk>({
       journalProgress();
     },
     complete(event) {
-      if (handle && handle.id === event.id) {
+      // Under the final event's id, whatever the record's: one record closes it and adds the event.
+      if (handle) {
         try {
           handle.complete(event);
           return;
@@ -218,7 +215,7 @@ export function createStreamJournal<Chunk>({
           onJournalError(error);
         }
       }
-      // Re-keying failed earlier (or nothing was journaled): record the final event alone.
+      // The record could not be completed (or nothing was journaled): the final event alone.
       try {
         handle?.abandon();
       } catch {}
