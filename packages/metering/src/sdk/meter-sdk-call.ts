@@ -1,4 +1,5 @@
 import type { StreamMeterOptions, UsageEvent } from '@llm-meter/meter-core';
+import type { PendingCallEndpoint } from '@llm-meter/meter-core/push';
 import type { CallJournal } from '../create-call-journal.js';
 import type { StreamJournal } from '../create-stream-journal.js';
 import type { CallContext } from './call-context.js';
@@ -29,6 +30,12 @@ type Body = Record<string, unknown>;
  */
 export interface SdkCallPlan {
   streaming: boolean;
+  /**
+   * The endpoint whose prompt meter the outbox revives a pending record with: set, the call is
+   * journaled as its body before it is sent (no count on the request path) unless a budget
+   * needs its estimate; unset, its prompt estimate is counted and journaled before it is sent.
+   */
+  endpoint?: PendingCallEndpoint | undefined;
   journal: StreamJournal<unknown> | CallJournal;
   /** The body to send (the caller's, or a copy asking for what metering needs). */
   sentBody: Body;
@@ -40,8 +47,10 @@ export interface SdkCallPlan {
 
 /**
  * Meters one `create` call of a Stainless SDK (openai, Anthropic): journals it before it is
- * sent (the prompt estimate, so a crash before the answer still bills it), names the record by
- * upstream's request id (`requestIdHeader`) when the headers arrive, and replaces it with the
+ * sent, so a crash before the answer still bills its prompt: as the body it is sent with (a
+ * pending record, counted only after the answer, or by the outbox's next start after a crash),
+ * or as its counted prompt estimate when a budget is set or the plan names no `endpoint`.
+ * Names the record by upstream's request id (`requestIdHeader`) when the headers arrive, and replaces it with the
  * answer's event (blocking) or meters the stream chunk by chunk. A call upstream refused, or
  * that never connected, is dropped. Adds no await: the SDK's promise is returned with the
  * metering chained on it.
@@ -79,10 +88,16 @@ export function meterSdkCall({
   const envelope = context.envelopeOf({ headerSubject: taken.subject, method });
   const onJournalError = (error: unknown) =>
     context.failed({ stage: 'the outbox refused a journal record', error });
-  const { streaming, journal, sentBody, isHidden, eventOf } = plan({ envelope, onJournalError });
+  const { streaming, endpoint, journal, sentBody, isHidden, eventOf } = plan({
+    envelope,
+    onJournalError,
+  });
   const hold = budget?.hold({ subject: envelope.subject, request: body });
   try {
-    journal.start();
+    // Without a budget nothing before the answer needs the count: the body is journaled as
+    // sent (one write, no parse), and the count waits for the answer (or the next start).
+    if (endpoint === undefined || hold !== undefined) journal.start();
+    else journal.startPending({ endpoint, body: JSON.stringify(sentBody), options: envelope });
   } catch (error) {
     context.failed({ stage: 'a call could not be journaled before it was sent', error });
   }
