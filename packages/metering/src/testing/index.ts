@@ -5,6 +5,7 @@
 export { createTestBudget } from './create-test-budget.js';
 export { deliverLeftovers, openDyingOutbox } from './journal-outbox.js';
 export {
+  type BenchBaseline,
   type BenchTarget,
   createReplayFetch,
   runClientOverheadBench,
