@@ -50,8 +50,9 @@ export interface SdkCallPlan {
  * sent, so a crash before the answer still bills its prompt: as the body it is sent with (a
  * pending record, counted only after the answer, or by the outbox's next start after a crash),
  * or as its counted prompt estimate when a budget is set or the plan names no `endpoint`.
- * Names the record by upstream's request id (`requestIdHeader`) when the headers arrive, and replaces it with the
- * answer's event (blocking) or meters the stream chunk by chunk. A call upstream refused, or
+ * A stream's record is named by upstream's request id (`requestIdHeader`) when the headers
+ * arrive and metered chunk by chunk; a blocking call's is replaced by the answer's event (or,
+ * without one, by its estimate under the request id). A call upstream refused, or
  * that never connected, is dropped. Adds no await: the SDK's promise is returned with the
  * metering chained on it.
  * @see https://platform.openai.com/docs/api-reference/chat/create
@@ -117,10 +118,18 @@ export function meterSdkCall({
   if (hold) sentOptions = hold.requestOptions(sentOptions);
 
   const promise = create(sentBody, sentOptions);
+  // Upstream's name for a blocking call, applied only if the call ends without an answer to read.
+  let requestId: string | undefined;
   promise.asResponse().then(
     (response) => {
-      const requestId = response.headers.get(requestIdHeader);
-      if (requestId) journal.setFallbackId({ fallbackId: requestId });
+      const id = response.headers.get(requestIdHeader) ?? undefined;
+      // A stream's record is re-keyed at once: its first chunk may be long in coming. A blocking
+      // call's answer follows its headers (upstream sends them when the answer is ready), and
+      // names the event itself: re-keying its record would be one more journal write on every
+      // call, for a crash in the time it takes to read the body (billed under the provisional
+      // id then, still once).
+      if (id && streaming) journal.setFallbackId({ fallbackId: id });
+      else requestId = id;
     },
     (error: unknown) => {
       callerSignal?.removeEventListener('abort', abortUpstream);
@@ -157,6 +166,7 @@ export function meterSdkCall({
     } catch (error) {
       context.failed({ stage: `a ${method} answer could not be metered`, error });
       // Upstream answered, so it billed: what it answered cannot be read, the prompt can.
+      if (requestId) journal.setFallbackId({ fallbackId: requestId });
       estimateCall({ call, reason: 'error', context });
       return data;
     }
