@@ -50,6 +50,22 @@ async function startServer({
   });
 }
 
+/**
+ * Times one call; a call whose kept-alive connection the server closed while it sat idle (other
+ * targets' blocks take long on a loaded machine) is made once more, and that second call timed.
+ */
+async function timeCall<Client>(
+  call: (client: Client) => Promise<number>,
+  client: Client,
+): Promise<number> {
+  try {
+    return await call(client);
+  } catch (error) {
+    if ((error as Error | undefined)?.name !== 'APIConnectionError') throw error;
+    return call(client);
+  }
+}
+
 function describeCommit(directory: string): string {
   try {
     return execFileSync('git', ['-C', directory, 'log', '-1', '--format=%h %s'], {
@@ -179,11 +195,12 @@ export async function runClientOverheadBench<Client>({
     for (const [kind, call] of Object.entries(calls)) {
       // Warm-up: JIT, connection pools, the tokenizer's tables.
       for (const target of targets)
-        for (let index = 0; index < block; index++) await call(target.client);
+        for (let index = 0; index < block; index++) await timeCall(call, target.client);
       for (let round = 0; round < rounds; round++) {
         for (const target of targets) {
           const list = samples.get(keyOf(kind, target)) ?? [];
-          for (let index = 0; index < block; index++) list.push(await call(target.client));
+          for (let index = 0; index < block; index++)
+            list.push(await timeCall(call, target.client));
           samples.set(keyOf(kind, target), list);
         }
       }
