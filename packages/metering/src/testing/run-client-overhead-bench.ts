@@ -188,7 +188,10 @@ export async function runClientOverheadBench<Client>({
         }),
       };
     }
-    const targets = await setup({ origin, outbox, baseline });
+    // BENCH_REPLAYED=1: only the replayed targets (the wrapper's own work, no network).
+    const targets = (await setup({ origin, outbox, baseline })).filter(
+      (target) => process.env.BENCH_REPLAYED !== '1' || target.sdk.startsWith('replayed'),
+    );
     const samples = new Map<string, number[]>();
     const keyOf = (kind: string, target: BenchTarget<Client>) =>
       `${kind}|${target.sdk}|${target.metered}`;
