@@ -2,6 +2,9 @@
 // openai-local's Anthropic simulation at full speed in its own process, the outbox delivering to
 // openmeter-local in another, and the same answers replayed in process (no network).
 // Run: pnpm --filter @llm-meter/anthropic bench   (BENCH_ROUNDS=20 BENCH_BLOCK=50 by default)
+// Before/after in one run: BENCH_BASELINE=<a pnpm-installed checkout of the earlier commit> adds
+// that checkout's meterAnthropic (over its own outbox) as `before` rows, replayed, with their
+// own bare client, interleaved with the rest.
 import Anthropic1 from '@anthropic-ai/sdk';
 import { createReplayFetch, runClientOverheadBench } from '@llm-meter/metering/testing';
 import Anthropic0 from 'anthropic0';
@@ -14,7 +17,7 @@ const body = {
 };
 
 await runClientOverheadBench<Anthropic1>({
-  async setup({ origin, outbox }) {
+  async setup({ origin, outbox, baseline }) {
     const options = { apiKey: 'openai-local', baseURL: origin, maxRetries: 0 };
     const meterOptions = { outbox, defaultSubject: 'customer-bench' };
     const replay = await createReplayFetch({
@@ -24,7 +27,26 @@ await runClientOverheadBench<Anthropic1>({
     });
     const replayed = { ...options, fetch: replay };
     const Anthropic0As1 = Anthropic0 as unknown as typeof Anthropic1;
+    const before = baseline
+      ? await baseline.import<{ meterAnthropic: typeof meterAnthropic }>(
+          'packages/anthropic/src/index.ts',
+        )
+      : undefined;
+    const beforeTargets = before
+      ? [
+          { sdk: 'replayed 1, before', metered: false, client: new Anthropic1(replayed) },
+          {
+            sdk: 'replayed 1, before',
+            metered: true,
+            client: before.meterAnthropic(new Anthropic1(replayed), {
+              ...meterOptions,
+              outbox: baseline?.outbox as typeof outbox,
+            }),
+          },
+        ]
+      : [];
     return [
+      ...beforeTargets,
       { sdk: 'replayed 1', metered: false, client: new Anthropic1(replayed) },
       {
         sdk: 'replayed 1',

@@ -12,6 +12,7 @@ import { crashTestBody } from './testing/crash-test-body.js';
 
 const packageDirectory = fileURLToPath(new URL('..', import.meta.url));
 const directories: string[] = [];
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 let servers: MeteredServers;
 beforeAll(async () => {
   // A paced stream, so the kill lands mid-stream; correctness never depends on the pace.
@@ -24,7 +25,7 @@ afterAll(async () => {
 
 /** Runs call-until-killed.ts and SIGKILLs it once it printed `killAfter` lines. */
 function callThenKill(input: {
-  mode: 'stream' | 'blocking';
+  mode: 'stream' | 'blocking' | 'held-stream';
   sdk: '1' | '0';
   killAfter: number;
 }): Promise<{ dir: string; lines: Record<string, unknown>[] }> {
@@ -61,16 +62,24 @@ describe.each(['1', '0'] as const)('a process killed mid-call (@anthropic-ai/sdk
       .toBe(data.prompt_tokens);
   });
 
-  it('bills a blocking call killed while upstream holds its answer (the prompt, journaled before sending)', async () => {
-    const { dir } = await callThenKill({ mode: 'blocking', sdk, killAfter: 1 });
-    const [event, ...others] = await deliverLeftovers(dir);
-    expect(others).toEqual([]);
-    expect(event?.subject).toBe(`crash-blocking-${sdk}`);
-    expect(event?.data).toMatchObject({
-      usage_source: 'estimated',
-      estimate_reason: 'crashed',
-      prompt_tokens: getUsageProvider('anthropic').estimateRequest(crashTestBody).promptTokens,
-      completion_tokens: 0,
-    });
-  });
+  it.each(['blocking', 'held-stream'] as const)(
+    'bills a %s call killed while upstream holds its answer once: its prompt, from the body journaled before sending',
+    async (mode) => {
+      const { dir } = await callThenKill({ mode, sdk, killAfter: 1 });
+      const [event, ...others] = await deliverLeftovers(dir);
+      expect(others).toEqual([]);
+      expect(event?.subject).toBe(`crash-${mode}-${sdk}`);
+      // The provisional id: upstream never named the call.
+      expect(event?.id).toMatch(uuid);
+      expect(event?.data).toMatchObject({
+        endpoint: 'messages',
+        usage_source: 'estimated',
+        estimate_reason: 'crashed',
+        prompt_tokens: getUsageProvider('anthropic').estimateRequest(crashTestBody).promptTokens,
+        completion_tokens: 0,
+      });
+      // The pending record was revived (counted) on the next start, never delivered as it was.
+      expect(event?.data).not.toHaveProperty('pending_call');
+    },
+  );
 });

@@ -54,6 +54,7 @@ export function planAnthropicCall({
       });
   return {
     streaming,
+    endpoint: 'messages',
     journal,
     sentBody: body,
     eventOf: (message) =>

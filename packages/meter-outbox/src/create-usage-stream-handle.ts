@@ -25,8 +25,9 @@ export interface UsageStreamHost {
 
 /**
  * Builds the handle of a journaled stream: `update` journals a new crash event (what to deliver
- * if the process dies), `complete` atomically closes the stream and enqueues its final event
- * (same `id` and `source`, so dedup can never count both), `abandon` closes it without metering.
+ * if the process dies; it may carry a new `id`), `complete` atomically closes the stream and
+ * enqueues its final event (same `source`; one record, so a crash can never leave both),
+ * `abandon` closes it without metering.
  * The outbox never looks inside these events.
  */
 export function createUsageStreamHandle({
@@ -49,20 +50,23 @@ export function createUsageStreamHandle({
       );
     }
   };
+  // The id may change (a stream re-keyed to upstream's request id, then completed under the
+  // response id): each record replaces the stream's previous one, and `complete` closes the
+  // stream in the record that adds the final event, so only one of them is ever delivered.
   const parseSameStream = (event: OutboxEventInput, role: string) => {
     const parsed = host.stampTime(parseOutboxEvent(event), stream.enqueuedAt);
-    for (const field of ['id', 'source'] as const) {
-      if (parsed[field] !== stream.event[field]) {
-        throw new InvalidUsageEventError(
-          field,
-          `The ${role} event of a stream must keep the opened crash event's \`${field}\` (${JSON.stringify(stream.event[field])}, got ${JSON.stringify(parsed[field])}), so OpenMeter's dedup on source + id can never count both.`,
-        );
-      }
+    if (parsed.source !== stream.event.source) {
+      throw new InvalidUsageEventError(
+        'source',
+        `The ${role} event of a stream must keep the opened crash event's \`source\` (${JSON.stringify(stream.event.source)}, got ${JSON.stringify(parsed.source)}).`,
+      );
     }
     return parsed;
   };
   return {
-    id: stream.id,
+    get id() {
+      return stream.id;
+    },
     update(crashEvent) {
       assertOpen('update');
       const next = parseSameStream(crashEvent, 'updated');
@@ -75,6 +79,7 @@ export function createUsageStreamHandle({
       const previous = stream.location;
       stream.location = location;
       stream.event = next;
+      stream.id = next.id;
       host.moved({ stream, previous });
     },
     complete(finalEvent) {

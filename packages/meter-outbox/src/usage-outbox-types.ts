@@ -126,14 +126,19 @@ export interface DrainResult {
  * @see https://openmeter.io/docs/metering/events/usage-events
  */
 export interface UsageStreamHandle {
+  /** The id of the stream's current crash event. */
   readonly id: string;
   /**
    * Replaces the crash event: what to deliver, as is, if the process dies before `complete` or
-   * `abandon` (e.g. the estimate so far, marked as a crash estimate by the caller). Same `id`
-   * and `source` required.
+   * `abandon` (e.g. the estimate so far, marked as a crash estimate by the caller). Same
+   * `source` required; a new `id` re-keys the stream in this one record (e.g. to upstream's
+   * request id).
    */
   update(crashEvent: OutboxEventInput): void;
-  /** Replaces the crash event by the final event (same `id` and `source`) and enqueues it, atomically. */
+  /**
+   * Replaces the crash event by the final event (same `source`; its `id` may differ, e.g. the
+   * response id) and enqueues it, in one record: a crash leaves the one or the other, never both.
+   */
   complete(finalEvent: OutboxEventInput): void;
   /** Drops the crash event: nothing is metered for this stream. */
   abandon(): void;

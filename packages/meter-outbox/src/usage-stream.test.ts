@@ -44,7 +44,7 @@ describe('openStream', () => {
       ...estimate,
       data: { ...estimate.data, completion_tokens: 5, total_tokens: 17 },
     });
-    expect(() => handle.complete({ ...estimate, id: 'other' })).toThrow(InvalidUsageEventError);
+    expect(() => handle.complete({ ...estimate, source: 'other' })).toThrow(InvalidUsageEventError);
     handle.complete({
       ...estimate,
       data: { ...estimate.data, completion_tokens: 40, total_tokens: 52 },

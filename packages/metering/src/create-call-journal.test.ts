@@ -1,5 +1,6 @@
 import { countChatPromptTokens, countTokens, toUsageEvent } from '@llm-meter/meter-core';
 import { AnthropicStreamMeter } from '@llm-meter/meter-core/push';
+import type { UsageOutbox } from '@llm-meter/meter-outbox';
 import { describe, expect, it } from 'vitest';
 import { createCallJournal } from './create-call-journal.js';
 import { deliverLeftovers } from './testing/journal-outbox.js';
@@ -154,5 +155,73 @@ describe('createCallJournal', () => {
         },
       },
     ]);
+  });
+});
+
+describe('createCallJournal: startPending', () => {
+  const body = { model: 'claude-sonnet-4-5', max_tokens: 64, messages: chatRequest.messages };
+  /** An Anthropic call journal whose prompt meter counts how often its estimate is built. */
+  function createPendingCall({ outbox }: { outbox: UsageOutbox }) {
+    const counted = { finishes: 0 };
+    const journal = createCallJournal({
+      promptMeter: (meterOptions) => {
+        const meter = new AnthropicStreamMeter({ request: body, options: meterOptions });
+        return {
+          push: () => undefined,
+          finish(finishOptions) {
+            counted.finishes += 1;
+            return meter.finish(finishOptions);
+          },
+        };
+      },
+      request: body,
+      outbox,
+      options: { ...options, fallbackId: 'provisional-pending' },
+    });
+    journal.startPending({
+      endpoint: 'messages',
+      body: JSON.stringify(body),
+      options: { ...options, fallbackId: 'provisional-pending' },
+    });
+    return { journal, counted };
+  }
+  const promptEstimate = () =>
+    new AnthropicStreamMeter({ request: body, options }).finish({ reason: 'aborted' }).data
+      .prompt_tokens;
+
+  it('a process that dies after the headers is billed the prompt once, counted on the next start, under the request id', async () => {
+    const { dir, outbox } = await openDyingOutbox();
+    const { journal, counted } = createPendingCall({ outbox });
+    journal.setFallbackId({ fallbackId: 'req_pending_1' });
+    expect(counted.finishes).toBe(0);
+    await outbox.close({ deadlineMs: 0 });
+    const delivered = await deliverLeftovers(dir);
+    expect(delivered).toHaveLength(1);
+    expect(delivered[0]).toMatchObject({
+      id: 'req_pending_1',
+      subject: 'customer-call',
+      data: {
+        endpoint: 'messages',
+        usage_source: 'estimated',
+        estimate_reason: 'crashed',
+        prompt_tokens: promptEstimate(),
+        completion_tokens: 0,
+      },
+    });
+    expect(delivered[0]?.data).not.toHaveProperty('pending_call');
+  });
+
+  it("the answer's event replaces the pending record without a count; an abandoned one bills nothing", async () => {
+    const { dir, outbox } = await openDyingOutbox();
+    const answered = createPendingCall({ outbox });
+    answered.journal.setFallbackId({ fallbackId: 'req_pending_2' });
+    const answer = answered.journal.finish({ reason: 'completed' });
+    answered.counted.finishes = 0;
+    answered.journal.complete({ ...answer, id: 'msg_pending_2' });
+    expect(answered.counted.finishes).toBe(0);
+    const refused = createPendingCall({ outbox });
+    refused.journal.abandon();
+    await outbox.close({ deadlineMs: 0 });
+    expect((await deliverLeftovers(dir)).map((event) => event.id)).toEqual(['msg_pending_2']);
   });
 });

@@ -15,7 +15,8 @@ import {
 } from './create-stream-journal.js';
 
 /**
- * A blocking call's journal (see {@link createCallJournal}): `start` before the request is sent,
+ * A blocking call's journal (see {@link createCallJournal}): `start` (or `startPending`, which
+ * journals the body as sent and leaves the count for later) before the request is sent,
  * `setFallbackId` when upstream's headers name the request, then exactly one of `complete` (the
  * answer's event), `finish` + `complete` (no answer: the prompt estimate) or `abandon` (upstream
  * refused the call).
@@ -23,7 +24,7 @@ import {
  */
 export type CallJournal = Pick<
   StreamJournal<never>,
-  'start' | 'setFallbackId' | 'finish' | 'complete' | 'abandon'
+  'start' | 'startPending' | 'setFallbackId' | 'finish' | 'complete' | 'abandon'
 >;
 
 // A blocking call has no chunks: the journal only ever holds its prompt estimate.

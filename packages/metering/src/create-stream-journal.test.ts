@@ -115,3 +115,84 @@ describe('createStreamJournal: setFallbackId', () => {
     await outbox.close({ deadlineMs: 0 });
   });
 });
+
+describe('createStreamJournal: startPending', () => {
+  /** A chat stream's journal, journaled as its body before it is sent, counting `finish` calls. */
+  function createPendingJournal({ outbox }: { outbox: UsageOutbox }) {
+    const options = {
+      subject: 'customer-pending',
+      fallbackId: 'provisional-2',
+      now: () => new Date(),
+    };
+    const body = { ...request, stream: true as const, stream_options: { include_usage: true } };
+    const meter = new ChatStreamMeter({ request: body, options });
+    const counted = { finishes: 0 };
+    const journal = createStreamJournal<ChatCompletionChunkLike>({
+      meter: {
+        push: (chunk) => meter.push(chunk),
+        finish(finishOptions) {
+          counted.finishes += 1;
+          return meter.finish(finishOptions);
+        },
+      },
+      reader: chatChunkReader,
+      outbox,
+      fallbackId: options.fallbackId,
+      onJournalError: (error) => {
+        throw error;
+      },
+    });
+    journal.startPending({ endpoint: 'chat.completions', body: JSON.stringify(body), options });
+    return { journal, body, counted };
+  }
+
+  it('re-keys the pending record to the request id, then to the response id of a chunk with no text, without counting; a process killed then is billed its prompt once under the response id', async () => {
+    const { dir, outbox } = await openDyingOutbox();
+    const { journal, body, counted } = createPendingJournal({ outbox });
+    // openai-local sends its headers and one chunk, then holds the rest.
+    const { data: stream, request_id } = await openai.chat.completions
+      .create(body, { headers: { 'x-openai-local-fault': 'stall-after=1' } })
+      .withResponse();
+    journal.setFallbackId({ fallbackId: request_id as string });
+    const iterator = stream[Symbol.asyncIterator]();
+    const first = (await iterator.next()).value as ChatCompletionChunkLike;
+    expect(chatChunkReader.generatedTextOf(first)).toBe('');
+    journal.push(first);
+    expect(counted.finishes).toBe(0);
+    expect(journal.snapshots).toBe(3);
+    // The process dies here.
+    await outbox.close({ deadlineMs: 0 });
+    stream.controller.abort();
+
+    const delivered = await deliverLeftovers(dir);
+    expect(delivered).toHaveLength(1);
+    expect(delivered[0]?.id).toBe(first.id);
+    expect(delivered[0]?.id).toMatch(/^chatcmpl-/);
+    expect(delivered[0]?.data).toMatchObject({
+      usage_source: 'estimated',
+      estimate_reason: 'crashed',
+      prompt_tokens: countChatPromptTokens(request).tokens,
+      completion_tokens: 0,
+    });
+    expect(delivered[0]?.data).not.toHaveProperty('pending_call');
+  });
+
+  it('a chunk with text replaces the pending record by the counted estimate; the final event alone is delivered', async () => {
+    const { dir, outbox } = await openDyingOutbox();
+    const { journal, body, counted } = createPendingJournal({ outbox });
+    const stream = await openai.chat.completions.create(body);
+    let streamed = '';
+    for await (const chunk of stream) {
+      journal.push(chunk);
+      streamed += chatChunkReader.generatedTextOf(chunk);
+      // The first chunk with text is the first record that needed the count.
+      if (streamed !== '') expect(counted.finishes).toBeGreaterThan(0);
+    }
+    expect(streamed).not.toBe('');
+    const event = journal.finish({ reason: 'completed' });
+    expect(event.data.usage_source).toBe('provider');
+    journal.complete(event);
+    await outbox.close({ deadlineMs: 0 });
+    expect(await deliverLeftovers(dir)).toEqual([expect.objectContaining({ id: event.id })]);
+  });
+});

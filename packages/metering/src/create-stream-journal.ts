@@ -1,5 +1,10 @@
-import type { EncodingName, UsageEvent } from '@llm-meter/meter-core';
-import type { StreamEndReason } from '@llm-meter/meter-core/push';
+import type { EncodingName, StreamMeterOptions, UsageEvent } from '@llm-meter/meter-core';
+import {
+  createPendingCallEvent,
+  type PendingCallEndpoint,
+  type PendingCallEvent,
+  type StreamEndReason,
+} from '@llm-meter/meter-core/push';
 import type { UsageOutbox, UsageStreamHandle } from '@llm-meter/meter-outbox';
 import { createDeltaTokenCounter } from './create-delta-token-counter.js';
 
@@ -32,6 +37,16 @@ export interface StreamChunkReader<Chunk> {
 export interface StreamJournal<Chunk> {
   /** Journals the prompt estimate, before the first chunk: a process that dies while a reasoning model thinks still bills the prompt. */
   start(): void;
+  /**
+   * Journals the call as a pending record instead of `start`, before it is sent: the request
+   * body as sent and the envelope, with no parse and no token count (meter-core's
+   * `createPendingCallEvent`), so nothing delays the request. Until a record needs the count
+   * (a chunk with generated text or usage, the final event), `setFallbackId` and a chunk that
+   * names the stream re-key that record without counting; a process that dies first is billed
+   * the prompt's `crashed` estimate by the outbox's next start (`revivePendingCall`), under the
+   * same id the journal would have used.
+   */
+  startPending(input: PendingStart): void;
   push(chunk: Chunk): void;
   finish(options: { reason: StreamEndReason }): UsageEvent;
   /** Closes the journaled record with the stream's final event, or enqueues it alone. */
@@ -51,6 +66,17 @@ export interface StreamJournal<Chunk> {
   readonly snapshots: number;
   /** The provider's response id, once a chunk carried it. */
   readonly responseId: string | undefined;
+}
+
+/** What `startPending` journals: the request as sent, and the envelope its meter was made with. */
+export interface PendingStart {
+  endpoint: PendingCallEndpoint;
+  /** The request body as sent (JSON text). */
+  body: string;
+  /** Gemini's model, from the URL. */
+  requestedModel?: string | undefined;
+  /** The envelope the journal's meter was made with (its `id` or `fallbackId` names the record). */
+  options: StreamMeterOptions;
 }
 
 /**
@@ -112,6 +138,10 @@ export function createStreamJournal<Chunk>({
   let addedCompletion = 0;
   let snapshots = 0;
   let responseId: string | undefined;
+  // The pending record (`startPending`) while it is the journaled one: re-keyed without a count.
+  let pendingEvent: PendingCallEvent | undefined;
+  // An `id` override names the pending record, and every event: no chunk re-keys it.
+  let pendingIdFixed = false;
   // The meter's events carry `provisionalId` until a chunk names the stream; `setFallbackId`
   // gives them a better one (the meter itself is never asked to change).
   const provisionalId = fallbackId;
@@ -124,15 +154,25 @@ export function createStreamJournal<Chunk>({
 
   const journal = (event: UsageEvent) => {
     try {
-      if (handle && handle.id !== event.id) {
-        // The stream got its provider id: re-key the record (the prompt estimate was journaled
-        // under a provisional id before the first chunk).
-        handle.abandon();
-        handle = undefined;
-      }
+      // A new id (the stream got its provider id, or upstream's request id) re-keys the record
+      // in this same write: the prompt estimate was journaled under a provisional id.
       const crashEvent = toCrashEvent(event);
       if (handle) handle.update(crashEvent);
       else handle = outbox.openStream(crashEvent);
+      pendingEvent = undefined;
+      snapshots += 1;
+    } catch (error) {
+      onJournalError(error);
+    }
+  };
+
+  /** Re-keys the pending record, still the journaled one, to `id` (one write, no count). */
+  const rekeyPending = (id: string) => {
+    if (pendingEvent === undefined || handle === undefined || pendingEvent.id === id) return;
+    const next = { ...pendingEvent, id };
+    try {
+      handle.update(next);
+      pendingEvent = next;
       snapshots += 1;
     } catch (error) {
       onJournalError(error);
@@ -173,6 +213,30 @@ export function createStreamJournal<Chunk>({
     start() {
       if (reanchor()) journal(anchor as UsageEvent);
     },
+    startPending({ endpoint, body, requestedModel, options }) {
+      const id = options.id ?? options.fallbackId ?? fallbackId;
+      if (id === undefined) {
+        throw new TypeError(
+          'startPending: the envelope names no record: pass options.fallbackId (or options.id)',
+        );
+      }
+      const event = createPendingCallEvent({
+        endpoint,
+        body,
+        requestedModel,
+        options: { ...options, fallbackId: id },
+        time: (options.now ?? (() => new Date()))(),
+      });
+      try {
+        if (handle) handle.update(event);
+        else handle = outbox.openStream(event);
+        pendingEvent = event;
+        pendingIdFixed = options.id !== undefined;
+        snapshots += 1;
+      } catch (error) {
+        onJournalError(error);
+      }
+    },
     get snapshots() {
       return snapshots;
     },
@@ -184,6 +248,14 @@ export function createStreamJournal<Chunk>({
       chunks += 1;
       const streamId = reader.streamIdOf(chunk);
       if (streamId !== undefined) responseId = streamId;
+      if (anchor === undefined && pendingEvent !== undefined) {
+        // Still the pending record: a chunk that adds nothing billable only names the stream,
+        // so the record is re-keyed and the prompt stays uncounted (the first chunk's delay).
+        if (!reader.carriesUsage(chunk) && reader.generatedTextOf(chunk) === '') {
+          if (streamId !== undefined && !pendingIdFixed) rekeyPending(streamId);
+          return;
+        }
+      }
       const naming = streamId !== undefined && anchor !== undefined && streamId !== anchor.id;
       if (
         anchor === undefined ||
@@ -205,12 +277,17 @@ export function createStreamJournal<Chunk>({
       const previousId = currentId;
       currentId = better;
       // Re-journal only a record keyed by the fallback id: not one a chunk (or `id`) named.
-      if (anchor === undefined || anchor.id !== previousId) return;
+      if (anchor === undefined) {
+        if (pendingEvent?.id === previousId) rekeyPending(better);
+        return;
+      }
+      if (anchor.id !== previousId) return;
       anchor = { ...anchor, id: better };
       journalProgress();
     },
     complete(event) {
-      if (handle && handle.id === event.id) {
+      // Under the final event's id, whatever the record's: one record closes it and adds the event.
+      if (handle) {
         try {
           handle.complete(event);
           return;
@@ -218,7 +295,7 @@ export function createStreamJournal<Chunk>({
           onJournalError(error);
         }
       }
-      // Re-keying failed earlier (or nothing was journaled): record the final event alone.
+      // The record could not be completed (or nothing was journaled): the final event alone.
       try {
         handle?.abandon();
       } catch {}

@@ -2,6 +2,9 @@
 // at full speed in its own process, with the outbox delivering to openmeter-local in another,
 // and the same answers replayed in process (no network): metering's runClientOverheadBench.
 // Run: pnpm --filter @llm-meter/openai bench   (BENCH_ROUNDS=20 BENCH_BLOCK=50 by default)
+// Before/after in one run: BENCH_BASELINE=<a pnpm-installed checkout of the earlier commit> adds
+// that checkout's meterOpenAI (over its own outbox) as `before` rows, replayed, with their own
+// bare client, interleaved with the rest.
 //
 // Calls are sequential (one in flight), in blocks that take turns between the targets, so each
 // target meets the servers and the machine in the same state. Blocking: from `create()` to the
@@ -20,7 +23,7 @@ const body = {
 };
 
 await runClientOverheadBench<OpenAI6>({
-  async setup({ origin, outbox }) {
+  async setup({ origin, outbox, baseline }) {
     const baseURL = `${origin}/v1`;
     const options = { apiKey: 'openai-local', baseURL, maxRetries: 0 };
     const meterOptions = { outbox, defaultSubject: 'customer-bench' };
@@ -34,7 +37,24 @@ await runClientOverheadBench<OpenAI6>({
     });
     const replayed = { ...options, fetch: replay };
     const OpenAI7As6 = OpenAI7 as unknown as typeof OpenAI6;
+    const before = baseline
+      ? await baseline.import<{ meterOpenAI: typeof meterOpenAI }>('packages/openai/src/index.ts')
+      : undefined;
+    const beforeTargets = before
+      ? [
+          { sdk: 'replayed 6, before', metered: false, client: new OpenAI6(replayed) },
+          {
+            sdk: 'replayed 6, before',
+            metered: true,
+            client: before.meterOpenAI(new OpenAI6(replayed), {
+              ...meterOptions,
+              outbox: baseline?.outbox as typeof outbox,
+            }),
+          },
+        ]
+      : [];
     return [
+      ...beforeTargets,
       { sdk: 'replayed 6', metered: false, client: new OpenAI6(replayed) },
       {
         sdk: 'replayed 6',

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const packageDirectory = fileURLToPath(new URL('..', import.meta.url));
 const messages = [{ role: 'user' as const, content: 'Tell me a long story about metering.' }];
 const directories: string[] = [];
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 let servers: MeteredServers;
 beforeAll(async () => {
   // A paced stream, so the kill lands mid-stream; correctness never depends on the pace.
@@ -29,7 +30,7 @@ function callThenKill({
   dir,
   killAfter,
 }: {
-  mode: 'stream' | 'blocking';
+  mode: 'stream' | 'blocking' | 'held-stream';
   sdk: '6' | '7';
   dir: string;
   killAfter: number;
@@ -66,19 +67,27 @@ describe.each(['6', '7'] as const)('a process killed mid-call (openai %s)', (sdk
       .toBe(data.prompt_tokens);
   });
 
-  it('bills a blocking call killed while upstream holds its answer (the prompt, journaled before sending)', async () => {
-    const dir = servers.createOutboxDir();
-    directories.push(dir);
-    await callThenKill({ mode: 'blocking', sdk, dir, killAfter: 1 });
-    const [event, ...others] = await deliverLeftovers(dir);
-    expect(others).toEqual([]);
-    expect(event?.subject).toBe(`crash-blocking-${sdk}`);
-    const prompt = countChatPromptTokens({ model: 'gpt-4o-mini', messages }).tokens;
-    expect(event?.data).toMatchObject({
-      usage_source: 'estimated',
-      estimate_reason: 'crashed',
-      prompt_tokens: prompt,
-      completion_tokens: 0,
-    });
-  });
+  it.each(['blocking', 'held-stream'] as const)(
+    'bills a %s call killed while upstream holds its answer once: its prompt, from the body journaled before sending',
+    async (mode) => {
+      const dir = servers.createOutboxDir();
+      directories.push(dir);
+      await callThenKill({ mode, sdk, dir, killAfter: 1 });
+      const [event, ...others] = await deliverLeftovers(dir);
+      expect(others).toEqual([]);
+      expect(event?.subject).toBe(`crash-${mode}-${sdk}`);
+      // The provisional id: upstream never named the call.
+      expect(event?.id).toMatch(uuid);
+      const prompt = countChatPromptTokens({ model: 'gpt-4o-mini', messages }).tokens;
+      expect(event?.data).toMatchObject({
+        endpoint: 'chat.completions',
+        usage_source: 'estimated',
+        estimate_reason: 'crashed',
+        prompt_tokens: prompt,
+        completion_tokens: 0,
+      });
+      // The pending record was revived (counted) on the next start, never delivered as it was.
+      expect(event?.data).not.toHaveProperty('pending_call');
+    },
+  );
 });

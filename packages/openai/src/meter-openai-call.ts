@@ -27,7 +27,7 @@ export function planOpenAICall({
   onJournalError,
 }: {
   body: Body;
-  endpoint: UsageEndpoint;
+  endpoint: Extract<UsageEndpoint, 'chat.completions' | 'responses' | 'embeddings'>;
   envelope: Parameters<typeof createCallJournal>[0]['options'];
   outbox: Parameters<typeof createCallJournal>[0]['outbox'];
   onJournalError: (error: unknown) => void;
@@ -60,6 +60,7 @@ export function planOpenAICall({
   const addUsage = streaming && chat && !askedUsage;
   return {
     streaming,
+    endpoint,
     journal,
     sentBody: addUsage
       ? { ...body, stream_options: { ...(body.stream_options as object), include_usage: true } }

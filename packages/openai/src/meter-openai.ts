@@ -1,4 +1,3 @@
-import type { UsageEndpoint } from '@llm-meter/meter-core';
 import { createSdkMetering, type MeterSdkOptions } from '@llm-meter/metering/sdk';
 import { createOpenAIErrorBody } from './create-openai-error-body.js';
 import { planOpenAICall } from './meter-openai-call.js';
@@ -39,7 +38,10 @@ export function meterOpenAI<Client extends MeterableOpenAI>(
     provider: 'openai',
     budgetFetch: { errorBody: createOpenAIErrorBody },
   });
-  const meterEndpoint = (resource: { create: Create }, endpoint: UsageEndpoint) =>
+  const meterEndpoint = (
+    resource: { create: Create },
+    endpoint: Parameters<typeof planOpenAICall>[0]['endpoint'],
+  ) =>
     metering.meterCreate({
       resource,
       method: `${endpoint}.create`,

@@ -2,9 +2,9 @@
 // against ANTHROPIC_BASE_URL, with an outbox on OUTBOX_DIR that never delivers (the parent reads
 // what the journal left). `stream`: prints one JSON line per event the caller received, and after
 // STOP_AFTER events stops reading and waits. `blocking`: prints `{"sent":true}` once the call is
-// handed to the SDK, then waits for an answer upstream holds back. Either way the parent kills
-// it with SIGKILL.
-// Usage: node --conditions=@llm-meter/source --import tsx src/testing/call-until-killed.ts stream|blocking 1|0
+// handed to the SDK, then waits for an answer upstream holds back; `held-stream`: the same with
+// a stream, whose headers upstream holds back. Either way the parent kills it with SIGKILL.
+// Usage: node --conditions=@llm-meter/source --import tsx src/testing/call-until-killed.ts stream|blocking|held-stream 1|0
 import Anthropic1 from '@anthropic-ai/sdk';
 import { openDyingOutbox } from '@llm-meter/metering/testing';
 import Anthropic0 from 'anthropic0';
@@ -17,11 +17,11 @@ const dir = process.env.OUTBOX_DIR;
 if (
   !baseURL ||
   !dir ||
-  (mode !== 'stream' && mode !== 'blocking') ||
+  (mode !== 'stream' && mode !== 'blocking' && mode !== 'held-stream') ||
   (sdk !== '1' && sdk !== '0')
 ) {
   process.stderr.write(
-    'usage: ANTHROPIC_BASE_URL=... OUTBOX_DIR=... call-until-killed stream|blocking 1|0\n',
+    'usage: ANTHROPIC_BASE_URL=... OUTBOX_DIR=... call-until-killed stream|blocking|held-stream 1|0\n',
   );
   process.exit(2);
 }
@@ -51,9 +51,12 @@ if (mode === 'stream') {
   }
   process.stdout.write(`${JSON.stringify({ end: true })}\n`);
 } else {
-  const answer = client.messages.create(crashTestBody, {
-    headers: { 'x-openai-local-fault': 'delay-ms=600000' },
-  });
+  const answer = client.messages.create(
+    { ...crashTestBody, stream: mode === 'held-stream' },
+    {
+      headers: { 'x-openai-local-fault': 'delay-ms=600000' },
+    },
+  );
   process.stdout.write(`${JSON.stringify({ sent: true })}\n`);
   await answer;
   process.stdout.write(`${JSON.stringify({ end: true })}\n`);

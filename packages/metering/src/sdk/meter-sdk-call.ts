@@ -1,4 +1,5 @@
 import type { StreamMeterOptions, UsageEvent } from '@llm-meter/meter-core';
+import type { PendingCallEndpoint } from '@llm-meter/meter-core/push';
 import type { CallJournal } from '../create-call-journal.js';
 import type { StreamJournal } from '../create-stream-journal.js';
 import type { CallContext } from './call-context.js';
@@ -29,6 +30,12 @@ type Body = Record<string, unknown>;
  */
 export interface SdkCallPlan {
   streaming: boolean;
+  /**
+   * The endpoint whose prompt meter the outbox revives a pending record with: set, the call is
+   * journaled as its body before it is sent (no count on the request path) unless a budget
+   * needs its estimate; unset, its prompt estimate is counted and journaled before it is sent.
+   */
+  endpoint?: PendingCallEndpoint | undefined;
   journal: StreamJournal<unknown> | CallJournal;
   /** The body to send (the caller's, or a copy asking for what metering needs). */
   sentBody: Body;
@@ -40,9 +47,12 @@ export interface SdkCallPlan {
 
 /**
  * Meters one `create` call of a Stainless SDK (openai, Anthropic): journals it before it is
- * sent (the prompt estimate, so a crash before the answer still bills it), names the record by
- * upstream's request id (`requestIdHeader`) when the headers arrive, and replaces it with the
- * answer's event (blocking) or meters the stream chunk by chunk. A call upstream refused, or
+ * sent, so a crash before the answer still bills its prompt: as the body it is sent with (a
+ * pending record, counted only after the answer, or by the outbox's next start after a crash),
+ * or as its counted prompt estimate when a budget is set or the plan names no `endpoint`.
+ * A stream's record is named by upstream's request id (`requestIdHeader`) when the headers
+ * arrive and metered chunk by chunk; a blocking call's is replaced by the answer's event (or,
+ * without one, by its estimate under the request id). A call upstream refused, or
  * that never connected, is dropped. Adds no await: the SDK's promise is returned with the
  * metering chained on it.
  * @see https://platform.openai.com/docs/api-reference/chat/create
@@ -79,10 +89,16 @@ export function meterSdkCall({
   const envelope = context.envelopeOf({ headerSubject: taken.subject, method });
   const onJournalError = (error: unknown) =>
     context.failed({ stage: 'the outbox refused a journal record', error });
-  const { streaming, journal, sentBody, isHidden, eventOf } = plan({ envelope, onJournalError });
+  const { streaming, endpoint, journal, sentBody, isHidden, eventOf } = plan({
+    envelope,
+    onJournalError,
+  });
   const hold = budget?.hold({ subject: envelope.subject, request: body });
   try {
-    journal.start();
+    // Without a budget nothing before the answer needs the count: the body is journaled as
+    // sent (one write, no parse), and the count waits for the answer (or the next start).
+    if (endpoint === undefined || hold !== undefined) journal.start();
+    else journal.startPending({ endpoint, body: JSON.stringify(sentBody), options: envelope });
   } catch (error) {
     context.failed({ stage: 'a call could not be journaled before it was sent', error });
   }
@@ -102,10 +118,18 @@ export function meterSdkCall({
   if (hold) sentOptions = hold.requestOptions(sentOptions);
 
   const promise = create(sentBody, sentOptions);
+  // Upstream's name for a blocking call, applied only if the call ends without an answer to read.
+  let requestId: string | undefined;
   promise.asResponse().then(
     (response) => {
-      const requestId = response.headers.get(requestIdHeader);
-      if (requestId) journal.setFallbackId({ fallbackId: requestId });
+      const id = response.headers.get(requestIdHeader) ?? undefined;
+      // A stream's record is re-keyed at once: its first chunk may be long in coming. A blocking
+      // call's answer follows its headers (upstream sends them when the answer is ready), and
+      // names the event itself: re-keying its record would be one more journal write on every
+      // call, for a crash in the time it takes to read the body (billed under the provisional
+      // id then, still once).
+      if (id && streaming) journal.setFallbackId({ fallbackId: id });
+      else requestId = id;
     },
     (error: unknown) => {
       callerSignal?.removeEventListener('abort', abortUpstream);
@@ -142,6 +166,7 @@ export function meterSdkCall({
     } catch (error) {
       context.failed({ stage: `a ${method} answer could not be metered`, error });
       // Upstream answered, so it billed: what it answered cannot be read, the prompt can.
+      if (requestId) journal.setFallbackId({ fallbackId: requestId });
       estimateCall({ call, reason: 'error', context });
       return data;
     }

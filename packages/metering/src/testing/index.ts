@@ -9,6 +9,7 @@ export {
 } from './describe-wrapper-scenarios.js';
 export { deliverLeftovers, openDyingOutbox } from './journal-outbox.js';
 export {
+  type BenchBaseline,
   type BenchTarget,
   createReplayFetch,
   runClientOverheadBench,

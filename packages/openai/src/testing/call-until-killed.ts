@@ -2,9 +2,10 @@
 // against OPENAI_BASE_URL, with an outbox on OUTBOX_DIR that never delivers (the parent reads
 // what the journal left). `stream`: prints one JSON line per chunk the caller received, and
 // after STOP_AFTER chunks stops reading and waits. `blocking`: prints `{"sent":true}` once the
-// call is handed to the SDK, then waits for an answer upstream holds back. Either way the parent
-// kills it with SIGKILL.
-// Usage: node --conditions=@llm-meter/source --import tsx src/testing/call-until-killed.ts stream|blocking 6|7
+// call is handed to the SDK, then waits for an answer upstream holds back; `held-stream`: the
+// same with a stream, whose headers upstream holds back. Either way the parent kills it with
+// SIGKILL.
+// Usage: node --conditions=@llm-meter/source --import tsx src/testing/call-until-killed.ts stream|blocking|held-stream 6|7
 import { openDyingOutbox } from '@llm-meter/metering/testing';
 import OpenAI6 from 'openai';
 import OpenAI7 from 'openai7';
@@ -16,11 +17,11 @@ const dir = process.env.OUTBOX_DIR;
 if (
   !baseURL ||
   !dir ||
-  (mode !== 'stream' && mode !== 'blocking') ||
+  (mode !== 'stream' && mode !== 'blocking' && mode !== 'held-stream') ||
   (sdk !== '6' && sdk !== '7')
 ) {
   process.stderr.write(
-    'usage: OPENAI_BASE_URL=... OUTBOX_DIR=... call-until-killed stream|blocking 6|7\n',
+    'usage: OPENAI_BASE_URL=... OUTBOX_DIR=... call-until-killed stream|blocking|held-stream 6|7\n',
   );
   process.exit(2);
 }
@@ -53,7 +54,7 @@ if (mode === 'stream') {
   process.stdout.write(`${JSON.stringify({ end: true })}\n`);
 } else {
   const answer = openai.chat.completions.create(
-    { model: 'gpt-4o-mini', messages },
+    { model: 'gpt-4o-mini', messages, stream: mode === 'held-stream' },
     { headers: { 'x-openai-local-fault': 'delay-ms=600000' } },
   );
   process.stdout.write(`${JSON.stringify({ sent: true })}\n`);
