@@ -15,6 +15,7 @@ import { startOpenMeterLocal } from '@llm-meter/openmeter-local';
 import { chromium } from 'playwright-core';
 import { createDashboardApp } from '../src/create-dashboard-app.js';
 import { createOpenMeterReader } from '../src/read/create-openmeter-reader.js';
+import { showMeterQuery } from '../src/read/show-meter-query.js';
 
 const output = fileURLToPath(new URL('../screenshots/', import.meta.url));
 const dbPath = join(mkdtempSync(join(tmpdir(), 'dashboard-screenshots-')), 'openmeter-local.db');
@@ -61,6 +62,7 @@ await client.events.ingest(events);
 const app = createDashboardApp({
   reader: createOpenMeterReader({ client, baseUrl: local.url }),
   openmeter: client,
+  showMeterQuery: (query) => showMeterQuery({ baseUrl: local.url, ...query }),
   reportClients: [],
   notReconciled: [
     { name: 'OpenAI', reason: 'OPENAI_ADMIN_KEY is not set (the screenshots use made-up data)' },
