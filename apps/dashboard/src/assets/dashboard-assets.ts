@@ -53,6 +53,7 @@ a.n { color: inherit; text-decoration: underline dotted; }
 #queries li:target { background: #fff6c8; }
 .query-url { word-break: break-all; }
 table.drift td.number, table.drift td.reported, table.drift td.mark { text-align: right; font-variant-numeric: tabular-nums; }
+table.drift td { white-space: nowrap; }
 table.drift .source { color: #5b6475; font-size: 0.75rem; }
 table.drift tr.past td.mark { color: #b3261e; font-weight: bold; }
 table.drift tr.known td.mark { color: #8a6d00; font-weight: bold; }
