@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createOpenMeterClient, type OpenMeterClient } from '@llm-meter/openmeter-client';
@@ -10,7 +10,9 @@ import { LLM_METERS_FILE, spawnCliServer } from './spawn-cli-server.js';
 // processes (file databases, meter-core's LLM meters), one as shipped and one with the rollup
 // switched off (`cli-without-rollup.ts`), each loaded in turn by 8 clients sending 10 batches
 // of 200 events at once. Each iteration loads both, the order swapped every iteration, so both
-// see the same machine load; the events/s of each are printed at the end with the load average.
+// see the same machine load; the events/s of each are printed at the end with the load average,
+// and the CPU time each server process spent per event (from /proc on Linux), which other
+// processes on a loaded machine disturb far less than elapsed time.
 const CLIENTS = 8;
 const BATCH_SIZE = 200;
 const BATCHES_PER_CLIENT = 10;
@@ -24,6 +26,22 @@ interface Variant {
   sent: number;
   /** Seconds each measured round took. */
   rounds: number[];
+  /** The server process's CPU seconds (user + system) so far; undefined off Linux. */
+  cpuSeconds: () => number | undefined;
+  /** CPU microseconds per event of each measured round. */
+  cpuPerEvent: number[];
+}
+
+/** User + system CPU seconds of a process, from /proc/<pid>/stat (Linux), else undefined. */
+function readCpuSeconds(pid: number | undefined): number | undefined {
+  try {
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and
+    // 13th, in clock ticks (100 a second on Linux).
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
 }
 
 let directory: string;
@@ -51,10 +69,13 @@ async function startVariant({ name, entry }: { name: string; entry: string }): P
     }),
     sent: 0,
     rounds: [],
+    cpuSeconds: () => readCpuSeconds(server.child.pid),
+    cpuPerEvent: [],
   };
 }
 
 async function loadRound(variant: Variant): Promise<void> {
+  const cpuBefore = variant.cpuSeconds();
   const started = performance.now();
   await Promise.all(
     variant.clients.map(async (client) => {
@@ -65,7 +86,12 @@ async function loadRound(variant: Variant): Promise<void> {
     }),
   );
   // The warm-up round (cold JIT, empty tables) is not recorded.
-  if (iteration > 0) variant.rounds.push((performance.now() - started) / 1000);
+  if (iteration === 0) return;
+  variant.rounds.push((performance.now() - started) / 1000);
+  const cpuAfter = variant.cpuSeconds();
+  if (cpuBefore !== undefined && cpuAfter !== undefined) {
+    variant.cpuPerEvent.push(((cpuAfter - cpuBefore) / EVENTS_PER_ROUND) * 1_000_000);
+  }
 }
 
 /**
@@ -102,7 +128,21 @@ afterAll(async () => {
         `${variant.name}: median ${rate(median(variant.rounds))} events/s, overall ${rate(total / variant.rounds.length)} events/s over ${variant.rounds.length} rounds of ${EVENTS_PER_ROUND} (rounds ${variant.rounds.map((seconds) => rate(seconds)).join(', ')})`,
       );
     }
+    for (const variant of variants) {
+      if (variant.cpuPerEvent.length === 0) continue;
+      console.log(
+        `${variant.name}: server CPU per event median ${median(variant.cpuPerEvent).toFixed(1)} µs (rounds ${variant.cpuPerEvent.map((micros) => micros.toFixed(1)).join(', ')})`,
+      );
+    }
     const [withRollup, without] = variants as [Variant, Variant];
+    if (withRollup.cpuPerEvent.length > 0) {
+      const cpuPairs = withRollup.cpuPerEvent.map(
+        (micros, index) => micros / (without.cpuPerEvent[index] ?? Number.NaN),
+      );
+      console.log(
+        `rollup / no-rollup server CPU per event, per pair of rounds: median ${median(cpuPairs).toFixed(3)} (${cpuPairs.map((ratio) => ratio.toFixed(2)).join(', ')})`,
+      );
+    }
     const pairs = withRollup.rounds.map((seconds, index) => (without.rounds[index] ?? 0) / seconds);
     console.log(
       `rollup / no-rollup throughput, per pair of rounds: median ${median(pairs).toFixed(3)} (${pairs.map((ratio) => ratio.toFixed(2)).join(', ')}); load average during the rounds ${loads.map((load) => load.toFixed(1)).join(', ')}`,
