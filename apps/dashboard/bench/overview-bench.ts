@@ -16,6 +16,7 @@ import { createOpenMeterClient } from '@llm-meter/openmeter-client';
 import { startOpenMeterLocal } from '@llm-meter/openmeter-local';
 import { createDashboardApp } from '../src/create-dashboard-app.js';
 import { createOpenMeterReader } from '../src/read/create-openmeter-reader.js';
+import { showMeterQuery } from '../src/read/show-meter-query.js';
 
 const eventCount = 1_000_000;
 const batchSize = 5_000;
@@ -77,6 +78,7 @@ try {
     const app = createDashboardApp({
       reader,
       openmeter: client,
+      showMeterQuery: (query) => showMeterQuery({ baseUrl: local.url, ...query }),
       reportClients: [],
       notReconciled: [],
       token: undefined,

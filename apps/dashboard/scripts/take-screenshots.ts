@@ -2,19 +2,28 @@
 //
 // Seeds openmeter-local in a temporary directory with two weeks of made-up usage (four customers,
 // OpenAI, Anthropic and Gemini models, one unpriced model, some estimated and settled usage),
-// serves it with the dashboard app, and saves the Overview, Customer and Reconciliation pages as
-// PNG files in apps/dashboard/screenshots/ with Debian's Chromium (LLM_METER_CHROMIUM elsewhere).
+// and, for the Reconciliation page, a day of calls made through openai-local with the OpenAI and
+// Anthropic SDKs (most of them metered, one not, one metered as an estimate) whose usage and
+// cost reports openai-local serves; serves it with the dashboard app, and saves the Overview,
+// Customer and Reconciliation pages as PNG files in apps/dashboard/screenshots/ with Debian's
+// Chromium (LLM_METER_CHROMIUM elsewhere).
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Anthropic from '@anthropic-ai/sdk';
 import { serve } from '@hono/node-server';
-import { openMeterMeters } from '@llm-meter/meter-core';
+import { createAnthropicUsageEvent, openMeterMeters, toUsageEvent } from '@llm-meter/meter-core';
+import { startOpenAILocal } from '@llm-meter/openai-local';
 import { createOpenMeterClient } from '@llm-meter/openmeter-client';
 import { startOpenMeterLocal } from '@llm-meter/openmeter-local';
+import { listUsageReportProviders, type UsageReportClient } from '@llm-meter/reconcile';
+import OpenAI from 'openai';
 import { chromium } from 'playwright-core';
 import { createDashboardApp } from '../src/create-dashboard-app.js';
+import type { NotReconciled } from '../src/pages/reconciliation-page.js';
 import { createOpenMeterReader } from '../src/read/create-openmeter-reader.js';
+import { showMeterQuery } from '../src/read/show-meter-query.js';
 
 const output = fileURLToPath(new URL('../screenshots/', import.meta.url));
 const dbPath = join(mkdtempSync(join(tmpdir(), 'dashboard-screenshots-')), 'openmeter-local.db');
@@ -58,13 +67,68 @@ for (let index = 0; index < 2_000; index++) {
 }
 await client.events.ingest(events);
 
+// The reconciled day: calls billed by openai-local, metered as the wrappers meter them.
+const reconciledDay = '2026-12-04';
+const adminKey = 'sk-admin-screenshots';
+let clock = new Date(`${reconciledDay}T08:00:00Z`);
+const openaiLocal = await startOpenAILocal({ adminKey, now: () => clock });
+const openai = new OpenAI({ baseURL: openaiLocal.url, apiKey: 'sk-screenshots', maxRetries: 0 });
+const anthropic = new Anthropic({
+  baseURL: openaiLocal.origin,
+  apiKey: 'sk-ant-screenshots',
+  maxRetries: 0,
+});
+for (let index = 0; index < 12; index++) {
+  clock = new Date(clock.getTime() + 20 * 60_000);
+  const subject = subjects[index % subjects.length] as string;
+  const content = `Summarise ticket ${index} in one line.`;
+  if (index % 3 === 2) {
+    const message = await anthropic.messages.create({
+      model: 'claude-haiku-4-5',
+      max_tokens: 60,
+      messages: [{ role: 'user', content }],
+    });
+    const event = createAnthropicUsageEvent(message, { subject, now: () => clock });
+    // One message metered as an estimate 12 tokens over: Anthropic cannot settle it (~).
+    const data = event.data as Record<string, unknown> & { prompt_tokens: number };
+    await client.events.ingest(
+      index === 5
+        ? {
+            ...event,
+            data: { ...data, usage_source: 'estimated', prompt_tokens: data.prompt_tokens + 12 },
+          }
+        : event,
+    );
+    continue;
+  }
+  const request = {
+    model: index % 2 === 0 ? 'gpt-4o-mini' : 'gpt-4.1-mini',
+    messages: [{ role: 'user' as const, content }],
+  };
+  const response = await openai.chat.completions.create(request);
+  // One call not metered: OpenAI's table shows that drift (!).
+  if (index !== 7) await client.events.ingest(toUsageEvent(response, { subject, request }));
+}
+const reportEnvironment = {
+  OPENAI_ADMIN_KEY: adminKey,
+  OPENAI_BASE_URL: openaiLocal.url,
+  ANTHROPIC_ADMIN_KEY: adminKey,
+  ANTHROPIC_BASE_URL: openaiLocal.origin,
+};
+const reportClients: UsageReportClient[] = [];
+const notReconciled: NotReconciled[] = [];
+for (const provider of listUsageReportProviders()) {
+  const created = provider.createFromEnvironment(reportEnvironment);
+  if (created.success) reportClients.push(created.value);
+  else notReconciled.push({ name: provider.name, reason: created.error });
+}
+
 const app = createDashboardApp({
   reader: createOpenMeterReader({ client, baseUrl: local.url }),
   openmeter: client,
-  reportClients: [],
-  notReconciled: [
-    { name: 'OpenAI', reason: 'OPENAI_ADMIN_KEY is not set (the screenshots use made-up data)' },
-  ],
+  showMeterQuery: (query) => showMeterQuery({ baseUrl: local.url, ...query }),
+  reportClients,
+  notReconciled,
   token: undefined,
   cacheMs: 10_000,
 });
@@ -83,7 +147,7 @@ try {
   for (const [name, path] of [
     ['overview', `/?${range}`],
     ['customer', `/customers/customer-acme?${range}`],
-    ['reconciliation', `/reconciliation?${range}`],
+    ['reconciliation', `/reconciliation?from=${reconciledDay}&to=${reconciledDay}`],
   ] as const) {
     await page.goto(`${base}${path}`, { waitUntil: 'load' });
     await page.waitForFunction(() =>
@@ -98,4 +162,5 @@ try {
   await browser.close();
   server.close();
   await local.close();
+  await openaiLocal.close();
 }

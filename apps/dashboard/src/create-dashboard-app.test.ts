@@ -4,11 +4,14 @@ import { join } from 'node:path';
 import { queryUsageTable } from '@llm-meter/app-kit';
 import { seedUsageEvents } from '@llm-meter/app-kit/testing';
 import { openMeterMeters } from '@llm-meter/meter-core';
+import { startOpenAILocal } from '@llm-meter/openai-local';
 import { createOpenMeterClient } from '@llm-meter/openmeter-client';
 import { type OpenMeterLocal, startOpenMeterLocal } from '@llm-meter/openmeter-local';
+import { createOpenAIUsageReport } from '@llm-meter/reconcile';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createDashboardApp } from './create-dashboard-app.js';
 import { createOpenMeterReader } from './read/create-openmeter-reader.js';
+import { showMeterQuery } from './read/show-meter-query.js';
 
 const token = 'a-token-of-thirty-two-characters';
 const range = 'from=2026-12-01&to=2026-12-02';
@@ -20,6 +23,7 @@ describe('createDashboardApp', () => {
     return createDashboardApp({
       reader: createOpenMeterReader({ client, baseUrl: local.url }),
       openmeter: client,
+      showMeterQuery: (query) => showMeterQuery({ baseUrl: local.url, ...query }),
       reportClients: [],
       notReconciled: [],
       token: appToken,
@@ -69,6 +73,56 @@ describe('createDashboardApp', () => {
     expect(await bad.text()).toContain(
       'from must be a UTC day YYYY-MM-DD, got &quot;2026-02-30&quot;',
     );
+  });
+
+  test('the reconciliation escapes a model named like a script and links its metered figures to the listed queries', async () => {
+    const day = '2026-12-05';
+    const adminKey = 'sk-admin-dashboard-app-test';
+    const openaiLocal = await startOpenAILocal({ adminKey });
+    try {
+      const model = '<img src=x onerror=alert(1)>';
+      await createOpenMeterClient({ baseUrl: local.url }).events.ingest({
+        id: 'reconcile-xss',
+        source: 'test',
+        type: 'openai',
+        subject: 'customer-acme',
+        time: `${day}T10:00:00.000Z`,
+        data: {
+          provider: 'openai',
+          model,
+          service_tier: 'default',
+          usage_source: 'provider',
+          prompt_tokens: 7,
+          cached_tokens: 0,
+          completion_tokens: 3,
+          total_tokens: 10,
+        },
+      });
+      const client = createOpenMeterClient({ baseUrl: local.url });
+      const app = createDashboardApp({
+        reader: createOpenMeterReader({ client, baseUrl: local.url }),
+        openmeter: client,
+        showMeterQuery: (query) => showMeterQuery({ baseUrl: local.url, ...query }),
+        reportClients: [createOpenAIUsageReport({ adminKey, baseUrl: openaiLocal.url })],
+        notReconciled: [],
+        token: undefined,
+        cacheMs: 10_000,
+      });
+      const response = await app.request(`/reconciliation?from=${day}&to=${day}`);
+      expect(response.status).toBe(200);
+      const html = await response.text();
+      expect(html).not.toContain(model);
+      expect(html).toContain('<td>&lt;img src=x onerror=alert(1)&gt;</td>');
+      // Nothing reported: the input row is drift (!), its metered 7 linked to the prompt query.
+      expect(html).toMatch(
+        /<tr data-day="2026-12-05" data-model="&lt;img src=x onerror=alert\(1\)&gt;" data-tier="default" data-metric="input" class="past">.*?<a class="n" href="#q-prompt_tokens" data-metric="metered"[^>]*>7<\/a>.*?<td class="mark">!<\/td>/,
+      );
+      expect(html).toContain(
+        `<li id="q-prompt_tokens"><code class="query-url">GET ${local.url}/api/v1/meters/llm_prompt_tokens/query?from=2026-12-05T00%3A00%3A00.000Z&amp;to=2026-12-06T00%3A00%3A00.000Z&amp;windowSize=DAY&amp;windowTimeZone=UTC&amp;groupBy=model`,
+      );
+    } finally {
+      await openaiLocal.close();
+    }
   });
 
   test('with a token, every request needs it; ?token= once sets an HttpOnly cookie', async () => {

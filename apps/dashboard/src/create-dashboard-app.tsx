@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { OpenMeterClient } from '@llm-meter/openmeter-client';
-import { type ReconcileReport, reconcileUsage, type UsageReportClient } from '@llm-meter/reconcile';
+import type { MeterQueryParams, OpenMeterMeterReader } from '@llm-meter/openmeter-client';
+import type { UsageReportClient } from '@llm-meter/reconcile';
 import { type Context, Hono } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { secureHeaders } from 'hono/secure-headers';
@@ -13,6 +13,8 @@ import { Layout } from './pages/layout.js';
 import { OverviewPage } from './pages/overview-page.js';
 import { type NotReconciled, ReconciliationPage } from './pages/reconciliation-page.js';
 import type { OpenMeterReader } from './read/create-openmeter-reader.js';
+import { readReconciliation } from './read/read-reconciliation.js';
+import type { ShownQuery } from './read/shown-query.js';
 import { safeReadDayRange } from './read-day-range.js';
 
 /** The cookie a token given once as `?token=` is kept in (HttpOnly, SameSite=Strict). */
@@ -34,6 +36,7 @@ function readChartScript(): string {
 export function createDashboardApp({
   reader,
   openmeter,
+  showMeterQuery,
   reportClients,
   notReconciled,
   token,
@@ -42,7 +45,12 @@ export function createDashboardApp({
 }: {
   reader: OpenMeterReader;
   /** For the reconciliation (read-only meter queries). */
-  openmeter: OpenMeterClient;
+  openmeter: OpenMeterMeterReader;
+  /**
+   * A meter query of `openmeter` as the reconciliation page shows it, e.g. `showMeterQuery` of
+   * `read/show-meter-query.ts` with OpenMeter's URL for v1.
+   */
+  showMeterQuery: (input: { id: string; meter: string; params: MeterQueryParams }) => ShownQuery;
   /** The providers' usage report clients whose keys are configured. */
   reportClients: readonly UsageReportClient[];
   notReconciled: readonly NotReconciled[];
@@ -136,14 +144,15 @@ export function createDashboardApp({
   app.get('/reconciliation', async (context) => {
     const range = readRange(context);
     if (!range.success) return problem(context, 400, range.error);
-    const reports: ReconcileReport[] = await Promise.all(
-      reportClients.map((usageReport) =>
-        reconcileUsage({ openmeter, usageReport, ...range.value, threshold: 1, costs: true }),
-      ),
-    );
+    const data = await readReconciliation({
+      openmeter,
+      showMeterQuery,
+      reportClients,
+      ...range.value,
+    });
     return context.html(
       <ReconciliationPage
-        reports={reports}
+        data={data}
         notReconciled={notReconciled}
         {...range.value}
         cacheSeconds={cacheSeconds}

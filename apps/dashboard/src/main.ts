@@ -11,6 +11,7 @@ import { createDashboardApp } from './create-dashboard-app.js';
 import type { NotReconciled } from './pages/reconciliation-page.js';
 import { dashboardUsageText, safeParseDashboardArguments } from './parse-dashboard-arguments.js';
 import { createOpenMeterReader } from './read/create-openmeter-reader.js';
+import { showMeterQuery } from './read/show-meter-query.js';
 
 // How long the dashboard keeps OpenMeter's answers (said on every page and in the README).
 const cacheMs = 10_000;
@@ -64,6 +65,7 @@ async function main(): Promise<number> {
   const app = createDashboardApp({
     reader: createOpenMeterReader({ client: connection.client, baseUrl: connection.url, cacheMs }),
     openmeter: connection.client,
+    showMeterQuery: (query) => showMeterQuery({ baseUrl: connection.url, ...query }),
     reportClients,
     notReconciled,
     token: settings.token,

@@ -14,10 +14,13 @@ export const LLM_METERS_FILE = createRequire(import.meta.url).resolve(
  */
 export async function spawnCliServer(
   args: string[],
+  {
+    entry = 'src/cli.ts',
+  }: { /** The command's script, relative to the package. */ entry?: string } = {},
 ): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
   const child = spawn(
     process.execPath,
-    ['--conditions=@llm-meter/source', '--import', 'tsx', 'src/cli.ts', '--port', '0', ...args],
+    ['--conditions=@llm-meter/source', '--import', 'tsx', entry, '--port', '0', ...args],
     { cwd: new URL('..', import.meta.url), stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const url = await new Promise<string>((resolve, reject) => {

@@ -43,8 +43,12 @@ export interface UsageComparison {
   unpriced: string[];
 }
 
-// Each token metric of the drift table and the usage record's field it compares.
-const tokenMetrics = {
+/**
+ * Each token metric of the drift table and the usage record's field it compares, the key of its
+ * meter in `ReconcileMeters` (so a drift row's metered figure can be traced to its meter query).
+ * @see https://platform.openai.com/docs/api-reference/usage
+ */
+export const driftTokenFields = {
   input: 'prompt_tokens',
   cached: 'cached_tokens',
   cache_write: 'cache_write_tokens',
@@ -83,8 +87,8 @@ export function compareUsage({
   for (const [id, key] of [...keys].sort(([a], [b]) => a.localeCompare(b))) {
     const mine = meteredByKey.get(id);
     const theirs = reportedByKey.get(id);
-    for (const [metric, field] of Object.entries(tokenMetrics) as Array<
-      [keyof typeof tokenMetrics, keyof ReconciledTokens]
+    for (const [metric, field] of Object.entries(driftTokenFields) as Array<
+      [keyof typeof driftTokenFields, keyof ReconciledTokens]
     >) {
       const [estimated, settled] =
         metric === 'input'

@@ -2,6 +2,7 @@ export {
   compareUsage,
   type DriftMetric,
   type DriftRow,
+  driftTokenFields,
   isPastThreshold,
   type UsageComparison,
 } from './compare-usage.js';

@@ -52,5 +52,11 @@ a.n { color: inherit; text-decoration: underline dotted; }
 #queries li { margin: 0.3rem 0; }
 #queries li:target { background: #fff6c8; }
 .query-url { word-break: break-all; }
-pre.drift { background: #f7f8fa; padding: 0.8rem; overflow-x: auto; }
+table.drift td.number, table.drift td.reported, table.drift td.mark { text-align: right; font-variant-numeric: tabular-nums; }
+table.drift td { white-space: nowrap; }
+table.drift .source { color: #5b6475; font-size: 0.75rem; }
+table.drift tr.past td.mark { color: #b3261e; font-weight: bold; }
+table.drift tr.known td.mark { color: #8a6d00; font-weight: bold; }
+#legend dt { font-weight: bold; }
+#legend dd { margin: 0 0 0.4rem 1.5rem; }
 `;

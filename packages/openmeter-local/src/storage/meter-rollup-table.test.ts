@@ -173,6 +173,8 @@ describe('the per-hour rollup', () => {
     // And without what version 5 added (v3 features and LLM cost overrides).
     store.database.exec('DROP TABLE v3_features');
     store.database.exec('DROP TABLE llm_cost_overrides');
+    // And without version 6's index of event types.
+    store.database.exec('DROP INDEX events_type');
     store.database.pragma('user_version = 3');
     const readingCount = store.database
       .prepare(`SELECT count(*) FROM ${meters[0]?.tableName}`)
@@ -181,7 +183,7 @@ describe('the per-hour rollup', () => {
     store.close();
 
     const reopened = new OpenMeterStore({ dbPath });
-    expect(reopened.database.pragma('user_version', { simple: true })).toBe(5);
+    expect(reopened.database.pragma('user_version', { simple: true })).toBe(6);
     expect(
       reopened.database.prepare(`SELECT count(*) FROM ${meters[0]?.tableName}`).pluck().get(),
     ).toBe(readingCount);

@@ -110,6 +110,12 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE UNIQUE INDEX llm_cost_overrides_model ON llm_cost_overrides (provider, model_id, currency);
   `,
+  // A new meter reads the stored events of its type (the backfill, in seq order); without this
+  // index that read scanned every event of every type. An index holds the rowid (seq) after the
+  // type, so it serves `type = ? AND seq > ? ORDER BY seq` as a range. Adds only an index.
+  `
+  CREATE INDEX events_type ON events (type);
+  `,
 ];
 
 /**

@@ -149,7 +149,7 @@ describe('file database across restarts', () => {
   it('records the schema version and refuses a newer one', () => {
     const dbPath = join(createTempDirectory(), 'meter.db');
     const store = new OpenMeterStore({ dbPath });
-    expect(store.database.pragma('user_version', { simple: true })).toBe(5);
+    expect(store.database.pragma('user_version', { simple: true })).toBe(6);
     expect(store.database.pragma('journal_mode', { simple: true })).toBe('wal');
     store.database.pragma('user_version = 99');
     store.close();

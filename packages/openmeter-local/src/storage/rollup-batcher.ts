@@ -1,7 +1,8 @@
-import type { Database, Statement } from 'better-sqlite3';
+import type { Database } from 'better-sqlite3';
 import type { CompiledMeter } from '../meters/compile-meter.js';
 import { floorToRollupBucket, rollupTableName } from './meter-rollup-table.js';
 import { groupColumn } from './meter-value-table.js';
+import { RowBatcher } from './row-batcher.js';
 
 interface PendingBucket {
   keys: number[];
@@ -13,27 +14,30 @@ interface PendingBucket {
 
 /**
  * Adds readings to a meter's rollup table (see `createMeterRollupTable`): readings are summed
- * per hour and group in memory, then each group is written with one upsert, so a batch of
- * events costs one statement per group it touched. Call `flush` before the transaction ends,
- * `clear` after a failed one.
+ * per hour and group in memory, then the groups are written with multi-row upserts (up to 100
+ * groups a statement), so a batch of events costs a statement per 100 groups it touched, not
+ * one per group. Call `flush` before the transaction ends, `clear` after a failed one.
  */
 export class RollupBatcher {
-  readonly #upsert: Statement;
+  readonly #upserts: RowBatcher;
   #pending = new Map<string, PendingBucket>();
 
   constructor({ database, meter }: { database: Database; meter: CompiledMeter }) {
     const groups = meter.groupByKeys.map((_, index) => groupColumn(index));
     const keys = ['bucket_ms', 'subject', ...groups];
     const columns = [...keys, 'sum', 'count', 'min', 'max'];
+    // Each group appears once per flush, so no statement updates a row it inserted itself.
     // min(a, b) is NULL when either is: a COUNT meter's readings have no value.
-    this.#upsert = database.prepare(
-      `INSERT INTO ${rollupTableName(meter)} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})
-       ON CONFLICT (${keys.join(', ')}) DO UPDATE SET
+    this.#upserts = new RowBatcher({
+      database,
+      prefix: `INSERT INTO ${rollupTableName(meter)} (${columns.join(', ')})`,
+      suffix: `ON CONFLICT (${keys.join(', ')}) DO UPDATE SET
          sum = sum + excluded.sum,
          count = count + excluded.count,
          min = coalesce(min(min, excluded.min), min, excluded.min),
          max = coalesce(max(max, excluded.max), max, excluded.max)`,
-    );
+      columnCount: columns.length,
+    });
   }
 
   /** Counts one reading: its time, subject id, value and group-by ids (null when missing). */
@@ -66,13 +70,15 @@ export class RollupBatcher {
   /** Writes the pending groups. */
   flush(): void {
     for (const { keys, sum, count, min, max } of this.#pending.values()) {
-      this.#upsert.run(...keys, sum, count, min, max);
+      if (this.#upserts.add([...keys, sum, count, min, max])) this.#upserts.flush();
     }
+    this.#upserts.flush();
     this.#pending.clear();
   }
 
   /** Drops pending groups (after a failed transaction). */
   clear(): void {
+    this.#upserts.clear();
     this.#pending.clear();
   }
 }
