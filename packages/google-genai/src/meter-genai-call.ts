@@ -1,12 +1,8 @@
-import type { UsageEvent } from '@llm-meter/meter-core';
 import type { StreamJournal } from '@llm-meter/metering';
 import {
-  abandonCall,
   type BudgetBooking,
-  completeCall,
-  estimateCall,
-  isAbortError,
-  isUnbilledFailure,
+  completeCallWithAnswer,
+  endFailedCall,
   meterSdkIterator,
   type OpenCall,
   type SdkMetering,
@@ -71,30 +67,15 @@ export async function meterGenAICall({
     context.failed({ stage: 'a call could not be journaled before it was sent', error });
   }
   const call: OpenCall = { journal, onEnd: (event) => booking?.settle(event) };
-  const failed = (error: unknown) => {
-    if (isUnbilledFailure(error)) abandonCall({ call, context });
-    else
-      estimateCall({
-        call,
-        reason: callerSignal?.aborted || isAbortError(error) ? 'aborted' : 'error',
-        context,
-      });
+  const failed = (error: unknown): never => {
+    endFailedCall({ call, error, callerSignal, context });
     throw error;
   };
 
   if (!streaming) {
-    return request(taken.params).then((response) => {
-      let event: UsageEvent;
-      try {
-        event = eventOf(response);
-      } catch (error) {
-        context.failed({ stage: `a ${method} answer could not be metered`, error });
-        // Upstream answered, so it billed: what it answered cannot be read, the prompt can.
-        estimateCall({ call, reason: 'error', context });
-        return response;
-      }
-      completeCall({ call, event, context });
-      return response;
+    return request(taken.params).then((answer) => {
+      completeCallWithAnswer({ call, answer, eventOf, method, context });
+      return answer;
     }, failed);
   }
 

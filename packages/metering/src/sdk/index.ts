@@ -10,6 +10,8 @@ export { createSdkMetering, type SdkMetering } from './create-sdk-metering.js';
 export {
   abandonCall,
   completeCall,
+  completeCallWithAnswer,
+  endFailedCall,
   estimateCall,
   isAbortError,
   isUnbilledFailure,
