@@ -1,4 +1,9 @@
-import { GoogleGenAI } from '@google/genai';
+import {
+  type CallableTool,
+  type FunctionCall,
+  FunctionCallingConfigMode,
+  GoogleGenAI,
+} from '@google/genai';
 import { GoogleGenAI as GoogleGenAI3 } from '@google/genai/node';
 import { createUsageOutbox } from '@llm-meter/meter-outbox';
 import { withMeterScope, withSubject } from '@llm-meter/metering';
@@ -91,6 +96,43 @@ describe(`meterGoogleGenAI with @google/genai ${process.env.GENAI_MAJOR}`, () =>
       expect(row.metered).toEqual(row.billed);
     }
     expect(readMeteringStats(metered)).toEqual({ provider: 2, estimated: 0, failures: 0 });
+  });
+
+  it('meters each request of automatic function calling once (Google bills each)', async () => {
+    const subject = `${tag}-afc`;
+    const weather: CallableTool = {
+      tool: async () => ({
+        functionDeclarations: [
+          {
+            name: 'get_weather',
+            description: 'The weather in a city.',
+            parametersJsonSchema: { type: 'object', properties: { city: { type: 'string' } } },
+          },
+        ],
+      }),
+      callTool: async (calls: FunctionCall[]) =>
+        calls.map((call) => ({ functionResponse: { name: call.name, response: { celsius: 21 } } })),
+    };
+    const response = await withSubject(subject, () =>
+      client().models.generateContent({
+        model,
+        contents: 'What is the weather in Paris?',
+        config: {
+          tools: [weather],
+          // openai-local calls the function whenever mode is ANY: two rounds, then the SDK stops.
+          toolConfig: { functionCallingConfig: { mode: FunctionCallingConfigMode.ANY } },
+          automaticFunctionCalling: { maximumRemoteCalls: 2 },
+        },
+      }),
+    );
+    const compared = await servers.compareWithLedger(subject);
+    expect(compared).toHaveLength(2);
+    expect(new Set(compared.map((row) => row.id)).size).toBe(2);
+    expect(compared.map((row) => row.id)).toContain(response.responseId);
+    for (const row of compared) {
+      expect(row.usage_source).toBe('provider');
+      expect(row.metered).toEqual(row.billed);
+    }
   });
 
   it('bills concurrent scopes to their own subjects, with their dimensions', async () => {

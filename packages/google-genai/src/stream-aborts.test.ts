@@ -1,4 +1,5 @@
 import { GoogleGenAI } from '@google/genai';
+import { getUsageProvider } from '@llm-meter/meter-core';
 import { type MeteredServers, startMeteredServers } from '@llm-meter/metering/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { meterGoogleGenAI } from './meter-google-genai.js';
@@ -94,6 +95,45 @@ describe(`streams their caller leaves (@google/genai ${process.env.GENAI_MAJOR})
       if (row.usage_source === 'provider') expect(row.metered).toEqual(row.billed);
       else expect(row.usage_source).toBe('estimated');
     }
+  });
+
+  it('estimates a blocking call its caller aborts while upstream holds the answer, once (the prompt)', async () => {
+    const subject = `${tag}-blocking-abort`;
+    const controller = new AbortController();
+    const metered = meterGoogleGenAI(
+      new GoogleGenAI({
+        apiKey: 'openai-local',
+        httpOptions: {
+          baseUrl: servers.origin,
+          // The caller gives up once the request is on its way.
+          fetch: (url: string | URL | Request, init?: RequestInit) => {
+            const sent = fetch(url, init);
+            controller.abort();
+            return sent;
+          },
+        },
+      }),
+      { outbox: servers.outbox, defaultSubject: subject },
+    );
+    const error = await metered.models
+      .generateContent({
+        ...params,
+        config: {
+          ...params.config,
+          abortSignal: controller.signal,
+          httpOptions: { headers: { 'x-openai-local-fault': 'delay-ms=600000' } },
+        },
+      })
+      .catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ name: 'AbortError' });
+    await expect.poll(() => servers.metered(subject).then((events) => events.length)).toBe(1);
+    const [event] = await servers.metered(subject);
+    expect(event?.data).toMatchObject({
+      usage_source: 'estimated',
+      estimate_reason: 'aborted',
+      prompt_tokens: getUsageProvider('google').estimateRequest(params).promptTokens,
+      completion_tokens: 0,
+    });
   });
 
   it('estimates a stream that fails mid-way once, and passes the error on', async () => {
