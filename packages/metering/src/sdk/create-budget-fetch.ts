@@ -1,6 +1,6 @@
-import { BudgetExceededError, type BudgetGate, type Reservation } from '@llm-meter/budget-gate';
 import type { UsageEvent } from '@llm-meter/meter-core';
-import { type BudgetRefusal, toBudgetRefusal } from './to-budget-refusal.js';
+import type { BudgetBooking, BudgetOutcome } from './book-sdk-budget.js';
+import type { BudgetRefusal } from './to-budget-refusal.js';
 
 /** The private header that ties a request to its budget check; removed before it is sent. */
 const callHeader = 'x-llm-meter-call';
@@ -23,7 +23,7 @@ export interface BudgetFetch {
 }
 
 interface Booking {
-  outcome: Promise<{ reservation: Reservation } | { refusal: Response }>;
+  outcome: Promise<{ booking: BudgetBooking } | { refusal: Response }>;
 }
 
 /**
@@ -38,23 +38,16 @@ interface Booking {
  */
 export function createBudgetFetch({
   fetch,
-  budget,
-  provider,
+  book,
   errorBody,
   generateId,
-  onSettleError,
-  onRefusal,
 }: {
   fetch: Fetch;
-  budget: { gate: BudgetGate; feature: string };
-  /** Whose API the requests are for (meter-core's provider id): how their worst case is counted. */
-  provider: string;
+  /** Books a call's worst case (`bookSdkBudget` with the client's budget). */
+  book: (input: { subject: string; request: Record<string, unknown> }) => Promise<BudgetOutcome>;
   /** The provider's JSON error body for a refusal. */
   errorBody: (refusal: BudgetRefusal) => unknown;
   generateId: () => string;
-  onSettleError: (error: unknown) => void;
-  /** A call refused over quota (before it is answered 429), to record its refusal event. */
-  onRefusal: (input: { error: BudgetExceededError; request: Record<string, unknown> }) => void;
 }): BudgetFetch {
   const bookings = new Map<string, Booking>();
   return {
@@ -72,18 +65,16 @@ export function createBudgetFetch({
     },
     hold({ subject, request }) {
       const id = generateId();
-      const outcome = budget.gate
-        .reserve({ subject, feature: budget.feature, request, provider })
-        .then(
-          (reservation) => ({ reservation }),
-          (error: unknown) => {
-            if (error instanceof BudgetExceededError) onRefusal({ error, request });
-            const refusal = toBudgetRefusal(error);
-            return {
-              refusal: refusalResponse({ status: refusal.status, body: errorBody(refusal) }),
-            };
-          },
-        );
+      const outcome = book({ subject, request }).then((result) =>
+        'refusal' in result
+          ? {
+              refusal: refusalResponse({
+                status: result.refusal.status,
+                body: errorBody(result.refusal),
+              }),
+            }
+          : result,
+      );
       bookings.set(id, { outcome });
       let settled = false;
       return {
@@ -109,8 +100,7 @@ export function createBudgetFetch({
           settled = true;
           bookings.delete(id);
           void outcome.then((result) => {
-            if ('reservation' in result)
-              budget.gate.settle({ reservation: result.reservation, event }).catch(onSettleError);
+            if ('booking' in result) result.booking.settle(event);
           });
         },
       };

@@ -1,7 +1,8 @@
-import { type AbortGraceSleep, createAbortGrace } from '../create-abort-grace.js';
+import type { AbortGraceSleep } from '../create-abort-grace.js';
 import type { StreamJournal } from '../create-stream-journal.js';
 import type { CallContext } from './call-context.js';
-import { completeCall, estimateCall, isAbortError, type OpenCall } from './end-call-journal.js';
+import type { OpenCall } from './end-call-journal.js';
+import { meterSdkIterator } from './meter-sdk-iterator.js';
 
 /** What the wrapper needs of the SDK's `Stream`: its iterator and its controller. */
 export interface SdkStream<Chunk> extends AsyncIterable<Chunk> {
@@ -14,15 +15,13 @@ type SdkStreamConstructor<Chunk> = new (
   client?: unknown,
 ) => SdkStream<Chunk>;
 
-const left = Symbol('caller left');
-
 /**
  * Wraps the SDK's stream in a new stream of the same class whose chunks are journaled as they
- * are read (and chunks the caller did not ask for, `isHidden`, kept from it). When the caller
- * leaves (`break`, `return`, an aborted `signal`, `stream.controller.abort()`), its loop ends at
- * once as the SDK's does, but upstream is still read for the abort grace, so an answer that has
- * finished is billed with its own usage; upstream is aborted after the grace. The stream's one
- * event (provider usage or an estimate) replaces the journaled record when upstream ends.
+ * are read (`meterSdkIterator`). When the caller leaves (`break`, `return`, an aborted `signal`,
+ * `stream.controller.abort()`), its loop ends at once as the SDK's does, but upstream is still
+ * read for the abort grace, so an answer that has finished is billed with its own usage;
+ * upstream is aborted after the grace. The stream's one event (provider usage or an estimate)
+ * replaces the journaled record when upstream ends.
  * @see https://platform.openai.com/docs/api-reference/chat-streaming
  */
 export function createMeteredSdkStream<Chunk>({
@@ -45,101 +44,16 @@ export function createMeteredSdkStream<Chunk>({
   client: unknown;
   sleep: AbortGraceSleep | undefined;
 }): SdkStream<Chunk> {
-  const upstream = stream.controller ?? new AbortController();
-  // The caller's side: aborting it ends the caller's loop; upstream follows after the grace.
-  const caller = new AbortController();
-  const grace = createAbortGrace({
-    callerSignal: caller.signal,
-    graceMs: context.abortGraceMs,
+  const { iterator, caller } = meterSdkIterator({
+    source: stream[Symbol.asyncIterator](),
+    upstream: stream.controller ?? new AbortController(),
+    journal,
+    call,
+    context,
+    callerSignal,
+    isHidden,
     sleep,
   });
-  grace.signal.addEventListener('abort', () => upstream.abort(), { once: true });
-  const onCallerAbort = () => caller.abort(callerSignal?.reason);
-  if (callerSignal?.aborted) caller.abort(callerSignal.reason);
-  else callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
-  const callerLeft = new Promise<typeof left>((resolve) => {
-    if (caller.signal.aborted) resolve(left);
-    else caller.signal.addEventListener('abort', () => resolve(left), { once: true });
-  });
-
-  const source = stream[Symbol.asyncIterator]();
-  let ended = false;
-  let pending: Promise<IteratorResult<Chunk>> | undefined;
-
-  const end = (result: { reason: 'completed' | 'aborted' | 'error' }) => {
-    if (ended) return;
-    ended = true;
-    grace.release();
-    callerSignal?.removeEventListener('abort', onCallerAbort);
-    if (result.reason === 'completed') {
-      let event: ReturnType<typeof journal.finish>;
-      try {
-        event = journal.finish({ reason: 'completed' });
-      } catch (error) {
-        context.failed({ stage: 'a stream could not be metered', error });
-        call.onEnd(undefined);
-        return;
-      }
-      completeCall({ call, event, context });
-    } else estimateCall({ call, reason: result.reason, context });
-  };
-
-  const pull = (): Promise<IteratorResult<Chunk>> => {
-    pending ??= source.next().then(
-      (result) => {
-        pending = undefined;
-        // The SDK ends an aborted stream quietly: that end is an abort, not a completion.
-        if (result.done) end({ reason: upstream.signal.aborted ? 'aborted' : 'completed' });
-        else {
-          // Upstream is still sending: after the caller left, the grace reads on.
-          grace.progress();
-          try {
-            journal.push(result.value);
-          } catch (error) {
-            context.failed({ stage: 'a stream chunk could not be metered', error });
-          }
-        }
-        return result;
-      },
-      (error: unknown) => {
-        pending = undefined;
-        end({ reason: upstream.signal.aborted || isAbortError(error) ? 'aborted' : 'error' });
-        throw error;
-      },
-    );
-    return pending;
-  };
-
-  // After the caller left: read on until upstream ends or the grace aborts it.
-  const drain = async () => {
-    try {
-      while (!ended) await pull();
-    } catch {
-      // Ended (and metered) by `pull`.
-    }
-  };
-  caller.signal.addEventListener('abort', () => void drain(), { once: true });
-  if (caller.signal.aborted) void drain();
-
-  const done = (): IteratorReturnResult<undefined> => ({ done: true, value: undefined });
-  const iterator: AsyncIterator<Chunk> = {
-    async next() {
-      for (;;) {
-        if (ended || caller.signal.aborted) return done();
-        const result = await Promise.race([pull(), callerLeft]);
-        if (result === left || result.done) return done();
-        if (!isHidden(result.value)) return result;
-      }
-    },
-    async return() {
-      caller.abort();
-      return done();
-    },
-    async throw(error?: unknown) {
-      caller.abort();
-      throw error;
-    },
-  };
   const Stream = stream.constructor as SdkStreamConstructor<Chunk>;
   return new Stream(() => iterator, caller, client);
 }

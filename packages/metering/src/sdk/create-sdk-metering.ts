@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { journalBudgetRefusal } from '../journal-budget-refusal.js';
+import { type BudgetOutcome, bookSdkBudget } from './book-sdk-budget.js';
 import { type CallContext, createCallContext } from './call-context.js';
 import { type BudgetFetch, createBudgetFetch } from './create-budget-fetch.js';
 import { meterSdkCall, type SdkCallPlan, type SdkPromise } from './meter-sdk-call.js';
@@ -16,6 +17,14 @@ export interface SdkMetering {
   context: CallContext;
   /** The budget gate in front of the client's `fetch`, when `options.budget` is set and `budgetFetch` given. */
   budget: BudgetFetch | undefined;
+  /**
+   * Books a call's worst case before it is sent, when `options.budget` is set: for SDKs whose
+   * `fetch` the gate cannot stand in front of (`@google/genai`), which await it and throw their
+   * own error for a refusal. A refusal over quota is journaled as an `llm_refusal` event.
+   */
+  bookBudget:
+    | ((input: { subject: string; request: Record<string, unknown> }) => Promise<BudgetOutcome>)
+    | undefined;
   /**
    * Replaces `resource[name]` in place by `metered`, which gets the original method (bound to
    * the resource) and the caller's arguments.
@@ -51,7 +60,7 @@ const metered = new WeakSet<object>();
  * share): refuses a client metered already (it would bill every call twice) and options without
  * an outbox, starts the client's counters (`readMeteringStats`), and with `options.budget` puts
  * the budget gate in front of the client's `fetch` (`budgetFetch`: the provider's error body, so
- * the SDK throws its own error for a refusal).
+ * the SDK throws its own error for a refusal), or, for an SDK without one, offers `bookBudget`.
  * @see https://openmeter.io/docs/metering/events/usage-events
  */
 export function createSdkMetering({
@@ -66,7 +75,7 @@ export function createSdkMetering({
   options: MeterSdkOptions;
   /** The wrapper's name, in errors (`meterOpenAI`). */
   wrapper: string;
-  /** meter-core's provider id of the SDK's API (`openai`, `anthropic`, `gemini`). */
+  /** meter-core's provider id of the SDK's API (`openai`, `anthropic`, `google`). */
   provider: string;
   /** Where a call's subject header goes, in the error of a call without a subject. */
   headerHint?: string | undefined;
@@ -85,8 +94,37 @@ export function createSdkMetering({
   }
   const stats = createMeteringStats(client);
   const context = createCallContext({ options, stats, wrapper, headerHint });
+  const generateId = options.generateId ?? randomUUID;
+  // Journaled like usage, so the customer's refusals are counted; never fails the call.
+  const journalRefusal = ({ error, request }: { error: unknown; request: Record<string, unknown> }) =>
+    journalBudgetRefusal({
+      outbox: options.outbox,
+      error,
+      request,
+      envelope: {
+        provider: options.provider ?? provider,
+        source: options.source,
+        now: options.now,
+        generateId,
+      },
+      onError: (caught) =>
+        context.failed({ stage: 'a budget refusal could not be journaled', error: caught }),
+    });
+  const budgetOptions = options.budget;
+  const bookBudget: SdkMetering['bookBudget'] = budgetOptions
+    ? ({ subject, request }) =>
+        bookSdkBudget({
+          budget: budgetOptions,
+          subject,
+          request,
+          provider,
+          onRefusal: journalRefusal,
+          onSettleError: (error) =>
+            context.failed({ stage: 'a budget reservation could not be settled', error }),
+        })
+    : undefined;
   let budget: BudgetFetch | undefined;
-  if (options.budget && budgetFetch) {
+  if (bookBudget && budgetFetch) {
     const sdk = client as { fetch?: BudgetFetch['fetch'] };
     if (typeof sdk.fetch !== 'function') {
       throw new TypeError(
@@ -95,27 +133,9 @@ export function createSdkMetering({
     }
     budget = createBudgetFetch({
       fetch: sdk.fetch,
-      budget: options.budget,
-      provider,
+      book: bookBudget,
       errorBody: budgetFetch.errorBody,
-      generateId: options.generateId ?? randomUUID,
-      onSettleError: (error) =>
-        context.failed({ stage: 'a budget reservation could not be settled', error }),
-      // Journaled like usage, so the customer's refusals are counted; never fails the call.
-      onRefusal: ({ error, request }) =>
-        journalBudgetRefusal({
-          outbox: options.outbox,
-          error,
-          request,
-          envelope: {
-            provider: options.provider ?? provider,
-            source: options.source,
-            now: options.now,
-            generateId: options.generateId,
-          },
-          onError: (caught) =>
-            context.failed({ stage: 'a budget refusal could not be journaled', error: caught }),
-        }),
+      generateId,
     });
     sdk.fetch = budget.fetch;
   }
@@ -130,6 +150,7 @@ export function createSdkMetering({
   return {
     context,
     budget,
+    bookBudget,
     meter,
     meterCreate({ resource, method, requestIdHeader, plan }) {
       meter({

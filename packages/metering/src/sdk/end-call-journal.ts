@@ -75,3 +75,62 @@ export function abandonCall({ call, context }: { call: OpenCall; context: CallCo
   }
   call.onEnd(undefined);
 }
+
+/**
+ * Ends a blocking call with its answer: the event `eventOf` reads from it, or, when the answer
+ * cannot be read, the prompt estimate (upstream answered, so it billed). Never throws.
+ */
+export function completeCallWithAnswer<Answer>({
+  call,
+  answer,
+  eventOf,
+  method,
+  context,
+  requestId,
+}: {
+  call: OpenCall;
+  answer: Answer;
+  eventOf: (answer: Answer) => UsageEvent;
+  /** The SDK method, for the failure report (`messages.create`). */
+  method: string;
+  context: CallContext;
+  /** Upstream's name for the call (its request id header), the estimate's id when the answer cannot be read. */
+  requestId?: string | undefined;
+}): void {
+  let event: UsageEvent;
+  try {
+    event = eventOf(answer);
+  } catch (error) {
+    context.failed({ stage: `a ${method} answer could not be metered`, error });
+    // Upstream answered, so it billed: what it answered cannot be read, the prompt can.
+    if (requestId) call.journal.setFallbackId({ fallbackId: requestId });
+    estimateCall({ call, reason: 'error', context });
+    return;
+  }
+  completeCall({ call, event, context });
+}
+
+/**
+ * Ends a call that failed before its answer (or stream) reached the caller: dropped when it
+ * billed nothing (`isUnbilledFailure`), else estimated, as `aborted` when its caller aborted it.
+ */
+export function endFailedCall({
+  call,
+  error,
+  callerSignal,
+  context,
+}: {
+  call: OpenCall;
+  error: unknown;
+  /** The signal the caller sent the call with. */
+  callerSignal: AbortSignal | null | undefined;
+  context: CallContext;
+}): void {
+  if (isUnbilledFailure(error)) abandonCall({ call, context });
+  else
+    estimateCall({
+      call,
+      reason: callerSignal?.aborted || isAbortError(error) ? 'aborted' : 'error',
+      context,
+    });
+}

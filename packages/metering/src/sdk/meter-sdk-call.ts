@@ -5,14 +5,7 @@ import type { StreamJournal } from '../create-stream-journal.js';
 import type { CallContext } from './call-context.js';
 import type { BudgetFetch } from './create-budget-fetch.js';
 import { createMeteredSdkStream, type SdkStream } from './create-metered-sdk-stream.js';
-import {
-  abandonCall,
-  completeCall,
-  estimateCall,
-  isAbortError,
-  isUnbilledFailure,
-  type OpenCall,
-} from './end-call-journal.js';
+import { completeCallWithAnswer, endFailedCall, type OpenCall } from './end-call-journal.js';
 import { type SdkRequestOptions, takeSubjectHeader } from './take-subject-header.js';
 
 /** What the wrapper needs of a Stainless SDK's `APIPromise` (openai 6 and 7, Anthropic 0.x and 1.x). */
@@ -133,13 +126,7 @@ export function meterSdkCall({
     },
     (error: unknown) => {
       callerSignal?.removeEventListener('abort', abortUpstream);
-      if (isUnbilledFailure(error)) abandonCall({ call, context });
-      else
-        estimateCall({
-          call,
-          reason: callerSignal?.aborted || isAbortError(error) ? 'aborted' : 'error',
-          context,
-        });
+      endFailedCall({ call, error, callerSignal, context });
     },
   );
 
@@ -160,17 +147,7 @@ export function meterSdkCall({
     });
   }
   return promise._thenUnwrap((data) => {
-    let event: UsageEvent;
-    try {
-      event = eventOf(data);
-    } catch (error) {
-      context.failed({ stage: `a ${method} answer could not be metered`, error });
-      // Upstream answered, so it billed: what it answered cannot be read, the prompt can.
-      if (requestId) journal.setFallbackId({ fallbackId: requestId });
-      estimateCall({ call, reason: 'error', context });
-      return data;
-    }
-    completeCall({ call, event, context });
+    completeCallWithAnswer({ call, answer: data, eventOf, method, context, requestId });
     return data;
   });
 }

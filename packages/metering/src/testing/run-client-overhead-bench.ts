@@ -1,8 +1,8 @@
-// The SDK wrappers' overhead bench (packages/openai/bench, packages/anthropic/bench): openai-local
-// at full speed in its own process, the outbox delivering to openmeter-local in another, and
-// sequential calls of bare and metered clients in blocks that take turns, so each target meets the
-// servers and the machine in the same state. The load average is printed beside the figures:
-// compare only figures of the same run.
+// The SDK wrappers' overhead bench (packages/openai/bench, packages/anthropic/bench,
+// packages/google-genai/bench): openai-local at full speed in its own process, the outbox
+// delivering to openmeter-local in another, and sequential calls of bare and metered clients in
+// blocks that take turns, so each target meets the servers and the machine in the same state.
+// The load average is printed beside the figures: compare only figures of the same run.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -81,30 +81,35 @@ function percentile(sorted: number[], p: number): number {
 }
 
 /**
- * A `fetch` that answers each request with the answer openai-local gave to `url` for the same
- * kind of body (streamed or not), recorded once: calls replayed in process, no network and no
- * server, so what differs between a bare and a metered client is the wrapper's own work.
+ * A `fetch` that answers each request with the answer openai-local gave to the same kind of
+ * request (streamed or not), recorded once: calls replayed in process, no network and no
+ * server, so what differs between a bare and a metered client is the wrapper's own work. `url`
+ * is the endpoint, or one per kind where the URL says which (Gemini's `:streamGenerateContent`);
+ * `isStream` tells a request's kind (default: its body says `"stream":true`).
  */
 export async function createReplayFetch({
   url,
   headers,
   bodies,
+  isStream = ({ body }) => body.includes('"stream":true'),
 }: {
-  url: string;
+  url: string | { blocking: string; stream: string };
   headers: Record<string, string>;
   bodies: { blocking: Record<string, unknown>; stream: Record<string, unknown> };
+  isStream?: ((request: { url: string; body: string }) => boolean) | undefined;
 }): Promise<typeof fetch> {
   const recorded = new Map<boolean, { text: string; headers: Headers }>();
   for (const stream of [false, true]) {
-    const response = await fetch(url, {
+    const target = typeof url === 'string' ? url : stream ? url.stream : url.blocking;
+    const response = await fetch(target, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },
       body: JSON.stringify(stream ? bodies.stream : bodies.blocking),
     });
     recorded.set(stream, { text: await response.text(), headers: response.headers });
   }
-  return async (_url, init) => {
-    const stream = String(init?.body).includes('"stream":true');
+  return async (requestUrl, init) => {
+    const stream = isStream({ url: String(requestUrl), body: String(init?.body) });
     const answer = recorded.get(stream) as { text: string; headers: Headers };
     return new Response(answer.text, { status: 200, headers: answer.headers });
   };
