@@ -72,7 +72,7 @@ describe('apps/blocking', { timeout: 600_000 }, () => {
     );
     expect(result.stdout).toMatch(/^\S+ +customer-acme +gemini-2\.5-flash .* \$\d/m);
     expect(result.stdout).toMatch(
-      /subject\s+model\s+tier\s+input\s+cached\s+cache_write\s+output\s+total\s+cost/,
+      /subject\s+model\s+tier\s+input\s+cached\s+cache_write\s+cache_write_1h\s+output\s+total\s+cost/,
     );
 
     const totals = await readMeterTotals(join(dataDir, 'openmeter-local.db'));

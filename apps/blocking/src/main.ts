@@ -128,7 +128,7 @@ await runApp({
         const { event } = result;
         const { data } = event;
         print(
-          `${event.subject}  ${data.model}  prompt=${data.prompt_tokens} cached=${data.cached_tokens ?? 0}${data.cache_write_tokens === undefined ? '' : ` cache_write=${data.cache_write_tokens}`} completion=${data.completion_tokens} total=${data.total_tokens} (${data.usage_source}, ${data.provider})  id=${event.id}`,
+          `${event.subject}  ${data.model}  prompt=${data.prompt_tokens} cached=${data.cached_tokens ?? 0}${data.cache_write_tokens === undefined ? '' : ` cache_write=${data.cache_write_tokens} cache_write_1h=${data.cache_write_1h_tokens}`} completion=${data.completion_tokens} total=${data.total_tokens} (${data.usage_source}, ${data.provider})  id=${event.id}`,
         );
       }
     } finally {

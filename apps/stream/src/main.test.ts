@@ -85,6 +85,12 @@ describe('apps/stream', { timeout: 600_000 }, () => {
     ]);
     expect(others[0]?.model).toMatch(/^claude-sonnet-4-5/);
     expect(others[1]?.model).toMatch(/^gemini-2\.5-flash/);
+    // The first Claude stream writes its system prompt to the prompt cache for one hour; the
+    // second, within the hour, reads it.
+    expect(others[0]?.cacheWrite1h).toBeGreaterThan(1024);
+    expect(others[0]?.cacheWrite).toBe(others[0]?.cacheWrite1h);
+    expect(others[2]?.cached).toBe(others[0]?.cacheWrite1h);
+    expect(others[2]?.cacheWrite1h).toBe(0);
     // The aborted stream is billed for what was streamed: 5 one-token chunks.
     expect(streamed[1]?.completion).toBe(5);
     // Its estimate settles to what openai-local billed (it went on generating past the abort):
@@ -110,6 +116,8 @@ describe('apps/stream', { timeout: 600_000 }, () => {
     const table = parsePrintedUsageTable(stream.stdout);
     const models = table.rows.map((row) => row.model);
     expect(models.filter((model) => model.startsWith('claude-sonnet-4-5'))).toHaveLength(2);
+    const claudeRows = table.rows.filter((row) => row.model.startsWith('claude-sonnet-4-5'));
+    expect(claudeRows.map((row) => row.cacheWrite1h)).toEqual([others[0]?.cacheWrite1h, 0]);
     expect(models.filter((model) => model.startsWith('gemini-2.5-flash'))).toHaveLength(2);
     expect(table.rows.every((row) => row.cost.startsWith('$'))).toBe(true);
 
@@ -126,6 +134,12 @@ describe('apps/stream', { timeout: 600_000 }, () => {
     expect(anthropic?.verdict).toMatch(/^No drift past 0%/);
     expect(anthropic?.rows.map((row) => row.model)).toContain('claude-sonnet-4-5-20250929');
     expect(anthropic?.rows.every((row) => row.difference === 0 || row.knownDrift)).toBe(true);
+    // The 1-hour cache writes are compared apart, with Anthropic's own report.
+    expect(anthropic?.rows.find((row) => row.metric === 'cache_write_1h')).toMatchObject({
+      metered: others[0]?.cacheWrite1h,
+      openai: others[0]?.cacheWrite1h,
+      difference: 0,
+    });
     expect(stream.stdout).toContain(
       'Gemini not reconciled: Google publishes no usage or cost report API for Gemini',
     );

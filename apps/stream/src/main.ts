@@ -160,7 +160,7 @@ await runApp({
         const source =
           data.usage_source === 'provider' ? 'provider' : `estimated: ${data.estimate_reason}`;
         print(
-          `${event.subject}  ${data.model}  prompt=${data.prompt_tokens} cached=${data.cached_tokens ?? 0} cache_write=${data.cache_write_tokens} completion=${data.completion_tokens} total=${data.total_tokens} (${source}, ${data.provider})  id=${event.id}`,
+          `${event.subject}  ${data.model}  prompt=${data.prompt_tokens} cached=${data.cached_tokens ?? 0} cache_write=${data.cache_write_tokens} cache_write_1h=${data.cache_write_1h_tokens} completion=${data.completion_tokens} total=${data.total_tokens} (${source}, ${data.provider})  id=${event.id}`,
         );
         if (data.usage_source !== 'provider')
           print(

@@ -5,6 +5,7 @@ import {
   meterAnthropicStreamIntoOutbox,
   meterGeminiStreamIntoOutbox,
 } from '@llm-meter/metering';
+import { writingGuide } from './writing-guide.js';
 
 /** The output limit of the Claude streams (Anthropic requires one). */
 const maxOutputTokens = 1024;
@@ -17,7 +18,8 @@ export interface ProviderStream {
 }
 
 /**
- * Streams `prompt` to Claude (`@anthropic-ai/sdk`, `ANTHROPIC_MODEL`) and to Gemini
+ * Streams `prompt` to Claude (`@anthropic-ai/sdk`, `ANTHROPIC_MODEL`, with a system prompt
+ * cached for one hour) and to Gemini
  * (`@google/genai`, `GEMINI_MODEL`), printing the text as it arrives, and meters each stream
  * crash-safe into the outbox (meterAnthropicStreamIntoOutbox / meterGeminiStreamIntoOutbox):
  * exactly one event per response. With `abortAfter`, the app stops reading after that many text
@@ -55,6 +57,15 @@ export async function streamClaudeAndGemini({
   const claudeRequest = {
     model: config.anthropic.models[0] as string,
     max_tokens: maxOutputTokens,
+    // Cached for an hour: the first Claude stream of a run writes it (Anthropic's 1-hour cache
+    // writes, billed at their own rate and metered apart), a later one within the hour reads it.
+    system: [
+      {
+        type: 'text' as const,
+        text: writingGuide,
+        cache_control: { type: 'ephemeral' as const, ttl: '1h' as const },
+      },
+    ],
     messages: [{ role: 'user' as const, content: prompt }],
   };
   write(`\n[${subject} · ${claudeRequest.model}]${suffix} `);

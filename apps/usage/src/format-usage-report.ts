@@ -13,6 +13,8 @@ export interface UsageReportRow {
   cached_tokens: number;
   /** Null when the OpenMeter has no `llm_cache_write_tokens` meter (writes then not apart). */
   cache_write_tokens: number | null;
+  /** Of those, the 1-hour writes; null without the `llm_cache_write_1h_tokens` meter. */
+  cache_write_1h_tokens: number | null;
   completion_tokens: number;
   total_tokens: number;
   /** Null when unpriced (never 0 for an unknown price): `unpriced_reason` says why. */
@@ -33,6 +35,7 @@ export function convertUsageReportRows(rows: readonly UsageTableRow[]): UsageRep
       prompt_tokens: row.prompt_tokens,
       cached_tokens: row.cached_tokens,
       cache_write_tokens: row.cache_write_tokens ?? null,
+      cache_write_1h_tokens: row.cache_write_1h_tokens ?? null,
       completion_tokens: row.completion_tokens,
       total_tokens: row.total_tokens,
       cost_usd: priced.usd ?? null,
@@ -57,6 +60,11 @@ export function formatUsageJson({
   const total = totalUsageCost(rows.map(priceUsageTableRow));
   const sum = (key: 'prompt_tokens' | 'cached_tokens' | 'completion_tokens' | 'total_tokens') =>
     rows.reduce((value, row) => value + row[key], 0);
+  // Null when the meter is missing (the column is not metered), not 0.
+  const sumOptional = (key: 'cache_write_tokens' | 'cache_write_1h_tokens') =>
+    rows.some((row) => row[key] !== undefined)
+      ? rows.reduce((value, row) => value + (row[key] ?? 0), 0)
+      : null;
   return JSON.stringify(
     {
       from: from ?? null,
@@ -65,9 +73,8 @@ export function formatUsageJson({
       totals: {
         prompt_tokens: sum('prompt_tokens'),
         cached_tokens: sum('cached_tokens'),
-        cache_write_tokens: rows.some((row) => row.cache_write_tokens !== undefined)
-          ? rows.reduce((value, row) => value + (row.cache_write_tokens ?? 0), 0)
-          : null,
+        cache_write_tokens: sumOptional('cache_write_tokens'),
+        cache_write_1h_tokens: sumOptional('cache_write_1h_tokens'),
         completion_tokens: sum('completion_tokens'),
         total_tokens: sum('total_tokens'),
         cost_usd: total.usd,
@@ -89,6 +96,7 @@ const csvColumns = [
   'prompt_tokens',
   'cached_tokens',
   'cache_write_tokens',
+  'cache_write_1h_tokens',
   'completion_tokens',
   'total_tokens',
   'cost_usd',

@@ -53,6 +53,7 @@ describe('pnpm usage', { timeout: 600_000 }, () => {
         input: 2500,
         cached: 1024,
         cacheWrite: 0,
+        cacheWrite1h: 0,
         output: 70,
         total: 2570,
         cost: priceUsageRow(acmeDay2).cell,
@@ -65,12 +66,15 @@ describe('pnpm usage', { timeout: 600_000 }, () => {
         input: 300,
         cached: 0,
         cacheWrite: 0,
+        cacheWrite1h: 0,
         output: 30,
         total: 330,
         cost: 'unpriced (unknown model)',
       },
     ]);
-    expect(result.stdout).toMatch(/^ +all +2800 +1024 +0 +100 +2900 +\$\d+\.\d+ \+ 1 unpriced$/m);
+    expect(result.stdout).toMatch(
+      /^ +all +2800 +1024 +0 +0 +100 +2900 +\$\d+\.\d+ \+ 1 unpriced$/m,
+    );
   });
 
   test('--json gives the priced rows and totals, an unpriced row with cost_usd null, and nothing else on stdout', async () => {
@@ -90,6 +94,7 @@ describe('pnpm usage', { timeout: 600_000 }, () => {
       provider: 'openai',
       ...acmeDay2.usage,
       cache_write_tokens: 0,
+      cache_write_1h_tokens: 0,
       cost_usd: priceUsageRow(acmeDay2).usd,
       unpriced_reason: null,
     });
@@ -107,11 +112,11 @@ describe('pnpm usage', { timeout: 600_000 }, () => {
     expect(result.code).toBe(0);
     const lines = result.stdout.trimEnd().split('\r\n');
     expect(lines[0]).toBe(
-      'day,subject,model,service_tier,provider,prompt_tokens,cached_tokens,cache_write_tokens,completion_tokens,total_tokens,cost_usd,unpriced_reason',
+      'day,subject,model,service_tier,provider,prompt_tokens,cached_tokens,cache_write_tokens,cache_write_1h_tokens,completion_tokens,total_tokens,cost_usd,unpriced_reason',
     );
     expect(lines.slice(1)).toEqual([
-      `2026-12-02,customer-acme,gpt-4o-mini-2024-07-18,default,openai,2500,1024,0,70,2570,${priceUsageRow(acmeDay2).usd},`,
-      '2026-12-02,customer-globex,house-model-7b,default,openai,300,0,0,30,330,,unknown_model',
+      `2026-12-02,customer-acme,gpt-4o-mini-2024-07-18,default,openai,2500,1024,0,0,70,2570,${priceUsageRow(acmeDay2).usd},`,
+      '2026-12-02,customer-globex,house-model-7b,default,openai,300,0,0,0,30,330,,unknown_model',
     ]);
   });
 

@@ -150,7 +150,12 @@ test("Claude's cache writes get their own column and their own rate; without the
   expect(table.split('\n').slice(0, 3).join('\n')).toMatch(
     /^day +subject +model +tier +input +cached +cache_write +output +total +cost\n[- ]+\n2026-11-27 +customer-acme +claude-sonnet-4-5-20250929 +standard +1300 +0 +1250 +40 +1340 +\$0\.005437$/,
   );
-  expect(table).not.toContain('cache writes: not metered');
+  expect(table).not.toMatch(/^cache writes: not metered/m);
+  // Without the 1-hour meter the writes are all priced at the 5-minute rate, and a line says so.
+  expect(table).toMatch(/^1-hour cache writes: not metered apart/m);
+  expect(formatUsageTable([{ ...withWrites, cache_write_1h_tokens: 0 }])).not.toContain(
+    'not metered',
+  );
   expect(formatUsageTable([claude])).toContain(
     'cache writes: not metered apart (no llm_cache_write_tokens meter), so Claude cache writes are priced as input',
   );

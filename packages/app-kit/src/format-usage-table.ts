@@ -20,6 +20,12 @@ export interface UsageTableRow extends UsageTableTokens {
    * priced as input.
    */
   cache_write_tokens?: number | undefined;
+  /**
+   * Of `cache_write_tokens`, those kept 1 hour (Anthropic's `ttl: "1h"`), priced at the 1-hour
+   * rate. Undefined when the OpenMeter has no `llm_cache_write_1h_tokens` meter: every cache
+   * write is then priced at the 5-minute rate.
+   */
+  cache_write_1h_tokens?: number | undefined;
   day: string;
   subject: string;
   model: string;
@@ -41,6 +47,7 @@ const allColumns = [
   'input',
   'cached',
   'cache_write',
+  'cache_write_1h',
   'output',
   'total',
   'cost',
@@ -70,10 +77,14 @@ export function priceUsageTableRow(row: UsageTableRow): PricedUsageRow {
  */
 export function formatUsageTable(rows: readonly UsageTableRow[]): string {
   if (rows.length === 0) return '(no usage recorded)';
-  // The cache-write column shows when the meter exists (every row then carries the count).
+  // A cache-write column shows when its meter exists (every row then carries the count).
   const cacheWrites = rows.some((row) => row.cache_write_tokens !== undefined);
-  const columns = allColumns.filter((column) => column !== 'cache_write' || cacheWrites);
-  const sum = (key: keyof UsageTableTokens | 'cache_write_tokens') =>
+  const cacheWrites1h = rows.some((row) => row.cache_write_1h_tokens !== undefined);
+  const columns = allColumns.filter(
+    (column) =>
+      (column !== 'cache_write' || cacheWrites) && (column !== 'cache_write_1h' || cacheWrites1h),
+  );
+  const sum = (key: keyof UsageTableTokens | 'cache_write_tokens' | 'cache_write_1h_tokens') =>
     String(rows.reduce((total, row) => total + (row[key] ?? 0), 0));
   const priced = rows.map(priceUsageTableRow);
   const cells = [
@@ -86,6 +97,7 @@ export function formatUsageTable(rows: readonly UsageTableRow[]): string {
       String(row.prompt_tokens),
       String(row.cached_tokens),
       ...(cacheWrites ? [String(row.cache_write_tokens ?? 0)] : []),
+      ...(cacheWrites1h ? [String(row.cache_write_1h_tokens ?? 0)] : []),
       String(row.completion_tokens),
       String(row.total_tokens),
       priced[index]?.cell ?? '',
@@ -98,6 +110,7 @@ export function formatUsageTable(rows: readonly UsageTableRow[]): string {
       sum('prompt_tokens'),
       sum('cached_tokens'),
       ...(cacheWrites ? [sum('cache_write_tokens')] : []),
+      ...(cacheWrites1h ? [sum('cache_write_1h_tokens')] : []),
       sum('completion_tokens'),
       sum('total_tokens'),
       totalUsageCost(priced).cell,
@@ -125,6 +138,15 @@ export function formatUsageTable(rows: readonly UsageTableRow[]): string {
   if (!cacheWrites && rows.some((row) => row.provider === 'anthropic')) {
     lines.push(
       'cache writes: not metered apart (no llm_cache_write_tokens meter), so Claude cache writes are priced as input, below their rate: create the meter (see the README, "Meters to create")',
+    );
+  }
+  if (
+    cacheWrites &&
+    !cacheWrites1h &&
+    rows.some((row) => row.provider === 'anthropic' && (row.cache_write_tokens ?? 0) > 0)
+  ) {
+    lines.push(
+      '1-hour cache writes: not metered apart (no llm_cache_write_1h_tokens meter), so every Claude cache write is priced at the 5-minute rate, below the 1-hour one: create the meter (see the README, "Meters to create")',
     );
   }
   lines.push(describePrices());

@@ -11,7 +11,8 @@ import { optionalUsageTableMeters, usageTableMeters } from './start-services.js'
  * (windowSize DAY, UTC), and joins them into table rows sorted by day, subject, model and tier.
  * `service_tier` and `provider` are grouped by only when every meter read carries them (the
  * shipped meters do; meters created before may not). Cache writes are read from
- * `llm_cache_write_tokens` when that meter exists (rows then carry `cache_write_tokens`).
+ * `llm_cache_write_tokens` and their 1-hour part from `llm_cache_write_1h_tokens` when those
+ * meters exist (rows then carry `cache_write_tokens`, `cache_write_1h_tokens`).
  * `from` and `to` bound the windows (`to` excluded), `subjects` keeps those subjects only.
  */
 export async function queryUsageTable({
@@ -45,7 +46,8 @@ export async function queryUsageTable({
   );
   const entries = [...required, ...optional].filter((_, index) => found[index] !== undefined);
   const definitions = found.filter((meter) => meter !== undefined);
-  const cacheWrites = entries.some(([column]) => column === 'cache_write_tokens');
+  // Every row carries each optional column read (0 where a row has none of it).
+  const optionalColumns = entries.slice(required.length).map(([column]) => [column, 0] as const);
   const carries = (name: string) =>
     definitions.every((meter) => Object.hasOwn(meter.groupBy ?? {}, name));
   const byTier = carries('service_tier');
@@ -93,7 +95,7 @@ export async function queryUsageTable({
           provider,
           prompt_tokens: 0,
           cached_tokens: 0,
-          ...(cacheWrites ? { cache_write_tokens: 0 } : {}),
+          ...Object.fromEntries(optionalColumns),
           completion_tokens: 0,
           total_tokens: 0,
         };

@@ -114,6 +114,7 @@ export const usageTableMeters = {
  */
 export const optionalUsageTableMeters = {
   cache_write_tokens: 'llm_cache_write_tokens',
+  cache_write_1h_tokens: 'llm_cache_write_1h_tokens',
 } as const satisfies { [Field in keyof UsageTableRow]?: string };
 
 /**

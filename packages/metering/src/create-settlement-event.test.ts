@@ -19,6 +19,7 @@ const estimate: UsageEvent = {
     total_tokens: 121,
     cached_tokens: 0,
     cache_write_tokens: 0,
+    cache_write_1h_tokens: 0,
     reasoning_tokens: 0,
     usage_source: 'estimated',
     estimate_reason: 'aborted',
@@ -37,12 +38,14 @@ describe('createSettlementEvent', () => {
         total_tokens: 1349,
         cached_tokens: 64,
         cache_write_tokens: 0,
+        cache_write_1h_tokens: 0,
         reasoning_tokens: 1216,
       },
     });
     expect(correction).toMatchInlineSnapshot(`
       {
         "data": {
+          "cache_write_1h_tokens": 0,
           "cache_write_tokens": 0,
           "cached_tokens": 64,
           "completion_tokens": 1230,
@@ -74,6 +77,7 @@ describe('createSettlementEvent', () => {
       total_tokens: 137,
       cached_tokens: 0,
       cache_write_tokens: 0,
+      cache_write_1h_tokens: 0,
       reasoning_tokens: 0,
       prompt_audio_tokens: 3,
     };
@@ -94,6 +98,7 @@ describe('createSettlementEvent', () => {
           total_tokens: 121,
           cached_tokens: 0,
           cache_write_tokens: 0,
+          cache_write_1h_tokens: 0,
           reasoning_tokens: 0,
         },
       }),

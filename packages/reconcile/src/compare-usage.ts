@@ -10,7 +10,14 @@ import {
 import type { ReportedCost } from './usage-report-client.js';
 
 /** What a drift row compares. */
-export type DriftMetric = 'input' | 'cached' | 'cache_write' | 'output' | 'requests' | 'cost_usd';
+export type DriftMetric =
+  | 'input'
+  | 'cached'
+  | 'cache_write'
+  | 'cache_write_1h'
+  | 'output'
+  | 'requests'
+  | 'cost_usd';
 
 /**
  * One line of the drift table: a metric of one key, metered beside the provider's report
@@ -52,8 +59,13 @@ export const driftTokenFields = {
   input: 'prompt_tokens',
   cached: 'cached_tokens',
   cache_write: 'cache_write_tokens',
+  cache_write_1h: 'cache_write_1h_tokens',
   output: 'completion_tokens',
 } as const satisfies { [Metric in DriftMetric]?: keyof ReconciledTokens };
+const optionalTokenFields = new Set<keyof ReconciledTokens>([
+  'cache_write_tokens',
+  'cache_write_1h_tokens',
+]);
 // Float sums of prices differ in the last bits; below this a cost difference is no drift.
 const costEpsilon = 1e-9;
 
@@ -96,11 +108,11 @@ export function compareUsage({
           : metric === 'output'
             ? [mine?.estimatedOutput ?? 0, mine?.settledOutput ?? 0]
             : [0, 0];
-      // Cache writes are compared only where both sides count them: the meter may be missing
+      // Cache writes are compared only where both sides count them: a meter may be missing
       // (a deployment created before it), and some providers' reports have none (OpenAI's).
       const counts = (row: ReconciledTokens | undefined) =>
         row === undefined || row[field] !== undefined;
-      if (field === 'cache_write_tokens' && !(counts(mine) && counts(theirs))) continue;
+      if (optionalTokenFields.has(field) && !(counts(mine) && counts(theirs))) continue;
       pushDrift(rows, {
         key,
         metric,

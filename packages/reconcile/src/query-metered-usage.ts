@@ -8,7 +8,7 @@ import {
 
 /**
  * Slugs of the meters read for each token count, by the usage record's field they sum. The
- * cache-write meter is read when it exists (a deployment created before it has none).
+ * cache-write meters are read when they exist (a deployment created before them has none).
  */
 export type ReconcileMeters = { [Field in keyof ReconciledTokens]-?: string };
 
@@ -18,10 +18,17 @@ export const defaultReconcileMeters: ReconcileMeters = {
   cached_tokens: 'llm_cached_tokens',
   completion_tokens: 'llm_completion_tokens',
   cache_write_tokens: 'llm_cache_write_tokens',
+  cache_write_1h_tokens: 'llm_cache_write_1h_tokens',
 };
 
-// Meters a reconciliation does without: their tokens are then priced as input.
-const optionalMeters = new Set<keyof ReconcileMeters>(['cache_write_tokens']);
+/** The meters a reconciliation does without, by the usage record's field they sum. */
+export type OptionalMeterField = 'cache_write_tokens' | 'cache_write_1h_tokens';
+
+// Without them, cache writes are priced as input, and 1-hour writes at the 5-minute rate.
+const optionalMeters = new Set<keyof ReconcileMeters>([
+  'cache_write_tokens',
+  'cache_write_1h_tokens',
+]);
 
 /** Names of the meter dimensions that carry the served tier, the provider's project and API key. */
 export interface DimensionNames {
@@ -64,6 +71,8 @@ export async function queryMeteredUsage({
   dimensions: ReconcileDimensions;
   /** Providers whose metered usage was left out (a provider's report covers its own usage only). */
   otherProviders: string[];
+  /** Optional meters the OpenMeter does not have (their fields are then not compared). */
+  missingMeters: Array<{ field: OptionalMeterField; slug: string }>;
 }> {
   const listed = Object.entries(meters) as Array<[keyof ReconcileMeters, string]>;
   const found = await Promise.all(
@@ -76,6 +85,13 @@ export async function queryMeteredUsage({
     ),
   );
   const entries = listed.filter((_, index) => found[index] !== undefined);
+  const missingMeters = listed
+    .filter((_, index) => found[index] === undefined)
+    .map(([field, slug]) => ({ field: field as OptionalMeterField, slug }));
+  // Every row carries each optional field read (0 where a row has none of it).
+  const optionalFields = entries
+    .filter(([field]) => optionalMeters.has(field))
+    .map(([field]) => [field, 0] as const);
   const definitions = found.filter((meter) => meter !== undefined);
   const carries = (name: string) =>
     definitions.every((meter) => Object.hasOwn(meter.groupBy ?? {}, name));
@@ -127,9 +143,7 @@ export async function queryMeteredUsage({
           prompt_tokens: 0,
           cached_tokens: 0,
           completion_tokens: 0,
-          ...(entries.some(([field]) => field === 'cache_write_tokens')
-            ? { cache_write_tokens: 0 }
-            : {}),
+          ...Object.fromEntries(optionalFields),
           estimatedInput: 0,
           estimatedOutput: 0,
         };
@@ -138,7 +152,12 @@ export async function queryMeteredUsage({
       add({ row, metric, item, source: group.usage_source });
     }
   });
-  return { rows: [...rows.values()], dimensions, otherProviders: [...otherProviders].sort() };
+  return {
+    rows: [...rows.values()],
+    dimensions,
+    otherProviders: [...otherProviders].sort(),
+    missingMeters,
+  };
 }
 
 function add({

@@ -3,10 +3,11 @@ import { describePrices } from '@llm-meter/prices';
 import { compareUsage, type DriftRow, isPastThreshold } from './compare-usage.js';
 import {
   type DimensionNames,
+  type OptionalMeterField,
   queryMeteredUsage,
   type ReconcileMeters,
 } from './query-metered-usage.js';
-import type { ReconcileDimensions } from './usage-key.js';
+import type { ReconcileDimensions, UsageRow } from './usage-key.js';
 import type { UsageReportClient } from './usage-report-client.js';
 
 /** Input of `reconcileUsage`. */
@@ -111,6 +112,7 @@ export async function reconcileUsage(input: ReconcileUsageInput): Promise<Reconc
     unpriced: comparison.unpriced,
     limitations: [
       ...input.usageReport.describeLimitations(dimensions),
+      ...describeMissingMeters({ missing: metered.missingMeters, reported }),
       ...(metered.otherProviders.length > 0
         ? [
             `Metered usage of other providers (${metered.otherProviders.join(', ')}) is left out: ${input.usageReport.name}'s usage covers ${input.usageReport.name} only.`,
@@ -119,6 +121,33 @@ export async function reconcileUsage(input: ReconcileUsageInput): Promise<Reconc
     ],
     prices: describePrices(),
   };
+}
+
+// What a reconciliation cannot do without each optional meter.
+const withoutMeter: Record<OptionalMeterField, string> = {
+  cache_write_tokens:
+    'cache writes are not compared, and the metered cost prices them as input, below their rate',
+  cache_write_1h_tokens:
+    'the 1-hour cache writes are not compared apart, and the metered cost prices every cache write at the 5-minute rate, below the 1-hour one',
+};
+
+/**
+ * Names each optional meter the OpenMeter lacks whose field the provider's report has, and what
+ * the comparison misses without it.
+ */
+function describeMissingMeters({
+  missing,
+  reported,
+}: {
+  missing: ReadonlyArray<{ field: OptionalMeterField; slug: string }>;
+  reported: readonly UsageRow[];
+}): string[] {
+  return missing
+    .filter(({ field }) => reported.some((row) => row[field] !== undefined))
+    .map(
+      ({ field, slug }) =>
+        `No ${slug} meter: ${withoutMeter[field]}. Create it (packages/meter-core/meters/meters-api.json, see the README, "Meters to create"); nothing is deleted.`,
+    );
 }
 
 /**

@@ -15,14 +15,15 @@ export interface UsageKey {
 }
 
 /**
- * The usage record's fields a reconciliation compares (one shipped meter each); cache writes
- * when the meters have them and the provider reports them (Anthropic).
+ * The usage record's fields a reconciliation compares (one shipped meter each); cache writes,
+ * and the 1-hour ones of them, when the meters have them and the provider reports them
+ * (Anthropic).
  */
 export type ReconciledTokens = Pick<
   UsageRecord,
   'prompt_tokens' | 'cached_tokens' | 'completion_tokens'
 > &
-  Partial<Pick<UsageRecord, 'cache_write_tokens'>>;
+  Partial<Pick<UsageRecord, 'cache_write_tokens' | 'cache_write_1h_tokens'>>;
 
 /** Token counts (and, when known, requests) of one usage key. */
 export interface UsageCounts extends ReconciledTokens {

@@ -30,15 +30,15 @@ test('answers are kept cacheMs from when they arrived, then asked again', async 
     });
     const range = { from: '2026-12-01', to: '2026-12-02' };
     const first = await reader.readOverview(range);
-    // Five token meters (cache writes included) and the usage-source shares.
-    expect(queries).toBe(6);
+    // Six token meters (cache writes and their 1-hour part included) and the usage-source shares.
+    expect(queries).toBe(7);
     expect(first.sources).toEqual([{ usageSource: 'provider', tokens: 4044 }]);
     clock = 9_999;
     expect(await reader.readOverview(range)).toEqual(first);
-    expect(queries).toBe(6);
+    expect(queries).toBe(7);
     clock = 10_000;
     await reader.readOverview(range);
-    expect(queries).toBe(12);
+    expect(queries).toBe(14);
   } finally {
     await local.close();
   }

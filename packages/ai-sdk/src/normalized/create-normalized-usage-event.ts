@@ -52,6 +52,8 @@ export function createNormalizedUsageEvent({
       cached_tokens: usage?.inputTokens?.cacheRead ?? 0,
       reasoning_tokens: usage?.outputTokens?.reasoning ?? 0,
       cache_write_tokens: typeof cacheWrite === 'number' ? cacheWrite : 0,
+      // The normalized usage does not split writes by lifetime: all at the cache-write rate.
+      cache_write_1h_tokens: 0,
     },
     fields: {
       prompt_tokens: 'usage.inputTokens.total',

@@ -103,6 +103,7 @@ export class NormalizedStreamMeter implements JournaledStreamMeter<StreamPartLik
         total_tokens: prompt + completion,
         cached_tokens: 0,
         cache_write_tokens: 0,
+        cache_write_1h_tokens: 0,
         reasoning_tokens: 0,
       },
       estimateReason: reason === 'completed' ? 'no_usage_chunk' : reason,

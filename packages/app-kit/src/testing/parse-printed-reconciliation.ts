@@ -3,7 +3,7 @@ export interface PrintedDriftRow {
   day: string;
   model: string;
   tier: string;
-  metric: 'input' | 'cached' | 'cache_write' | 'output';
+  metric: 'input' | 'cached' | 'cache_write' | 'cache_write_1h' | 'output';
   metered: number;
   /** The provider's own figure (the column its name heads: `openai`, `anthropic`). */
   reported: number;
@@ -33,7 +33,7 @@ export interface PrintedReconciliation {
 }
 
 const tokenRow =
-  /^(\d{4}-\d{2}-\d{2}) +(\S+) +(\S+) +(input|cached|cache_write|output) +(\d+) +(\d+) +([+-]?\d+) +(\S+)( +[!~])?(?: +(\d+))?(?: +([+-]\d+))?$/;
+  /^(\d{4}-\d{2}-\d{2}) +(\S+) +(\S+) +(input|cached|cache_write|cache_write_1h|output) +(\d+) +(\d+) +([+-]?\d+) +(\S+)( +[!~])?(?: +(\d+))?(?: +([+-]\d+))?$/;
 const costRow = /^\d{4}-\d{2}-\d{2} +\* +\* +cost_usd +(\S+) +(\S+) +(\S+) +\S+( +[!~])?$/;
 
 /**

@@ -66,6 +66,8 @@ export interface PrintedUsage {
   cached: number;
   /** Input written to the prompt cache, printed when the provider reported some (Anthropic). */
   cacheWrite: number;
+  /** Of `cacheWrite`, the 1-hour writes, printed beside it when the provider split them. */
+  cacheWrite1h: number;
   completion: number;
   total: number;
   source: string;
@@ -75,16 +77,17 @@ export interface PrintedUsage {
 /** Reads the per-call usage lines out of an app's output. */
 export function parsePrintedUsage(stdout: string): PrintedUsage[] {
   const pattern =
-    /^(\S+) {2}(\S+) {2}prompt=(\d+) cached=(\d+)(?: cache_write=(\d+))? completion=(\d+) total=(\d+) \(([^)]+)\) {2}id=(\S+)$/gm;
+    /^(\S+) {2}(\S+) {2}prompt=(\d+) cached=(\d+)(?: cache_write=(\d+)(?: cache_write_1h=(\d+))?)? completion=(\d+) total=(\d+) \(([^)]+)\) {2}id=(\S+)$/gm;
   return [...stdout.matchAll(pattern)].map((match) => ({
     subject: match[1] as string,
     model: match[2] as string,
     prompt: Number(match[3]),
     cached: Number(match[4]),
     cacheWrite: Number(match[5] ?? 0),
-    completion: Number(match[6]),
-    total: Number(match[7]),
-    source: match[8] as string,
-    id: match[9] as string,
+    cacheWrite1h: Number(match[6] ?? 0),
+    completion: Number(match[7]),
+    total: Number(match[8]),
+    source: match[9] as string,
+    id: match[10] as string,
   }));
 }

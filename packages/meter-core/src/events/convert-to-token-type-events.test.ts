@@ -76,6 +76,7 @@ describe('convertToTokenTypeEvents', () => {
     expect(event.data).toMatchInlineSnapshot(`
       {
         "accepted_prediction_tokens": 0,
+        "cache_write_1h_tokens": 0,
         "cache_write_tokens": 0,
         "cached_tokens": 0,
         "completion_audio_tokens": 0,
@@ -143,6 +144,7 @@ describe('convertToTokenTypeEvents', () => {
     }).toMatchInlineSnapshot(`
       {
         "estimated": {
+          "cache_write_1h_tokens": 0,
           "cache_write_tokens": 0,
           "cached_tokens": 0,
           "cached_tokens_unknown": true,

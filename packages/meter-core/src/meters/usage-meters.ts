@@ -47,8 +47,8 @@ function sumMeter({
 
 /**
  * Meters for usage events (`type: "openai"`, one event per response): total, prompt,
- * completion, cached (cache reads), cache-write and reasoning tokens, each by provider, model, requested model, service
- * tier, endpoint and usage source.
+ * completion, cached (cache reads), cache-write (all, and the 1-hour ones of them) and reasoning
+ * tokens, each by provider, model, requested model, service tier, endpoint and usage source.
  * @see https://openmeter.io/docs/metering/guides/common-examples
  */
 export const usageEventMeters: readonly MeterDefinition[] = [
@@ -82,6 +82,13 @@ export const usageEventMeters: readonly MeterDefinition[] = [
     description:
       'Prompt tokens written to the prompt cache (Anthropic), billed above the input rate, from usage events (type openai).',
     valueProperty: '$.cache_write_tokens',
+  }),
+  sumMeter({
+    slug: 'llm_cache_write_1h_tokens',
+    name: 'LLM 1-hour cache-write prompt tokens',
+    description:
+      'Of the cache-write tokens, those kept 1 hour (Anthropic ttl 1h), billed above the 5-minute rate, from usage events (type openai).',
+    valueProperty: '$.cache_write_1h_tokens',
   }),
   sumMeter({
     slug: 'llm_reasoning_tokens',

@@ -11,6 +11,7 @@ const usage = (fields: Partial<UsageRecord>): UsageRecord => ({
   total_tokens: 120,
   cached_tokens: 0,
   cache_write_tokens: 0,
+  cache_write_1h_tokens: 0,
   reasoning_tokens: 0,
   ...fields,
 });

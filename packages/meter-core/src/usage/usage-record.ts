@@ -43,8 +43,11 @@ export const usageFields = {
   },
   /** Cache writes kept 5 minutes, where the provider splits them by lifetime. */
   cache_write_5m_tokens: { unit: 'tokens', partOf: 'cache_write_tokens' },
-  /** Cache writes kept 1 hour, where the provider splits them by lifetime. */
-  cache_write_1h_tokens: { unit: 'tokens', partOf: 'cache_write_tokens' },
+  /**
+   * Cache writes kept 1 hour (Anthropic's `ttl: "1h"`, billed above the 5-minute rate); 0 where
+   * none are billed, so a SUM meter reads it from every event.
+   */
+  cache_write_1h_tokens: { unit: 'tokens', partOf: 'cache_write_tokens', always: true },
   prompt_audio_tokens: { unit: 'tokens', partOf: 'prompt_tokens' },
   prompt_image_tokens: { unit: 'tokens', partOf: 'prompt_tokens' },
   prompt_video_tokens: { unit: 'tokens', partOf: 'prompt_tokens' },
@@ -78,11 +81,11 @@ type AlwaysField = {
 
 /**
  * The usage of one response, whichever provider served it: `prompt_tokens`,
- * `completion_tokens`, `total_tokens`, `cached_tokens`, `cache_write_tokens` and
- * `reasoning_tokens` always (0 when not reported; on estimates 0 as a lower bound, flagged), every
- * other field of {@link usageFields} only when the provider reported it. `cache_write_tokens` is
- * always there so that a SUM meter can read it from every event: OpenMeter counts an event whose
- * data lacks a meter's value property as invalid.
+ * `completion_tokens`, `total_tokens`, `cached_tokens`, `cache_write_tokens`,
+ * `cache_write_1h_tokens` and `reasoning_tokens` always (0 when not reported; on estimates 0 as a
+ * lower bound, flagged), every other field of {@link usageFields} only when the provider reported
+ * it. The cache-write fields are always there so that a SUM meter can read them from every event:
+ * OpenMeter counts an event whose data lacks a meter's value property as invalid.
  */
 export type UsageRecord = { [Field in AlwaysField]: number } & {
   [Field in Exclude<UsageField, AlwaysField>]?: number;

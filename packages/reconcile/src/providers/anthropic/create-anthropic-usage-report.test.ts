@@ -81,6 +81,7 @@ describe('createAnthropicUsageReport against openai-local', () => {
           (usage.cache_creation_input_tokens ?? 0),
         cached_tokens: usage.cache_read_input_tokens ?? 0,
         cache_write_tokens: usage.cache_creation_input_tokens ?? 0,
+        cache_write_1h_tokens: 0,
         completion_tokens: usage.output_tokens,
       };
     });
@@ -130,5 +131,120 @@ describe('createAnthropicUsageReport against openai-local', () => {
       'claude-haiku-4-5-20251001',
       'claude-sonnet-4-5-20250929',
     ]);
+  });
+});
+
+// Two Claude answers with a 1-hour and a 5-minute cache breakpoint, on a day of their own.
+describe('1-hour cache writes against openai-local', () => {
+  const cacheDay = '2026-12-05';
+  const cacheNow = () => new Date(`${cacheDay}T10:00:00.000Z`);
+  let simulator: Awaited<ReturnType<typeof startOpenAILocal>>;
+  const events: ReturnType<typeof createAnthropicUsageEvent>[] = [];
+  const rules = (name: string, count: number) =>
+    Array.from({ length: count }, (_, index) => `${name} rule ${index + 1}: be brief.`).join('\n');
+
+  beforeAll(async () => {
+    simulator = await startOpenAILocal({ adminKey, now: cacheNow });
+    for (const name of ['first', 'second']) {
+      const request = {
+        model: 'claude-sonnet-4-5',
+        max_tokens: 30,
+        system: [
+          {
+            type: 'text',
+            text: rules(name, 300),
+            cache_control: { type: 'ephemeral', ttl: '1h' },
+          },
+          {
+            type: 'text',
+            text: rules(`${name} today`, 200),
+            cache_control: { type: 'ephemeral', ttl: '5m' },
+          },
+        ],
+        messages: [{ role: 'user', content: 'Which rule comes first?' }],
+      };
+      const response = await fetch(`${simulator.url.replace(/\/v1$/, '')}/v1/messages`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-api-key': 'sk-ant-test',
+          'anthropic-version': '2023-06-01',
+        },
+        body: JSON.stringify(request),
+      });
+      expect(response.status).toBe(200);
+      const message = await response.json();
+      events.push(
+        createAnthropicUsageEvent(message, {
+          subject: 'customer-acme',
+          now: cacheNow,
+          request: request as never,
+        }),
+      );
+    }
+  });
+
+  afterAll(async () => {
+    await simulator?.close();
+  });
+
+  async function reconcileWith(meters: readonly (typeof usageEventMeters)[number][]) {
+    const server = await startOpenMeterLocal({
+      meters: meters.map((meter) => ({ ...meter })) as MeterCreate[],
+    });
+    try {
+      const openmeter = createOpenMeterClient({ baseUrl: server.url, retry: false });
+      for (const event of events) await openmeter.events.ingest(event);
+      return await reconcileUsage({
+        openmeter,
+        usageReport: createAnthropicUsageReport({
+          adminKey,
+          baseUrl: simulator.url.replace(/\/v1$/, ''),
+        }),
+        from: cacheDay,
+        to: cacheDay,
+        threshold: 0,
+      });
+    } finally {
+      await server.close();
+    }
+  }
+
+  it('compares the 1-hour writes apart and prices them at their rate: no drift', async () => {
+    const written1h = events.reduce((total, event) => total + event.data.cache_write_1h_tokens, 0);
+    const written = events.reduce((total, event) => total + event.data.cache_write_tokens, 0);
+    expect(written1h).toBeGreaterThan(1000);
+    expect(written).toBeGreaterThan(written1h);
+    const report = await reconcileWith(usageEventMeters);
+    expect(report.pastThreshold).toBe(0);
+    expect(report.unpriced).toEqual([]);
+    const metric = (name: string) => report.rows.find((row) => row.metric === name);
+    expect(metric('cache_write_1h')).toMatchObject({
+      model: 'claude-sonnet-4-5-20250929',
+      metered: written1h,
+      reported: written1h,
+      difference: 0,
+    });
+    expect(metric('cache_write')).toMatchObject({ metered: written, reported: written });
+    expect(metric('cost_usd')?.reported).toBeGreaterThan(0);
+    expect(metric('cost_usd')?.difference).toBe(0);
+    expect(report.limitations.join('\n')).not.toContain('No llm_cache_write_1h_tokens meter');
+  });
+
+  it('without the llm_cache_write_1h_tokens meter, names it, and the cost falls short by the 1-hour surcharge', async () => {
+    const report = await reconcileWith(
+      usageEventMeters.filter((meter) => meter.slug !== 'llm_cache_write_1h_tokens'),
+    );
+    expect(report.rows.some((row) => row.metric === 'cache_write_1h')).toBe(false);
+    expect(report.limitations).toContainEqual(
+      expect.stringMatching(
+        /^No llm_cache_write_1h_tokens meter: the 1-hour cache writes are not compared apart, and the metered cost prices every cache write at the 5-minute rate/,
+      ),
+    );
+    const written1h = events.reduce((total, event) => total + event.data.cache_write_1h_tokens, 0);
+    // Claude Sonnet 4.5: $6 per 1M 1-hour writes, $3.75 per 1M 5-minute ones.
+    const cost = report.rows.find((row) => row.metric === 'cost_usd');
+    expect(cost?.difference).toBeCloseTo((-written1h * (6 - 3.75)) / 1e6, 9);
+    expect(report.pastThreshold).toBe(1);
   });
 });

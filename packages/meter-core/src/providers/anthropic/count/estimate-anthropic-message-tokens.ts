@@ -35,6 +35,7 @@ export function estimateAnthropicMessageTokens({
       total_tokens: prompt + completion,
       cached_tokens: 0,
       cache_write_tokens: 0,
+      cache_write_1h_tokens: 0,
       reasoning_tokens: 0,
     },
     thinkingUnknown: output.thinkingUnknown,

@@ -121,6 +121,9 @@ export function convertAnthropicUsage({ usage }: { usage: AnthropicUsage }): Usa
     total_tokens: prompt + output,
     cached_tokens: cacheRead ?? 0,
     cache_write_tokens: cacheWrite ?? 0,
+    // Without a `cache_creation` breakdown (responses from before 1-hour caching) every write
+    // is a 5-minute one.
+    cache_write_1h_tokens: cacheWrite1h ?? 0,
     reasoning_tokens:
       count(
         usage.output_tokens_details?.thinking_tokens,
@@ -129,7 +132,6 @@ export function convertAnthropicUsage({ usage }: { usage: AnthropicUsage }): Usa
   };
   const optional = {
     cache_write_5m_tokens: cacheWrite5m,
-    cache_write_1h_tokens: cacheWrite1h,
     advisor_input_tokens: advisorInput,
     advisor_output_tokens: advisorOutput,
     web_search_calls: count(

@@ -295,6 +295,7 @@ describe('createAnthropicUsageEvent on hand-made messages', () => {
     );
     expect(event.data).toMatchInlineSnapshot(`
       {
+        "cache_write_1h_tokens": 0,
         "cache_write_tokens": 0,
         "cached_tokens": 0,
         "cached_tokens_unknown": true,

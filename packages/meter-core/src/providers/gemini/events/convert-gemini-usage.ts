@@ -86,6 +86,7 @@ export function convertGeminiUsage({
     cached_tokens: cached,
     // Gemini bills no cache writes (explicit caches are billed for storage, not per write).
     cache_write_tokens: 0,
+    cache_write_1h_tokens: 0,
     reasoning_tokens: thoughts,
   };
   if (toolUse > 0) record.tool_use_prompt_tokens = toolUse;

@@ -147,6 +147,7 @@ describe('createGeminiUsageEvent events', () => {
     expect(eventOf(record)).toMatchInlineSnapshot(`
       {
         "data": {
+          "cache_write_1h_tokens": 0,
           "cache_write_tokens": 0,
           "cached_tokens": 0,
           "completion_tokens": 34,
@@ -176,6 +177,7 @@ describe('createGeminiUsageEvent events', () => {
     ).toMatchInlineSnapshot(`
       {
         "data": {
+          "cache_write_1h_tokens": 0,
           "cache_write_tokens": 0,
           "cached_tokens": 3055,
           "completion_tokens": 2205,
@@ -212,6 +214,7 @@ describe('createGeminiUsageEvent events', () => {
     ).toMatchInlineSnapshot(`
       {
         "data": {
+          "cache_write_1h_tokens": 0,
           "cache_write_tokens": 0,
           "cached_tokens": 0,
           "completion_tokens": 1095,
@@ -241,6 +244,7 @@ describe('createGeminiUsageEvent events', () => {
     ).toMatchInlineSnapshot(`
       {
         "data": {
+          "cache_write_1h_tokens": 0,
           "cache_write_tokens": 0,
           "cached_tokens": 0,
           "completion_tokens": 401,
@@ -273,6 +277,7 @@ describe('createGeminiUsageEvent events', () => {
     ).toMatchInlineSnapshot(`
       {
         "data": {
+          "cache_write_1h_tokens": 0,
           "cache_write_tokens": 0,
           "cached_tokens": 0,
           "completion_tokens": 52,
@@ -303,6 +308,7 @@ describe('createGeminiUsageEvent events', () => {
     ).toMatchInlineSnapshot(`
       {
         "data": {
+          "cache_write_1h_tokens": 0,
           "cache_write_tokens": 0,
           "cached_tokens": 0,
           "completion_tokens": 216,
@@ -335,6 +341,7 @@ describe('createGeminiUsageEvent events', () => {
     );
     expect(eventOf(record).data).toMatchInlineSnapshot(`
       {
+        "cache_write_1h_tokens": 0,
         "cache_write_tokens": 0,
         "cached_tokens": 0,
         "completion_tokens": 1375,

@@ -71,6 +71,7 @@ function estimateTokens({
     total_tokens: prompt + completion,
     cached_tokens: 0,
     cache_write_tokens: 0,
+    cache_write_1h_tokens: 0,
     reasoning_tokens: 0,
   };
 }

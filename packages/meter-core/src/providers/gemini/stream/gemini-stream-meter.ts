@@ -197,6 +197,7 @@ export class GeminiStreamMeter {
       total_tokens: prompt + candidates + reasoning,
       cached_tokens: Math.min(seen?.cached_tokens ?? 0, prompt),
       cache_write_tokens: 0,
+      cache_write_1h_tokens: 0,
       reasoning_tokens: reasoning,
     };
     if (seen?.tool_use_prompt_tokens !== undefined && promptCount > 0) {

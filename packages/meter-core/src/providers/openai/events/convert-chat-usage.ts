@@ -65,6 +65,8 @@ export function convertChatUsage({
     // OpenAI bills no cache writes; OpenAI-compatible servers that do report them.
     cache_write_tokens:
       count(prompt.cache_write_tokens, 'prompt_tokens_details.cache_write_tokens') ?? 0,
+    // No OpenAI-compatible usage splits writes by lifetime: all are at the cache-write rate.
+    cache_write_1h_tokens: 0,
     reasoning_tokens:
       count(completion.reasoning_tokens, 'completion_tokens_details.reasoning_tokens') ?? 0,
   };

@@ -48,6 +48,8 @@ export function convertResponsesUsage({ usage }: { usage: OpenAIResponsesUsage }
         field: 'usage.input_tokens_details.cache_write_tokens',
         optional: true,
       }) ?? 0,
+    // No OpenAI-compatible usage splits writes by lifetime: all are at the cache-write rate.
+    cache_write_1h_tokens: 0,
     reasoning_tokens:
       parseTokenCount({
         value: output.reasoning_tokens,

@@ -31,6 +31,7 @@ function estimateTokens({
     total_tokens: promptTokens + completionTokens,
     cached_tokens: 0,
     cache_write_tokens: 0,
+    cache_write_1h_tokens: 0,
     reasoning_tokens: 0,
   };
 }

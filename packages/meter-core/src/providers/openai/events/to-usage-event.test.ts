@@ -114,6 +114,7 @@ describe('toUsageEvent events', () => {
     ).toMatchInlineSnapshot(`
       {
         "data": {
+          "cache_write_1h_tokens": 0,
           "cache_write_tokens": 0,
           "cached_tokens": 0,
           "completion_tokens": 10,
@@ -167,6 +168,7 @@ describe('toUsageEvent events', () => {
     expect(event).toMatchInlineSnapshot(`
       {
         "data": {
+          "cache_write_1h_tokens": 0,
           "cache_write_tokens": 0,
           "cached_tokens": 1536,
           "completion_tokens": 393,
@@ -262,6 +264,7 @@ describe('toUsageEvent events', () => {
     ).toMatchInlineSnapshot(`
       {
         "data": {
+          "cache_write_1h_tokens": 0,
           "cache_write_tokens": 0,
           "cached_tokens": 0,
           "completion_tokens": 0,
@@ -305,6 +308,7 @@ describe('toUsageEvent events', () => {
     });
     expect(event.data).toMatchInlineSnapshot(`
       {
+        "cache_write_1h_tokens": 0,
         "cache_write_tokens": 0,
         "cached_tokens": 0,
         "cached_tokens_unknown": true,

@@ -128,6 +128,7 @@ describe('meterChatStream over the shared fixtures', () => {
     expect(onUsage.mock.calls[0]?.[0]).toMatchInlineSnapshot(`
       {
         "data": {
+          "cache_write_1h_tokens": 0,
           "cache_write_tokens": 0,
           "cached_tokens": 0,
           "cached_tokens_unknown": true,

@@ -84,6 +84,7 @@ describe('meterResponsesStream over the shared fixtures', () => {
     expect(await meter(events, record?.request ?? {})).toMatchInlineSnapshot(`
       {
         "data": {
+          "cache_write_1h_tokens": 0,
           "cache_write_tokens": 0,
           "cached_tokens": 0,
           "cached_tokens_unknown": true,

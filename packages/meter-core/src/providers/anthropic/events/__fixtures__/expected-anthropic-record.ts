@@ -38,11 +38,12 @@ export function expectedAnthropicRecord(usage: AnthropicUsage): Record<string, u
       (total, part) => total + (part?.ephemeral_5m_input_tokens ?? 0),
       0,
     );
-    expected.cache_write_1h_tokens = creation.reduce(
-      (total, part) => total + (part?.ephemeral_1h_input_tokens ?? 0),
-      0,
-    );
   }
+  // On every event (0 without a breakdown: such responses predate 1-hour caching).
+  expected.cache_write_1h_tokens = creation.reduce(
+    (total, part) => total + (part?.ephemeral_1h_input_tokens ?? 0),
+    0,
+  );
   if (usage.server_tool_use) {
     expected.web_search_calls = usage.server_tool_use.web_search_requests;
     if (usage.server_tool_use.web_fetch_requests != null) {
