@@ -150,8 +150,8 @@ describe('createStreamJournal: startPending', () => {
     const { dir, outbox } = await openDyingOutbox();
     const { journal, body, counted } = createPendingJournal({ outbox });
     // openai-local sends its headers and one chunk, then holds the rest.
-    const { data: stream, request_id } = await openai.chat.completions
-      .create(body, { headers: { 'x-openai-local-fault': 'stall-after=1' } })
+    const { data: stream, request_id } = await openai()
+      .chat.completions.create(body, { headers: { 'x-openai-local-fault': 'stall-after=1' } })
       .withResponse();
     journal.setFallbackId({ fallbackId: request_id as string });
     const iterator = stream[Symbol.asyncIterator]();
@@ -180,7 +180,7 @@ describe('createStreamJournal: startPending', () => {
   it('a chunk with text replaces the pending record by the counted estimate; the final event alone is delivered', async () => {
     const { dir, outbox } = await openDyingOutbox();
     const { journal, body, counted } = createPendingJournal({ outbox });
-    const stream = await openai.chat.completions.create(body);
+    const stream = await openai().chat.completions.create(body);
     let streamed = '';
     for await (const chunk of stream) {
       journal.push(chunk);

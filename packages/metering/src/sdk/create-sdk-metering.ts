@@ -96,7 +96,13 @@ export function createSdkMetering({
   const context = createCallContext({ options, stats, wrapper, headerHint });
   const generateId = options.generateId ?? randomUUID;
   // Journaled like usage, so the customer's refusals are counted; never fails the call.
-  const journalRefusal = ({ error, request }: { error: unknown; request: Record<string, unknown> }) =>
+  const journalRefusal = ({
+    error,
+    request,
+  }: {
+    error: unknown;
+    request: Record<string, unknown>;
+  }) =>
     journalBudgetRefusal({
       outbox: options.outbox,
       error,
