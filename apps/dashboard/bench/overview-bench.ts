@@ -16,6 +16,7 @@ import { createOpenMeterClient } from '@llm-meter/openmeter-client';
 import { startOpenMeterLocal } from '@llm-meter/openmeter-local';
 import { createDashboardApp } from '../src/create-dashboard-app.js';
 import { createOpenMeterReader } from '../src/read/create-openmeter-reader.js';
+import { createV1ReadApi } from '../src/read/create-v1-read-api.js';
 
 const eventCount = 1_000_000;
 const batchSize = 5_000;
@@ -108,7 +109,7 @@ try {
   const floor: number[] = [];
   for (let round = 0; round < rounds; round++) {
     floor.push(await timeFloor());
-    const reader = createOpenMeterReader({ client, baseUrl: local.url });
+    const reader = createOpenMeterReader({ api: createV1ReadApi({ client, baseUrl: local.url }) });
     cold.push(await timeOverview({ reader }));
     warm.push(await timeOverview({ reader }));
     console.log(

@@ -15,6 +15,7 @@ import { startOpenMeterLocal } from '@llm-meter/openmeter-local';
 import { chromium } from 'playwright-core';
 import { createDashboardApp } from '../src/create-dashboard-app.js';
 import { createOpenMeterReader } from '../src/read/create-openmeter-reader.js';
+import { createV1ReadApi } from '../src/read/create-v1-read-api.js';
 
 const output = fileURLToPath(new URL('../screenshots/', import.meta.url));
 const dbPath = join(mkdtempSync(join(tmpdir(), 'dashboard-screenshots-')), 'openmeter-local.db');
@@ -59,7 +60,7 @@ for (let index = 0; index < 2_000; index++) {
 await client.events.ingest(events);
 
 const app = createDashboardApp({
-  reader: createOpenMeterReader({ client, baseUrl: local.url }),
+  reader: createOpenMeterReader({ api: createV1ReadApi({ client, baseUrl: local.url }) }),
   openmeter: client,
   reportClients: [],
   notReconciled: [

@@ -9,6 +9,7 @@ import { type OpenMeterLocal, startOpenMeterLocal } from '@llm-meter/openmeter-l
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createDashboardApp } from './create-dashboard-app.js';
 import { createOpenMeterReader } from './read/create-openmeter-reader.js';
+import { createV1ReadApi } from './read/create-v1-read-api.js';
 
 const token = 'a-token-of-thirty-two-characters';
 const range = 'from=2026-12-01&to=2026-12-02';
@@ -18,7 +19,7 @@ describe('createDashboardApp', () => {
   const createApp = (appToken?: string) => {
     const client = createOpenMeterClient({ baseUrl: local.url });
     return createDashboardApp({
-      reader: createOpenMeterReader({ client, baseUrl: local.url }),
+      reader: createOpenMeterReader({ api: createV1ReadApi({ client, baseUrl: local.url }) }),
       openmeter: client,
       reportClients: [],
       notReconciled: [],

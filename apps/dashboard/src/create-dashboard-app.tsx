@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { OpenMeterClient } from '@llm-meter/openmeter-client';
+import type { OpenMeterMeterReader } from '@llm-meter/openmeter-client';
 import { type ReconcileReport, reconcileUsage, type UsageReportClient } from '@llm-meter/reconcile';
 import { type Context, Hono } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
@@ -41,8 +41,8 @@ export function createDashboardApp({
   now = () => new Date(),
 }: {
   reader: OpenMeterReader;
-  /** For the reconciliation (read-only meter queries). */
-  openmeter: OpenMeterClient;
+  /** For the reconciliation (read-only meter queries, v1's client or v3's meter reader). */
+  openmeter: OpenMeterMeterReader;
   /** The providers' usage report clients whose keys are configured. */
   reportClients: readonly UsageReportClient[];
   notReconciled: readonly NotReconciled[];
