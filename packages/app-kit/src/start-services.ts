@@ -316,7 +316,14 @@ export async function startServices({
       meterReader = createV3MeterReader({ client: v3 });
       const v3Ingest = createOpenMeterV3Client({ ...v3Options, retry: false });
       openmeterIngest = createCustomerIngest({
-        client: createTokenTypeIngest({ client: v3Ingest, usageEventType: config.eventType }),
+        client: createTokenTypeIngest({
+          client: v3Ingest,
+          usageEventType: config.eventType,
+          onRefused: ({ usageEventIds, error }) =>
+            warn(
+              `OpenMeter v3 refused the token-type events of ${usageEventIds.length} usage event(s) (${usageEventIds.slice(0, 3).join(', ')}${usageEventIds.length > 3 ? ', ...' : ''}: ${(error as Error).message}); the usage events themselves were delivered. OpenMeter's feature cost query misses them, so the cost check shows the difference; they are not sent again.`,
+            ),
+        }),
         customers: v3Ingest,
         known: config.subjects,
         announce,
