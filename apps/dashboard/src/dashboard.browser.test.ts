@@ -16,6 +16,7 @@ import {
 } from '@llm-meter/meter-core';
 import { startOpenAILocal } from '@llm-meter/openai-local';
 import { createOpenMeterClient, type MeterQueryParams } from '@llm-meter/openmeter-client';
+import { createOpenMeterV3Client } from '@llm-meter/openmeter-client/v3';
 import { startOpenMeterLocal } from '@llm-meter/openmeter-local';
 import { formatUsd } from '@llm-meter/prices';
 import {
@@ -221,6 +222,78 @@ describe('the dashboard in Chromium', { timeout: 600_000 }, () => {
     );
     expect(reconciliation.problems).toEqual([]);
     await reconciliation.page.close();
+  });
+});
+
+describe('the dashboard in Chromium on v3 (OPENMETER_API_VERSION=v3)', { timeout: 600_000 }, () => {
+  test('the overview and a customer page show what the v3 queries they link to answer', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'dashboard-browser-v3-'));
+    const dbPath = join(dataDir, 'openmeter-local.db');
+    // Delivered as the apps deliver on v3: customers, and token-type events beside each usage event.
+    await seedUsageEvents({ dbPath, apiVersion: 'v3' });
+    // OpenMeter's own v3 answers, read before the dashboard opens the database.
+    const expected = { total: 0, acmeTotal: 0 };
+    const local = await startOpenMeterLocal({ meters: openMeterMeters, dbPath });
+    try {
+      const client = createOpenMeterV3Client({ baseUrl: `${local.url}/api/v3` });
+      const [meter] = (await client.meters.list({ filter: { key: 'llm_tokens_total' } })).data;
+      const sum = async (subject?: string) =>
+        (
+          await client.meters.query(meter?.id ?? 'missing', {
+            from: '2026-12-01T00:00:00Z',
+            to: '2026-12-03T00:00:00Z',
+            ...(subject ? { filters: { dimensions: { subject: { in: [subject] } } } } : {}),
+          })
+        ).data.reduce((total, row) => total + Number(row.value), 0);
+      expected.total = await sum();
+      expected.acmeTotal = await sum('customer-acme');
+    } finally {
+      await local.close();
+    }
+    expect(expected.total).toBeGreaterThan(0);
+    const dashboard = await startDashboard({
+      dataDir,
+      args: ['--port', '0'],
+      env: { OPENMETER_API_VERSION: 'v3' },
+    });
+    const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
+    try {
+      const overview = await openPage({ browser, url: `${dashboard.url}?${range}` });
+      expect(overview.response?.status()).toBe(200);
+      await expect.poll(() => overview.page.locator('canvas[data-drawn="true"]').count()).toBe(2);
+      expect(await textOf(overview.page, '.totals [data-metric="total_tokens"]')).toBe(
+        String(expected.total),
+      );
+      const href = await overview.page
+        .locator('.totals [data-metric="total_tokens"]')
+        .getAttribute('href');
+      expect(await textOf(overview.page, `${href} code.query-url`)).toMatch(
+        /^POST http:\/\/127\.0\.0\.1:\d+\/api\/v3\/openmeter\/meters\/[0-9A-Z]{26}\/query$/,
+      );
+      expect(await textOf(overview.page, `${href} code.query-body`)).toContain(
+        '"granularity":"P1D"',
+      );
+      expect(overview.problems).toEqual([]);
+      await overview.page.close();
+
+      const customer = await openPage({
+        browser,
+        url: `${dashboard.url}customers/customer-acme?${range}`,
+      });
+      // The page's total is the v3 query's, and it names the customer the subject is attributed to.
+      expect({
+        status: customer.response?.status(),
+        total: await textOf(customer.page, '.totals [data-metric="total_tokens"]'),
+        customer: await textOf(customer.page, '#customer a'),
+      }).toEqual({ status: 200, total: String(expected.acmeTotal), customer: 'customer-acme' });
+      // The three usage events, none of the token-type events sent beside them.
+      expect(await customer.page.locator('#events tbody tr').count()).toBe(3);
+      expect(customer.problems).toEqual([]);
+      await customer.page.close();
+    } finally {
+      await browser.close();
+      await dashboard.stop();
+    }
   });
 });
 
