@@ -16,7 +16,7 @@ import { createOpenMeterClient } from '@llm-meter/openmeter-client';
 import { startOpenMeterLocal } from '@llm-meter/openmeter-local';
 import { createDashboardApp } from '../src/create-dashboard-app.js';
 import { createOpenMeterReader } from '../src/read/create-openmeter-reader.js';
-import { showMeterQuery } from '../src/read/show-meter-query.js';
+import { createV1ReadApi } from '../src/read/create-v1-read-api.js';
 
 const eventCount = 1_000_000;
 const batchSize = 5_000;
@@ -77,8 +77,7 @@ try {
   const timeOverview = async ({ reader }: { reader: ReturnType<typeof createOpenMeterReader> }) => {
     const app = createDashboardApp({
       reader,
-      openmeter: client,
-      showMeterQuery: (query) => showMeterQuery({ baseUrl: local.url, ...query }),
+      api: createV1ReadApi({ client, baseUrl: local.url }),
       reportClients: [],
       notReconciled: [],
       token: undefined,
@@ -110,7 +109,7 @@ try {
   const floor: number[] = [];
   for (let round = 0; round < rounds; round++) {
     floor.push(await timeFloor());
-    const reader = createOpenMeterReader({ client, baseUrl: local.url });
+    const reader = createOpenMeterReader({ api: createV1ReadApi({ client, baseUrl: local.url }) });
     cold.push(await timeOverview({ reader }));
     warm.push(await timeOverview({ reader }));
     console.log(

@@ -23,7 +23,7 @@ import { chromium } from 'playwright-core';
 import { createDashboardApp } from '../src/create-dashboard-app.js';
 import type { NotReconciled } from '../src/pages/reconciliation-page.js';
 import { createOpenMeterReader } from '../src/read/create-openmeter-reader.js';
-import { showMeterQuery } from '../src/read/show-meter-query.js';
+import { createV1ReadApi } from '../src/read/create-v1-read-api.js';
 
 const output = fileURLToPath(new URL('../screenshots/', import.meta.url));
 const dbPath = join(mkdtempSync(join(tmpdir(), 'dashboard-screenshots-')), 'openmeter-local.db');
@@ -123,10 +123,10 @@ for (const provider of listUsageReportProviders()) {
   else notReconciled.push({ name: provider.name, reason: created.error });
 }
 
+const api = createV1ReadApi({ client, baseUrl: local.url });
 const app = createDashboardApp({
-  reader: createOpenMeterReader({ client, baseUrl: local.url }),
-  openmeter: client,
-  showMeterQuery: (query) => showMeterQuery({ baseUrl: local.url, ...query }),
+  reader: createOpenMeterReader({ api }),
+  api,
   reportClients,
   notReconciled,
   token: undefined,

@@ -11,7 +11,7 @@ import { createOpenAIUsageReport } from '@llm-meter/reconcile';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createDashboardApp } from './create-dashboard-app.js';
 import { createOpenMeterReader } from './read/create-openmeter-reader.js';
-import { showMeterQuery } from './read/show-meter-query.js';
+import { createV1ReadApi } from './read/create-v1-read-api.js';
 
 const token = 'a-token-of-thirty-two-characters';
 const range = 'from=2026-12-01&to=2026-12-02';
@@ -19,11 +19,13 @@ const range = 'from=2026-12-01&to=2026-12-02';
 describe('createDashboardApp', () => {
   let local: OpenMeterLocal;
   const createApp = (appToken?: string) => {
-    const client = createOpenMeterClient({ baseUrl: local.url });
+    const api = createV1ReadApi({
+      client: createOpenMeterClient({ baseUrl: local.url }),
+      baseUrl: local.url,
+    });
     return createDashboardApp({
-      reader: createOpenMeterReader({ client, baseUrl: local.url }),
-      openmeter: client,
-      showMeterQuery: (query) => showMeterQuery({ baseUrl: local.url, ...query }),
+      reader: createOpenMeterReader({ api }),
+      api,
       reportClients: [],
       notReconciled: [],
       token: appToken,
@@ -98,11 +100,13 @@ describe('createDashboardApp', () => {
           total_tokens: 10,
         },
       });
-      const client = createOpenMeterClient({ baseUrl: local.url });
+      const api = createV1ReadApi({
+        client: createOpenMeterClient({ baseUrl: local.url }),
+        baseUrl: local.url,
+      });
       const app = createDashboardApp({
-        reader: createOpenMeterReader({ client, baseUrl: local.url }),
-        openmeter: client,
-        showMeterQuery: (query) => showMeterQuery({ baseUrl: local.url, ...query }),
+        reader: createOpenMeterReader({ api }),
+        api,
         reportClients: [createOpenAIUsageReport({ adminKey, baseUrl: openaiLocal.url })],
         notReconciled: [],
         token: undefined,

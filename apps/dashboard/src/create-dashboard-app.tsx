@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { MeterQueryParams, OpenMeterMeterReader } from '@llm-meter/openmeter-client';
 import type { UsageReportClient } from '@llm-meter/reconcile';
 import { type Context, Hono } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
@@ -13,8 +12,8 @@ import { Layout } from './pages/layout.js';
 import { OverviewPage } from './pages/overview-page.js';
 import { type NotReconciled, ReconciliationPage } from './pages/reconciliation-page.js';
 import type { OpenMeterReader } from './read/create-openmeter-reader.js';
+import type { OpenMeterReadApi } from './read/open-meter-read-api.js';
 import { readReconciliation } from './read/read-reconciliation.js';
-import type { ShownQuery } from './read/shown-query.js';
 import { safeReadDayRange } from './read-day-range.js';
 
 /** The cookie a token given once as `?token=` is kept in (HttpOnly, SameSite=Strict). */
@@ -35,8 +34,7 @@ function readChartScript(): string {
  */
 export function createDashboardApp({
   reader,
-  openmeter,
-  showMeterQuery,
+  api,
   reportClients,
   notReconciled,
   token,
@@ -44,13 +42,11 @@ export function createDashboardApp({
   now = () => new Date(),
 }: {
   reader: OpenMeterReader;
-  /** For the reconciliation (read-only meter queries). */
-  openmeter: OpenMeterMeterReader;
   /**
-   * A meter query of `openmeter` as the reconciliation page shows it, e.g. `showMeterQuery` of
-   * `read/show-meter-query.ts` with OpenMeter's URL for v1.
+   * For the reconciliation: OpenMeter's meters (read-only queries, v1's client or v3's meter
+   * reader) and each query as the page shows it (`createV1ReadApi`, `createV3ReadApi`).
    */
-  showMeterQuery: (input: { id: string; meter: string; params: MeterQueryParams }) => ShownQuery;
+  api: Pick<OpenMeterReadApi, 'meters' | 'showMeterQuery'>;
   /** The providers' usage report clients whose keys are configured. */
   reportClients: readonly UsageReportClient[];
   notReconciled: readonly NotReconciled[];
@@ -145,8 +141,7 @@ export function createDashboardApp({
     const range = readRange(context);
     if (!range.success) return problem(context, 400, range.error);
     const data = await readReconciliation({
-      openmeter,
-      showMeterQuery,
+      api,
       reportClients,
       ...range.value,
     });

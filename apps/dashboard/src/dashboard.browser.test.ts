@@ -16,6 +16,7 @@ import {
 } from '@llm-meter/meter-core';
 import { startOpenAILocal } from '@llm-meter/openai-local';
 import { createOpenMeterClient, type MeterQueryParams } from '@llm-meter/openmeter-client';
+import { createOpenMeterV3Client, createV3MeterReader } from '@llm-meter/openmeter-client/v3';
 import { startOpenMeterLocal } from '@llm-meter/openmeter-local';
 import { formatUsd } from '@llm-meter/prices';
 import {
@@ -224,6 +225,78 @@ describe('the dashboard in Chromium', { timeout: 600_000 }, () => {
   });
 });
 
+describe('the dashboard in Chromium on v3 (OPENMETER_API_VERSION=v3)', { timeout: 600_000 }, () => {
+  test('the overview and a customer page show what the v3 queries they link to answer', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'dashboard-browser-v3-'));
+    const dbPath = join(dataDir, 'openmeter-local.db');
+    // Delivered as the apps deliver on v3: customers, and token-type events beside each usage event.
+    await seedUsageEvents({ dbPath, apiVersion: 'v3' });
+    // OpenMeter's own v3 answers, read before the dashboard opens the database.
+    const expected = { total: 0, acmeTotal: 0 };
+    const local = await startOpenMeterLocal({ meters: openMeterMeters, dbPath });
+    try {
+      const client = createOpenMeterV3Client({ baseUrl: `${local.url}/api/v3` });
+      const [meter] = (await client.meters.list({ filter: { key: 'llm_tokens_total' } })).data;
+      const sum = async (subject?: string) =>
+        (
+          await client.meters.query(meter?.id ?? 'missing', {
+            from: '2026-12-01T00:00:00Z',
+            to: '2026-12-03T00:00:00Z',
+            ...(subject ? { filters: { dimensions: { subject: { in: [subject] } } } } : {}),
+          })
+        ).data.reduce((total, row) => total + Number(row.value), 0);
+      expected.total = await sum();
+      expected.acmeTotal = await sum('customer-acme');
+    } finally {
+      await local.close();
+    }
+    expect(expected.total).toBeGreaterThan(0);
+    const dashboard = await startDashboard({
+      dataDir,
+      args: ['--port', '0'],
+      env: { OPENMETER_API_VERSION: 'v3' },
+    });
+    const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
+    try {
+      const overview = await openPage({ browser, url: `${dashboard.url}?${range}` });
+      expect(overview.response?.status()).toBe(200);
+      await expect.poll(() => overview.page.locator('canvas[data-drawn="true"]').count()).toBe(2);
+      expect(await textOf(overview.page, '.totals [data-metric="total_tokens"]')).toBe(
+        String(expected.total),
+      );
+      const href = await overview.page
+        .locator('.totals [data-metric="total_tokens"]')
+        .getAttribute('href');
+      expect(await textOf(overview.page, `${href} code.query-url`)).toMatch(
+        /^POST http:\/\/127\.0\.0\.1:\d+\/api\/v3\/openmeter\/meters\/[0-9A-Z]{26}\/query$/,
+      );
+      expect(await textOf(overview.page, `${href} code.query-body`)).toContain(
+        '"granularity":"P1D"',
+      );
+      expect(overview.problems).toEqual([]);
+      await overview.page.close();
+
+      const customer = await openPage({
+        browser,
+        url: `${dashboard.url}customers/customer-acme?${range}`,
+      });
+      // The page's total is the v3 query's, and it names the customer the subject is attributed to.
+      expect({
+        status: customer.response?.status(),
+        total: await textOf(customer.page, '.totals [data-metric="total_tokens"]'),
+        customer: await textOf(customer.page, '#customer a'),
+      }).toEqual({ status: 200, total: String(expected.acmeTotal), customer: 'customer-acme' });
+      // The three usage events, none of the token-type events sent beside them.
+      expect(await customer.page.locator('#events tbody tr').count()).toBe(3);
+      expect(customer.problems).toEqual([]);
+      await customer.page.close();
+    } finally {
+      await browser.close();
+      await dashboard.stop();
+    }
+  });
+});
+
 describe('the dashboard off localhost', { timeout: 600_000 }, () => {
   test('refuses to listen beyond this machine without a token, and with one asks every browser for it', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'dashboard-token-'));
@@ -265,186 +338,228 @@ describe('the dashboard off localhost', { timeout: 600_000 }, () => {
   });
 });
 
-describe('the reconciliation page in Chromium', { timeout: 600_000 }, () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'dashboard-reconciliation-'));
-  const day = '2026-12-02';
-  const adminKey = 'sk-admin-dashboard-browser-test';
-  let openaiLocal: Awaited<ReturnType<typeof startOpenAILocal>>;
-  let browser: Browser;
-  let dashboard: Dashboard;
-  let environment: Record<string, string>;
-  // What `pnpm reconcile` computes for the same data: the page must show these rows.
-  let expected: ReconcileReport[];
+// On v3 the same page links each metered figure to its v3 query (POST with its body).
+for (const apiVersion of ['v1', 'v3'] as const) {
+  const title =
+    apiVersion === 'v1'
+      ? 'the reconciliation page in Chromium'
+      : 'the reconciliation page in Chromium on v3 (OPENMETER_API_VERSION=v3)';
+  describe(title, { timeout: 600_000 }, () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'dashboard-reconciliation-'));
+    const day = '2026-12-02';
+    const adminKey = 'sk-admin-dashboard-browser-test';
+    let openaiLocal: Awaited<ReturnType<typeof startOpenAILocal>>;
+    let browser: Browser;
+    let dashboard: Dashboard;
+    let environment: Record<string, string>;
+    // What `pnpm reconcile` computes for the same data: the page must show these rows.
+    let expected: ReconcileReport[];
 
-  beforeAll(async () => {
-    openaiLocal = await startOpenAILocal({ adminKey, now: () => new Date(`${day}T09:00:00Z`) });
-    environment = {
-      OPENAI_ADMIN_KEY: adminKey,
-      OPENAI_BASE_URL: openaiLocal.url,
-      ANTHROPIC_ADMIN_KEY: adminKey,
-      ANTHROPIC_BASE_URL: openaiLocal.origin,
-    };
-    const local = await startOpenMeterLocal({
-      meters: openMeterMeters,
-      dbPath: join(dataDir, 'openmeter-local.db'),
-    });
-    try {
-      const openmeter = createOpenMeterClient({ baseUrl: local.url, retry: false });
-      // Two OpenAI calls, the first one metered: OpenAI's table shows drift (!).
-      const openai = new OpenAI({ baseURL: openaiLocal.url, apiKey: 'sk-test', maxRetries: 0 });
-      for (const [index, content] of ['Name a prime.', 'Name an even prime.'].entries()) {
-        const request = { model: 'gpt-4o-mini', messages: [{ role: 'user' as const, content }] };
-        const response = await openai.chat.completions.create(request);
-        if (index === 0) {
-          await openmeter.events.ingest(toUsageEvent(response, { subject: 'acme', request }));
-        }
-      }
-      // One Claude message metered as an estimate 5 input tokens over: Anthropic cannot settle
-      // estimates, so its table shows known drift (~).
-      const anthropic = new Anthropic({
-        apiKey: 'sk-ant-test',
-        baseURL: openaiLocal.origin,
-        maxRetries: 0,
-      });
-      const message = await anthropic.messages.create({
-        model: 'claude-haiku-4-5',
-        max_tokens: 20,
-        messages: [{ role: 'user', content: 'Name a prime number.' }],
-      });
-      const event = createAnthropicUsageEvent(message, {
-        subject: 'customer-globex',
-        now: () => new Date(`${day}T09:00:00Z`),
-      });
-      const data = event.data as Record<string, unknown> & {
-        prompt_tokens: number;
-        total_tokens: number;
+    beforeAll(async () => {
+      openaiLocal = await startOpenAILocal({ adminKey, now: () => new Date(`${day}T09:00:00Z`) });
+      environment = {
+        OPENAI_ADMIN_KEY: adminKey,
+        OPENAI_BASE_URL: openaiLocal.url,
+        ANTHROPIC_ADMIN_KEY: adminKey,
+        ANTHROPIC_BASE_URL: openaiLocal.origin,
       };
-      await openmeter.events.ingest({
-        ...event,
-        data: {
-          ...data,
-          usage_source: 'estimated',
-          prompt_tokens: data.prompt_tokens + 5,
-          total_tokens: data.total_tokens + 5,
-        },
+      const local = await startOpenMeterLocal({
+        meters: openMeterMeters,
+        dbPath: join(dataDir, 'openmeter-local.db'),
       });
-      expected = await Promise.all(
-        listUsageReportProviders()
-          .map((provider) => provider.createFromEnvironment(environment))
-          .filter((created) => created.success)
-          .map((created) =>
-            reconcileUsage({
-              openmeter,
-              usageReport: created.value,
-              from: day,
-              to: day,
-              threshold: 1,
-            }),
-          ),
-      );
-    } finally {
-      await local.close();
-    }
-    dashboard = await startDashboard({ dataDir, args: ['--port', '0'], env: environment });
-    browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await dashboard?.stop();
-    await openaiLocal?.close();
-  });
-
-  test('shows one table per provider with the rows pnpm reconcile computes, marks and legend, and says Gemini has no usage API', async () => {
-    const { page, response, problems } = await openPage({
-      browser,
-      url: `${dashboard.url}reconciliation?from=${day}&to=${day}`,
-    });
-    expect(response?.status()).toBe(200);
-    expect(expected.map((report) => report.provider)).toEqual(['openai', 'anthropic']);
-    const marks = new Set<string>();
-    for (const report of expected) {
-      const table = page.locator(`table.drift[data-provider="${report.provider}"]`);
-      expect(await table.locator('th').allTextContents()).toContain(
-        `reported by ${report.providerName}`,
-      );
-      const rows = table.locator('tbody tr');
-      expect(await rows.count()).toBe(report.rows.length);
-      for (const [index, row] of report.rows.entries()) {
-        const shown = rows.nth(index);
-        const format = (amount: number) =>
-          row.metric === 'cost_usd' ? formatUsd(amount) : String(amount);
-        expect(await shown.getAttribute('data-metric')).toBe(row.metric);
-        expect(await shown.locator('[data-metric="metered"]').textContent()).toBe(
-          format(row.metered),
-        );
-        const reported = shown.locator('td.reported');
-        expect(await reported.textContent()).toBe(
-          `${format(row.reported)} ${row.metric === 'cost_usd' ? 'cost report' : 'usage report'}`,
-        );
-        const mark = (await shown.locator('td.mark').textContent()) ?? '';
-        expect(mark).toBe(
-          row.knownDrift === true
-            ? '~'
-            : isPastThreshold({ row, threshold: report.threshold })
-              ? '!'
-              : '',
-        );
-        marks.add(`${report.provider}${mark}`);
-      }
-    }
-    // The seeded data shows both marks, and the legend explains them.
-    expect(marks).toContain('openai!');
-    expect(marks).toContain('anthropic~');
-    expect(await page.locator('#legend dt').allTextContents()).toEqual(
-      expect.arrayContaining(['!', '~']),
-    );
-    expect(await page.locator('#not-reconciled li').allTextContents()).toEqual([
-      expect.stringMatching(/^Google \(Gemini\): Google publishes no usage or cost report API/),
-    ]);
-    expect(problems).toEqual([]);
-    await page.close();
-  });
-
-  test('each metered token figure links to the listed meter query whose rows of its day, model and tier sum to it; a cost to the list', async () => {
-    const { page, problems } = await openPage({
-      browser,
-      url: `${dashboard.url}reconciliation?from=${day}&to=${day}`,
-    });
-    let checked = 0;
-    for (const provider of ['openai', 'anthropic']) {
-      const rows = page.locator(`table.drift[data-provider="${provider}"] tbody tr`);
-      for (let index = 0; index < (await rows.count()); index++) {
-        const row = rows.nth(index);
-        const link = row.locator('[data-metric="metered"]');
-        const href = (await link.getAttribute('href')) as string;
-        if ((await row.getAttribute('data-metric')) === 'cost_usd') {
-          expect(href).toBe('#queries');
-          continue;
+      try {
+        const openmeter = createOpenMeterClient({ baseUrl: local.url, retry: false });
+        // Two OpenAI calls, the first one metered: OpenAI's table shows drift (!).
+        const openai = new OpenAI({ baseURL: openaiLocal.url, apiKey: 'sk-test', maxRetries: 0 });
+        for (const [index, content] of ['Name a prime.', 'Name an even prime.'].entries()) {
+          const request = { model: 'gpt-4o-mini', messages: [{ role: 'user' as const, content }] };
+          const response = await openai.chat.completions.create(request);
+          if (index === 0) {
+            await openmeter.events.ingest(toUsageEvent(response, { subject: 'acme', request }));
+          }
         }
-        const shown = (await textOf(page, `${href} code`)) as string;
-        expect(shown).toMatch(/^GET http:\/\/127\.0\.0\.1:\d+\/api\/v1\/meters\/llm_\w+\/query\?/);
-        // The query as the page shows it, sent as a user would send it.
-        const answer = (await (await fetch(shown.replace(/^GET /, ''))).json()) as {
-          data: Array<{ value: number; windowStart: string; groupBy?: Record<string, unknown> }>;
+        // One Claude message metered as an estimate 5 input tokens over: Anthropic cannot settle
+        // estimates, so its table shows known drift (~).
+        const anthropic = new Anthropic({
+          apiKey: 'sk-ant-test',
+          baseURL: openaiLocal.origin,
+          maxRetries: 0,
+        });
+        const message = await anthropic.messages.create({
+          model: 'claude-haiku-4-5',
+          max_tokens: 20,
+          messages: [{ role: 'user', content: 'Name a prime number.' }],
+        });
+        const event = createAnthropicUsageEvent(message, {
+          subject: 'customer-globex',
+          now: () => new Date(`${day}T09:00:00Z`),
+        });
+        const data = event.data as Record<string, unknown> & {
+          prompt_tokens: number;
+          total_tokens: number;
         };
-        const [dayShown, model, tier] = await Promise.all(
-          ['data-day', 'data-model', 'data-tier'].map((name) => row.getAttribute(name)),
+        await openmeter.events.ingest({
+          ...event,
+          data: {
+            ...data,
+            usage_source: 'estimated',
+            prompt_tokens: data.prompt_tokens + 5,
+            total_tokens: data.total_tokens + 5,
+          },
+        });
+        expected = await Promise.all(
+          listUsageReportProviders()
+            .map((provider) => provider.createFromEnvironment(environment))
+            .filter((created) => created.success)
+            .map((created) =>
+              reconcileUsage({
+                openmeter:
+                  apiVersion === 'v1'
+                    ? openmeter
+                    : createV3MeterReader({
+                        client: createOpenMeterV3Client({ baseUrl: `${local.url}/api/v3` }),
+                      }),
+                usageReport: created.value,
+                from: day,
+                to: day,
+                threshold: 1,
+              }),
+            ),
         );
-        const sum = answer.data
-          .filter(
-            ({ windowStart, groupBy = {} }) =>
-              windowStart.startsWith(dayShown as string) &&
-              groupBy.model === model &&
-              (groupBy.service_tier ?? 'default') === tier &&
-              [provider, undefined, null, ''].includes(groupBy.provider as string),
-          )
-          .reduce((total, { value }) => total + value, 0);
-        expect(String(sum)).toBe(await link.textContent());
-        checked++;
+      } finally {
+        await local.close();
       }
-    }
-    expect(checked).toBeGreaterThanOrEqual(4);
-    expect(problems).toEqual([]);
-    await page.close();
+      dashboard = await startDashboard({
+        dataDir,
+        args: ['--port', '0'],
+        env: { ...environment, OPENMETER_API_VERSION: apiVersion },
+      });
+      browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
+    });
+    afterAll(async () => {
+      await browser?.close();
+      await dashboard?.stop();
+      await openaiLocal?.close();
+    });
+
+    test('shows one table per provider with the rows pnpm reconcile computes, marks and legend, and says Gemini has no usage API', async () => {
+      const { page, response, problems } = await openPage({
+        browser,
+        url: `${dashboard.url}reconciliation?from=${day}&to=${day}`,
+      });
+      expect(response?.status()).toBe(200);
+      expect(expected.map((report) => report.provider)).toEqual(['openai', 'anthropic']);
+      const marks = new Set<string>();
+      for (const report of expected) {
+        const table = page.locator(`table.drift[data-provider="${report.provider}"]`);
+        expect(await table.locator('th').allTextContents()).toContain(
+          `reported by ${report.providerName}`,
+        );
+        const rows = table.locator('tbody tr');
+        expect(await rows.count()).toBe(report.rows.length);
+        for (const [index, row] of report.rows.entries()) {
+          const shown = rows.nth(index);
+          const format = (amount: number) =>
+            row.metric === 'cost_usd' ? formatUsd(amount) : String(amount);
+          expect(await shown.getAttribute('data-metric')).toBe(row.metric);
+          expect(await shown.locator('[data-metric="metered"]').textContent()).toBe(
+            format(row.metered),
+          );
+          const reported = shown.locator('td.reported');
+          expect(await reported.textContent()).toBe(
+            `${format(row.reported)} ${row.metric === 'cost_usd' ? 'cost report' : 'usage report'}`,
+          );
+          const mark = (await shown.locator('td.mark').textContent()) ?? '';
+          expect(mark).toBe(
+            row.knownDrift === true
+              ? '~'
+              : isPastThreshold({ row, threshold: report.threshold })
+                ? '!'
+                : '',
+          );
+          marks.add(`${report.provider}${mark}`);
+        }
+      }
+      // The seeded data shows both marks, and the legend explains them.
+      expect(marks).toContain('openai!');
+      expect(marks).toContain('anthropic~');
+      expect(await page.locator('#legend dt').allTextContents()).toEqual(
+        expect.arrayContaining(['!', '~']),
+      );
+      expect(await page.locator('#not-reconciled li').allTextContents()).toEqual([
+        expect.stringMatching(/^Google \(Gemini\): Google publishes no usage or cost report API/),
+      ]);
+      expect(problems).toEqual([]);
+      await page.close();
+    });
+
+    test('each metered token figure links to the listed meter query whose rows of its day, model and tier sum to it; a cost to the list', async () => {
+      const { page, problems } = await openPage({
+        browser,
+        url: `${dashboard.url}reconciliation?from=${day}&to=${day}`,
+      });
+      let checked = 0;
+      for (const provider of ['openai', 'anthropic']) {
+        const rows = page.locator(`table.drift[data-provider="${provider}"] tbody tr`);
+        for (let index = 0; index < (await rows.count()); index++) {
+          const row = rows.nth(index);
+          const link = row.locator('[data-metric="metered"]');
+          const href = (await link.getAttribute('href')) as string;
+          if ((await row.getAttribute('data-metric')) === 'cost_usd') {
+            expect(href).toBe('#queries');
+            continue;
+          }
+          const shown = (await textOf(page, `${href} code.query-url`)) as string;
+          // The query as the page shows it, sent as a user would send it.
+          let answer: {
+            data: Array<{ value: number; windowStart: string; groupBy?: Record<string, unknown> }>;
+          };
+          if (apiVersion === 'v1') {
+            expect(shown).toMatch(
+              /^GET http:\/\/127\.0\.0\.1:\d+\/api\/v1\/meters\/llm_\w+\/query\?/,
+            );
+            answer = await (await fetch(shown.replace(/^GET /, ''))).json();
+          } else {
+            expect(shown).toMatch(
+              /^POST http:\/\/127\.0\.0\.1:\d+\/api\/v3\/openmeter\/meters\/[0-9A-Z]{26}\/query$/,
+            );
+            const body = (await textOf(page, `${href} code.query-body`)) as string;
+            const response = await fetch(shown.replace(/^POST /, ''), {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body,
+            });
+            expect(response.status).toBe(200);
+            const v3 = (await response.json()) as {
+              data: Array<{ value: string; from: string; dimensions: Record<string, unknown> }>;
+            };
+            answer = {
+              data: v3.data.map((row) => ({
+                value: Number(row.value),
+                windowStart: row.from,
+                groupBy: row.dimensions,
+              })),
+            };
+          }
+          const [dayShown, model, tier] = await Promise.all(
+            ['data-day', 'data-model', 'data-tier'].map((name) => row.getAttribute(name)),
+          );
+          const sum = answer.data
+            .filter(
+              ({ windowStart, groupBy = {} }) =>
+                windowStart.startsWith(dayShown as string) &&
+                groupBy.model === model &&
+                (groupBy.service_tier ?? 'default') === tier &&
+                [provider, undefined, null, ''].includes(groupBy.provider as string),
+            )
+            .reduce((total, { value }) => total + value, 0);
+          expect(String(sum)).toBe(await link.textContent());
+          checked++;
+        }
+      }
+      expect(checked).toBeGreaterThanOrEqual(4);
+      expect(problems).toEqual([]);
+      await page.close();
+    });
   });
-});
+}

@@ -30,6 +30,7 @@ describe('loadAppConfig', () => {
       openmeter: {
         url: undefined,
         apiVersion: 'v1',
+        costCheck: undefined,
         apiKey: undefined,
         localDbPath: '/srv/app/.llm-meter/openmeter-local.db',
         localPort: 0,
@@ -67,6 +68,7 @@ describe('loadAppConfig', () => {
         LLM_METER_OUTBOX_DIR: 'box',
         OPENAI_LOCAL_TOKENS_PER_SECOND: '0',
         LLM_METER_EVENT_IDS: 'generated',
+        LLM_METER_COST_CHECK: 'off',
         OPENAI_ADMIN_KEY: 'sk-admin-test',
         OPENAI_LOCAL_SERVE_TIER: 'flex',
         OPENAI_LOCAL_PORT: '8080',
@@ -102,6 +104,7 @@ describe('loadAppConfig', () => {
     });
     expect(config.openmeter.url).toBe('https://openmeter.cloud');
     expect(config.openmeter.localPort).toBe(8888);
+    expect(config.openmeter.costCheck).toBe(false);
     expect(config.subjects).toEqual(['a', 'b']);
     expect(config.outboxDir).toBe('/var/lib/meter/box');
     expect(config.pathVariables).toEqual({
@@ -143,6 +146,11 @@ describe('loadAppConfig', () => {
     {
       env: { LLM_METER_EVENT_IDS: 'uuid' },
       message: /LLM_METER_EVENT_IDS must be "provider" or "generated"/,
+    },
+    {
+      env: { LLM_METER_COST_CHECK: 'yes' },
+      message:
+        /^LLM_METER_COST_CHECK must be "on" \(on OpenMeter's v3 API, send each usage event's token-type events/,
     },
     {
       env: { LLM_METER_SUBJECTS: ' , ' },

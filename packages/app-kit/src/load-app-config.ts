@@ -49,6 +49,13 @@ export interface AppConfig {
      * (`https://{region}.api.konghq.com`, which serves only v3).
      */
     apiVersion: OpenMeterApiVersion;
+    /**
+     * `LLM_METER_COST_CHECK` (`on` or `off`; undefined: the app's default, on for the main job,
+     * which prints the check, off for the proxy): on v3, whether each usage event is sent with
+     * its token-type events (up to four more events) so OpenMeter's feature cost query can be
+     * checked against the toolkit's prices. Ignored on v1, which sends none.
+     */
+    costCheck: boolean | undefined;
     apiKey: string | undefined;
     localDbPath: string;
     /** `OPENMETER_LOCAL_PORT`: openmeter-local's port; 0 (default) a free one each start. */
@@ -271,6 +278,7 @@ export function loadAppConfig({
         url: openmeterUrl,
         apiVersion: text('OPENMETER_API_VERSION'),
       }),
+      costCheck: parseCostCheck(text('LLM_METER_COST_CHECK')),
       apiKey: text('OPENMETER_API_KEY'),
       localDbPath: resolve(dataDir, text('OPENMETER_LOCAL_DB') ?? 'openmeter-local.db'),
       localPort: port('OPENMETER_LOCAL_PORT'),
@@ -299,6 +307,15 @@ function parseServeTier(value: string | undefined): OpenAILocalServeTier | undef
     );
   }
   return tier;
+}
+
+function parseCostCheck(value: string | undefined): boolean | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'on') return true;
+  if (value === 'off') return false;
+  throw new AppConfigError(
+    `LLM_METER_COST_CHECK must be "on" (on OpenMeter's v3 API, send each usage event's token-type events so OpenMeter's feature cost is checked against the toolkit's) or "off" (send the usage events only), got "${value}"`,
+  );
 }
 
 function parseEventIds(value: string | undefined): AppConfig['eventIds'] {

@@ -103,7 +103,7 @@ export async function runApp<Arguments>({
       config.gemini.apiKey,
       config.openmeter.apiKey,
     ].filter((key): key is string => !!key);
-    services = await startServices({ config, announce: print });
+    services = await startServices({ config, announce: print, costCheck: true });
     outbox = await openAppOutbox({
       config,
       client: services.openmeterIngest,

@@ -151,3 +151,74 @@ describe('startServices with OpenMeter down', () => {
     ]);
   });
 });
+
+describe('startServices on v3: token-type events only where the cost check is wanted', () => {
+  it.each([
+    { name: 'the proxy (costCheck off by default)', costCheck: undefined, env: {}, sent: 1 },
+    { name: 'the main job (costCheck: true)', costCheck: true, env: {}, sent: 4 },
+    {
+      name: 'LLM_METER_COST_CHECK=off over the main job',
+      costCheck: true,
+      env: { LLM_METER_COST_CHECK: 'off' },
+      sent: 1,
+    },
+    {
+      name: 'LLM_METER_COST_CHECK=on over the proxy',
+      costCheck: undefined,
+      env: { LLM_METER_COST_CHECK: 'on' },
+      sent: 4,
+    },
+  ])('$name: $sent event(s) stored per usage event', async ({ costCheck, env, sent }) => {
+    const { root } = createRoot();
+    const config = loadAppConfig({
+      app: 'test',
+      defaults: { models: ['gpt-4o-mini'], subjects: ['customer-1'] },
+      // The embedded openmeter-local on v3; OpenAI is not called.
+      env: {
+        LLM_METER_DATA_DIR: join(root, 'data'),
+        OPENMETER_API_VERSION: 'v3',
+        OPENAI_BASE_URL: 'http://127.0.0.1:1/v1',
+        ...env,
+      },
+      cwd: root,
+    });
+    const services = await startServices({
+      config,
+      announce: () => {},
+      providers: ['openai'],
+      costCheck,
+    });
+    try {
+      await services.openmeterIngest.events.ingest(
+        [
+          {
+            specversion: '1.0',
+            id: 'chatcmpl-1',
+            source: 'llm-meter',
+            type: 'openai',
+            subject: 'customer-1',
+            time: '2026-12-07T10:00:00Z',
+            data: {
+              provider: 'openai',
+              model: 'gpt-4o-mini-2024-07-18',
+              service_tier: 'default',
+              usage_source: 'provider',
+              prompt_tokens: 100,
+              cached_tokens: 50,
+              completion_tokens: 10,
+              total_tokens: 110,
+            },
+          },
+        ],
+        { retry: false },
+      );
+      const client = services.v3?.client;
+      if (!client) throw new Error('not on v3');
+      const stored = (await client.events.list()).data.map(({ event }) => event.id);
+      expect(stored).toHaveLength(sent);
+      expect(services.v3?.costFeature.status).toBe(sent > 1 ? 'found' : 'missing');
+    } finally {
+      await services.close();
+    }
+  });
+});

@@ -133,6 +133,7 @@ export async function startServices({
   openmeterUnreachable = 'stop',
   warn = announce,
   providers = appProviders,
+  costCheck = false,
 }: {
   config: AppConfig;
   announce: (line: string) => void;
@@ -151,6 +152,13 @@ export async function startServices({
    * upstreams default to the providers' own APIs, which its callers' keys reach.
    */
   providers?: readonly AppProvider[] | undefined;
+  /**
+   * On v3, whether this app checks OpenMeter's feature cost against the toolkit's prices, and so
+   * sends each usage event's token-type events (up to four more events per usage event, which
+   * slows delivery: see the README); `LLM_METER_COST_CHECK` overrides it. Default false; the
+   * main job (`runApp`) passes true, as it prints the check.
+   */
+  costCheck?: boolean | undefined;
 }): Promise<AppServices> {
   const closers: Array<() => Promise<void>> = [];
   const close = async () => {
@@ -311,13 +319,25 @@ export async function startServices({
         : openmeter;
     let v3: OpenMeterV3Client | undefined;
     let costFeature: CostFeature | undefined;
+    const checksCost = config.openmeter.costCheck ?? costCheck;
     if (api.apiVersion === 'v3') {
       const v3Options = { ...clientOptions, baseUrl: api.baseUrl };
       v3 = createOpenMeterV3Client({ ...v3Options, retry: { maxElapsedMs: 10_000 } });
       meterReader = createV3MeterReader({ client: v3 });
       const v3Ingest = createOpenMeterV3Client({ ...v3Options, retry: false });
       openmeterIngest = createCustomerIngest({
-        client: createTokenTypeIngest({ client: v3Ingest, usageEventType: config.eventType }),
+        // The token-type events only serve OpenMeter's feature cost query (the cost check):
+        // LLM_METER_COST_CHECK=off sends the usage events alone.
+        client: checksCost
+          ? createTokenTypeIngest({
+              client: v3Ingest,
+              usageEventType: config.eventType,
+              onRefused: ({ usageEventIds, error }) =>
+                warn(
+                  `OpenMeter v3 refused the token-type events of ${usageEventIds.length} usage event(s) (${usageEventIds.slice(0, 3).join(', ')}${usageEventIds.length > 3 ? ', ...' : ''}: ${(error as Error).message}); the usage events themselves were delivered. OpenMeter's feature cost query misses them, so the cost check shows the difference; they are not sent again (LLM_METER_COST_CHECK=off stops sending token-type events).`,
+                ),
+            })
+          : v3Ingest,
         customers: v3Ingest,
         known: config.subjects,
         announce,
@@ -341,7 +361,13 @@ export async function startServices({
         const client = v3;
         await (async () => {
           await ensureCustomers({ client, subjects: config.subjects, announce });
-          costFeature = await ensureCostFeature({ client, announce });
+          costFeature = checksCost
+            ? await ensureCostFeature({ client, announce })
+            : {
+                status: 'missing',
+                reason:
+                  'no token-type events are sent for OpenMeter to price (LLM_METER_COST_CHECK=on sends them)',
+              };
         })().catch((error: unknown) => {
           throw explainOpenMeterError({
             error,

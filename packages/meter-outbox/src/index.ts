@@ -1,3 +1,8 @@
+export {
+  classifyIngestError,
+  type IngestFailure,
+  type IngestFailureKind,
+} from './classify-ingest-error.js';
 export { createUsageOutbox } from './create-usage-outbox.js';
 export {
   InvalidUsageEventError,

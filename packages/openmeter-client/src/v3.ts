@@ -6,7 +6,7 @@ export {
   type OpenMeterV3Client,
   type OpenMeterV3ClientOptions,
 } from './v3/create-open-meter-v3-client.js';
-export { createV3MeterReader } from './v3/create-v3-meter-reader.js';
+export { convertMeterQueryToV3, createV3MeterReader } from './v3/create-v3-meter-reader.js';
 export type {
   CreateCustomerRequest,
   CreateFeatureRequest,

@@ -36,8 +36,24 @@ export function CustomerPage({
         data.queries.refusals,
         data.queries.entitlements,
         data.queries.events,
-      ]}
+        data.queries.customer,
+      ].filter((query) => query !== undefined)}
     >
+      {data.customer !== undefined && (
+        <p id="customer">
+          OpenMeter customer:{' '}
+          {data.customer === null ? (
+            <a href="#q-customer">none attributed to this subject</a>
+          ) : (
+            <a href="#q-customer" data-customer-id={data.customer.id}>
+              {data.customer.name}
+              {data.customer.key !== undefined && data.customer.key !== data.customer.name
+                ? ` (${data.customer.key})`
+                : ''}
+            </a>
+          )}
+        </p>
+      )}
       <section class="totals">
         <div>
           <span class="label">tokens</span>
@@ -158,7 +174,12 @@ export function CustomerPage({
       </section>
       <section>
         <h2>Budget</h2>
-        {data.entitlements.length === 0 ? (
+        {data.entitlements === undefined ? (
+          <p>
+            Not shown: balances of metered entitlements are served by OpenMeter's v1 API only, which
+            Kong Konnect does not serve.
+          </p>
+        ) : data.entitlements.length === 0 ? (
           <p>No metered entitlement: this subject has no budget in OpenMeter.</p>
         ) : (
           <table id="budget">

@@ -76,6 +76,9 @@ export function QueryList({
             <code class="query-url">
               {query.method} {query.url}
             </code>{' '}
+            {query.body !== undefined && (
+              <code class="query-body">{JSON.stringify(query.body)}</code>
+            )}{' '}
             <button type="button" class="copy" data-copy={curlCommand(query)}>
               copy curl
             </button>
@@ -86,9 +89,12 @@ export function QueryList({
   );
 }
 
-/** The curl command of a query, with the key left to the shell. */
+/** The curl command of a query, with the key left to the shell (and a POST's JSON body). */
 export function curlCommand(query: ShownQuery): string {
-  return `curl -H "Authorization: Bearer $OPENMETER_API_KEY" '${query.url.replaceAll("'", "'\\''")}'`;
+  const quote = (text: string) => `'${text.replaceAll("'", "'\\''")}'`;
+  const auth = `-H "Authorization: Bearer $OPENMETER_API_KEY"`;
+  if (query.method === 'GET') return `curl ${auth} ${quote(query.url)}`;
+  return `curl -X POST ${auth} -H 'Content-Type: application/json' ${quote(query.url)} --data ${quote(JSON.stringify(query.body ?? {}))}`;
 }
 
 /** A number linked to the query it came from. */

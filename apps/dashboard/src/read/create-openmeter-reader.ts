@@ -1,27 +1,24 @@
 import { queryUsageTable, type UsageTableRow, usageTableMeters } from '@llm-meter/app-kit';
 import {
-  type IngestedEvent,
   type MeterQueryParams,
   type MeterQueryRow,
-  type OpenMeterClient,
   OpenMeterError,
   serializeQuery,
 } from '@llm-meter/openmeter-client';
+import type {
+  AttributedCustomer,
+  EntitlementBalance,
+  ListedEvent,
+  OpenMeterReadApi,
+} from './open-meter-read-api.js';
 import type { ShownQuery } from './shown-query.js';
+
+export type { EntitlementBalance } from './open-meter-read-api.js';
 
 /** A range of UTC days, both included, as `YYYY-MM-DD`. */
 export interface DayRange {
   from: string;
   to: string;
-}
-
-/** A subject's balance of one metered entitlement (its budget), as OpenMeter answers `/value`. */
-export interface EntitlementBalance {
-  featureKey: string;
-  hasAccess: boolean;
-  balance: number | undefined;
-  usage: number | undefined;
-  overage: number | undefined;
 }
 
 /** What the overview page shows, with the queries it came from. */
@@ -37,24 +34,34 @@ export interface OverviewData {
 export interface CustomerData {
   rows: UsageTableRow[];
   reasoning: Array<{ model: string; tokens: number }>;
-  entitlements: EntitlementBalance[];
+  /** Undefined where the API serves no entitlement balances (v3 on Kong Konnect). */
+  entitlements: EntitlementBalance[] | undefined;
   /**
    * Calls the budget gate refused by requested model (`llm_budget_refusals`); undefined when the
    * OpenMeter read has no such meter.
    */
   refusals: Array<{ model: string | undefined; refusals: number }> | undefined;
-  events: IngestedEvent[];
+  events: ListedEvent[];
+  /**
+   * The OpenMeter customer the subject is attributed to, on v3 (null: none); undefined on v1,
+   * which has no customers in this sense.
+   */
+  customer: AttributedCustomer | null | undefined;
   queries: {
     rows: ShownQuery[];
     reasoning: ShownQuery;
-    refusals: ShownQuery;
-    entitlements: ShownQuery;
+    /** Undefined when the meter is missing (on v3, its id cannot be shown). */
+    refusals: ShownQuery | undefined;
+    entitlements: ShownQuery | undefined;
     events: ShownQuery;
+    customer: ShownQuery | undefined;
   };
 }
 
 /** Reads what the dashboard shows from OpenMeter's API. */
 export interface OpenMeterReader {
+  /** The API read: `v1`, or `v3` (`OPENMETER_API_VERSION=v3`, or a Kong Konnect URL). */
+  apiVersion: OpenMeterReadApi['apiVersion'];
   readOverview(range: DayRange): Promise<OverviewData>;
   readCustomer(input: DayRange & { subject: string }): Promise<CustomerData>;
 }
@@ -74,26 +81,25 @@ function convertDayRange({ from, to }: DayRange): { from: Date; to: Date } {
 }
 
 /**
- * Reads the dashboard's data through OpenMeter's v1 API (meter queries, events, entitlement
- * values): the queries of a page run in parallel, and each answer is kept `cacheMs` (default
- * 10 s) so reloads and the pages' shared queries reach OpenMeter once. Needs a key that may read
- * meters, events and entitlements; it writes nothing.
+ * Reads the dashboard's data through OpenMeter's v1 or v3 API (`api`: meter queries, events,
+ * entitlement values, v3's customers), the same questions on either, each shown as the query
+ * that answered it: the queries of a page run in parallel, and each answer is kept `cacheMs`
+ * (default 10 s) so reloads and the pages' shared queries reach OpenMeter once. Needs a key that
+ * may read meters, events, entitlements (and customers on v3); it writes nothing.
  * @see https://openmeter.io/docs/api/cloud#tag/meters/operation/queryMeter
+ * @see https://github.com/openmeterio/openmeter/blob/main/api/v3/openapi.yaml
  */
 export function createOpenMeterReader({
-  client,
-  baseUrl,
+  api,
   cacheMs = 10_000,
   elapsedMs = () => performance.now(),
 }: {
-  client: OpenMeterClient;
-  /** OpenMeter's base URL, to show each query in full. */
-  baseUrl: string;
+  /** `createV1ReadApi` or `createV3ReadApi`. */
+  api: OpenMeterReadApi;
   cacheMs?: number | undefined;
   /** A monotonic clock in milliseconds (durations only). Default `performance.now()`. */
   elapsedMs?: (() => number) | undefined;
 }): OpenMeterReader {
-  const root = baseUrl.replace(/\/+$/, '');
   const cache = new Map<string, { at: number; value: Promise<unknown> }>();
   const cached = <Value>(key: string, load: () => Promise<Value>): Promise<Value> => {
     const now = elapsedMs();
@@ -114,39 +120,21 @@ export function createOpenMeterReader({
     );
     return value;
   };
-  const show = ({
-    id,
-    path,
-    query,
-  }: {
-    id: string;
-    path: string;
-    query: Record<string, unknown>;
-  }) => {
-    const search = serializeQuery(query);
-    return { id, method: 'GET' as const, url: `${root}${path}${search ? `?${search}` : ''}` };
-  };
-  const showMeterQuery = ({
-    id,
-    meter,
-    params,
-  }: {
-    id: string;
-    meter: string;
-    params: MeterQueryParams;
-  }) => show({ id, path: `/api/v1/meters/${encodeURIComponent(meter)}/query`, query: params });
+  const client = api.meters;
+  const showMeterQuery = (input: { id: string; meter: string; params: MeterQueryParams }) =>
+    api.showMeterQuery(input);
 
   const readRows = ({ range, subject }: { range: DayRange; subject?: string }) =>
     cached(`rows:${range.from}:${range.to}:${subject ?? ''}`, async () => {
-      const queries: ShownQuery[] = [];
+      const shown: Array<Promise<ShownQuery>> = [];
       const rows = await queryUsageTable({
         client,
         ...convertDayRange(range),
         subjects: subject === undefined ? undefined : [subject],
         onQuery: ({ meter, column, params }) =>
-          queries.push(showMeterQuery({ id: `q-${column}`, meter, params })),
+          shown.push(showMeterQuery({ id: `q-${column}`, meter, params })),
       });
-      return { rows, queries };
+      return { rows, queries: await Promise.all(shown) };
     });
 
   const sumGroups = async ({
@@ -162,14 +150,16 @@ export function createOpenMeterReader({
     );
 
   return {
+    apiVersion: api.apiVersion,
     async readOverview(range) {
       const sourceParams: MeterQueryParams = {
         ...convertDayRange(range),
         groupBy: ['usage_source'],
       };
-      const [{ rows, queries }, sourceRows] = await Promise.all([
+      const [{ rows, queries }, sourceRows, sourceQuery] = await Promise.all([
         readRows({ range }),
         sumGroups({ meter: overviewMeters.total, params: sourceParams }),
+        showMeterQuery({ id: 'q-sources', meter: overviewMeters.total, params: sourceParams }),
       ]);
       const sources = new Map<string | undefined, number>();
       for (const row of sourceRows) {
@@ -183,11 +173,7 @@ export function createOpenMeterReader({
         sources: [...sources].map(([usageSource, tokens]) => ({ usageSource, tokens })),
         queries: {
           rows: queries,
-          sources: showMeterQuery({
-            id: 'q-sources',
-            meter: overviewMeters.total,
-            params: sourceParams,
-          }),
+          sources: sourceQuery,
         },
       };
     },
@@ -198,36 +184,57 @@ export function createOpenMeterReader({
         groupBy: ['model'],
       };
       // OpenMeter lists the last 24 hours unless given a range: the page's range.
-      const eventsQuery = { subject, ...convertDayRange(range), limit: 20 };
-      const entitlementsPath = `/api/v1/subjects/${encodeURIComponent(subject)}/entitlements`;
+      const events = api.listEvents({ subject, ...convertDayRange(range), limit: 20 });
+      const entitlements = api.readEntitlements({ subject });
+      const customer = api.findCustomer({ subject });
       const refusalParams: MeterQueryParams = {
         ...convertDayRange(range),
         subject: [subject],
         groupBy: ['requested_model'],
       };
-      const [{ rows, queries }, reasoningRows, refusalRows, entitlements, events] =
-        await Promise.all([
-          readRows({ range, subject }),
-          sumGroups({ meter: overviewMeters.reasoning, params: reasoningParams }),
-          // A meter created before refusals were counted may be missing: shown as not metered.
-          sumGroups({ meter: overviewMeters.refusals, params: refusalParams }).catch(
-            (error: unknown) => {
-              if (error instanceof OpenMeterError && error.status === 404) return undefined;
-              throw error;
-            },
-          ),
-          cached(`entitlements:${subject}`, () => readEntitlements({ client, subject })),
-          cached(`events:${subject}:${range.from}:${range.to}`, () =>
-            client.events.list(eventsQuery),
-          ),
-        ]);
+      const [
+        { rows, queries },
+        reasoningRows,
+        refusalRows,
+        entitlementBalances,
+        listedEvents,
+        attributed,
+        reasoningQuery,
+        refusalQuery,
+      ] = await Promise.all([
+        readRows({ range, subject }),
+        sumGroups({ meter: overviewMeters.reasoning, params: reasoningParams }),
+        // A meter created before refusals were counted may be missing: shown as not metered.
+        sumGroups({ meter: overviewMeters.refusals, params: refusalParams }).catch(
+          (error: unknown) => {
+            if (error instanceof OpenMeterError && error.status === 404) return undefined;
+            throw error;
+          },
+        ),
+        entitlements && cached(`entitlements:${subject}`, entitlements.load),
+        cached(`events:${subject}:${range.from}:${range.to}`, events.load),
+        customer && cached(`customer:${subject}`, customer.load),
+        showMeterQuery({
+          id: 'q-reasoning',
+          meter: overviewMeters.reasoning,
+          params: reasoningParams,
+        }),
+        showMeterQuery({
+          id: 'q-refusals',
+          meter: overviewMeters.refusals,
+          params: refusalParams,
+        }).catch((error: unknown) => {
+          if (error instanceof OpenMeterError && error.status === 404) return undefined;
+          throw error;
+        }),
+      ]);
       return {
         rows,
         reasoning: reasoningRows.map((row) => ({
           model: String(row.groupBy?.model ?? ''),
           tokens: row.value,
         })),
-        entitlements,
+        entitlements: entitlementBalances,
         refusals: refusalRows?.map((row) => {
           const model = row.groupBy?.requested_model;
           return {
@@ -236,71 +243,17 @@ export function createOpenMeterReader({
             refusals: row.value,
           };
         }),
-        events,
+        events: listedEvents,
+        customer: attributed,
         queries: {
           rows: queries,
-          refusals: showMeterQuery({
-            id: 'q-refusals',
-            meter: overviewMeters.refusals,
-            params: refusalParams,
-          }),
-          reasoning: showMeterQuery({
-            id: 'q-reasoning',
-            meter: overviewMeters.reasoning,
-            params: reasoningParams,
-          }),
-          entitlements: show({ id: 'q-entitlements', path: entitlementsPath, query: {} }),
-          events: show({ id: 'q-events', path: '/api/v1/events', query: eventsQuery }),
+          refusals: refusalQuery,
+          reasoning: reasoningQuery,
+          entitlements: entitlements?.query,
+          events: events.query,
+          customer: customer?.query,
         },
       };
     },
   };
-}
-
-/** The subject's metered entitlements and the balance of each (`GET .../entitlements`, `/value`). */
-async function readEntitlements({
-  client,
-  subject,
-}: {
-  client: OpenMeterClient;
-  subject: string;
-}): Promise<EntitlementBalance[]> {
-  const listed = await client.raw.GET('/api/v1/subjects/{subjectIdOrKey}/entitlements', {
-    params: { path: { subjectIdOrKey: subject } },
-  });
-  if (!listed.response.ok) {
-    throw new Error(
-      `GET /api/v1/subjects/${subject}/entitlements answered ${listed.response.status} ${listed.response.statusText}: the dashboard's OpenMeter key needs read access to entitlements`,
-    );
-  }
-  const entitlements = (listed.data ?? []) as Array<{ type?: string; featureKey?: string }>;
-  return Promise.all(
-    entitlements
-      .filter((entitlement) => entitlement.type === 'metered' && entitlement.featureKey)
-      .map(async (entitlement) => {
-        const featureKey = entitlement.featureKey as string;
-        const value = await client.raw.GET(
-          '/api/v1/subjects/{subjectIdOrKey}/entitlements/{entitlementIdOrFeatureKey}/value',
-          { params: { path: { subjectIdOrKey: subject, entitlementIdOrFeatureKey: featureKey } } },
-        );
-        if (!value.response.ok) {
-          throw new Error(
-            `GET /api/v1/subjects/${subject}/entitlements/${featureKey}/value answered ${value.response.status} ${value.response.statusText}`,
-          );
-        }
-        const data = (value.data ?? {}) as {
-          hasAccess?: boolean;
-          balance?: number;
-          usage?: number;
-          overage?: number;
-        };
-        return {
-          featureKey,
-          hasAccess: data.hasAccess === true,
-          balance: data.balance,
-          usage: data.usage,
-          overage: data.overage,
-        };
-      }),
-  );
 }

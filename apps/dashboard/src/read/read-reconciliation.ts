@@ -1,4 +1,4 @@
-import type { MeterQueryParams, OpenMeterMeterReader } from '@llm-meter/openmeter-client';
+import type { OpenMeterMeterReader } from '@llm-meter/openmeter-client';
 import {
   defaultReconcileMeters,
   type ReconcileMeters,
@@ -7,6 +7,7 @@ import {
   type UsageReportClient,
 } from '@llm-meter/reconcile';
 import type { DayRange } from './create-openmeter-reader.js';
+import type { OpenMeterReadApi } from './open-meter-read-api.js';
 import type { ShownQuery } from './shown-query.js';
 
 /** One provider's reconciliation, with the id of the query behind each metered token column. */
@@ -34,19 +35,16 @@ const fieldOfMeter = new Map(
  * Reconciles OpenMeter's meters against each configured provider's usage and cost reports
  * (threshold 1 %, costs compared), as `pnpm reconcile` does, and records the meter queries each
  * reconciliation sends, so every metered figure on the page links to the query it was summed
- * from. Reads only: `meters.get` and `meters.query`.
+ * from (v1's `GET`, v3's `POST` with its body). Reads only: `meters.get` and `meters.query`.
  */
 export async function readReconciliation({
-  openmeter,
-  showMeterQuery,
+  api,
   reportClients,
   from,
   to,
 }: DayRange & {
-  /** The meters read (v1, or v3 through `createV3MeterReader`). */
-  openmeter: OpenMeterMeterReader;
-  /** The query as shown on the page, for the API `openmeter` reads. */
-  showMeterQuery: (input: { id: string; meter: string; params: MeterQueryParams }) => ShownQuery;
+  /** OpenMeter's meters (v1, or v3 through `createV3MeterReader`) and how each query is shown. */
+  api: Pick<OpenMeterReadApi, 'meters' | 'showMeterQuery'>;
   reportClients: readonly UsageReportClient[];
 }): Promise<ReconciliationData> {
   const queries = new Map<string, ShownQuery>();
@@ -55,22 +53,26 @@ export async function readReconciliation({
       const queryIds: ReconciledProvider['queryIds'] = {};
       const recorded: OpenMeterMeterReader = {
         meters: {
-          get: (meter) => openmeter.meters.get(meter),
-          query: (meter, params = {}) => {
+          get: (meter) => api.meters.meters.get(meter),
+          query: async (meter, params = {}) => {
+            const answer = await api.meters.meters.query(meter, params);
             const field = fieldOfMeter.get(meter);
             if (field !== undefined) {
-              const shown = showMeterQuery({ id: `q-${field}`, meter, params });
-              const known = queries.get(shown.url);
+              // After the query: on v3, showing it reuses the meter's id that query looked up.
+              const shown = await api.showMeterQuery({ id: `q-${field}`, meter, params });
+              // v3's queries of one meter share a URL and differ by body.
+              const key = `${shown.method} ${shown.url} ${JSON.stringify(shown.body ?? null)}`;
+              const known = queries.get(key);
               if (known) queryIds[field] = known.id;
               else {
                 // The same meter queried otherwise (never, with one range) keeps its own anchor.
                 const taken = [...queries.values()].some((query) => query.id === shown.id);
                 const id = taken ? `q-${usageReport.provider}-${field}` : shown.id;
-                queries.set(shown.url, { ...shown, id });
+                queries.set(key, { ...shown, id });
                 queryIds[field] = id;
               }
             }
-            return openmeter.meters.query(meter, params);
+            return answer;
           },
         },
       };

@@ -5,7 +5,10 @@
 export interface ShownQuery {
   /** Anchor of the query on its page, e.g. `q-llm_prompt_tokens-1`. */
   id: string;
-  method: 'GET';
+  /** `GET` (v1's queries, v3's lists) or `POST` (v3's meter queries, with a JSON `body`). */
+  method: 'GET' | 'POST';
   /** The full URL, query string included. */
   url: string;
+  /** The JSON body a `POST` sends. */
+  body?: unknown;
 }

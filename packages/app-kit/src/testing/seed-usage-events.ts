@@ -1,6 +1,10 @@
 import { openMeterMeters } from '@llm-meter/meter-core';
+import type { OutboxEvent } from '@llm-meter/meter-outbox';
 import { createOpenMeterClient } from '@llm-meter/openmeter-client';
+import { createOpenMeterV3Client } from '@llm-meter/openmeter-client/v3';
 import { startOpenMeterLocal } from '@llm-meter/openmeter-local';
+import { createTokenTypeIngest } from '../create-token-type-ingest.js';
+import { ensureCustomers } from '../ensure-customers.js';
 
 /**
  * The seeded usage: two days, three subjects (one named like a script, to show it is escaped), a
@@ -56,14 +60,32 @@ export const seededUsage = [
 
 /**
  * Writes the seeded usage events into openmeter-local's database at `dbPath` (created with the
- * shipped meters), through its HTTP API, and stops it again.
+ * shipped meters), through its HTTP API, and stops it again. `apiVersion: 'v3'` delivers them as
+ * the apps do on v3: a customer per subject, each usage event with its token-type events.
  */
-export async function seedUsageEvents({ dbPath }: { dbPath: string }): Promise<void> {
+export async function seedUsageEvents({
+  dbPath,
+  apiVersion = 'v1',
+}: {
+  dbPath: string;
+  apiVersion?: 'v1' | 'v3' | undefined;
+}): Promise<void> {
   const local = await startOpenMeterLocal({ meters: openMeterMeters, dbPath });
   try {
-    const client = createOpenMeterClient({ baseUrl: local.url });
+    let client: { events: { ingest(events: OutboxEvent[]): Promise<void> } } =
+      createOpenMeterClient({ baseUrl: local.url });
+    if (apiVersion === 'v3') {
+      const v3 = createOpenMeterV3Client({ baseUrl: `${local.url}/api/v3` });
+      await ensureCustomers({
+        client: v3,
+        subjects: seededUsage.map((usage) => usage.subject),
+        announce: () => {},
+      });
+      client = createTokenTypeIngest({ client: v3, usageEventType: 'openai' });
+    }
     await client.events.ingest(
       seededUsage.map((usage) => ({
+        specversion: '1.0',
         id: usage.id,
         source: 'seed',
         type: 'openai',

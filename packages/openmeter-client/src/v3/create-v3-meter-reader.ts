@@ -56,7 +56,7 @@ export function createV3MeterReader({
       async query(slug, params = {}) {
         const meter = await find(slug);
         return convertResultToV1({
-          result: await client.meters.query(meter.id, convertParams(params)),
+          result: await client.meters.query(meter.id, convertMeterQueryToV3(params)),
           params,
         });
       },
@@ -81,7 +81,16 @@ function convertMeterToV1(meter: Meter): MeterV1 {
   } as MeterV1;
 }
 
-function convertParams(params: MeterQueryParams): MeterQueryRequest {
+/**
+ * The v3 meter query body (`POST /openmeter/meters/{meterId}/query`) of v1 query parameters, as
+ * `createV3MeterReader` sends it: `windowSize` becomes `granularity`, `windowTimeZone`
+ * `time_zone` (UTC when absent, v1's default too), `groupBy` `group_by_dimensions` (with
+ * `subject` when filtering by subject, as v1 groups), `subject` and `filterGroupBy`
+ * `filters.dimensions` (`in`). Throws a `TypeError` for the v1-only `advancedMeterGroupByFilters`
+ * and `filterCustomerId`. A dashboard shows the body beside the numbers it produced.
+ * @see https://github.com/openmeterio/openmeter/blob/main/api/v3/openapi.yaml
+ */
+export function convertMeterQueryToV3(params: MeterQueryParams): MeterQueryRequest {
   if (params.advancedMeterGroupByFilters || params.filterCustomerId) {
     throw new TypeError(
       'advancedMeterGroupByFilters and filterCustomerId are v1 query parameters: query the v3 client directly (filters.dimensions).',
@@ -105,7 +114,7 @@ function convertParams(params: MeterQueryParams): MeterQueryRequest {
     ...(from ? { from } : {}),
     ...(to ? { to } : {}),
     ...(params.windowSize ? { granularity: GRANULARITIES[params.windowSize] } : {}),
-    ...(params.windowTimeZone ? { time_zone: params.windowTimeZone } : {}),
+    time_zone: params.windowTimeZone ?? 'UTC',
     ...(groupBy.length > 0 ? { group_by_dimensions: groupBy } : {}),
     ...(Object.keys(dimensions).length > 0 ? { filters: { dimensions } } : {}),
   };
