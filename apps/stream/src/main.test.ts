@@ -137,7 +137,7 @@ describe('apps/stream', { timeout: 600_000 }, () => {
     // The 1-hour cache writes are compared apart, with Anthropic's own report.
     expect(anthropic?.rows.find((row) => row.metric === 'cache_write_1h')).toMatchObject({
       metered: others[0]?.cacheWrite1h,
-      openai: others[0]?.cacheWrite1h,
+      reported: others[0]?.cacheWrite1h,
       difference: 0,
     });
     expect(stream.stdout).toContain(
