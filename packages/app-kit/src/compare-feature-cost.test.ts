@@ -207,4 +207,36 @@ describe('compareFeatureCost', () => {
       OpenMeter's cost database has one rate per token type: flex, priority and batch tiers, 1-hour cache writes, Anthropic's US inference and long prompts above a context tier are priced by the toolkit only, so such usage differs."
     `);
   });
+
+  test('1-hour cache writes, which OpenMeter prices at its one cache-write rate, are set aside and named', async () => {
+    const v3 = createOpenMeterV3Client({ baseUrl: `${server.url}/api/v3`, retry: false });
+    // 20,000 tokens written to the 1-hour cache: $0.045 above the 5-minute rate, far past a cent.
+    await createTokenTypeIngest({ client: v3, usageEventType: 'openai' }).events.ingest([
+      usageEvent({
+        id: 'msg_1h',
+        subject: 'customer-globex',
+        time: '2026-12-07T14:00:00Z',
+        data: {
+          provider: 'anthropic',
+          model: 'claude-sonnet-4-5-20250929',
+          service_tier: 'standard',
+          endpoint: 'messages',
+          prompt_tokens: 20_100,
+          cache_write_tokens: 20_000,
+          cache_write_1h_tokens: 20_000,
+          completion_tokens: 40,
+        },
+      }),
+    ]);
+    const { comparison } = await compare();
+    const globex = comparison.rows.find((row) => row.subject === 'customer-globex');
+    expect(globex?.cacheWrite1hSurchargeUsd.toFixed(8)).toBe('0.04500000');
+    expect((globex?.toolkitUsd ?? 0) - (globex?.openmeterUsd ?? 0)).toBeCloseTo(0.045, 10);
+    expect(comparison.agrees).toBe(true);
+    expect(
+      formatCostComparison({ comparison, featureKey: 'llm_token_cost' }),
+    ).toMatchInlineSnapshot(
+      `"Cost check: the toolkit's prices and OpenMeter's feature cost query (llm_token_cost) agree to the cent for every customer and day (4): toolkit $0.144052 (of which $0.045000 is 1-hour cache writes above the 5-minute rate, which OpenMeter's cost database cannot price: set aside), OpenMeter $0.099052."`,
+    );
+  });
 });

@@ -11,11 +11,19 @@ export interface CostComparisonRow {
   toolkitUsd: number;
   /** Usage-table rows the toolkit could not price (left out of `toolkitUsd`, never $0). */
   toolkitUnpriced: number;
+  /**
+   * Of `toolkitUsd`, what 1-hour cache writes cost above the 5-minute rate: OpenMeter's cost
+   * database has one cache-write rate, so its cost leaves this out; set aside when comparing.
+   */
+  cacheWrite1hSurchargeUsd: number;
   /** OpenMeter's cost: the feature cost query's rows, summed. */
   openmeterUsd: number;
   /** Cost-query rows OpenMeter answered with a null cost, with their details. */
   openmeterUnpriced: string[];
-  /** Both priced everything and the amounts are within half a cent. */
+  /**
+   * Both priced everything and the amounts are within half a cent, once the 1-hour cache-write
+   * surcharge is set aside.
+   */
   agrees: boolean;
 }
 
@@ -34,7 +42,8 @@ const toleranceUsd = 0.005;
  * `@llm-meter/prices`) beside OpenMeter's own, the v3 feature cost query of `featureId` (the
  * `llm_token_cost` feature on the token-type events), per customer (subject) and UTC day over the
  * table's days. A day and subject agree when neither side left anything unpriced and the amounts
- * are within half a cent.
+ * are within half a cent once the toolkit's 1-hour cache-write surcharge (which OpenMeter's one
+ * cache-write rate cannot price) is set aside.
  * @see https://github.com/openmeterio/openmeter/blob/main/api/v3/openapi.yaml
  */
 export async function compareFeatureCost({
@@ -56,6 +65,7 @@ export async function compareFeatureCost({
         subject,
         toolkitUsd: 0,
         toolkitUnpriced: 0,
+        cacheWrite1hSurchargeUsd: 0,
         openmeterUsd: 0,
         openmeterUnpriced: [],
         agrees: false,
@@ -67,8 +77,17 @@ export async function compareFeatureCost({
   for (const row of rows) {
     const priced = priceUsageTableRow(row);
     const target = cell(row.day, row.subject);
-    if (priced.usd === undefined) target.toolkitUnpriced += 1;
-    else target.toolkitUsd += priced.usd;
+    if (priced.usd === undefined) {
+      target.toolkitUnpriced += 1;
+      continue;
+    }
+    target.toolkitUsd += priced.usd;
+    if ((row.cache_write_1h_tokens ?? 0) > 0) {
+      // The same row with every cache write at the 5-minute rate: what OpenMeter can price.
+      const fiveMinute = priceUsageTableRow({ ...row, cache_write_1h_tokens: 0 });
+      if (fiveMinute.usd !== undefined)
+        target.cacheWrite1hSurchargeUsd += priced.usd - fiveMinute.usd;
+    }
   }
   const days = rows.map((row) => row.day).sort();
   const first = days[0];
@@ -100,7 +119,7 @@ export async function compareFeatureCost({
       agrees:
         row.toolkitUnpriced === 0 &&
         row.openmeterUnpriced.length === 0 &&
-        Math.abs(row.toolkitUsd - row.openmeterUsd) < toleranceUsd,
+        Math.abs(row.toolkitUsd - row.cacheWrite1hSurchargeUsd - row.openmeterUsd) < toleranceUsd,
     }))
     .sort((a, b) => a.day.localeCompare(b.day) || a.subject.localeCompare(b.subject));
   return { rows: compared, agrees: compared.every((row) => row.agrees) };
@@ -119,7 +138,12 @@ export function formatCostComparison({
 }): string {
   const total = (pick: (row: CostComparisonRow) => number) =>
     formatUsd(comparison.rows.reduce((sum, row) => sum + pick(row), 0));
-  const both = `toolkit ${total((row) => row.toolkitUsd)}, OpenMeter ${total((row) => row.openmeterUsd)}`;
+  const surcharge = comparison.rows.reduce((sum, row) => sum + row.cacheWrite1hSurchargeUsd, 0);
+  const setAside =
+    surcharge > 0
+      ? ` (of which ${formatUsd(surcharge)} is 1-hour cache writes above the 5-minute rate, which OpenMeter's cost database cannot price: set aside)`
+      : '';
+  const both = `toolkit ${total((row) => row.toolkitUsd)}${setAside}, OpenMeter ${total((row) => row.openmeterUsd)}`;
   if (comparison.agrees) {
     return `Cost check: the toolkit's prices and OpenMeter's feature cost query (${featureKey}) agree to the cent for every customer and day (${comparison.rows.length}): ${both}.`;
   }
@@ -128,6 +152,9 @@ export function formatCostComparison({
   ];
   for (const row of comparison.rows) {
     const unpriced = [
+      row.cacheWrite1hSurchargeUsd > 0
+        ? `${formatUsd(row.cacheWrite1hSurchargeUsd)} of 1-hour cache writes set aside`
+        : '',
       row.toolkitUnpriced > 0 ? `${row.toolkitUnpriced} table row(s) unpriced by the toolkit` : '',
       row.openmeterUnpriced.length > 0
         ? `OpenMeter unpriced: ${[...new Set(row.openmeterUnpriced)].join('; ')}`
